@@ -15,7 +15,7 @@ use tracing_subscriber::layer::SubscriberExt as _;
 #[derive(Debug)]
 struct Otel;
 
-impl dialogflow_v2::runtime::TraceContext for Otel {
+impl dialogflow_v2::telemetry::TraceContext for Otel {
     fn traceparent(&self, span: &tracing::Span) -> Option<String> {
         let context = span.context();
         let span = context.span();

@@ -1,7 +1,7 @@
 //! What the runtime fuzz targets share: a fuzz input read as an HTTP response, and the two steps
 //! `Client::execute` applies to a response (`response::verdict`, then `response::decode_body`).
 
-use discogen_runtime::response::{decode_body, verdict, Verdict};
+use discogen_runtime::__private::response::{decode_body, verdict, Verdict};
 use discogen_runtime::Error;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
@@ -72,7 +72,7 @@ impl Response {
 pub fn inspect_error(error: &Error) {
     let _ = error.to_string();
     let _ = (error.status(), error.attempts(), error.is_timeout());
-    if let Some(google) = error.google_error() {
+    if let Some(google) = error.rpc_status() {
         let _ = (google.reason(), google.typed_details());
     }
     if let Error::Decode { body_excerpt, .. } = error {

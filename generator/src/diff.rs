@@ -161,10 +161,6 @@ impl Report {
             .count()
     }
 
-    pub fn has_breaking(&self) -> bool {
-        self.count(Severity::Breaking) > 0
-    }
-
     /// The level the changes require: any breaking change → major, any compatible one → minor, else patch
     /// (a new revision always gets a new version, even when the Rust API did not change).
     pub fn bump(&self) -> Bump {

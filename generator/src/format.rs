@@ -38,7 +38,7 @@ fn separate_items(source: &str) -> String {
         "enum ",
         "trait ",
         "async fn ",
-        "::discogen_runtime::open_enum!",
+        "::discogen_runtime::__private::open_enum!",
     ];
     let mut out = String::with_capacity(source.len() + source.len() / 16);
     let mut previous = "";

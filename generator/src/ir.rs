@@ -1,4 +1,5 @@
-//! The resolved model: what the emitter prints, with every name final and every reference an id.
+//! The resolved API (the IR): every name final and every reference an id. Lower turns it into the crate
+//! model (`model::Crate`) that emit prints and diff compares.
 
 /// A stable id of a type: its index in [`Api::types`]. Top-level schemas come first, in sorted order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -536,11 +537,13 @@ pub const RUNTIME_REEXPORTS: &[RuntimeReexport] = &[
             "ClientBuilder",
             "Date",
             "Duration",
+            "Code",
             "Error",
-            "GoogleError",
             "Result",
             "RetryPolicy",
+            "Status",
             "Timestamp",
+            "UnknownFields",
         ],
         needs_adc: false,
     },
@@ -557,13 +560,11 @@ pub const RUNTIME_REEXPORTS: &[RuntimeReexport] = &[
     RuntimeReexport {
         module: "lro",
         names: &[
-            "Code",
             "LongRunningOperation",
             "LroError",
             "PollPolicy",
             "Poller",
             "Progress",
-            "Status",
             "Typed",
             "Untyped",
         ],
@@ -574,10 +575,23 @@ pub const RUNTIME_REEXPORTS: &[RuntimeReexport] = &[
         names: &["Stream", "StreamExt", "TryStreamExt"],
         needs_adc: false,
     },
+    // The runtime's modules of what apps name (the root has their common items): credentials and
+    // token providers, error details, operations, media, paging, retries, tracing, transports.
+    RuntimeReexport {
+        module: "",
+        names: &[
+            "auth",
+            "details",
+            "lro",
+            "media",
+            "paginate",
+            "retry",
+            "telemetry",
+            "transport",
+        ],
+        needs_adc: false,
+    },
 ];
-
-/// The name under which every generated crate re-exports the whole runtime crate.
-pub const RUNTIME_MODULE: &str = "runtime";
 
 impl Api {
     /// When the document's global parameters are exactly the standard set (as 592 of 610 documents

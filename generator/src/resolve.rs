@@ -20,7 +20,6 @@ const ROOT_RESERVED: &[&str] = &[
 /// The crate root's namespace: [`ROOT_RESERVED`] and the runtime's re-exports are taken.
 fn root_namespace() -> Namespace {
     let mut reserved: Vec<&str> = ROOT_RESERVED.to_vec();
-    reserved.push(RUNTIME_MODULE);
     for reexport in RUNTIME_REEXPORTS {
         reserved.extend_from_slice(reexport.names);
     }

@@ -261,7 +261,7 @@ impl Client {
     /// The call is one `client_request` span, each attempt one `http_request` span inside it (see
     /// [`crate::telemetry`]).
     pub(crate) async fn send(&self, request: Request) -> Result<(u16, HeaderMap, Vec<u8>)> {
-        let method_id = request.method_id_str();
+        let method_id = request.method_id();
         let span = tracing::info_span!(
             "client_request",
             "otel.name" = method_id.unwrap_or(request.method().as_str()),
@@ -302,7 +302,7 @@ impl Client {
         let target = Target::of(url);
         span.record(
             "gcp.client.service",
-            telemetry::service(request.method_id_str(), url),
+            telemetry::service(request.method_id(), url),
         );
         span.record("url.full", target.url_full.as_str());
         span.record("server.address", target.server_address.as_str());
@@ -592,7 +592,7 @@ pub(crate) fn http_request(
         .map_err(|e| TransportError::new(TransportErrorKind::Request, e))?;
     *http.headers_mut() = headers;
     http.extensions_mut().insert(CallInfo {
-        method_id: request.method_id_str(),
+        method_id: request.method_id(),
         attempt,
     });
     Ok(http)

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::transport::TransportError;
+use crate::Status;
 
 /// Maximum number of body bytes kept in error excerpts.
 pub(crate) const EXCERPT_LIMIT: usize = 512;
@@ -143,8 +144,8 @@ impl Error {
         }
     }
 
-    /// The decoded Google error body, for [`Error::Api`] errors that had one.
-    pub fn google_error(&self) -> Option<&GoogleError> {
+    /// The `google.rpc.Status` of an [`Error::Api`] whose body had one.
+    pub fn rpc_status(&self) -> Option<&Status> {
         match self {
             Error::Api(e) => e.error.as_ref(),
             _ => None,
@@ -157,8 +158,8 @@ impl Error {
 pub struct ApiError {
     /// The HTTP status code.
     pub status: u16,
-    /// The decoded `{"error": {...}}` body, if the body had that shape.
-    pub error: Option<GoogleError>,
+    /// The `google.rpc.Status` the body's `{"error": {...}}` holds, if the body had that shape.
+    pub error: Option<Status>,
     /// The first 512 bytes of the body, as lossy UTF-8.
     pub body_excerpt: String,
     /// How many attempts the call made; this error is the answer to the
@@ -172,7 +173,7 @@ impl ApiError {
     pub fn from_response(status: u16, body: &[u8]) -> Self {
         ApiError {
             status,
-            error: GoogleError::from_body(body),
+            error: Status::from_error_body(status, body),
             body_excerpt: excerpt(body),
             attempts: 1,
         }
@@ -183,15 +184,7 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}", self.status)?;
         match &self.error {
-            Some(e) => {
-                if let Some(status) = e.status.as_deref().filter(|s| !s.is_empty()) {
-                    write!(f, " {status}")?;
-                }
-                if !e.message.is_empty() {
-                    write!(f, ": {}", e.message)?;
-                }
-                Ok(())
-            }
+            Some(status) => write!(f, " {status}"),
             None if self.body_excerpt.trim().is_empty() => Ok(()),
             None => write!(f, ": {}", self.body_excerpt.trim()),
         }?;
@@ -203,72 +196,6 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-/// The decoded `{"error": {...}}` body of a failed call.
-///
-/// Covers both the v2 shape `{code, message, status, details: [{"@type": ..}]}`
-/// and the v1 shape `{code, message, errors: [{domain, reason, message, ..}]}`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct GoogleError {
-    /// The HTTP status code (or 0 if absent).
-    #[serde(default)]
-    pub code: i32,
-    /// A developer-facing error message.
-    #[serde(default)]
-    pub message: String,
-    /// The canonical status name, e.g. `NOT_FOUND` (v2 shape).
-    #[serde(default)]
-    pub status: Option<String>,
-    /// Typed error details, each with an `@type` field (v2 shape).
-    #[serde(default)]
-    pub details: Vec<serde_json::Value>,
-    /// Individual errors with `domain`, `reason`, `message` (v1 shape).
-    #[serde(default)]
-    pub errors: Vec<serde_json::Value>,
-}
-
-impl GoogleError {
-    /// Decodes `{"error": {...}}` (or `[{"error": {...}}]`) from a response
-    /// body; `None` if the body has neither shape.
-    pub fn from_body(body: &[u8]) -> Option<Self> {
-        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-        let envelope = match value {
-            serde_json::Value::Array(mut list) if !list.is_empty() => list.swap_remove(0),
-            other => other,
-        };
-        match envelope {
-            serde_json::Value::Object(mut map) => match map.remove("error")? {
-                error @ serde_json::Value::Object(_) => serde_json::from_value(error).ok(),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// `details` decoded by `@type` (ErrorInfo, RetryInfo, BadRequest, ...); unknown ones kept as JSON.
-    pub fn typed_details(&self) -> Vec<crate::details::ErrorDetail> {
-        crate::details::ErrorDetail::decode_all(&self.details)
-    }
-
-    /// The `reason` of the first entry in `errors` or of the first
-    /// `ErrorInfo` in `details`, if any.
-    pub fn reason(&self) -> Option<&str> {
-        let from_errors = self
-            .errors
-            .iter()
-            .find_map(|e| e.get("reason").and_then(|r| r.as_str()));
-        from_errors.or_else(|| {
-            self.details
-                .iter()
-                .filter(|d| {
-                    d.get("@type")
-                        .and_then(|t| t.as_str())
-                        .is_some_and(|t| t.ends_with("google.rpc.ErrorInfo"))
-                })
-                .find_map(|d| d.get("reason").and_then(|r| r.as_str()))
-        })
-    }
-}
 
 /// The first [`EXCERPT_LIMIT`] bytes of `body` as lossy UTF-8, without a
 /// UTF-8 sequence cut in half at the end.
@@ -287,6 +214,7 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Code;
 
     #[test]
     fn decodes_v2_error() {
@@ -294,25 +222,33 @@ mod tests {
             "details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"GONE"}]}}"#;
         let e = ApiError::from_response(404, body);
         let g = e.error.as_ref().unwrap();
-        assert_eq!(g.code, 404);
+        assert_eq!(g.code, Code::NotFound);
         assert_eq!(g.message, "not found");
-        assert_eq!(g.status.as_deref(), Some("NOT_FOUND"));
         assert_eq!(g.reason(), Some("GONE"));
         assert_eq!(e.to_string(), "HTTP 404 NOT_FOUND: not found");
         let err = Error::Api(Box::new(e));
         assert_eq!(err.status(), Some(404));
-        assert_eq!(err.google_error().unwrap().code, 404);
+        assert_eq!(err.rpc_status().unwrap().code, Code::NotFound);
     }
 
     #[test]
     fn decodes_v1_error_and_array_shape() {
         let body = br#"[{"error":{"code":403,"message":"denied",
             "errors":[{"domain":"global","reason":"forbidden","message":"denied"}]}}]"#;
-        let g = GoogleError::from_body(body).unwrap();
-        assert_eq!(g.code, 403);
-        assert_eq!(g.status, None);
+        let g = Status::from_error_body(500, body).unwrap();
+        // No `status` name: the code is the body's HTTP code's.
+        assert_eq!(g.code, Code::PermissionDenied);
         assert_eq!(g.reason(), Some("forbidden"));
         assert_eq!(g.errors.len(), 1);
+        assert!(g.details.is_empty());
+        let named = br#"{"error":{"code":400,"status":"FAILED_PRECONDITION","message":"m"}}"#;
+        let g = Status::from_error_body(400, named).unwrap();
+        assert_eq!(g.code, Code::FailedPrecondition);
+        let bare = br#"{"error":{"message":"m"}}"#;
+        assert_eq!(
+            Status::from_error_body(503, bare).unwrap().code,
+            Code::Unavailable
+        );
     }
 
     #[test]
@@ -327,7 +263,7 @@ mod tests {
             br#"{"error":[404,"x"]}"#,
             br#"[{"code":404}]"#,
         ] {
-            assert_eq!(GoogleError::from_body(body), None);
+            assert_eq!(Status::from_error_body(400, body), None);
         }
         let e = ApiError::from_response(502, b"<html>bad gateway</html>");
         assert_eq!(e.to_string(), "HTTP 502: <html>bad gateway</html>");

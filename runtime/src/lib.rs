@@ -1,18 +1,15 @@
 //! Runtime support for Rust clients generated from Google Discovery documents.
 //!
-//! Generated API crates describe each call as a [`Request`] (method, relative
-//! path, query pairs and an optional JSON body) and hand it to a [`Client`],
-//! which adds authentication and standard headers, sends it and decodes the
-//! response. The remaining items are the small pieces of glue the generated
-//! code relies on: [`path`] encoding for URI templates, the [`wire`] serde
-//! adapters for values whose JSON form differs from serde's default,
-//! [`Bytes`] for base64 data, the [`open_enum!`] macro for enums that keep
-//! unknown values, and the [`Error`] type.
+//! A generated crate describes each call as a [`Request`] and hands it to a [`Client`], which adds
+//! credentials and standard headers, sends it through its [`transport`], retries it by its
+//! [`RetryPolicy`] and decodes the response, or the [`Error`] with the service's [`Status`].
 //!
-//! Every generated request builder implements [`CallOptions`] (per-call timeout, retry policy,
-//! idempotency, headers); [`auth`] holds the credentials a [`ClientBuilder`] takes. A generated crate
-//! re-exports what an app names from here, and this crate as `runtime`, so apps depend on it only
-//! through the API crates.
+//! This is what apps name, and most of it comes re-exported by each generated crate, so apps depend on
+//! the API crates only: the client and its builder, errors, credentials ([`auth`]), per-call options
+//! ([`CallOptions`]), the standard parameters ([`standard`]), long-running operations ([`lro`]), paging
+//! streams ([`paginate`]), [`media`], [`telemetry`], the value types of schema fields, and with the
+//! feature `testing` the in-process mock (`testing`). What only generated code uses is in the hidden
+//! module `__private`: not part of the API, it changes with the generator, without notice.
 #![warn(missing_docs)]
 
 pub mod auth;
@@ -23,29 +20,32 @@ pub mod endpoint;
 mod error;
 pub mod lro;
 pub mod media;
-pub mod object;
+mod object;
 mod open_enum;
 pub mod paginate;
-pub mod path;
+mod path;
 mod redact;
 mod request;
-pub mod response;
+mod response;
 pub mod retry;
 pub mod standard;
+mod status;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod transport;
-pub mod wire;
+mod wire;
 
 pub use crate::auth::ApiKey;
 pub use crate::bytes::Bytes;
 pub use crate::client::{Client, ClientBuilder, StaticToken, TokenProvider};
 pub use crate::details::ErrorDetail;
-pub use crate::error::{ApiError, Error, GoogleError};
+pub use crate::error::{ApiError, Error};
+pub use crate::object::UnknownFields;
 pub use crate::paginate::{Page, Stream};
-pub use crate::request::{CallOptions, Params, QueryValue, Request};
+pub use crate::request::{CallOptions, Request};
 pub use crate::retry::RetryPolicy;
+pub use crate::status::{Code, Status};
 pub use crate::telemetry::TraceContext;
 pub use http::Method;
 
@@ -89,12 +89,37 @@ pub use chrono;
 /// Result type of this crate: `std::result::Result<T, Error>`.
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Serde, re-exported for [`open_enum!`] so generated crates need not name it.
-#[doc(hidden)]
-pub use serde as __serde;
-
-/// Implementation details used by macros; not part of the public API.
+/// What generated code uses and apps do not name: request building, the serde helpers of schema
+/// structs and enums, path encoding, paging and operation-id helpers. Not part of the public API:
+/// it changes without notice, with the generator that emits calls to it.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::lro::ids::{link_ids, name_ids, with_name_ids};
     pub use crate::open_enum::deserialize_open_enum;
+    pub use crate::paginate::{items, pages};
+    pub use crate::request::{Params, QueryValue};
+    pub use crate::{object_serde, open_enum};
+    pub use serde;
+
+    /// Serialization of schema structs: fields by wire name, unknown members kept.
+    pub mod object {
+        pub use crate::object::{deserialize, read_wire, serialize, write, write_wire, Object};
+    }
+
+    /// Values whose JSON form differs from serde's default (`int64` as a string, ...).
+    pub mod wire {
+        pub use crate::wire::{
+            deserialize, format_duration, parse_duration, serialize, De, Ser, Wire,
+        };
+    }
+
+    /// How a response becomes a result: retry or not, decoded body or error.
+    pub mod response {
+        pub use crate::response::{decode_body, verdict, Verdict};
+    }
+
+    /// Percent-encoding of path parameters.
+    pub mod path {
+        pub use crate::path::{reserved, reserved_rfc6570, simple};
+    }
 }

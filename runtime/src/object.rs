@@ -20,7 +20,8 @@ use serde_json::Value;
 
 use crate::wire::{self, Wire};
 
-/// A generated schema struct: a JSON object with known keys.
+/// A generated schema struct: a JSON object with known keys. Hidden: its impls are generated code.
+#[doc(hidden)]
 pub trait Object: Default {
     /// The Discovery schema id (for a struct nested in a schema, its Rust name): for error messages, and
     /// the [`Message::SCHEMA_ID`](crate::lro::Message::SCHEMA_ID) that `@type` checks compare.
@@ -82,7 +83,7 @@ pub fn write<M: SerializeMap, T: Serialize>(
     }
 }
 
-/// Writes `key: value` in its [`wire`] form when the field is set.
+/// Writes `key: value` in its wire form (`wire::Wire`) when the field is set.
 pub fn write_wire<M: SerializeMap, T: Wire>(
     map: &mut M,
     key: &'static str,
@@ -94,7 +95,7 @@ pub fn write_wire<M: SerializeMap, T: Wire>(
     }
 }
 
-/// Reads a field's value in its [`wire`] form.
+/// Reads a field's value in its wire form (`wire::Wire`).
 pub fn read_wire<'de, A: MapAccess<'de>, T: Wire>(map: &mut A) -> Result<T, A::Error> {
     map.next_value::<wire::De<T>>().map(|value| value.0)
 }
@@ -224,25 +225,26 @@ impl<'de, T: Object> Visitor<'de> for KeySeed<T> {
 
 /// `Serialize` and `Deserialize` for generated [`Object`] structs, forwarding to this module.
 #[doc(hidden)]
+#[doc(hidden)]
 #[macro_export]
 macro_rules! object_serde {
     ($($ty:ty),+ $(,)?) => {
         $(
-            impl $crate::__serde::Serialize for $ty {
+            impl $crate::__private::serde::Serialize for $ty {
                 fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
                 where
-                    S: $crate::__serde::Serializer,
+                    S: $crate::__private::serde::Serializer,
                 {
-                    $crate::object::serialize(self, serializer)
+                    $crate::__private::object::serialize(self, serializer)
                 }
             }
 
-            impl<'de> $crate::__serde::Deserialize<'de> for $ty {
+            impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
                 fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
                 where
-                    D: $crate::__serde::Deserializer<'de>,
+                    D: $crate::__private::serde::Deserializer<'de>,
                 {
-                    $crate::object::deserialize(deserializer)
+                    $crate::__private::object::deserialize(deserializer)
                 }
             }
         )+

@@ -42,23 +42,24 @@ use serde::de::{Deserializer, Visitor};
 ///
 /// assert_eq!(Color::Red.to_string(), "RED");
 /// ```
+#[doc(hidden)]
 #[macro_export]
 macro_rules! open_enum {
     ($($ty:ty),+ $(,)?) => {
         $(
-            impl $crate::__serde::Serialize for $ty {
+            impl $crate::__private::serde::Serialize for $ty {
                 fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
                 where
-                    S: $crate::__serde::Serializer,
+                    S: $crate::__private::serde::Serializer,
                 {
                     serializer.serialize_str(<$ty>::as_str(self))
                 }
             }
 
-            impl<'de> $crate::__serde::Deserialize<'de> for $ty {
+            impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
                 fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
                 where
-                    D: $crate::__serde::Deserializer<'de>,
+                    D: $crate::__private::serde::Deserializer<'de>,
                 {
                     $crate::__private::deserialize_open_enum(deserializer)
                 }
@@ -70,7 +71,7 @@ macro_rules! open_enum {
                 }
             }
 
-            impl $crate::QueryValue for $ty {
+            impl $crate::__private::QueryValue for $ty {
                 fn append_to(
                     &self,
                     name: &'static str,

@@ -74,6 +74,7 @@ struct Cursor {
 /// Each request is retried as
 /// [`Client::execute`] retries it: list calls are `GET`s, so transient
 /// errors are retried.
+#[doc(hidden)]
 pub fn pages<P: Page>(client: Client, request: Request) -> impl Stream<Item = Result<P>> + Send {
     let seen = request
         .query_pairs()
@@ -126,6 +127,7 @@ pub fn pages<P: Page>(client: Client, request: Request) -> impl Stream<Item = Re
 /// Ends after the first error, which it yields (items of the pages before
 /// it have been yielded already). A page with a repeated token is an error
 /// yielded instead of that page's items.
+#[doc(hidden)]
 pub fn items<P: Page>(
     client: Client,
     request: Request,

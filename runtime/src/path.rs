@@ -48,7 +48,7 @@ const RESERVED_RFC6570: &AsciiSet = &SIMPLE
 /// `ALPHA DIGIT - . _ ~` is percent-encoded (as UTF-8), so `/` becomes `%2F`.
 ///
 /// ```
-/// assert_eq!(discogen_runtime::path::simple("a/b c"), "a%2Fb%20c");
+/// assert_eq!(discogen_runtime::__private::path::simple("a/b c"), "a%2Fb%20c");
 /// ```
 pub fn simple(value: &str) -> String {
     utf8_percent_encode(value, SIMPLE).to_string()
@@ -60,7 +60,7 @@ pub fn simple(value: &str) -> String {
 ///
 /// ```
 /// assert_eq!(
-///     discogen_runtime::path::reserved("projects/p/operations/o:x y"),
+///     discogen_runtime::__private::path::reserved("projects/p/operations/o:x y"),
 ///     "projects/p/operations/o%3Ax%20y",
 /// );
 /// ```
@@ -74,7 +74,7 @@ pub fn reserved(value: &str) -> String {
 ///
 /// ```
 /// assert_eq!(
-///     discogen_runtime::path::reserved_rfc6570("v1/a:b c"),
+///     discogen_runtime::__private::path::reserved_rfc6570("v1/a:b c"),
 ///     "v1/a:b%20c",
 /// );
 /// ```

@@ -55,6 +55,7 @@ impl Request {
     /// relative to the client's base URL (no leading `/`), e.g.
     /// `"v2/projects/p/operations/o:cancel"`. A path that starts with `/` is
     /// resolved against the origin of the base URL instead.
+    #[doc(hidden)]
     pub fn new(method: Method, path: String) -> Self {
         Request {
             method,
@@ -76,6 +77,7 @@ impl Request {
     /// [`Error::UnknownLink`] for `link`, giving `reason`. What a generated
     /// operations service returns for a link it does not recognise, so the
     /// poller reports it like any failed request.
+    #[doc(hidden)]
     pub fn refused(link: &str, reason: &'static str) -> Self {
         let mut request = Request::new(Method::GET, String::new());
         request.refusal = Some((link.to_owned(), reason));
@@ -94,28 +96,32 @@ impl Request {
 
     /// Names the Discovery method this request calls (e.g. `dialogflow.projects.operations.get`);
     /// it appears in the `tracing` span of the call.
-    pub fn method_id(&mut self, id: &'static str) {
+    #[doc(hidden)]
+    pub fn set_method_id(&mut self, id: &'static str) {
         self.method_id = Some(id);
     }
 
-    /// The Discovery method id given to [`Request::method_id`].
-    pub fn method_id_str(&self) -> Option<&'static str> {
+    /// The Discovery method this request calls, e.g. `dialogflow.projects.operations.get`.
+    pub fn method_id(&self) -> Option<&'static str> {
         self.method_id
     }
 
     /// Limits this call, across all attempts, to `timeout` (overrides
     /// [`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout)).
+    #[doc(hidden)]
     pub fn timeout(&mut self, timeout: Duration) {
         self.settings.timeout = Some(timeout);
     }
 
     /// Limits each attempt of this call to `timeout` (overrides
     /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    #[doc(hidden)]
     pub fn attempt_timeout(&mut self, timeout: Duration) {
         self.settings.attempt_timeout = Some(timeout);
     }
 
     /// Retries this call by `policy` instead of the client's ([`RetryPolicy::none`]: one attempt).
+    #[doc(hidden)]
     pub fn retry_policy(&mut self, policy: RetryPolicy) {
         self.settings.retry = Some(policy);
     }
@@ -126,6 +132,7 @@ impl Request {
 
     /// Appends the query pairs for `value` under `name`: none for `None`,
     /// one per element for sequences, one otherwise.
+    #[doc(hidden)]
     pub fn query<V: QueryValue + ?Sized>(&mut self, name: &'static str, value: &V) {
         value.append_to(name, &mut self.query);
     }
@@ -133,6 +140,7 @@ impl Request {
     /// Sets query parameter `name` to `value`, replacing every earlier pair
     /// of that name (at its first position, or at the end if there was
     /// none). A `None` value just removes the parameter.
+    #[doc(hidden)]
     pub fn set_query<V: QueryValue + ?Sized>(&mut self, name: &'static str, value: &V) {
         let mut new = Vec::new();
         value.append_to(name, &mut new);
@@ -149,6 +157,7 @@ impl Request {
     /// decides whether the client may retry it (see [`crate::retry`]).
     ///
     /// By default only `GET` requests are idempotent.
+    #[doc(hidden)]
     pub fn idempotent(&mut self, idempotent: bool) {
         self.idempotent = Some(idempotent);
     }
@@ -161,6 +170,7 @@ impl Request {
 
     /// Sets the JSON body, serializing `body` now. An encoding error is kept
     /// and returned as [`Error::Encode`] when the request is executed.
+    #[doc(hidden)]
     pub fn json_body<B: serde::Serialize + ?Sized>(&mut self, body: &B) {
         match serde_json::to_vec(body) {
             Ok(bytes) => {
@@ -175,12 +185,14 @@ impl Request {
     }
 
     /// Sets the API version, sent as the `X-Goog-Api-Version` header.
+    #[doc(hidden)]
     pub fn api_version(&mut self, version: &'static str) {
         self.api_version = Some(version);
     }
 
     /// Appends the standard (global) parameters as query pairs and applies the
     /// per-call options kept with them (see [`CallOptions`]).
+    #[doc(hidden)]
     pub fn params(&mut self, params: Params) {
         self.query.extend(params.pairs);
         let Params {
@@ -231,11 +243,13 @@ impl Request {
     }
 
     /// Replaces the path, e.g. with a method's `/upload/...` media path or an upload session URL.
+    #[doc(hidden)]
     pub fn set_path(&mut self, path: String) {
         self.path = path;
     }
 
     /// Sets a raw body and its media type, replacing any JSON body.
+    #[doc(hidden)]
     pub fn raw_body(&mut self, body: Vec<u8>, content_type: impl Into<String>) {
         self.body = Some(body);
         self.encode_error = None;
@@ -254,6 +268,7 @@ impl Request {
     /// Adds a header, e.g. `X-Upload-Content-Type`. A name or value that is not valid in HTTP is an
     /// [`Error::Config`] when the request is sent. A header of the same name set by the client (a
     /// credential's `x-goog-user-project`, say) is replaced.
+    #[doc(hidden)]
     pub fn header(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) {
         self.headers.push((name.into(), value.into()));
     }
@@ -500,24 +515,31 @@ impl fmt::Debug for Params {
 /// (272 methods of the corpus take a `timeout` parameter).
 ///
 /// ```no_run
-/// # async fn f(client: &discogen_runtime::Client) -> discogen_runtime::Result<()> {
+/// # use discogen_runtime::__private::Params;
+/// # use discogen_runtime::{CallOptions, Client, Method, Request};
+/// # #[derive(Default)]
+/// # struct Get { params: Params }
+/// # impl CallOptions for Get {
+/// #     fn call_params(&mut self) -> &mut Params { &mut self.params }
+/// # }
+/// # impl Get {
+/// #     async fn send(self, client: &Client) -> discogen_runtime::Result<serde_json::Value> {
+/// #         let mut request = Request::new(Method::GET, "v1/things/1".to_owned());
+/// #         request.params(self.params);
+/// #         client.execute(request).await
+/// #     }
+/// # }
+/// # async fn f(client: &Client, get: Get) -> discogen_runtime::Result<()> {
 /// use std::time::Duration;
-/// use discogen_runtime::{CallOptions, Method, Params, Request, RetryPolicy};
+/// use discogen_runtime::{CallOptions, RetryPolicy};
 ///
-/// // What a generated builder does: it keeps a `Params` and implements `call_params`.
-/// #[derive(Default)]
-/// struct Get { params: Params }
-/// impl CallOptions for Get {
-///     fn call_params(&mut self) -> &mut Params { &mut self.params }
-/// }
-///
-/// let get = Get::default()
+/// // `get` is any generated request builder.
+/// let thing = get
 ///     .with_timeout(Duration::from_secs(5))
 ///     .with_retry_policy(RetryPolicy::none())
-///     .with_header("x-goog-user-project", "my-billing-project");
-/// let mut request = Request::new(Method::GET, "v1/things/1".to_owned());
-/// request.params(get.params);
-/// let _: serde_json::Value = client.execute(request).await?;
+///     .with_header("x-goog-user-project", "my-billing-project")
+///     .send(client)
+///     .await?;
 /// # Ok(()) }
 /// ```
 pub trait CallOptions: Sized {

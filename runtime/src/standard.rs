@@ -172,7 +172,7 @@ crate::open_enum!(Alt);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Params;
+    use crate::request::Params;
 
     #[derive(Default)]
     struct Builder(Params);

@@ -1,6 +1,6 @@
 //! Serde adapters for values whose JSON form differs from serde's default.
 //!
-//! Use on a field as `#[serde(with = "::discogen_runtime::wire")]`:
+//! Use on a field as `#[serde(with = "::discogen_runtime::__private::wire")]`:
 //!
 //! - `i64`, `u64` (Discovery `int64`/`uint64`) are written as JSON strings
 //!   (`"123"`) and read from strings or numbers;
@@ -17,7 +17,7 @@
 //! #[serde(default)]
 //! struct Counter {
 //!     #[serde(
-//!         with = "::discogen_runtime::wire",
+//!         with = "::discogen_runtime::__private::wire",
 //!         skip_serializing_if = "::std::option::Option::is_none"
 //!     )]
 //!     total: Option<i64>,
@@ -39,7 +39,7 @@ use chrono::TimeDelta;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-/// A type with a non-default JSON representation; see the [module docs](self).
+/// A type with a non-default JSON representation; see this module's docs.
 pub trait Wire: Sized {
     /// Serializes `self` in its wire form.
     fn serialize_wire<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;

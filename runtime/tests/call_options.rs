@@ -6,8 +6,9 @@ mod common;
 use std::time::Duration;
 
 use common::{ok, status, Reply, Server};
-use discogen_runtime::path::{reserved, simple};
-use discogen_runtime::{CallOptions, Client, Error, Method, Params, Request, RetryPolicy};
+use discogen_runtime::__private::path::{reserved, simple};
+use discogen_runtime::__private::Params;
+use discogen_runtime::{CallOptions, Client, Error, Method, Request, RetryPolicy};
 
 /// What a generated builder is, reduced to its options: a request and the `Params` it keeps.
 struct Call {

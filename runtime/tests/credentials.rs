@@ -404,7 +404,8 @@ async fn metadata_server_token() {
 
 #[tokio::test]
 async fn a_call_header_overrides_the_credentials_quota_project() {
-    use discogen_runtime::{CallOptions, Params};
+    use discogen_runtime::__private::Params;
+    use discogen_runtime::CallOptions;
     struct Get(Params);
     impl CallOptions for Get {
         fn call_params(&mut self) -> &mut Params {

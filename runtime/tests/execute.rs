@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
-use discogen_runtime::{Client, Error, Method, Params, Request, RetryPolicy, TokenProvider};
+use discogen_runtime::__private::Params;
+use discogen_runtime::{Client, Code, Error, Method, Request, RetryPolicy, TokenProvider};
 use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -92,7 +93,7 @@ async fn serve_once(
 #[serde(default, rename_all = "camelCase")]
 struct Thing {
     name: Option<String>,
-    #[serde(with = "::discogen_runtime::wire")]
+    #[serde(with = "::discogen_runtime::__private::wire")]
     size_bytes: Option<i64>,
     labels: BTreeMap<String, String>,
 }
@@ -118,7 +119,7 @@ async fn get_sends_path_query_and_headers() {
         Method::GET,
         format!(
             "v1/{}/things",
-            discogen_runtime::path::reserved("projects/p q")
+            discogen_runtime::__private::path::reserved("projects/p q")
         ),
     );
     req.query("pageSize", &Some(10i32));
@@ -246,10 +247,9 @@ async fn not_found_gives_api_error() {
     server.await.unwrap();
 
     assert_eq!(err.status(), Some(404));
-    let google = err.google_error().expect("decoded google error");
-    assert_eq!(google.code, 404);
+    let google = err.rpc_status().expect("decoded google error");
     assert_eq!(google.message, "not found");
-    assert_eq!(google.status.as_deref(), Some("NOT_FOUND"));
+    assert_eq!(google.code, Code::NotFound);
     assert!(google.details.is_empty() && google.errors.is_empty());
     match &err {
         Error::Api(api) => {
@@ -296,7 +296,7 @@ async fn non_json_success_gives_decode_error() {
         .unwrap_err();
     server.await.unwrap();
     assert_eq!(err.status(), Some(200));
-    assert!(err.google_error().is_none());
+    assert!(err.rpc_status().is_none());
     match err {
         Error::Decode {
             status,

@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use discogen_emulator::{Emulator, EmulatorConfig, Fault, OperationScript, CANCELLED_MESSAGE};
+use discogen_runtime::__private::path;
 use discogen_runtime::lro::{
-    decode_any, CancelOperations, Code, LongRunningOperation, LroError, Message, OperationsApi,
-    PollPolicy, Poller, Progress, Status,
+    decode_any, CancelOperations, LongRunningOperation, LroError, Message, OperationsApi,
+    PollPolicy, Poller, Progress,
 };
-use discogen_runtime::{path, Client, Error, Method, Request, RetryPolicy};
+use discogen_runtime::{Client, Code, Error, Method, Request, RetryPolicy, Status};
 use futures_util::StreamExt as _;
 use serde_json::{json, Value};
 
@@ -648,10 +649,7 @@ async fn transient_poll_errors_are_tolerated_up_to_max_poll_errors() {
     match &err {
         LroError::Poll(e) => {
             assert_eq!(e.status(), Some(503));
-            assert_eq!(
-                e.google_error().unwrap().status.as_deref(),
-                Some("UNAVAILABLE")
-            );
+            assert_eq!(e.rpc_status().unwrap().code, Code::Unavailable);
         }
         other => panic!("expected Poll, got {other:?}"),
     }
@@ -747,7 +745,7 @@ async fn not_found_is_fatal_at_once() {
         LroError::Poll(Error::Api(api_error)) => {
             assert_eq!(api_error.status, 404);
             let google = api_error.error.as_ref().unwrap();
-            assert_eq!(google.status.as_deref(), Some("NOT_FOUND"));
+            assert_eq!(google.code, Code::NotFound);
         }
         other => panic!("expected Poll(404), got {other:?}"),
     }

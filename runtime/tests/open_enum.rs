@@ -1,6 +1,7 @@
 //! `open_enum!` on a hand-written enum shaped like the generated ones.
 
-use discogen_runtime::{open_enum, Method, QueryValue, Request};
+use discogen_runtime::__private::{open_enum, QueryValue};
+use discogen_runtime::{Method, Request};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum State {
@@ -61,7 +62,7 @@ mod other {
         }
     }
 
-    ::discogen_runtime::open_enum!(Kind,);
+    ::discogen_runtime::__private::open_enum!(Kind,);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Regression tests from fuzzing the runtime's response handling (`fuzz/`, targets `response_*`): each is
 //! an input that once broke a property the fuzz targets check, through the step `Client::execute` takes.
 
-use discogen_runtime::response::decode_body;
+use discogen_runtime::__private::response::decode_body;
 
 /// `response_get`, body `5E44`: serde_json's default float parser rounded it to a double one ULP off, so
 /// a value read and written back (a read-modify-write) changed. The runtime turns on serde_json's

@@ -226,7 +226,7 @@ async fn exhausted_attempts_return_the_last_api_error() {
     assert_eq!(api.status, 503);
     assert_eq!(api.attempts, 3);
     assert_eq!(err.attempts(), Some(3));
-    assert_eq!(err.google_error().unwrap().message, "still down");
+    assert_eq!(err.rpc_status().unwrap().message, "still down");
     assert_eq!(
         err.to_string(),
         "HTTP 503 UNAVAILABLE: still down (after 3 attempts)"

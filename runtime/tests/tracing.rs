@@ -15,8 +15,9 @@ use std::time::Duration;
 
 use common::{ok, status, Server};
 use discogen_emulator::{Emulator, EmulatorConfig, OperationScript};
-use discogen_runtime::lro::{LongRunningOperation, OperationsApi, PollPolicy, Poller, Status};
-use discogen_runtime::{path, Client, Error, Method, Request, RetryPolicy, TraceContext};
+use discogen_runtime::__private::path;
+use discogen_runtime::lro::{LongRunningOperation, OperationsApi, PollPolicy, Poller};
+use discogen_runtime::{Client, Error, Method, Request, RetryPolicy, Status, TraceContext};
 use serde_json::{json, Value};
 
 /// One span as the subscriber saw it: name, parent, and every field recorded on it.
@@ -206,7 +207,7 @@ fn a_retried_call_is_one_client_span_with_an_http_span_per_attempt() {
             .build()
             .unwrap();
         let mut req = Request::new(Method::GET, "v1/things/t".to_owned());
-        req.method_id("test.things.get");
+        req.set_method_id("test.things.get");
         req.query("access_token", "secret-in-query");
         req.header("x-goog-user-project", "billing");
         client.execute_unit(req).await.unwrap();
@@ -382,7 +383,7 @@ impl OperationsApi for TestApi {
 
     fn get_request(&self, name: &str) -> Request {
         let mut request = Request::new(Method::GET, format!("v2/{}", path::reserved(name)));
-        request.method_id("dialogflow.projects.locations.operations.get");
+        request.set_method_id("dialogflow.projects.locations.operations.get");
         request
     }
 }

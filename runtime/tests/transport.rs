@@ -74,7 +74,7 @@ async fn attempts_go_through_the_transport_with_the_clients_headers_and_retries(
         Ok((200, r#"{"a": 1}"#)),
     ];
     let mut request = Request::new(Method::GET, "v1/things/t".to_owned());
-    request.method_id("example.things.get");
+    request.set_method_id("example.things.get");
     let value: serde_json::Value = client(&transport).execute(request).await.unwrap();
     assert_eq!(value, serde_json::json!({"a": 1}));
     let seen = transport.seen.lock().unwrap();
@@ -119,5 +119,5 @@ async fn errors_and_bodies_decode_as_from_the_network() {
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(404));
-    assert_eq!(error.google_error().unwrap().message, "no thing");
+    assert_eq!(error.rpc_status().unwrap().message, "no thing");
 }

@@ -1,9 +1,9 @@
-//! Round trips through `discogen_runtime::wire`, as generated structs use it.
+//! Round trips through `discogen_runtime::__private::wire`, as generated structs use it.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::TimeDelta;
-use discogen_runtime::wire;
+use discogen_runtime::__private::wire;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -11,47 +11,47 @@ use serde_json::json;
 #[serde(default, rename_all = "camelCase")]
 struct Sample {
     #[serde(
-        with = "::discogen_runtime::wire",
+        with = "::discogen_runtime::__private::wire",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     int64: Option<i64>,
     #[serde(
-        with = "::discogen_runtime::wire",
+        with = "::discogen_runtime::__private::wire",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     uint64: Option<u64>,
     #[serde(
-        with = "::discogen_runtime::wire",
+        with = "::discogen_runtime::__private::wire",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     double: Option<f64>,
     #[serde(
-        with = "::discogen_runtime::wire",
+        with = "::discogen_runtime::__private::wire",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     float: Option<f32>,
     #[serde(
-        with = "::discogen_runtime::wire",
+        with = "::discogen_runtime::__private::wire",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     duration: Option<TimeDelta>,
     #[serde(
-        with = "::discogen_runtime::wire",
+        with = "::discogen_runtime::__private::wire",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     matrix: Option<Vec<Vec<i64>>>,
     #[serde(
-        with = "::discogen_runtime::wire",
+        with = "::discogen_runtime::__private::wire",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     by_key: Option<BTreeMap<String, Vec<i64>>>,
     #[serde(
-        with = "::discogen_runtime::wire",
+        with = "::discogen_runtime::__private::wire",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     maybe_doubles: Option<Vec<Option<f64>>>,
     #[serde(
-        with = "::discogen_runtime::wire",
+        with = "::discogen_runtime::__private::wire",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     durations: Option<HashMap<String, TimeDelta>>,

@@ -10,7 +10,7 @@ use dialogflow_v2::schemas::{
     GoogleCloudDialogflowV2ExportAgentResponse, GoogleLongrunningOperation, GoogleProtobufEmpty,
     GoogleRpcStatus,
 };
-use dialogflow_v2::{Client, Error, StandardParameters, Xgafv};
+use dialogflow_v2::{Client, Code, Error, StandardParameters, Xgafv};
 use serde_json::{json, Value};
 use support::{within_timeout, RecordedRequest, Recorder, Response};
 
@@ -375,9 +375,8 @@ async fn unknown_operation_is_a_404_google_error() {
         r#"{"error":{"code":404,"message":"Operation not found: projects/p/locations/global/operations/missing","status":"NOT_FOUND"}}"#
     );
     assert_eq!(err.status(), Some(404));
-    let google = err.google_error().expect("decoded Google error");
-    assert_eq!(google.code, 404);
-    assert_eq!(google.status.as_deref(), Some("NOT_FOUND"));
+    let google = err.rpc_status().expect("decoded Google error");
+    assert_eq!(google.code, Code::NotFound);
     assert_eq!(
         google.message,
         "Operation not found: projects/p/locations/global/operations/missing"

@@ -27,17 +27,16 @@ fn fast() -> PollPolicy {
 
 async fn compute() -> (Emulator, status_compute_v1::Client) {
     let emulator = Emulator::start(EmulatorConfig::compute()).await;
-    let runtime =
-        status_compute_v1::runtime::Client::builder(&format!("{}compute/v1/", emulator.base_url()))
-            .bearer_token("test-token")
-            .build()
-            .unwrap();
+    let runtime = discogen_runtime::Client::builder(&format!("{}compute/v1/", emulator.base_url()))
+        .bearer_token("test-token")
+        .build()
+        .unwrap();
     (emulator, status_compute_v1::Client::new(runtime))
 }
 
 async fn sqladmin() -> (Emulator, status_sqladmin_v1::Client) {
     let emulator = Emulator::start(EmulatorConfig::sqladmin()).await;
-    let runtime = status_sqladmin_v1::runtime::Client::builder(&emulator.base_url())
+    let runtime = discogen_runtime::Client::builder(&emulator.base_url())
         .bearer_token("test-token")
         .build()
         .unwrap();
@@ -150,11 +149,11 @@ async fn compute_operation_fails_with_errors_mapped_to_a_google_rpc_status() {
         OperationScript::errors(2, 403, "FORBIDDEN", vec![quota.clone()]),
     );
     let link = format!("{}compute/v1/{ZONE_OP}", emulator.base_url());
-    let expected = Status {
-        code: Code::PermissionDenied,
-        message: "Quota 'CPUS' exceeded.  Limit: 24.0 in region us-central1.".to_owned(),
-        details: vec![quota],
-    };
+    let mut expected = Status::new(
+        Code::PermissionDenied,
+        "Quota 'CPUS' exceeded.  Limit: 24.0 in region us-central1.",
+    );
+    expected.errors = vec![quota];
 
     // The done operation, as `wait_operation` gives it, and its error.
     let op = client
@@ -169,7 +168,7 @@ async fn compute_operation_fails_with_errors_mapped_to_a_google_rpc_status() {
     // A typed wait fails with it, and so does fetching the target.
     emulator.insert_operation(
         ZONE_OP,
-        OperationScript::errors(1, 403, "FORBIDDEN", expected.details.clone()),
+        OperationScript::errors(1, 403, "FORBIDDEN", expected.errors.clone()),
     );
     match client
         .operation(&link)
@@ -182,7 +181,7 @@ async fn compute_operation_fails_with_errors_mapped_to_a_google_rpc_status() {
     }
     emulator.insert_operation(
         ZONE_OP,
-        OperationScript::errors(1, 403, "FORBIDDEN", expected.details.clone()),
+        OperationScript::errors(1, 403, "FORBIDDEN", expected.errors.clone()),
     );
     let error = client
         .operation(&link)
@@ -389,14 +388,11 @@ async fn sqladmin_operation_fails_with_its_errors_and_no_http_status() {
         .await
     {
         // Cloud SQL sends no HTTP status with the errors: the code is UNKNOWN.
-        Err(LroError::Failed(status)) => assert_eq!(
-            status,
-            Status {
-                code: Code::Unknown,
-                message: "Database db-1 already exists.".to_owned(),
-                details: vec![entry],
-            }
-        ),
+        Err(LroError::Failed(status)) => {
+            let mut expected = Status::new(Code::Unknown, "Database db-1 already exists.");
+            expected.errors = vec![entry];
+            assert_eq!(status, expected);
+        }
         other => panic!("expected the operation's error, got {other:?}"),
     }
 }
@@ -424,7 +420,7 @@ async fn sqladmin_operation_is_cancelled_through_the_same_poller() {
         (Code::Unknown, "Operation was cancelled.")
     );
     assert_eq!(
-        status.details,
+        status.errors,
         [
             json!({"kind": "sql#operationError", "code": "OPERATION_CANCELLED", "message": "Operation was cancelled."})
         ]

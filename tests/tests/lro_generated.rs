@@ -22,8 +22,8 @@ fn fast() -> PollPolicy {
 }
 
 /// One runtime client, wrapped by each crate's `Client::new` (clients of several APIs can share one).
-fn runtime(emulator: &Emulator) -> dialogflow_v2::runtime::Client {
-    dialogflow_v2::runtime::Client::builder(&emulator.base_url())
+fn runtime(emulator: &Emulator) -> discogen_runtime::Client {
+    discogen_runtime::Client::builder(&emulator.base_url())
         .bearer_token("test-token")
         .build()
         .unwrap()

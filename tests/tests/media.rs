@@ -3,7 +3,7 @@
 
 mod support;
 
-use fixture_media::runtime::media::Upload;
+use fixture_media::media::Upload;
 use fixture_media::schemas::Object;
 use fixture_media::Client;
 use serde_json::json;

@@ -95,9 +95,9 @@ async fn a_google_error_is_the_apps_error() {
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(404));
-    let google = error.google_error().unwrap();
+    let google = error.rpc_status().unwrap();
     assert_eq!(google.message, "no agent in projects/p1");
-    assert_eq!(google.status.as_deref(), Some("NOT_FOUND"));
+    assert_eq!(google.code, Code::NotFound);
     assert_eq!(google.details[0]["reason"], "AGENT_MISSING");
 }
 
@@ -429,11 +429,10 @@ async fn a_status_style_fake_operation_polls_through_its_scope() {
         "/compute/v1/projects/p/zones/z1/instances/vm-1",
     )
     .returns(json!({"name": "vm-1", "kind": "compute#instance"}));
-    let runtime =
-        status_compute_v1::runtime::Client::builder("https://compute.googleapis.com/compute/v1/")
-            .transport(mock.transport())
-            .build()
-            .unwrap();
+    let runtime = discogen_runtime::Client::builder("https://compute.googleapis.com/compute/v1/")
+        .transport(mock.transport())
+        .build()
+        .unwrap();
     let client = status_compute_v1::Client::new(runtime);
     let poller = client
         .instances()
@@ -466,7 +465,7 @@ async fn a_failed_status_style_fake_operation_keeps_its_code() {
     let mock = Mock::new();
     let link = "https://sqladmin.googleapis.com/v1/projects/p/operations/op-9";
     mock.operation(FakeOperation::status_style(link).fails(Code::AlreadyExists, "exists"));
-    let runtime = status_sqladmin_v1::runtime::Client::builder("https://sqladmin.googleapis.com/")
+    let runtime = discogen_runtime::Client::builder("https://sqladmin.googleapis.com/")
         .transport(mock.transport())
         .build()
         .unwrap();

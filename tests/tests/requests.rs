@@ -1,7 +1,7 @@
 //! The exact HTTP request each kind of generated method describes: method, path encoding, query pairs,
 //! headers and body. `to_request` is what `send` hands to the runtime.
 
-use fixture_params::runtime::{Method, Request};
+use discogen_runtime::{Method, Request};
 use fixture_params::{Client, StandardParameters, Xgafv};
 
 fn client() -> Client {

@@ -9,7 +9,7 @@ use discogen_runtime::testing::{Answer, Mock, RecordedRequest};
 use discogen_runtime::transport::{
     Body, HttpRequest, Transport, TransportError, TransportErrorKind, TransportFuture,
 };
-use fixture_media::runtime::media::{Upload, UploadProgress, UploadSource};
+use fixture_media::media::{Upload, UploadProgress, UploadSource};
 use fixture_media::schemas::Object;
 use fixture_media::{Client, Error};
 use futures_util::StreamExt as _;

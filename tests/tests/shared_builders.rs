@@ -3,8 +3,8 @@
 //! method lives is the same type.
 
 use dialogflow_v2::resources::projects;
-use dialogflow_v2::runtime::Request;
 use dialogflow_v2::Client;
+use discogen_runtime::Request;
 
 fn client() -> Client {
     Client::builder()
@@ -25,7 +25,7 @@ fn line(request: &Request) -> (String, String, Option<&'static str>) {
     (
         format!("{} {}", request.method(), request.path()),
         query.join("&"),
-        request.method_id_str(),
+        request.method_id(),
     )
 }
 

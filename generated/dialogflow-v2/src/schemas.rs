@@ -33,7 +33,7 @@ pub struct GoogleCloudDialogflowV2Agent {
     /// Required. The time zone of this agent from the [time zone database](https://www.iana.org/time-zones), e.g., America/New_York, Europe/Paris.
     pub time_zone: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Agent {
@@ -134,7 +134,7 @@ impl GoogleCloudDialogflowV2Agent {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Agent {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Agent {
     const NAME: &'static str = "GoogleCloudDialogflowV2Agent";
 
     const FIELDS: &'static [&'static str] = &[
@@ -152,9 +152,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Agent {
         "classificationThreshold",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -176,7 +174,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Agent {
             9 => self.default_language_code = map.next_value()?,
             10 => self.supported_language_codes = map.next_value()?,
             _ => {
-                self.classification_threshold = ::discogen_runtime::object::read_wire(
+                self.classification_threshold = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
@@ -188,35 +186,59 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Agent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "apiVersion", &self.api_version)?;
-        ::discogen_runtime::object::write(map, "avatarUri", &self.avatar_uri)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "apiVersion",
+            &self.api_version,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "avatarUri",
+            &self.avatar_uri,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "classificationThreshold",
             &self.classification_threshold,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "defaultLanguageCode",
             &self.default_language_code,
         )?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "enableLogging", &self.enable_logging)?;
-        ::discogen_runtime::object::write(map, "matchMode", &self.match_mode)?;
-        ::discogen_runtime::object::write(map, "parent", &self.parent)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "enableLogging",
+            &self.enable_logging,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "matchMode",
+            &self.match_mode,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "parent", &self.parent)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "supportedLanguageCodes",
             &self.supported_language_codes,
         )?;
-        ::discogen_runtime::object::write(map, "tier", &self.tier)?;
-        ::discogen_runtime::object::write(map, "timeZone", &self.time_zone)?;
+        ::discogen_runtime::__private::object::write(map, "tier", &self.tier)?;
+        ::discogen_runtime::__private::object::write(map, "timeZone", &self.time_zone)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Agent);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Agent);
 
 /// A customer-managed encryption key specification that can be applied to all created resources (e.g. Conversation).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -227,7 +249,7 @@ pub struct GoogleCloudDialogflowV2EncryptionSpec {
     /// Immutable. The resource name of the encryption key specification resource. Format: projects/{project}/locations/{location}/encryptionSpec
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2EncryptionSpec {
@@ -246,14 +268,13 @@ impl GoogleCloudDialogflowV2EncryptionSpec {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EncryptionSpec {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2EncryptionSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2EncryptionSpec";
 
     const FIELDS: &'static [&'static str] = &["name", "kmsKey"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -273,13 +294,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EncryptionSpe
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "kmsKey", &self.kms_key)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "kmsKey", &self.kms_key)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EncryptionSpec);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2EncryptionSpec);
 
 /// The response message for Locations.ListLocations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -290,7 +311,7 @@ pub struct GoogleCloudLocationListLocationsResponse {
     /// The standard List next-page token.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudLocationListLocationsResponse {
@@ -312,14 +333,13 @@ impl GoogleCloudLocationListLocationsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudLocationListLocationsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudLocationListLocationsResponse {
     const NAME: &'static str = "GoogleCloudLocationListLocationsResponse";
 
     const FIELDS: &'static [&'static str] = &["locations", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -339,13 +359,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationListLocationsResp
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "locations", &self.locations)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "locations", &self.locations)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudLocationListLocationsResponse);
+::discogen_runtime::__private::object_serde!(GoogleCloudLocationListLocationsResponse);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudLocationListLocationsResponse {
     type Item = GoogleCloudLocationLocation;
@@ -374,7 +398,7 @@ pub struct GoogleCloudLocationLocation {
     /// Resource name for the location, which may vary between implementations. For example: `"projects/example-project/locations/us-east1"`
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudLocationLocation {
@@ -420,7 +444,7 @@ impl GoogleCloudLocationLocation {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudLocationLocation {
     const NAME: &'static str = "GoogleCloudLocationLocation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -431,9 +455,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
         "displayName",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -456,16 +478,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "labels", &self.labels)?;
-        ::discogen_runtime::object::write(map, "locationId", &self.location_id)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "labels", &self.labels)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "locationId",
+            &self.location_id,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudLocationLocation);
+::discogen_runtime::__private::object_serde!(GoogleCloudLocationLocation);
 
 /// The response message for Operations.ListOperations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -478,7 +508,7 @@ pub struct GoogleLongrunningListOperationsResponse {
     /// Unordered list. Unreachable resources. Populated when the request sets `ListOperationsRequest.return_partial_success` and reads across collections. For example, when attempting to list all resources across all supported locations.
     pub unreachable: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleLongrunningListOperationsResponse {
@@ -507,7 +537,8 @@ impl GoogleLongrunningListOperationsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleLongrunningListOperationsResponse {
     const NAME: &'static str = "GoogleLongrunningListOperationsResponse";
 
     const FIELDS: &'static [&'static str] = &[
@@ -516,9 +547,7 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsRespo
         "nextPageToken",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -539,14 +568,26 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsRespo
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "operations", &self.operations)?;
-        ::discogen_runtime::object::write(map, "unreachable", &self.unreachable)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "operations",
+            &self.operations,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "unreachable",
+            &self.unreachable,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleLongrunningListOperationsResponse);
+::discogen_runtime::__private::object_serde!(GoogleLongrunningListOperationsResponse);
 
 impl ::discogen_runtime::paginate::Page for GoogleLongrunningListOperationsResponse {
     type Item = GoogleLongrunningOperation;
@@ -575,7 +616,7 @@ pub struct GoogleLongrunningOperation {
     /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the response should have the type `XxxResponse`, where `Xxx` is the original method name. For example, if the original method name is `TakeSnapshot()`, the inferred response type is `TakeSnapshotResponse`.
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleLongrunningOperation {
@@ -621,7 +662,7 @@ impl GoogleLongrunningOperation {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
+impl ::discogen_runtime::__private::object::Object for GoogleLongrunningOperation {
     const NAME: &'static str = "GoogleLongrunningOperation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -632,9 +673,7 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
         "response",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -657,33 +696,31 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "done", &self.done)?;
-        ::discogen_runtime::object::write(map, "error", &self.error)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "response", &self.response)?;
+        ::discogen_runtime::__private::object::write(map, "done", &self.done)?;
+        ::discogen_runtime::__private::object::write(map, "error", &self.error)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "response", &self.response)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleLongrunningOperation);
+::discogen_runtime::__private::object_serde!(GoogleLongrunningOperation);
 
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs. A typical example is to use it as the request or the response type of an API method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleProtobufEmpty {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
+impl ::discogen_runtime::__private::object::Object for GoogleProtobufEmpty {
     const NAME: &'static str = "GoogleProtobufEmpty";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -705,7 +742,7 @@ impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleProtobufEmpty);
+::discogen_runtime::__private::object_serde!(GoogleProtobufEmpty);
 
 /// The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each `Status` message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -718,7 +755,7 @@ pub struct GoogleRpcStatus {
     /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
     pub message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleRpcStatus {
@@ -747,14 +784,12 @@ impl GoogleRpcStatus {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleRpcStatus {
+impl ::discogen_runtime::__private::object::Object for GoogleRpcStatus {
     const NAME: &'static str = "GoogleRpcStatus";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -775,14 +810,14 @@ impl ::discogen_runtime::object::Object for GoogleRpcStatus {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "code", &self.code)?;
-        ::discogen_runtime::object::write(map, "details", &self.details)?;
-        ::discogen_runtime::object::write(map, "message", &self.message)?;
+        ::discogen_runtime::__private::object::write(map, "code", &self.code)?;
+        ::discogen_runtime::__private::object::write(map, "details", &self.details)?;
+        ::discogen_runtime::__private::object::write(map, "message", &self.message)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleRpcStatus);
+::discogen_runtime::__private::object_serde!(GoogleRpcStatus);
 
 /// Optional. API version displayed in Dialogflow console. If not specified, V2 API is assumed. Clients are free to query different service endpoints for different API versions. However, bots connectors and webhook calls will follow the specified API version.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -825,7 +860,7 @@ impl From<&str> for GoogleCloudDialogflowV2AgentApiVersion {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2AgentApiVersion);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2AgentApiVersion);
 
 /// Optional. Determines how intents are detected from user queries.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -864,7 +899,7 @@ impl From<&str> for GoogleCloudDialogflowV2AgentMatchMode {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2AgentMatchMode);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2AgentMatchMode);
 
 /// Optional. The agent tier. If not specified, TIER_STANDARD is assumed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -909,7 +944,7 @@ impl From<&str> for GoogleCloudDialogflowV2AgentTier {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2AgentTier);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2AgentTier);
 
 #[cfg(feature = "agent")]
 mod agent;

@@ -11,7 +11,7 @@ pub struct GoogleCloudLocationListLocationsResponse {
     /// The standard List next-page token.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudLocationListLocationsResponse {
@@ -33,14 +33,13 @@ impl GoogleCloudLocationListLocationsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudLocationListLocationsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudLocationListLocationsResponse {
     const NAME: &'static str = "GoogleCloudLocationListLocationsResponse";
 
     const FIELDS: &'static [&'static str] = &["locations", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -60,13 +59,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationListLocationsResp
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "locations", &self.locations)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "locations", &self.locations)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudLocationListLocationsResponse);
+::discogen_runtime::__private::object_serde!(GoogleCloudLocationListLocationsResponse);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudLocationListLocationsResponse {
     type Item = GoogleCloudLocationLocation;
@@ -95,7 +98,7 @@ pub struct GoogleCloudLocationLocation {
     /// Resource name for the location, which may vary between implementations. For example: `"projects/example-project/locations/us-east1"`
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudLocationLocation {
@@ -141,7 +144,7 @@ impl GoogleCloudLocationLocation {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudLocationLocation {
     const NAME: &'static str = "GoogleCloudLocationLocation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -152,9 +155,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
         "displayName",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -177,16 +178,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudLocationLocation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "labels", &self.labels)?;
-        ::discogen_runtime::object::write(map, "locationId", &self.location_id)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "labels", &self.labels)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "locationId",
+            &self.location_id,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudLocationLocation);
+::discogen_runtime::__private::object_serde!(GoogleCloudLocationLocation);
 
 /// The response message for Operations.ListOperations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -199,7 +208,7 @@ pub struct GoogleLongrunningListOperationsResponse {
     /// Unordered list. Unreachable resources. Populated when the request sets `ListOperationsRequest.return_partial_success` and reads across collections. For example, when attempting to list all resources across all supported locations.
     pub unreachable: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleLongrunningListOperationsResponse {
@@ -228,7 +237,8 @@ impl GoogleLongrunningListOperationsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleLongrunningListOperationsResponse {
     const NAME: &'static str = "GoogleLongrunningListOperationsResponse";
 
     const FIELDS: &'static [&'static str] = &[
@@ -237,9 +247,7 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsRespo
         "nextPageToken",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -260,14 +268,26 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningListOperationsRespo
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "operations", &self.operations)?;
-        ::discogen_runtime::object::write(map, "unreachable", &self.unreachable)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "operations",
+            &self.operations,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "unreachable",
+            &self.unreachable,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleLongrunningListOperationsResponse);
+::discogen_runtime::__private::object_serde!(GoogleLongrunningListOperationsResponse);
 
 impl ::discogen_runtime::paginate::Page for GoogleLongrunningListOperationsResponse {
     type Item = GoogleLongrunningOperation;
@@ -296,7 +316,7 @@ pub struct GoogleLongrunningOperation {
     /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the response should have the type `XxxResponse`, where `Xxx` is the original method name. For example, if the original method name is `TakeSnapshot()`, the inferred response type is `TakeSnapshotResponse`.
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleLongrunningOperation {
@@ -342,7 +362,7 @@ impl GoogleLongrunningOperation {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
+impl ::discogen_runtime::__private::object::Object for GoogleLongrunningOperation {
     const NAME: &'static str = "GoogleLongrunningOperation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -353,9 +373,7 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
         "response",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -378,33 +396,31 @@ impl ::discogen_runtime::object::Object for GoogleLongrunningOperation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "done", &self.done)?;
-        ::discogen_runtime::object::write(map, "error", &self.error)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "response", &self.response)?;
+        ::discogen_runtime::__private::object::write(map, "done", &self.done)?;
+        ::discogen_runtime::__private::object::write(map, "error", &self.error)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "response", &self.response)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleLongrunningOperation);
+::discogen_runtime::__private::object_serde!(GoogleLongrunningOperation);
 
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs. A typical example is to use it as the request or the response type of an API method. For instance: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleProtobufEmpty {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
+impl ::discogen_runtime::__private::object::Object for GoogleProtobufEmpty {
     const NAME: &'static str = "GoogleProtobufEmpty";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -426,7 +442,7 @@ impl ::discogen_runtime::object::Object for GoogleProtobufEmpty {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleProtobufEmpty);
+::discogen_runtime::__private::object_serde!(GoogleProtobufEmpty);
 
 /// The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each `Status` message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -439,7 +455,7 @@ pub struct GoogleRpcStatus {
     /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
     pub message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleRpcStatus {
@@ -468,14 +484,12 @@ impl GoogleRpcStatus {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleRpcStatus {
+impl ::discogen_runtime::__private::object::Object for GoogleRpcStatus {
     const NAME: &'static str = "GoogleRpcStatus";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -496,14 +510,14 @@ impl ::discogen_runtime::object::Object for GoogleRpcStatus {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "code", &self.code)?;
-        ::discogen_runtime::object::write(map, "details", &self.details)?;
-        ::discogen_runtime::object::write(map, "message", &self.message)?;
+        ::discogen_runtime::__private::object::write(map, "code", &self.code)?;
+        ::discogen_runtime::__private::object::write(map, "details", &self.details)?;
+        ::discogen_runtime::__private::object::write(map, "message", &self.message)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleRpcStatus);
+::discogen_runtime::__private::object_serde!(GoogleRpcStatus);
 
 #[cfg(feature = "agents")]
 mod agents;

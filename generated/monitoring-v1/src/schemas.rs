@@ -21,7 +21,7 @@ pub struct Operation {
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Operation {
@@ -67,7 +67,7 @@ impl Operation {
     }
 }
 
-impl ::discogen_runtime::object::Object for Operation {
+impl ::discogen_runtime::__private::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -80,7 +80,7 @@ impl ::discogen_runtime::object::Object for Operation {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -103,16 +103,16 @@ impl ::discogen_runtime::object::Object for Operation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "done", &self.done)?;
-        ::discogen_runtime::object::write(map, "error", &self.error)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "response", &self.response)?;
+        ::discogen_runtime::__private::object::write(map, "done", &self.done)?;
+        ::discogen_runtime::__private::object::write(map, "error", &self.error)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "response", &self.response)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Operation);
+::discogen_runtime::__private::object_serde!(Operation);
 
 /// The Status type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by gRPC (<https://github.com/grpc>). Each Status message contains three pieces of data: error code, error message, and error details.You can find out more about this error model and how to work with it in the API Design Guide (<https://cloud.google.com/apis/design/errors>).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -127,7 +127,7 @@ pub struct Status {
     /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
     pub message: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Status {
@@ -156,14 +156,14 @@ impl Status {
     }
 }
 
-impl ::discogen_runtime::object::Object for Status {
+impl ::discogen_runtime::__private::object::Object for Status {
     const NAME: &'static str = "Status";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -184,14 +184,14 @@ impl ::discogen_runtime::object::Object for Status {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "code", &self.code)?;
-        ::discogen_runtime::object::write(map, "details", &self.details)?;
-        ::discogen_runtime::object::write(map, "message", &self.message)?;
+        ::discogen_runtime::__private::object::write(map, "code", &self.code)?;
+        ::discogen_runtime::__private::object::write(map, "details", &self.details)?;
+        ::discogen_runtime::__private::object::write(map, "message", &self.message)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Status);
+::discogen_runtime::__private::object_serde!(Status);
 
 #[cfg(feature = "dashboards")]
 mod dashboards;

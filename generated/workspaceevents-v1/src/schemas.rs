@@ -9,7 +9,7 @@ pub struct DriveOptions {
     /// Optional. Immutable. For subscriptions to Google Drive events, whether to receive events about Drive files that are children of the target folder or shared drive. This field must be `true` for subscriptions on shared drives. * If `false`, the subscription only receives events about changes to the folder or shared drive that's specified as the `targetResource`. * If `true`, the `mimeType` field of the `file` resource must be set to `application/vnd.google-apps.folder`. For details, see [Google Drive event types](https://developers.google.com/workspace/events/guides/events-drive#event-types).
     pub include_descendants: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl DriveOptions {
@@ -21,14 +21,12 @@ impl DriveOptions {
     }
 }
 
-impl ::discogen_runtime::object::Object for DriveOptions {
+impl ::discogen_runtime::__private::object::Object for DriveOptions {
     const NAME: &'static str = "DriveOptions";
 
     const FIELDS: &'static [&'static str] = &["includeDescendants"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -46,7 +44,7 @@ impl ::discogen_runtime::object::Object for DriveOptions {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "includeDescendants",
             &self.include_descendants,
@@ -55,7 +53,7 @@ impl ::discogen_runtime::object::Object for DriveOptions {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(DriveOptions);
+::discogen_runtime::__private::object_serde!(DriveOptions);
 
 /// The response message for SubscriptionsService.ListSubscriptions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -66,7 +64,7 @@ pub struct ListSubscriptionsResponse {
     /// List of subscriptions.
     pub subscriptions: Option<Vec<Subscription>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ListSubscriptionsResponse {
@@ -85,14 +83,12 @@ impl ListSubscriptionsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for ListSubscriptionsResponse {
+impl ::discogen_runtime::__private::object::Object for ListSubscriptionsResponse {
     const NAME: &'static str = "ListSubscriptionsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "subscriptions"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -112,13 +108,21 @@ impl ::discogen_runtime::object::Object for ListSubscriptionsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "subscriptions", &self.subscriptions)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "subscriptions",
+            &self.subscriptions,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ListSubscriptionsResponse);
+::discogen_runtime::__private::object_serde!(ListSubscriptionsResponse);
 
 impl ::discogen_runtime::paginate::Page for ListSubscriptionsResponse {
     type Item = Subscription;
@@ -139,7 +143,7 @@ pub struct NotificationEndpoint {
     /// Immutable. The Pub/Sub topic that receives events for the subscription. Format: `projects/{project}/topics/{topic}` You must create the topic in the same Google Cloud project where you create this subscription. Note: The Google Workspace Events API uses [ordering keys](https://cloud.google.com/pubsub/docs/ordering) for the benefit of sequential events. If the Cloud Pub/Sub topic has a [message storage policy](https://cloud.google.com/pubsub/docs/resource-location-restriction#exceptions) configured to exclude the nearest Google Cloud region, publishing events with ordering keys will fail. When the topic receives events, the events are encoded as Pub/Sub messages. For details, see the [Google Cloud Pub/Sub Protocol Binding for CloudEvents](https://github.com/googleapis/google-cloudevents/blob/main/docs/spec/pubsub.md).
     pub pubsub_topic: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl NotificationEndpoint {
@@ -151,14 +155,12 @@ impl NotificationEndpoint {
     }
 }
 
-impl ::discogen_runtime::object::Object for NotificationEndpoint {
+impl ::discogen_runtime::__private::object::Object for NotificationEndpoint {
     const NAME: &'static str = "NotificationEndpoint";
 
     const FIELDS: &'static [&'static str] = &["pubsubTopic"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -176,12 +178,16 @@ impl ::discogen_runtime::object::Object for NotificationEndpoint {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "pubsubTopic", &self.pubsub_topic)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "pubsubTopic",
+            &self.pubsub_topic,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(NotificationEndpoint);
+::discogen_runtime::__private::object_serde!(NotificationEndpoint);
 
 /// This resource represents a long-running operation that is the result of a network API call.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -198,7 +204,7 @@ pub struct Operation {
     /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`. If the original method is standard `Get`/`Create`/`Update`, the response should be the resource. For other methods, the response should have the type `XxxResponse`, where `Xxx` is the original method name. For example, if the original method name is `TakeSnapshot()`, the inferred response type is `TakeSnapshotResponse`.
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Operation {
@@ -244,7 +250,7 @@ impl Operation {
     }
 }
 
-impl ::discogen_runtime::object::Object for Operation {
+impl ::discogen_runtime::__private::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -255,9 +261,7 @@ impl ::discogen_runtime::object::Object for Operation {
         "response",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -280,16 +284,16 @@ impl ::discogen_runtime::object::Object for Operation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "done", &self.done)?;
-        ::discogen_runtime::object::write(map, "error", &self.error)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "response", &self.response)?;
+        ::discogen_runtime::__private::object::write(map, "done", &self.done)?;
+        ::discogen_runtime::__private::object::write(map, "error", &self.error)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "response", &self.response)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Operation);
+::discogen_runtime::__private::object_serde!(Operation);
 
 /// Options about what data to include in the event payload. Only supported for Google Chat and Google Drive events.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -300,7 +304,7 @@ pub struct PayloadOptions {
     /// Optional. Whether the event payload includes data about the resource that changed. For example, for an event where a Google Chat message was created, whether the payload contains data about the \[`Message`\](<https://developers.google.com/chat/api/reference/rest/v1/spaces.messages>) resource. If false, the event payload only includes the name of the changed resource.
     pub include_resource: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl PayloadOptions {
@@ -319,14 +323,12 @@ impl PayloadOptions {
     }
 }
 
-impl ::discogen_runtime::object::Object for PayloadOptions {
+impl ::discogen_runtime::__private::object::Object for PayloadOptions {
     const NAME: &'static str = "PayloadOptions";
 
     const FIELDS: &'static [&'static str] = &["fieldMask", "includeResource"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -346,8 +348,12 @@ impl ::discogen_runtime::object::Object for PayloadOptions {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "fieldMask", &self.field_mask)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "fieldMask",
+            &self.field_mask,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "includeResource",
             &self.include_resource,
@@ -356,24 +362,22 @@ impl ::discogen_runtime::object::Object for PayloadOptions {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(PayloadOptions);
+::discogen_runtime::__private::object_serde!(PayloadOptions);
 
 /// The request message for SubscriptionsService.ReactivateSubscription.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReactivateSubscriptionRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object for ReactivateSubscriptionRequest {
+impl ::discogen_runtime::__private::object::Object for ReactivateSubscriptionRequest {
     const NAME: &'static str = "ReactivateSubscriptionRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -395,7 +399,7 @@ impl ::discogen_runtime::object::Object for ReactivateSubscriptionRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ReactivateSubscriptionRequest);
+::discogen_runtime::__private::object_serde!(ReactivateSubscriptionRequest);
 
 /// The `Status` type defines a logical error model that is suitable for different programming environments, including REST APIs and RPC APIs. It is used by [gRPC](https://github.com/grpc). Each `Status` message contains three pieces of data: error code, error message, and error details. You can find out more about this error model and how to work with it in the [API Design Guide](https://cloud.google.com/apis/design/errors).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -408,7 +412,7 @@ pub struct Status {
     /// A developer-facing error message, which should be in English. Any user-facing error message should be localized and sent in the google.rpc.Status.details field, or localized by the client.
     pub message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Status {
@@ -437,14 +441,12 @@ impl Status {
     }
 }
 
-impl ::discogen_runtime::object::Object for Status {
+impl ::discogen_runtime::__private::object::Object for Status {
     const NAME: &'static str = "Status";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -465,14 +467,14 @@ impl ::discogen_runtime::object::Object for Status {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "code", &self.code)?;
-        ::discogen_runtime::object::write(map, "details", &self.details)?;
-        ::discogen_runtime::object::write(map, "message", &self.message)?;
+        ::discogen_runtime::__private::object::write(map, "code", &self.code)?;
+        ::discogen_runtime::__private::object::write(map, "details", &self.details)?;
+        ::discogen_runtime::__private::object::write(map, "message", &self.message)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Status);
+::discogen_runtime::__private::object_serde!(Status);
 
 /// A subscription to receive events about a Google Workspace resource. To learn more about subscriptions, see the [Google Workspace Events API overview](https://developers.google.com/workspace/events).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -533,7 +535,7 @@ pub struct Subscription {
     /// Output only: set by the server.
     pub user_authority: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Subscription {
@@ -679,7 +681,7 @@ impl Subscription {
     }
 }
 
-impl ::discogen_runtime::object::Object for Subscription {
+impl ::discogen_runtime::__private::object::Object for Subscription {
     const NAME: &'static str = "Subscription";
 
     const FIELDS: &'static [&'static str] = &[
@@ -703,9 +705,7 @@ impl ::discogen_runtime::object::Object for Subscription {
         "serviceAccountAuthority",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -715,7 +715,7 @@ impl ::discogen_runtime::object::Object for Subscription {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.ttl = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.ttl = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.uid = map.next_value()?,
             2 => self.etag = map.next_value()?,
             3 => self.name = map.next_value()?,
@@ -741,41 +741,77 @@ impl ::discogen_runtime::object::Object for Subscription {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "authority", &self.authority)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "driveOptions", &self.drive_options)?;
-        ::discogen_runtime::object::write(map, "etag", &self.etag)?;
-        ::discogen_runtime::object::write(map, "eventTypes", &self.event_types)?;
-        ::discogen_runtime::object::write(map, "expireTime", &self.expire_time)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "authority", &self.authority)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "driveOptions",
+            &self.drive_options,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "etag", &self.etag)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "eventTypes",
+            &self.event_types,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "expireTime",
+            &self.expire_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "notificationEndpoint",
             &self.notification_endpoint,
         )?;
-        ::discogen_runtime::object::write(map, "payloadOptions", &self.payload_options)?;
-        ::discogen_runtime::object::write(map, "reconciling", &self.reconciling)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "payloadOptions",
+            &self.payload_options,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "reconciling",
+            &self.reconciling,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "serviceAccountAuthority",
             &self.service_account_authority,
         )?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "suspensionReason",
             &self.suspension_reason,
         )?;
-        ::discogen_runtime::object::write(map, "targetResource", &self.target_resource)?;
-        ::discogen_runtime::object::write_wire(map, "ttl", &self.ttl)?;
-        ::discogen_runtime::object::write(map, "uid", &self.uid)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
-        ::discogen_runtime::object::write(map, "userAuthority", &self.user_authority)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetResource",
+            &self.target_resource,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(map, "ttl", &self.ttl)?;
+        ::discogen_runtime::__private::object::write(map, "uid", &self.uid)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "userAuthority",
+            &self.user_authority,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Subscription);
+::discogen_runtime::__private::object_serde!(Subscription);
 
 /// Output only. The state of the subscription. Determines whether the subscription can receive events and deliver them to the notification endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -818,7 +854,7 @@ impl From<&str> for SubscriptionState {
     }
 }
 
-::discogen_runtime::open_enum!(SubscriptionState);
+::discogen_runtime::__private::open_enum!(SubscriptionState);
 
 /// Output only. The error that suspended the subscription. To reactivate the subscription, resolve the error and call the `ReactivateSubscription` method.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -885,4 +921,4 @@ impl From<&str> for SubscriptionSuspensionReason {
     }
 }
 
-::discogen_runtime::open_enum!(SubscriptionSuspensionReason);
+::discogen_runtime::__private::open_enum!(SubscriptionSuspensionReason);

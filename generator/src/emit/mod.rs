@@ -15,8 +15,6 @@ use quote::{format_ident, quote};
 use crate::ir::*;
 use crate::model::{Cfg, Crate, ResourceModule, RustType};
 
-pub use docs::sanitize as sanitize_doc;
-
 /// The Rust files of one crate, by path relative to `src/`: one (`lib.rs`) in a single-file layout.
 pub fn emit(model: &Crate<'_>) -> Vec<(String, TokenStream)> {
     let mut files = Files::default();

@@ -27,7 +27,8 @@ pub fn resources_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
         .map(|item| builder(&scope, &model.builders[item.builder.0]));
     let types = module_types(model, &root.resource.module);
     quote! {
-        //! Resources of the API, each a module with a handle, and one request builder per method.
+        //! Resources of the API: each a module with a handle whose methods start requests, and the request
+        //! builders, one per shape of request (methods that take the same parameters share one).
         #(#modules)*
         #shared
         #(#builders)*
@@ -297,7 +298,7 @@ fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
             #field_vis client: ::discogen_runtime::Client,
             #method_id
             #fields
-            #field_vis params: ::discogen_runtime::Params,
+            #field_vis params: ::discogen_runtime::__private::Params,
         }
 
         #cfg
@@ -315,12 +316,18 @@ fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
 
         #cfg
         impl ::discogen_runtime::CallOptions for #name {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
     }
 }
+
+/// What every builder takes besides its setters, said on its page: the blanket traits' methods are
+/// otherwise shown only in a collapsed impl.
+const BUILDER_TAKES_ALSO: &str = "\nBesides its setters, it takes the \
+     [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the \
+     [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).";
 
 /// The builder's docs: the method's description, its request line and id; a shared builder lists every
 /// method it serves.
@@ -357,7 +364,9 @@ fn builder_docs(shared: &Builder<'_>) -> TokenStream {
             method.unsupported.join(", ")
         ));
     }
-    doc_attrs(doc.iter().map(String::as_str))
+    let described = doc_attrs(doc.iter().map(String::as_str));
+    let takes_also = markdown_attrs(BUILDER_TAKES_ALSO);
+    quote!(#described #takes_also)
 }
 
 /// A field per parameter (`Option` when it has a setter, `Vec` when repeated) and the body's.
@@ -437,9 +446,12 @@ fn to_request(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
     });
     // Names the call in its tracing span.
     let method_id = if shared.shared() {
-        Some(quote!(request.method_id(self.method_id);))
+        Some(quote!(request.set_method_id(self.method_id);))
     } else {
-        method.id.as_ref().map(|id| quote!(request.method_id(#id);))
+        method
+            .id
+            .as_ref()
+            .map(|id| quote!(request.set_method_id(#id);))
     };
     quote! {
         /// The HTTP request this call sends.
@@ -493,12 +505,12 @@ fn pages(scope: &Scope<'_>, page: TypeId, item: &TypeRef) -> TokenStream {
     quote! {
         /// Every page of the result, following `nextPageToken` from this request on.
         pub fn pages(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#page>> + #send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
         pub fn items(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#item>> + #send {
-            ::discogen_runtime::paginate::items::<#page>(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::items::<#page>(self.client.clone(), self.to_request())
         }
     }
 }
@@ -648,7 +660,7 @@ fn path_expr(scope: &Scope<'_>, method: &Method, path: &[PathPart]) -> TokenStre
                     Expansion::ReservedFull => quote!(reserved),
                     Expansion::Reserved => quote!(reserved_rfc6570),
                 };
-                args.push(quote!(::discogen_runtime::path::#encode(#value)));
+                args.push(quote!(::discogen_runtime::__private::path::#encode(#value)));
             }
         }
     }

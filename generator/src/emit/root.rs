@@ -71,14 +71,14 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
 /// Names declared in the crate root besides its types.
 fn root_names<'a>() -> impl Iterator<Item = &'a str> {
     let reexported = RUNTIME_REEXPORTS.iter().flat_map(|r| r.names.iter());
-    ["Client", "StandardParameters", RUNTIME_MODULE]
+    ["Client", "StandardParameters"]
         .iter()
         .chain(reexported)
         .map(|name| -> &'a str { name })
 }
 
-/// The runtime items an app names, at the crate root (the credentials under `credentials_cfg`), and the
-/// runtime itself as `runtime`.
+/// The runtime items and modules an app names, at the crate root (the credentials under
+/// `credentials_cfg`). What only generated code uses stays in the runtime's internal face.
 fn runtime_reexports(credentials_cfg: &Cfg) -> TokenStream {
     let uses = RUNTIME_REEXPORTS.iter().map(|reexport| {
         let module = (!reexport.module.is_empty()).then(|| {
@@ -98,13 +98,7 @@ fn runtime_reexports(credentials_cfg: &Cfg) -> TokenStream {
         let cfg = reexport.needs_adc.then(|| cfg(credentials_cfg));
         quote!(#cfg pub use ::discogen_runtime::#module #items;)
     });
-    let runtime = ident(RUNTIME_MODULE);
-    quote! {
-        #(#uses)*
-        /// The runtime crate this crate is built on, for what the root does not re-export (token
-        /// providers, requests as data, retry and wire details). Depend on this crate alone.
-        pub use ::discogen_runtime as #runtime;
-    }
+    quote!(#(#uses)*)
 }
 
 fn crate_docs(model: &Crate<'_>) -> TokenStream {
@@ -232,12 +226,14 @@ fn testing_section(model: &Crate<'_>) -> Option<String> {
 const ONE_DEPENDENCY: &str =
     "## One dependency\n\n\
      What an app names from the runtime is re-exported here, at the crate root: [`Error`], [`Result`], \
-     [`ApiError`], [`GoogleError`], [`RetryPolicy`], [`CallOptions`], [`ClientBuilder`], the \
-     value types of schema fields ([`Bytes`], [`Date`], [`Duration`], [`Timestamp`]), the \
-     long-running-operation types ([`Poller`], [`Typed`], [`Untyped`], [`Progress`], [`PollPolicy`], \
-     [`LroError`], [`Code`], [`Status`], [`LongRunningOperation`]), the paging stream traits ([`Stream`], [`StreamExt`], [`TryStreamExt`]) and the \
-     credentials ([`ApiKey`], and with the `adc` feature Google's `Credentials`, see [`runtime::auth`]). \
-     Everything else of the runtime is at [`runtime`]. \
+     [`ApiError`], [`Status`] and [`Code`] (the `google.rpc` status of API and operation errors), \
+     [`RetryPolicy`], [`CallOptions`], [`ClientBuilder`], the value types of schema fields ([`Bytes`], \
+     [`Date`], [`Duration`], [`Timestamp`], [`UnknownFields`]), the long-running-operation types \
+     ([`Poller`], [`Typed`], [`Untyped`], [`Progress`], [`PollPolicy`], [`LroError`], \
+     [`LongRunningOperation`]), the paging stream traits ([`Stream`], [`StreamExt`], [`TryStreamExt`]) \
+     and the credentials ([`ApiKey`], and with the `adc` feature Google's `Credentials`); the modules \
+     [`auth`] (token providers), [`details`] (typed error details), [`lro`], [`media`], [`paginate`], \
+     [`retry`], [`telemetry`] (trace context) and [`transport`] (an app's own transport) hold the rest. \
      Depend on this crate alone; the runtime comes with it, in the version it was generated for.";
 
 /// The crate's cargo features and what each compiles: its own, then one per resource family.
@@ -557,7 +553,7 @@ fn by_name(path: &MethodPath) -> TokenStream {
             let locals = id_locals(*count);
             let call = call_with_ids(path, &locals);
             quote! {
-                ::discogen_runtime::lro::with_name_ids(name, |[#(#locals),*]| #call)
+                ::discogen_runtime::__private::with_name_ids(name, |[#(#locals),*]| #call)
             }
         }
     }
@@ -579,7 +575,7 @@ fn by_link(
         let locals = id_locals(count);
         let call = call_with_ids(path, &locals);
         Some(quote! {
-            if let Some([#(#locals),*]) = ::discogen_runtime::lro::link_ids(name, #template) {
+            if let Some([#(#locals),*]) = ::discogen_runtime::__private::link_ids(name, #template) {
                 return #call;
             }
         })
@@ -635,7 +631,7 @@ fn long_running_operation(scope: &Scope<'_>, lro: &Lro) -> TokenStream {
                 #done
             }
 
-            fn error(&self) -> Option<::discogen_runtime::lro::Status> {
+            fn error(&self) -> Option<::discogen_runtime::Status> {
                 #error
             }
 
@@ -690,7 +686,7 @@ fn error_expr(error: &ErrorField) -> TokenStream {
             };
             quote! {
                 #error_ref.map(|error| {
-                    ::discogen_runtime::lro::Status::from_parts(error.#code, error.#message.as_deref(), #details)
+                    ::discogen_runtime::Status::from_parts(error.#code, error.#message.as_deref(), #details)
                 })
             }
         }
@@ -712,7 +708,7 @@ fn error_expr(error: &ErrorField) -> TokenStream {
             };
             let http_message = str_field(http_message);
             quote! {
-                ::discogen_runtime::lro::Status::from_operation_errors(
+                ::discogen_runtime::Status::from_operation_errors(
                     #http_status,
                     #http_message,
                     #error_ref.and_then(|error| error.#errors.as_deref()),

@@ -175,7 +175,7 @@ fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         let field_name = ident(rust_name);
         quote! {
             /// Members of the JSON object this version of the crate does not know, written back unchanged.
-            pub #field_name: ::discogen_runtime::object::UnknownFields,
+            pub #field_name: ::discogen_runtime::UnknownFields,
         }
     });
     let setters = setters(scope, def, s);
@@ -273,12 +273,12 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         } else {
             quote!(write)
         };
-        quote!(::discogen_runtime::object::#write(map, #key, &self.#field_name)?;)
+        quote!(::discogen_runtime::__private::object::#write(map, #key, &self.#field_name)?;)
     });
     let (read_other, write_others) = other_members(scope, s);
     quote! {
         #cfg
-        impl ::discogen_runtime::object::Object for #name {
+        impl ::discogen_runtime::__private::object::Object for #name {
             const NAME: &'static str = #schema_name;
             const FIELDS: &'static [&'static str] = &[#(#keys),*];
             #read_other
@@ -300,7 +300,7 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         }
 
         #cfg
-        ::discogen_runtime::object_serde!(#name);
+        ::discogen_runtime::__private::object_serde!(#name);
     }
 }
 
@@ -345,7 +345,7 @@ fn other_members(scope: &Scope<'_>, s: &Struct) -> (Option<TokenStream>, Option<
         let field_name = ident(rust_name);
         let read = read_expr(scope, ty);
         let value = if scope.api.needs_wire(ty) {
-            quote!(&::discogen_runtime::wire::Ser(value))
+            quote!(&::discogen_runtime::__private::wire::Ser(value))
         } else {
             quote!(value)
         };
@@ -374,7 +374,7 @@ fn other_members(scope: &Scope<'_>, s: &Struct) -> (Option<TokenStream>, Option<
             let some = scope.option_variant("Some");
             (
                 Some(quote! {
-                    fn unknown_fields(&mut self) -> #option<&mut ::discogen_runtime::object::UnknownFields> {
+                    fn unknown_fields(&mut self) -> #option<&mut ::discogen_runtime::UnknownFields> {
                         #some(&mut self.#field_name)
                     }
                 }),
@@ -388,7 +388,7 @@ fn other_members(scope: &Scope<'_>, s: &Struct) -> (Option<TokenStream>, Option<
 /// Reads the next map value as `ty`, through the wire adapter where its JSON form needs one.
 fn read_expr(scope: &Scope<'_>, ty: &TypeRef) -> TokenStream {
     if scope.api.needs_wire(ty) {
-        quote!(::discogen_runtime::object::read_wire(map)?)
+        quote!(::discogen_runtime::__private::object::read_wire(map)?)
     } else {
         quote!(map.next_value()?)
     }
@@ -450,6 +450,6 @@ fn enum_def(scope: &Scope<'_>, def: &TypeDef, e: &Enum) -> TokenStream {
         }
 
         #cfg
-        ::discogen_runtime::open_enum!(#name);
+        ::discogen_runtime::__private::open_enum!(#name);
     }
 }

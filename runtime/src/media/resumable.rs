@@ -107,7 +107,7 @@ impl Client {
         request: Request,
         upload: Upload,
     ) -> Result<T> {
-        let method_id = request.method_id_str();
+        let method_id = request.method_id();
         let mut upload = upload;
         let resumed = upload.resume.is_some();
         let url = match upload.resume.take() {
@@ -333,7 +333,7 @@ impl Session<'_> {
     fn request(&self, content_range: String) -> Request {
         let mut request = Request::new(Method::PUT, self.url.clone());
         if let Some(id) = self.method_id {
-            request.method_id(id);
+            request.set_method_id(id);
         }
         request.header(CONTENT_RANGE.as_str(), content_range);
         request

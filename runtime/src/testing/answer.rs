@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 use http::{HeaderName, HeaderValue};
 use serde_json::{json, Value};
 
-use crate::lro::Code;
 use crate::transport::{Body, HttpResponse, TransportError, TransportErrorKind};
+use crate::Code;
 
 /// The answer to one call: a response (a value, a Google error, any status and body) or a transport
 /// failure. `R` is the method's response type, so [`Answer::value`] only takes that; the other

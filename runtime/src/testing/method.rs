@@ -14,7 +14,8 @@ pub struct MethodId<R> {
 }
 
 impl<R> MethodId<R> {
-    /// The method `id`, answering `R`.
+    /// The method `id`, answering `R`: what each generated crate's `methods` constants are made of.
+    #[doc(hidden)]
     pub const fn new(id: &'static str) -> Self {
         MethodId {
             id,

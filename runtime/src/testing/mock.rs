@@ -11,10 +11,11 @@ use super::answer::{Answer, AnswerKind};
 use super::operation::{FakeOperation, Operations};
 use super::recorded::{path_matches, RecordedRequest};
 use super::MethodId;
-use crate::lro::{Code, LongRunningOperation};
+use crate::lro::LongRunningOperation;
 use crate::transport::{
     HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind, TransportFuture,
 };
+use crate::Code;
 
 type Predicate = Arc<dyn Fn(&RecordedRequest) -> bool + Send + Sync>;
 type Responder = Arc<dyn Fn(&RecordedRequest) -> AnswerKind + Send + Sync>;

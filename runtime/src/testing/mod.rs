@@ -38,7 +38,7 @@
 //!     .build()?;
 //!
 //! let mut request = Request::new(Method::GET, "v1/names/1".to_owned());
-//! request.method_id("example.names.get");
+//! request.set_method_id("example.names.get");
 //! let name: String = client.execute(request).await?;
 //!
 //! assert_eq!(name, "Ada");

@@ -5,7 +5,8 @@ use serde_json::{json, Map, Value};
 
 use super::answer::{Answer, AnswerKind};
 use super::recorded::RecordedRequest;
-use crate::lro::{Code, Message};
+use crate::lro::Message;
+use crate::Code;
 
 /// A long-running operation played by a [`Mock`](super::Mock): each poll answers the next progress
 /// step (not done), then the outcome (done) from then on; a cancel makes the next poll answer

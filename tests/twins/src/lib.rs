@@ -2,7 +2,7 @@
 //! differential test compares: a JSON text decoded by the generated type and by its twin, each result
 //! re-encoded as a JSON value.
 
-use discogen_runtime::wire::{De, Ser, Wire};
+use discogen_runtime::__private::wire::{De, Ser, Wire};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;

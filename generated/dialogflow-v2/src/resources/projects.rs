@@ -188,13 +188,15 @@ impl Projects {
 /// `DELETE v2/{+parent}/agent`, for:
 /// - `dialogflow.projects.deleteAgent`
 /// - `dialogflow.projects.locations.deleteAgent`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAgent {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl DeleteAgent {
@@ -202,9 +204,12 @@ impl DeleteAgent {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
-            format!("v2/{}/agent", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v2/{}/agent", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -218,7 +223,7 @@ impl DeleteAgent {
 }
 
 impl ::discogen_runtime::CallOptions for DeleteAgent {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -228,13 +233,15 @@ impl ::discogen_runtime::CallOptions for DeleteAgent {
 /// `GET v2/{+parent}/agent`, for:
 /// - `dialogflow.projects.getAgent`
 /// - `dialogflow.projects.locations.getAgent`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAgent {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl GetAgent {
@@ -242,9 +249,12 @@ impl GetAgent {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}/agent", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v2/{}/agent", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -258,7 +268,7 @@ impl GetAgent {
 }
 
 impl ::discogen_runtime::CallOptions for GetAgent {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -268,6 +278,8 @@ impl ::discogen_runtime::CallOptions for GetAgent {
 /// `POST v2/{+parent}/agent`, for:
 /// - `dialogflow.projects.setAgent`
 /// - `dialogflow.projects.locations.setAgent`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetAgent {
@@ -276,7 +288,7 @@ pub struct SetAgent {
     pub(crate) parent: String,
     pub(crate) update_mask: Option<String>,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Agent,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl SetAgent {
@@ -290,9 +302,12 @@ impl SetAgent {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v2/{}/agent", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v2/{}/agent", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -308,7 +323,7 @@ impl SetAgent {
 }
 
 impl ::discogen_runtime::CallOptions for SetAgent {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -643,12 +658,14 @@ pub mod locations {
     /// Gets information about a location.
     ///
     /// `GET v2/{+name}` (`dialogflow.projects.locations.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -656,9 +673,11 @@ pub mod locations {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.get");
+            request.set_method_id("dialogflow.projects.locations.get");
             request.params(self.params.clone());
             request
         }
@@ -672,7 +691,7 @@ pub mod locations {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -682,12 +701,14 @@ pub mod locations {
     /// Gets location-level encryption key specification.
     ///
     /// `GET v2/{+name}` (`dialogflow.projects.locations.getEncryptionSpec`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct GetEncryptionSpec {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl GetEncryptionSpec {
@@ -695,9 +716,11 @@ pub mod locations {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.getEncryptionSpec");
+            request.set_method_id("dialogflow.projects.locations.getEncryptionSpec");
             request.params(self.params.clone());
             request
         }
@@ -713,7 +736,7 @@ pub mod locations {
     }
 
     impl ::discogen_runtime::CallOptions for GetEncryptionSpec {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -721,6 +744,8 @@ pub mod locations {
     /// Lists information about the supported locations for this service.
     ///
     /// `GET v2/{+name}/locations` (`dialogflow.projects.locations.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -730,7 +755,7 @@ pub mod locations {
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -769,10 +794,11 @@ pub mod locations {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v2/{}/locations", ::discogen_runtime::path::reserved(& self.name)
+                    "v2/{}/locations", ::discogen_runtime::__private::path::reserved(&
+                    self.name)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.list");
+            request.set_method_id("dialogflow.projects.locations.list");
             request.query("extraLocationTypes", &self.extra_location_types);
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
@@ -798,7 +824,7 @@ pub mod locations {
                 crate::schemas::GoogleCloudLocationListLocationsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -809,14 +835,14 @@ pub mod locations {
                 crate::schemas::GoogleCloudLocationLocation,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudLocationListLocationsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -933,13 +959,15 @@ pub mod locations {
         /// `POST v2/{+name}:cancel`, for:
         /// - `dialogflow.projects.locations.operations.cancel`
         /// - `dialogflow.projects.operations.cancel`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Cancel {
             pub(crate) client: ::discogen_runtime::Client,
             pub(crate) method_id: &'static str,
             pub(crate) name: String,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl Cancel {
@@ -948,10 +976,11 @@ pub mod locations {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v2/{}:cancel", ::discogen_runtime::path::reserved(& self.name)
+                        "v2/{}:cancel", ::discogen_runtime::__private::path::reserved(&
+                        self.name)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.params(self.params.clone());
                 request
             }
@@ -965,7 +994,7 @@ pub mod locations {
         }
 
         impl ::discogen_runtime::CallOptions for Cancel {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -975,13 +1004,15 @@ pub mod locations {
         /// `GET v2/{+name}`, for:
         /// - `dialogflow.projects.locations.operations.get`
         /// - `dialogflow.projects.operations.get`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
             pub(crate) client: ::discogen_runtime::Client,
             pub(crate) method_id: &'static str,
             pub(crate) name: String,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -989,9 +1020,12 @@ pub mod locations {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
-                    format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v2/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.params(self.params.clone());
                 request
             }
@@ -1005,7 +1039,7 @@ pub mod locations {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -1015,6 +1049,8 @@ pub mod locations {
         /// `GET v2/{+name}/operations`, for:
         /// - `dialogflow.projects.locations.operations.list`
         /// - `dialogflow.projects.operations.list`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -1025,7 +1061,7 @@ pub mod locations {
             pub(crate) page_size: Option<i32>,
             pub(crate) page_token: Option<String>,
             pub(crate) return_partial_success: Option<bool>,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -1061,11 +1097,11 @@ pub mod locations {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
                     format!(
-                        "v2/{}/operations", ::discogen_runtime::path::reserved(& self
-                        .name)
+                        "v2/{}/operations",
+                        ::discogen_runtime::__private::path::reserved(& self.name)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -1091,7 +1127,7 @@ pub mod locations {
                     crate::schemas::GoogleLongrunningListOperationsResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -1105,14 +1141,14 @@ pub mod locations {
                     crate::schemas::GoogleLongrunningOperation,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleLongrunningListOperationsResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }

@@ -29,6 +29,8 @@
 /// - `dialogflow.projects.locations.generators.evaluations.delete`
 /// - `dialogflow.projects.locations.sipTrunks.delete`
 /// - `dialogflow.projects.locations.tools.delete`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(
     any(
         feature = "agent",
@@ -45,7 +47,7 @@ pub struct Delete {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(
@@ -63,9 +65,9 @@ impl Delete {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -89,7 +91,7 @@ impl Delete {
     )
 )]
 impl ::discogen_runtime::CallOptions for Delete {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -100,6 +102,8 @@ impl ::discogen_runtime::CallOptions for Delete {
 /// - `dialogflow.projects.agent.knowledgeBases.create`
 /// - `dialogflow.projects.knowledgeBases.create`
 /// - `dialogflow.projects.locations.knowledgeBases.create`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -108,7 +112,7 @@ pub struct Create {
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
@@ -118,10 +122,11 @@ impl Create {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}/knowledgeBases", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/knowledgeBases", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -139,7 +144,7 @@ impl Create {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -150,6 +155,8 @@ impl ::discogen_runtime::CallOptions for Create {
 /// - `dialogflow.projects.agent.knowledgeBases.delete`
 /// - `dialogflow.projects.knowledgeBases.delete`
 /// - `dialogflow.projects.locations.knowledgeBases.delete`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -158,7 +165,7 @@ pub struct KnowledgeBasesDelete {
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
     pub(crate) force: Option<bool>,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
@@ -173,9 +180,9 @@ impl KnowledgeBasesDelete {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("force", &self.force);
         request.params(self.params.clone());
         request
@@ -191,7 +198,7 @@ impl KnowledgeBasesDelete {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 impl ::discogen_runtime::CallOptions for KnowledgeBasesDelete {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -202,6 +209,8 @@ impl ::discogen_runtime::CallOptions for KnowledgeBasesDelete {
 /// - `dialogflow.projects.agent.knowledgeBases.get`
 /// - `dialogflow.projects.knowledgeBases.get`
 /// - `dialogflow.projects.locations.knowledgeBases.get`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -209,7 +218,7 @@ pub struct Get {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
@@ -218,9 +227,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -237,7 +246,7 @@ impl Get {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -248,6 +257,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// - `dialogflow.projects.agent.knowledgeBases.list`
 /// - `dialogflow.projects.knowledgeBases.list`
 /// - `dialogflow.projects.locations.knowledgeBases.list`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -258,7 +269,7 @@ pub struct List {
     pub(crate) filter: Option<String>,
     pub(crate) page_size: Option<i32>,
     pub(crate) page_token: Option<String>,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
@@ -286,10 +297,11 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v2/{}/knowledgeBases", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/knowledgeBases", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("filter", &self.filter);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
@@ -314,7 +326,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -325,7 +337,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
         >,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse,
         >(self.client.clone(), self.to_request())
     }
@@ -333,7 +345,7 @@ impl List {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -344,6 +356,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// - `dialogflow.projects.agent.knowledgeBases.patch`
 /// - `dialogflow.projects.knowledgeBases.patch`
 /// - `dialogflow.projects.locations.knowledgeBases.patch`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -353,7 +367,7 @@ pub struct Patch {
     pub(crate) name: String,
     pub(crate) update_mask: Option<String>,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
@@ -368,9 +382,9 @@ impl Patch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -389,7 +403,7 @@ impl Patch {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 impl ::discogen_runtime::CallOptions for Patch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -400,6 +414,8 @@ impl ::discogen_runtime::CallOptions for Patch {
 /// - `dialogflow.projects.agent.knowledgeBases.documents.create`
 /// - `dialogflow.projects.knowledgeBases.documents.create`
 /// - `dialogflow.projects.locations.knowledgeBases.documents.create`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -408,7 +424,7 @@ pub struct DocumentsCreate {
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Document,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
@@ -417,9 +433,12 @@ impl DocumentsCreate {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v2/{}/documents", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v2/{}/documents", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -452,7 +471,7 @@ impl DocumentsCreate {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 impl ::discogen_runtime::CallOptions for DocumentsCreate {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -463,6 +482,8 @@ impl ::discogen_runtime::CallOptions for DocumentsCreate {
 /// - `dialogflow.projects.agent.knowledgeBases.documents.delete`
 /// - `dialogflow.projects.knowledgeBases.documents.delete`
 /// - `dialogflow.projects.locations.knowledgeBases.documents.delete`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -470,7 +491,7 @@ pub struct DocumentsDelete {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
@@ -479,9 +500,9 @@ impl DocumentsDelete {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -513,7 +534,7 @@ impl DocumentsDelete {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 impl ::discogen_runtime::CallOptions for DocumentsDelete {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -524,6 +545,8 @@ impl ::discogen_runtime::CallOptions for DocumentsDelete {
 /// - `dialogflow.projects.agent.knowledgeBases.documents.get`
 /// - `dialogflow.projects.knowledgeBases.documents.get`
 /// - `dialogflow.projects.locations.knowledgeBases.documents.get`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -531,7 +554,7 @@ pub struct DocumentsGet {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
@@ -540,9 +563,9 @@ impl DocumentsGet {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -557,7 +580,7 @@ impl DocumentsGet {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 impl ::discogen_runtime::CallOptions for DocumentsGet {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -568,6 +591,8 @@ impl ::discogen_runtime::CallOptions for DocumentsGet {
 /// - `dialogflow.projects.agent.knowledgeBases.documents.list`
 /// - `dialogflow.projects.knowledgeBases.documents.list`
 /// - `dialogflow.projects.locations.knowledgeBases.documents.list`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -578,7 +603,7 @@ pub struct DocumentsList {
     pub(crate) filter: Option<String>,
     pub(crate) page_size: Option<i32>,
     pub(crate) page_token: Option<String>,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
@@ -605,9 +630,12 @@ impl DocumentsList {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}/documents", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v2/{}/documents", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("filter", &self.filter);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
@@ -632,7 +660,7 @@ impl DocumentsList {
             crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -643,7 +671,7 @@ impl DocumentsList {
             crate::schemas::GoogleCloudDialogflowV2Document,
         >,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse,
         >(self.client.clone(), self.to_request())
     }
@@ -651,7 +679,7 @@ impl DocumentsList {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 impl ::discogen_runtime::CallOptions for DocumentsList {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -662,6 +690,8 @@ impl ::discogen_runtime::CallOptions for DocumentsList {
 /// - `dialogflow.projects.agent.knowledgeBases.documents.patch`
 /// - `dialogflow.projects.knowledgeBases.documents.patch`
 /// - `dialogflow.projects.locations.knowledgeBases.documents.patch`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -671,7 +701,7 @@ pub struct DocumentsPatch {
     pub(crate) name: String,
     pub(crate) update_mask: Option<String>,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Document,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
@@ -686,9 +716,9 @@ impl DocumentsPatch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -722,7 +752,7 @@ impl DocumentsPatch {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 impl ::discogen_runtime::CallOptions for DocumentsPatch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -733,6 +763,8 @@ impl ::discogen_runtime::CallOptions for DocumentsPatch {
 /// - `dialogflow.projects.agent.knowledgeBases.documents.reload`
 /// - `dialogflow.projects.knowledgeBases.documents.reload`
 /// - `dialogflow.projects.locations.knowledgeBases.documents.reload`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -741,7 +773,7 @@ pub struct Reload {
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2ReloadDocumentRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
@@ -750,9 +782,12 @@ impl Reload {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v2/{}:reload", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v2/{}:reload", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -785,7 +820,7 @@ impl Reload {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 impl ::discogen_runtime::CallOptions for Reload {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

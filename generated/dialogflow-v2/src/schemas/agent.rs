@@ -13,7 +13,7 @@ pub struct GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
     /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
     pub language_code: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
@@ -35,15 +35,13 @@ impl GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchCreateEntitiesRequest";
 
     const FIELDS: &'static [&'static str] = &["entities", "languageCode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -63,13 +61,19 @@ for GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entities", &self.entities)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        ::discogen_runtime::__private::object::write(map, "entities", &self.entities)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchCreateEntitiesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2BatchCreateEntitiesRequest
+);
 
 /// The request message for EntityTypes.BatchDeleteEntities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -80,7 +84,7 @@ pub struct GoogleCloudDialogflowV2BatchDeleteEntitiesRequest {
     /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
     pub language_code: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2BatchDeleteEntitiesRequest {
@@ -99,15 +103,13 @@ impl GoogleCloudDialogflowV2BatchDeleteEntitiesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchDeleteEntitiesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchDeleteEntitiesRequest";
 
     const FIELDS: &'static [&'static str] = &["entityValues", "languageCode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -127,13 +129,23 @@ for GoogleCloudDialogflowV2BatchDeleteEntitiesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entityValues", &self.entity_values)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "entityValues",
+            &self.entity_values,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchDeleteEntitiesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2BatchDeleteEntitiesRequest
+);
 
 /// The request message for EntityTypes.BatchDeleteEntityTypes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -142,7 +154,7 @@ pub struct GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
     /// Required. The names entity types to delete. All names must point to the same agent as `parent`.
     pub entity_type_names: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
@@ -154,15 +166,13 @@ impl GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest";
 
     const FIELDS: &'static [&'static str] = &["entityTypeNames"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -180,7 +190,7 @@ for GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityTypeNames",
             &self.entity_type_names,
@@ -189,7 +199,9 @@ for GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest
+);
 
 /// The request message for Intents.BatchDeleteIntents.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -198,7 +210,7 @@ pub struct GoogleCloudDialogflowV2BatchDeleteIntentsRequest {
     /// Required. The collection of intents to delete. Only intent `name` must be filled in.
     pub intents: Option<Vec<GoogleCloudDialogflowV2Intent>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2BatchDeleteIntentsRequest {
@@ -213,15 +225,13 @@ impl GoogleCloudDialogflowV2BatchDeleteIntentsRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchDeleteIntentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchDeleteIntentsRequest";
 
     const FIELDS: &'static [&'static str] = &["intents"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -239,12 +249,14 @@ for GoogleCloudDialogflowV2BatchDeleteIntentsRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "intents", &self.intents)?;
+        ::discogen_runtime::__private::object::write(map, "intents", &self.intents)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchDeleteIntentsRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2BatchDeleteIntentsRequest
+);
 
 /// The request message for EntityTypes.BatchUpdateEntities.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -257,7 +269,7 @@ pub struct GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
     /// Optional. The mask to control which fields get updated.
     pub update_mask: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
@@ -286,15 +298,13 @@ impl GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntitiesRequest";
 
     const FIELDS: &'static [&'static str] = &["entities", "updateMask", "languageCode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -315,14 +325,24 @@ for GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entities", &self.entities)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "updateMask", &self.update_mask)?;
+        ::discogen_runtime::__private::object::write(map, "entities", &self.entities)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateMask",
+            &self.update_mask,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchUpdateEntitiesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2BatchUpdateEntitiesRequest
+);
 
 /// The request message for EntityTypes.BatchUpdateEntityTypes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -337,7 +357,7 @@ pub struct GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
     /// Optional. The mask to control which fields get updated.
     pub update_mask: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
@@ -373,7 +393,7 @@ impl GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest";
 
@@ -384,9 +404,7 @@ for GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
         "entityTypeBatchInline",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -408,23 +426,33 @@ for GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityTypeBatchInline",
             &self.entity_type_batch_inline,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityTypeBatchUri",
             &self.entity_type_batch_uri,
         )?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "updateMask", &self.update_mask)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateMask",
+            &self.update_mask,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest
+);
 
 /// The response message for EntityTypes.BatchUpdateEntityTypes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -433,7 +461,7 @@ pub struct GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
     /// The collection of updated or created entity types.
     pub entity_types: Option<Vec<GoogleCloudDialogflowV2EntityType>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
@@ -448,15 +476,13 @@ impl GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypes"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -474,12 +500,18 @@ for GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entityTypes", &self.entity_types)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "entityTypes",
+            &self.entity_types,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -495,7 +527,7 @@ pub struct GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
     /// Optional. The mask to control which fields get updated.
     pub update_mask: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
@@ -541,7 +573,7 @@ impl GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateIntentsRequest";
 
@@ -553,9 +585,7 @@ for GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
         "intentBatchInline",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -578,24 +608,38 @@ for GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "intentBatchInline",
             &self.intent_batch_inline,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "intentBatchUri",
             &self.intent_batch_uri,
         )?;
-        ::discogen_runtime::object::write(map, "intentView", &self.intent_view)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "updateMask", &self.update_mask)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "intentView",
+            &self.intent_view,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateMask",
+            &self.update_mask,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchUpdateIntentsRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2BatchUpdateIntentsRequest
+);
 
 /// The response message for Intents.BatchUpdateIntents.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -604,7 +648,7 @@ pub struct GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
     /// The collection of updated or created intents.
     pub intents: Option<Vec<GoogleCloudDialogflowV2Intent>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
@@ -619,15 +663,13 @@ impl GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intents"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -645,12 +687,14 @@ for GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "intents", &self.intents)?;
+        ::discogen_runtime::__private::object::write(map, "intents", &self.intents)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2BatchUpdateIntentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2BatchUpdateIntentsResponse
+);
 
 /// The request to detect user's intent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -667,7 +711,7 @@ pub struct GoogleCloudDialogflowV2DetectIntentRequest {
     /// The parameters of this query.
     pub query_params: Option<GoogleCloudDialogflowV2QueryParameters>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2DetectIntentRequest {
@@ -719,7 +763,8 @@ impl GoogleCloudDialogflowV2DetectIntentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2DetectIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2DetectIntentRequest";
 
     const FIELDS: &'static [&'static str] = &[
@@ -730,9 +775,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
         "outputAudioConfigMask",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -755,24 +798,36 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "inputAudio", &self.input_audio)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "inputAudio",
+            &self.input_audio,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "outputAudioConfig",
             &self.output_audio_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "outputAudioConfigMask",
             &self.output_audio_config_mask,
         )?;
-        ::discogen_runtime::object::write(map, "queryInput", &self.query_input)?;
-        ::discogen_runtime::object::write(map, "queryParams", &self.query_params)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryInput",
+            &self.query_input,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryParams",
+            &self.query_params,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DetectIntentRequest);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2DetectIntentRequest);
 
 /// Each intent parameter has a type, called the entity type, which dictates exactly how data from an end-user expression is extracted. Dialogflow provides predefined system entities that can match many common types of data. For example, there are system entities for matching dates, times, colors, email addresses, and so on. You can also create your own custom entities for matching custom data. For example, you could define a vegetable entity that can match the types of vegetables available for purchase with a grocery store agent. For more information, see the [Entity guide](https://cloud.google.com/dialogflow/docs/entities-overview).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -791,7 +846,7 @@ pub struct GoogleCloudDialogflowV2EntityType {
     /// The unique identifier of the entity type. Required for EntityTypes.UpdateEntityType and EntityTypes.BatchUpdateEntityTypes methods. Format: `projects//agent/entityTypes/`.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2EntityType {
@@ -847,7 +902,8 @@ impl GoogleCloudDialogflowV2EntityType {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityType {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2EntityType {
     const NAME: &'static str = "GoogleCloudDialogflowV2EntityType";
 
     const FIELDS: &'static [&'static str] = &[
@@ -859,9 +915,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityType {
         "enableFuzzyExtraction",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -885,25 +939,29 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityType {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "autoExpansionMode",
             &self.auto_expansion_mode,
         )?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "enableFuzzyExtraction",
             &self.enable_fuzzy_extraction,
         )?;
-        ::discogen_runtime::object::write(map, "entities", &self.entities)?;
-        ::discogen_runtime::object::write(map, "kind", &self.kind)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "entities", &self.entities)?;
+        ::discogen_runtime::__private::object::write(map, "kind", &self.kind)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EntityType);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2EntityType);
 
 /// This message is a wrapper around a collection of entity types.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -912,7 +970,7 @@ pub struct GoogleCloudDialogflowV2EntityTypeBatch {
     /// A collection of entity types.
     pub entity_types: Option<Vec<GoogleCloudDialogflowV2EntityType>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2EntityTypeBatch {
@@ -927,14 +985,13 @@ impl GoogleCloudDialogflowV2EntityTypeBatch {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityTypeBatch {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2EntityTypeBatch {
     const NAME: &'static str = "GoogleCloudDialogflowV2EntityTypeBatch";
 
     const FIELDS: &'static [&'static str] = &["entityTypes"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -952,12 +1009,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityTypeBat
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entityTypes", &self.entity_types)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "entityTypes",
+            &self.entity_types,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EntityTypeBatch);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2EntityTypeBatch);
 
 /// You can create multiple versions of your agent and publish them to separate environments. When you edit an agent, you are editing the draft agent. At any point, you can save the draft agent as an agent version, which is an immutable snapshot of your agent. When you save the draft agent, it is published to the default environment. When you create agent versions, you can publish them to custom environments. You can create a variety of custom environments for: - testing - development - production - etc. For more information, see the [versions and environments guide](https://cloud.google.com/dialogflow/docs/agents-versions).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -984,7 +1045,7 @@ pub struct GoogleCloudDialogflowV2Environment {
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Environment {
@@ -1050,7 +1111,8 @@ impl GoogleCloudDialogflowV2Environment {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Environment {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2Environment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Environment";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1063,9 +1125,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Environment {
         "textToSpeechSettings",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1090,22 +1150,38 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Environment {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentVersion", &self.agent_version)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "fulfillment", &self.fulfillment)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentVersion",
+            &self.agent_version,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "fulfillment",
+            &self.fulfillment,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "textToSpeechSettings",
             &self.text_to_speech_settings,
         )?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Environment);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Environment);
 
 /// The response message for Environments.GetEnvironmentHistory.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1124,7 +1200,7 @@ pub struct GoogleCloudDialogflowV2EnvironmentHistory {
     /// Output only: set by the server.
     pub parent: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2EnvironmentHistory {
@@ -1153,14 +1229,13 @@ impl GoogleCloudDialogflowV2EnvironmentHistory {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EnvironmentHistory {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2EnvironmentHistory {
     const NAME: &'static str = "GoogleCloudDialogflowV2EnvironmentHistory";
 
     const FIELDS: &'static [&'static str] = &["parent", "entries", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1181,14 +1256,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EnvironmentHi
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entries", &self.entries)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "parent", &self.parent)?;
+        ::discogen_runtime::__private::object::write(map, "entries", &self.entries)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "parent", &self.parent)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EnvironmentHistory);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2EnvironmentHistory);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2EnvironmentHistory {
     type Item = GoogleCloudDialogflowV2EnvironmentHistoryEntry;
@@ -1213,7 +1292,7 @@ pub struct GoogleCloudDialogflowV2EnvironmentHistoryEntry {
     /// The developer-provided description for this environment history entry.
     pub description: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2EnvironmentHistoryEntry {
@@ -1242,7 +1321,7 @@ impl GoogleCloudDialogflowV2EnvironmentHistoryEntry {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EnvironmentHistoryEntry {
     const NAME: &'static str = "GoogleCloudDialogflowV2EnvironmentHistoryEntry";
 
@@ -1252,9 +1331,7 @@ for GoogleCloudDialogflowV2EnvironmentHistoryEntry {
         "agentVersion",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1275,14 +1352,28 @@ for GoogleCloudDialogflowV2EnvironmentHistoryEntry {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentVersion", &self.agent_version)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentVersion",
+            &self.agent_version,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EnvironmentHistoryEntry);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2EnvironmentHistoryEntry
+);
 
 /// The request message for Agents.ExportAgent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1291,7 +1382,7 @@ pub struct GoogleCloudDialogflowV2ExportAgentRequest {
     /// Required. The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the agent to. The format of this URI must be `gs:///`. If left unspecified, the serialized agent is returned inline. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub agent_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ExportAgentRequest {
@@ -1303,14 +1394,13 @@ impl GoogleCloudDialogflowV2ExportAgentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportAgentRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ExportAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportAgentRequest";
 
     const FIELDS: &'static [&'static str] = &["agentUri"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1328,12 +1418,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportAgentRe
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentUri", &self.agent_uri)?;
+        ::discogen_runtime::__private::object::write(map, "agentUri", &self.agent_uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ExportAgentRequest);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ExportAgentRequest);
 
 /// The response message for Agents.ExportAgent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1344,7 +1434,7 @@ pub struct GoogleCloudDialogflowV2ExportAgentResponse {
     /// The URI to a file containing the exported agent. This field is populated only if `agent_uri` is specified in `ExportAgentRequest`.
     pub agent_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ExportAgentResponse {
@@ -1366,14 +1456,13 @@ impl GoogleCloudDialogflowV2ExportAgentResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportAgentResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ExportAgentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportAgentResponse";
 
     const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1393,13 +1482,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ExportAgentRe
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentContent", &self.agent_content)?;
-        ::discogen_runtime::object::write(map, "agentUri", &self.agent_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentContent",
+            &self.agent_content,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "agentUri", &self.agent_uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ExportAgentResponse);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ExportAgentResponse);
 
 /// By default, your agent responds to a matched intent with a static response. As an alternative, you can provide a more dynamic response by using fulfillment. When you enable fulfillment for an intent, Dialogflow responds to that intent by calling a service that you define. For example, if an end-user wants to schedule a haircut on Friday, your service can check your database and respond to the end-user with availability information for Friday. For more information, see the [fulfillment guide](https://cloud.google.com/dialogflow/docs/fulfillment-overview).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1416,7 +1509,7 @@ pub struct GoogleCloudDialogflowV2Fulfillment {
     /// Required. The unique identifier of the fulfillment. Supported formats: - `projects//agent/fulfillment` - `projects//locations//agent/fulfillment` This field is not used for Fulfillment in an Environment.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Fulfillment {
@@ -1462,7 +1555,8 @@ impl GoogleCloudDialogflowV2Fulfillment {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Fulfillment {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2Fulfillment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Fulfillment";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1473,9 +1567,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Fulfillment {
         "genericWebService",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1498,20 +1590,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Fulfillment {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "enabled", &self.enabled)?;
-        ::discogen_runtime::object::write(map, "features", &self.features)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "enabled", &self.enabled)?;
+        ::discogen_runtime::__private::object::write(map, "features", &self.features)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "genericWebService",
             &self.generic_web_service,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Fulfillment);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Fulfillment);
 
 /// Whether fulfillment is enabled for the specific feature.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1520,7 +1616,7 @@ pub struct GoogleCloudDialogflowV2FulfillmentFeature {
     /// The type of the feature that enabled for fulfillment.
     pub r#type: Option<GoogleCloudDialogflowV2FulfillmentFeatureType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2FulfillmentFeature {
@@ -1535,14 +1631,13 @@ impl GoogleCloudDialogflowV2FulfillmentFeature {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FulfillmentFeature {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2FulfillmentFeature {
     const NAME: &'static str = "GoogleCloudDialogflowV2FulfillmentFeature";
 
     const FIELDS: &'static [&'static str] = &["type"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1560,12 +1655,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FulfillmentFe
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FulfillmentFeature);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2FulfillmentFeature);
 
 /// Represents configuration for a generic web service. Dialogflow supports two mechanisms for authentications: - Basic authentication with username and password. - Authentication with additional authentication headers. More information could be found at: <https://cloud.google.com/dialogflow/docs/fulfillment-configure>.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1584,7 +1679,7 @@ pub struct GoogleCloudDialogflowV2FulfillmentGenericWebService {
     /// Optional. The user name for HTTP Basic authentication.
     pub username: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2FulfillmentGenericWebService {
@@ -1627,7 +1722,7 @@ impl GoogleCloudDialogflowV2FulfillmentGenericWebService {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2FulfillmentGenericWebService {
     const NAME: &'static str = "GoogleCloudDialogflowV2FulfillmentGenericWebService";
 
@@ -1639,9 +1734,7 @@ for GoogleCloudDialogflowV2FulfillmentGenericWebService {
         "isCloudFunction",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1664,20 +1757,26 @@ for GoogleCloudDialogflowV2FulfillmentGenericWebService {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "isCloudFunction",
             &self.is_cloud_function,
         )?;
-        ::discogen_runtime::object::write(map, "password", &self.password)?;
-        ::discogen_runtime::object::write(map, "requestHeaders", &self.request_headers)?;
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
-        ::discogen_runtime::object::write(map, "username", &self.username)?;
+        ::discogen_runtime::__private::object::write(map, "password", &self.password)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "requestHeaders",
+            &self.request_headers,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "username", &self.username)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FulfillmentGenericWebService);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2FulfillmentGenericWebService
+);
 
 /// The request message for Agents.ImportAgent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1688,7 +1787,7 @@ pub struct GoogleCloudDialogflowV2ImportAgentRequest {
     /// The URI to a Google Cloud Storage file containing the agent to import. Note: The URI must start with "gs://". Dialogflow performs a read operation for the Cloud Storage object on the caller's behalf, so your request authentication must have read permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub agent_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ImportAgentRequest {
@@ -1710,14 +1809,13 @@ impl GoogleCloudDialogflowV2ImportAgentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportAgentRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ImportAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportAgentRequest";
 
     const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1737,13 +1835,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ImportAgentRe
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentContent", &self.agent_content)?;
-        ::discogen_runtime::object::write(map, "agentUri", &self.agent_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentContent",
+            &self.agent_content,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "agentUri", &self.agent_uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportAgentRequest);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ImportAgentRequest);
 
 /// This message is a wrapper around a collection of intents.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1752,7 +1854,7 @@ pub struct GoogleCloudDialogflowV2IntentBatch {
     /// A collection of intents.
     pub intents: Option<Vec<GoogleCloudDialogflowV2Intent>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentBatch {
@@ -1767,14 +1869,13 @@ impl GoogleCloudDialogflowV2IntentBatch {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentBatch {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2IntentBatch {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentBatch";
 
     const FIELDS: &'static [&'static str] = &["intents"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1792,12 +1893,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentBatch {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "intents", &self.intents)?;
+        ::discogen_runtime::__private::object::write(map, "intents", &self.intents)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentBatch);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2IntentBatch);
 
 /// The response message for Contexts.ListContexts.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1808,7 +1909,7 @@ pub struct GoogleCloudDialogflowV2ListContextsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListContextsResponse {
@@ -1830,14 +1931,13 @@ impl GoogleCloudDialogflowV2ListContextsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListContextsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ListContextsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListContextsResponse";
 
     const FIELDS: &'static [&'static str] = &["contexts", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1857,13 +1957,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListContextsR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contexts", &self.contexts)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "contexts", &self.contexts)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListContextsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListContextsResponse
+);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListContextsResponse {
     type Item = GoogleCloudDialogflowV2Context;
@@ -1886,7 +1992,7 @@ pub struct GoogleCloudDialogflowV2ListEntityTypesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListEntityTypesResponse {
@@ -1908,15 +2014,13 @@ impl GoogleCloudDialogflowV2ListEntityTypesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypes", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1936,13 +2040,23 @@ for GoogleCloudDialogflowV2ListEntityTypesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entityTypes", &self.entity_types)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "entityTypes",
+            &self.entity_types,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListEntityTypesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListEntityTypesResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListEntityTypesResponse {
@@ -1966,7 +2080,7 @@ pub struct GoogleCloudDialogflowV2ListEnvironmentsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListEnvironmentsResponse {
@@ -1988,15 +2102,13 @@ impl GoogleCloudDialogflowV2ListEnvironmentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListEnvironmentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListEnvironmentsResponse";
 
     const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2016,13 +2128,23 @@ for GoogleCloudDialogflowV2ListEnvironmentsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "environments", &self.environments)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "environments",
+            &self.environments,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListEnvironmentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListEnvironmentsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListEnvironmentsResponse {
@@ -2046,7 +2168,7 @@ pub struct GoogleCloudDialogflowV2ListIntentsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListIntentsResponse {
@@ -2068,14 +2190,13 @@ impl GoogleCloudDialogflowV2ListIntentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListIntentsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ListIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intents", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2095,13 +2216,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListIntentsRe
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "intents", &self.intents)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "intents", &self.intents)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListIntentsResponse);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ListIntentsResponse);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListIntentsResponse {
     type Item = GoogleCloudDialogflowV2Intent;
@@ -2124,7 +2249,7 @@ pub struct GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
     /// The list of session entity types. There will be a maximum number of items returned based on the page_size field in the request.
     pub session_entity_types: Option<Vec<GoogleCloudDialogflowV2SessionEntityType>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
@@ -2146,15 +2271,13 @@ impl GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListSessionEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "sessionEntityTypes"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2174,8 +2297,12 @@ for GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sessionEntityTypes",
             &self.session_entity_types,
@@ -2184,7 +2311,9 @@ for GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListSessionEntityTypesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListSessionEntityTypesResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
@@ -2208,7 +2337,7 @@ pub struct GoogleCloudDialogflowV2ListVersionsResponse {
     /// The list of agent versions. There will be a maximum number of items returned based on the page_size field in the request.
     pub versions: Option<Vec<GoogleCloudDialogflowV2Version>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListVersionsResponse {
@@ -2230,14 +2359,13 @@ impl GoogleCloudDialogflowV2ListVersionsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListVersionsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ListVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["versions", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2257,13 +2385,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListVersionsR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "versions", &self.versions)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "versions", &self.versions)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListVersionsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListVersionsResponse
+);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListVersionsResponse {
     type Item = GoogleCloudDialogflowV2Version;
@@ -2288,7 +2422,7 @@ pub struct GoogleCloudDialogflowV2QueryInput {
     /// The natural language text to be processed. Text length must not exceed 256 character for virtual agent interactions.
     pub text: Option<GoogleCloudDialogflowV2TextInput>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2QueryInput {
@@ -2323,14 +2457,13 @@ impl GoogleCloudDialogflowV2QueryInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryInput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2QueryInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2QueryInput";
 
     const FIELDS: &'static [&'static str] = &["text", "event", "audioConfig"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2351,14 +2484,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryInput {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "audioConfig", &self.audio_config)?;
-        ::discogen_runtime::object::write(map, "event", &self.event)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "audioConfig",
+            &self.audio_config,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "event", &self.event)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2QueryInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2QueryInput);
 
 /// The request message for Agents.RestoreAgent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2369,7 +2506,7 @@ pub struct GoogleCloudDialogflowV2RestoreAgentRequest {
     /// The URI to a Google Cloud Storage file containing the agent to restore. Note: The URI must start with "gs://". Dialogflow performs a read operation for the Cloud Storage object on the caller's behalf, so your request authentication must have read permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub agent_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2RestoreAgentRequest {
@@ -2391,14 +2528,13 @@ impl GoogleCloudDialogflowV2RestoreAgentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RestoreAgentRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2RestoreAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2RestoreAgentRequest";
 
     const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2418,13 +2554,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RestoreAgentR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentContent", &self.agent_content)?;
-        ::discogen_runtime::object::write(map, "agentUri", &self.agent_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentContent",
+            &self.agent_content,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "agentUri", &self.agent_uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2RestoreAgentRequest);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2RestoreAgentRequest);
 
 /// The response message for Agents.SearchAgents.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2435,7 +2575,7 @@ pub struct GoogleCloudDialogflowV2SearchAgentsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchAgentsResponse {
@@ -2457,14 +2597,13 @@ impl GoogleCloudDialogflowV2SearchAgentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchAgentsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SearchAgentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchAgentsResponse";
 
     const FIELDS: &'static [&'static str] = &["agents", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2484,13 +2623,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchAgentsR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agents", &self.agents)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "agents", &self.agents)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchAgentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SearchAgentsResponse
+);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2SearchAgentsResponse {
     type Item = GoogleCloudDialogflowV2Agent;
@@ -2524,7 +2669,7 @@ pub struct GoogleCloudDialogflowV2TextToSpeechSettings {
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2TextToSpeechSettings {
@@ -2568,7 +2713,8 @@ impl GoogleCloudDialogflowV2TextToSpeechSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextToSpeechSettings {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2TextToSpeechSettings {
     const NAME: &'static str = "GoogleCloudDialogflowV2TextToSpeechSettings";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2578,9 +2724,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextToSpeechS
         "synthesizeSpeechConfigs",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2602,22 +2746,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextToSpeechS
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableTextToSpeech",
             &self.enable_text_to_speech,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "outputAudioEncoding",
             &self.output_audio_encoding,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "sampleRateHertz",
             &self.sample_rate_hertz,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "synthesizeSpeechConfigs",
             &self.synthesize_speech_configs,
@@ -2626,24 +2770,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextToSpeechS
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2TextToSpeechSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2TextToSpeechSettings
+);
 
 /// The request message for Agents.TrainAgent.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2TrainAgentRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TrainAgentRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2TrainAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2TrainAgentRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2665,7 +2810,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TrainAgentReq
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2TrainAgentRequest);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2TrainAgentRequest);
 
 /// Represents a single validation error.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2678,7 +2823,7 @@ pub struct GoogleCloudDialogflowV2ValidationError {
     /// The severity of the error.
     pub severity: Option<GoogleCloudDialogflowV2ValidationErrorSeverity>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ValidationError {
@@ -2707,14 +2852,13 @@ impl GoogleCloudDialogflowV2ValidationError {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ValidationError {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ValidationError {
     const NAME: &'static str = "GoogleCloudDialogflowV2ValidationError";
 
     const FIELDS: &'static [&'static str] = &["entries", "severity", "errorMessage"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2735,14 +2879,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ValidationErr
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entries", &self.entries)?;
-        ::discogen_runtime::object::write(map, "errorMessage", &self.error_message)?;
-        ::discogen_runtime::object::write(map, "severity", &self.severity)?;
+        ::discogen_runtime::__private::object::write(map, "entries", &self.entries)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "errorMessage",
+            &self.error_message,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "severity", &self.severity)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ValidationError);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ValidationError);
 
 /// Represents the output of agent validation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2751,7 +2899,7 @@ pub struct GoogleCloudDialogflowV2ValidationResult {
     /// Contains all validation errors.
     pub validation_errors: Option<Vec<GoogleCloudDialogflowV2ValidationError>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ValidationResult {
@@ -2766,14 +2914,13 @@ impl GoogleCloudDialogflowV2ValidationResult {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ValidationResult {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ValidationResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2ValidationResult";
 
     const FIELDS: &'static [&'static str] = &["validationErrors"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2791,7 +2938,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ValidationRes
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "validationErrors",
             &self.validation_errors,
@@ -2800,7 +2947,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ValidationRes
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ValidationResult);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ValidationResult);
 
 /// You can create multiple versions of your agent and publish them to separate environments. When you edit an agent, you are editing the draft agent. At any point, you can save the draft agent as an agent version, which is an immutable snapshot of your agent. When you save the draft agent, it is published to the default environment. When you create agent versions, you can publish them to custom environments. You can create a variety of custom environments for: - testing - development - production - etc. For more information, see the [versions and environments guide](https://cloud.google.com/dialogflow/docs/agents-versions).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2825,7 +2972,7 @@ pub struct GoogleCloudDialogflowV2Version {
     /// Output only: set by the server.
     pub version_number: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Version {
@@ -2871,7 +3018,7 @@ impl GoogleCloudDialogflowV2Version {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Version {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Version {
     const NAME: &'static str = "GoogleCloudDialogflowV2Version";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2882,9 +3029,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Version {
         "versionNumber",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2907,16 +3052,28 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Version {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "status", &self.status)?;
-        ::discogen_runtime::object::write(map, "versionNumber", &self.version_number)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "status", &self.status)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "versionNumber",
+            &self.version_number,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Version);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Version);
 
 /// Optional. The resource view to apply to the returned intent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2951,7 +3108,7 @@ impl From<&str> for GoogleCloudDialogflowV2BatchUpdateIntentsRequestIntentView {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2BatchUpdateIntentsRequestIntentView
 );
 
@@ -2988,7 +3145,9 @@ impl From<&str> for GoogleCloudDialogflowV2EntityTypeAutoExpansionMode {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2EntityTypeAutoExpansionMode);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2EntityTypeAutoExpansionMode
+);
 
 /// Required. Indicates the kind of entity type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3031,7 +3190,7 @@ impl From<&str> for GoogleCloudDialogflowV2EntityTypeKind {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2EntityTypeKind);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2EntityTypeKind);
 
 /// Output only. The state of this environment. This field is read-only, i.e., it cannot be set by create and update methods.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3074,7 +3233,7 @@ impl From<&str> for GoogleCloudDialogflowV2EnvironmentState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2EnvironmentState);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2EnvironmentState);
 
 /// The type of the feature that enabled for fulfillment.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3109,7 +3268,7 @@ impl From<&str> for GoogleCloudDialogflowV2FulfillmentFeatureType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2FulfillmentFeatureType);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2FulfillmentFeatureType);
 
 /// Required. Audio encoding of the synthesized audio content.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3166,7 +3325,7 @@ impl From<&str> for GoogleCloudDialogflowV2TextToSpeechSettingsOutputAudioEncodi
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2TextToSpeechSettingsOutputAudioEncoding
 );
 
@@ -3215,7 +3374,9 @@ impl From<&str> for GoogleCloudDialogflowV2ValidationErrorSeverity {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ValidationErrorSeverity);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2ValidationErrorSeverity
+);
 
 /// Output only. The status of this version. This field is read-only and cannot be set by create and update methods.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3258,4 +3419,4 @@ impl From<&str> for GoogleCloudDialogflowV2VersionStatus {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2VersionStatus);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2VersionStatus);

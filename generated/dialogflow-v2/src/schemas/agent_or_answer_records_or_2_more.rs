@@ -15,7 +15,7 @@ pub struct GoogleCloudDialogflowV2Context {
     /// Optional. The collection of parameters associated with this context. Depending on your protocol or client library language, this is a map, associative array, symbol table, dictionary, or JSON object composed of a collection of (MapKey, MapValue) pairs: * MapKey type: string * MapKey value: parameter name * MapValue type: If parameter's entity type is a composite entity then use map, otherwise, depending on the parameter value type, it could be one of string, number, boolean, null, list or map. * MapValue value: If parameter's entity type is a composite entity then use map from composite entity property names to property values, otherwise, use parameter value.
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Context {
@@ -44,14 +44,12 @@ impl GoogleCloudDialogflowV2Context {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Context {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Context {
     const NAME: &'static str = "GoogleCloudDialogflowV2Context";
 
     const FIELDS: &'static [&'static str] = &["name", "parameters", "lifespanCount"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -72,14 +70,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Context {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "lifespanCount", &self.lifespan_count)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "lifespanCount",
+            &self.lifespan_count,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Context);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Context);
 
 /// An intent categorizes an end-user's intention for one conversation turn. For each agent, you define many intents, where your combined intents can handle a complete conversation. When an end-user writes or says something, referred to as an end-user expression or end-user input, Dialogflow matches the end-user input to the best intent in your agent. Matching an intent is also known as intent classification. For more information, see the [intent guide](https://cloud.google.com/dialogflow/docs/intents-overview).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -134,7 +140,7 @@ pub struct GoogleCloudDialogflowV2Intent {
     /// Optional. Indicates whether webhooks are enabled for the intent.
     pub webhook_state: Option<GoogleCloudDialogflowV2IntentWebhookState>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Intent {
@@ -300,7 +306,7 @@ impl GoogleCloudDialogflowV2Intent {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Intent {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Intent {
     const NAME: &'static str = "GoogleCloudDialogflowV2Intent";
 
     const FIELDS: &'static [&'static str] = &[
@@ -326,9 +332,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Intent {
         "parentFollowupIntentName",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -366,59 +370,91 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Intent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "action", &self.action)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "action", &self.action)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "defaultResponsePlatforms",
             &self.default_response_platforms,
         )?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "endInteraction", &self.end_interaction)?;
-        ::discogen_runtime::object::write(map, "events", &self.events)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "endInteraction",
+            &self.end_interaction,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "events", &self.events)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "followupIntentInfo",
             &self.followup_intent_info,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "inputContextNames",
             &self.input_context_names,
         )?;
-        ::discogen_runtime::object::write(map, "isFallback", &self.is_fallback)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "isFallback",
+            &self.is_fallback,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "liveAgentHandoff",
             &self.live_agent_handoff,
         )?;
-        ::discogen_runtime::object::write(map, "messages", &self.messages)?;
-        ::discogen_runtime::object::write(map, "mlDisabled", &self.ml_disabled)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "outputContexts", &self.output_contexts)?;
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "messages", &self.messages)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "mlDisabled",
+            &self.ml_disabled,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "outputContexts",
+            &self.output_contexts,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "parentFollowupIntentName",
             &self.parent_followup_intent_name,
         )?;
-        ::discogen_runtime::object::write(map, "priority", &self.priority)?;
-        ::discogen_runtime::object::write(map, "resetContexts", &self.reset_contexts)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "priority", &self.priority)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "resetContexts",
+            &self.reset_contexts,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "rootFollowupIntentName",
             &self.root_followup_intent_name,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "trainingPhrases",
             &self.training_phrases,
         )?;
-        ::discogen_runtime::object::write(map, "webhookState", &self.webhook_state)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "webhookState",
+            &self.webhook_state,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Intent);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Intent);
 
 /// Represents a single followup intent in the chain.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -429,7 +465,7 @@ pub struct GoogleCloudDialogflowV2IntentFollowupIntentInfo {
     /// The unique identifier of the followup intent's parent. Format: `projects//agent/intents/`.
     pub parent_followup_intent_name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentFollowupIntentInfo {
@@ -448,7 +484,7 @@ impl GoogleCloudDialogflowV2IntentFollowupIntentInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentFollowupIntentInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentFollowupIntentInfo";
 
@@ -457,9 +493,7 @@ for GoogleCloudDialogflowV2IntentFollowupIntentInfo {
         "parentFollowupIntentName",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -479,12 +513,12 @@ for GoogleCloudDialogflowV2IntentFollowupIntentInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "followupIntentName",
             &self.followup_intent_name,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "parentFollowupIntentName",
             &self.parent_followup_intent_name,
@@ -493,7 +527,9 @@ for GoogleCloudDialogflowV2IntentFollowupIntentInfo {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentFollowupIntentInfo);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentFollowupIntentInfo
+);
 
 /// A rich response message. Corresponds to the intent `Response` field in the Dialogflow console. For more information, see [Rich response messages](https://cloud.google.com/dialogflow/docs/intents-rich-messages).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -534,7 +570,7 @@ pub struct GoogleCloudDialogflowV2IntentMessage {
     /// The text response.
     pub text: Option<GoogleCloudDialogflowV2IntentMessageText>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessage {
@@ -689,7 +725,8 @@ impl GoogleCloudDialogflowV2IntentMessage {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2IntentMessage {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessage";
 
     const FIELDS: &'static [&'static str] = &[
@@ -710,9 +747,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         "browseCarouselCard",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -745,38 +780,66 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "basicCard", &self.basic_card)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "basicCard",
+            &self.basic_card,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "browseCarouselCard",
             &self.browse_carousel_card,
         )?;
-        ::discogen_runtime::object::write(map, "card", &self.card)?;
-        ::discogen_runtime::object::write(map, "carouselSelect", &self.carousel_select)?;
-        ::discogen_runtime::object::write(map, "image", &self.image)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "card", &self.card)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "carouselSelect",
+            &self.carousel_select,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "image", &self.image)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "linkOutSuggestion",
             &self.link_out_suggestion,
         )?;
-        ::discogen_runtime::object::write(map, "listSelect", &self.list_select)?;
-        ::discogen_runtime::object::write(map, "mediaContent", &self.media_content)?;
-        ::discogen_runtime::object::write(map, "payload", &self.payload)?;
-        ::discogen_runtime::object::write(map, "platform", &self.platform)?;
-        ::discogen_runtime::object::write(map, "quickReplies", &self.quick_replies)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "listSelect",
+            &self.list_select,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "mediaContent",
+            &self.media_content,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "payload", &self.payload)?;
+        ::discogen_runtime::__private::object::write(map, "platform", &self.platform)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "quickReplies",
+            &self.quick_replies,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "simpleResponses",
             &self.simple_responses,
         )?;
-        ::discogen_runtime::object::write(map, "suggestions", &self.suggestions)?;
-        ::discogen_runtime::object::write(map, "tableCard", &self.table_card)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "suggestions",
+            &self.suggestions,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "tableCard",
+            &self.table_card,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessage);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2IntentMessage);
 
 /// The basic card message. Useful for displaying information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -793,7 +856,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageBasicCard {
     /// Optional. The title of the card.
     pub title: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageBasicCard {
@@ -839,7 +902,7 @@ impl GoogleCloudDialogflowV2IntentMessageBasicCard {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBasicCard {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCard";
 
@@ -851,9 +914,7 @@ for GoogleCloudDialogflowV2IntentMessageBasicCard {
         "formattedText",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -876,16 +937,22 @@ for GoogleCloudDialogflowV2IntentMessageBasicCard {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "buttons", &self.buttons)?;
-        ::discogen_runtime::object::write(map, "formattedText", &self.formatted_text)?;
-        ::discogen_runtime::object::write(map, "image", &self.image)?;
-        ::discogen_runtime::object::write(map, "subtitle", &self.subtitle)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(map, "buttons", &self.buttons)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "formattedText",
+            &self.formatted_text,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "image", &self.image)?;
+        ::discogen_runtime::__private::object::write(map, "subtitle", &self.subtitle)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageBasicCard);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageBasicCard
+);
 
 /// The button object that appears at the bottom of a card.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -898,7 +965,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageBasicCardButton {
     /// Required. The title of the button.
     pub title: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageBasicCardButton {
@@ -922,15 +989,13 @@ impl GoogleCloudDialogflowV2IntentMessageBasicCardButton {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBasicCardButton {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCardButton";
 
     const FIELDS: &'static [&'static str] = &["title", "openUriAction"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -950,13 +1015,19 @@ for GoogleCloudDialogflowV2IntentMessageBasicCardButton {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "openUriAction", &self.open_uri_action)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "openUriAction",
+            &self.open_uri_action,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageBasicCardButton);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageBasicCardButton
+);
 
 /// Opens the given URI.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -965,7 +1036,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction {
     /// Required. The HTTP or HTTPS scheme URI.
     pub uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction {
@@ -977,15 +1048,13 @@ impl GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction";
 
     const FIELDS: &'static [&'static str] = &["uri"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1003,12 +1072,12 @@ for GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction
 );
 
@@ -1025,7 +1094,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
         Vec<GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
@@ -1056,15 +1125,13 @@ impl GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard";
 
     const FIELDS: &'static [&'static str] = &["items", "imageDisplayOptions"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1084,17 +1151,17 @@ for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "imageDisplayOptions",
             &self.image_display_options,
         )?;
-        ::discogen_runtime::object::write(map, "items", &self.items)?;
+        ::discogen_runtime::__private::object::write(map, "items", &self.items)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard
 );
 
@@ -1115,7 +1182,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselC
     /// Required. Title of the carousel item. Maximum of two lines of text.
     pub title: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem {
@@ -1163,7 +1230,7 @@ impl GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardIte
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem";
 
@@ -1175,9 +1242,7 @@ for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem
         "openUriAction",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1200,16 +1265,24 @@ for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "footer", &self.footer)?;
-        ::discogen_runtime::object::write(map, "image", &self.image)?;
-        ::discogen_runtime::object::write(map, "openUriAction", &self.open_uri_action)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "footer", &self.footer)?;
+        ::discogen_runtime::__private::object::write(map, "image", &self.image)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "openUriAction",
+            &self.open_uri_action,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem
 );
 
@@ -1224,7 +1297,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselC
         GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlActionUrlTypeHint,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction {
@@ -1248,15 +1321,13 @@ impl GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardIte
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction";
 
     const FIELDS: &'static [&'static str] = &["url", "urlTypeHint"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1276,13 +1347,17 @@ for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "url", &self.url)?;
-        ::discogen_runtime::object::write(map, "urlTypeHint", &self.url_type_hint)?;
+        ::discogen_runtime::__private::object::write(map, "url", &self.url)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "urlTypeHint",
+            &self.url_type_hint,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction
 );
 
@@ -1299,7 +1374,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageCard {
     /// Optional. The title of the card.
     pub title: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageCard {
@@ -1335,7 +1410,8 @@ impl GoogleCloudDialogflowV2IntentMessageCard {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageCard {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2IntentMessageCard {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCard";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1345,9 +1421,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         "subtitle",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1369,15 +1443,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "buttons", &self.buttons)?;
-        ::discogen_runtime::object::write(map, "imageUri", &self.image_uri)?;
-        ::discogen_runtime::object::write(map, "subtitle", &self.subtitle)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(map, "buttons", &self.buttons)?;
+        ::discogen_runtime::__private::object::write(map, "imageUri", &self.image_uri)?;
+        ::discogen_runtime::__private::object::write(map, "subtitle", &self.subtitle)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageCard);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2IntentMessageCard);
 
 /// Contains information about a button.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1388,7 +1462,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageCardButton {
     /// Optional. The text to show on the button.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageCardButton {
@@ -1407,15 +1481,13 @@ impl GoogleCloudDialogflowV2IntentMessageCardButton {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageCardButton {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCardButton";
 
     const FIELDS: &'static [&'static str] = &["text", "postback"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1435,13 +1507,15 @@ for GoogleCloudDialogflowV2IntentMessageCardButton {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "postback", &self.postback)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "postback", &self.postback)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageCardButton);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageCardButton
+);
 
 /// The card for presenting a carousel of options to select from.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1450,7 +1524,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageCarouselSelect {
     /// Required. Carousel items.
     pub items: Option<Vec<GoogleCloudDialogflowV2IntentMessageCarouselSelectItem>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageCarouselSelect {
@@ -1465,15 +1539,13 @@ impl GoogleCloudDialogflowV2IntentMessageCarouselSelect {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageCarouselSelect {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelect";
 
     const FIELDS: &'static [&'static str] = &["items"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1491,12 +1563,14 @@ for GoogleCloudDialogflowV2IntentMessageCarouselSelect {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "items", &self.items)?;
+        ::discogen_runtime::__private::object::write(map, "items", &self.items)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageCarouselSelect);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageCarouselSelect
+);
 
 /// An item in the carousel.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1511,7 +1585,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
     /// Required. Title of the carousel item.
     pub title: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
@@ -1550,15 +1624,13 @@ impl GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelectItem";
 
     const FIELDS: &'static [&'static str] = &["info", "image", "title", "description"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1580,15 +1652,19 @@ for GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "image", &self.image)?;
-        ::discogen_runtime::object::write(map, "info", &self.info)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "image", &self.image)?;
+        ::discogen_runtime::__private::object::write(map, "info", &self.info)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2IntentMessageCarouselSelectItem
 );
 
@@ -1603,7 +1679,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageColumnProperties {
         GoogleCloudDialogflowV2IntentMessageColumnPropertiesHorizontalAlignment,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageColumnProperties {
@@ -1627,15 +1703,13 @@ impl GoogleCloudDialogflowV2IntentMessageColumnProperties {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageColumnProperties {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageColumnProperties";
 
     const FIELDS: &'static [&'static str] = &["header", "horizontalAlignment"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1655,8 +1729,8 @@ for GoogleCloudDialogflowV2IntentMessageColumnProperties {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "header", &self.header)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "header", &self.header)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "horizontalAlignment",
             &self.horizontal_alignment,
@@ -1665,7 +1739,9 @@ for GoogleCloudDialogflowV2IntentMessageColumnProperties {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageColumnProperties);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageColumnProperties
+);
 
 /// The image response message.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1676,7 +1752,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageImage {
     /// Optional. The public URI to an image file.
     pub image_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageImage {
@@ -1695,14 +1771,13 @@ impl GoogleCloudDialogflowV2IntentMessageImage {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageImage {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2IntentMessageImage {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageImage";
 
     const FIELDS: &'static [&'static str] = &["imageUri", "accessibilityText"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1722,17 +1797,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "accessibilityText",
             &self.accessibility_text,
         )?;
-        ::discogen_runtime::object::write(map, "imageUri", &self.image_uri)?;
+        ::discogen_runtime::__private::object::write(map, "imageUri", &self.image_uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageImage);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2IntentMessageImage);
 
 /// The suggestion chip message that allows the user to jump out to the app or website associated with this agent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1743,7 +1818,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
     /// Required. The URI of the app or site to open when the user taps the suggestion chip.
     pub uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
@@ -1762,15 +1837,13 @@ impl GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion";
 
     const FIELDS: &'static [&'static str] = &["uri", "destinationName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1790,17 +1863,19 @@ for GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "destinationName",
             &self.destination_name,
         )?;
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion
+);
 
 /// The card for presenting a list of options to select from.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1813,7 +1888,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageListSelect {
     /// Optional. The overall title of the list.
     pub title: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageListSelect {
@@ -1842,15 +1917,13 @@ impl GoogleCloudDialogflowV2IntentMessageListSelect {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageListSelect {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelect";
 
     const FIELDS: &'static [&'static str] = &["items", "title", "subtitle"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1871,14 +1944,16 @@ for GoogleCloudDialogflowV2IntentMessageListSelect {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "items", &self.items)?;
-        ::discogen_runtime::object::write(map, "subtitle", &self.subtitle)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(map, "items", &self.items)?;
+        ::discogen_runtime::__private::object::write(map, "subtitle", &self.subtitle)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageListSelect);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageListSelect
+);
 
 /// An item in the list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1893,7 +1968,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageListSelectItem {
     /// Required. The title of the list item.
     pub title: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageListSelectItem {
@@ -1932,15 +2007,13 @@ impl GoogleCloudDialogflowV2IntentMessageListSelectItem {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageListSelectItem {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelectItem";
 
     const FIELDS: &'static [&'static str] = &["info", "image", "title", "description"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1962,15 +2035,21 @@ for GoogleCloudDialogflowV2IntentMessageListSelectItem {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "image", &self.image)?;
-        ::discogen_runtime::object::write(map, "info", &self.info)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "image", &self.image)?;
+        ::discogen_runtime::__private::object::write(map, "info", &self.info)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageListSelectItem);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageListSelectItem
+);
 
 /// The media content card for Actions on Google.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1983,7 +2062,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageMediaContent {
     /// Optional. What type of media is the content (ie "audio").
     pub media_type: Option<GoogleCloudDialogflowV2IntentMessageMediaContentMediaType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageMediaContent {
@@ -2010,15 +2089,13 @@ impl GoogleCloudDialogflowV2IntentMessageMediaContent {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageMediaContent {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageMediaContent";
 
     const FIELDS: &'static [&'static str] = &["mediaType", "mediaObjects"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2038,13 +2115,23 @@ for GoogleCloudDialogflowV2IntentMessageMediaContent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "mediaObjects", &self.media_objects)?;
-        ::discogen_runtime::object::write(map, "mediaType", &self.media_type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "mediaObjects",
+            &self.media_objects,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "mediaType",
+            &self.media_type,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageMediaContent);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageMediaContent
+);
 
 /// Response media object for media content card.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2061,7 +2148,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject {
     /// Required. Name of media card.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject {
@@ -2107,7 +2194,7 @@ impl GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject";
 
@@ -2119,9 +2206,7 @@ for GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject {
         "description",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2144,16 +2229,28 @@ for GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contentUrl", &self.content_url)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "icon", &self.icon)?;
-        ::discogen_runtime::object::write(map, "largeImage", &self.large_image)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contentUrl",
+            &self.content_url,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "icon", &self.icon)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "largeImage",
+            &self.large_image,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject
 );
 
@@ -2166,7 +2263,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageQuickReplies {
     /// Optional. The title of the collection of quick replies.
     pub title: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageQuickReplies {
@@ -2185,15 +2282,13 @@ impl GoogleCloudDialogflowV2IntentMessageQuickReplies {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageQuickReplies {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageQuickReplies";
 
     const FIELDS: &'static [&'static str] = &["title", "quickReplies"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2213,13 +2308,19 @@ for GoogleCloudDialogflowV2IntentMessageQuickReplies {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "quickReplies", &self.quick_replies)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "quickReplies",
+            &self.quick_replies,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageQuickReplies);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageQuickReplies
+);
 
 /// Additional info about the select item for when it is triggered in a dialog.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2230,7 +2331,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
     /// Optional. A list of synonyms that can also be used to trigger this item in dialog.
     pub synonyms: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
@@ -2249,15 +2350,13 @@ impl GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSelectItemInfo";
 
     const FIELDS: &'static [&'static str] = &["key", "synonyms"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2277,13 +2376,15 @@ for GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "key", &self.key)?;
-        ::discogen_runtime::object::write(map, "synonyms", &self.synonyms)?;
+        ::discogen_runtime::__private::object::write(map, "key", &self.key)?;
+        ::discogen_runtime::__private::object::write(map, "synonyms", &self.synonyms)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageSelectItemInfo);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageSelectItemInfo
+);
 
 /// The simple response message containing speech or text.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2296,7 +2397,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageSimpleResponse {
     /// One of text_to_speech or ssml must be provided. The plain text of the speech output. Mutually exclusive with ssml.
     pub text_to_speech: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageSimpleResponse {
@@ -2322,15 +2423,13 @@ impl GoogleCloudDialogflowV2IntentMessageSimpleResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageSimpleResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSimpleResponse";
 
     const FIELDS: &'static [&'static str] = &["ssml", "displayText", "textToSpeech"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2351,14 +2450,24 @@ for GoogleCloudDialogflowV2IntentMessageSimpleResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayText", &self.display_text)?;
-        ::discogen_runtime::object::write(map, "ssml", &self.ssml)?;
-        ::discogen_runtime::object::write(map, "textToSpeech", &self.text_to_speech)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayText",
+            &self.display_text,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "ssml", &self.ssml)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "textToSpeech",
+            &self.text_to_speech,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageSimpleResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageSimpleResponse
+);
 
 /// The collection of simple response candidates. This message in `QueryResult.fulfillment_messages` and `WebhookResponse.fulfillment_messages` should contain only one `SimpleResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2369,7 +2478,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageSimpleResponses {
         Vec<GoogleCloudDialogflowV2IntentMessageSimpleResponse>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageSimpleResponses {
@@ -2384,15 +2493,13 @@ impl GoogleCloudDialogflowV2IntentMessageSimpleResponses {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageSimpleResponses {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSimpleResponses";
 
     const FIELDS: &'static [&'static str] = &["simpleResponses"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2410,7 +2517,7 @@ for GoogleCloudDialogflowV2IntentMessageSimpleResponses {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "simpleResponses",
             &self.simple_responses,
@@ -2419,7 +2526,9 @@ for GoogleCloudDialogflowV2IntentMessageSimpleResponses {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageSimpleResponses);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageSimpleResponses
+);
 
 /// The suggestion chip message that the user can tap to quickly post a reply to the conversation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2428,7 +2537,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageSuggestion {
     /// Required. The text shown the in the suggestion chip.
     pub title: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageSuggestion {
@@ -2440,15 +2549,13 @@ impl GoogleCloudDialogflowV2IntentMessageSuggestion {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSuggestion";
 
     const FIELDS: &'static [&'static str] = &["title"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2466,12 +2573,14 @@ for GoogleCloudDialogflowV2IntentMessageSuggestion {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageSuggestion);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageSuggestion
+);
 
 /// The collection of suggestions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2480,7 +2589,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageSuggestions {
     /// Required. The list of suggested replies.
     pub suggestions: Option<Vec<GoogleCloudDialogflowV2IntentMessageSuggestion>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageSuggestions {
@@ -2495,15 +2604,13 @@ impl GoogleCloudDialogflowV2IntentMessageSuggestions {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageSuggestions {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSuggestions";
 
     const FIELDS: &'static [&'static str] = &["suggestions"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2521,12 +2628,18 @@ for GoogleCloudDialogflowV2IntentMessageSuggestions {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "suggestions", &self.suggestions)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "suggestions",
+            &self.suggestions,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageSuggestions);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageSuggestions
+);
 
 /// Table card for Actions on Google.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2547,7 +2660,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageTableCard {
     /// Required. Title of the card.
     pub title: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageTableCard {
@@ -2606,7 +2719,7 @@ impl GoogleCloudDialogflowV2IntentMessageTableCard {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageTableCard {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCard";
 
@@ -2619,9 +2732,7 @@ for GoogleCloudDialogflowV2IntentMessageTableCard {
         "columnProperties",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2645,21 +2756,23 @@ for GoogleCloudDialogflowV2IntentMessageTableCard {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "buttons", &self.buttons)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "buttons", &self.buttons)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "columnProperties",
             &self.column_properties,
         )?;
-        ::discogen_runtime::object::write(map, "image", &self.image)?;
-        ::discogen_runtime::object::write(map, "rows", &self.rows)?;
-        ::discogen_runtime::object::write(map, "subtitle", &self.subtitle)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(map, "image", &self.image)?;
+        ::discogen_runtime::__private::object::write(map, "rows", &self.rows)?;
+        ::discogen_runtime::__private::object::write(map, "subtitle", &self.subtitle)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageTableCard);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageTableCard
+);
 
 /// Cell of TableCardRow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2668,7 +2781,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageTableCardCell {
     /// Required. Text in this cell.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageTableCardCell {
@@ -2680,15 +2793,13 @@ impl GoogleCloudDialogflowV2IntentMessageTableCardCell {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageTableCardCell {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCardCell";
 
     const FIELDS: &'static [&'static str] = &["text"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2706,12 +2817,14 @@ for GoogleCloudDialogflowV2IntentMessageTableCardCell {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageTableCardCell);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageTableCardCell
+);
 
 /// Row of TableCard.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2722,7 +2835,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageTableCardRow {
     /// Optional. Whether to add a visual divider after this row.
     pub divider_after: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageTableCardRow {
@@ -2744,15 +2857,13 @@ impl GoogleCloudDialogflowV2IntentMessageTableCardRow {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageTableCardRow {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCardRow";
 
     const FIELDS: &'static [&'static str] = &["cells", "dividerAfter"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2772,13 +2883,19 @@ for GoogleCloudDialogflowV2IntentMessageTableCardRow {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "cells", &self.cells)?;
-        ::discogen_runtime::object::write(map, "dividerAfter", &self.divider_after)?;
+        ::discogen_runtime::__private::object::write(map, "cells", &self.cells)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dividerAfter",
+            &self.divider_after,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageTableCardRow);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentMessageTableCardRow
+);
 
 /// The text response message.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2787,7 +2904,7 @@ pub struct GoogleCloudDialogflowV2IntentMessageText {
     /// Optional. The collection of the agent's responses.
     pub text: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentMessageText {
@@ -2799,14 +2916,13 @@ impl GoogleCloudDialogflowV2IntentMessageText {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessageText {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2IntentMessageText {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageText";
 
     const FIELDS: &'static [&'static str] = &["text"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2824,12 +2940,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentMessage
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentMessageText);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2IntentMessageText);
 
 /// Represents intent parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2852,7 +2968,7 @@ pub struct GoogleCloudDialogflowV2IntentParameter {
     /// Optional. The definition of the parameter value. It can be: - a constant string, - a parameter value defined as `$parameter_name`, - an original parameter value defined as `$parameter_name.original`, - a parameter value from some context defined as `#context_name.parameter_name`.
     pub value: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentParameter {
@@ -2913,7 +3029,8 @@ impl GoogleCloudDialogflowV2IntentParameter {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentParameter {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2IntentParameter {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentParameter";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2927,9 +3044,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentParamet
         "entityTypeDisplayName",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2955,23 +3070,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentParamet
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "defaultValue", &self.default_value)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "defaultValue",
+            &self.default_value,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "entityTypeDisplayName",
             &self.entity_type_display_name,
         )?;
-        ::discogen_runtime::object::write(map, "isList", &self.is_list)?;
-        ::discogen_runtime::object::write(map, "mandatory", &self.mandatory)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "prompts", &self.prompts)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "isList", &self.is_list)?;
+        ::discogen_runtime::__private::object::write(map, "mandatory", &self.mandatory)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "prompts", &self.prompts)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentParameter);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2IntentParameter);
 
 /// Represents an example that the agent is trained on.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2988,7 +3111,7 @@ pub struct GoogleCloudDialogflowV2IntentTrainingPhrase {
     /// Required. The type of the training phrase.
     pub r#type: Option<GoogleCloudDialogflowV2IntentTrainingPhraseType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentTrainingPhrase {
@@ -3027,7 +3150,8 @@ impl GoogleCloudDialogflowV2IntentTrainingPhrase {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentTrainingPhrase {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2IntentTrainingPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrase";
 
     const FIELDS: &'static [&'static str] = &[
@@ -3037,9 +3161,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentTrainin
         "timesAddedCount",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3061,19 +3183,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentTrainin
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "parts", &self.parts)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "parts", &self.parts)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "timesAddedCount",
             &self.times_added_count,
         )?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentTrainingPhrase);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentTrainingPhrase
+);
 
 /// Represents a part of a training phrase.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3088,7 +3212,7 @@ pub struct GoogleCloudDialogflowV2IntentTrainingPhrasePart {
     /// Optional. Indicates whether the text was manually annotated. This field is set to true when the Dialogflow Console is used to manually annotate the part. When creating an annotated part with the API, you must set this to true.
     pub user_defined: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentTrainingPhrasePart {
@@ -3121,7 +3245,7 @@ impl GoogleCloudDialogflowV2IntentTrainingPhrasePart {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentTrainingPhrasePart {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrasePart";
 
@@ -3132,9 +3256,7 @@ for GoogleCloudDialogflowV2IntentTrainingPhrasePart {
         "userDefined",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3156,15 +3278,25 @@ for GoogleCloudDialogflowV2IntentTrainingPhrasePart {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "alias", &self.alias)?;
-        ::discogen_runtime::object::write(map, "entityType", &self.entity_type)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(map, "userDefined", &self.user_defined)?;
+        ::discogen_runtime::__private::object::write(map, "alias", &self.alias)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "entityType",
+            &self.entity_type,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "userDefined",
+            &self.user_defined,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentTrainingPhrasePart);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IntentTrainingPhrasePart
+);
 
 /// Represents the result of conversational query or event processing.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3209,7 +3341,7 @@ pub struct GoogleCloudDialogflowV2QueryResult {
     /// If the query was fulfilled by a webhook call, this field is set to the value of the `source` field returned in the webhook response.
     pub webhook_source: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2QueryResult {
@@ -3347,7 +3479,8 @@ impl GoogleCloudDialogflowV2QueryResult {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryResult {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2QueryResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2QueryResult";
 
     const FIELDS: &'static [&'static str] = &[
@@ -3369,9 +3502,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryResult {
         "speechRecognitionConfidence",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3396,12 +3527,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryResult {
             12 => self.sentiment_analysis_result = map.next_value()?,
             13 => self.all_required_params_present = map.next_value()?,
             14 => {
-                self.intent_detection_confidence = ::discogen_runtime::object::read_wire(
+                self.intent_detection_confidence = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
             _ => {
-                self.speech_recognition_confidence = ::discogen_runtime::object::read_wire(
+                self.speech_recognition_confidence = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
@@ -3413,55 +3544,83 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "action", &self.action)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "action", &self.action)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "allRequiredParamsPresent",
             &self.all_required_params_present,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "cancelsSlotFilling",
             &self.cancels_slot_filling,
         )?;
-        ::discogen_runtime::object::write(map, "diagnosticInfo", &self.diagnostic_info)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "diagnosticInfo",
+            &self.diagnostic_info,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "fulfillmentMessages",
             &self.fulfillment_messages,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "fulfillmentText",
             &self.fulfillment_text,
         )?;
-        ::discogen_runtime::object::write(map, "intent", &self.intent)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(map, "intent", &self.intent)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "intentDetectionConfidence",
             &self.intent_detection_confidence,
         )?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "outputContexts", &self.output_contexts)?;
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
-        ::discogen_runtime::object::write(map, "queryText", &self.query_text)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "outputContexts",
+            &self.output_contexts,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryText",
+            &self.query_text,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sentimentAnalysisResult",
             &self.sentiment_analysis_result,
         )?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "speechRecognitionConfidence",
             &self.speech_recognition_confidence,
         )?;
-        ::discogen_runtime::object::write(map, "webhookPayload", &self.webhook_payload)?;
-        ::discogen_runtime::object::write(map, "webhookSource", &self.webhook_source)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "webhookPayload",
+            &self.webhook_payload,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "webhookSource",
+            &self.webhook_source,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2QueryResult);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2QueryResult);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3527,7 +3686,9 @@ impl From<&str> for GoogleCloudDialogflowV2IntentDefaultResponsePlatforms {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2IntentDefaultResponsePlatforms);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2IntentDefaultResponsePlatforms
+);
 
 /// Optional. Indicates whether webhooks are enabled for the intent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3570,7 +3731,7 @@ impl From<&str> for GoogleCloudDialogflowV2IntentWebhookState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2IntentWebhookState);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2IntentWebhookState);
 
 /// Optional. The platform that this message is intended for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3637,7 +3798,7 @@ impl From<&str> for GoogleCloudDialogflowV2IntentMessagePlatform {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2IntentMessagePlatform);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2IntentMessagePlatform);
 
 /// Optional. Settings for displaying the image. Applies to every image in items.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3685,7 +3846,7 @@ for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardImageDisplayOptions {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardImageDisplayOptions
 );
 
@@ -3727,7 +3888,7 @@ for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlActionUrlTypeHint
 );
 
@@ -3773,7 +3934,7 @@ for GoogleCloudDialogflowV2IntentMessageColumnPropertiesHorizontalAlignment {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2IntentMessageColumnPropertiesHorizontalAlignment
 );
 
@@ -3810,7 +3971,7 @@ impl From<&str> for GoogleCloudDialogflowV2IntentMessageMediaContentMediaType {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2IntentMessageMediaContentMediaType
 );
 
@@ -3853,4 +4014,6 @@ impl From<&str> for GoogleCloudDialogflowV2IntentTrainingPhraseType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2IntentTrainingPhraseType);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2IntentTrainingPhraseType
+);

@@ -13,7 +13,7 @@ pub struct GoogleCloudDialogflowV2Sentiment {
     /// Sentiment score between -1.0 (negative sentiment) and 1.0 (positive sentiment).
     pub score: Option<f32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Sentiment {
@@ -32,14 +32,12 @@ impl GoogleCloudDialogflowV2Sentiment {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Sentiment {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Sentiment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Sentiment";
 
     const FIELDS: &'static [&'static str] = &["score", "magnitude"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -49,8 +47,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Sentiment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.magnitude = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => self.magnitude = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -59,13 +57,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Sentiment {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "magnitude", &self.magnitude)?;
-        ::discogen_runtime::object::write_wire(map, "score", &self.score)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "magnitude",
+            &self.magnitude,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(map, "score", &self.score)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Sentiment);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Sentiment);
 
 /// The result of sentiment analysis. Sentiment analysis inspects user input and identifies the prevailing subjective opinion, especially to determine a user's attitude as positive, negative, or neutral. For DetectIntent, it needs to be configured in DetectIntentRequest.query_params. For StreamingDetectIntent, it needs to be configured in StreamingDetectIntentRequest.query_params. And for Participants.AnalyzeContent and Participants.StreamingAnalyzeContent, it needs to be configured in ConversationProfile.human_agent_assistant_config
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -76,7 +78,7 @@ pub struct GoogleCloudDialogflowV2SentimentAnalysisResult {
     /// Output only: set by the server.
     pub status: Option<GoogleRpcStatus>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SentimentAnalysisResult {
@@ -98,15 +100,13 @@ impl GoogleCloudDialogflowV2SentimentAnalysisResult {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2SentimentAnalysisResult";
 
     const FIELDS: &'static [&'static str] = &["status", "queryTextSentiment"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -126,14 +126,16 @@ for GoogleCloudDialogflowV2SentimentAnalysisResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "queryTextSentiment",
             &self.query_text_sentiment,
         )?;
-        ::discogen_runtime::object::write(map, "status", &self.status)?;
+        ::discogen_runtime::__private::object::write(map, "status", &self.status)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SentimentAnalysisResult);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SentimentAnalysisResult
+);

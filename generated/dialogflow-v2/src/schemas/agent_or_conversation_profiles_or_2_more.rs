@@ -15,7 +15,7 @@ pub struct GoogleCloudDialogflowV2CustomPronunciationParams {
     /// The pronunciation of the phrase. This must be in the phonetic encoding specified above.
     pub pronunciation: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CustomPronunciationParams {
@@ -46,7 +46,7 @@ impl GoogleCloudDialogflowV2CustomPronunciationParams {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CustomPronunciationParams {
     const NAME: &'static str = "GoogleCloudDialogflowV2CustomPronunciationParams";
 
@@ -56,9 +56,7 @@ for GoogleCloudDialogflowV2CustomPronunciationParams {
         "phoneticEncoding",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -79,18 +77,24 @@ for GoogleCloudDialogflowV2CustomPronunciationParams {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "phoneticEncoding",
             &self.phonetic_encoding,
         )?;
-        ::discogen_runtime::object::write(map, "phrase", &self.phrase)?;
-        ::discogen_runtime::object::write(map, "pronunciation", &self.pronunciation)?;
+        ::discogen_runtime::__private::object::write(map, "phrase", &self.phrase)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "pronunciation",
+            &self.pronunciation,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CustomPronunciationParams);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2CustomPronunciationParams
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -104,7 +108,7 @@ pub struct GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
         GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigStartOfSpeechSensitivity,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
@@ -147,7 +151,7 @@ impl GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig";
 
@@ -158,9 +162,7 @@ for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
         "startOfSpeechSensitivity",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -182,22 +184,22 @@ for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "endOfSpeechSensitivity",
             &self.end_of_speech_sensitivity,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "prefixPaddingMs",
             &self.prefix_padding_ms,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "silenceDurationMs",
             &self.silence_duration_ms,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "startOfSpeechSensitivity",
             &self.start_of_speech_sensitivity,
@@ -206,7 +208,7 @@ for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig
 );
 
@@ -227,7 +229,7 @@ pub struct GoogleCloudDialogflowV2SynthesizeSpeechConfig {
     /// Optional. Volume gain (in dB) of the normal native volume supported by the specific voice, in the range \[-96.0, 16.0\]. If unset, or set to a value of 0.0 (dB), will play at normal native signal amplitude. A value of -6.0 (dB) will play at approximately half the amplitude of the normal native signal amplitude. A value of +6.0 (dB) will play at approximately twice the amplitude of the normal native signal amplitude. We strongly recommend not to exceed +10 (dB) as there's usually no effective increase in loudness for any value greater than that.
     pub volume_gain_db: Option<f64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SynthesizeSpeechConfig {
@@ -280,7 +282,7 @@ impl GoogleCloudDialogflowV2SynthesizeSpeechConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SynthesizeSpeechConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SynthesizeSpeechConfig";
 
@@ -293,9 +295,7 @@ for GoogleCloudDialogflowV2SynthesizeSpeechConfig {
         "effectsProfileId",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -305,10 +305,18 @@ for GoogleCloudDialogflowV2SynthesizeSpeechConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.pitch = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.pitch = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.voice = map.next_value()?,
-            2 => self.speaking_rate = ::discogen_runtime::object::read_wire(map)?,
-            3 => self.volume_gain_db = ::discogen_runtime::object::read_wire(map)?,
+            2 => {
+                self.speaking_rate = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
+            3 => {
+                self.volume_gain_db = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             4 => self.pronunciations = map.next_value()?,
             _ => self.effects_profile_id = map.next_value()?,
         }
@@ -319,20 +327,24 @@ for GoogleCloudDialogflowV2SynthesizeSpeechConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "effectsProfileId",
             &self.effects_profile_id,
         )?;
-        ::discogen_runtime::object::write_wire(map, "pitch", &self.pitch)?;
-        ::discogen_runtime::object::write(map, "pronunciations", &self.pronunciations)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(map, "pitch", &self.pitch)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "pronunciations",
+            &self.pronunciations,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "speakingRate",
             &self.speaking_rate,
         )?;
-        ::discogen_runtime::object::write(map, "voice", &self.voice)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(map, "voice", &self.voice)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "volumeGainDb",
             &self.volume_gain_db,
@@ -341,7 +353,9 @@ for GoogleCloudDialogflowV2SynthesizeSpeechConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SynthesizeSpeechConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SynthesizeSpeechConfig
+);
 
 /// Description of which voice to use for speech synthesis.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -352,7 +366,7 @@ pub struct GoogleCloudDialogflowV2VoiceSelectionParams {
     /// Optional. The preferred gender of the voice. If not set, the service will choose a voice based on the other parameters such as language_code and name. Note that this is only a preference, not requirement. If a voice of the appropriate gender is not available, the synthesizer should substitute a voice with a different gender rather than failing the request.
     pub ssml_gender: Option<GoogleCloudDialogflowV2VoiceSelectionParamsSsmlGender>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2VoiceSelectionParams {
@@ -374,14 +388,13 @@ impl GoogleCloudDialogflowV2VoiceSelectionParams {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2VoiceSelectionParams {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2VoiceSelectionParams {
     const NAME: &'static str = "GoogleCloudDialogflowV2VoiceSelectionParams";
 
     const FIELDS: &'static [&'static str] = &["name", "ssmlGender"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -401,13 +414,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2VoiceSelectio
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "ssmlGender", &self.ssml_gender)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "ssmlGender",
+            &self.ssml_gender,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2VoiceSelectionParams);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2VoiceSelectionParams
+);
 
 /// The phonetic encoding of the phrase.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -446,7 +465,7 @@ impl From<&str> for GoogleCloudDialogflowV2CustomPronunciationParamsPhoneticEnco
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2CustomPronunciationParamsPhoneticEncoding
 );
 
@@ -484,7 +503,7 @@ for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigEndOfSpeechSensitivi
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigEndOfSpeechSensitivity
 );
 
@@ -522,7 +541,7 @@ for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigStartOfSpeechSensiti
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigStartOfSpeechSensitivity
 );
 
@@ -567,4 +586,6 @@ impl From<&str> for GoogleCloudDialogflowV2VoiceSelectionParamsSsmlGender {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2VoiceSelectionParamsSsmlGender);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2VoiceSelectionParamsSsmlGender
+);

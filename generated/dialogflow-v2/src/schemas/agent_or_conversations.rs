@@ -19,7 +19,7 @@ pub struct GoogleCloudDialogflowV2DetectIntentResponse {
     /// Specifies the status of the webhook request.
     pub webhook_status: Option<GoogleRpcStatus>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2DetectIntentResponse {
@@ -68,7 +68,8 @@ impl GoogleCloudDialogflowV2DetectIntentResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2DetectIntentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2DetectIntentResponse";
 
     const FIELDS: &'static [&'static str] = &[
@@ -79,9 +80,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
         "outputAudioConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -104,20 +103,38 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DetectIntentR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "outputAudio", &self.output_audio)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "outputAudio",
+            &self.output_audio,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "outputAudioConfig",
             &self.output_audio_config,
         )?;
-        ::discogen_runtime::object::write(map, "queryResult", &self.query_result)?;
-        ::discogen_runtime::object::write(map, "responseId", &self.response_id)?;
-        ::discogen_runtime::object::write(map, "webhookStatus", &self.webhook_status)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryResult",
+            &self.query_result,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "responseId",
+            &self.response_id,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "webhookStatus",
+            &self.webhook_status,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DetectIntentResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2DetectIntentResponse
+);
 
 /// Instructs the speech recognizer how to process the audio content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -160,7 +177,7 @@ pub struct GoogleCloudDialogflowV2InputAudioConfig {
     pub speech_contexts: Option<Vec<GoogleCloudDialogflowV2SpeechContext>>,
     pub use_gemini_asr: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2InputAudioConfig {
@@ -322,7 +339,8 @@ impl GoogleCloudDialogflowV2InputAudioConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputAudioConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2InputAudioConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2InputAudioConfig";
 
     const FIELDS: &'static [&'static str] = &[
@@ -347,9 +365,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputAudioCon
         "disableNoSpeechRecognizedEvent",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -386,74 +402,102 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputAudioCon
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "alternativeLanguageCodes",
             &self.alternative_language_codes,
         )?;
-        ::discogen_runtime::object::write(map, "audioEncoding", &self.audio_encoding)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "audioEncoding",
+            &self.audio_encoding,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "disableInterimInputTranscripts",
             &self.disable_interim_input_transcripts,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "disableNoSpeechRecognizedEvent",
             &self.disable_no_speech_recognized_event,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableAutomaticPunctuation",
             &self.enable_automatic_punctuation,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableVoiceActivityEvents",
             &self.enable_voice_activity_events,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableWordInfo",
             &self.enable_word_info,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "geminiAsrConfig",
             &self.gemini_asr_config,
         )?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "model", &self.model)?;
-        ::discogen_runtime::object::write(map, "modelVariant", &self.model_variant)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "model", &self.model)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "modelVariant",
+            &self.model_variant,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "optOutConformerModelMigration",
             &self.opt_out_conformer_model_migration,
         )?;
-        ::discogen_runtime::object::write(map, "phraseHints", &self.phrase_hints)?;
-        ::discogen_runtime::object::write(map, "phraseSets", &self.phrase_sets)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "phraseHints",
+            &self.phrase_hints,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "phraseSets",
+            &self.phrase_sets,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "profanityFilter",
             &self.profanity_filter,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "sampleRateHertz",
             &self.sample_rate_hertz,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "singleUtterance",
             &self.single_utterance,
         )?;
-        ::discogen_runtime::object::write(map, "speechContexts", &self.speech_contexts)?;
-        ::discogen_runtime::object::write(map, "useGeminiAsr", &self.use_gemini_asr)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "speechContexts",
+            &self.speech_contexts,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "useGeminiAsr",
+            &self.use_gemini_asr,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2InputAudioConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2InputAudioConfig);
 
 /// Instructs the speech synthesizer on how to generate the output audio content. If this audio config is supplied in a request, it overrides all existing text-to-speech settings applied to the agent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -466,7 +510,7 @@ pub struct GoogleCloudDialogflowV2OutputAudioConfig {
     /// Configuration of how speech should be synthesized.
     pub synthesize_speech_config: Option<GoogleCloudDialogflowV2SynthesizeSpeechConfig>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2OutputAudioConfig {
@@ -498,7 +542,8 @@ impl GoogleCloudDialogflowV2OutputAudioConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OutputAudioConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2OutputAudioConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2OutputAudioConfig";
 
     const FIELDS: &'static [&'static str] = &[
@@ -507,9 +552,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OutputAudioCo
         "synthesizeSpeechConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -530,13 +573,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OutputAudioCo
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "audioEncoding", &self.audio_encoding)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "audioEncoding",
+            &self.audio_encoding,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sampleRateHertz",
             &self.sample_rate_hertz,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "synthesizeSpeechConfig",
             &self.synthesize_speech_config,
@@ -545,7 +592,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OutputAudioCo
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2OutputAudioConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2OutputAudioConfig);
 
 /// Represents the parameters of the conversational query.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -572,7 +619,7 @@ pub struct GoogleCloudDialogflowV2QueryParameters {
     /// This field can be used to pass HTTP headers for a webhook call. These headers will be sent to webhook along with the headers that have been configured through the Dialogflow web console. The headers defined within this field will overwrite the headers configured through the Dialogflow console if there is a conflict. Header names are case-insensitive. Google's specified headers are not allowed. Including: "Host", "Content-Length", "Connection", "From", "User-Agent", "Accept-Encoding", "If-Modified-Since", "If-None-Match", "X-Forwarded-For", etc.
     pub webhook_headers: Option<::std::collections::BTreeMap<String, String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2QueryParameters {
@@ -655,7 +702,8 @@ impl GoogleCloudDialogflowV2QueryParameters {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryParameters {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2QueryParameters {
     const NAME: &'static str = "GoogleCloudDialogflowV2QueryParameters";
 
     const FIELDS: &'static [&'static str] = &[
@@ -670,9 +718,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryParamete
         "sentimentAnalysisRequestConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -699,28 +745,40 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2QueryParamete
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contexts", &self.contexts)?;
-        ::discogen_runtime::object::write(map, "geoLocation", &self.geo_location)?;
-        ::discogen_runtime::object::write(map, "payload", &self.payload)?;
-        ::discogen_runtime::object::write(map, "platform", &self.platform)?;
-        ::discogen_runtime::object::write(map, "resetContexts", &self.reset_contexts)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "contexts", &self.contexts)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "geoLocation",
+            &self.geo_location,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "payload", &self.payload)?;
+        ::discogen_runtime::__private::object::write(map, "platform", &self.platform)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "resetContexts",
+            &self.reset_contexts,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sentimentAnalysisRequestConfig",
             &self.sentiment_analysis_request_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "sessionEntityTypes",
             &self.session_entity_types,
         )?;
-        ::discogen_runtime::object::write(map, "timeZone", &self.time_zone)?;
-        ::discogen_runtime::object::write(map, "webhookHeaders", &self.webhook_headers)?;
+        ::discogen_runtime::__private::object::write(map, "timeZone", &self.time_zone)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "webhookHeaders",
+            &self.webhook_headers,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2QueryParameters);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2QueryParameters);
 
 /// Configures the types of sentiment analysis to perform.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -729,7 +787,7 @@ pub struct GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
     /// Instructs the service to perform sentiment analysis on `query_text`. If not provided, sentiment analysis is not performed on `query_text`.
     pub analyze_query_text_sentiment: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
@@ -741,15 +799,13 @@ impl GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SentimentAnalysisRequestConfig";
 
     const FIELDS: &'static [&'static str] = &["analyzeQueryTextSentiment"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -767,7 +823,7 @@ for GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "analyzeQueryTextSentiment",
             &self.analyze_query_text_sentiment,
@@ -776,7 +832,9 @@ for GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SentimentAnalysisRequestConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SentimentAnalysisRequestConfig
+);
 
 /// Hints for the speech recognizer to help with recognition in a specific conversation state.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -787,7 +845,7 @@ pub struct GoogleCloudDialogflowV2SpeechContext {
     /// Optional. A list of strings containing words and phrases that the speech recognizer should recognize with higher likelihood. This list can be used to: * improve accuracy for words and phrases you expect the user to say, e.g. typical commands for your Dialogflow agent * add additional words to the speech recognizer vocabulary * ... See the [Cloud Speech documentation](https://cloud.google.com/speech-to-text/quotas) for usage limits.
     pub phrases: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SpeechContext {
@@ -806,14 +864,13 @@ impl GoogleCloudDialogflowV2SpeechContext {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechContext {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SpeechContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechContext";
 
     const FIELDS: &'static [&'static str] = &["boost", "phrases"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -823,7 +880,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechContext
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.boost = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.boost = ::discogen_runtime::__private::object::read_wire(map)?,
             _ => self.phrases = map.next_value()?,
         }
         Ok(())
@@ -833,13 +890,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechContext
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "boost", &self.boost)?;
-        ::discogen_runtime::object::write(map, "phrases", &self.phrases)?;
+        ::discogen_runtime::__private::object::write_wire(map, "boost", &self.boost)?;
+        ::discogen_runtime::__private::object::write(map, "phrases", &self.phrases)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SpeechContext);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SpeechContext);
 
 /// An object that represents a latitude/longitude pair. This is expressed as a pair of doubles to represent degrees latitude and degrees longitude. Unless specified otherwise, this object must conform to the WGS84 standard. Values must be within normalized ranges.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -850,7 +907,7 @@ pub struct GoogleTypeLatLng {
     /// The longitude in degrees. It must be in the range \[-180.0, +180.0\].
     pub longitude: Option<f64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleTypeLatLng {
@@ -869,14 +926,12 @@ impl GoogleTypeLatLng {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
+impl ::discogen_runtime::__private::object::Object for GoogleTypeLatLng {
     const NAME: &'static str = "GoogleTypeLatLng";
 
     const FIELDS: &'static [&'static str] = &["latitude", "longitude"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -886,8 +941,8 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.latitude = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.longitude = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.latitude = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => self.longitude = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -896,13 +951,21 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "latitude", &self.latitude)?;
-        ::discogen_runtime::object::write_wire(map, "longitude", &self.longitude)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "latitude",
+            &self.latitude,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "longitude",
+            &self.longitude,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleTypeLatLng);
+::discogen_runtime::__private::object_serde!(GoogleTypeLatLng);
 
 /// Required. Audio encoding of the audio content to process.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -969,7 +1032,9 @@ impl From<&str> for GoogleCloudDialogflowV2InputAudioConfigAudioEncoding {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2InputAudioConfigAudioEncoding);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2InputAudioConfigAudioEncoding
+);
 
 /// Which variant of the Speech model to use.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1012,7 +1077,9 @@ impl From<&str> for GoogleCloudDialogflowV2InputAudioConfigModelVariant {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2InputAudioConfigModelVariant);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2InputAudioConfigModelVariant
+);
 
 /// Required. Audio encoding of the synthesized audio content.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1069,4 +1136,6 @@ impl From<&str> for GoogleCloudDialogflowV2OutputAudioConfigAudioEncoding {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2OutputAudioConfigAudioEncoding);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2OutputAudioConfigAudioEncoding
+);

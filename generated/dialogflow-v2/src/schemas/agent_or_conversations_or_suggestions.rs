@@ -11,7 +11,7 @@ pub struct GoogleCloudDialogflowV2TextInput {
     /// Required. The UTF-8 encoded natural language text to be processed. Text length must not exceed 256 characters for virtual agent interactions.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2TextInput {
@@ -30,14 +30,12 @@ impl GoogleCloudDialogflowV2TextInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextInput {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2TextInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2TextInput";
 
     const FIELDS: &'static [&'static str] = &["text", "languageCode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -57,10 +55,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2TextInput {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2TextInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2TextInput);

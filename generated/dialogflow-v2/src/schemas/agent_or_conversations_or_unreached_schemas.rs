@@ -11,7 +11,7 @@ pub struct GoogleCloudDialogflowV2EntityTypeEntity {
     /// Required. The primary value associated with this entity entry. For example, if the entity type is *vegetable*, the value could be *scallions*. For `KIND_MAP` entity types: * A reference value to be used in place of synonyms. For `KIND_LIST` entity types: * A string that can contain references to other entity types (with or without aliases).
     pub value: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2EntityTypeEntity {
@@ -30,14 +30,13 @@ impl GoogleCloudDialogflowV2EntityTypeEntity {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityTypeEntity {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2EntityTypeEntity {
     const NAME: &'static str = "GoogleCloudDialogflowV2EntityTypeEntity";
 
     const FIELDS: &'static [&'static str] = &["value", "synonyms"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -57,13 +56,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EntityTypeEnt
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "synonyms", &self.synonyms)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "synonyms", &self.synonyms)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EntityTypeEntity);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2EntityTypeEntity);
 
 /// Events allow for matching intents by event name instead of the natural language input. For instance, input `` can trigger a personalized welcome response. The parameter `name` may be used by the agent in the response: `"Hello #welcome_event.name! What can I do for you today?"`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -76,7 +75,7 @@ pub struct GoogleCloudDialogflowV2EventInput {
     /// The collection of parameters associated with the event. Depending on your protocol or client library language, this is a map, associative array, symbol table, dictionary, or JSON object composed of a collection of (MapKey, MapValue) pairs: * MapKey type: string * MapKey value: parameter name * MapValue type: If parameter's entity type is a composite entity then use map, otherwise, depending on the parameter value type, it could be one of string, number, boolean, null, list or map. * MapValue value: If parameter's entity type is a composite entity then use map from composite entity property names to property values, otherwise, use parameter value.
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2EventInput {
@@ -105,14 +104,13 @@ impl GoogleCloudDialogflowV2EventInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EventInput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2EventInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2EventInput";
 
     const FIELDS: &'static [&'static str] = &["name", "parameters", "languageCode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -133,14 +131,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EventInput {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EventInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2EventInput);
 
 /// A session represents a conversation between a Dialogflow agent and an end-user. You can create special entities, called session entities, during a session. Session entities can extend or replace custom entity types and only exist during the session that they were created for. All session data, including session entities, is stored by Dialogflow for 20 minutes. For more information, see the [session entity guide](https://cloud.google.com/dialogflow/docs/entities-session).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -155,7 +161,7 @@ pub struct GoogleCloudDialogflowV2SessionEntityType {
     /// Required. The unique identifier of this session entity type. Format: `projects//agent/sessions//entityTypes/`, or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user. `` must be the display name of an existing entity type in the same agent that will be overridden or supplemented.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SessionEntityType {
@@ -187,14 +193,13 @@ impl GoogleCloudDialogflowV2SessionEntityType {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SessionEntityType {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SessionEntityType {
     const NAME: &'static str = "GoogleCloudDialogflowV2SessionEntityType";
 
     const FIELDS: &'static [&'static str] = &["name", "entities", "entityOverrideMode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -215,18 +220,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SessionEntity
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entities", &self.entities)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "entities", &self.entities)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "entityOverrideMode",
             &self.entity_override_mode,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SessionEntityType);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SessionEntityType);
 
 /// Required. Indicates whether the additional data should override or supplement the custom entity type definition.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -265,6 +270,6 @@ impl From<&str> for GoogleCloudDialogflowV2SessionEntityTypeEntityOverrideMode {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SessionEntityTypeEntityOverrideMode
 );

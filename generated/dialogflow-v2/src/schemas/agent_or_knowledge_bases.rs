@@ -33,7 +33,7 @@ pub struct GoogleCloudDialogflowV2Document {
     /// Output only: set by the server.
     pub state: Option<GoogleCloudDialogflowV2DocumentState>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Document {
@@ -123,7 +123,7 @@ impl GoogleCloudDialogflowV2Document {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Document {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Document {
     const NAME: &'static str = "GoogleCloudDialogflowV2Document";
 
     const FIELDS: &'static [&'static str] = &[
@@ -139,9 +139,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Document {
         "latestReloadStatus",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -169,29 +167,45 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Document {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contentUri", &self.content_uri)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contentUri",
+            &self.content_uri,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "enableAutoReload",
             &self.enable_auto_reload,
         )?;
-        ::discogen_runtime::object::write(map, "knowledgeTypes", &self.knowledge_types)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "knowledgeTypes",
+            &self.knowledge_types,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "latestReloadStatus",
             &self.latest_reload_status,
         )?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "mimeType", &self.mime_type)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "rawContent", &self.raw_content)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "mimeType", &self.mime_type)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "rawContent",
+            &self.raw_content,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Document);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Document);
 
 /// The status of a reload attempt.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -202,7 +216,7 @@ pub struct GoogleCloudDialogflowV2DocumentReloadStatus {
     /// The time of a reload attempt. This reload may have been triggered automatically or manually and may not have succeeded.
     pub time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2DocumentReloadStatus {
@@ -221,14 +235,13 @@ impl GoogleCloudDialogflowV2DocumentReloadStatus {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DocumentReloadStatus {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2DocumentReloadStatus {
     const NAME: &'static str = "GoogleCloudDialogflowV2DocumentReloadStatus";
 
     const FIELDS: &'static [&'static str] = &["time", "status"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -248,13 +261,15 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DocumentReloa
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "status", &self.status)?;
-        ::discogen_runtime::object::write(map, "time", &self.time)?;
+        ::discogen_runtime::__private::object::write(map, "status", &self.status)?;
+        ::discogen_runtime::__private::object::write(map, "time", &self.time)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DocumentReloadStatus);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2DocumentReloadStatus
+);
 
 /// Metadata related to the Export Data Operations (e.g. ExportDocument).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -263,7 +278,7 @@ pub struct GoogleCloudDialogflowV2ExportOperationMetadata {
     /// Cloud Storage file path of the exported data.
     pub exported_gcs_destination: Option<GoogleCloudDialogflowV2GcsDestination>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ExportOperationMetadata {
@@ -278,15 +293,13 @@ impl GoogleCloudDialogflowV2ExportOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ExportOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &["exportedGcsDestination"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -304,7 +317,7 @@ for GoogleCloudDialogflowV2ExportOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "exportedGcsDestination",
             &self.exported_gcs_destination,
@@ -313,7 +326,9 @@ for GoogleCloudDialogflowV2ExportOperationMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ExportOperationMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ExportOperationMetadata
+);
 
 /// Google Cloud Storage location for the output.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -322,7 +337,7 @@ pub struct GoogleCloudDialogflowV2GcsDestination {
     /// The Google Cloud Storage URIs for the output. A URI is of the form: `gs://bucket/object-prefix-or-name` Whether a prefix or name is used depends on the use case. The requesting user must have "write-permission" to the bucket.
     pub uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GcsDestination {
@@ -334,14 +349,13 @@ impl GoogleCloudDialogflowV2GcsDestination {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GcsDestination {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2GcsDestination {
     const NAME: &'static str = "GoogleCloudDialogflowV2GcsDestination";
 
     const FIELDS: &'static [&'static str] = &["uri"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -359,12 +373,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GcsDestinatio
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GcsDestination);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2GcsDestination);
 
 /// A knowledge base represents a collection of knowledge documents that you provide to Dialogflow. Your knowledge documents contain information that may be useful during conversations with end-users. Some Dialogflow features use knowledge bases when looking for a response to an end-user input. For more information, see the [knowledge base guide](https://cloud.google.com/dialogflow/docs/how/knowledge-bases). Note: The `projects.agent.knowledgeBases` resource is deprecated; only use `projects.knowledgeBases`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -377,7 +391,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeBase {
     /// The knowledge base resource name. The name must be empty when creating a knowledge base. Format: `projects//locations//knowledgeBases/`.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeBase {
@@ -403,14 +417,13 @@ impl GoogleCloudDialogflowV2KnowledgeBase {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeBase {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2KnowledgeBase {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeBase";
 
     const FIELDS: &'static [&'static str] = &["name", "displayName", "languageCode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -431,14 +444,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2KnowledgeBase
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2KnowledgeBase);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2KnowledgeBase);
 
 /// Metadata in google::longrunning::Operation for Knowledge operations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -457,7 +478,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeOperationMetadata {
     /// Output only: set by the server.
     pub state: Option<GoogleCloudDialogflowV2KnowledgeOperationMetadataState>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeOperationMetadata {
@@ -499,7 +520,7 @@ impl GoogleCloudDialogflowV2KnowledgeOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeOperationMetadata";
 
@@ -510,9 +531,7 @@ for GoogleCloudDialogflowV2KnowledgeOperationMetadata {
         "exportOperationMetadata",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -534,19 +553,25 @@ for GoogleCloudDialogflowV2KnowledgeOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "doneTime", &self.done_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "doneTime", &self.done_time)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "exportOperationMetadata",
             &self.export_operation_metadata,
         )?;
-        ::discogen_runtime::object::write(map, "knowledgeBase", &self.knowledge_base)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "knowledgeBase",
+            &self.knowledge_base,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2KnowledgeOperationMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2KnowledgeOperationMetadata
+);
 
 /// Response message for Documents.ListDocuments.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -557,7 +582,7 @@ pub struct GoogleCloudDialogflowV2ListDocumentsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListDocumentsResponse {
@@ -579,15 +604,13 @@ impl GoogleCloudDialogflowV2ListDocumentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListDocumentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListDocumentsResponse";
 
     const FIELDS: &'static [&'static str] = &["documents", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -607,13 +630,19 @@ for GoogleCloudDialogflowV2ListDocumentsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "documents", &self.documents)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "documents", &self.documents)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListDocumentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListDocumentsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListDocumentsResponse {
@@ -637,7 +666,7 @@ pub struct GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
@@ -659,15 +688,13 @@ impl GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListKnowledgeBasesResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "knowledgeBases"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -687,13 +714,23 @@ for GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "knowledgeBases", &self.knowledge_bases)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "knowledgeBases",
+            &self.knowledge_bases,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListKnowledgeBasesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListKnowledgeBasesResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
@@ -719,7 +756,7 @@ pub struct GoogleCloudDialogflowV2ReloadDocumentRequest {
     /// Optional. When enabled, the reload request is to apply partial update to the smart messaging allowlist.
     pub smart_messaging_partial_update: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ReloadDocumentRequest {
@@ -748,7 +785,7 @@ impl GoogleCloudDialogflowV2ReloadDocumentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ReloadDocumentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ReloadDocumentRequest";
 
@@ -758,9 +795,7 @@ for GoogleCloudDialogflowV2ReloadDocumentRequest {
         "smartMessagingPartialUpdate",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -781,13 +816,17 @@ for GoogleCloudDialogflowV2ReloadDocumentRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contentUri", &self.content_uri)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contentUri",
+            &self.content_uri,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "importGcsCustomMetadata",
             &self.import_gcs_custom_metadata,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "smartMessagingPartialUpdate",
             &self.smart_messaging_partial_update,
@@ -796,7 +835,9 @@ for GoogleCloudDialogflowV2ReloadDocumentRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ReloadDocumentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ReloadDocumentRequest
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -842,7 +883,7 @@ impl From<&str> for GoogleCloudDialogflowV2DocumentKnowledgeTypes {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2DocumentKnowledgeTypes);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2DocumentKnowledgeTypes);
 
 /// Output only. The current state of the document.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -893,7 +934,7 @@ impl From<&str> for GoogleCloudDialogflowV2DocumentState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2DocumentState);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2DocumentState);
 
 /// Output only. The current state of this operation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -936,4 +977,6 @@ impl From<&str> for GoogleCloudDialogflowV2KnowledgeOperationMetadataState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2KnowledgeOperationMetadataState);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2KnowledgeOperationMetadataState
+);

@@ -36,7 +36,7 @@ pub struct GoogleCloudDialogflowV2AgentAssistantFeedback {
         GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentAssistantFeedback {
@@ -119,7 +119,7 @@ impl GoogleCloudDialogflowV2AgentAssistantFeedback {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentAssistantFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedback";
 
@@ -133,9 +133,7 @@ for GoogleCloudDialogflowV2AgentAssistantFeedback {
         "knowledgeSearchFeedback",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -160,37 +158,37 @@ for GoogleCloudDialogflowV2AgentAssistantFeedback {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "answerRelevance",
             &self.answer_relevance,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "companionFeedback",
             &self.companion_feedback,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "documentCorrectness",
             &self.document_correctness,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "documentEfficiency",
             &self.document_efficiency,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeAssistFeedback",
             &self.knowledge_assist_feedback,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeSearchFeedback",
             &self.knowledge_search_feedback,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "summarizationFeedback",
             &self.summarization_feedback,
@@ -199,24 +197,24 @@ for GoogleCloudDialogflowV2AgentAssistantFeedback {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AgentAssistantFeedback);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2AgentAssistantFeedback
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -238,7 +236,7 @@ for GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback
 );
 
@@ -251,7 +249,7 @@ pub struct GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback 
     /// The URIs clicked by the human agent. The value is appended for each UpdateAnswerRecordRequest. If the value is not empty, AnswerFeedback.clicked will be updated to be true.
     pub clicked_uris: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback {
@@ -270,15 +268,13 @@ impl GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback";
 
     const FIELDS: &'static [&'static str] = &["clickedUris", "answerCopied"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -298,13 +294,21 @@ for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerCopied", &self.answer_copied)?;
-        ::discogen_runtime::object::write(map, "clickedUris", &self.clicked_uris)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerCopied",
+            &self.answer_copied,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "clickedUris",
+            &self.clicked_uris,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback
 );
 
@@ -317,7 +321,7 @@ pub struct GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback 
     /// The URIs clicked by the human agent. The value is appended for each UpdateAnswerRecordRequest. If the value is not empty, AnswerFeedback.clicked will be updated to be true.
     pub clicked_uris: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback {
@@ -336,15 +340,13 @@ impl GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback";
 
     const FIELDS: &'static [&'static str] = &["clickedUris", "answerCopied"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -364,13 +366,21 @@ for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerCopied", &self.answer_copied)?;
-        ::discogen_runtime::object::write(map, "clickedUris", &self.clicked_uris)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerCopied",
+            &self.answer_copied,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "clickedUris",
+            &self.clicked_uris,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback
 );
 
@@ -387,7 +397,7 @@ pub struct GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback {
     /// Optional. Actual text sections of submitted summary.
     pub text_sections: Option<::std::collections::BTreeMap<String, String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback {
@@ -429,7 +439,7 @@ impl GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback";
 
@@ -440,9 +450,7 @@ for GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback {
         "textSections",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -464,15 +472,31 @@ for GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
-        ::discogen_runtime::object::write(map, "submitTime", &self.submit_time)?;
-        ::discogen_runtime::object::write(map, "summaryText", &self.summary_text)?;
-        ::discogen_runtime::object::write(map, "textSections", &self.text_sections)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startTime",
+            &self.start_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "submitTime",
+            &self.submit_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "summaryText",
+            &self.summary_text,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "textSections",
+            &self.text_sections,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback
 );
 
@@ -503,7 +527,7 @@ pub struct GoogleCloudDialogflowV2AgentAssistantRecord {
         GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentAssistantRecord {
@@ -570,7 +594,8 @@ impl GoogleCloudDialogflowV2AgentAssistantRecord {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentAssistantRecord {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2AgentAssistantRecord {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantRecord";
 
     const FIELDS: &'static [&'static str] = &[
@@ -582,9 +607,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentAssistan
         "reactiveCompanionSuggestion",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -608,28 +631,32 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentAssistan
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "articleSuggestionAnswer",
             &self.article_suggestion_answer,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "companionSuggestion",
             &self.companion_suggestion,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "dialogflowAssistAnswer",
             &self.dialogflow_assist_answer,
         )?;
-        ::discogen_runtime::object::write(map, "faqAnswer", &self.faq_answer)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "faqAnswer",
+            &self.faq_answer,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "generatorSuggestion",
             &self.generator_suggestion,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "reactiveCompanionSuggestion",
             &self.reactive_companion_suggestion,
@@ -638,7 +665,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentAssistan
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AgentAssistantRecord);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2AgentAssistantRecord
+);
 
 /// Represents feedback the customer has about the quality & correctness of a certain answer in a conversation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -659,7 +688,7 @@ pub struct GoogleCloudDialogflowV2AnswerFeedback {
     /// Indicates whether the answer/item was displayed to the human agent in the agent desktop UI. Default to false.
     pub displayed: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AnswerFeedback {
@@ -718,7 +747,8 @@ impl GoogleCloudDialogflowV2AnswerFeedback {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerFeedback {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2AnswerFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnswerFeedback";
 
     const FIELDS: &'static [&'static str] = &[
@@ -730,9 +760,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerFeedbac
         "agentAssistantDetailFeedback",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -756,25 +784,33 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerFeedbac
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "agentAssistantDetailFeedback",
             &self.agent_assistant_detail_feedback,
         )?;
-        ::discogen_runtime::object::write(map, "clickTime", &self.click_time)?;
-        ::discogen_runtime::object::write(map, "clicked", &self.clicked)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "clickTime",
+            &self.click_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "clicked", &self.clicked)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "correctnessLevel",
             &self.correctness_level,
         )?;
-        ::discogen_runtime::object::write(map, "displayTime", &self.display_time)?;
-        ::discogen_runtime::object::write(map, "displayed", &self.displayed)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayTime",
+            &self.display_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "displayed", &self.displayed)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AnswerFeedback);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2AnswerFeedback);
 
 /// Answer records are records to manage answer history and feedbacks for Dialogflow. Currently, answer record includes: - human agent assistant article suggestion - human agent assistant faq article It doesn't include: - `DetectIntent` intent matching - `DetectIntent` knowledge Answer records are not related to the conversation history in the Dialogflow Console. A Record is generated even when the end-user disables conversation history in the console. Records are created when there's a human agent assistant suggestion generated. A typical workflow for customers provide feedback to an answer is: 1. For human agent assistant, customers get suggestion via ListSuggestions API. Together with the answers, AnswerRecord.name are returned to the customers. 2. The customer uses the AnswerRecord.name to call the AnswerRecords.UpdateAnswerRecord method to send feedback about a specific answer that they believe is wrong.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -789,7 +825,7 @@ pub struct GoogleCloudDialogflowV2AnswerRecord {
     /// The unique identifier of this answer record. Format: `projects//locations//answerRecords/`.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AnswerRecord {
@@ -821,7 +857,8 @@ impl GoogleCloudDialogflowV2AnswerRecord {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerRecord {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2AnswerRecord {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnswerRecord";
 
     const FIELDS: &'static [&'static str] = &[
@@ -830,9 +867,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerRecord 
         "agentAssistantRecord",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -853,18 +888,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnswerRecord 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "agentAssistantRecord",
             &self.agent_assistant_record,
         )?;
-        ::discogen_runtime::object::write(map, "answerFeedback", &self.answer_feedback)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerFeedback",
+            &self.answer_feedback,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AnswerRecord);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2AnswerRecord);
 
 /// Represents a Dialogflow assist answer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -877,7 +916,7 @@ pub struct GoogleCloudDialogflowV2DialogflowAssistAnswer {
     /// Result from v2 agent.
     pub query_result: Option<GoogleCloudDialogflowV2QueryResult>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2DialogflowAssistAnswer {
@@ -909,7 +948,7 @@ impl GoogleCloudDialogflowV2DialogflowAssistAnswer {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DialogflowAssistAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2DialogflowAssistAnswer";
 
@@ -919,9 +958,7 @@ for GoogleCloudDialogflowV2DialogflowAssistAnswer {
         "intentSuggestion",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -942,18 +979,28 @@ for GoogleCloudDialogflowV2DialogflowAssistAnswer {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "intentSuggestion",
             &self.intent_suggestion,
         )?;
-        ::discogen_runtime::object::write(map, "queryResult", &self.query_result)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryResult",
+            &self.query_result,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DialogflowAssistAnswer);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2DialogflowAssistAnswer
+);
 
 /// Represents an intent suggestion.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -966,7 +1013,7 @@ pub struct GoogleCloudDialogflowV2IntentSuggestion {
     /// The unique identifier of this intent. Format: `projects//locations//agent/intents/`.
     pub intent_v2: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IntentSuggestion {
@@ -992,14 +1039,13 @@ impl GoogleCloudDialogflowV2IntentSuggestion {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentSuggestion {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2IntentSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentSuggestion";
 
     const FIELDS: &'static [&'static str] = &["intentV2", "description", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1020,14 +1066,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2IntentSuggest
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "intentV2", &self.intent_v2)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "intentV2", &self.intent_v2)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IntentSuggestion);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2IntentSuggestion);
 
 /// Response message for AnswerRecords.ListAnswerRecords.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1038,7 +1092,7 @@ pub struct GoogleCloudDialogflowV2ListAnswerRecordsResponse {
     /// A token to retrieve next page of results. Or empty if there are no more results. Pass this value in the ListAnswerRecordsRequest.page_token field in the subsequent call to `ListAnswerRecords` method to retrieve the next page of results.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListAnswerRecordsResponse {
@@ -1060,15 +1114,13 @@ impl GoogleCloudDialogflowV2ListAnswerRecordsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListAnswerRecordsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListAnswerRecordsResponse";
 
     const FIELDS: &'static [&'static str] = &["answerRecords", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1088,13 +1140,23 @@ for GoogleCloudDialogflowV2ListAnswerRecordsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecords", &self.answer_records)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecords",
+            &self.answer_records,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListAnswerRecordsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListAnswerRecordsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListAnswerRecordsResponse {
@@ -1116,7 +1178,7 @@ pub struct GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseR
     pub response: Option<String>,
     pub tool_calls: Option<Vec<GoogleCloudDialogflowV2ToolCallSuggestion>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse {
@@ -1148,7 +1210,7 @@ impl GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiv
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse";
 
@@ -1158,9 +1220,7 @@ for GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactive
         "groundingMetadata",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1181,18 +1241,22 @@ for GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactive
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "groundingMetadata",
             &self.grounding_metadata,
         )?;
-        ::discogen_runtime::object::write(map, "response", &self.response)?;
-        ::discogen_runtime::object::write(map, "toolCalls", &self.tool_calls)?;
+        ::discogen_runtime::__private::object::write(map, "response", &self.response)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "toolCalls",
+            &self.tool_calls,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse
 );
 
@@ -1233,7 +1297,7 @@ impl From<&str> for GoogleCloudDialogflowV2AgentAssistantFeedbackAnswerRelevance
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2AgentAssistantFeedbackAnswerRelevance
 );
 
@@ -1274,7 +1338,7 @@ impl From<&str> for GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentCorrect
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentCorrectness
 );
 
@@ -1315,7 +1379,7 @@ impl From<&str> for GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentEfficie
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentEfficiency
 );
 
@@ -1360,4 +1424,6 @@ impl From<&str> for GoogleCloudDialogflowV2AnswerFeedbackCorrectnessLevel {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2AnswerFeedbackCorrectnessLevel);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2AnswerFeedbackCorrectnessLevel
+);

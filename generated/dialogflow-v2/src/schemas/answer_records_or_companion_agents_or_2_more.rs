@@ -12,7 +12,7 @@ pub struct GoogleCloudDialogflowV2GuidanceInstruction {
     pub display_name: Option<String>,
     pub trigger_event: Option<GoogleCloudDialogflowV2GuidanceInstructionTriggerEvent>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GuidanceInstruction {
@@ -65,7 +65,8 @@ impl GoogleCloudDialogflowV2GuidanceInstruction {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GuidanceInstruction {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2GuidanceInstruction {
     const NAME: &'static str = "GoogleCloudDialogflowV2GuidanceInstruction";
 
     const FIELDS: &'static [&'static str] = &[
@@ -77,9 +78,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GuidanceInstr
         "disableSuggestedReply",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -103,28 +102,40 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GuidanceInstr
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "actions", &self.actions)?;
-        ::discogen_runtime::object::write(map, "condition", &self.condition)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "actions", &self.actions)?;
+        ::discogen_runtime::__private::object::write(map, "condition", &self.condition)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "disableSuggestedReply",
             &self.disable_suggested_reply,
         )?;
-        ::discogen_runtime::object::write(map, "displayDetails", &self.display_details)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "triggerEvent", &self.trigger_event)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayDetails",
+            &self.display_details,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "triggerEvent",
+            &self.trigger_event,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GuidanceInstruction);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2GuidanceInstruction);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2GuidanceInstructionAction {
     pub description: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GuidanceInstructionAction {
@@ -136,15 +147,13 @@ impl GoogleCloudDialogflowV2GuidanceInstructionAction {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GuidanceInstructionAction {
     const NAME: &'static str = "GoogleCloudDialogflowV2GuidanceInstructionAction";
 
     const FIELDS: &'static [&'static str] = &["description"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -162,12 +171,18 @@ for GoogleCloudDialogflowV2GuidanceInstructionAction {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GuidanceInstructionAction);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2GuidanceInstructionAction
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -205,4 +220,6 @@ impl From<&str> for GoogleCloudDialogflowV2GuidanceInstructionTriggerEvent {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2GuidanceInstructionTriggerEvent);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2GuidanceInstructionTriggerEvent
+);

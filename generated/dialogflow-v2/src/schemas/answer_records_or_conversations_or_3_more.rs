@@ -26,7 +26,7 @@ pub struct GoogleCloudDialogflowV2AgentCoachingInstruction {
         GoogleCloudDialogflowV2AgentCoachingInstructionTriggeringEvent,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentCoachingInstruction {
@@ -88,7 +88,7 @@ impl GoogleCloudDialogflowV2AgentCoachingInstruction {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingInstruction {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingInstruction";
 
@@ -102,9 +102,7 @@ for GoogleCloudDialogflowV2AgentCoachingInstruction {
         "duplicateCheckResult",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -129,17 +127,33 @@ for GoogleCloudDialogflowV2AgentCoachingInstruction {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentAction", &self.agent_action)?;
-        ::discogen_runtime::object::write(map, "condition", &self.condition)?;
-        ::discogen_runtime::object::write(map, "displayDetails", &self.display_details)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentAction",
+            &self.agent_action,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "condition", &self.condition)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayDetails",
+            &self.display_details,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "duplicateCheckResult",
             &self.duplicate_check_result,
         )?;
-        ::discogen_runtime::object::write(map, "systemAction", &self.system_action)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "systemAction",
+            &self.system_action,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "triggeringEvent",
             &self.triggering_event,
@@ -148,7 +162,9 @@ for GoogleCloudDialogflowV2AgentCoachingInstruction {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AgentCoachingInstruction);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2AgentCoachingInstruction
+);
 
 /// Duplication check for the suggestion.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -163,7 +179,7 @@ pub struct GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
@@ -182,15 +198,13 @@ impl GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult";
 
     const FIELDS: &'static [&'static str] = &["duplicateSuggestions"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -208,7 +222,7 @@ for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "duplicateSuggestions",
             &self.duplicate_suggestions,
@@ -217,7 +231,7 @@ for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult
 );
 
@@ -238,7 +252,7 @@ pub struct GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDu
     /// Output only: set by the server.
     pub suggestion_index: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion {
@@ -264,7 +278,7 @@ impl GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicat
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion";
 
@@ -274,9 +288,7 @@ for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicate
         "suggestionIndex",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -287,7 +299,11 @@ for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicate
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer_record = map.next_value()?,
-            1 => self.similarity_score = ::discogen_runtime::object::read_wire(map)?,
+            1 => {
+                self.similarity_score = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             _ => self.suggestion_index = map.next_value()?,
         }
         Ok(())
@@ -297,13 +313,17 @@ for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicate
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "similarityScore",
             &self.similarity_score,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionIndex",
             &self.suggestion_index,
@@ -312,7 +332,7 @@ for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicate
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion
 );
 
@@ -333,7 +353,7 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestion {
         Vec<GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentCoachingSuggestion {
@@ -372,7 +392,7 @@ impl GoogleCloudDialogflowV2AgentCoachingSuggestion {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestion";
 
@@ -382,9 +402,7 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestion {
         "applicableInstructions",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -405,17 +423,17 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestion {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "agentActionSuggestions",
             &self.agent_action_suggestions,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "applicableInstructions",
             &self.applicable_instructions,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "sampleResponses",
             &self.sample_responses,
@@ -424,7 +442,9 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestion {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AgentCoachingSuggestion);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2AgentCoachingSuggestion
+);
 
 /// Actions suggested for the agent. This is based on applicable instructions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -443,7 +463,7 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
     /// Output only: set by the server.
     pub sources: Option<GoogleCloudDialogflowV2AgentCoachingSuggestionSources>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
@@ -477,7 +497,7 @@ impl GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion";
 
@@ -487,9 +507,7 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
         "duplicateCheckResult",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -510,18 +528,22 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentAction", &self.agent_action)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentAction",
+            &self.agent_action,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "duplicateCheckResult",
             &self.duplicate_check_result,
         )?;
-        ::discogen_runtime::object::write(map, "sources", &self.sources)?;
+        ::discogen_runtime::__private::object::write(map, "sources", &self.sources)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion
 );
 
@@ -538,7 +560,7 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
@@ -557,15 +579,13 @@ impl GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult";
 
     const FIELDS: &'static [&'static str] = &["duplicateSuggestions"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -583,7 +603,7 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "duplicateSuggestions",
             &self.duplicate_suggestions,
@@ -592,7 +612,7 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult
 );
 
@@ -617,7 +637,7 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDup
     /// Output only: set by the server.
     pub suggestion_index: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion {
@@ -653,7 +673,7 @@ impl GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicate
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion";
 
@@ -664,9 +684,7 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateS
         "suggestionIndex",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -678,7 +696,11 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateS
         match index {
             0 => self.sources = map.next_value()?,
             1 => self.answer_record = map.next_value()?,
-            2 => self.similarity_score = ::discogen_runtime::object::read_wire(map)?,
+            2 => {
+                self.similarity_score = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             _ => self.suggestion_index = map.next_value()?,
         }
         Ok(())
@@ -688,14 +710,18 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateS
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "similarityScore",
             &self.similarity_score,
         )?;
-        ::discogen_runtime::object::write(map, "sources", &self.sources)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "sources", &self.sources)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionIndex",
             &self.suggestion_index,
@@ -704,7 +730,7 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateS
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion
 );
 
@@ -725,7 +751,7 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
     /// Output only: set by the server.
     pub sources: Option<GoogleCloudDialogflowV2AgentCoachingSuggestionSources>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
@@ -759,7 +785,7 @@ impl GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse";
 
@@ -769,9 +795,7 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
         "duplicateCheckResult",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -792,18 +816,22 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "duplicateCheckResult",
             &self.duplicate_check_result,
         )?;
-        ::discogen_runtime::object::write(map, "responseText", &self.response_text)?;
-        ::discogen_runtime::object::write(map, "sources", &self.sources)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "responseText",
+            &self.response_text,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "sources", &self.sources)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse
 );
 
@@ -816,7 +844,7 @@ pub struct GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
     /// Output only: set by the server.
     pub instruction_indexes: Option<Vec<i32>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
@@ -828,15 +856,13 @@ impl GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSources";
 
     const FIELDS: &'static [&'static str] = &["instructionIndexes"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -854,7 +880,7 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "instructionIndexes",
             &self.instruction_indexes,
@@ -863,7 +889,9 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AgentCoachingSuggestionSources);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2AgentCoachingSuggestionSources
+);
 
 /// Suggestion generated using free form generator.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -872,7 +900,7 @@ pub struct GoogleCloudDialogflowV2FreeFormSuggestion {
     /// Required. Free form suggestion.
     pub response: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2FreeFormSuggestion {
@@ -884,14 +912,13 @@ impl GoogleCloudDialogflowV2FreeFormSuggestion {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FreeFormSuggestion {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2FreeFormSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2FreeFormSuggestion";
 
     const FIELDS: &'static [&'static str] = &["response"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -909,12 +936,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FreeFormSugge
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "response", &self.response)?;
+        ::discogen_runtime::__private::object::write(map, "response", &self.response)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FreeFormSuggestion);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2FreeFormSuggestion);
 
 /// Suggestion generated using a Generator.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -933,7 +960,7 @@ pub struct GoogleCloudDialogflowV2GeneratorSuggestion {
         Vec<GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GeneratorSuggestion {
@@ -978,7 +1005,8 @@ impl GoogleCloudDialogflowV2GeneratorSuggestion {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorSuggestion {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2GeneratorSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorSuggestion";
 
     const FIELDS: &'static [&'static str] = &[
@@ -988,9 +1016,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorSugg
         "agentCoachingSuggestion",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1012,27 +1038,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorSugg
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "agentCoachingSuggestion",
             &self.agent_coaching_suggestion,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "freeFormSuggestion",
             &self.free_form_suggestion,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "summarySuggestion",
             &self.summary_suggestion,
         )?;
-        ::discogen_runtime::object::write(map, "toolCallInfo", &self.tool_call_info)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "toolCallInfo",
+            &self.tool_call_info,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GeneratorSuggestion);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2GeneratorSuggestion);
 
 /// Request and response for a tool call.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1043,7 +1073,7 @@ pub struct GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
     /// Required. Response for a tool call.
     pub tool_call_result: Option<GoogleCloudDialogflowV2ToolCallResult>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
@@ -1068,15 +1098,13 @@ impl GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo";
 
     const FIELDS: &'static [&'static str] = &["toolCall", "toolCallResult"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1096,8 +1124,8 @@ for GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "toolCall", &self.tool_call)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "toolCall", &self.tool_call)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "toolCallResult",
             &self.tool_call_result,
@@ -1106,7 +1134,7 @@ for GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo
 );
 
@@ -1119,7 +1147,7 @@ pub struct GoogleCloudDialogflowV2SummarySuggestion {
         Vec<GoogleCloudDialogflowV2SummarySuggestionSummarySection>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarySuggestion {
@@ -1134,14 +1162,13 @@ impl GoogleCloudDialogflowV2SummarySuggestion {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SummarySuggestion {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SummarySuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarySuggestion";
 
     const FIELDS: &'static [&'static str] = &["summarySections"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1159,7 +1186,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SummarySugges
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "summarySections",
             &self.summary_sections,
@@ -1168,7 +1195,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SummarySugges
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SummarySuggestion);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SummarySuggestion);
 
 /// A component of the generated summary.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1179,7 +1206,7 @@ pub struct GoogleCloudDialogflowV2SummarySuggestionSummarySection {
     /// Required. Summary text for the section.
     pub summary: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarySuggestionSummarySection {
@@ -1198,15 +1225,13 @@ impl GoogleCloudDialogflowV2SummarySuggestionSummarySection {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarySuggestionSummarySection {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarySuggestionSummarySection";
 
     const FIELDS: &'static [&'static str] = &["section", "summary"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1226,13 +1251,13 @@ for GoogleCloudDialogflowV2SummarySuggestionSummarySection {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "section", &self.section)?;
-        ::discogen_runtime::object::write(map, "summary", &self.summary)?;
+        ::discogen_runtime::__private::object::write(map, "section", &self.section)?;
+        ::discogen_runtime::__private::object::write(map, "summary", &self.summary)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarySuggestionSummarySection
 );
 
@@ -1266,7 +1291,7 @@ pub struct GoogleCloudDialogflowV2ToolCall {
     /// Optional. A human readable short name of the tool, to be shown on the UI.
     pub tool_display_name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolCall {
@@ -1357,7 +1382,7 @@ impl GoogleCloudDialogflowV2ToolCall {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCall {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2ToolCall {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolCall";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1374,9 +1399,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCall {
         "toolDisplayDetails",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1405,25 +1428,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCall {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "action", &self.action)?;
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write(map, "cesApp", &self.ces_app)?;
-        ::discogen_runtime::object::write(map, "cesTool", &self.ces_tool)?;
-        ::discogen_runtime::object::write(map, "cesToolset", &self.ces_toolset)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "action", &self.action)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "cesApp", &self.ces_app)?;
+        ::discogen_runtime::__private::object::write(map, "cesTool", &self.ces_tool)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "cesToolset",
+            &self.ces_toolset,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "inputParameters",
             &self.input_parameters,
         )?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
-        ::discogen_runtime::object::write(map, "tool", &self.tool)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(map, "tool", &self.tool)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "toolDisplayDetails",
             &self.tool_display_details,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "toolDisplayName",
             &self.tool_display_name,
@@ -1432,7 +1467,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCall {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolCall);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolCall);
 
 /// The result of calling a tool's action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1458,7 +1493,7 @@ pub struct GoogleCloudDialogflowV2ToolCallResult {
     /// Optional. The tool associated with this call. Format: `projects//locations//tools/`.
     pub tool: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolCallResult {
@@ -1542,7 +1577,8 @@ impl GoogleCloudDialogflowV2ToolCallResult {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallResult {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ToolCallResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolCallResult";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1558,9 +1594,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallResul
         "answerRecord",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1588,21 +1622,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallResul
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "action", &self.action)?;
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write(map, "cesApp", &self.ces_app)?;
-        ::discogen_runtime::object::write(map, "cesTool", &self.ces_tool)?;
-        ::discogen_runtime::object::write(map, "cesToolset", &self.ces_toolset)?;
-        ::discogen_runtime::object::write(map, "content", &self.content)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "error", &self.error)?;
-        ::discogen_runtime::object::write(map, "rawContent", &self.raw_content)?;
-        ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        ::discogen_runtime::__private::object::write(map, "action", &self.action)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "cesApp", &self.ces_app)?;
+        ::discogen_runtime::__private::object::write(map, "cesTool", &self.ces_tool)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "cesToolset",
+            &self.ces_toolset,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "content", &self.content)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "error", &self.error)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "rawContent",
+            &self.raw_content,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "tool", &self.tool)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolCallResult);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolCallResult);
 
 /// An error produced by the tool call.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1612,7 +1662,7 @@ pub struct GoogleCloudDialogflowV2ToolCallResultError {
     pub message: Option<String>,
     pub retryable: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolCallResultError {
@@ -1631,14 +1681,13 @@ impl GoogleCloudDialogflowV2ToolCallResultError {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallResultError {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ToolCallResultError {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolCallResultError";
 
     const FIELDS: &'static [&'static str] = &["message", "retryable"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1658,13 +1707,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallResul
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "message", &self.message)?;
-        ::discogen_runtime::object::write(map, "retryable", &self.retryable)?;
+        ::discogen_runtime::__private::object::write(map, "message", &self.message)?;
+        ::discogen_runtime::__private::object::write(map, "retryable", &self.retryable)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolCallResultError);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolCallResultError);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1708,7 +1757,7 @@ impl From<&str> for GoogleCloudDialogflowV2AgentCoachingInstructionTriggeringEve
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2AgentCoachingInstructionTriggeringEvent
 );
 
@@ -1749,4 +1798,4 @@ impl From<&str> for GoogleCloudDialogflowV2ToolCallState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ToolCallState);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2ToolCallState);

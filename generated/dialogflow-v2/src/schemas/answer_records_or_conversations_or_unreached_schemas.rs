@@ -21,7 +21,7 @@ pub struct GoogleCloudDialogflowV2ArticleAnswer {
     /// The article URI.
     pub uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ArticleAnswer {
@@ -71,7 +71,8 @@ impl GoogleCloudDialogflowV2ArticleAnswer {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ArticleAnswer {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ArticleAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2ArticleAnswer";
 
     const FIELDS: &'static [&'static str] = &[
@@ -83,9 +84,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ArticleAnswer
         "answerRecord",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -99,7 +98,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ArticleAnswer
             1 => self.title = map.next_value()?,
             2 => self.metadata = map.next_value()?,
             3 => self.snippets = map.next_value()?,
-            4 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            4 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
             _ => self.answer_record = map.next_value()?,
         }
         Ok(())
@@ -109,24 +108,32 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ArticleAnswer
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write_wire(map, "confidence", &self.confidence)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "snippets", &self.snippets)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "confidence",
+            &self.confidence,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "snippets", &self.snippets)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ArticleAnswer);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ArticleAnswer);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2CompanionSuggestion {
     pub guidances: Option<Vec<GoogleCloudDialogflowV2CompanionSuggestionGuidance>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CompanionSuggestion {
@@ -141,14 +148,13 @@ impl GoogleCloudDialogflowV2CompanionSuggestion {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionSuggestion {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2CompanionSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionSuggestion";
 
     const FIELDS: &'static [&'static str] = &["guidances"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -166,12 +172,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionSugg
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "guidances", &self.guidances)?;
+        ::discogen_runtime::__private::object::write(map, "guidances", &self.guidances)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompanionSuggestion);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2CompanionSuggestion);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -187,7 +193,7 @@ pub struct GoogleCloudDialogflowV2CompanionSuggestionGuidance {
     pub tool_calls: Option<Vec<GoogleCloudDialogflowV2ToolCallSuggestion>>,
     pub triggering_tool_call_answer_records: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CompanionSuggestionGuidance {
@@ -265,7 +271,7 @@ impl GoogleCloudDialogflowV2CompanionSuggestionGuidance {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionSuggestionGuidance {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionSuggestionGuidance";
 
@@ -280,9 +286,7 @@ for GoogleCloudDialogflowV2CompanionSuggestionGuidance {
         "triggeringToolCallAnswerRecords",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -308,30 +312,42 @@ for GoogleCloudDialogflowV2CompanionSuggestionGuidance {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "explanation", &self.explanation)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "explanation",
+            &self.explanation,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "groundingMetadata",
             &self.grounding_metadata,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "instructionSource",
             &self.instruction_source,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeSources",
             &self.knowledge_sources,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestedAction",
             &self.suggested_action,
         )?;
-        ::discogen_runtime::object::write(map, "suggestedReply", &self.suggested_reply)?;
-        ::discogen_runtime::object::write(map, "toolCalls", &self.tool_calls)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "suggestedReply",
+            &self.suggested_reply,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "toolCalls",
+            &self.tool_calls,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "triggeringToolCallAnswerRecords",
             &self.triggering_tool_call_answer_records,
@@ -340,7 +356,9 @@ for GoogleCloudDialogflowV2CompanionSuggestionGuidance {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompanionSuggestionGuidance);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2CompanionSuggestionGuidance
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -349,7 +367,7 @@ pub struct GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
     pub knowledge_article_url: Option<String>,
     pub knowledge_snippet: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
@@ -375,7 +393,7 @@ impl GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource";
 
@@ -385,9 +403,7 @@ for GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
         "knowledgeArticleTitle",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -408,17 +424,17 @@ for GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeArticleTitle",
             &self.knowledge_article_title,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeArticleUrl",
             &self.knowledge_article_url,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeSnippet",
             &self.knowledge_snippet,
@@ -427,7 +443,7 @@ for GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource
 );
 
@@ -448,7 +464,7 @@ pub struct GoogleCloudDialogflowV2FaqAnswer {
     /// Indicates which Knowledge Document this answer was extracted from. Format: `projects//locations//agent/knowledgeBases//documents/`.
     pub source: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2FaqAnswer {
@@ -498,7 +514,7 @@ impl GoogleCloudDialogflowV2FaqAnswer {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FaqAnswer {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2FaqAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2FaqAnswer";
 
     const FIELDS: &'static [&'static str] = &[
@@ -510,9 +526,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FaqAnswer {
         "answerRecord",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -526,7 +540,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FaqAnswer {
             1 => self.source = map.next_value()?,
             2 => self.metadata = map.next_value()?,
             3 => self.question = map.next_value()?,
-            4 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            4 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
             _ => self.answer_record = map.next_value()?,
         }
         Ok(())
@@ -536,17 +550,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FaqAnswer {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answer", &self.answer)?;
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write_wire(map, "confidence", &self.confidence)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "question", &self.question)?;
-        ::discogen_runtime::object::write(map, "source", &self.source)?;
+        ::discogen_runtime::__private::object::write(map, "answer", &self.answer)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "confidence",
+            &self.confidence,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "question", &self.question)?;
+        ::discogen_runtime::__private::object::write(map, "source", &self.source)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FaqAnswer);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2FaqAnswer);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -554,7 +576,7 @@ pub struct GoogleCloudDialogflowV2GroundingChunk {
     pub retrieved_context: Option<GoogleCloudDialogflowV2GroundingChunkRetrievedContext>,
     pub web: Option<GoogleCloudDialogflowV2GroundingChunkWeb>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GroundingChunk {
@@ -579,14 +601,13 @@ impl GoogleCloudDialogflowV2GroundingChunk {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChunk {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2GroundingChunk {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingChunk";
 
     const FIELDS: &'static [&'static str] = &["web", "retrievedContext"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -606,17 +627,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChun
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "retrievedContext",
             &self.retrieved_context,
         )?;
-        ::discogen_runtime::object::write(map, "web", &self.web)?;
+        ::discogen_runtime::__private::object::write(map, "web", &self.web)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GroundingChunk);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2GroundingChunk);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -628,7 +649,7 @@ pub struct GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
     /// Output only: set by the server.
     pub uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
@@ -654,15 +675,13 @@ impl GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingChunkRetrievedContext";
 
     const FIELDS: &'static [&'static str] = &["uri", "text", "title"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -683,14 +702,16 @@ for GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GroundingChunkRetrievedContext);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2GroundingChunkRetrievedContext
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -702,7 +723,7 @@ pub struct GoogleCloudDialogflowV2GroundingChunkWeb {
     /// Output only: set by the server.
     pub uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GroundingChunkWeb {
@@ -728,14 +749,13 @@ impl GoogleCloudDialogflowV2GroundingChunkWeb {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChunkWeb {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2GroundingChunkWeb {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingChunkWeb";
 
     const FIELDS: &'static [&'static str] = &["uri", "title", "domain"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -756,14 +776,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingChun
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "domain", &self.domain)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "domain", &self.domain)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GroundingChunkWeb);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2GroundingChunkWeb);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -773,7 +793,7 @@ pub struct GoogleCloudDialogflowV2GroundingMetadata {
     pub search_entry_point: Option<GoogleCloudDialogflowV2SearchEntryPoint>,
     pub web_search_queries: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GroundingMetadata {
@@ -815,7 +835,8 @@ impl GoogleCloudDialogflowV2GroundingMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingMetadata {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2GroundingMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingMetadata";
 
     const FIELDS: &'static [&'static str] = &[
@@ -825,9 +846,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingMeta
         "groundingSupports",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -849,22 +868,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingMeta
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "groundingChunks",
             &self.grounding_chunks,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "groundingSupports",
             &self.grounding_supports,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "searchEntryPoint",
             &self.search_entry_point,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "webSearchQueries",
             &self.web_search_queries,
@@ -873,7 +892,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingMeta
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GroundingMetadata);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2GroundingMetadata);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -881,7 +900,7 @@ pub struct GoogleCloudDialogflowV2GroundingSupport {
     pub grounding_chunk_indices: Option<Vec<i32>>,
     pub segment: Option<GoogleCloudDialogflowV2Segment>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GroundingSupport {
@@ -903,14 +922,13 @@ impl GoogleCloudDialogflowV2GroundingSupport {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingSupport {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2GroundingSupport {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingSupport";
 
     const FIELDS: &'static [&'static str] = &["segment", "groundingChunkIndices"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -930,24 +948,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GroundingSupp
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "groundingChunkIndices",
             &self.grounding_chunk_indices,
         )?;
-        ::discogen_runtime::object::write(map, "segment", &self.segment)?;
+        ::discogen_runtime::__private::object::write(map, "segment", &self.segment)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GroundingSupport);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2GroundingSupport);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2SearchEntryPoint {
     pub rendered_content: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchEntryPoint {
@@ -959,14 +977,13 @@ impl GoogleCloudDialogflowV2SearchEntryPoint {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchEntryPoint {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SearchEntryPoint {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchEntryPoint";
 
     const FIELDS: &'static [&'static str] = &["renderedContent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -984,7 +1001,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchEntryPo
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "renderedContent",
             &self.rendered_content,
@@ -993,7 +1010,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SearchEntryPo
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchEntryPoint);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SearchEntryPoint);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1005,7 +1022,7 @@ pub struct GoogleCloudDialogflowV2Segment {
     /// Output only: set by the server.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Segment {
@@ -1031,14 +1048,12 @@ impl GoogleCloudDialogflowV2Segment {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Segment {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Segment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Segment";
 
     const FIELDS: &'static [&'static str] = &["text", "endIndex", "startIndex"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1059,14 +1074,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Segment {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "endIndex", &self.end_index)?;
-        ::discogen_runtime::object::write(map, "startIndex", &self.start_index)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "endIndex", &self.end_index)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startIndex",
+            &self.start_index,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Segment);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Segment);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1074,7 +1093,7 @@ pub struct GoogleCloudDialogflowV2ToolCallSuggestion {
     pub text_update: Option<String>,
     pub tool_call_info: Option<GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolCallSuggestion {
@@ -1096,14 +1115,13 @@ impl GoogleCloudDialogflowV2ToolCallSuggestion {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallSuggestion {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ToolCallSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolCallSuggestion";
 
     const FIELDS: &'static [&'static str] = &["textUpdate", "toolCallInfo"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1123,10 +1141,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolCallSugge
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "textUpdate", &self.text_update)?;
-        ::discogen_runtime::object::write(map, "toolCallInfo", &self.tool_call_info)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "textUpdate",
+            &self.text_update,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "toolCallInfo",
+            &self.tool_call_info,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolCallSuggestion);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolCallSuggestion);

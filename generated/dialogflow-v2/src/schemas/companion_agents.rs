@@ -18,7 +18,7 @@ pub struct GoogleCloudDialogflowV2CompanionAgent {
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CompanionAgent {
@@ -94,7 +94,8 @@ impl GoogleCloudDialogflowV2CompanionAgent {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionAgent {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2CompanionAgent {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgent";
 
     const FIELDS: &'static [&'static str] = &[
@@ -108,9 +109,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionAgen
         "toolsetTools",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -136,19 +135,47 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CompanionAgen
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "cesToolSpecs", &self.ces_tool_specs)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "skillConfigs", &self.skill_configs)?;
-        ::discogen_runtime::object::write(map, "toolsetTools", &self.toolset_tools)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "cesToolSpecs",
+            &self.ces_tool_specs,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "skillConfigs",
+            &self.skill_configs,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "toolsetTools",
+            &self.toolset_tools,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompanionAgent);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2CompanionAgent);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -157,7 +184,7 @@ pub struct GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
     pub knowledge_source: Option<GoogleCloudDialogflowV2CompanionAgentKnowledgeSource>,
     pub overarching_guidance: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
@@ -189,7 +216,7 @@ impl GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig";
 
@@ -199,9 +226,7 @@ for GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
         "guidanceInstructions",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -222,17 +247,17 @@ for GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "guidanceInstructions",
             &self.guidance_instructions,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeSource",
             &self.knowledge_source,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "overarchingGuidance",
             &self.overarching_guidance,
@@ -241,7 +266,7 @@ for GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig
 );
 
@@ -249,18 +274,16 @@ for GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2CompanionAgentKnowledgeSource {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionAgentKnowledgeSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgentKnowledgeSource";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -282,7 +305,9 @@ for GoogleCloudDialogflowV2CompanionAgentKnowledgeSource {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompanionAgentKnowledgeSource);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2CompanionAgentKnowledgeSource
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -297,7 +322,7 @@ pub struct GoogleCloudDialogflowV2CompanionAgentSkillConfig {
         GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CompanionAgentSkillConfig {
@@ -334,7 +359,7 @@ impl GoogleCloudDialogflowV2CompanionAgentSkillConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionAgentSkillConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgentSkillConfig";
 
@@ -344,9 +369,7 @@ for GoogleCloudDialogflowV2CompanionAgentSkillConfig {
         "translationSkillConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -367,17 +390,17 @@ for GoogleCloudDialogflowV2CompanionAgentSkillConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "guidanceSkillConfig",
             &self.guidance_skill_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "skillTriggeringEvent",
             &self.skill_triggering_event,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "translationSkillConfig",
             &self.translation_skill_config,
@@ -386,7 +409,9 @@ for GoogleCloudDialogflowV2CompanionAgentSkillConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompanionAgentSkillConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2CompanionAgentSkillConfig
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -394,7 +419,7 @@ pub struct GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
     pub agent_language_code: Option<String>,
     pub customer_language_code: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
@@ -413,7 +438,7 @@ impl GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig";
 
@@ -422,9 +447,7 @@ for GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
         "customerLanguageCode",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -444,12 +467,12 @@ for GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "agentLanguageCode",
             &self.agent_language_code,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "customerLanguageCode",
             &self.customer_language_code,
@@ -458,7 +481,7 @@ for GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig
 );
 
@@ -468,7 +491,7 @@ pub struct GoogleCloudDialogflowV2ListCompanionAgentsResponse {
     pub companion_agents: Option<Vec<GoogleCloudDialogflowV2CompanionAgent>>,
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListCompanionAgentsResponse {
@@ -490,15 +513,13 @@ impl GoogleCloudDialogflowV2ListCompanionAgentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListCompanionAgentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListCompanionAgentsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "companionAgents"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -518,17 +539,23 @@ for GoogleCloudDialogflowV2ListCompanionAgentsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "companionAgents",
             &self.companion_agents,
         )?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListCompanionAgentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListCompanionAgentsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListCompanionAgentsResponse {
@@ -580,6 +607,6 @@ for GoogleCloudDialogflowV2CompanionAgentSkillConfigSkillTriggeringEvent {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2CompanionAgentSkillConfigSkillTriggeringEvent
 );

@@ -13,7 +13,7 @@ pub struct GoogleCloudDialogflowV2CesToolSpec {
     pub proactive_enabled: Option<bool>,
     pub reactive_enabled: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CesToolSpec {
@@ -59,7 +59,8 @@ impl GoogleCloudDialogflowV2CesToolSpec {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesToolSpec {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2CesToolSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2CesToolSpec";
 
     const FIELDS: &'static [&'static str] = &[
@@ -70,9 +71,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesToolSpec {
         "confirmationRequirement",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -95,23 +94,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesToolSpec {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "cesTool", &self.ces_tool)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "cesTool", &self.ces_tool)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "confirmationRequirement",
             &self.confirmation_requirement,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "parameterOverrides",
             &self.parameter_overrides,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "proactiveEnabled",
             &self.proactive_enabled,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "reactiveEnabled",
             &self.reactive_enabled,
@@ -120,7 +119,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesToolSpec {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CesToolSpec);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2CesToolSpec);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -129,7 +128,7 @@ pub struct GoogleCloudDialogflowV2ParameterOverride {
     pub field_path: Option<String>,
     pub parameter_name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ParameterOverride {
@@ -155,7 +154,8 @@ impl GoogleCloudDialogflowV2ParameterOverride {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ParameterOverride {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ParameterOverride {
     const NAME: &'static str = "GoogleCloudDialogflowV2ParameterOverride";
 
     const FIELDS: &'static [&'static str] = &[
@@ -164,9 +164,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ParameterOver
         "contextReferenceKey",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -187,18 +185,26 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ParameterOver
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "contextReferenceKey",
             &self.context_reference_key,
         )?;
-        ::discogen_runtime::object::write(map, "fieldPath", &self.field_path)?;
-        ::discogen_runtime::object::write(map, "parameterName", &self.parameter_name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "fieldPath",
+            &self.field_path,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameterName",
+            &self.parameter_name,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ParameterOverride);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ParameterOverride);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -212,7 +218,7 @@ pub struct GoogleCloudDialogflowV2ToolsetTool {
     pub reactive_enabled: Option<bool>,
     pub toolset: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolsetTool {
@@ -265,7 +271,8 @@ impl GoogleCloudDialogflowV2ToolsetTool {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolsetTool {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ToolsetTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolsetTool";
 
     const FIELDS: &'static [&'static str] = &[
@@ -277,9 +284,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolsetTool {
         "confirmationRequirement",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -303,33 +308,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolsetTool {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "confirmationRequirement",
             &self.confirmation_requirement,
         )?;
-        ::discogen_runtime::object::write(map, "operationId", &self.operation_id)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "operationId",
+            &self.operation_id,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "parameterOverrides",
             &self.parameter_overrides,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "proactiveEnabled",
             &self.proactive_enabled,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "reactiveEnabled",
             &self.reactive_enabled,
         )?;
-        ::discogen_runtime::object::write(map, "toolset", &self.toolset)?;
+        ::discogen_runtime::__private::object::write(map, "toolset", &self.toolset)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolsetTool);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolsetTool);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -368,7 +377,7 @@ impl From<&str> for GoogleCloudDialogflowV2CesToolSpecConfirmationRequirement {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2CesToolSpecConfirmationRequirement
 );
 
@@ -409,6 +418,6 @@ impl From<&str> for GoogleCloudDialogflowV2ToolsetToolConfirmationRequirement {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ToolsetToolConfirmationRequirement
 );

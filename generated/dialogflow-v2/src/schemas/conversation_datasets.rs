@@ -41,7 +41,7 @@ pub struct GoogleCloudDialogflowV2ConversationDataset {
     /// Output only: set by the server.
     pub satisfies_pzs: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationDataset {
@@ -118,7 +118,8 @@ impl GoogleCloudDialogflowV2ConversationDataset {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationDataset {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ConversationDataset {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationDataset";
 
     const FIELDS: &'static [&'static str] = &[
@@ -133,9 +134,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationD
         "conversationCount",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -153,7 +152,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationD
             5 => self.satisfies_pzi = map.next_value()?,
             6 => self.satisfies_pzs = map.next_value()?,
             7 => self.conversation_info = map.next_value()?,
-            _ => self.conversation_count = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.conversation_count = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -162,28 +165,52 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationD
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "conversationCount",
             &self.conversation_count,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationInfo",
             &self.conversation_info,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "inputConfig", &self.input_config)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "satisfiesPzi", &self.satisfies_pzi)?;
-        ::discogen_runtime::object::write(map, "satisfiesPzs", &self.satisfies_pzs)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "inputConfig",
+            &self.input_config,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "satisfiesPzi",
+            &self.satisfies_pzi,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "satisfiesPzs",
+            &self.satisfies_pzs,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationDataset);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ConversationDataset);
 
 /// Represents metadata of a conversation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -192,7 +219,7 @@ pub struct GoogleCloudDialogflowV2ConversationInfo {
     /// Optional. The language code of the conversation data within this dataset. See <https://cloud.google.com/apis/design/standard_fields> for more information. Supports all UTF-8 languages.
     pub language_code: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationInfo {
@@ -204,14 +231,13 @@ impl GoogleCloudDialogflowV2ConversationInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationInfo {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ConversationInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationInfo";
 
     const FIELDS: &'static [&'static str] = &["languageCode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -229,12 +255,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationI
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationInfo);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ConversationInfo);
 
 /// Metadata for CreateConversationDataset.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -243,7 +273,7 @@ pub struct GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
     /// The resource name of the conversation dataset that will be created. Format: `projects//locations//conversationDatasets/`
     pub conversation_dataset: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
@@ -255,15 +285,13 @@ impl GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &["conversationDataset"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -281,7 +309,7 @@ for GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationDataset",
             &self.conversation_dataset,
@@ -290,7 +318,7 @@ for GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata
 );
 
@@ -299,18 +327,16 @@ for GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -332,7 +358,7 @@ for GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata
 );
 
@@ -347,7 +373,7 @@ pub struct GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
     /// Partial failures are failures that don't fail the whole long running operation, e.g. single files that couldn't be read.
     pub partial_failures: Option<Vec<GoogleRpcStatus>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
@@ -379,7 +405,7 @@ impl GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportConversationDataOperationMetadata";
 
@@ -389,9 +415,7 @@ for GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
         "conversationDataset",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -412,13 +436,17 @@ for GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationDataset",
             &self.conversation_dataset,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "partialFailures",
             &self.partial_failures,
@@ -427,7 +455,7 @@ for GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ImportConversationDataOperationMetadata
 );
 
@@ -440,7 +468,7 @@ pub struct GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
     /// Number of conversations imported successfully.
     pub import_count: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
@@ -459,15 +487,13 @@ impl GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportConversationDataOperationResponse";
 
     const FIELDS: &'static [&'static str] = &["importCount", "conversationDataset"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -487,17 +513,21 @@ for GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationDataset",
             &self.conversation_dataset,
         )?;
-        ::discogen_runtime::object::write(map, "importCount", &self.import_count)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "importCount",
+            &self.import_count,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ImportConversationDataOperationResponse
 );
 
@@ -508,7 +538,7 @@ pub struct GoogleCloudDialogflowV2ImportConversationDataRequest {
     /// Required. Configuration describing where to import data from.
     pub input_config: Option<GoogleCloudDialogflowV2InputConfig>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ImportConversationDataRequest {
@@ -523,15 +553,13 @@ impl GoogleCloudDialogflowV2ImportConversationDataRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportConversationDataRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportConversationDataRequest";
 
     const FIELDS: &'static [&'static str] = &["inputConfig"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -549,12 +577,18 @@ for GoogleCloudDialogflowV2ImportConversationDataRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "inputConfig", &self.input_config)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "inputConfig",
+            &self.input_config,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportConversationDataRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ImportConversationDataRequest
+);
 
 /// Represents the configuration of importing a set of conversation files in Google Cloud Storage.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -563,7 +597,7 @@ pub struct GoogleCloudDialogflowV2InputConfig {
     /// The Cloud Storage URI has the form gs:////agent*.json. Wildcards are allowed and will be expanded into all matched JSON files, which will be read as one conversation per file.
     pub gcs_source: Option<GoogleCloudDialogflowV2GcsSources>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2InputConfig {
@@ -578,14 +612,13 @@ impl GoogleCloudDialogflowV2InputConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2InputConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2InputConfig";
 
     const FIELDS: &'static [&'static str] = &["gcsSource"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -603,12 +636,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "gcsSource", &self.gcs_source)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "gcsSource",
+            &self.gcs_source,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2InputConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2InputConfig);
 
 /// The response message for ConversationDatasets.ListConversationDatasets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -619,7 +656,7 @@ pub struct GoogleCloudDialogflowV2ListConversationDatasetsResponse {
     /// The token to use to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListConversationDatasetsResponse {
@@ -641,15 +678,13 @@ impl GoogleCloudDialogflowV2ListConversationDatasetsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListConversationDatasetsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationDatasetsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationDatasets"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -669,17 +704,21 @@ for GoogleCloudDialogflowV2ListConversationDatasetsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationDatasets",
             &self.conversation_datasets,
         )?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ListConversationDatasetsResponse
 );
 

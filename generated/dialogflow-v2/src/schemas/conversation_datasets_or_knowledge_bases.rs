@@ -9,7 +9,7 @@ pub struct GoogleCloudDialogflowV2GcsSources {
     /// Required. Google Cloud Storage URIs for the inputs. A URI is of the form: `gs://bucket/object-prefix-or-name` Whether a prefix or name is used depends on the use case.
     pub uris: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GcsSources {
@@ -21,14 +21,13 @@ impl GoogleCloudDialogflowV2GcsSources {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GcsSources {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2GcsSources {
     const NAME: &'static str = "GoogleCloudDialogflowV2GcsSources";
 
     const FIELDS: &'static [&'static str] = &["uris"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -46,9 +45,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GcsSources {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "uris", &self.uris)?;
+        ::discogen_runtime::__private::object::write(map, "uris", &self.uris)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GcsSources);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2GcsSources);

@@ -11,7 +11,7 @@ pub struct GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
         GoogleCloudDialogflowV2ArticleSuggestionModelMetadataTrainingModelType,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
@@ -28,15 +28,13 @@ impl GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2ArticleSuggestionModelMetadata";
 
     const FIELDS: &'static [&'static str] = &["trainingModelType"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -54,7 +52,7 @@ for GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "trainingModelType",
             &self.training_model_type,
@@ -63,7 +61,9 @@ for GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ArticleSuggestionModelMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ArticleSuggestionModelMetadata
+);
 
 /// Represents a conversation model.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -102,7 +102,7 @@ pub struct GoogleCloudDialogflowV2ConversationModel {
     /// Output only: set by the server.
     pub state: Option<GoogleCloudDialogflowV2ConversationModelState>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationModel {
@@ -192,7 +192,8 @@ impl GoogleCloudDialogflowV2ConversationModel {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationModel {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ConversationModel {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationModel";
 
     const FIELDS: &'static [&'static str] = &[
@@ -208,9 +209,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationM
         "articleSuggestionModelMetadata",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -238,29 +237,49 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationM
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "articleSuggestionModelMetadata",
             &self.article_suggestion_model_metadata,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "datasets", &self.datasets)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "satisfiesPzi", &self.satisfies_pzi)?;
-        ::discogen_runtime::object::write(map, "satisfiesPzs", &self.satisfies_pzs)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "datasets", &self.datasets)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "satisfiesPzi",
+            &self.satisfies_pzi,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "satisfiesPzs",
+            &self.satisfies_pzs,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "smartReplyModelMetadata",
             &self.smart_reply_model_metadata,
         )?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationModel);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ConversationModel);
 
 /// Represents evaluation result of a conversation model.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -285,7 +304,7 @@ pub struct GoogleCloudDialogflowV2ConversationModelEvaluation {
     /// Output only: set by the server.
     pub smart_reply_metrics: Option<GoogleCloudDialogflowV2SmartReplyMetrics>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationModelEvaluation {
@@ -341,7 +360,7 @@ impl GoogleCloudDialogflowV2ConversationModelEvaluation {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationModelEvaluation {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationModelEvaluation";
 
@@ -354,9 +373,7 @@ for GoogleCloudDialogflowV2ConversationModelEvaluation {
         "rawHumanEvalTemplateCsv",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -380,20 +397,28 @@ for GoogleCloudDialogflowV2ConversationModelEvaluation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "evaluationConfig",
             &self.evaluation_config,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "rawHumanEvalTemplateCsv",
             &self.raw_human_eval_template_csv,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "smartReplyMetrics",
             &self.smart_reply_metrics,
@@ -402,7 +427,9 @@ for GoogleCloudDialogflowV2ConversationModelEvaluation {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationModelEvaluation);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ConversationModelEvaluation
+);
 
 /// The request message for ConversationModels.CreateConversationModelEvaluation
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -413,7 +440,7 @@ pub struct GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest {
         GoogleCloudDialogflowV2ConversationModelEvaluation,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest {
@@ -428,15 +455,13 @@ impl GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest";
 
     const FIELDS: &'static [&'static str] = &["conversationModelEvaluation"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -454,7 +479,7 @@ for GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationModelEvaluation",
             &self.conversation_model_evaluation,
@@ -463,7 +488,7 @@ for GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest
 );
 
@@ -482,7 +507,7 @@ pub struct GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
         GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
@@ -526,7 +551,7 @@ impl GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2CreateConversationModelOperationMetadata";
 
@@ -537,9 +562,7 @@ for GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
         "conversationModel",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -561,19 +584,23 @@ for GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationModel",
             &self.conversation_model,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "doneTime", &self.done_time)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "doneTime", &self.done_time)?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2CreateConversationModelOperationMetadata
 );
 
@@ -588,7 +615,7 @@ pub struct GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
     /// The time when the operation finished.
     pub done_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
@@ -620,7 +647,7 @@ impl GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata";
 
@@ -630,9 +657,7 @@ for GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
         "conversationModel",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -653,18 +678,22 @@ for GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationModel",
             &self.conversation_model,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "doneTime", &self.done_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "doneTime", &self.done_time)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata
 );
 
@@ -679,7 +708,7 @@ pub struct GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
     /// The time when the operation finished.
     pub done_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
@@ -711,7 +740,7 @@ impl GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeployConversationModelOperationMetadata";
 
@@ -721,9 +750,7 @@ for GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
         "conversationModel",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -744,18 +771,22 @@ for GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationModel",
             &self.conversation_model,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "doneTime", &self.done_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "doneTime", &self.done_time)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2DeployConversationModelOperationMetadata
 );
 
@@ -764,18 +795,16 @@ for GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2DeployConversationModelRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DeployConversationModelRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeployConversationModelRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -797,7 +826,9 @@ for GoogleCloudDialogflowV2DeployConversationModelRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DeployConversationModelRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2DeployConversationModelRequest
+);
 
 /// The configuration for model evaluation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -814,7 +845,7 @@ pub struct GoogleCloudDialogflowV2EvaluationConfig {
         GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2EvaluationConfig {
@@ -849,7 +880,8 @@ impl GoogleCloudDialogflowV2EvaluationConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2EvaluationConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationConfig";
 
     const FIELDS: &'static [&'static str] = &[
@@ -858,9 +890,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationCon
         "smartComposeConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -881,13 +911,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationCon
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "datasets", &self.datasets)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "datasets", &self.datasets)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "smartComposeConfig",
             &self.smart_compose_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "smartReplyConfig",
             &self.smart_reply_config,
@@ -896,7 +926,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationCon
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EvaluationConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2EvaluationConfig);
 
 /// Smart compose specific configuration for evaluation job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -907,7 +937,7 @@ pub struct GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
     /// Required. The model to be evaluated can return multiple results with confidence score on each query. These results will be sorted by the descending order of the scores and we only keep the first max_result_count results as the final results to evaluate.
     pub max_result_count: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
@@ -926,15 +956,13 @@ impl GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig";
 
     const FIELDS: &'static [&'static str] = &["maxResultCount", "allowlistDocument"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -954,12 +982,12 @@ for GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowlistDocument",
             &self.allowlist_document,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "maxResultCount",
             &self.max_result_count,
@@ -968,7 +996,7 @@ for GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig
 );
 
@@ -981,7 +1009,7 @@ pub struct GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
     /// Required. The model to be evaluated can return multiple results with confidence score on each query. These results will be sorted by the descending order of the scores and we only keep the first max_result_count results as the final results to evaluate.
     pub max_result_count: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
@@ -1000,15 +1028,13 @@ impl GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig";
 
     const FIELDS: &'static [&'static str] = &["maxResultCount", "allowlistDocument"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1028,12 +1054,12 @@ for GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowlistDocument",
             &self.allowlist_document,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "maxResultCount",
             &self.max_result_count,
@@ -1042,7 +1068,7 @@ for GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig
 );
 
@@ -1053,7 +1079,7 @@ pub struct GoogleCloudDialogflowV2InputDataset {
     /// Required. ConversationDataset resource name. Format: `projects//locations//conversationDatasets/`
     pub dataset: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2InputDataset {
@@ -1065,14 +1091,13 @@ impl GoogleCloudDialogflowV2InputDataset {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputDataset {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2InputDataset {
     const NAME: &'static str = "GoogleCloudDialogflowV2InputDataset";
 
     const FIELDS: &'static [&'static str] = &["dataset"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1090,12 +1115,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InputDataset 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataset", &self.dataset)?;
+        ::discogen_runtime::__private::object::write(map, "dataset", &self.dataset)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2InputDataset);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2InputDataset);
 
 /// The response message for ConversationModels.ListConversationModelEvaluations
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1108,7 +1133,7 @@ pub struct GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse {
@@ -1130,7 +1155,7 @@ impl GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse";
 
@@ -1139,9 +1164,7 @@ for GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse {
         "conversationModelEvaluations",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1161,17 +1184,21 @@ for GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationModelEvaluations",
             &self.conversation_model_evaluations,
         )?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse
 );
 
@@ -1197,7 +1224,7 @@ pub struct GoogleCloudDialogflowV2ListConversationModelsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListConversationModelsResponse {
@@ -1219,15 +1246,13 @@ impl GoogleCloudDialogflowV2ListConversationModelsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListConversationModelsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationModelsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationModels"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1247,17 +1272,23 @@ for GoogleCloudDialogflowV2ListConversationModelsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationModels",
             &self.conversation_models,
         )?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListConversationModelsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListConversationModelsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListConversationModelsResponse {
@@ -1283,7 +1314,7 @@ pub struct GoogleCloudDialogflowV2SmartReplyMetrics {
     /// Metrics of top n smart replies, sorted by TopNMetric.n.
     pub top_n_metrics: Option<Vec<GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SmartReplyMetrics {
@@ -1312,7 +1343,8 @@ impl GoogleCloudDialogflowV2SmartReplyMetrics {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyMetrics {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SmartReplyMetrics {
     const NAME: &'static str = "GoogleCloudDialogflowV2SmartReplyMetrics";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1321,9 +1353,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyMet
         "conversationCount",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1334,8 +1364,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyMet
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.top_n_metrics = map.next_value()?,
-            1 => self.allowlist_coverage = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.conversation_count = ::discogen_runtime::object::read_wire(map)?,
+            1 => {
+                self.allowlist_coverage = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
+            _ => {
+                self.conversation_count = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -1344,22 +1382,26 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyMet
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "allowlistCoverage",
             &self.allowlist_coverage,
         )?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "conversationCount",
             &self.conversation_count,
         )?;
-        ::discogen_runtime::object::write(map, "topNMetrics", &self.top_n_metrics)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "topNMetrics",
+            &self.top_n_metrics,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SmartReplyMetrics);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SmartReplyMetrics);
 
 /// Evaluation metrics when retrieving `n` smart replies with the model.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1370,7 +1412,7 @@ pub struct GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
     /// Defined as `number of queries whose top n smart replies have at least one similar (token match similarity above the defined threshold) reply as the real reply` divided by `number of queries with at least one smart reply`. Value ranges from 0.0 to 1.0 inclusive.
     pub recall: Option<f32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
@@ -1389,15 +1431,13 @@ impl GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
     const NAME: &'static str = "GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics";
 
     const FIELDS: &'static [&'static str] = &["n", "recall"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1408,7 +1448,7 @@ for GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.n = map.next_value()?,
-            _ => self.recall = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.recall = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -1417,13 +1457,15 @@ for GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "n", &self.n)?;
-        ::discogen_runtime::object::write_wire(map, "recall", &self.recall)?;
+        ::discogen_runtime::__private::object::write(map, "n", &self.n)?;
+        ::discogen_runtime::__private::object::write_wire(map, "recall", &self.recall)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics
+);
 
 /// Metadata for smart reply models.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1434,7 +1476,7 @@ pub struct GoogleCloudDialogflowV2SmartReplyModelMetadata {
         GoogleCloudDialogflowV2SmartReplyModelMetadataTrainingModelType,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SmartReplyModelMetadata {
@@ -1449,15 +1491,13 @@ impl GoogleCloudDialogflowV2SmartReplyModelMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SmartReplyModelMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2SmartReplyModelMetadata";
 
     const FIELDS: &'static [&'static str] = &["trainingModelType"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1475,7 +1515,7 @@ for GoogleCloudDialogflowV2SmartReplyModelMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "trainingModelType",
             &self.training_model_type,
@@ -1484,7 +1524,9 @@ for GoogleCloudDialogflowV2SmartReplyModelMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SmartReplyModelMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SmartReplyModelMetadata
+);
 
 /// Metadata for a ConversationModels.UndeployConversationModel operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1497,7 +1539,7 @@ pub struct GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
     /// The time when the operation finished.
     pub done_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
@@ -1529,7 +1571,7 @@ impl GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata";
 
@@ -1539,9 +1581,7 @@ for GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
         "conversationModel",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1562,18 +1602,22 @@ for GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationModel",
             &self.conversation_model,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "doneTime", &self.done_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "doneTime", &self.done_time)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata
 );
 
@@ -1582,18 +1626,16 @@ for GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2UndeployConversationModelRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2UndeployConversationModelRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2UndeployConversationModelRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1615,7 +1657,7 @@ for GoogleCloudDialogflowV2UndeployConversationModelRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2UndeployConversationModelRequest
 );
 
@@ -1657,7 +1699,7 @@ for GoogleCloudDialogflowV2ArticleSuggestionModelMetadataTrainingModelType {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ArticleSuggestionModelMetadataTrainingModelType
 );
 
@@ -1722,7 +1764,7 @@ impl From<&str> for GoogleCloudDialogflowV2ConversationModelState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ConversationModelState);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2ConversationModelState);
 
 /// State of CreateConversationModel operation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1778,7 +1820,7 @@ for GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState
 );
 
@@ -1819,6 +1861,6 @@ impl From<&str> for GoogleCloudDialogflowV2SmartReplyModelMetadataTrainingModelT
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SmartReplyModelMetadataTrainingModelType
 );

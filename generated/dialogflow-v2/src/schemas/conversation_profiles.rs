@@ -21,7 +21,7 @@ pub struct GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata 
         GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataSuggestionFeatureType,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata {
@@ -67,7 +67,7 @@ impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata";
 
@@ -78,9 +78,7 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata {
         "suggestionFeatureType",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -102,18 +100,22 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationProfile",
             &self.conversation_profile,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "participantRole",
             &self.participant_role,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionFeatureType",
             &self.suggestion_feature_type,
@@ -122,7 +124,7 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata
 );
 
@@ -139,7 +141,7 @@ pub struct GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
         GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestSuggestionFeatureType,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
@@ -168,7 +170,7 @@ impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest";
 
@@ -177,9 +179,7 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
         "suggestionFeatureType",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -199,12 +199,12 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "participantRole",
             &self.participant_role,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionFeatureType",
             &self.suggestion_feature_type,
@@ -213,7 +213,7 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest
 );
 
@@ -226,7 +226,7 @@ pub struct GoogleCloudDialogflowV2ListConversationProfilesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListConversationProfilesResponse {
@@ -248,15 +248,13 @@ impl GoogleCloudDialogflowV2ListConversationProfilesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListConversationProfilesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationProfilesResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationProfiles"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -276,17 +274,21 @@ for GoogleCloudDialogflowV2ListConversationProfilesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationProfiles",
             &self.conversation_profiles,
         )?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ListConversationProfilesResponse
 );
 
@@ -320,7 +322,7 @@ pub struct GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
         GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataSuggestionFeatureType,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
@@ -366,7 +368,7 @@ impl GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata";
 
@@ -377,9 +379,7 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
         "suggestionFeatureType",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -401,18 +401,22 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationProfile",
             &self.conversation_profile,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "participantRole",
             &self.participant_role,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionFeatureType",
             &self.suggestion_feature_type,
@@ -421,7 +425,7 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata
 );
 
@@ -438,7 +442,7 @@ pub struct GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
         GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
@@ -467,7 +471,7 @@ impl GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest";
 
@@ -476,9 +480,7 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
         "suggestionFeatureConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -498,12 +500,12 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "participantRole",
             &self.participant_role,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionFeatureConfig",
             &self.suggestion_feature_config,
@@ -512,7 +514,7 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest
 );
 
@@ -558,7 +560,7 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataParticip
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataParticipantRole
 );
 
@@ -616,7 +618,7 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataSuggesti
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataSuggestionFeatureType
 );
 
@@ -662,7 +664,7 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestParticipantRole {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestParticipantRole
 );
 
@@ -720,7 +722,7 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestSuggestionFeatureT
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestSuggestionFeatureType
 );
 
@@ -766,7 +768,7 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataParticipan
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataParticipantRole
 );
 
@@ -824,7 +826,7 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataSuggestion
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataSuggestionFeatureType
 );
 
@@ -870,6 +872,6 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequestParticipantRole {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequestParticipantRole
 );

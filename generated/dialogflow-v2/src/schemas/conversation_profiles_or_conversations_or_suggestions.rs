@@ -13,7 +13,7 @@ pub struct GoogleCloudDialogflowV2AutomatedAgentConfig {
     /// Optional. Configure lifetime of the Dialogflow session. By default, a Dialogflow CX session remains active and its data is stored for 30 minutes after the last request is sent for the session. This value should be no longer than 1 day.
     pub session_ttl: Option<::discogen_runtime::Duration>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AutomatedAgentConfig {
@@ -35,14 +35,13 @@ impl GoogleCloudDialogflowV2AutomatedAgentConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgentConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2AutomatedAgentConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2AutomatedAgentConfig";
 
     const FIELDS: &'static [&'static str] = &["agent", "sessionTtl"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -53,7 +52,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.agent = map.next_value()?,
-            _ => self.session_ttl = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.session_ttl = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
         }
         Ok(())
     }
@@ -62,13 +63,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agent", &self.agent)?;
-        ::discogen_runtime::object::write_wire(map, "sessionTtl", &self.session_ttl)?;
+        ::discogen_runtime::__private::object::write(map, "agent", &self.agent)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "sessionTtl",
+            &self.session_ttl,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AutomatedAgentConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2AutomatedAgentConfig
+);
 
 /// Defines the services to connect to incoming Dialogflow conversations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -120,7 +127,7 @@ pub struct GoogleCloudDialogflowV2ConversationProfile {
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationProfile {
@@ -280,7 +287,8 @@ impl GoogleCloudDialogflowV2ConversationProfile {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationProfile {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ConversationProfile {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationProfile";
 
     const FIELDS: &'static [&'static str] = &[
@@ -303,9 +311,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationP
         "newRecognitionResultNotificationConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -340,56 +346,88 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationP
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "automatedAgentConfig",
             &self.automated_agent_config,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "humanAgentAssistantConfig",
             &self.human_agent_assistant_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "humanAgentHandoffConfig",
             &self.human_agent_handoff_config,
         )?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "loggingConfig", &self.logging_config)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "loggingConfig",
+            &self.logging_config,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "newMessageEventNotificationConfig",
             &self.new_message_event_notification_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "newRecognitionResultNotificationConfig",
             &self.new_recognition_result_notification_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "notificationConfig",
             &self.notification_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "securitySettings",
             &self.security_settings,
         )?;
-        ::discogen_runtime::object::write(map, "sipConfig", &self.sip_config)?;
-        ::discogen_runtime::object::write(map, "sttConfig", &self.stt_config)?;
-        ::discogen_runtime::object::write(map, "timeZone", &self.time_zone)?;
-        ::discogen_runtime::object::write(map, "ttsConfig", &self.tts_config)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sipConfig",
+            &self.sip_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sttConfig",
+            &self.stt_config,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "timeZone", &self.time_zone)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "ttsConfig",
+            &self.tts_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationProfile);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ConversationProfile);
 
 /// Defines the Human Agent Assist to connect to a conversation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -410,7 +448,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfig {
     /// Pub/Sub topic on which to publish new agent assistant events.
     pub notification_config: Option<GoogleCloudDialogflowV2NotificationConfig>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfig {
@@ -461,7 +499,7 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfig";
 
@@ -472,9 +510,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfig {
         "humanAgentSuggestionConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -496,22 +532,22 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "endUserSuggestionConfig",
             &self.end_user_suggestion_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "humanAgentSuggestionConfig",
             &self.human_agent_suggestion_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "messageAnalysisConfig",
             &self.message_analysis_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "notificationConfig",
             &self.notification_config,
@@ -520,7 +556,9 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2HumanAgentAssistantConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2HumanAgentAssistantConfig
+);
 
 /// Custom conversation models used in agent assist feature. Supported feature: ARTICLE_SUGGESTION, SMART_COMPOSE, SMART_REPLY, CONVERSATION_SUMMARIZATION
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -531,7 +569,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConf
     /// Conversation model resource name. Format: `projects//conversationModels/`.
     pub model: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig {
@@ -550,15 +588,13 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig";
 
     const FIELDS: &'static [&'static str] = &["model", "baselineModelVersion"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -578,17 +614,17 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "baselineModelVersion",
             &self.baseline_model_version,
         )?;
-        ::discogen_runtime::object::write(map, "model", &self.model)?;
+        ::discogen_runtime::__private::object::write(map, "model", &self.model)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig
 );
 
@@ -599,7 +635,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessCo
     /// Number of recent non-small-talk sentences to use as context for article and FAQ suggestion
     pub recent_sentences_count: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig {
@@ -611,15 +647,13 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig";
 
     const FIELDS: &'static [&'static str] = &["recentSentencesCount"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -637,7 +671,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "recentSentencesCount",
             &self.recent_sentences_count,
@@ -646,7 +680,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig
 );
 
@@ -660,7 +694,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig
     pub enable_sentiment_analysis: Option<bool>,
     pub enable_sentiment_analysis_v3: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig {
@@ -686,7 +720,7 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig";
 
@@ -696,9 +730,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig {
         "enableSentimentAnalysisV3",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -719,17 +751,17 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableEntityExtraction",
             &self.enable_entity_extraction,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableSentimentAnalysis",
             &self.enable_sentiment_analysis,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableSentimentAnalysisV3",
             &self.enable_sentiment_analysis_v3,
@@ -738,7 +770,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig
 );
 
@@ -766,7 +798,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig {
     /// Optional. If true, use unredacted transcript data (Supported features: AI_COACH) and use unredacted ingested context (Supported features: All Agent Assist features)
     pub use_unredacted_conversation_data: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig {
@@ -841,7 +873,7 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig";
 
@@ -856,9 +888,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig {
         "disableHighLatencyFeaturesSyncDelivery",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -884,30 +914,42 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "companionAgent", &self.companion_agent)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "companionAgent",
+            &self.companion_agent,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "disableHighLatencyFeaturesSyncDelivery",
             &self.disable_high_latency_features_sync_delivery,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableAsyncToolCall",
             &self.enable_async_tool_call,
         )?;
-        ::discogen_runtime::object::write(map, "featureConfigs", &self.feature_configs)?;
-        ::discogen_runtime::object::write(map, "generators", &self.generators)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "featureConfigs",
+            &self.feature_configs,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "generators",
+            &self.generators,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "groupSuggestionResponses",
             &self.group_suggestion_responses,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "skipEmptyEventBasedSuggestion",
             &self.skip_empty_event_based_suggestion,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "useUnredactedConversationData",
             &self.use_unredacted_conversation_data,
@@ -916,7 +958,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig
 );
 
@@ -961,7 +1003,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConf
         GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig {
@@ -1101,7 +1143,7 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig";
 
@@ -1122,9 +1164,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig {
         "enableQuerySuggestionWhenNoAnswer",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1156,64 +1196,72 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationModelConfig",
             &self.conversation_model_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationProcessConfig",
             &self.conversation_process_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "disableAgentQueryLogging",
             &self.disable_agent_query_logging,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "disableQuerySearchContext",
             &self.disable_query_search_context,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableConversationAugmentedQuery",
             &self.enable_conversation_augmented_query,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableEventBasedSuggestion",
             &self.enable_event_based_suggestion,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableQuerySuggestionOnly",
             &self.enable_query_suggestion_only,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableQuerySuggestionWhenNoAnswer",
             &self.enable_query_suggestion_when_no_answer,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableResponseDebugInfo",
             &self.enable_response_debug_info,
         )?;
-        ::discogen_runtime::object::write(map, "queryConfig", &self.query_config)?;
-        ::discogen_runtime::object::write(map, "raiSettings", &self.rai_settings)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryConfig",
+            &self.query_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "raiSettings",
+            &self.rai_settings,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionFeature",
             &self.suggestion_feature,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionTriggerEvent",
             &self.suggestion_trigger_event,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionTriggerSettings",
             &self.suggestion_trigger_settings,
@@ -1222,7 +1270,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig
 );
 
@@ -1257,7 +1305,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
         GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSections,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig {
@@ -1343,7 +1391,7 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig";
 
@@ -1358,9 +1406,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig {
         "knowledgeBaseQuerySource",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1373,7 +1419,11 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig {
             0 => self.sections = map.next_value()?,
             1 => self.max_results = map.next_value()?,
             2 => self.context_size = map.next_value()?,
-            3 => self.confidence_threshold = ::discogen_runtime::object::read_wire(map)?,
+            3 => {
+                self.confidence_threshold = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             4 => self.document_query_source = map.next_value()?,
             5 => self.context_filter_settings = map.next_value()?,
             6 => self.dialogflow_query_source = map.next_value()?,
@@ -1386,39 +1436,47 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "confidenceThreshold",
             &self.confidence_threshold,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "contextFilterSettings",
             &self.context_filter_settings,
         )?;
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "dialogflowQuerySource",
             &self.dialogflow_query_source,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "documentQuerySource",
             &self.document_query_source,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeBaseQuerySource",
             &self.knowledge_base_query_source,
         )?;
-        ::discogen_runtime::object::write(map, "maxResults", &self.max_results)?;
-        ::discogen_runtime::object::write(map, "sections", &self.sections)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "maxResults",
+            &self.max_results,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "sections", &self.sections)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
 );
 
@@ -1433,7 +1491,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
     /// If set to true, all messages from virtual agent are dropped.
     pub drop_virtual_agent_messages: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings {
@@ -1459,7 +1517,7 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContex
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings";
 
@@ -1469,9 +1527,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContext
         "dropVirtualAgentMessages",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1492,17 +1548,17 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContext
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "dropHandoffMessages",
             &self.drop_handoff_messages,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "dropIvrMessages",
             &self.drop_ivr_messages,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "dropVirtualAgentMessages",
             &self.drop_virtual_agent_messages,
@@ -1511,7 +1567,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContext
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings
 );
 
@@ -1526,7 +1582,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
         GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySource {
@@ -1550,15 +1606,13 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialog
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySource {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySource";
 
     const FIELDS: &'static [&'static str] = &["agent", "humanAgentSideConfig"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1578,8 +1632,8 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogf
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agent", &self.agent)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "agent", &self.agent)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "humanAgentSideConfig",
             &self.human_agent_side_config,
@@ -1588,7 +1642,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogf
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySource
 );
 
@@ -1599,7 +1653,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
     /// Optional. The name of a dialogflow virtual agent used for intent detection and suggestion triggered by human agent. Format: `projects//locations//agent`.
     pub agent: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig {
@@ -1611,15 +1665,13 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialog
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig";
 
     const FIELDS: &'static [&'static str] = &["agent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1637,12 +1689,12 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogf
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agent", &self.agent)?;
+        ::discogen_runtime::__private::object::write(map, "agent", &self.agent)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig
 );
 
@@ -1653,7 +1705,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
     /// Required. Knowledge documents to query from. Format: `projects//locations//knowledgeBases//documents/`. Currently, at most 5 documents are supported.
     pub documents: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumentQuerySource {
@@ -1665,15 +1717,13 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocume
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumentQuerySource {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumentQuerySource";
 
     const FIELDS: &'static [&'static str] = &["documents"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1691,12 +1741,12 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumen
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "documents", &self.documents)?;
+        ::discogen_runtime::__private::object::write(map, "documents", &self.documents)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumentQuerySource
 );
 
@@ -1707,7 +1757,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
     /// Required. Knowledge bases to query. Format: `projects//locations//knowledgeBases/`. Currently, at most 5 knowledge bases are supported.
     pub knowledge_bases: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource {
@@ -1719,15 +1769,13 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowle
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource";
 
     const FIELDS: &'static [&'static str] = &["knowledgeBases"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1745,12 +1793,16 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowled
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "knowledgeBases", &self.knowledge_bases)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "knowledgeBases",
+            &self.knowledge_bases,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource
 );
 
@@ -1765,7 +1817,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSections {
@@ -1784,15 +1836,13 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSectio
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSections {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSections";
 
     const FIELDS: &'static [&'static str] = &["sectionTypes"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1810,12 +1860,16 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSection
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "sectionTypes", &self.section_types)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sectionTypes",
+            &self.section_types,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSections
 );
 
@@ -1828,7 +1882,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSett
     /// Only trigger suggestion if participant role of last utterance is END_USER.
     pub only_end_user: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings {
@@ -1847,15 +1901,13 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings";
 
     const FIELDS: &'static [&'static str] = &["noSmalltalk", "onlyEndUser"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1875,13 +1927,21 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "noSmalltalk", &self.no_smalltalk)?;
-        ::discogen_runtime::object::write(map, "onlyEndUser", &self.only_end_user)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "noSmalltalk",
+            &self.no_smalltalk,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "onlyEndUser",
+            &self.only_end_user,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings
 );
 
@@ -1898,7 +1958,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentHandoffConfig {
         GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentHandoffConfig {
@@ -1925,7 +1985,7 @@ impl GoogleCloudDialogflowV2HumanAgentHandoffConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentHandoffConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentHandoffConfig";
 
@@ -1934,9 +1994,7 @@ for GoogleCloudDialogflowV2HumanAgentHandoffConfig {
         "salesforceLiveAgentConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1956,12 +2014,12 @@ for GoogleCloudDialogflowV2HumanAgentHandoffConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "livePersonConfig",
             &self.live_person_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "salesforceLiveAgentConfig",
             &self.salesforce_live_agent_config,
@@ -1970,7 +2028,9 @@ for GoogleCloudDialogflowV2HumanAgentHandoffConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2HumanAgentHandoffConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2HumanAgentHandoffConfig
+);
 
 /// Configuration specific to [LivePerson](https://www.liveperson.com).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1979,7 +2039,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig {
     /// Required. Account number of the LivePerson account to connect. This is the account number you input at the login page.
     pub account_number: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig {
@@ -1991,15 +2051,13 @@ impl GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig";
 
     const FIELDS: &'static [&'static str] = &["accountNumber"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2017,12 +2075,16 @@ for GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "accountNumber", &self.account_number)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "accountNumber",
+            &self.account_number,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig
 );
 
@@ -2039,7 +2101,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConf
     /// Required. The organization ID of the Salesforce account.
     pub organization_id: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig {
@@ -2072,7 +2134,7 @@ impl GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig";
 
@@ -2083,9 +2145,7 @@ for GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig {
         "organizationId",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2107,15 +2167,27 @@ for GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "buttonId", &self.button_id)?;
-        ::discogen_runtime::object::write(map, "deploymentId", &self.deployment_id)?;
-        ::discogen_runtime::object::write(map, "endpointDomain", &self.endpoint_domain)?;
-        ::discogen_runtime::object::write(map, "organizationId", &self.organization_id)?;
+        ::discogen_runtime::__private::object::write(map, "buttonId", &self.button_id)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "deploymentId",
+            &self.deployment_id,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "endpointDomain",
+            &self.endpoint_domain,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "organizationId",
+            &self.organization_id,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig
 );
 
@@ -2126,7 +2198,7 @@ pub struct GoogleCloudDialogflowV2LoggingConfig {
     /// Whether to log conversation events like CONVERSATION_STARTED to Stackdriver in the conversation project as JSON format ConversationEvent protos.
     pub enable_stackdriver_logging: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2LoggingConfig {
@@ -2138,14 +2210,13 @@ impl GoogleCloudDialogflowV2LoggingConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2LoggingConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2LoggingConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2LoggingConfig";
 
     const FIELDS: &'static [&'static str] = &["enableStackdriverLogging"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2163,7 +2234,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2LoggingConfig
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableStackdriverLogging",
             &self.enable_stackdriver_logging,
@@ -2172,7 +2243,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2LoggingConfig
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2LoggingConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2LoggingConfig);
 
 /// Defines notification behavior.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2183,7 +2254,7 @@ pub struct GoogleCloudDialogflowV2NotificationConfig {
     /// Name of the Pub/Sub topic to publish conversation events like CONVERSATION_STARTED as serialized ConversationEvent protos. For telephony integration to receive notification, make sure either this topic is in the same project as the conversation or you grant `service-@gcp-sa-dialogflow.iam.gserviceaccount.com` the `Dialogflow Service Agent` role in the topic project. For chat integration to receive notification, make sure API caller has been granted the `Dialogflow Service Agent` role for the topic. Format: `projects//locations//topics/`.
     pub topic: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2NotificationConfig {
@@ -2205,14 +2276,13 @@ impl GoogleCloudDialogflowV2NotificationConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2NotificationConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2NotificationConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2NotificationConfig";
 
     const FIELDS: &'static [&'static str] = &["topic", "messageFormat"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2232,13 +2302,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2NotificationC
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "messageFormat", &self.message_format)?;
-        ::discogen_runtime::object::write(map, "topic", &self.topic)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "messageFormat",
+            &self.message_format,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "topic", &self.topic)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2NotificationConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2NotificationConfig);
 
 /// Settings for Responsible AI checks.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2249,7 +2323,7 @@ pub struct GoogleCloudDialogflowV2RaiSettings {
         Vec<GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2RaiSettings {
@@ -2264,14 +2338,13 @@ impl GoogleCloudDialogflowV2RaiSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RaiSettings {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2RaiSettings {
     const NAME: &'static str = "GoogleCloudDialogflowV2RaiSettings";
 
     const FIELDS: &'static [&'static str] = &["raiCategoryConfigs"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2289,7 +2362,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RaiSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "raiCategoryConfigs",
             &self.rai_category_configs,
@@ -2298,7 +2371,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2RaiSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2RaiSettings);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2RaiSettings);
 
 /// Configuration for a specific RAI category.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2311,7 +2384,7 @@ pub struct GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig {
         GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigSensitivityLevel,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig {
@@ -2338,15 +2411,13 @@ impl GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig";
 
     const FIELDS: &'static [&'static str] = &["category", "sensitivityLevel"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2366,8 +2437,8 @@ for GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "category", &self.category)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "category", &self.category)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sensitivityLevel",
             &self.sensitivity_level,
@@ -2376,7 +2447,9 @@ for GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2389,7 +2462,7 @@ pub struct GoogleCloudDialogflowV2SipConfig {
     pub keep_conversation_running: Option<bool>,
     pub max_audio_recording_duration: Option<::discogen_runtime::Duration>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SipConfig {
@@ -2458,7 +2531,7 @@ impl GoogleCloudDialogflowV2SipConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipConfig {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2SipConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipConfig";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2471,9 +2544,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipConfig {
         "ignoreReinviteMediaDirection",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2487,7 +2558,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipConfig {
             1 => self.keep_conversation_running = map.next_value()?,
             2 => self.copy_inbound_call_leg_headers = map.next_value()?,
             3 => {
-                self.max_audio_recording_duration = ::discogen_runtime::object::read_wire(
+                self.max_audio_recording_duration = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
@@ -2502,33 +2573,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowVirtualAgentInteraction",
             &self.allow_virtual_agent_interaction,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "copyInboundCallLegHeaders",
             &self.copy_inbound_call_leg_headers,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "createConversationOnTheFly",
             &self.create_conversation_on_the_fly,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "ignoreReinviteMediaDirection",
             &self.ignore_reinvite_media_direction,
         )?;
-        ::discogen_runtime::object::write(map, "inactiveStart", &self.inactive_start)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "inactiveStart",
+            &self.inactive_start,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "keepConversationRunning",
             &self.keep_conversation_running,
         )?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "maxAudioRecordingDuration",
             &self.max_audio_recording_duration,
@@ -2537,7 +2612,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SipConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SipConfig);
 
 /// Configures speech transcription for ConversationProfile.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2569,7 +2644,7 @@ pub struct GoogleCloudDialogflowV2SpeechToTextConfig {
     /// Use timeout based endpointing, interpreting endpointer sensitivity as seconds of timeout value.
     pub use_timeout_based_endpointing: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SpeechToTextConfig {
@@ -2680,7 +2755,8 @@ impl GoogleCloudDialogflowV2SpeechToTextConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechToTextConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SpeechToTextConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechToTextConfig";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2699,9 +2775,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechToTextC
         "disableInterimInputTranscripts",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2732,47 +2806,63 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechToTextC
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "alternativeLanguageCodes",
             &self.alternative_language_codes,
         )?;
-        ::discogen_runtime::object::write(map, "audioEncoding", &self.audio_encoding)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "audioEncoding",
+            &self.audio_encoding,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "disableInterimInputTranscripts",
             &self.disable_interim_input_transcripts,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableWordInfo",
             &self.enable_word_info,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "geminiAsrConfig",
             &self.gemini_asr_config,
         )?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "model", &self.model)?;
-        ::discogen_runtime::object::write(map, "phraseSets", &self.phrase_sets)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "model", &self.model)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "phraseSets",
+            &self.phrase_sets,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "profanityFilter",
             &self.profanity_filter,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "sampleRateHertz",
             &self.sample_rate_hertz,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "speechModelVariant",
             &self.speech_model_variant,
         )?;
-        ::discogen_runtime::object::write(map, "useGeminiAsr", &self.use_gemini_asr)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "useGeminiAsr",
+            &self.use_gemini_asr,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "useTimeoutBasedEndpointing",
             &self.use_timeout_based_endpointing,
@@ -2781,7 +2871,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechToTextC
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SpeechToTextConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SpeechToTextConfig);
 
 /// The type of Human Agent Assistant API suggestion to perform, and the maximum number of results to return for that type. Multiple `Feature` objects can be specified in the `features` list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2790,7 +2880,7 @@ pub struct GoogleCloudDialogflowV2SuggestionFeature {
     /// Type of Human Agent Assistant API feature to request.
     pub r#type: Option<GoogleCloudDialogflowV2SuggestionFeatureType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestionFeature {
@@ -2805,14 +2895,13 @@ impl GoogleCloudDialogflowV2SuggestionFeature {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionFeature {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SuggestionFeature {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestionFeature";
 
     const FIELDS: &'static [&'static str] = &["type"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2830,12 +2919,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionFea
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestionFeature);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SuggestionFeature);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2877,7 +2966,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfigSugge
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfigSuggestionTriggerEvent
 );
 
@@ -2934,7 +3023,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSection
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSectionsSectionTypes
 );
 
@@ -2975,7 +3064,9 @@ impl From<&str> for GoogleCloudDialogflowV2NotificationConfigMessageFormat {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2NotificationConfigMessageFormat);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2NotificationConfigMessageFormat
+);
 
 /// Optional. The RAI category.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3022,7 +3113,7 @@ impl From<&str> for GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigCategory 
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigCategory
 );
 
@@ -3071,7 +3162,7 @@ impl From<&str> for GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigSensitivi
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigSensitivityLevel
 );
 
@@ -3140,7 +3231,9 @@ impl From<&str> for GoogleCloudDialogflowV2SpeechToTextConfigAudioEncoding {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2SpeechToTextConfigAudioEncoding);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2SpeechToTextConfigAudioEncoding
+);
 
 /// The speech model used in speech to text. `SPEECH_MODEL_VARIANT_UNSPECIFIED`, `USE_BEST_AVAILABLE` will be treated as `USE_ENHANCED`. It can be overridden in AnalyzeContentRequest and StreamingAnalyzeContentRequest request. If enhanced model variant is specified and an enhanced version of the specified model for the language does not exist, then it would emit an error.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3183,7 +3276,7 @@ impl From<&str> for GoogleCloudDialogflowV2SpeechToTextConfigSpeechModelVariant 
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SpeechToTextConfigSpeechModelVariant
 );
 
@@ -3240,4 +3333,4 @@ impl From<&str> for GoogleCloudDialogflowV2SuggestionFeatureType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2SuggestionFeatureType);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2SuggestionFeatureType);

@@ -27,7 +27,7 @@ pub struct GoogleCloudDialogflowV2AnalyzeContentRequest {
     /// The natural language text to be processed.
     pub text_input: Option<GoogleCloudDialogflowV2TextInput>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AnalyzeContentRequest {
@@ -119,7 +119,7 @@ impl GoogleCloudDialogflowV2AnalyzeContentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AnalyzeContentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnalyzeContentRequest";
 
@@ -135,9 +135,7 @@ for GoogleCloudDialogflowV2AnalyzeContentRequest {
         "assistQueryParams",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -164,32 +162,58 @@ for GoogleCloudDialogflowV2AnalyzeContentRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "assistQueryParams",
             &self.assist_query_params,
         )?;
-        ::discogen_runtime::object::write(map, "audioInput", &self.audio_input)?;
-        ::discogen_runtime::object::write(map, "cxParameters", &self.cx_parameters)?;
-        ::discogen_runtime::object::write(map, "eventInput", &self.event_input)?;
-        ::discogen_runtime::object::write(map, "queryParams", &self.query_params)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "audioInput",
+            &self.audio_input,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "cxParameters",
+            &self.cx_parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "eventInput",
+            &self.event_input,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryParams",
+            &self.query_params,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "replyAudioConfig",
             &self.reply_audio_config,
         )?;
-        ::discogen_runtime::object::write(map, "requestId", &self.request_id)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "requestId",
+            &self.request_id,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionInput",
             &self.suggestion_input,
         )?;
-        ::discogen_runtime::object::write(map, "textInput", &self.text_input)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "textInput",
+            &self.text_input,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AnalyzeContentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2AnalyzeContentRequest
+);
 
 /// The response message for Participants.AnalyzeContent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -214,7 +238,7 @@ pub struct GoogleCloudDialogflowV2AnalyzeContentResponse {
     /// The output text content. This field is set if the automated agent responded with text to show to the user.
     pub reply_text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AnalyzeContentResponse {
@@ -286,7 +310,7 @@ impl GoogleCloudDialogflowV2AnalyzeContentResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AnalyzeContentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnalyzeContentResponse";
 
@@ -300,9 +324,7 @@ for GoogleCloudDialogflowV2AnalyzeContentResponse {
         "humanAgentSuggestionResults",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -327,30 +349,44 @@ for GoogleCloudDialogflowV2AnalyzeContentResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "automatedAgentReply",
             &self.automated_agent_reply,
         )?;
-        ::discogen_runtime::object::write(map, "dtmfParameters", &self.dtmf_parameters)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dtmfParameters",
+            &self.dtmf_parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "endUserSuggestionResults",
             &self.end_user_suggestion_results,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "humanAgentSuggestionResults",
             &self.human_agent_suggestion_results,
         )?;
-        ::discogen_runtime::object::write(map, "message", &self.message)?;
-        ::discogen_runtime::object::write(map, "replyAudio", &self.reply_audio)?;
-        ::discogen_runtime::object::write(map, "replyText", &self.reply_text)?;
+        ::discogen_runtime::__private::object::write(map, "message", &self.message)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "replyAudio",
+            &self.reply_audio,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "replyText",
+            &self.reply_text,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AnalyzeContentResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2AnalyzeContentResponse
+);
 
 /// Represents the parameters of human assist query.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -359,7 +395,7 @@ pub struct GoogleCloudDialogflowV2AssistQueryParameters {
     /// Key-value filters on the metadata of documents returned by article suggestion. If specified, article suggestion only returns suggested documents that match all filters in their Document.metadata. Multiple values for a metadata key should be concatenated by comma. For example, filters to match all documents that have 'US' or 'CA' in their market metadata values and 'agent' in their user metadata values will be ``` documents_metadata_filters { key: "market" value: "US,CA" } documents_metadata_filters { key: "user" value: "agent" } ```
     pub documents_metadata_filters: Option<::std::collections::BTreeMap<String, String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AssistQueryParameters {
@@ -374,15 +410,13 @@ impl GoogleCloudDialogflowV2AssistQueryParameters {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AssistQueryParameters {
     const NAME: &'static str = "GoogleCloudDialogflowV2AssistQueryParameters";
 
     const FIELDS: &'static [&'static str] = &["documentsMetadataFilters"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -400,7 +434,7 @@ for GoogleCloudDialogflowV2AssistQueryParameters {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "documentsMetadataFilters",
             &self.documents_metadata_filters,
@@ -409,7 +443,9 @@ for GoogleCloudDialogflowV2AssistQueryParameters {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AssistQueryParameters);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2AssistQueryParameters
+);
 
 /// Represents the natural language speech audio to be processed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -420,7 +456,7 @@ pub struct GoogleCloudDialogflowV2AudioInput {
     /// Required. Instructs the speech recognizer how to process the speech audio.
     pub config: Option<GoogleCloudDialogflowV2InputAudioConfig>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AudioInput {
@@ -442,14 +478,13 @@ impl GoogleCloudDialogflowV2AudioInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AudioInput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2AudioInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2AudioInput";
 
     const FIELDS: &'static [&'static str] = &["audio", "config"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -469,13 +504,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AudioInput {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "audio", &self.audio)?;
-        ::discogen_runtime::object::write(map, "config", &self.config)?;
+        ::discogen_runtime::__private::object::write(map, "audio", &self.audio)?;
+        ::discogen_runtime::__private::object::write(map, "config", &self.config)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AudioInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2AudioInput);
 
 /// Represents a response from an automated agent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -498,7 +533,7 @@ pub struct GoogleCloudDialogflowV2AutomatedAgentReply {
     pub parameters: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     pub response_messages: Option<Vec<GoogleCloudDialogflowV2ResponseMessage>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AutomatedAgentReply {
@@ -590,7 +625,8 @@ impl GoogleCloudDialogflowV2AutomatedAgentReply {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgentReply {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2AutomatedAgentReply {
     const NAME: &'static str = "GoogleCloudDialogflowV2AutomatedAgentReply";
 
     const FIELDS: &'static [&'static str] = &[
@@ -606,9 +642,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
         "automatedAgentReplyType",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -622,7 +656,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
             1 => self.intent = map.next_value()?,
             2 => self.parameters = map.next_value()?,
             3 => self.cx_current_page = map.next_value()?,
-            4 => self.match_confidence = ::discogen_runtime::object::read_wire(map)?,
+            4 => {
+                self.match_confidence = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             5 => self.response_messages = map.next_value()?,
             6 => self.allow_cancellation = map.next_value()?,
             7 => self.detect_intent_response = map.next_value()?,
@@ -636,36 +674,44 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowCancellation",
             &self.allow_cancellation,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "automatedAgentReplyType",
             &self.automated_agent_reply_type,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "callCompanionAuthCode",
             &self.call_companion_auth_code,
         )?;
-        ::discogen_runtime::object::write(map, "cxCurrentPage", &self.cx_current_page)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "cxCurrentPage",
+            &self.cx_current_page,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "detectIntentResponse",
             &self.detect_intent_response,
         )?;
-        ::discogen_runtime::object::write(map, "event", &self.event)?;
-        ::discogen_runtime::object::write(map, "intent", &self.intent)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(map, "event", &self.event)?;
+        ::discogen_runtime::__private::object::write(map, "intent", &self.intent)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "matchConfidence",
             &self.match_confidence,
         )?;
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "responseMessages",
             &self.response_messages,
@@ -674,25 +720,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AutomatedAgen
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AutomatedAgentReply);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2AutomatedAgentReply);
 
 /// The request message for Conversations.CompleteConversation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2CompleteConversationRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompleteConversationRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompleteConversationRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -714,7 +758,9 @@ for GoogleCloudDialogflowV2CompleteConversationRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CompleteConversationRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2CompleteConversationRequest
+);
 
 /// Represents a conversation. A conversation is an interaction between an agent, including live agents and Dialogflow agents, and a support customer. Conversations can include phone calls and text-based chat sessions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -769,7 +815,7 @@ pub struct GoogleCloudDialogflowV2Conversation {
         GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Conversation {
@@ -888,7 +934,8 @@ impl GoogleCloudDialogflowV2Conversation {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Conversation {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2Conversation {
     const NAME: &'static str = "GoogleCloudDialogflowV2Conversation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -905,9 +952,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Conversation 
         "initialConversationProfile",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -936,37 +981,49 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Conversation 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationProfile",
             &self.conversation_profile,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationStage",
             &self.conversation_stage,
         )?;
-        ::discogen_runtime::object::write(map, "endTime", &self.end_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "endTime", &self.end_time)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "ingestedContextReferences",
             &self.ingested_context_references,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "initialConversationProfile",
             &self.initial_conversation_profile,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "initialGeneratorContexts",
             &self.initial_generator_contexts,
         )?;
-        ::discogen_runtime::object::write(map, "lifecycleState", &self.lifecycle_state)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "phoneNumber", &self.phone_number)?;
-        ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "lifecycleState",
+            &self.lifecycle_state,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "phoneNumber",
+            &self.phone_number,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startTime",
+            &self.start_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "telephonyConnectionInfo",
             &self.telephony_connection_info,
@@ -975,7 +1032,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Conversation 
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Conversation);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Conversation);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -985,7 +1042,7 @@ pub struct GoogleCloudDialogflowV2ConversationGeneratorContext {
         GoogleCloudDialogflowV2ConversationGeneratorContextGeneratorType,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationGeneratorContext {
@@ -1002,15 +1059,13 @@ impl GoogleCloudDialogflowV2ConversationGeneratorContext {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationGeneratorContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationGeneratorContext";
 
     const FIELDS: &'static [&'static str] = &["generatorType"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1028,12 +1083,18 @@ for GoogleCloudDialogflowV2ConversationGeneratorContext {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "generatorType", &self.generator_type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "generatorType",
+            &self.generator_type,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationGeneratorContext);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ConversationGeneratorContext
+);
 
 /// Represents a phone number for telephony integration. It allows for connecting a particular conversation over telephony.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1048,7 +1109,7 @@ pub struct GoogleCloudDialogflowV2ConversationPhoneNumber {
     /// Output only: set by the server.
     pub phone_number: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationPhoneNumber {
@@ -1067,15 +1128,13 @@ impl GoogleCloudDialogflowV2ConversationPhoneNumber {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationPhoneNumber {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationPhoneNumber";
 
     const FIELDS: &'static [&'static str] = &["countryCode", "phoneNumber"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1095,13 +1154,23 @@ for GoogleCloudDialogflowV2ConversationPhoneNumber {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "countryCode", &self.country_code)?;
-        ::discogen_runtime::object::write(map, "phoneNumber", &self.phone_number)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "countryCode",
+            &self.country_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "phoneNumber",
+            &self.phone_number,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationPhoneNumber);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ConversationPhoneNumber
+);
 
 /// The information about phone calls connected via phone gateway to the conversation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1126,7 +1195,7 @@ pub struct GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
         Vec<GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
@@ -1169,7 +1238,7 @@ impl GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo";
 
@@ -1180,9 +1249,7 @@ for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
         "extraMimeContents",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1204,19 +1271,27 @@ for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dialedNumber", &self.dialed_number)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dialedNumber",
+            &self.dialed_number,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "extraMimeContents",
             &self.extra_mime_contents,
         )?;
-        ::discogen_runtime::object::write(map, "sdp", &self.sdp)?;
-        ::discogen_runtime::object::write(map, "sipHeaders", &self.sip_headers)?;
+        ::discogen_runtime::__private::object::write(map, "sdp", &self.sdp)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sipHeaders",
+            &self.sip_headers,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo
 );
 
@@ -1229,7 +1304,7 @@ pub struct GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent
     /// Optional. The mime type of the content.
     pub mime_type: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent {
@@ -1248,15 +1323,13 @@ impl GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent";
 
     const FIELDS: &'static [&'static str] = &["content", "mimeType"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1276,13 +1349,13 @@ for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "content", &self.content)?;
-        ::discogen_runtime::object::write(map, "mimeType", &self.mime_type)?;
+        ::discogen_runtime::__private::object::write(map, "content", &self.content)?;
+        ::discogen_runtime::__private::object::write(map, "mimeType", &self.mime_type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent
 );
 
@@ -1295,7 +1368,7 @@ pub struct GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader {
     /// Optional. The value of the header.
     pub value: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader {
@@ -1314,15 +1387,13 @@ impl GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader";
 
     const FIELDS: &'static [&'static str] = &["name", "value"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1342,13 +1413,13 @@ for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader
 );
 
@@ -1359,7 +1430,7 @@ pub struct GoogleCloudDialogflowV2DtmfParameters {
     /// Indicates whether DTMF input can be handled in the next request.
     pub accepts_dtmf_input: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2DtmfParameters {
@@ -1371,14 +1442,13 @@ impl GoogleCloudDialogflowV2DtmfParameters {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DtmfParameters {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2DtmfParameters {
     const NAME: &'static str = "GoogleCloudDialogflowV2DtmfParameters";
 
     const FIELDS: &'static [&'static str] = &["acceptsDtmfInput"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1396,7 +1466,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DtmfParameter
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "acceptsDtmfInput",
             &self.accepts_dtmf_input,
@@ -1405,7 +1475,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2DtmfParameter
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2DtmfParameters);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2DtmfParameters);
 
 /// The request message for Conversations.GenerateSuggestions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1418,7 +1488,7 @@ pub struct GoogleCloudDialogflowV2GenerateSuggestionsRequest {
         Vec<GoogleCloudDialogflowV2GenerateSuggestionsRequestTriggerEvents>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GenerateSuggestionsRequest {
@@ -1442,15 +1512,13 @@ impl GoogleCloudDialogflowV2GenerateSuggestionsRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateSuggestionsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsRequest";
 
     const FIELDS: &'static [&'static str] = &["latestMessage", "triggerEvents"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1470,13 +1538,23 @@ for GoogleCloudDialogflowV2GenerateSuggestionsRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
-        ::discogen_runtime::object::write(map, "triggerEvents", &self.trigger_events)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "triggerEvents",
+            &self.trigger_events,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GenerateSuggestionsRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2GenerateSuggestionsRequest
+);
 
 /// The request message for ConversationsService.IngestContextReferences.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1490,7 +1568,7 @@ pub struct GoogleCloudDialogflowV2IngestContextReferencesRequest {
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IngestContextReferencesRequest {
@@ -1510,15 +1588,13 @@ impl GoogleCloudDialogflowV2IngestContextReferencesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IngestContextReferencesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2IngestContextReferencesRequest";
 
     const FIELDS: &'static [&'static str] = &["contextReferences"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1536,7 +1612,7 @@ for GoogleCloudDialogflowV2IngestContextReferencesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "contextReferences",
             &self.context_references,
@@ -1545,7 +1621,9 @@ for GoogleCloudDialogflowV2IngestContextReferencesRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2IngestContextReferencesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2IngestContextReferencesRequest
+);
 
 /// The response message for ConversationsService.IngestContextReferences.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1559,7 +1637,7 @@ pub struct GoogleCloudDialogflowV2IngestContextReferencesResponse {
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IngestContextReferencesResponse {
@@ -1579,15 +1657,13 @@ impl GoogleCloudDialogflowV2IngestContextReferencesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IngestContextReferencesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2IngestContextReferencesResponse";
 
     const FIELDS: &'static [&'static str] = &["ingestedContextReferences"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1605,7 +1681,7 @@ for GoogleCloudDialogflowV2IngestContextReferencesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "ingestedContextReferences",
             &self.ingested_context_references,
@@ -1614,7 +1690,7 @@ for GoogleCloudDialogflowV2IngestContextReferencesResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2IngestContextReferencesResponse
 );
 
@@ -1627,7 +1703,7 @@ pub struct GoogleCloudDialogflowV2ListConversationsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListConversationsResponse {
@@ -1649,15 +1725,13 @@ impl GoogleCloudDialogflowV2ListConversationsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListConversationsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationsResponse";
 
     const FIELDS: &'static [&'static str] = &["conversations", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1677,13 +1751,23 @@ for GoogleCloudDialogflowV2ListConversationsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "conversations", &self.conversations)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "conversations",
+            &self.conversations,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListConversationsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListConversationsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListConversationsResponse {
@@ -1707,7 +1791,7 @@ pub struct GoogleCloudDialogflowV2ListMessagesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListMessagesResponse {
@@ -1729,14 +1813,13 @@ impl GoogleCloudDialogflowV2ListMessagesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListMessagesResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ListMessagesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListMessagesResponse";
 
     const FIELDS: &'static [&'static str] = &["messages", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1756,13 +1839,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListMessagesR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "messages", &self.messages)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "messages", &self.messages)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListMessagesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListMessagesResponse
+);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListMessagesResponse {
     type Item = GoogleCloudDialogflowV2Message;
@@ -1785,7 +1874,7 @@ pub struct GoogleCloudDialogflowV2ListParticipantsResponse {
     /// The list of participants. There is a maximum number of items returned based on the page_size field in the request.
     pub participants: Option<Vec<GoogleCloudDialogflowV2Participant>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListParticipantsResponse {
@@ -1807,15 +1896,13 @@ impl GoogleCloudDialogflowV2ListParticipantsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListParticipantsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListParticipantsResponse";
 
     const FIELDS: &'static [&'static str] = &["participants", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1835,13 +1922,23 @@ for GoogleCloudDialogflowV2ListParticipantsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "participants", &self.participants)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "participants",
+            &self.participants,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListParticipantsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListParticipantsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListParticipantsResponse {
@@ -1865,7 +1962,7 @@ pub struct GoogleCloudDialogflowV2OutputAudio {
     /// Instructs the speech synthesizer how to generate the speech audio.
     pub config: Option<GoogleCloudDialogflowV2OutputAudioConfig>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2OutputAudio {
@@ -1887,14 +1984,13 @@ impl GoogleCloudDialogflowV2OutputAudio {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OutputAudio {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2OutputAudio {
     const NAME: &'static str = "GoogleCloudDialogflowV2OutputAudio";
 
     const FIELDS: &'static [&'static str] = &["audio", "config"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1914,13 +2010,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2OutputAudio {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "audio", &self.audio)?;
-        ::discogen_runtime::object::write(map, "config", &self.config)?;
+        ::discogen_runtime::__private::object::write(map, "audio", &self.audio)?;
+        ::discogen_runtime::__private::object::write(map, "config", &self.config)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2OutputAudio);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2OutputAudio);
 
 /// Represents a conversation participant (human agent, virtual agent, end-user).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1941,7 +2037,7 @@ pub struct GoogleCloudDialogflowV2Participant {
     /// Optional. Label applied to streams representing this participant in SIPREC XML metadata and SDP. This is used to assign transcriptions from that media stream to this participant. This field can be updated.
     pub sip_recording_media_label: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Participant {
@@ -1997,7 +2093,8 @@ impl GoogleCloudDialogflowV2Participant {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Participant {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2Participant {
     const NAME: &'static str = "GoogleCloudDialogflowV2Participant";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2009,9 +2106,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Participant {
         "obfuscatedExternalUserId",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2035,24 +2130,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Participant {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "agentDesktopSource",
             &self.agent_desktop_source,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "documentsMetadataFilters",
             &self.documents_metadata_filters,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "obfuscatedExternalUserId",
             &self.obfuscated_external_user_id,
         )?;
-        ::discogen_runtime::object::write(map, "role", &self.role)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "role", &self.role)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sipRecordingMediaLabel",
             &self.sip_recording_media_label,
@@ -2061,7 +2156,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Participant {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Participant);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Participant);
 
 /// The request message for Participants.SuggestArticles.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2074,7 +2169,7 @@ pub struct GoogleCloudDialogflowV2SuggestArticlesRequest {
     /// Optional. The name of the latest conversation message to compile suggestion for. If empty, it will be the latest message of the conversation. Format: `projects//locations//conversations//messages/`.
     pub latest_message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestArticlesRequest {
@@ -2103,7 +2198,7 @@ impl GoogleCloudDialogflowV2SuggestArticlesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestArticlesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestArticlesRequest";
 
@@ -2113,9 +2208,7 @@ for GoogleCloudDialogflowV2SuggestArticlesRequest {
         "assistQueryParams",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2136,18 +2229,28 @@ for GoogleCloudDialogflowV2SuggestArticlesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "assistQueryParams",
             &self.assist_query_params,
         )?;
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestArticlesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SuggestArticlesRequest
+);
 
 /// The request message for Conversations.SuggestConversationSummary.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2160,7 +2263,7 @@ pub struct GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
     /// Optional. The name of the latest conversation message used as context for compiling suggestion. If empty, the latest message of the conversation will be used. Format: `projects//locations//conversations//messages/`.
     pub latest_message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
@@ -2189,7 +2292,7 @@ impl GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryRequest";
 
@@ -2199,9 +2302,7 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
         "assistQueryParams",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2222,18 +2323,26 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "assistQueryParams",
             &self.assist_query_params,
         )?;
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SuggestConversationSummaryRequest
 );
 
@@ -2250,7 +2359,7 @@ pub struct GoogleCloudDialogflowV2SuggestConversationSummaryResponse {
         GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestConversationSummaryResponse {
@@ -2281,15 +2390,13 @@ impl GoogleCloudDialogflowV2SuggestConversationSummaryResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestConversationSummaryResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponse";
 
     const FIELDS: &'static [&'static str] = &["summary", "contextSize", "latestMessage"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2310,14 +2417,22 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
-        ::discogen_runtime::object::write(map, "summary", &self.summary)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "summary", &self.summary)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SuggestConversationSummaryResponse
 );
 
@@ -2339,7 +2454,7 @@ pub struct GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary {
     /// The summary content that is divided into sections. The key is the section's name and the value is the section's content. There is no specific format for the key or value.
     pub text_sections: Option<::std::collections::BTreeMap<String, String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary {
@@ -2389,7 +2504,7 @@ impl GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary";
 
@@ -2401,9 +2516,7 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary {
         "baselineModelVersion",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2426,24 +2539,32 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "baselineModelVersion",
             &self.baseline_model_version,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "sortedTextSections",
             &self.sorted_text_sections,
         )?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(map, "textSections", &self.text_sections)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "textSections",
+            &self.text_sections,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary
 );
 
@@ -2455,7 +2576,7 @@ pub struct GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySumma
     /// Output only: set by the server.
     pub summary: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection {
@@ -2474,15 +2595,13 @@ impl GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySect
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection";
 
     const FIELDS: &'static [&'static str] = &["section", "summary"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2502,13 +2621,13 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySecti
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "section", &self.section)?;
-        ::discogen_runtime::object::write(map, "summary", &self.summary)?;
+        ::discogen_runtime::__private::object::write(map, "section", &self.section)?;
+        ::discogen_runtime::__private::object::write(map, "summary", &self.summary)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection
 );
 
@@ -2523,7 +2642,7 @@ pub struct GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
     /// Optional. The name of the latest conversation message to compile suggestion for. If empty, it will be the latest message of the conversation. Format: `projects//locations//conversations//messages/`.
     pub latest_message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
@@ -2552,7 +2671,7 @@ impl GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestFaqAnswersRequest";
 
@@ -2562,9 +2681,7 @@ for GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
         "assistQueryParams",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2585,18 +2702,28 @@ for GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "assistQueryParams",
             &self.assist_query_params,
         )?;
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestFaqAnswersRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SuggestFaqAnswersRequest
+);
 
 /// The request message for Participants.SuggestKnowledgeAssist.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2609,7 +2736,7 @@ pub struct GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
     /// Optional. The previously suggested query for the given conversation. This helps identify whether the next suggestion we generate is reasonably different from the previous one. This is useful to avoid similar suggestions within the conversation.
     pub previous_suggested_query: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
@@ -2635,7 +2762,7 @@ impl GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest";
 
@@ -2645,9 +2772,7 @@ for GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
         "previousSuggestedQuery",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2668,9 +2793,17 @@ for GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "previousSuggestedQuery",
             &self.previous_suggested_query,
@@ -2679,7 +2812,9 @@ for GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest
+);
 
 /// The request message for Participants.SuggestSmartReplies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2692,7 +2827,7 @@ pub struct GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
     /// The name of the latest conversation message to compile suggestion for. If empty, it will be the latest message of the conversation. Format: `projects//locations//conversations//messages/`.
     pub latest_message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
@@ -2721,7 +2856,7 @@ impl GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestSmartRepliesRequest";
 
@@ -2731,9 +2866,7 @@ for GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
         "currentTextInput",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2754,18 +2887,28 @@ for GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "currentTextInput",
             &self.current_text_input,
         )?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestSmartRepliesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SuggestSmartRepliesRequest
+);
 
 /// Represents the action to take for a tool call that requires confirmation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2780,7 +2923,7 @@ pub struct GoogleCloudDialogflowV2SuggestionInput {
     /// Optional. Time when the current suggest input is sent. For tool calls, this timestamp (along with the answer record) will be included in the corresponding tool call result so that it can be identified.
     pub send_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestionInput {
@@ -2822,7 +2965,8 @@ impl GoogleCloudDialogflowV2SuggestionInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionInput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SuggestionInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestionInput";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2832,9 +2976,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionInp
         "answerRecord",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2856,15 +2998,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionInp
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "action", &self.action)?;
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
-        ::discogen_runtime::object::write(map, "sendTime", &self.send_time)?;
+        ::discogen_runtime::__private::object::write(map, "action", &self.action)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "sendTime", &self.send_time)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestionInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SuggestionInput);
 
 /// AutomatedAgentReply type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2907,7 +3057,7 @@ impl From<&str> for GoogleCloudDialogflowV2AutomatedAgentReplyAutomatedAgentRepl
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2AutomatedAgentReplyAutomatedAgentReplyType
 );
 
@@ -2948,7 +3098,9 @@ impl From<&str> for GoogleCloudDialogflowV2ConversationConversationStage {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ConversationConversationStage);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2ConversationConversationStage
+);
 
 /// Output only. The current state of the Conversation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2987,7 +3139,9 @@ impl From<&str> for GoogleCloudDialogflowV2ConversationLifecycleState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ConversationLifecycleState);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2ConversationLifecycleState
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3034,7 +3188,7 @@ impl From<&str> for GoogleCloudDialogflowV2ConversationGeneratorContextGenerator
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ConversationGeneratorContextGeneratorType
 );
 
@@ -3082,7 +3236,7 @@ impl From<&str> for GoogleCloudDialogflowV2GenerateSuggestionsRequestTriggerEven
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2GenerateSuggestionsRequestTriggerEvents
 );
 
@@ -3135,7 +3289,9 @@ impl From<&str> for GoogleCloudDialogflowV2ParticipantAgentDesktopSource {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ParticipantAgentDesktopSource);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2ParticipantAgentDesktopSource
+);
 
 /// Immutable. The role this participant plays in the conversation. This field must be set during participant creation and is then immutable.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3178,7 +3334,7 @@ impl From<&str> for GoogleCloudDialogflowV2ParticipantRole {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ParticipantRole);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2ParticipantRole);
 
 /// Optional. The type of action to take with the tool.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3221,4 +3377,4 @@ impl From<&str> for GoogleCloudDialogflowV2SuggestionInputAction {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2SuggestionInputAction);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2SuggestionInputAction);

@@ -21,7 +21,7 @@ pub struct GoogleCloudDialogflowV2ConversationContextReference {
         GoogleCloudDialogflowV2ConversationContextReferenceUpdateMode,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationContextReference {
@@ -65,7 +65,7 @@ impl GoogleCloudDialogflowV2ConversationContextReference {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationContextReference {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationContextReference";
 
@@ -76,9 +76,7 @@ for GoogleCloudDialogflowV2ConversationContextReference {
         "contextContents",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -100,19 +98,33 @@ for GoogleCloudDialogflowV2ConversationContextReference {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "contextContents",
             &self.context_contents,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "updateMode", &self.update_mode)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateMode",
+            &self.update_mode,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationContextReference);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ConversationContextReference
+);
 
 /// Contents ingested.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -131,7 +143,7 @@ pub struct GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
     /// Output only: set by the server.
     pub ingestion_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
@@ -172,7 +184,7 @@ impl GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationContextReferenceContextContent";
 
@@ -183,9 +195,7 @@ for GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
         "ingestionTime",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -207,15 +217,27 @@ for GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write(map, "content", &self.content)?;
-        ::discogen_runtime::object::write(map, "contentFormat", &self.content_format)?;
-        ::discogen_runtime::object::write(map, "ingestionTime", &self.ingestion_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "content", &self.content)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contentFormat",
+            &self.content_format,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "ingestionTime",
+            &self.ingestion_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ConversationContextReferenceContextContent
 );
 
@@ -256,7 +278,7 @@ impl From<&str> for GoogleCloudDialogflowV2ConversationContextReferenceUpdateMod
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ConversationContextReferenceUpdateMode
 );
 
@@ -298,6 +320,6 @@ for GoogleCloudDialogflowV2ConversationContextReferenceContextContentContentForm
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ConversationContextReferenceContextContentContentFormat
 );

@@ -19,7 +19,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeAnswer {
     /// The type of the answer.
     pub answer_type: Option<GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeAnswer {
@@ -58,7 +58,7 @@ impl GoogleCloudDialogflowV2SearchKnowledgeAnswer {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeAnswer";
 
@@ -69,9 +69,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeAnswer {
         "answerSources",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -93,15 +91,29 @@ for GoogleCloudDialogflowV2SearchKnowledgeAnswer {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answer", &self.answer)?;
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write(map, "answerSources", &self.answer_sources)?;
-        ::discogen_runtime::object::write(map, "answerType", &self.answer_type)?;
+        ::discogen_runtime::__private::object::write(map, "answer", &self.answer)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerSources",
+            &self.answer_sources,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerType",
+            &self.answer_type,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchKnowledgeAnswer);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SearchKnowledgeAnswer
+);
 
 /// The sources of the answers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -116,7 +128,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
     /// The URI of the article.
     pub uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
@@ -152,15 +164,13 @@ impl GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource";
 
     const FIELDS: &'static [&'static str] = &["uri", "title", "snippet", "metadata"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -182,15 +192,15 @@ for GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "snippet", &self.snippet)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "snippet", &self.snippet)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource
 );
 
@@ -211,7 +221,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
     >,
     pub service_latency: Option<GoogleCloudDialogflowV2ServiceLatency>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
@@ -270,7 +280,7 @@ impl GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeDebugInfo";
 
@@ -282,9 +292,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
         "ingestedContextReferenceDebugInfo",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -307,28 +315,38 @@ for GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "cesDebugInfo", &self.ces_debug_info)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "cesDebugInfo",
+            &self.ces_debug_info,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "datastoreResponseReason",
             &self.datastore_response_reason,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "ingestedContextReferenceDebugInfo",
             &self.ingested_context_reference_debug_info,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "searchKnowledgeBehavior",
             &self.search_knowledge_behavior,
         )?;
-        ::discogen_runtime::object::write(map, "serviceLatency", &self.service_latency)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "serviceLatency",
+            &self.service_latency,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchKnowledgeDebugInfo);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SearchKnowledgeDebugInfo
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -337,7 +355,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavio
     pub end_user_metadata_included: Option<bool>,
     pub third_party_connector_allowed: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior {
@@ -363,7 +381,7 @@ impl GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior";
 
@@ -373,9 +391,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior {
         "thirdPartyConnectorAllowed",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -396,17 +412,17 @@ for GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "answerGenerationRewriterOn",
             &self.answer_generation_rewriter_on,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "endUserMetadataIncluded",
             &self.end_user_metadata_included,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "thirdPartyConnectorAllowed",
             &self.third_party_connector_allowed,
@@ -415,7 +431,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior
 );
 
@@ -446,7 +462,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequest {
     /// Required. The ID of the search session. The session_id can be combined with Dialogflow V3 Agent ID retrieved from conversation profile or on its own to identify a search session. The search history of the same session will impact the search result. It's up to the API caller to choose an appropriate `Session ID`. It can be a random number or some type of session identifiers (preferably hashed). The length must not exceed 36 characters.
     pub session_id: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeRequest {
@@ -533,7 +549,7 @@ impl GoogleCloudDialogflowV2SearchKnowledgeRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequest";
 
@@ -550,9 +566,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequest {
         "conversationProfile",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -580,29 +594,55 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "conversation", &self.conversation)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "conversation",
+            &self.conversation,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationProfile",
             &self.conversation_profile,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "endUserMetadata",
             &self.end_user_metadata,
         )?;
-        ::discogen_runtime::object::write(map, "exactSearch", &self.exact_search)?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
-        ::discogen_runtime::object::write(map, "parent", &self.parent)?;
-        ::discogen_runtime::object::write(map, "query", &self.query)?;
-        ::discogen_runtime::object::write(map, "querySource", &self.query_source)?;
-        ::discogen_runtime::object::write(map, "searchConfig", &self.search_config)?;
-        ::discogen_runtime::object::write(map, "sessionId", &self.session_id)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "exactSearch",
+            &self.exact_search,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "parent", &self.parent)?;
+        ::discogen_runtime::__private::object::write(map, "query", &self.query)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "querySource",
+            &self.query_source,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "searchConfig",
+            &self.search_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sessionId",
+            &self.session_id,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchKnowledgeRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SearchKnowledgeRequest
+);
 
 /// Configuration specific to search queries with data stores.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -617,7 +657,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig {
         Vec<GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig {
@@ -646,15 +686,13 @@ impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig";
 
     const FIELDS: &'static [&'static str] = &["boostSpecs", "filterSpecs"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -674,13 +712,21 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "boostSpecs", &self.boost_specs)?;
-        ::discogen_runtime::object::write(map, "filterSpecs", &self.filter_specs)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "boostSpecs",
+            &self.boost_specs,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "filterSpecs",
+            &self.filter_specs,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig
 );
 
@@ -695,7 +741,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs {
         Vec<GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs {
@@ -721,15 +767,13 @@ impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs";
 
     const FIELDS: &'static [&'static str] = &["spec", "dataStores"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -749,13 +793,17 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataStores", &self.data_stores)?;
-        ::discogen_runtime::object::write(map, "spec", &self.spec)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataStores",
+            &self.data_stores,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "spec", &self.spec)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs
 );
 
@@ -770,7 +818,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBo
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec {
@@ -789,15 +837,13 @@ impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpe
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec";
 
     const FIELDS: &'static [&'static str] = &["conditionBoostSpecs"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -815,7 +861,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conditionBoostSpecs",
             &self.condition_boost_specs,
@@ -824,7 +870,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
 );
 
@@ -841,7 +887,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBo
     /// Optional. An expression which specifies a boost condition. The syntax and supported fields are the same as a filter expression. Examples: * To boost documents with document ID "doc_1" or "doc_2", and color "Red" or "Blue": * (id: ANY("doc_1", "doc_2")) AND (color: ANY("Red","Blue"))
     pub condition: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec {
@@ -872,15 +918,13 @@ impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpe
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec";
 
     const FIELDS: &'static [&'static str] = &["boost", "condition", "boostControlSpec"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -890,7 +934,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.boost = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.boost = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.condition = map.next_value()?,
             _ => self.boost_control_spec = map.next_value()?,
         }
@@ -901,18 +945,18 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "boost", &self.boost)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write_wire(map, "boost", &self.boost)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "boostControlSpec",
             &self.boost_control_spec,
         )?;
-        ::discogen_runtime::object::write(map, "condition", &self.condition)?;
+        ::discogen_runtime::__private::object::write(map, "condition", &self.condition)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec
 );
 
@@ -937,7 +981,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBo
         GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecInterpolationType,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpec {
@@ -987,7 +1031,7 @@ impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpe
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpec";
 
@@ -998,9 +1042,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         "interpolationType",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1022,10 +1064,22 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "attributeType", &self.attribute_type)?;
-        ::discogen_runtime::object::write(map, "controlPoints", &self.control_points)?;
-        ::discogen_runtime::object::write(map, "fieldName", &self.field_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "attributeType",
+            &self.attribute_type,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "controlPoints",
+            &self.control_points,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "fieldName",
+            &self.field_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "interpolationType",
             &self.interpolation_type,
@@ -1034,7 +1088,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpec
 );
 
@@ -1047,7 +1101,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBo
     /// Optional. The value between -1 to 1 by which to boost the score if the attribute_value evaluates to the value specified above.
     pub boost_amount: Option<f32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint {
@@ -1066,15 +1120,13 @@ impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpe
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint";
 
     const FIELDS: &'static [&'static str] = &["boostAmount", "attributeValue"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1084,7 +1136,11 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.boost_amount = ::discogen_runtime::object::read_wire(map)?,
+            0 => {
+                self.boost_amount = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             _ => self.attribute_value = map.next_value()?,
         }
         Ok(())
@@ -1094,13 +1150,21 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "attributeValue", &self.attribute_value)?;
-        ::discogen_runtime::object::write_wire(map, "boostAmount", &self.boost_amount)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "attributeValue",
+            &self.attribute_value,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "boostAmount",
+            &self.boost_amount,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint
 );
 
@@ -1113,7 +1177,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs 
     /// Optional. The filter expression to be applied. Expression syntax is documented at <https://cloud.google.com/generative-ai-app-builder/docs/filter-search-metadata#filter-expression-syntax>
     pub filter: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs {
@@ -1132,15 +1196,13 @@ impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs";
 
     const FIELDS: &'static [&'static str] = &["filter", "dataStores"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1160,13 +1222,17 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataStores", &self.data_stores)?;
-        ::discogen_runtime::object::write(map, "filter", &self.filter)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataStores",
+            &self.data_stores,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "filter", &self.filter)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs
 );
 
@@ -1182,7 +1248,7 @@ pub struct GoogleCloudDialogflowV2SearchKnowledgeResponse {
         GoogleCloudDialogflowV2SearchKnowledgeDebugInfo,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SearchKnowledgeResponse {
@@ -1214,7 +1280,7 @@ impl GoogleCloudDialogflowV2SearchKnowledgeResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeResponse";
 
@@ -1224,9 +1290,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeResponse {
         "searchKnowledgeDebugInfo",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1247,9 +1311,13 @@ for GoogleCloudDialogflowV2SearchKnowledgeResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answers", &self.answers)?;
-        ::discogen_runtime::object::write(map, "rewrittenQuery", &self.rewritten_query)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "answers", &self.answers)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "rewrittenQuery",
+            &self.rewritten_query,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "searchKnowledgeDebugInfo",
             &self.search_knowledge_debug_info,
@@ -1258,7 +1326,9 @@ for GoogleCloudDialogflowV2SearchKnowledgeResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SearchKnowledgeResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SearchKnowledgeResponse
+);
 
 /// The type of the answer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1307,7 +1377,9 @@ impl From<&str> for GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerType);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerType
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1368,7 +1440,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeDebugInfoDatastoreResponseReason {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SearchKnowledgeDebugInfoDatastoreResponseReason
 );
 
@@ -1409,7 +1481,9 @@ impl From<&str> for GoogleCloudDialogflowV2SearchKnowledgeRequestQuerySource {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2SearchKnowledgeRequestQuerySource);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2SearchKnowledgeRequestQuerySource
+);
 
 /// Optional. The attribute type to be used to determine the boost amount. The attribute value can be derived from the field value of the specified field_name. In the case of numerical it is straightforward i.e. attribute_value = numerical_field_value. In the case of freshness however, attribute_value = (time.now() - datetime_field_value).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1449,7 +1523,7 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecAttributeType
 );
 
@@ -1487,6 +1561,6 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecInterpolationType
 );

@@ -15,7 +15,7 @@ pub struct GoogleCloudDialogflowV2AnnotatedMessagePart {
     /// A part of a message possibly annotated with an entity.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AnnotatedMessagePart {
@@ -44,14 +44,13 @@ impl GoogleCloudDialogflowV2AnnotatedMessagePart {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnnotatedMessagePart {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2AnnotatedMessagePart {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnnotatedMessagePart";
 
     const FIELDS: &'static [&'static str] = &["text", "entityType", "formattedValue"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -72,14 +71,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AnnotatedMess
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entityType", &self.entity_type)?;
-        ::discogen_runtime::object::write(map, "formattedValue", &self.formatted_value)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "entityType",
+            &self.entity_type,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "formattedValue",
+            &self.formatted_value,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AnnotatedMessagePart);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2AnnotatedMessagePart
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -92,7 +101,7 @@ pub struct GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
     >,
     pub project_not_allowlisted: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
@@ -125,7 +134,7 @@ impl GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo";
 
@@ -135,9 +144,7 @@ for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
         "ingestedParametersDebugInfo",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -158,17 +165,17 @@ for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "contextReferenceRetrieved",
             &self.context_reference_retrieved,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "ingestedParametersDebugInfo",
             &self.ingested_parameters_debug_info,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "projectNotAllowlisted",
             &self.project_not_allowlisted,
@@ -177,7 +184,7 @@ for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo
 );
 
@@ -189,7 +196,7 @@ pub struct GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParam
     >,
     pub parameter: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo {
@@ -213,15 +220,13 @@ impl GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDe
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo";
 
     const FIELDS: &'static [&'static str] = &["parameter", "ingestionStatus"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -241,17 +246,17 @@ for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDeb
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "ingestionStatus",
             &self.ingestion_status,
         )?;
-        ::discogen_runtime::object::write(map, "parameter", &self.parameter)?;
+        ::discogen_runtime::__private::object::write(map, "parameter", &self.parameter)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo
 );
 
@@ -289,7 +294,7 @@ pub struct GoogleCloudDialogflowV2Message {
     /// Output only: set by the server.
     pub sentiment_analysis: Option<GoogleCloudDialogflowV2SentimentAnalysisResult>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Message {
@@ -382,7 +387,7 @@ impl GoogleCloudDialogflowV2Message {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Message {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Message {
     const NAME: &'static str = "GoogleCloudDialogflowV2Message";
 
     const FIELDS: &'static [&'static str] = &[
@@ -398,9 +403,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Message {
         "sentimentAnalysis",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -428,28 +431,40 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Message {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "content", &self.content)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "content", &self.content)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "messageAnnotation",
             &self.message_annotation,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "participant", &self.participant)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "participant",
+            &self.participant,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "participantRole",
             &self.participant_role,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "responseMessages",
             &self.response_messages,
         )?;
-        ::discogen_runtime::object::write(map, "sendTime", &self.send_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "sendTime", &self.send_time)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sentimentAnalysis",
             &self.sentiment_analysis,
@@ -458,7 +473,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Message {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Message);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Message);
 
 /// Represents the result of annotation for the message.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -469,7 +484,7 @@ pub struct GoogleCloudDialogflowV2MessageAnnotation {
     /// The collection of annotated message parts ordered by their position in the message. You can recover the annotated message by concatenating \[AnnotatedMessagePart.text\].
     pub parts: Option<Vec<GoogleCloudDialogflowV2AnnotatedMessagePart>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2MessageAnnotation {
@@ -491,14 +506,13 @@ impl GoogleCloudDialogflowV2MessageAnnotation {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageAnnotation {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2MessageAnnotation {
     const NAME: &'static str = "GoogleCloudDialogflowV2MessageAnnotation";
 
     const FIELDS: &'static [&'static str] = &["parts", "containEntities"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -518,17 +532,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageAnnota
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "containEntities",
             &self.contain_entities,
         )?;
-        ::discogen_runtime::object::write(map, "parts", &self.parts)?;
+        ::discogen_runtime::__private::object::write(map, "parts", &self.parts)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2MessageAnnotation);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2MessageAnnotation);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -544,7 +558,7 @@ pub struct GoogleCloudDialogflowV2ResponseMessage {
     >,
     pub text: Option<GoogleCloudDialogflowV2ResponseMessageText>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ResponseMessage {
@@ -609,7 +623,8 @@ impl GoogleCloudDialogflowV2ResponseMessage {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessage {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ResponseMessage {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessage";
 
     const FIELDS: &'static [&'static str] = &[
@@ -621,9 +636,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
         "telephonyTransferCall",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -647,42 +660,48 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "endInteraction", &self.end_interaction)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "endInteraction",
+            &self.end_interaction,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "liveAgentHandoff",
             &self.live_agent_handoff,
         )?;
-        ::discogen_runtime::object::write(map, "mixedAudio", &self.mixed_audio)?;
-        ::discogen_runtime::object::write(map, "payload", &self.payload)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "mixedAudio",
+            &self.mixed_audio,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "payload", &self.payload)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "telephonyTransferCall",
             &self.telephony_transfer_call,
         )?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ResponseMessage);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ResponseMessage);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2ResponseMessageEndInteraction {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessageEndInteraction {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageEndInteraction";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -704,14 +723,16 @@ for GoogleCloudDialogflowV2ResponseMessageEndInteraction {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ResponseMessageEndInteraction);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ResponseMessageEndInteraction
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
@@ -726,15 +747,13 @@ impl GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff";
 
     const FIELDS: &'static [&'static str] = &["metadata"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -752,12 +771,12 @@ for GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff
 );
 
@@ -766,7 +785,7 @@ for GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
 pub struct GoogleCloudDialogflowV2ResponseMessageMixedAudio {
     pub segments: Option<Vec<GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ResponseMessageMixedAudio {
@@ -781,15 +800,13 @@ impl GoogleCloudDialogflowV2ResponseMessageMixedAudio {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessageMixedAudio {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudio";
 
     const FIELDS: &'static [&'static str] = &["segments"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -807,12 +824,14 @@ for GoogleCloudDialogflowV2ResponseMessageMixedAudio {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "segments", &self.segments)?;
+        ::discogen_runtime::__private::object::write(map, "segments", &self.segments)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ResponseMessageMixedAudio);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ResponseMessageMixedAudio
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -821,7 +840,7 @@ pub struct GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
     pub audio: Option<::discogen_runtime::Bytes>,
     pub uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
@@ -847,7 +866,7 @@ impl GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment";
 
@@ -857,9 +876,7 @@ for GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
         "allowPlaybackInterruption",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -880,18 +897,18 @@ for GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowPlaybackInterruption",
             &self.allow_playback_interruption,
         )?;
-        ::discogen_runtime::object::write(map, "audio", &self.audio)?;
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "audio", &self.audio)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment
 );
 
@@ -901,7 +918,7 @@ pub struct GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
     pub phone_number: Option<String>,
     pub sip_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
@@ -920,15 +937,13 @@ impl GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall";
 
     const FIELDS: &'static [&'static str] = &["sipUri", "phoneNumber"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -948,13 +963,17 @@ for GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "phoneNumber", &self.phone_number)?;
-        ::discogen_runtime::object::write(map, "sipUri", &self.sip_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "phoneNumber",
+            &self.phone_number,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "sipUri", &self.sip_uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall
 );
 
@@ -963,7 +982,7 @@ for GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
 pub struct GoogleCloudDialogflowV2ResponseMessageText {
     pub text: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ResponseMessageText {
@@ -975,14 +994,13 @@ impl GoogleCloudDialogflowV2ResponseMessageText {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessageText {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ResponseMessageText {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageText";
 
     const FIELDS: &'static [&'static str] = &["text"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1000,12 +1018,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ResponseMessa
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ResponseMessageText);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ResponseMessageText);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1014,7 +1032,7 @@ pub struct GoogleCloudDialogflowV2ServiceLatency {
         Vec<GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ServiceLatency {
@@ -1031,14 +1049,13 @@ impl GoogleCloudDialogflowV2ServiceLatency {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ServiceLatency {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ServiceLatency {
     const NAME: &'static str = "GoogleCloudDialogflowV2ServiceLatency";
 
     const FIELDS: &'static [&'static str] = &["internalServiceLatencies"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1056,7 +1073,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ServiceLatenc
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "internalServiceLatencies",
             &self.internal_service_latencies,
@@ -1065,7 +1082,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ServiceLatenc
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ServiceLatency);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ServiceLatency);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1075,7 +1092,7 @@ pub struct GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
     pub start_time: Option<::discogen_runtime::Timestamp>,
     pub step: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
@@ -1114,7 +1131,7 @@ impl GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
     const NAME: &'static str = "GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency";
 
@@ -1125,9 +1142,7 @@ for GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
         "completeTime",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1138,7 +1153,7 @@ for GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.step = map.next_value()?,
-            1 => self.latency_ms = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.latency_ms = ::discogen_runtime::__private::object::read_wire(map)?,
             2 => self.start_time = map.next_value()?,
             _ => self.complete_time = map.next_value()?,
         }
@@ -1149,15 +1164,27 @@ for GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "completeTime", &self.complete_time)?;
-        ::discogen_runtime::object::write_wire(map, "latencyMs", &self.latency_ms)?;
-        ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
-        ::discogen_runtime::object::write(map, "step", &self.step)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "completeTime",
+            &self.complete_time,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "latencyMs",
+            &self.latency_ms,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startTime",
+            &self.start_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "step", &self.step)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency
 );
 
@@ -1211,7 +1238,7 @@ for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDeb
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfoIngestionStatus
 );
 
@@ -1256,4 +1283,4 @@ impl From<&str> for GoogleCloudDialogflowV2MessageParticipantRole {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2MessageParticipantRole);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2MessageParticipantRole);

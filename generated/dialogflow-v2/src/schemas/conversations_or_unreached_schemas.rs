@@ -13,7 +13,7 @@ pub struct GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
     /// Output only: set by the server.
     pub suggestion_index: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
@@ -49,7 +49,7 @@ impl GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse";
 
@@ -60,9 +60,7 @@ for GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
         "companionSuggestion",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -84,14 +82,22 @@ for GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "companionSuggestion",
             &self.companion_suggestion,
         )?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionIndex",
             &self.suggestion_index,
@@ -100,7 +106,7 @@ for GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse
 );
 
@@ -115,7 +121,7 @@ pub struct GoogleCloudDialogflowV2GenerateSuggestionsResponse {
     /// The name of the latest conversation message used as context for compiling suggestion. Format: `projects//locations//conversations//messages/`.
     pub latest_message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GenerateSuggestionsResponse {
@@ -141,7 +147,7 @@ impl GoogleCloudDialogflowV2GenerateSuggestionsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateSuggestionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsResponse";
 
@@ -150,9 +156,7 @@ for GoogleCloudDialogflowV2GenerateSuggestionsResponse {
         "generatorSuggestionAnswers",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -172,17 +176,23 @@ for GoogleCloudDialogflowV2GenerateSuggestionsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "generatorSuggestionAnswers",
             &self.generator_suggestion_answers,
         )?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GenerateSuggestionsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2GenerateSuggestionsResponse
+);
 
 /// A GeneratorSuggestion answer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -195,7 +205,7 @@ pub struct GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestion
     /// The name of the generator used to generate this suggestion. Format: `projects//locations//generators/`.
     pub source_generator: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer {
@@ -224,7 +234,7 @@ impl GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer";
 
@@ -234,9 +244,7 @@ for GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer 
         "generatorSuggestion",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -257,13 +265,17 @@ for GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "generatorSuggestion",
             &self.generator_suggestion,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "sourceGenerator",
             &self.source_generator,
@@ -272,7 +284,7 @@ for GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer 
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer
 );
 
@@ -294,7 +306,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswer {
         GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistAnswer {
@@ -336,7 +348,7 @@ impl GoogleCloudDialogflowV2KnowledgeAssistAnswer {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswer";
 
@@ -347,9 +359,7 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswer {
         "knowledgeAssistDebugInfo",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -371,14 +381,22 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswer {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeAssistDebugInfo",
             &self.knowledge_assist_debug_info,
         )?;
-        ::discogen_runtime::object::write(map, "suggestedQuery", &self.suggested_query)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "suggestedQuery",
+            &self.suggested_query,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestedQueryAnswer",
             &self.suggested_query_answer,
@@ -387,7 +405,9 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswer {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2KnowledgeAssistAnswer);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2KnowledgeAssistAnswer
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -399,7 +419,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryR
         GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult {
@@ -421,15 +441,13 @@ impl GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult 
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult";
 
     const FIELDS: &'static [&'static str] = &["answerRecord", "suggestedQuery"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -449,13 +467,21 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write(map, "suggestedQuery", &self.suggested_query)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "suggestedQuery",
+            &self.suggested_query,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult
 );
 
@@ -480,7 +506,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer {
         GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer {
@@ -540,7 +566,7 @@ impl GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer";
 
@@ -552,9 +578,7 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer {
         "generativeSource",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -577,20 +601,36 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerText", &self.answer_text)?;
-        ::discogen_runtime::object::write(map, "eventSource", &self.event_source)?;
-        ::discogen_runtime::object::write(map, "faqSource", &self.faq_source)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerText",
+            &self.answer_text,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "eventSource",
+            &self.event_source,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "faqSource",
+            &self.faq_source,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "generativeSource",
             &self.generative_source,
         )?;
-        ::discogen_runtime::object::write(map, "playbookSource", &self.playbook_source)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "playbookSource",
+            &self.playbook_source,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer
 );
 
@@ -602,7 +642,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSourc
         GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource {
@@ -626,15 +666,13 @@ impl GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource";
 
     const FIELDS: &'static [&'static str] = &["event", "snippets"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -654,13 +692,13 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "event", &self.event)?;
-        ::discogen_runtime::object::write(map, "snippets", &self.snippets)?;
+        ::discogen_runtime::__private::object::write(map, "event", &self.event)?;
+        ::discogen_runtime::__private::object::write(map, "snippets", &self.snippets)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource
 );
 
@@ -671,7 +709,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource 
     /// The corresponding FAQ question.
     pub question: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource {
@@ -683,15 +721,13 @@ impl GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource";
 
     const FIELDS: &'static [&'static str] = &["question"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -709,12 +745,12 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "question", &self.question)?;
+        ::discogen_runtime::__private::object::write(map, "question", &self.question)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource
 );
 
@@ -729,7 +765,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerative
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource {
@@ -748,15 +784,13 @@ impl GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource";
 
     const FIELDS: &'static [&'static str] = &["snippets"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -774,12 +808,12 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "snippets", &self.snippets)?;
+        ::discogen_runtime::__private::object::write(map, "snippets", &self.snippets)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource
 );
 
@@ -796,7 +830,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerative
     /// URI the data is sourced from.
     pub uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet {
@@ -832,15 +866,13 @@ impl GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet";
 
     const FIELDS: &'static [&'static str] = &["uri", "text", "title", "metadata"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -862,15 +894,15 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceS
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet
 );
 
@@ -884,7 +916,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
         Vec<GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
@@ -908,15 +940,13 @@ impl GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery";
 
     const FIELDS: &'static [&'static str] = &["queryText", "searchContexts"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -936,13 +966,21 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "queryText", &self.query_text)?;
-        ::discogen_runtime::object::write(map, "searchContexts", &self.search_contexts)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryText",
+            &self.query_text,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "searchContexts",
+            &self.search_contexts,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery
 );
 
@@ -952,7 +990,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchConte
     pub key: Option<String>,
     pub value: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext {
@@ -971,15 +1009,13 @@ impl GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext";
 
     const FIELDS: &'static [&'static str] = &["key", "value"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -999,13 +1035,13 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "key", &self.key)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "key", &self.key)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext
 );
 
@@ -1035,7 +1071,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
     >,
     pub service_latency: Option<GoogleCloudDialogflowV2ServiceLatency>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
@@ -1130,7 +1166,7 @@ impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistDebugInfo";
 
@@ -1145,9 +1181,7 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
         "ingestedContextReferenceDebugInfo",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1173,43 +1207,53 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "cesDebugInfo", &self.ces_debug_info)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "cesDebugInfo",
+            &self.ces_debug_info,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "datastoreResponseReason",
             &self.datastore_response_reason,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "ingestedContextReferenceDebugInfo",
             &self.ingested_context_reference_debug_info,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeAssistBehavior",
             &self.knowledge_assist_behavior,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "queryCategorizationFailureReason",
             &self.query_categorization_failure_reason,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "queryGenerationDebugInfo",
             &self.query_generation_debug_info,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "queryGenerationFailureReason",
             &self.query_generation_failure_reason,
         )?;
-        ::discogen_runtime::object::write(map, "serviceLatency", &self.service_latency)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "serviceLatency",
+            &self.service_latency,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2KnowledgeAssistDebugInfo);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2KnowledgeAssistDebugInfo
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1232,7 +1276,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavio
     pub use_pubsub_delivery: Option<bool>,
     pub use_translated_message: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior {
@@ -1377,7 +1421,7 @@ impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior";
 
@@ -1401,9 +1445,7 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior {
         "conversationTranscriptHasMixedLanguages",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1438,87 +1480,87 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "answerGenerationRewriterOn",
             &self.answer_generation_rewriter_on,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "appendedSearchContextCount",
             &self.appended_search_context_count,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationTranscriptHasMixedLanguages",
             &self.conversation_transcript_has_mixed_languages,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "disableSyncDelivery",
             &self.disable_sync_delivery,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "endUserMetadataIncluded",
             &self.end_user_metadata_included,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "invalidItemsQuerySuggestionSkipped",
             &self.invalid_items_query_suggestion_skipped,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "multipleQueriesGenerated",
             &self.multiple_queries_generated,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "previousQueriesIncluded",
             &self.previous_queries_included,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "primaryQueryRedactedAndReplaced",
             &self.primary_query_redacted_and_replaced,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "queryContainedSearchContext",
             &self.query_contained_search_context,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "queryGenerationAgentLanguageMismatch",
             &self.query_generation_agent_language_mismatch,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "queryGenerationEndUserLanguageMismatch",
             &self.query_generation_end_user_language_mismatch,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "returnQueryOnly",
             &self.return_query_only,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "thirdPartyConnectorAllowed",
             &self.third_party_connector_allowed,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "useCustomSafetyFilterLevel",
             &self.use_custom_safety_filter_level,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "usePubsubDelivery",
             &self.use_pubsub_delivery,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "useTranslatedMessage",
             &self.use_translated_message,
@@ -1527,7 +1569,7 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior
 );
 
@@ -1542,7 +1584,7 @@ pub struct GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugIn
     pub thinking_level: Option<String>,
     pub total_token_count: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
@@ -1599,7 +1641,7 @@ impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo";
 
@@ -1613,9 +1655,7 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
         "similarityToLastQueryThreshold",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1631,12 +1671,12 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
             3 => self.candidates_token_count = map.next_value()?,
             4 => self.thinking_budget_tokens = map.next_value()?,
             5 => {
-                self.similarity_to_last_query = ::discogen_runtime::object::read_wire(
+                self.similarity_to_last_query = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
             _ => {
-                self.similarity_to_last_query_threshold = ::discogen_runtime::object::read_wire(
+                self.similarity_to_last_query_threshold = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
@@ -1648,33 +1688,37 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "candidatesTokenCount",
             &self.candidates_token_count,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "promptTokenCount",
             &self.prompt_token_count,
         )?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "similarityToLastQuery",
             &self.similarity_to_last_query,
         )?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "similarityToLastQueryThreshold",
             &self.similarity_to_last_query_threshold,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "thinkingBudgetTokens",
             &self.thinking_budget_tokens,
         )?;
-        ::discogen_runtime::object::write(map, "thinkingLevel", &self.thinking_level)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "thinkingLevel",
+            &self.thinking_level,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "totalTokenCount",
             &self.total_token_count,
@@ -1683,7 +1727,7 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo
 );
 
@@ -1698,7 +1742,7 @@ pub struct GoogleCloudDialogflowV2SmartReplyAnswer {
     /// The content of the reply.
     pub reply: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SmartReplyAnswer {
@@ -1724,14 +1768,13 @@ impl GoogleCloudDialogflowV2SmartReplyAnswer {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyAnswer {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SmartReplyAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2SmartReplyAnswer";
 
     const FIELDS: &'static [&'static str] = &["reply", "confidence", "answerRecord"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1742,7 +1785,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyAns
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.reply = map.next_value()?,
-            1 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
             _ => self.answer_record = map.next_value()?,
         }
         Ok(())
@@ -1752,14 +1795,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SmartReplyAns
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerRecord", &self.answer_record)?;
-        ::discogen_runtime::object::write_wire(map, "confidence", &self.confidence)?;
-        ::discogen_runtime::object::write(map, "reply", &self.reply)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerRecord",
+            &self.answer_record,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "confidence",
+            &self.confidence,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "reply", &self.reply)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SmartReplyAnswer);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SmartReplyAnswer);
 
 /// The response message for Participants.SuggestArticles.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1772,7 +1823,7 @@ pub struct GoogleCloudDialogflowV2SuggestArticlesResponse {
     /// The name of the latest conversation message used to compile suggestion for. Format: `projects//locations//conversations//messages/`.
     pub latest_message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestArticlesResponse {
@@ -1801,7 +1852,7 @@ impl GoogleCloudDialogflowV2SuggestArticlesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestArticlesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestArticlesResponse";
 
@@ -1811,9 +1862,7 @@ for GoogleCloudDialogflowV2SuggestArticlesResponse {
         "articleAnswers",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1834,14 +1883,28 @@ for GoogleCloudDialogflowV2SuggestArticlesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "articleAnswers", &self.article_answers)?;
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "articleAnswers",
+            &self.article_answers,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestArticlesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SuggestArticlesResponse
+);
 
 /// The request message for Participants.SuggestFaqAnswers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1854,7 +1917,7 @@ pub struct GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
     /// The name of the latest conversation message used to compile suggestion for. Format: `projects//locations//conversations//messages/`.
     pub latest_message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
@@ -1883,7 +1946,7 @@ impl GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestFaqAnswersResponse";
 
@@ -1893,9 +1956,7 @@ for GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
         "latestMessage",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1916,14 +1977,28 @@ for GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(map, "faqAnswers", &self.faq_answers)?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "faqAnswers",
+            &self.faq_answers,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestFaqAnswersResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SuggestFaqAnswersResponse
+);
 
 /// The response message for Participants.SuggestKnowledgeAssist.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1941,7 +2016,7 @@ pub struct GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
     /// The name of the latest conversation message used to compile suggestion for. Format: `projects//locations//conversations//messages/`.
     pub latest_message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
@@ -1984,7 +2059,7 @@ impl GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse";
 
@@ -1995,9 +2070,7 @@ for GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
         "additionalSuggestedQueryResults",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2019,23 +2092,33 @@ for GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "additionalSuggestedQueryResults",
             &self.additional_suggested_query_results,
         )?;
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeAssistAnswer",
             &self.knowledge_assist_answer,
         )?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse
+);
 
 /// The response message for Participants.SuggestSmartReplies.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2050,7 +2133,7 @@ pub struct GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
     /// Output only: set by the server.
     pub smart_reply_answers: Option<Vec<GoogleCloudDialogflowV2SmartReplyAnswer>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
@@ -2079,7 +2162,7 @@ impl GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestSmartRepliesResponse";
 
@@ -2089,9 +2172,7 @@ for GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
         "smartReplyAnswers",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2112,9 +2193,17 @@ for GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "smartReplyAnswers",
             &self.smart_reply_answers,
@@ -2123,7 +2212,9 @@ for GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestSmartRepliesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SuggestSmartRepliesResponse
+);
 
 /// One response of different type of suggestion response which is used in the response of Participants.AnalyzeContent and Participants.AnalyzeContent, as well as HumanAgentAssistantEvent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2155,7 +2246,7 @@ pub struct GoogleCloudDialogflowV2SuggestionResult {
         GoogleCloudDialogflowV2SuggestSmartRepliesResponse,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestionResult {
@@ -2227,7 +2318,8 @@ impl GoogleCloudDialogflowV2SuggestionResult {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionResult {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SuggestionResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestionResult";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2240,9 +2332,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionRes
         "generateCompanionSuggestionsResponse",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2267,33 +2357,33 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionRes
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "error", &self.error)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "error", &self.error)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "generateCompanionSuggestionsResponse",
             &self.generate_companion_suggestions_response,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "generateSuggestionsResponse",
             &self.generate_suggestions_response,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestArticlesResponse",
             &self.suggest_articles_response,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestFaqAnswersResponse",
             &self.suggest_faq_answers_response,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestKnowledgeAssistResponse",
             &self.suggest_knowledge_assist_response,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestSmartRepliesResponse",
             &self.suggest_smart_replies_response,
@@ -2302,7 +2392,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SuggestionRes
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestionResult);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SuggestionResult);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2363,7 +2453,7 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoDatastoreResponseReason {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2KnowledgeAssistDebugInfoDatastoreResponseReason
 );
 
@@ -2416,7 +2506,7 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryCategorizationFailureRea
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryCategorizationFailureReason
 );
 
@@ -2502,6 +2592,6 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationFailureReason 
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationFailureReason
 );

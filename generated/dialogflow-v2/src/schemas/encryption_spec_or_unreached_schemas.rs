@@ -11,7 +11,7 @@ pub struct GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
     /// Required. The encryption spec used for CMEK encryption. It is required that the kms key is in the same region as the endpoint. The same key will be used for all provisioned resources, if encryption is available. If the kms_key_name is left empty, no encryption will be enforced.
     pub encryption_spec: Option<GoogleCloudDialogflowV2EncryptionSpec>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
@@ -26,15 +26,13 @@ impl GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2InitializeEncryptionSpecRequest";
 
     const FIELDS: &'static [&'static str] = &["encryptionSpec"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -52,11 +50,15 @@ for GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "encryptionSpec", &self.encryption_spec)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "encryptionSpec",
+            &self.encryption_spec,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2InitializeEncryptionSpecRequest
 );

@@ -17,7 +17,7 @@ pub struct GoogleCloudDialogflowV2EvaluationStatus {
     /// Output only: set by the server.
     pub pipeline_status: Option<GoogleRpcStatus>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2EvaluationStatus {
@@ -36,14 +36,13 @@ impl GoogleCloudDialogflowV2EvaluationStatus {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationStatus {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2EvaluationStatus {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationStatus";
 
     const FIELDS: &'static [&'static str] = &["done", "pipelineStatus"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -63,13 +62,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2EvaluationSta
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "done", &self.done)?;
-        ::discogen_runtime::object::write(map, "pipelineStatus", &self.pipeline_status)?;
+        ::discogen_runtime::__private::object::write(map, "done", &self.done)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "pipelineStatus",
+            &self.pipeline_status,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2EvaluationStatus);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2EvaluationStatus);
 
 /// Represents evaluation result of a generator.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -114,7 +117,7 @@ pub struct GoogleCloudDialogflowV2GeneratorEvaluation {
         GoogleCloudDialogflowV2SummarizationEvaluationMetrics,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GeneratorEvaluation {
@@ -207,7 +210,8 @@ impl GoogleCloudDialogflowV2GeneratorEvaluation {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorEvaluation {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2GeneratorEvaluation {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -223,9 +227,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorEval
         "generatorEvaluationConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -253,28 +255,48 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorEval
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "completeTime", &self.complete_time)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "completeTime",
+            &self.complete_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "evaluationStatus",
             &self.evaluation_status,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "generatorEvaluationConfig",
             &self.generator_evaluation_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "initialGenerator",
             &self.initial_generator,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "satisfiesPzi", &self.satisfies_pzi)?;
-        ::discogen_runtime::object::write(map, "satisfiesPzs", &self.satisfies_pzs)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "satisfiesPzi",
+            &self.satisfies_pzi,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "satisfiesPzs",
+            &self.satisfies_pzs,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "summarizationMetrics",
             &self.summarization_metrics,
@@ -283,7 +305,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2GeneratorEval
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GeneratorEvaluation);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2GeneratorEvaluation);
 
 /// Generator evaluation input config.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -300,7 +322,7 @@ pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfig {
         GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GeneratorEvaluationConfig {
@@ -334,7 +356,7 @@ impl GoogleCloudDialogflowV2GeneratorEvaluationConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorEvaluationConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfig";
 
@@ -344,9 +366,7 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfig {
         "summarizationConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -367,17 +387,17 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "inputDataConfig",
             &self.input_data_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "outputGcsBucketPath",
             &self.output_gcs_bucket_path,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "summarizationConfig",
             &self.summarization_config,
@@ -386,7 +406,9 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2GeneratorEvaluationConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2GeneratorEvaluationConfig
+);
 
 /// The distinctive configs for Agent Assist conversations as the conversation source.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -397,7 +419,7 @@ pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataC
     /// Required. The start of the time range for conversations to be evaluated. Only conversations created at or after this timestamp will be sampled.
     pub start_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig {
@@ -422,15 +444,13 @@ impl GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig 
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig";
 
     const FIELDS: &'static [&'static str] = &["endTime", "startTime"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -450,13 +470,17 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "endTime", &self.end_time)?;
-        ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
+        ::discogen_runtime::__private::object::write(map, "endTime", &self.end_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startTime",
+            &self.start_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig
 );
 
@@ -467,7 +491,7 @@ pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfi
     /// Required. The identifier of the dataset to be evaluated. Format: `projects//locations//datasets/`.
     pub dataset: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig {
@@ -479,15 +503,13 @@ impl GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig";
 
     const FIELDS: &'static [&'static str] = &["dataset"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -505,12 +527,12 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataset", &self.dataset)?;
+        ::discogen_runtime::__private::object::write(map, "dataset", &self.dataset)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig
 );
 
@@ -551,7 +573,7 @@ pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig {
         GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigSummaryGenerationOption,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig {
@@ -638,7 +660,7 @@ impl GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig";
 
@@ -653,9 +675,7 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig {
         "isSummaryGenerationAllowed",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -681,30 +701,38 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "agentAssistInputDataConfig",
             &self.agent_assist_input_data_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "datasetInputDataConfig",
             &self.dataset_input_data_config,
         )?;
-        ::discogen_runtime::object::write(map, "endTime", &self.end_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "endTime", &self.end_time)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "inputDataSourceType",
             &self.input_data_source_type,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "isSummaryGenerationAllowed",
             &self.is_summary_generation_allowed,
         )?;
-        ::discogen_runtime::object::write(map, "sampleSize", &self.sample_size)?;
-        ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sampleSize",
+            &self.sample_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startTime",
+            &self.start_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "summaryGenerationOption",
             &self.summary_generation_option,
@@ -713,7 +741,7 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig
 );
 
@@ -740,7 +768,7 @@ pub struct GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
     /// Optional. Version for summarization evaluation.
     pub evaluator_version: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
@@ -786,7 +814,7 @@ impl GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig";
 
@@ -798,9 +826,7 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
         "completenessEvaluationVersion",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -823,27 +849,27 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "accuracyEvaluationVersion",
             &self.accuracy_evaluation_version,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "completenessEvaluationVersion",
             &self.completeness_evaluation_version,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableAccuracyEvaluation",
             &self.enable_accuracy_evaluation,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableCompletenessEvaluation",
             &self.enable_completeness_evaluation,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "evaluatorVersion",
             &self.evaluator_version,
@@ -852,7 +878,7 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig
 );
 
@@ -865,7 +891,7 @@ pub struct GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
@@ -887,15 +913,13 @@ impl GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "generatorEvaluations"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -915,17 +939,21 @@ for GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "generatorEvaluations",
             &self.generator_evaluations,
         )?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse
 );
 
@@ -951,7 +979,7 @@ pub struct GoogleCloudDialogflowV2ListGeneratorsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListGeneratorsResponse {
@@ -973,15 +1001,13 @@ impl GoogleCloudDialogflowV2ListGeneratorsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListGeneratorsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListGeneratorsResponse";
 
     const FIELDS: &'static [&'static str] = &["generators", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1001,13 +1027,23 @@ for GoogleCloudDialogflowV2ListGeneratorsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "generators", &self.generators)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "generators",
+            &self.generators,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListGeneratorsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListGeneratorsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListGeneratorsResponse {
@@ -1057,7 +1093,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
@@ -1124,7 +1160,7 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetrics";
 
@@ -1136,9 +1172,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
         "summarizationEvaluationMergedResultsUri",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1161,23 +1195,27 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationDetails",
             &self.conversation_details,
         )?;
-        ::discogen_runtime::object::write(map, "overallMetrics", &self.overall_metrics)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "overallMetrics",
+            &self.overall_metrics,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "overallSectionTokens",
             &self.overall_section_tokens,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "summarizationEvaluationMergedResultsUri",
             &self.summarization_evaluation_merged_results_uri,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "summarizationEvaluationResults",
             &self.summarization_evaluation_results,
@@ -1186,7 +1224,9 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SummarizationEvaluationMetrics);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SummarizationEvaluationMetrics
+);
 
 /// Decomposition details for accuracy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1205,7 +1245,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecompos
     /// Output only: set by the server.
     pub point: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition {
@@ -1231,7 +1271,7 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition 
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition";
 
@@ -1241,9 +1281,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition {
         "accuracyReasoning",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1264,18 +1302,22 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "accuracyReasoning",
             &self.accuracy_reasoning,
         )?;
-        ::discogen_runtime::object::write(map, "isAccurate", &self.is_accurate)?;
-        ::discogen_runtime::object::write(map, "point", &self.point)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "isAccurate",
+            &self.is_accurate,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "point", &self.point)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition
 );
 
@@ -1296,7 +1338,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecompo
     /// Output only: set by the server.
     pub point: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition {
@@ -1322,7 +1364,7 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition";
 
@@ -1332,9 +1374,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition 
         "adherenceReasoning",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1355,18 +1395,22 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "adherenceReasoning",
             &self.adherence_reasoning,
         )?;
-        ::discogen_runtime::object::write(map, "isAdherent", &self.is_adherent)?;
-        ::discogen_runtime::object::write(map, "point", &self.point)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "isAdherent",
+            &self.is_adherent,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "point", &self.point)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition
 );
 
@@ -1387,7 +1431,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric 
     /// Output only: set by the server.
     pub reasoning: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric {
@@ -1413,15 +1457,13 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric";
 
     const FIELDS: &'static [&'static str] = &["question", "reasoning", "isAddressed"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1442,14 +1484,18 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "isAddressed", &self.is_addressed)?;
-        ::discogen_runtime::object::write(map, "question", &self.question)?;
-        ::discogen_runtime::object::write(map, "reasoning", &self.reasoning)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "isAddressed",
+            &self.is_addressed,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "question", &self.question)?;
+        ::discogen_runtime::__private::object::write(map, "reasoning", &self.reasoning)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric
 );
 
@@ -1466,7 +1512,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubr
     /// Output only: set by the server.
     pub question: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric {
@@ -1485,15 +1531,13 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric";
 
     const FIELDS: &'static [&'static str] = &["question", "isAddressed"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1513,13 +1557,17 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "isAddressed", &self.is_addressed)?;
-        ::discogen_runtime::object::write(map, "question", &self.question)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "isAddressed",
+            &self.is_addressed,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "question", &self.question)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric
 );
 
@@ -1552,7 +1600,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDeta
         Vec<GoogleCloudDialogflowV2SummarySuggestionSummarySection>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail {
@@ -1603,7 +1651,7 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail";
 
@@ -1614,9 +1662,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail {
         "summarySections",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1638,10 +1684,22 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "messageEntries", &self.message_entries)?;
-        ::discogen_runtime::object::write(map, "metricDetails", &self.metric_details)?;
-        ::discogen_runtime::object::write(map, "sectionTokens", &self.section_tokens)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "messageEntries",
+            &self.message_entries,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "metricDetails",
+            &self.metric_details,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sectionTokens",
+            &self.section_tokens,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "summarySections",
             &self.summary_sections,
@@ -1650,7 +1708,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail
 );
 
@@ -1675,7 +1733,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDeta
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail {
@@ -1708,15 +1766,13 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetr
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail";
 
     const FIELDS: &'static [&'static str] = &["score", "metric", "sectionDetails"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1726,7 +1782,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.metric = map.next_value()?,
             _ => self.section_details = map.next_value()?,
         }
@@ -1737,14 +1793,18 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "metric", &self.metric)?;
-        ::discogen_runtime::object::write_wire(map, "score", &self.score)?;
-        ::discogen_runtime::object::write(map, "sectionDetails", &self.section_details)?;
+        ::discogen_runtime::__private::object::write(map, "metric", &self.metric)?;
+        ::discogen_runtime::__private::object::write_wire(map, "score", &self.score)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sectionDetails",
+            &self.section_details,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail
 );
 
@@ -1771,7 +1831,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDeta
     /// Output only: set by the server.
     pub section_summary: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail {
@@ -1809,7 +1869,7 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetr
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail";
 
@@ -1820,9 +1880,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
         "evaluationResults",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1832,7 +1890,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.section = map.next_value()?,
             2 => self.section_summary = map.next_value()?,
             _ => self.evaluation_results = map.next_value()?,
@@ -1844,19 +1902,23 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "evaluationResults",
             &self.evaluation_results,
         )?;
-        ::discogen_runtime::object::write_wire(map, "score", &self.score)?;
-        ::discogen_runtime::object::write(map, "section", &self.section)?;
-        ::discogen_runtime::object::write(map, "sectionSummary", &self.section_summary)?;
+        ::discogen_runtime::__private::object::write_wire(map, "score", &self.score)?;
+        ::discogen_runtime::__private::object::write(map, "section", &self.section)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sectionSummary",
+            &self.section_summary,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail
 );
 
@@ -1873,7 +1935,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
         GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
@@ -1902,7 +1964,7 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition";
 
@@ -1911,9 +1973,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
         "adherenceDecomposition",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1933,12 +1993,12 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "accuracyDecomposition",
             &self.accuracy_decomposition,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "adherenceDecomposition",
             &self.adherence_decomposition,
@@ -1947,7 +2007,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition
 );
 
@@ -1968,7 +2028,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult
         GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult {
@@ -2009,7 +2069,7 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult";
 
@@ -2019,9 +2079,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult {
         "accuracyDecomposition",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2042,17 +2100,17 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "accuracyDecomposition",
             &self.accuracy_decomposition,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "adherenceRubric",
             &self.adherence_rubric,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "completenessRubric",
             &self.completeness_rubric,
@@ -2061,7 +2119,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult
 );
 
@@ -2074,7 +2132,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByM
     /// Output only: set by the server.
     pub metric: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric {
@@ -2086,15 +2144,13 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric 
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric";
 
     const FIELDS: &'static [&'static str] = &["metric"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2112,12 +2168,12 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "metric", &self.metric)?;
+        ::discogen_runtime::__private::object::write(map, "metric", &self.metric)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric
 );
 
@@ -2134,7 +2190,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken {
     /// Output only: set by the server.
     pub token_count: Option<i64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken {
@@ -2153,15 +2209,13 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken";
 
     const FIELDS: &'static [&'static str] = &["section", "tokenCount"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2172,7 +2226,9 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.section = map.next_value()?,
-            _ => self.token_count = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.token_count = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
         }
         Ok(())
     }
@@ -2181,13 +2237,17 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "section", &self.section)?;
-        ::discogen_runtime::object::write_wire(map, "tokenCount", &self.token_count)?;
+        ::discogen_runtime::__private::object::write(map, "section", &self.section)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "tokenCount",
+            &self.token_count,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken
 );
 
@@ -2232,7 +2292,7 @@ pub struct GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEva
     /// Deprecated.
     pub session_id: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult {
@@ -2296,7 +2356,7 @@ impl GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluatio
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult";
 
@@ -2310,9 +2370,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluation
         "evaluationResults",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2322,7 +2380,7 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluation
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.metric = map.next_value()?,
             2 => self.section = map.next_value()?,
             3 => self.session_id = map.next_value()?,
@@ -2337,22 +2395,34 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluation
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "decompositions", &self.decompositions)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "decompositions",
+            &self.decompositions,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "evaluationResults",
             &self.evaluation_results,
         )?;
-        ::discogen_runtime::object::write(map, "metric", &self.metric)?;
-        ::discogen_runtime::object::write_wire(map, "score", &self.score)?;
-        ::discogen_runtime::object::write(map, "section", &self.section)?;
-        ::discogen_runtime::object::write(map, "sectionSummary", &self.section_summary)?;
-        ::discogen_runtime::object::write(map, "sessionId", &self.session_id)?;
+        ::discogen_runtime::__private::object::write(map, "metric", &self.metric)?;
+        ::discogen_runtime::__private::object::write_wire(map, "score", &self.score)?;
+        ::discogen_runtime::__private::object::write(map, "section", &self.section)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sectionSummary",
+            &self.section_summary,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sessionId",
+            &self.session_id,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult
 );
 
@@ -2394,7 +2464,7 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigInputDataSour
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigInputDataSourceType
 );
 
@@ -2444,6 +2514,6 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigSummaryGenera
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigSummaryGenerationOption
 );

@@ -17,7 +17,7 @@ pub struct GoogleCloudDialogflowV2AgentCoachingContext {
     /// Optional. Version of the feature. If not set, default to latest version. Current candidates are \["1.2"\].
     pub version: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2AgentCoachingContext {
@@ -53,7 +53,8 @@ impl GoogleCloudDialogflowV2AgentCoachingContext {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoachingContext {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2AgentCoachingContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingContext";
 
     const FIELDS: &'static [&'static str] = &[
@@ -63,9 +64,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
         "overarchingGuidance",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -87,23 +86,29 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2AgentCoaching
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "instructions", &self.instructions)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "instructions",
+            &self.instructions,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "outputLanguageCode",
             &self.output_language_code,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "overarchingGuidance",
             &self.overarching_guidance,
         )?;
-        ::discogen_runtime::object::write(map, "version", &self.version)?;
+        ::discogen_runtime::__private::object::write(map, "version", &self.version)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2AgentCoachingContext);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2AgentCoachingContext
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -115,7 +120,7 @@ pub struct GoogleCloudDialogflowV2CesAppSpec {
     pub proactive_enabled: Option<bool>,
     pub reactive_enabled: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CesAppSpec {
@@ -151,7 +156,8 @@ impl GoogleCloudDialogflowV2CesAppSpec {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesAppSpec {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2CesAppSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2CesAppSpec";
 
     const FIELDS: &'static [&'static str] = &[
@@ -161,9 +167,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesAppSpec {
         "confirmationRequirement",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -185,18 +189,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesAppSpec {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "cesApp", &self.ces_app)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "cesApp", &self.ces_app)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "confirmationRequirement",
             &self.confirmation_requirement,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "proactiveEnabled",
             &self.proactive_enabled,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "reactiveEnabled",
             &self.reactive_enabled,
@@ -205,7 +209,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2CesAppSpec {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2CesAppSpec);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2CesAppSpec);
 
 /// Context of the conversation, including transcripts.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -214,7 +218,7 @@ pub struct GoogleCloudDialogflowV2ConversationContext {
     /// Optional. List of message transcripts in the conversation.
     pub message_entries: Option<Vec<GoogleCloudDialogflowV2MessageEntry>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationContext {
@@ -229,14 +233,13 @@ impl GoogleCloudDialogflowV2ConversationContext {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationContext {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ConversationContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationContext";
 
     const FIELDS: &'static [&'static str] = &["messageEntries"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -254,12 +257,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationC
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "messageEntries", &self.message_entries)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "messageEntries",
+            &self.message_entries,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationContext);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ConversationContext);
 
 /// Providing examples in the generator (i.e. building a few-shot generator) helps convey the desired format of the LLM response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -276,7 +283,7 @@ pub struct GoogleCloudDialogflowV2FewShotExample {
         GoogleCloudDialogflowV2SummarizationSectionList,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2FewShotExample {
@@ -321,7 +328,8 @@ impl GoogleCloudDialogflowV2FewShotExample {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FewShotExample {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2FewShotExample {
     const NAME: &'static str = "GoogleCloudDialogflowV2FewShotExample";
 
     const FIELDS: &'static [&'static str] = &[
@@ -331,9 +339,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FewShotExampl
         "summarizationSectionList",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -355,14 +361,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FewShotExampl
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationContext",
             &self.conversation_context,
         )?;
-        ::discogen_runtime::object::write(map, "extraInfo", &self.extra_info)?;
-        ::discogen_runtime::object::write(map, "output", &self.output)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "extraInfo",
+            &self.extra_info,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "output", &self.output)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "summarizationSectionList",
             &self.summarization_section_list,
@@ -371,7 +381,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FewShotExampl
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FewShotExample);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2FewShotExample);
 
 /// Free form generator context that customer can configure.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -380,7 +390,7 @@ pub struct GoogleCloudDialogflowV2FreeFormContext {
     /// Optional. Free form text input to LLM.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2FreeFormContext {
@@ -392,14 +402,13 @@ impl GoogleCloudDialogflowV2FreeFormContext {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FreeFormContext {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2FreeFormContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2FreeFormContext";
 
     const FIELDS: &'static [&'static str] = &["text"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -417,12 +426,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2FreeFormConte
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2FreeFormContext);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2FreeFormContext);
 
 /// LLM generator.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -465,7 +474,7 @@ pub struct GoogleCloudDialogflowV2Generator {
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Generator {
@@ -608,7 +617,7 @@ impl GoogleCloudDialogflowV2Generator {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Generator {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Generator {
     const NAME: &'static str = "GoogleCloudDialogflowV2Generator";
 
     const FIELDS: &'static [&'static str] = &[
@@ -629,9 +638,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Generator {
         "suggestionDedupingConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -664,46 +671,78 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Generator {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "agentCoachingContext",
             &self.agent_coaching_context,
         )?;
-        ::discogen_runtime::object::write(map, "cesAppSpecs", &self.ces_app_specs)?;
-        ::discogen_runtime::object::write(map, "cesToolSpecs", &self.ces_tool_specs)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "cesAppSpecs",
+            &self.ces_app_specs,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "cesToolSpecs",
+            &self.ces_tool_specs,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "freeFormContext",
             &self.free_form_context,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "inferenceParameter",
             &self.inference_parameter,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "publishedModel", &self.published_model)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "publishedModel",
+            &self.published_model,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionDedupingConfig",
             &self.suggestion_deduping_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "summarizationContext",
             &self.summarization_context,
         )?;
-        ::discogen_runtime::object::write(map, "tools", &self.tools)?;
-        ::discogen_runtime::object::write(map, "toolsetTools", &self.toolset_tools)?;
-        ::discogen_runtime::object::write(map, "triggerEvent", &self.trigger_event)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write(map, "tools", &self.tools)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "toolsetTools",
+            &self.toolset_tools,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "triggerEvent",
+            &self.trigger_event,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Generator);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Generator);
 
 /// The parameters of inference.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -718,7 +757,7 @@ pub struct GoogleCloudDialogflowV2InferenceParameter {
     /// Optional. Top-p changes how the model selects tokens for output. Tokens are selected from most K (see topK parameter) probable to least until the sum of their probabilities equals the top-p value. For example, if tokens A, B, and C have a probability of 0.3, 0.2, and 0.1 and the top-p value is 0.5, then the model will select either A or B as the next token (using temperature) and doesn't consider C. The default top-p value is 0.95. Specify a lower value for less random responses and a higher value for more random responses. Acceptable value is \[0.0, 1.0\], default to 0.95.
     pub top_p: Option<f64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2InferenceParameter {
@@ -751,7 +790,8 @@ impl GoogleCloudDialogflowV2InferenceParameter {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InferenceParameter {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2InferenceParameter {
     const NAME: &'static str = "GoogleCloudDialogflowV2InferenceParameter";
 
     const FIELDS: &'static [&'static str] = &[
@@ -761,9 +801,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InferencePara
         "maxOutputTokens",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -774,8 +812,10 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InferencePara
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.top_k = map.next_value()?,
-            1 => self.top_p = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.temperature = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.top_p = ::discogen_runtime::__private::object::read_wire(map)?,
+            2 => {
+                self.temperature = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
             _ => self.max_output_tokens = map.next_value()?,
         }
         Ok(())
@@ -785,19 +825,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2InferencePara
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "maxOutputTokens",
             &self.max_output_tokens,
         )?;
-        ::discogen_runtime::object::write_wire(map, "temperature", &self.temperature)?;
-        ::discogen_runtime::object::write(map, "topK", &self.top_k)?;
-        ::discogen_runtime::object::write_wire(map, "topP", &self.top_p)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "temperature",
+            &self.temperature,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "topK", &self.top_k)?;
+        ::discogen_runtime::__private::object::write_wire(map, "topP", &self.top_p)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2InferenceParameter);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2InferenceParameter);
 
 /// Represents a message entry of a conversation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -812,7 +856,7 @@ pub struct GoogleCloudDialogflowV2MessageEntry {
     /// Optional. Transcript content of the message.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2MessageEntry {
@@ -851,7 +895,8 @@ impl GoogleCloudDialogflowV2MessageEntry {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageEntry {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2MessageEntry {
     const NAME: &'static str = "GoogleCloudDialogflowV2MessageEntry";
 
     const FIELDS: &'static [&'static str] = &[
@@ -861,9 +906,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageEntry 
         "languageCode",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -885,15 +928,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2MessageEntry 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "role", &self.role)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "role", &self.role)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2MessageEntry);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2MessageEntry);
 
 /// Config for suggestion deduping. NEXT_ID: 3
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -904,7 +955,7 @@ pub struct GoogleCloudDialogflowV2SuggestionDedupingConfig {
     /// Optional. The threshold for similarity between two suggestions. Acceptable value is \[0.0, 1.0\], default to 0.8
     pub similarity_threshold: Option<f32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SuggestionDedupingConfig {
@@ -923,15 +974,13 @@ impl GoogleCloudDialogflowV2SuggestionDedupingConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestionDedupingConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestionDedupingConfig";
 
     const FIELDS: &'static [&'static str] = &["enableDeduping", "similarityThreshold"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -942,7 +991,11 @@ for GoogleCloudDialogflowV2SuggestionDedupingConfig {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.enable_deduping = map.next_value()?,
-            _ => self.similarity_threshold = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.similarity_threshold = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -951,8 +1004,12 @@ for GoogleCloudDialogflowV2SuggestionDedupingConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "enableDeduping", &self.enable_deduping)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "enableDeduping",
+            &self.enable_deduping,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "similarityThreshold",
             &self.similarity_threshold,
@@ -961,7 +1018,9 @@ for GoogleCloudDialogflowV2SuggestionDedupingConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SuggestionDedupingConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SuggestionDedupingConfig
+);
 
 /// Summarization context that customer can configure.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -976,7 +1035,7 @@ pub struct GoogleCloudDialogflowV2SummarizationContext {
     /// Optional. Version of the feature. If not set, default to latest version. Current candidates are \["1.0"\].
     pub version: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationContext {
@@ -1015,7 +1074,8 @@ impl GoogleCloudDialogflowV2SummarizationContext {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SummarizationContext {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SummarizationContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationContext";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1025,9 +1085,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
         "summarizationSections",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1049,27 +1107,29 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "fewShotExamples",
             &self.few_shot_examples,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "outputLanguageCode",
             &self.output_language_code,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "summarizationSections",
             &self.summarization_sections,
         )?;
-        ::discogen_runtime::object::write(map, "version", &self.version)?;
+        ::discogen_runtime::__private::object::write(map, "version", &self.version)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SummarizationContext);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SummarizationContext
+);
 
 /// Represents the section of summarization.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1082,7 +1142,7 @@ pub struct GoogleCloudDialogflowV2SummarizationSection {
     /// Optional. Type of the summarization section.
     pub r#type: Option<GoogleCloudDialogflowV2SummarizationSectionType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationSection {
@@ -1111,14 +1171,13 @@ impl GoogleCloudDialogflowV2SummarizationSection {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SummarizationSection {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SummarizationSection {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationSection";
 
     const FIELDS: &'static [&'static str] = &["key", "type", "definition"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1139,14 +1198,20 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Summarization
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "definition", &self.definition)?;
-        ::discogen_runtime::object::write(map, "key", &self.key)?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "definition",
+            &self.definition,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "key", &self.key)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SummarizationSection);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SummarizationSection
+);
 
 /// List of summarization sections.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1155,7 +1220,7 @@ pub struct GoogleCloudDialogflowV2SummarizationSectionList {
     /// Optional. Summarization sections.
     pub summarization_sections: Option<Vec<GoogleCloudDialogflowV2SummarizationSection>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SummarizationSectionList {
@@ -1170,15 +1235,13 @@ impl GoogleCloudDialogflowV2SummarizationSectionList {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationSectionList {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationSectionList";
 
     const FIELDS: &'static [&'static str] = &["summarizationSections"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1196,7 +1259,7 @@ for GoogleCloudDialogflowV2SummarizationSectionList {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "summarizationSections",
             &self.summarization_sections,
@@ -1205,7 +1268,9 @@ for GoogleCloudDialogflowV2SummarizationSectionList {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SummarizationSectionList);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2SummarizationSectionList
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1244,7 +1309,9 @@ impl From<&str> for GoogleCloudDialogflowV2CesAppSpecConfirmationRequirement {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2CesAppSpecConfirmationRequirement);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2CesAppSpecConfirmationRequirement
+);
 
 /// Optional. The trigger event of the generator. It defines when the generator is triggered in a conversation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1291,7 +1358,7 @@ impl From<&str> for GoogleCloudDialogflowV2GeneratorTriggerEvent {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2GeneratorTriggerEvent);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2GeneratorTriggerEvent);
 
 /// Optional. Participant role of the message.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1334,7 +1401,7 @@ impl From<&str> for GoogleCloudDialogflowV2MessageEntryRole {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2MessageEntryRole);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2MessageEntryRole);
 
 /// Optional. Type of the summarization section.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1401,4 +1468,6 @@ impl From<&str> for GoogleCloudDialogflowV2SummarizationSectionType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2SummarizationSectionType);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2SummarizationSectionType
+);

@@ -15,7 +15,7 @@ pub struct GoogleCloudDialogflowV2ExportDocumentRequest {
     /// When enabled, export the smart messaging allowlist document for partial update.
     pub smart_messaging_partial_update: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ExportDocumentRequest {
@@ -47,7 +47,7 @@ impl GoogleCloudDialogflowV2ExportDocumentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ExportDocumentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportDocumentRequest";
 
@@ -57,9 +57,7 @@ for GoogleCloudDialogflowV2ExportDocumentRequest {
         "smartMessagingPartialUpdate",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -80,13 +78,17 @@ for GoogleCloudDialogflowV2ExportDocumentRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "exportFullContent",
             &self.export_full_content,
         )?;
-        ::discogen_runtime::object::write(map, "gcsDestination", &self.gcs_destination)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "gcsDestination",
+            &self.gcs_destination,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "smartMessagingPartialUpdate",
             &self.smart_messaging_partial_update,
@@ -95,7 +97,9 @@ for GoogleCloudDialogflowV2ExportDocumentRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ExportDocumentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ExportDocumentRequest
+);
 
 /// The template used for importing documents.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -110,7 +114,7 @@ pub struct GoogleCloudDialogflowV2ImportDocumentTemplate {
     /// Required. The MIME type of the document.
     pub mime_type: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ImportDocumentTemplate {
@@ -144,15 +148,13 @@ impl GoogleCloudDialogflowV2ImportDocumentTemplate {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportDocumentTemplate {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportDocumentTemplate";
 
     const FIELDS: &'static [&'static str] = &["metadata", "mimeType", "knowledgeTypes"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -173,14 +175,20 @@ for GoogleCloudDialogflowV2ImportDocumentTemplate {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "knowledgeTypes", &self.knowledge_types)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "mimeType", &self.mime_type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "knowledgeTypes",
+            &self.knowledge_types,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "mimeType", &self.mime_type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportDocumentTemplate);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ImportDocumentTemplate
+);
 
 /// Request message for Documents.ImportDocuments.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -193,7 +201,7 @@ pub struct GoogleCloudDialogflowV2ImportDocumentsRequest {
     /// Whether to import custom metadata from Google Cloud Storage. Only valid when the document source is Google Cloud Storage URI.
     pub import_gcs_custom_metadata: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ImportDocumentsRequest {
@@ -225,7 +233,7 @@ impl GoogleCloudDialogflowV2ImportDocumentsRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportDocumentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportDocumentsRequest";
 
@@ -235,9 +243,7 @@ for GoogleCloudDialogflowV2ImportDocumentsRequest {
         "importGcsCustomMetadata",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -258,13 +264,17 @@ for GoogleCloudDialogflowV2ImportDocumentsRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "documentTemplate",
             &self.document_template,
         )?;
-        ::discogen_runtime::object::write(map, "gcsSource", &self.gcs_source)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "gcsSource",
+            &self.gcs_source,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "importGcsCustomMetadata",
             &self.import_gcs_custom_metadata,
@@ -273,7 +283,9 @@ for GoogleCloudDialogflowV2ImportDocumentsRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportDocumentsRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ImportDocumentsRequest
+);
 
 /// Response message for Documents.ImportDocuments.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -282,7 +294,7 @@ pub struct GoogleCloudDialogflowV2ImportDocumentsResponse {
     /// Includes details about skipped documents or any other warnings.
     pub warnings: Option<Vec<GoogleRpcStatus>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ImportDocumentsResponse {
@@ -294,15 +306,13 @@ impl GoogleCloudDialogflowV2ImportDocumentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportDocumentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportDocumentsResponse";
 
     const FIELDS: &'static [&'static str] = &["warnings"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -320,12 +330,14 @@ for GoogleCloudDialogflowV2ImportDocumentsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "warnings", &self.warnings)?;
+        ::discogen_runtime::__private::object::write(map, "warnings", &self.warnings)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ImportDocumentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ImportDocumentsResponse
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -371,6 +383,6 @@ impl From<&str> for GoogleCloudDialogflowV2ImportDocumentTemplateKnowledgeTypes 
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ImportDocumentTemplateKnowledgeTypes
 );

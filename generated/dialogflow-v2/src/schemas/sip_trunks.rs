@@ -23,7 +23,7 @@ pub struct GoogleCloudDialogflowV2Connection {
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Connection {
@@ -65,7 +65,8 @@ impl GoogleCloudDialogflowV2Connection {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Connection {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2Connection {
     const NAME: &'static str = "GoogleCloudDialogflowV2Connection";
 
     const FIELDS: &'static [&'static str] = &[
@@ -75,9 +76,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Connection {
         "errorDetails",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -99,15 +98,27 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Connection {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "connectionId", &self.connection_id)?;
-        ::discogen_runtime::object::write(map, "errorDetails", &self.error_details)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "connectionId",
+            &self.connection_id,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "errorDetails",
+            &self.error_details,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Connection);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Connection);
 
 /// The error details of Sip Trunk connection authentication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -122,7 +133,7 @@ pub struct GoogleCloudDialogflowV2ConnectionErrorDetails {
     /// The error message provided from SIP trunking auth service
     pub error_message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConnectionErrorDetails {
@@ -144,15 +155,13 @@ impl GoogleCloudDialogflowV2ConnectionErrorDetails {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConnectionErrorDetails {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConnectionErrorDetails";
 
     const FIELDS: &'static [&'static str] = &["errorMessage", "certificateState"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -172,17 +181,23 @@ for GoogleCloudDialogflowV2ConnectionErrorDetails {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "certificateState",
             &self.certificate_state,
         )?;
-        ::discogen_runtime::object::write(map, "errorMessage", &self.error_message)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "errorMessage",
+            &self.error_message,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConnectionErrorDetails);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ConnectionErrorDetails
+);
 
 /// The response message for SipTrunks.ListSipTrunks.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -193,7 +208,7 @@ pub struct GoogleCloudDialogflowV2ListSipTrunksResponse {
     /// The list of SIP trunks.
     pub sip_trunks: Option<Vec<GoogleCloudDialogflowV2SipTrunk>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListSipTrunksResponse {
@@ -215,15 +230,13 @@ impl GoogleCloudDialogflowV2ListSipTrunksResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListSipTrunksResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListSipTrunksResponse";
 
     const FIELDS: &'static [&'static str] = &["sipTrunks", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -243,13 +256,23 @@ for GoogleCloudDialogflowV2ListSipTrunksResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "sipTrunks", &self.sip_trunks)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sipTrunks",
+            &self.sip_trunks,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListSipTrunksResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ListSipTrunksResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowV2ListSipTrunksResponse {
@@ -274,7 +297,7 @@ pub struct GoogleCloudDialogflowV2ProbeDetails {
     /// Output only: set by the server.
     pub probe_status: Option<GoogleCloudDialogflowV2ProbeDetailsProbeStatus>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ProbeDetails {
@@ -309,7 +332,8 @@ impl GoogleCloudDialogflowV2ProbeDetails {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ProbeDetails {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ProbeDetails {
     const NAME: &'static str = "GoogleCloudDialogflowV2ProbeDetails";
 
     const FIELDS: &'static [&'static str] = &[
@@ -318,9 +342,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ProbeDetails 
         "optionsLatency",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -332,7 +354,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ProbeDetails 
         match index {
             0 => self.init_time = map.next_value()?,
             1 => self.probe_status = map.next_value()?,
-            _ => self.options_latency = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.options_latency = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -341,18 +367,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ProbeDetails 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "initTime", &self.init_time)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(map, "initTime", &self.init_time)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "optionsLatency",
             &self.options_latency,
         )?;
-        ::discogen_runtime::object::write(map, "probeStatus", &self.probe_status)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "probeStatus",
+            &self.probe_status,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ProbeDetails);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ProbeDetails);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -371,7 +401,7 @@ pub struct GoogleCloudDialogflowV2SipHostname {
     /// Output only: set by the server.
     pub probe_details: Option<GoogleCloudDialogflowV2ProbeDetails>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SipHostname {
@@ -437,7 +467,8 @@ impl GoogleCloudDialogflowV2SipHostname {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipHostname {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SipHostname {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipHostname";
 
     const FIELDS: &'static [&'static str] = &[
@@ -450,9 +481,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipHostname {
         "peerSocketAddress",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -464,7 +493,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipHostname {
         match index {
             0 => self.error_details = map.next_value()?,
             1 => self.peer_hostname = map.next_value()?,
-            2 => self.ping_interval = ::discogen_runtime::object::read_wire(map)?,
+            2 => {
+                self.ping_interval = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             3 => self.probe_details = map.next_value()?,
             4 => self.enabled_sip_ping = map.next_value()?,
             5 => self.connection_state = map.next_value()?,
@@ -477,34 +510,46 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipHostname {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "connectionState",
             &self.connection_state,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enabledSipPing",
             &self.enabled_sip_ping,
         )?;
-        ::discogen_runtime::object::write(map, "errorDetails", &self.error_details)?;
-        ::discogen_runtime::object::write(map, "peerHostname", &self.peer_hostname)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "errorDetails",
+            &self.error_details,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "peerHostname",
+            &self.peer_hostname,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "peerSocketAddress",
             &self.peer_socket_address,
         )?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "pingInterval",
             &self.ping_interval,
         )?;
-        ::discogen_runtime::object::write(map, "probeDetails", &self.probe_details)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "probeDetails",
+            &self.probe_details,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SipHostname);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SipHostname);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -516,7 +561,7 @@ pub struct GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
     /// Output only: set by the server.
     pub error_message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
@@ -540,15 +585,13 @@ impl GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails";
 
     const FIELDS: &'static [&'static str] = &["errorMessage", "certificateState"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -568,17 +611,21 @@ for GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "certificateState",
             &self.certificate_state,
         )?;
-        ::discogen_runtime::object::write(map, "errorMessage", &self.error_message)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "errorMessage",
+            &self.error_message,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails
 );
 
@@ -599,7 +646,7 @@ pub struct GoogleCloudDialogflowV2SipTrunk {
     pub name: Option<String>,
     pub peer_hostnames: Option<Vec<GoogleCloudDialogflowV2SipHostname>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SipTrunk {
@@ -655,7 +702,7 @@ impl GoogleCloudDialogflowV2SipTrunk {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipTrunk {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2SipTrunk {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipTrunk";
 
     const FIELDS: &'static [&'static str] = &[
@@ -667,9 +714,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipTrunk {
         "googleRootCertFile",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -693,25 +738,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SipTrunk {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "connections", &self.connections)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "connections",
+            &self.connections,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "expectedHostname",
             &self.expected_hostname,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "googleRootCertFile",
             &self.google_root_cert_file,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "peerHostnames", &self.peer_hostnames)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "peerHostnames",
+            &self.peer_hostnames,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SipTrunk);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SipTrunk);
 
 /// Output only. State of the connection.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -758,7 +815,7 @@ impl From<&str> for GoogleCloudDialogflowV2ConnectionState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ConnectionState);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2ConnectionState);
 
 /// Output only. The status of the certificate authentication.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -825,7 +882,7 @@ impl From<&str> for GoogleCloudDialogflowV2ConnectionErrorDetailsCertificateStat
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ConnectionErrorDetailsCertificateState
 );
 
@@ -862,7 +919,9 @@ impl From<&str> for GoogleCloudDialogflowV2ProbeDetailsProbeStatus {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ProbeDetailsProbeStatus);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2ProbeDetailsProbeStatus
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -903,7 +962,9 @@ impl From<&str> for GoogleCloudDialogflowV2SipHostnameConnectionState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2SipHostnameConnectionState);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2SipHostnameConnectionState
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -961,7 +1022,7 @@ for GoogleCloudDialogflowV2SipHostnameHostnameErrorDetailsCertificateState {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2SipHostnameHostnameErrorDetailsCertificateState
 );
 
@@ -995,4 +1056,6 @@ impl From<&str> for GoogleCloudDialogflowV2SipTrunkGoogleRootCertFile {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2SipTrunkGoogleRootCertFile);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2SipTrunkGoogleRootCertFile
+);

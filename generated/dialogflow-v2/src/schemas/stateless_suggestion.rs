@@ -28,7 +28,7 @@ pub struct GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest {
         Vec<GoogleCloudDialogflowV2GenerateStatelessSuggestionRequestTriggerEvents>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest {
@@ -94,7 +94,7 @@ impl GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest";
 
@@ -107,9 +107,7 @@ for GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest {
         "conversationContext",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -133,29 +131,37 @@ for GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "contextReferences",
             &self.context_references,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationContext",
             &self.conversation_context,
         )?;
-        ::discogen_runtime::object::write(map, "generator", &self.generator)?;
-        ::discogen_runtime::object::write(map, "generatorName", &self.generator_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "generator", &self.generator)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "generatorName",
+            &self.generator_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "securitySettings",
             &self.security_settings,
         )?;
-        ::discogen_runtime::object::write(map, "triggerEvents", &self.trigger_events)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "triggerEvents",
+            &self.trigger_events,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest
 );
 
@@ -166,7 +172,7 @@ pub struct GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse {
     /// Required. Generated suggestion for a conversation.
     pub generator_suggestion: Option<GoogleCloudDialogflowV2GeneratorSuggestion>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse {
@@ -181,15 +187,13 @@ impl GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse";
 
     const FIELDS: &'static [&'static str] = &["generatorSuggestion"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -207,7 +211,7 @@ for GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "generatorSuggestion",
             &self.generator_suggestion,
@@ -216,7 +220,7 @@ for GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse
 );
 
@@ -265,6 +269,6 @@ for GoogleCloudDialogflowV2GenerateStatelessSuggestionRequestTriggerEvents {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2GenerateStatelessSuggestionRequestTriggerEvents
 );

@@ -19,7 +19,7 @@ pub struct GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
         GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
@@ -60,7 +60,7 @@ impl GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryRequest";
 
@@ -71,9 +71,7 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
         "statelessConversation",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -95,18 +93,22 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationProfile",
             &self.conversation_profile,
         )?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "maxContextSize",
             &self.max_context_size,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "statelessConversation",
             &self.stateless_conversation,
@@ -115,7 +117,7 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GenerateStatelessSummaryRequest
 );
 
@@ -126,7 +128,7 @@ pub struct GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversa
     /// Required. The messages that the Summary will be generated from. It is expected that this message content is already redacted and does not contain any PII. Required fields: {content, language_code, participant, participant_role} Optional fields: {send_time} If send_time is not provided, then the messages must be provided in chronological order.
     pub messages: Option<Vec<GoogleCloudDialogflowV2Message>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation {
@@ -141,15 +143,13 @@ impl GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation";
 
     const FIELDS: &'static [&'static str] = &["messages"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -167,12 +167,12 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "messages", &self.messages)?;
+        ::discogen_runtime::__private::object::write(map, "messages", &self.messages)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation
 );
 
@@ -187,7 +187,7 @@ pub struct GoogleCloudDialogflowV2GenerateStatelessSummaryResponse {
     /// Generated summary.
     pub summary: Option<GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GenerateStatelessSummaryResponse {
@@ -216,15 +216,13 @@ impl GoogleCloudDialogflowV2GenerateStatelessSummaryResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSummaryResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryResponse";
 
     const FIELDS: &'static [&'static str] = &["summary", "contextSize", "latestMessage"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -245,14 +243,22 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contextSize", &self.context_size)?;
-        ::discogen_runtime::object::write(map, "latestMessage", &self.latest_message)?;
-        ::discogen_runtime::object::write(map, "summary", &self.summary)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contextSize",
+            &self.context_size,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "latestMessage",
+            &self.latest_message,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "summary", &self.summary)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GenerateStatelessSummaryResponse
 );
 
@@ -267,7 +273,7 @@ pub struct GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary {
     /// The summary content that is divided into sections. The key is the section's name and the value is the section's content. There is no specific format for the key or value.
     pub text_sections: Option<::std::collections::BTreeMap<String, String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary {
@@ -296,7 +302,7 @@ impl GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary";
 
@@ -306,9 +312,7 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary {
         "baselineModelVersion",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -329,17 +333,21 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "baselineModelVersion",
             &self.baseline_model_version,
         )?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(map, "textSections", &self.text_sections)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "textSections",
+            &self.text_sections,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary
 );

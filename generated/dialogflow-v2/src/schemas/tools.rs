@@ -11,7 +11,7 @@ pub struct GoogleCloudDialogflowV2ListToolsResponse {
     /// List of tools retrieved.
     pub tools: Option<Vec<GoogleCloudDialogflowV2Tool>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ListToolsResponse {
@@ -33,14 +33,13 @@ impl GoogleCloudDialogflowV2ListToolsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListToolsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ListToolsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListToolsResponse";
 
     const FIELDS: &'static [&'static str] = &["tools", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -60,13 +59,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ListToolsResp
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "tools", &self.tools)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "tools", &self.tools)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ListToolsResponse);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ListToolsResponse);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowV2ListToolsResponse {
     type Item = GoogleCloudDialogflowV2Tool;
@@ -128,7 +131,7 @@ pub struct GoogleCloudDialogflowV2Tool {
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2Tool {
@@ -250,7 +253,7 @@ impl GoogleCloudDialogflowV2Tool {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Tool {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Tool {
     const NAME: &'static str = "GoogleCloudDialogflowV2Tool";
 
     const FIELDS: &'static [&'static str] = &[
@@ -269,9 +272,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Tool {
         "actionConfirmationRequirement",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -302,28 +303,68 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2Tool {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "actionConfirmationRequirement",
             &self.action_confirmation_requirement,
         )?;
-        ::discogen_runtime::object::write(map, "connectorSpec", &self.connector_spec)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "extensionSpec", &self.extension_spec)?;
-        ::discogen_runtime::object::write(map, "functionSpec", &self.function_spec)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "openApiSpec", &self.open_api_spec)?;
-        ::discogen_runtime::object::write(map, "satisfiesPzi", &self.satisfies_pzi)?;
-        ::discogen_runtime::object::write(map, "satisfiesPzs", &self.satisfies_pzs)?;
-        ::discogen_runtime::object::write(map, "toolKey", &self.tool_key)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "connectorSpec",
+            &self.connector_spec,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "extensionSpec",
+            &self.extension_spec,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "functionSpec",
+            &self.function_spec,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "openApiSpec",
+            &self.open_api_spec,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "satisfiesPzi",
+            &self.satisfies_pzi,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "satisfiesPzs",
+            &self.satisfies_pzs,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "toolKey", &self.tool_key)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2Tool);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2Tool);
 
 /// Authentication information required for API calls
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -342,7 +383,7 @@ pub struct GoogleCloudDialogflowV2ToolAuthentication {
         GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolAuthentication {
@@ -387,7 +428,8 @@ impl GoogleCloudDialogflowV2ToolAuthentication {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentication {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ToolAuthentication {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthentication";
 
     const FIELDS: &'static [&'static str] = &[
@@ -397,9 +439,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentic
         "serviceAgentAuthConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -421,14 +461,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentic
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "apiKeyConfig", &self.api_key_config)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "apiKeyConfig",
+            &self.api_key_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "bearerTokenConfig",
             &self.bearer_token_config,
         )?;
-        ::discogen_runtime::object::write(map, "oauthConfig", &self.oauth_config)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "oauthConfig",
+            &self.oauth_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "serviceAgentAuthConfig",
             &self.service_agent_auth_config,
@@ -437,7 +485,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolAuthentic
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolAuthentication);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolAuthentication);
 
 /// Config for authentication with API key.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -454,7 +502,7 @@ pub struct GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
     /// Optional. The name of the SecretManager secret version resource storing the API key. If this field is set, the `api_key` field will be ignored. Format: `projects/{project}/secrets/{secret}/versions/{version}`
     pub secret_version_for_api_key: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
@@ -492,7 +540,7 @@ impl GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig";
 
@@ -503,9 +551,7 @@ for GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
         "secretVersionForApiKey",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -527,14 +573,14 @@ for GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "apiKey", &self.api_key)?;
-        ::discogen_runtime::object::write(map, "keyName", &self.key_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "apiKey", &self.api_key)?;
+        ::discogen_runtime::__private::object::write(map, "keyName", &self.key_name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "requestLocation",
             &self.request_location,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "secretVersionForApiKey",
             &self.secret_version_for_api_key,
@@ -543,7 +589,9 @@ for GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig
+);
 
 /// Config for authentication using bearer token.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -554,7 +602,7 @@ pub struct GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig {
     /// Optional. The text token appended to the text `Bearer` to the request Authorization header. [Session parameters reference](https://cloud.google.com/dialogflow/cx/docs/concept/parameter#session-ref) can be used to pass the token dynamically, e.g. `$session.params.parameter-id`.
     pub token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig {
@@ -573,15 +621,13 @@ impl GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig";
 
     const FIELDS: &'static [&'static str] = &["token", "secretVersionForToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -601,17 +647,17 @@ for GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "secretVersionForToken",
             &self.secret_version_for_token,
         )?;
-        ::discogen_runtime::object::write(map, "token", &self.token)?;
+        ::discogen_runtime::__private::object::write(map, "token", &self.token)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig
 );
 
@@ -634,7 +680,7 @@ pub struct GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
     /// Required. The token endpoint in the OAuth provider to exchange for an access token.
     pub token_endpoint: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
@@ -689,7 +735,7 @@ impl GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig";
 
@@ -702,9 +748,7 @@ for GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
         "secretVersionForClientSecret",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -728,25 +772,35 @@ for GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "clientId", &self.client_id)?;
-        ::discogen_runtime::object::write(map, "clientSecret", &self.client_secret)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "clientId", &self.client_id)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "clientSecret",
+            &self.client_secret,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "oauthGrantType",
             &self.oauth_grant_type,
         )?;
-        ::discogen_runtime::object::write(map, "scopes", &self.scopes)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "scopes", &self.scopes)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "secretVersionForClientSecret",
             &self.secret_version_for_client_secret,
         )?;
-        ::discogen_runtime::object::write(map, "tokenEndpoint", &self.token_endpoint)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "tokenEndpoint",
+            &self.token_endpoint,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig
+);
 
 /// Config for auth using [Dialogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -757,7 +811,7 @@ pub struct GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig {
         GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig {
@@ -774,15 +828,13 @@ impl GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAgentAuth"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -800,7 +852,7 @@ for GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "serviceAgentAuth",
             &self.service_agent_auth,
@@ -809,7 +861,7 @@ for GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig
 );
 
@@ -822,7 +874,7 @@ pub struct GoogleCloudDialogflowV2ToolConnectorTool {
     /// Required. The full resource name of the referenced Integration Connectors Connection. Format: 'projects/*/locations/*/connections/*'
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolConnectorTool {
@@ -844,14 +896,13 @@ impl GoogleCloudDialogflowV2ToolConnectorTool {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolConnectorTool {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ToolConnectorTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolConnectorTool";
 
     const FIELDS: &'static [&'static str] = &["name", "actions"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -871,13 +922,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolConnector
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "actions", &self.actions)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "actions", &self.actions)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolConnectorTool);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolConnectorTool);
 
 /// Configuration of a Connection operation for the tool to use.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -894,7 +945,7 @@ pub struct GoogleCloudDialogflowV2ToolConnectorToolAction {
     /// Optional. Entity fields to return from the operation. If no fields are specified, all fields of the Entity will be returned.
     pub output_fields: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolConnectorToolAction {
@@ -930,7 +981,7 @@ impl GoogleCloudDialogflowV2ToolConnectorToolAction {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolConnectorToolAction {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolConnectorToolAction";
 
@@ -941,9 +992,7 @@ for GoogleCloudDialogflowV2ToolConnectorToolAction {
         "connectionActionId",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -965,23 +1014,33 @@ for GoogleCloudDialogflowV2ToolConnectorToolAction {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "connectionActionId",
             &self.connection_action_id,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityOperation",
             &self.entity_operation,
         )?;
-        ::discogen_runtime::object::write(map, "inputFields", &self.input_fields)?;
-        ::discogen_runtime::object::write(map, "outputFields", &self.output_fields)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "inputFields",
+            &self.input_fields,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "outputFields",
+            &self.output_fields,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolConnectorToolAction);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ToolConnectorToolAction
+);
 
 /// Entity CRUD operation specification.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -994,7 +1053,7 @@ pub struct GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation {
         GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperationOperation,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation {
@@ -1018,15 +1077,13 @@ impl GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation";
 
     const FIELDS: &'static [&'static str] = &["entityId", "operation"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1046,13 +1103,13 @@ for GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entityId", &self.entity_id)?;
-        ::discogen_runtime::object::write(map, "operation", &self.operation)?;
+        ::discogen_runtime::__private::object::write(map, "entityId", &self.entity_id)?;
+        ::discogen_runtime::__private::object::write(map, "operation", &self.operation)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation
 );
 
@@ -1063,7 +1120,7 @@ pub struct GoogleCloudDialogflowV2ToolExtensionTool {
     /// Required. The full name of the referenced vertex extension. Format: `projects/{project}/locations/{location}/extensions/{extension}`
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolExtensionTool {
@@ -1075,14 +1132,13 @@ impl GoogleCloudDialogflowV2ToolExtensionTool {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolExtensionTool {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ToolExtensionTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolExtensionTool";
 
     const FIELDS: &'static [&'static str] = &["name"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1100,12 +1156,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolExtension
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolExtensionTool);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolExtensionTool);
 
 /// A Function tool describes the functions to be invoked on the client side.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1118,7 +1174,7 @@ pub struct GoogleCloudDialogflowV2ToolFunctionTool {
     /// Optional. The JSON schema is encapsulated in a google.protobuf.Struct to describe the output of the function. This output is a JSON object that contains the function's parameters as properties of the object.
     pub output_schema: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolFunctionTool {
@@ -1153,7 +1209,8 @@ impl GoogleCloudDialogflowV2ToolFunctionTool {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolFunctionTool {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ToolFunctionTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolFunctionTool";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1162,9 +1219,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolFunctionT
         "outputSchema",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1185,14 +1240,26 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolFunctionT
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "inputSchema", &self.input_schema)?;
-        ::discogen_runtime::object::write(map, "methodType", &self.method_type)?;
-        ::discogen_runtime::object::write(map, "outputSchema", &self.output_schema)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "inputSchema",
+            &self.input_schema,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "methodType",
+            &self.method_type,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "outputSchema",
+            &self.output_schema,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolFunctionTool);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolFunctionTool);
 
 /// An OpenAPI tool is a way to provide the Tool specifications in the Open API schema format.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1209,7 +1276,7 @@ pub struct GoogleCloudDialogflowV2ToolOpenApiTool {
     /// Optional. TLS configuration for the HTTPS verification.
     pub tls_config: Option<GoogleCloudDialogflowV2ToolTlsConfig>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolOpenApiTool {
@@ -1251,7 +1318,8 @@ impl GoogleCloudDialogflowV2ToolOpenApiTool {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolOpenApiTool {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ToolOpenApiTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolOpenApiTool";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1261,9 +1329,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolOpenApiTo
         "serviceDirectoryConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1285,19 +1351,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolOpenApiTo
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "authentication", &self.authentication)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "authentication",
+            &self.authentication,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "serviceDirectoryConfig",
             &self.service_directory_config,
         )?;
-        ::discogen_runtime::object::write(map, "textSchema", &self.text_schema)?;
-        ::discogen_runtime::object::write(map, "tlsConfig", &self.tls_config)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "textSchema",
+            &self.text_schema,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "tlsConfig",
+            &self.tls_config,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolOpenApiTool);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolOpenApiTool);
 
 /// Configuration for tools using Service Directory.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1306,7 +1384,7 @@ pub struct GoogleCloudDialogflowV2ToolServiceDirectoryConfig {
     /// Required. The name of [Service Directory](https://cloud.google.com/service-directory) service. Format: `projects//locations//namespaces//services/`. `LocationID` of the service directory must be the same as the location of the tool.
     pub service: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolServiceDirectoryConfig {
@@ -1318,15 +1396,13 @@ impl GoogleCloudDialogflowV2ToolServiceDirectoryConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolServiceDirectoryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolServiceDirectoryConfig";
 
     const FIELDS: &'static [&'static str] = &["service"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1344,12 +1420,14 @@ for GoogleCloudDialogflowV2ToolServiceDirectoryConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "service", &self.service)?;
+        ::discogen_runtime::__private::object::write(map, "service", &self.service)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolServiceDirectoryConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2ToolServiceDirectoryConfig
+);
 
 /// The TLS configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1358,7 +1436,7 @@ pub struct GoogleCloudDialogflowV2ToolTlsConfig {
     /// Required. Specifies a list of allowed custom CA certificates for HTTPS verification.
     pub ca_certs: Option<Vec<GoogleCloudDialogflowV2ToolTlsConfigCaCert>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolTlsConfig {
@@ -1373,14 +1451,13 @@ impl GoogleCloudDialogflowV2ToolTlsConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolTlsConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ToolTlsConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolTLSConfig";
 
     const FIELDS: &'static [&'static str] = &["caCerts"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1398,12 +1475,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolTlsConfig
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "caCerts", &self.ca_certs)?;
+        ::discogen_runtime::__private::object::write(map, "caCerts", &self.ca_certs)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolTlsConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolTlsConfig);
 
 /// The CA certificate.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1414,7 +1491,7 @@ pub struct GoogleCloudDialogflowV2ToolTlsConfigCaCert {
     /// Required. The name of the allowed custom CA certificates. This can be used to disambiguate the custom CA certificates.
     pub display_name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ToolTlsConfigCaCert {
@@ -1433,14 +1510,13 @@ impl GoogleCloudDialogflowV2ToolTlsConfigCaCert {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolTlsConfigCaCert {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ToolTlsConfigCaCert {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolTLSConfigCACert";
 
     const FIELDS: &'static [&'static str] = &["cert", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1460,13 +1536,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ToolTlsConfig
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "cert", &self.cert)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
+        ::discogen_runtime::__private::object::write(map, "cert", &self.cert)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ToolTlsConfigCaCert);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ToolTlsConfigCaCert);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1508,7 +1588,9 @@ impl From<&str> for GoogleCloudDialogflowV2ToolActionConfirmationRequirement {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ToolActionConfirmationRequirement);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2ToolActionConfirmationRequirement
+);
 
 /// Required. Key location in the request.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1548,7 +1630,7 @@ for GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfigRequestLocation {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfigRequestLocation
 );
 
@@ -1585,7 +1667,7 @@ impl From<&str> for GoogleCloudDialogflowV2ToolAuthenticationOAuthConfigOauthGra
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ToolAuthenticationOAuthConfigOauthGrantType
 );
 
@@ -1627,7 +1709,7 @@ for GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfigServiceAgentA
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth
 );
 
@@ -1681,7 +1763,7 @@ for GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperationOperation {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperationOperation
 );
 
@@ -1734,4 +1816,6 @@ impl From<&str> for GoogleCloudDialogflowV2ToolFunctionToolMethodType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ToolFunctionToolMethodType);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowV2ToolFunctionToolMethodType
+);

@@ -21,7 +21,7 @@ pub struct GoogleCloudDialogflowV2ConversationEvent {
     /// The type of the event that this notification refers to.
     pub r#type: Option<GoogleCloudDialogflowV2ConversationEventType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2ConversationEvent {
@@ -70,7 +70,8 @@ impl GoogleCloudDialogflowV2ConversationEvent {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationEvent {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2ConversationEvent {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationEvent";
 
     const FIELDS: &'static [&'static str] = &[
@@ -81,9 +82,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationE
         "newRecognitionResultPayload",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -106,24 +105,32 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2ConversationE
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "conversation", &self.conversation)?;
-        ::discogen_runtime::object::write(map, "errorStatus", &self.error_status)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "conversation",
+            &self.conversation,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "errorStatus",
+            &self.error_status,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "newMessagePayload",
             &self.new_message_payload,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "newRecognitionResultPayload",
             &self.new_recognition_result_payload,
         )?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2ConversationEvent);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2ConversationEvent);
 
 /// Metadata for a ConversationModels.CreateConversationModelEvaluation operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -140,7 +147,7 @@ pub struct GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMeta
         GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadataState,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata {
@@ -184,7 +191,7 @@ impl GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata";
 
@@ -195,9 +202,7 @@ for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata {
         "conversationModelEvaluation",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -219,23 +224,27 @@ for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationModel",
             &self.conversation_model,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationModelEvaluation",
             &self.conversation_model_evaluation,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata
 );
 
@@ -250,7 +259,7 @@ pub struct GoogleCloudDialogflowV2HumanAgentAssistantEvent {
     /// The suggestion results payload that this notification refers to.
     pub suggestion_results: Option<Vec<GoogleCloudDialogflowV2SuggestionResult>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantEvent {
@@ -279,7 +288,7 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantEvent {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantEvent {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantEvent";
 
@@ -289,9 +298,7 @@ for GoogleCloudDialogflowV2HumanAgentAssistantEvent {
         "suggestionResults",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -312,9 +319,17 @@ for GoogleCloudDialogflowV2HumanAgentAssistantEvent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "conversation", &self.conversation)?;
-        ::discogen_runtime::object::write(map, "participant", &self.participant)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "conversation",
+            &self.conversation,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "participant",
+            &self.participant,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "suggestionResults",
             &self.suggestion_results,
@@ -323,7 +338,9 @@ for GoogleCloudDialogflowV2HumanAgentAssistantEvent {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2HumanAgentAssistantEvent);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2HumanAgentAssistantEvent
+);
 
 /// Metadata for initializing a location-level encryption specification.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -334,7 +351,7 @@ pub struct GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
     /// Output only: set by the server.
     pub request: Option<GoogleCloudDialogflowV2InitializeEncryptionSpecRequest>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
@@ -349,15 +366,13 @@ impl GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata";
 
     const FIELDS: &'static [&'static str] = &["request"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -375,12 +390,12 @@ for GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "request", &self.request)?;
+        ::discogen_runtime::__private::object::write(map, "request", &self.request)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata
 );
 
@@ -395,7 +410,7 @@ pub struct GoogleCloudDialogflowV2OriginalDetectIntentRequest {
     /// Optional. The version of the protocol used for this request. This field is AoG-specific.
     pub version: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2OriginalDetectIntentRequest {
@@ -424,15 +439,13 @@ impl GoogleCloudDialogflowV2OriginalDetectIntentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2OriginalDetectIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2OriginalDetectIntentRequest";
 
     const FIELDS: &'static [&'static str] = &["source", "payload", "version"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -453,14 +466,16 @@ for GoogleCloudDialogflowV2OriginalDetectIntentRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "payload", &self.payload)?;
-        ::discogen_runtime::object::write(map, "source", &self.source)?;
-        ::discogen_runtime::object::write(map, "version", &self.version)?;
+        ::discogen_runtime::__private::object::write(map, "payload", &self.payload)?;
+        ::discogen_runtime::__private::object::write(map, "source", &self.source)?;
+        ::discogen_runtime::__private::object::write(map, "version", &self.version)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2OriginalDetectIntentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2OriginalDetectIntentRequest
+);
 
 /// Information for a word recognized by the speech recognizer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -475,7 +490,7 @@ pub struct GoogleCloudDialogflowV2SpeechWordInfo {
     /// The word this info is for.
     pub word: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2SpeechWordInfo {
@@ -514,7 +529,8 @@ impl GoogleCloudDialogflowV2SpeechWordInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechWordInfo {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2SpeechWordInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechWordInfo";
 
     const FIELDS: &'static [&'static str] = &[
@@ -524,9 +540,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechWordInf
         "startOffset",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -537,9 +551,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechWordInf
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.word = map.next_value()?,
-            1 => self.end_offset = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.start_offset = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.end_offset = ::discogen_runtime::__private::object::read_wire(map)?,
+            2 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => {
+                self.start_offset = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -548,15 +566,27 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2SpeechWordInf
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "confidence", &self.confidence)?;
-        ::discogen_runtime::object::write_wire(map, "endOffset", &self.end_offset)?;
-        ::discogen_runtime::object::write_wire(map, "startOffset", &self.start_offset)?;
-        ::discogen_runtime::object::write(map, "word", &self.word)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "confidence",
+            &self.confidence,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "endOffset",
+            &self.end_offset,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "startOffset",
+            &self.start_offset,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "word", &self.word)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2SpeechWordInfo);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2SpeechWordInfo);
 
 /// Contains a speech recognition result corresponding to a portion of the audio that is currently being processed or an indication that this is the end of the single requested utterance. While end-user audio is being processed, Dialogflow sends a series of results. Each result may contain a `transcript` value. A transcript represents a portion of the utterance. While the recognizer is processing audio, transcript values may be interim values or finalized values. Once a transcript is finalized, the `is_final` value is set to true and processing continues for the next transcript. If `StreamingDetectIntentRequest.query_input.audio_config.single_utterance` was true, and the recognizer has completed processing audio, the `message_type` value is set to `END_OF_SINGLE_UTTERANCE and the following (last) result contains the last finalized transcript. The complete end-user utterance is determined by concatenating the finalized transcript values received for the series of results. In the following example, single utterance is enabled. In the case where single utterance is not enabled, result 7 would not occur. ``` Num | transcript | message_type | is_final --- | ----------------------- | ----------------------- | -------- 1 | "tube" | TRANSCRIPT | false 2 | "to be a" | TRANSCRIPT | false 3 | "to be" | TRANSCRIPT | false 4 | "to be or not to be" | TRANSCRIPT | true 5 | "that's" | TRANSCRIPT | false 6 | "that is | TRANSCRIPT | false 7 | unset | END_OF_SINGLE_UTTERANCE | unset 8 | " that is the question" | TRANSCRIPT | true ``` Concatenating the finalized transcripts with `is_final\` set to true, the complete utterance becomes "to be or not to be that is the question".
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -579,7 +609,7 @@ pub struct GoogleCloudDialogflowV2StreamingRecognitionResult {
     /// Transcript text representing the words that the user spoke. Populated if and only if `message_type` = `TRANSCRIPT`.
     pub transcript: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2StreamingRecognitionResult {
@@ -642,7 +672,7 @@ impl GoogleCloudDialogflowV2StreamingRecognitionResult {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2StreamingRecognitionResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2StreamingRecognitionResult";
 
@@ -656,9 +686,7 @@ for GoogleCloudDialogflowV2StreamingRecognitionResult {
         "speechEndOffset",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -669,12 +697,16 @@ for GoogleCloudDialogflowV2StreamingRecognitionResult {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.is_final = map.next_value()?,
-            1 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
             2 => self.transcript = map.next_value()?,
             3 => self.message_type = map.next_value()?,
             4 => self.language_code = map.next_value()?,
             5 => self.speech_word_info = map.next_value()?,
-            _ => self.speech_end_offset = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.speech_end_offset = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -683,26 +715,44 @@ for GoogleCloudDialogflowV2StreamingRecognitionResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "confidence", &self.confidence)?;
-        ::discogen_runtime::object::write(map, "isFinal", &self.is_final)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "messageType", &self.message_type)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "confidence",
+            &self.confidence,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "isFinal", &self.is_final)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "messageType",
+            &self.message_type,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "speechEndOffset",
             &self.speech_end_offset,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "speechWordInfo",
             &self.speech_word_info,
         )?;
-        ::discogen_runtime::object::write(map, "transcript", &self.transcript)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "transcript",
+            &self.transcript,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2StreamingRecognitionResult);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowV2StreamingRecognitionResult
+);
 
 /// The request message for a webhook call.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -719,7 +769,7 @@ pub struct GoogleCloudDialogflowV2WebhookRequest {
     /// The unique identifier of detectIntent request session. Can be used to identify end-user inside webhook implementation. Format: `projects//agent/sessions/`, or `projects//agent/environments//users//sessions/`.
     pub session: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2WebhookRequest {
@@ -758,7 +808,8 @@ impl GoogleCloudDialogflowV2WebhookRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2WebhookRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2WebhookRequest";
 
     const FIELDS: &'static [&'static str] = &[
@@ -768,9 +819,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookReques
         "originalDetectIntentRequest",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -792,19 +841,27 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookReques
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "originalDetectIntentRequest",
             &self.original_detect_intent_request,
         )?;
-        ::discogen_runtime::object::write(map, "queryResult", &self.query_result)?;
-        ::discogen_runtime::object::write(map, "responseId", &self.response_id)?;
-        ::discogen_runtime::object::write(map, "session", &self.session)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryResult",
+            &self.query_result,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "responseId",
+            &self.response_id,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "session", &self.session)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2WebhookRequest);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2WebhookRequest);
 
 /// The response message for a webhook call. This response is validated by the Dialogflow server. If validation fails, an error will be returned in the QueryResult.diagnostic_info field. Setting JSON fields to an empty value with the wrong type is a common error. To avoid this error: - Use `""` for empty strings - Use `{}` or `null` for empty objects - Use `[]` or `null` for empty arrays For more information, see the [Protocol Buffers Language Guide](https://developers.google.com/protocol-buffers/docs/proto3#json).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -825,7 +882,7 @@ pub struct GoogleCloudDialogflowV2WebhookResponse {
     /// Optional. A custom field used to identify the webhook source. Arbitrary strings are supported. When provided, Dialogflow uses this field to populate QueryResult.webhook_source sent to the integration or API caller.
     pub source: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowV2WebhookResponse {
@@ -894,7 +951,8 @@ impl GoogleCloudDialogflowV2WebhookResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowV2WebhookResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2WebhookResponse";
 
     const FIELDS: &'static [&'static str] = &[
@@ -907,9 +965,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookRespon
         "fulfillmentMessages",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -934,34 +990,38 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowV2WebhookRespon
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "followupEventInput",
             &self.followup_event_input,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "fulfillmentMessages",
             &self.fulfillment_messages,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "fulfillmentText",
             &self.fulfillment_text,
         )?;
-        ::discogen_runtime::object::write(map, "outputContexts", &self.output_contexts)?;
-        ::discogen_runtime::object::write(map, "payload", &self.payload)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "outputContexts",
+            &self.output_contexts,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "payload", &self.payload)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sessionEntityTypes",
             &self.session_entity_types,
         )?;
-        ::discogen_runtime::object::write(map, "source", &self.source)?;
+        ::discogen_runtime::__private::object::write(map, "source", &self.source)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowV2WebhookResponse);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowV2WebhookResponse);
 
 /// The type of the event that this notification refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1016,7 +1076,7 @@ impl From<&str> for GoogleCloudDialogflowV2ConversationEventType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowV2ConversationEventType);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowV2ConversationEventType);
 
 /// State of CreateConversationModel operation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1068,7 +1128,7 @@ for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadataSta
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadataState
 );
 
@@ -1121,6 +1181,6 @@ impl From<&str> for GoogleCloudDialogflowV2StreamingRecognitionResultMessageType
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowV2StreamingRecognitionResultMessageType
 );

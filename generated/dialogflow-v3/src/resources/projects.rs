@@ -103,12 +103,14 @@ pub mod locations {
     /// Gets information about a location.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -116,9 +118,11 @@ pub mod locations {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.get");
+            request.set_method_id("dialogflow.projects.locations.get");
             request.params(self.params.clone());
             request
         }
@@ -132,7 +136,7 @@ pub mod locations {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -140,6 +144,8 @@ pub mod locations {
     /// Lists information about the supported locations for this service.
     ///
     /// `GET v3/{+name}/locations` (`dialogflow.projects.locations.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -149,7 +155,7 @@ pub mod locations {
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -188,10 +194,11 @@ pub mod locations {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v3/{}/locations", ::discogen_runtime::path::reserved(& self.name)
+                    "v3/{}/locations", ::discogen_runtime::__private::path::reserved(&
+                    self.name)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.list");
+            request.set_method_id("dialogflow.projects.locations.list");
             request.query("extraLocationTypes", &self.extra_location_types);
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
@@ -217,7 +224,7 @@ pub mod locations {
                 crate::schemas::GoogleCloudLocationListLocationsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -228,14 +235,14 @@ pub mod locations {
                 crate::schemas::GoogleCloudLocationLocation,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudLocationListLocationsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -314,13 +321,15 @@ pub mod locations {
         /// `POST v3/{+name}:cancel`, for:
         /// - `dialogflow.projects.locations.operations.cancel`
         /// - `dialogflow.projects.operations.cancel`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Cancel {
             pub(crate) client: ::discogen_runtime::Client,
             pub(crate) method_id: &'static str,
             pub(crate) name: String,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl Cancel {
@@ -329,10 +338,11 @@ pub mod locations {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}:cancel", ::discogen_runtime::path::reserved(& self.name)
+                        "v3/{}:cancel", ::discogen_runtime::__private::path::reserved(&
+                        self.name)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.params(self.params.clone());
                 request
             }
@@ -346,7 +356,7 @@ pub mod locations {
         }
 
         impl ::discogen_runtime::CallOptions for Cancel {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -356,13 +366,15 @@ pub mod locations {
         /// `GET v3/{+name}`, for:
         /// - `dialogflow.projects.locations.operations.get`
         /// - `dialogflow.projects.operations.get`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
             pub(crate) client: ::discogen_runtime::Client,
             pub(crate) method_id: &'static str,
             pub(crate) name: String,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -370,9 +382,12 @@ pub mod locations {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.params(self.params.clone());
                 request
             }
@@ -386,7 +401,7 @@ pub mod locations {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -396,6 +411,8 @@ pub mod locations {
         /// `GET v3/{+name}/operations`, for:
         /// - `dialogflow.projects.locations.operations.list`
         /// - `dialogflow.projects.operations.list`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -406,7 +423,7 @@ pub mod locations {
             pub(crate) page_size: Option<i32>,
             pub(crate) page_token: Option<String>,
             pub(crate) return_partial_success: Option<bool>,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -442,11 +459,11 @@ pub mod locations {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
                     format!(
-                        "v3/{}/operations", ::discogen_runtime::path::reserved(& self
-                        .name)
+                        "v3/{}/operations",
+                        ::discogen_runtime::__private::path::reserved(& self.name)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.query("filter", &self.filter);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -472,7 +489,7 @@ pub mod locations {
                     crate::schemas::GoogleLongrunningListOperationsResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -486,14 +503,14 @@ pub mod locations {
                     crate::schemas::GoogleLongrunningOperation,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleLongrunningListOperationsResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }

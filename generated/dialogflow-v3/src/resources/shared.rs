@@ -17,6 +17,8 @@
 /// - `dialogflow.projects.locations.agents.playbooks.versions.delete`
 /// - `dialogflow.projects.locations.agents.sessions.entityTypes.delete`
 /// - `dialogflow.projects.locations.securitySettings.delete`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[cfg(any(feature = "agents", feature = "security_settings"))]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -24,7 +26,7 @@ pub struct Delete {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 #[cfg(any(feature = "agents", feature = "security_settings"))]
@@ -33,9 +35,9 @@ impl Delete {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
-            format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -50,7 +52,7 @@ impl Delete {
 
 #[cfg(any(feature = "agents", feature = "security_settings"))]
 impl ::discogen_runtime::CallOptions for Delete {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -23,7 +23,7 @@ pub struct GoogleCloudDialogflowCxV3Action {
     /// Optional. Agent obtained a message from the customer.
     pub user_utterance: Option<GoogleCloudDialogflowCxV3UserUtterance>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Action {
@@ -98,7 +98,7 @@ impl GoogleCloudDialogflowCxV3Action {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Action {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Action";
 
     const FIELDS: &'static [&'static str] = &[
@@ -111,9 +111,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
         "playbookTransition",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -138,26 +136,42 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Action {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentUtterance", &self.agent_utterance)?;
-        ::discogen_runtime::object::write(map, "flowInvocation", &self.flow_invocation)?;
-        ::discogen_runtime::object::write(map, "flowTransition", &self.flow_transition)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentUtterance",
+            &self.agent_utterance,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "flowInvocation",
+            &self.flow_invocation,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "flowTransition",
+            &self.flow_transition,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "playbookInvocation",
             &self.playbook_invocation,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "playbookTransition",
             &self.playbook_transition,
         )?;
-        ::discogen_runtime::object::write(map, "toolUse", &self.tool_use)?;
-        ::discogen_runtime::object::write(map, "userUtterance", &self.user_utterance)?;
+        ::discogen_runtime::__private::object::write(map, "toolUse", &self.tool_use)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "userUtterance",
+            &self.user_utterance,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Action);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Action);
 
 /// Hierarchical advanced settings for agent/flow/page/fulfillment/parameter. Settings exposed at lower level overrides the settings exposed at higher level. Overriding occurs at the sub-setting level. For example, the playback_interruption_settings at fulfillment level only overrides the playback_interruption_settings at the agent level, leaving other settings at the agent level unchanged. DTMF settings does not override each other. DTMF settings set at different levels define DTMF detections running in parallel. Hierarchy: Agent-&gt;Flow-&gt;Page-&gt;Fulfillment/Parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -174,7 +188,7 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettings {
     /// Settings for speech to text detection. Exposed at the following levels: - Agent level - Flow level - Page level - Parameter level
     pub speech_settings: Option<GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AdvancedSettings {
@@ -219,7 +233,8 @@ impl GoogleCloudDialogflowCxV3AdvancedSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSettings {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3AdvancedSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettings";
 
     const FIELDS: &'static [&'static str] = &[
@@ -229,9 +244,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
         "audioExportGcsDestination",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -253,23 +266,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AdvancedSet
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "audioExportGcsDestination",
             &self.audio_export_gcs_destination,
         )?;
-        ::discogen_runtime::object::write(map, "dtmfSettings", &self.dtmf_settings)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dtmfSettings",
+            &self.dtmf_settings,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "loggingSettings",
             &self.logging_settings,
         )?;
-        ::discogen_runtime::object::write(map, "speechSettings", &self.speech_settings)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "speechSettings",
+            &self.speech_settings,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AdvancedSettings);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3AdvancedSettings);
 
 /// Define behaviors for DTMF (dual tone multi frequency).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -286,7 +307,7 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
     /// Max length of DTMF digits.
     pub max_digits: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
@@ -332,7 +353,7 @@ impl GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings";
 
@@ -344,9 +365,7 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
         "endpointingTimeoutDuration",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -360,12 +379,12 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
             1 => self.max_digits = map.next_value()?,
             2 => self.finish_digit = map.next_value()?,
             3 => {
-                self.interdigit_timeout_duration = ::discogen_runtime::object::read_wire(
+                self.interdigit_timeout_duration = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
             _ => {
-                self.endpointing_timeout_duration = ::discogen_runtime::object::read_wire(
+                self.endpointing_timeout_duration = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
@@ -377,24 +396,34 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "enabled", &self.enabled)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(map, "enabled", &self.enabled)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "endpointingTimeoutDuration",
             &self.endpointing_timeout_duration,
         )?;
-        ::discogen_runtime::object::write(map, "finishDigit", &self.finish_digit)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "finishDigit",
+            &self.finish_digit,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "interdigitTimeoutDuration",
             &self.interdigit_timeout_duration,
         )?;
-        ::discogen_runtime::object::write(map, "maxDigits", &self.max_digits)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "maxDigits",
+            &self.max_digits,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings
+);
 
 /// Define behaviors on logging.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -407,7 +436,7 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
     /// Enables Google Cloud Logging.
     pub enable_stackdriver_logging: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
@@ -436,7 +465,7 @@ impl GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings";
 
@@ -446,9 +475,7 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
         "enableConsentBasedRedaction",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -469,17 +496,17 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableConsentBasedRedaction",
             &self.enable_consent_based_redaction,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableInteractionLogging",
             &self.enable_interaction_logging,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableStackdriverLogging",
             &self.enable_stackdriver_logging,
@@ -488,7 +515,7 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings
 );
 
@@ -505,7 +532,7 @@ pub struct GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     /// Use timeout based endpointing, interpreting endpointer sensitivity as seconds of timeout value.
     pub use_timeout_based_endpointing: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
@@ -544,7 +571,7 @@ impl GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings";
 
@@ -555,9 +582,7 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
         "useTimeoutBasedEndpointing",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -568,7 +593,11 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.models = map.next_value()?,
-            1 => self.no_speech_timeout = ::discogen_runtime::object::read_wire(map)?,
+            1 => {
+                self.no_speech_timeout = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             2 => self.endpointer_sensitivity = map.next_value()?,
             _ => self.use_timeout_based_endpointing = map.next_value()?,
         }
@@ -579,18 +608,18 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "endpointerSensitivity",
             &self.endpointer_sensitivity,
         )?;
-        ::discogen_runtime::object::write(map, "models", &self.models)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(map, "models", &self.models)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "noSpeechTimeout",
             &self.no_speech_timeout,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "useTimeoutBasedEndpointing",
             &self.use_timeout_based_endpointing,
@@ -599,7 +628,7 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings
 );
 
@@ -672,7 +701,7 @@ pub struct GoogleCloudDialogflowCxV3Agent {
     /// Required. The time zone of the agent from the [time zone database](https://www.iana.org/time-zones), e.g., America/New_York, Europe/Paris.
     pub time_zone: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Agent {
@@ -875,7 +904,7 @@ impl GoogleCloudDialogflowCxV3Agent {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Agent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Agent";
 
     const FIELDS: &'static [&'static str] = &[
@@ -905,9 +934,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
         "enableMultiLanguageTraining",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -949,91 +976,119 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Agent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "advancedSettings",
             &self.advanced_settings,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "answerFeedbackSettings",
             &self.answer_feedback_settings,
         )?;
-        ::discogen_runtime::object::write(map, "avatarUri", &self.avatar_uri)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "avatarUri",
+            &self.avatar_uri,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "clientCertificateSettings",
             &self.client_certificate_settings,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "defaultLanguageCode",
             &self.default_language_code,
         )?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "enableMultiLanguageTraining",
             &self.enable_multi_language_training,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableSpellCorrection",
             &self.enable_spell_correction,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableStackdriverLogging",
             &self.enable_stackdriver_logging,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "genAppBuilderSettings",
             &self.gen_app_builder_settings,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "gitIntegrationSettings",
             &self.git_integration_settings,
         )?;
-        ::discogen_runtime::object::write(map, "locked", &self.locked)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "locked", &self.locked)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "personalizationSettings",
             &self.personalization_settings,
         )?;
-        ::discogen_runtime::object::write(map, "satisfiesPzi", &self.satisfies_pzi)?;
-        ::discogen_runtime::object::write(map, "satisfiesPzs", &self.satisfies_pzs)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "satisfiesPzi",
+            &self.satisfies_pzi,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "satisfiesPzs",
+            &self.satisfies_pzs,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "securitySettings",
             &self.security_settings,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "speechToTextSettings",
             &self.speech_to_text_settings,
         )?;
-        ::discogen_runtime::object::write(map, "startFlow", &self.start_flow)?;
-        ::discogen_runtime::object::write(map, "startPlaybook", &self.start_playbook)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startFlow",
+            &self.start_flow,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startPlaybook",
+            &self.start_playbook,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "supportedLanguageCodes",
             &self.supported_language_codes,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "textToSpeechSettings",
             &self.text_to_speech_settings,
         )?;
-        ::discogen_runtime::object::write(map, "timeZone", &self.time_zone)?;
+        ::discogen_runtime::__private::object::write(map, "timeZone", &self.time_zone)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Agent);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Agent);
 
 /// Settings for answer feedback collection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1042,7 +1097,7 @@ pub struct GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
     /// Optional. If enabled, end users will be able to provide answer feedback to Dialogflow responses. Feature works only if interaction logging is enabled in the Dialogflow agent.
     pub enable_answer_feedback: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
@@ -1054,15 +1109,13 @@ impl GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings";
 
     const FIELDS: &'static [&'static str] = &["enableAnswerFeedback"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1080,7 +1133,7 @@ for GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableAnswerFeedback",
             &self.enable_answer_feedback,
@@ -1089,7 +1142,9 @@ for GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings
+);
 
 /// Settings for custom client certificates.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1102,7 +1157,7 @@ pub struct GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
     /// Required. The ssl certificate encoded in PEM format. This string must include the begin header and end footer lines.
     pub ssl_certificate: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
@@ -1128,7 +1183,7 @@ impl GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentClientCertificateSettings";
 
@@ -1138,9 +1193,7 @@ for GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
         "sslCertificate",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1161,14 +1214,26 @@ for GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "passphrase", &self.passphrase)?;
-        ::discogen_runtime::object::write(map, "privateKey", &self.private_key)?;
-        ::discogen_runtime::object::write(map, "sslCertificate", &self.ssl_certificate)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "passphrase",
+            &self.passphrase,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "privateKey",
+            &self.private_key,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sslCertificate",
+            &self.ssl_certificate,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3AgentClientCertificateSettings
 );
 
@@ -1179,7 +1244,7 @@ pub struct GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
     /// Required. The full name of the Gen App Builder engine related to this agent if there is one. Format: `projects/{Project ID}/locations/{Location ID}/collections/{Collection ID}/engines/{Engine ID}`
     pub engine: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
@@ -1191,15 +1256,13 @@ impl GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings";
 
     const FIELDS: &'static [&'static str] = &["engine"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1217,12 +1280,14 @@ for GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "engine", &self.engine)?;
+        ::discogen_runtime::__private::object::write(map, "engine", &self.engine)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings
+);
 
 /// Settings for connecting to Git repository for an agent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1233,7 +1298,7 @@ pub struct GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
         GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
@@ -1250,15 +1315,13 @@ impl GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGitIntegrationSettings";
 
     const FIELDS: &'static [&'static str] = &["githubSettings"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1276,12 +1339,18 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "githubSettings", &self.github_settings)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "githubSettings",
+            &self.github_settings,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentGitIntegrationSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3AgentGitIntegrationSettings
+);
 
 /// Settings of integration with GitHub.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1298,7 +1367,7 @@ pub struct GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
     /// The branch of the GitHub repository tracked for this agent.
     pub tracking_branch: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
@@ -1338,7 +1407,7 @@ impl GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings";
 
@@ -1350,9 +1419,7 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
         "trackingBranch",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1375,16 +1442,32 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "accessToken", &self.access_token)?;
-        ::discogen_runtime::object::write(map, "branches", &self.branches)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "repositoryUri", &self.repository_uri)?;
-        ::discogen_runtime::object::write(map, "trackingBranch", &self.tracking_branch)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "accessToken",
+            &self.access_token,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "branches", &self.branches)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "repositoryUri",
+            &self.repository_uri,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "trackingBranch",
+            &self.tracking_branch,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings
 );
 
@@ -1397,7 +1480,7 @@ pub struct GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
@@ -1412,15 +1495,13 @@ impl GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentPersonalizationSettings";
 
     const FIELDS: &'static [&'static str] = &["defaultEndUserMetadata"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1438,7 +1519,7 @@ for GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "defaultEndUserMetadata",
             &self.default_end_user_metadata,
@@ -1447,7 +1528,9 @@ for GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentPersonalizationSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3AgentPersonalizationSettings
+);
 
 /// AgentUtterance represents one message sent by the agent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1456,7 +1539,7 @@ pub struct GoogleCloudDialogflowCxV3AgentUtterance {
     /// Required. Message content in text.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AgentUtterance {
@@ -1468,14 +1551,13 @@ impl GoogleCloudDialogflowCxV3AgentUtterance {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentUtterance {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3AgentUtterance {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentUtterance";
 
     const FIELDS: &'static [&'static str] = &["text"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1493,12 +1575,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AgentUttera
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentUtterance);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3AgentUtterance);
 
 /// The response message for Agents.GetAgentValidationResult.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1511,7 +1593,7 @@ pub struct GoogleCloudDialogflowCxV3AgentValidationResult {
     /// The unique identifier of the agent validation result. Format: `projects//locations//agents//validationResult`.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AgentValidationResult {
@@ -1533,15 +1615,13 @@ impl GoogleCloudDialogflowCxV3AgentValidationResult {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentValidationResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentValidationResult";
 
     const FIELDS: &'static [&'static str] = &["name", "flowValidationResults"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1561,17 +1641,19 @@ for GoogleCloudDialogflowCxV3AgentValidationResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "flowValidationResults",
             &self.flow_validation_results,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AgentValidationResult);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3AgentValidationResult
+);
 
 /// Stores information about feedback provided by users about a response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1584,7 +1666,7 @@ pub struct GoogleCloudDialogflowCxV3AnswerFeedback {
     /// Optional. In case of thumbs down rating provided, users can optionally provide context about the rating.
     pub rating_reason: Option<GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AnswerFeedback {
@@ -1616,14 +1698,13 @@ impl GoogleCloudDialogflowCxV3AnswerFeedback {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedback {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3AnswerFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedback";
 
     const FIELDS: &'static [&'static str] = &["rating", "customRating", "ratingReason"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1644,14 +1725,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AnswerFeedb
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "customRating", &self.custom_rating)?;
-        ::discogen_runtime::object::write(map, "rating", &self.rating)?;
-        ::discogen_runtime::object::write(map, "ratingReason", &self.rating_reason)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "customRating",
+            &self.custom_rating,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "rating", &self.rating)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "ratingReason",
+            &self.rating_reason,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AnswerFeedback);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3AnswerFeedback);
 
 /// Stores extra information about why users provided thumbs down rating.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1662,7 +1751,7 @@ pub struct GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
     /// Optional. Custom reason labels for thumbs down rating provided by the user. The maximum number of labels allowed is 10 and the maximum length of a single label is 128 characters.
     pub reason_labels: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
@@ -1681,15 +1770,13 @@ impl GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason";
 
     const FIELDS: &'static [&'static str] = &["feedback", "reasonLabels"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1709,13 +1796,19 @@ for GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "feedback", &self.feedback)?;
-        ::discogen_runtime::object::write(map, "reasonLabels", &self.reason_labels)?;
+        ::discogen_runtime::__private::object::write(map, "feedback", &self.feedback)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "reasonLabels",
+            &self.reason_labels,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason
+);
 
 /// Represents the natural speech audio to be processed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1726,7 +1819,7 @@ pub struct GoogleCloudDialogflowCxV3AudioInput {
     /// Required. Instructs the speech recognizer how to process the speech audio.
     pub config: Option<GoogleCloudDialogflowCxV3InputAudioConfig>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3AudioInput {
@@ -1748,14 +1841,13 @@ impl GoogleCloudDialogflowCxV3AudioInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AudioInput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3AudioInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AudioInput";
 
     const FIELDS: &'static [&'static str] = &["audio", "config"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1775,13 +1867,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3AudioInput 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "audio", &self.audio)?;
-        ::discogen_runtime::object::write(map, "config", &self.config)?;
+        ::discogen_runtime::__private::object::write(map, "audio", &self.audio)?;
+        ::discogen_runtime::__private::object::write(map, "config", &self.config)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3AudioInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3AudioInput);
 
 /// Configuration of the barge-in behavior. Barge-in instructs the API to return a detected utterance at a proper time while the client is playing back the response audio from a previous request. When the client sees the utterance, it should stop the playback and immediately get ready for receiving the responses for the current request. The barge-in handling requires the client to start streaming audio input as soon as it starts playing back the audio from the previous response. The playback is modeled into two phases: * No barge-in phase: which goes first and during which speech detection should not be carried out. * Barge-in phase: which follows the no barge-in phase and during which the API starts speech detection and may inform the client that an utterance has been detected. Note that no-speech event is not expected in this phase. The client provides this configuration in terms of the durations of those two phases. The durations are measured in terms of the audio length from the start of the input audio. No-speech event is a response with END_OF_UTTERANCE without any transcript following up.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1792,7 +1884,7 @@ pub struct GoogleCloudDialogflowCxV3BargeInConfig {
     /// Total duration for the playback at the beginning of the input audio.
     pub total_duration: Option<::discogen_runtime::Duration>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3BargeInConfig {
@@ -1817,14 +1909,13 @@ impl GoogleCloudDialogflowCxV3BargeInConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3BargeInConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BargeInConfig";
 
     const FIELDS: &'static [&'static str] = &["totalDuration", "noBargeInDuration"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1834,8 +1925,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.total_duration = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.no_barge_in_duration = ::discogen_runtime::object::read_wire(map)?,
+            0 => {
+                self.total_duration = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
+            _ => {
+                self.no_barge_in_duration = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -1844,12 +1943,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "noBargeInDuration",
             &self.no_barge_in_duration,
         )?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "totalDuration",
             &self.total_duration,
@@ -1858,7 +1957,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BargeInConf
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BargeInConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3BargeInConfig);
 
 /// The request message for TestCases.BatchDeleteTestCases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1867,7 +1966,7 @@ pub struct GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
     /// Required. Format of test case names: `projects//locations//agents//testCases/`.
     pub names: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
@@ -1879,15 +1978,13 @@ impl GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["names"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1905,12 +2002,14 @@ for GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "names", &self.names)?;
+        ::discogen_runtime::__private::object::write(map, "names", &self.names)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest
+);
 
 /// Metadata returned for the TestCases.BatchRunTestCases long running operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1919,7 +2018,7 @@ pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
     /// The test errors.
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
@@ -1934,15 +2033,13 @@ impl GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata";
 
     const FIELDS: &'static [&'static str] = &["errors"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1960,12 +2057,14 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "errors", &self.errors)?;
+        ::discogen_runtime::__private::object::write(map, "errors", &self.errors)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata
+);
 
 /// The request message for TestCases.BatchRunTestCases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1976,7 +2075,7 @@ pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
     /// Required. Format: `projects//locations//agents//testCases/`.
     pub test_cases: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
@@ -1995,15 +2094,13 @@ impl GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["testCases", "environment"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2023,13 +2120,23 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "environment", &self.environment)?;
-        ::discogen_runtime::object::write(map, "testCases", &self.test_cases)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "environment",
+            &self.environment,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "testCases",
+            &self.test_cases,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BatchRunTestCasesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3BatchRunTestCasesRequest
+);
 
 /// The response message for TestCases.BatchRunTestCases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2038,7 +2145,7 @@ pub struct GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
     /// The test case results. The detailed conversation turns are empty in this response.
     pub results: Option<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
@@ -2053,15 +2160,13 @@ impl GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["results"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2079,12 +2184,14 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "results", &self.results)?;
+        ::discogen_runtime::__private::object::write(map, "results", &self.results)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BatchRunTestCasesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3BatchRunTestCasesResponse
+);
 
 /// Boost specification to boost certain documents. A copy of google.cloud.discoveryengine.v1main.BoostSpec, field documentation is available at <https://cloud.google.com/generative-ai-app-builder/docs/reference/rest/v1alpha/BoostSpec>
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2095,7 +2202,7 @@ pub struct GoogleCloudDialogflowCxV3BoostSpec {
         Vec<GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3BoostSpec {
@@ -2110,14 +2217,13 @@ impl GoogleCloudDialogflowCxV3BoostSpec {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpec {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3BoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpec";
 
     const FIELDS: &'static [&'static str] = &["conditionBoostSpecs"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2135,7 +2241,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpec {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conditionBoostSpecs",
             &self.condition_boost_specs,
@@ -2144,7 +2250,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpec {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BoostSpec);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3BoostSpec);
 
 /// Boost applies to documents which match a condition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2159,7 +2265,7 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
     /// Optional. An expression which specifies a boost condition. The syntax and supported fields are the same as a filter expression. Examples: * To boost documents with document ID "doc_1" or "doc_2", and color "Red" or "Blue": * (id: ANY("doc_1", "doc_2")) AND (color: ANY("Red","Blue"))
     pub condition: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
@@ -2190,15 +2296,13 @@ impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec";
 
     const FIELDS: &'static [&'static str] = &["boost", "condition", "boostControlSpec"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2208,7 +2312,7 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.boost = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.boost = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.condition = map.next_value()?,
             _ => self.boost_control_spec = map.next_value()?,
         }
@@ -2219,18 +2323,20 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "boost", &self.boost)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write_wire(map, "boost", &self.boost)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "boostControlSpec",
             &self.boost_control_spec,
         )?;
-        ::discogen_runtime::object::write(map, "condition", &self.condition)?;
+        ::discogen_runtime::__private::object::write(map, "condition", &self.condition)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec
+);
 
 /// Specification for custom ranking based on customer specified attribute value. It provides more controls for customized ranking than the simple (condition, boost) combination above.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2253,7 +2359,7 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec 
         GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecInterpolationType,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
@@ -2303,7 +2409,7 @@ impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec";
 
@@ -2314,9 +2420,7 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
         "interpolationType",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2338,10 +2442,22 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "attributeType", &self.attribute_type)?;
-        ::discogen_runtime::object::write(map, "controlPoints", &self.control_points)?;
-        ::discogen_runtime::object::write(map, "fieldName", &self.field_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "attributeType",
+            &self.attribute_type,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "controlPoints",
+            &self.control_points,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "fieldName",
+            &self.field_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "interpolationType",
             &self.interpolation_type,
@@ -2350,7 +2466,7 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec
 );
 
@@ -2363,7 +2479,7 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecC
     /// Optional. The value between -1 to 1 by which to boost the score if the attribute_value evaluates to the value specified above.
     pub boost_amount: Option<f32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint {
@@ -2382,15 +2498,13 @@ impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControl
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint";
 
     const FIELDS: &'static [&'static str] = &["boostAmount", "attributeValue"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2400,7 +2514,11 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlP
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.boost_amount = ::discogen_runtime::object::read_wire(map)?,
+            0 => {
+                self.boost_amount = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             _ => self.attribute_value = map.next_value()?,
         }
         Ok(())
@@ -2410,13 +2528,21 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlP
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "attributeValue", &self.attribute_value)?;
-        ::discogen_runtime::object::write_wire(map, "boostAmount", &self.boost_amount)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "attributeValue",
+            &self.attribute_value,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "boostAmount",
+            &self.boost_amount,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint
 );
 
@@ -2429,7 +2555,7 @@ pub struct GoogleCloudDialogflowCxV3BoostSpecs {
     /// Optional. A list of boosting specifications.
     pub spec: Option<Vec<GoogleCloudDialogflowCxV3BoostSpec>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3BoostSpecs {
@@ -2451,14 +2577,13 @@ impl GoogleCloudDialogflowCxV3BoostSpecs {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3BoostSpecs {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecs";
 
     const FIELDS: &'static [&'static str] = &["spec", "dataStores"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2478,13 +2603,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3BoostSpecs 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataStores", &self.data_stores)?;
-        ::discogen_runtime::object::write(map, "spec", &self.spec)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataStores",
+            &self.data_stores,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "spec", &self.spec)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3BoostSpecs);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3BoostSpecs);
 
 /// The response message for TestCases.CalculateCoverage.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2501,7 +2630,7 @@ pub struct GoogleCloudDialogflowCxV3CalculateCoverageResponse {
     /// Transition (excluding transition route groups) coverage.
     pub transition_coverage: Option<GoogleCloudDialogflowCxV3TransitionCoverage>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3CalculateCoverageResponse {
@@ -2543,7 +2672,7 @@ impl GoogleCloudDialogflowCxV3CalculateCoverageResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3CalculateCoverageResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CalculateCoverageResponse";
 
@@ -2554,9 +2683,7 @@ for GoogleCloudDialogflowCxV3CalculateCoverageResponse {
         "transitionCoverage",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2578,14 +2705,18 @@ for GoogleCloudDialogflowCxV3CalculateCoverageResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agent", &self.agent)?;
-        ::discogen_runtime::object::write(map, "intentCoverage", &self.intent_coverage)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "agent", &self.agent)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "intentCoverage",
+            &self.intent_coverage,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "routeGroupCoverage",
             &self.route_group_coverage,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "transitionCoverage",
             &self.transition_coverage,
@@ -2594,7 +2725,9 @@ for GoogleCloudDialogflowCxV3CalculateCoverageResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3CalculateCoverageResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3CalculateCoverageResponse
+);
 
 /// Changelogs represents a change made to a given agent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2617,7 +2750,7 @@ pub struct GoogleCloudDialogflowCxV3Changelog {
     /// Email address of the authenticated user.
     pub user_email: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Changelog {
@@ -2681,7 +2814,8 @@ impl GoogleCloudDialogflowCxV3Changelog {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3Changelog {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Changelog";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2695,9 +2829,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
         "languageCode",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2723,19 +2855,35 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Changelog {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "action", &self.action)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "resource", &self.resource)?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
-        ::discogen_runtime::object::write(map, "userEmail", &self.user_email)?;
+        ::discogen_runtime::__private::object::write(map, "action", &self.action)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "resource", &self.resource)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "userEmail",
+            &self.user_email,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Changelog);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Changelog);
 
 /// Represents a code block.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2744,7 +2892,7 @@ pub struct GoogleCloudDialogflowCxV3CodeBlock {
     /// Optional. Source code of the block in Python.
     pub code: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3CodeBlock {
@@ -2756,14 +2904,13 @@ impl GoogleCloudDialogflowCxV3CodeBlock {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CodeBlock {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3CodeBlock {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CodeBlock";
 
     const FIELDS: &'static [&'static str] = &["code"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2781,12 +2928,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3CodeBlock {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "code", &self.code)?;
+        ::discogen_runtime::__private::object::write(map, "code", &self.code)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3CodeBlock);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3CodeBlock);
 
 /// The request message for Versions.CompareVersions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2797,7 +2944,7 @@ pub struct GoogleCloudDialogflowCxV3CompareVersionsRequest {
     /// Required. Name of the target flow version to compare with the base version. Use version ID `0` to indicate the draft version of the specified flow. Format: `projects//locations//agents//flows//versions/`.
     pub target_version: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3CompareVersionsRequest {
@@ -2816,15 +2963,13 @@ impl GoogleCloudDialogflowCxV3CompareVersionsRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3CompareVersionsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsRequest";
 
     const FIELDS: &'static [&'static str] = &["languageCode", "targetVersion"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2844,13 +2989,23 @@ for GoogleCloudDialogflowCxV3CompareVersionsRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "targetVersion", &self.target_version)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetVersion",
+            &self.target_version,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3CompareVersionsRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3CompareVersionsRequest
+);
 
 /// The response message for Versions.CompareVersions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2863,7 +3018,7 @@ pub struct GoogleCloudDialogflowCxV3CompareVersionsResponse {
     /// JSON representation of the target version content.
     pub target_version_content_json: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3CompareVersionsResponse {
@@ -2892,7 +3047,7 @@ impl GoogleCloudDialogflowCxV3CompareVersionsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3CompareVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsResponse";
 
@@ -2902,9 +3057,7 @@ for GoogleCloudDialogflowCxV3CompareVersionsResponse {
         "targetVersionContentJson",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -2925,13 +3078,17 @@ for GoogleCloudDialogflowCxV3CompareVersionsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "baseVersionContentJson",
             &self.base_version_content_json,
         )?;
-        ::discogen_runtime::object::write(map, "compareTime", &self.compare_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "compareTime",
+            &self.compare_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "targetVersionContentJson",
             &self.target_version_content_json,
@@ -2940,7 +3097,9 @@ for GoogleCloudDialogflowCxV3CompareVersionsResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3CompareVersionsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3CompareVersionsResponse
+);
 
 /// Represents a result from running a test case in an agent environment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2955,7 +3114,7 @@ pub struct GoogleCloudDialogflowCxV3ContinuousTestResult {
     /// A list of individual test case results names in this continuous test run.
     pub test_case_results: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ContinuousTestResult {
@@ -2994,7 +3153,7 @@ impl GoogleCloudDialogflowCxV3ContinuousTestResult {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ContinuousTestResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ContinuousTestResult";
 
@@ -3005,9 +3164,7 @@ for GoogleCloudDialogflowCxV3ContinuousTestResult {
         "testCaseResults",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3029,10 +3186,10 @@ for GoogleCloudDialogflowCxV3ContinuousTestResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "result", &self.result)?;
-        ::discogen_runtime::object::write(map, "runTime", &self.run_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "result", &self.result)?;
+        ::discogen_runtime::__private::object::write(map, "runTime", &self.run_time)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "testCaseResults",
             &self.test_case_results,
@@ -3041,7 +3198,9 @@ for GoogleCloudDialogflowCxV3ContinuousTestResult {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ContinuousTestResult);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ContinuousTestResult
+);
 
 /// One interaction between a human and virtual agent. The human provides some input and the virtual agent provides a response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3054,7 +3213,7 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurn {
         GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ConversationTurn {
@@ -3079,14 +3238,13 @@ impl GoogleCloudDialogflowCxV3ConversationTurn {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ConversationTurn {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ConversationTurn {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationTurn";
 
     const FIELDS: &'static [&'static str] = &["userInput", "virtualAgentOutput"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3106,8 +3264,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "userInput", &self.user_input)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "userInput",
+            &self.user_input,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "virtualAgentOutput",
             &self.virtual_agent_output,
@@ -3116,7 +3278,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Conversatio
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ConversationTurn);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ConversationTurn);
 
 /// The input from the human user.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3133,7 +3295,7 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurnUserInput {
     /// If webhooks should be allowed to trigger in response to the user utterance. Often if parameters are injected, webhooks should not be enabled.
     pub is_webhook_enabled: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ConversationTurnUserInput {
@@ -3172,7 +3334,7 @@ impl GoogleCloudDialogflowCxV3ConversationTurnUserInput {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnUserInput";
 
@@ -3183,9 +3345,7 @@ for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
         "enableSentimentAnalysis",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3207,18 +3367,18 @@ for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableSentimentAnalysis",
             &self.enable_sentiment_analysis,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "injectedParameters",
             &self.injected_parameters,
         )?;
-        ::discogen_runtime::object::write(map, "input", &self.input)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "input", &self.input)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "isWebhookEnabled",
             &self.is_webhook_enabled,
@@ -3227,7 +3387,9 @@ for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ConversationTurnUserInput);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ConversationTurnUserInput
+);
 
 /// The output from the virtual agent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3254,7 +3416,7 @@ pub struct GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
     /// The Intent that triggered the response. Only name and displayName will be set.
     pub triggered_intent: Option<GoogleCloudDialogflowCxV3Intent>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
@@ -3326,7 +3488,7 @@ impl GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput";
 
@@ -3340,9 +3502,7 @@ for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
         "sessionParameters",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3367,17 +3527,33 @@ for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "currentPage", &self.current_page)?;
-        ::discogen_runtime::object::write(map, "diagnosticInfo", &self.diagnostic_info)?;
-        ::discogen_runtime::object::write(map, "differences", &self.differences)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "currentPage",
+            &self.current_page,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "diagnosticInfo",
+            &self.diagnostic_info,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "differences",
+            &self.differences,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sessionParameters",
             &self.session_parameters,
         )?;
-        ::discogen_runtime::object::write(map, "status", &self.status)?;
-        ::discogen_runtime::object::write(map, "textResponses", &self.text_responses)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "status", &self.status)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "textResponses",
+            &self.text_responses,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "triggeredIntent",
             &self.triggered_intent,
@@ -3386,7 +3562,7 @@ for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput
 );
 
@@ -3397,7 +3573,7 @@ pub struct GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
     /// Name of the created version. Format: `projects//locations//agents//flows//versions/`.
     pub version: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
@@ -3409,15 +3585,13 @@ impl GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CreateVersionOperationMetadata";
 
     const FIELDS: &'static [&'static str] = &["version"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3435,12 +3609,12 @@ for GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "version", &self.version)?;
+        ::discogen_runtime::__private::object::write(map, "version", &self.version)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3CreateVersionOperationMetadata
 );
 
@@ -3459,7 +3633,7 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnection {
         GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DataStoreConnection {
@@ -3493,7 +3667,7 @@ impl GoogleCloudDialogflowCxV3DataStoreConnection {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnection {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnection";
 
@@ -3503,9 +3677,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnection {
         "documentProcessingMode",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3526,9 +3698,17 @@ for GoogleCloudDialogflowCxV3DataStoreConnection {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataStore", &self.data_store)?;
-        ::discogen_runtime::object::write(map, "dataStoreType", &self.data_store_type)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataStore",
+            &self.data_store,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataStoreType",
+            &self.data_store_type,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "documentProcessingMode",
             &self.document_processing_mode,
@@ -3537,7 +3717,9 @@ for GoogleCloudDialogflowCxV3DataStoreConnection {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DataStoreConnection);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3DataStoreConnection
+);
 
 /// Data store connection feature output signals. Might be only partially field if processing stop before the final answer. Reasons for this can be, but are not limited to: empty UCS search results, positive RAI check outcome, grounding failure, ...
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3576,7 +3758,7 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
         Vec<GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
@@ -3679,7 +3861,7 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignals";
 
@@ -3695,9 +3877,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
         "answerGenerationModelCallSignals",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3724,32 +3904,54 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answer", &self.answer)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "answer", &self.answer)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "answerGenerationModelCallSignals",
             &self.answer_generation_model_call_signals,
         )?;
-        ::discogen_runtime::object::write(map, "answerParts", &self.answer_parts)?;
-        ::discogen_runtime::object::write(map, "citedSnippets", &self.cited_snippets)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerParts",
+            &self.answer_parts,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "citedSnippets",
+            &self.cited_snippets,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "groundingSignals",
             &self.grounding_signals,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "rewriterModelCallSignals",
             &self.rewriter_model_call_signals,
         )?;
-        ::discogen_runtime::object::write(map, "rewrittenQuery", &self.rewritten_query)?;
-        ::discogen_runtime::object::write(map, "safetySignals", &self.safety_signals)?;
-        ::discogen_runtime::object::write(map, "searchSnippets", &self.search_snippets)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "rewrittenQuery",
+            &self.rewritten_query,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "safetySignals",
+            &self.safety_signals,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "searchSnippets",
+            &self.search_snippets,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DataStoreConnectionSignals);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3DataStoreConnectionSignals
+);
 
 /// Diagnostic info related to the answer generation model call.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3762,7 +3964,7 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationMo
     /// Prompt as sent to the model.
     pub rendered_prompt: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals {
@@ -3788,15 +3990,13 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCal
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals";
 
     const FIELDS: &'static [&'static str] = &["model", "modelOutput", "renderedPrompt"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3817,14 +4017,22 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCall
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "model", &self.model)?;
-        ::discogen_runtime::object::write(map, "modelOutput", &self.model_output)?;
-        ::discogen_runtime::object::write(map, "renderedPrompt", &self.rendered_prompt)?;
+        ::discogen_runtime::__private::object::write(map, "model", &self.model)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "modelOutput",
+            &self.model_output,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "renderedPrompt",
+            &self.rendered_prompt,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals
 );
 
@@ -3837,7 +4045,7 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
     /// Substring of the answer.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
@@ -3856,15 +4064,13 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart";
 
     const FIELDS: &'static [&'static str] = &["text", "supportingIndices"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3884,17 +4090,17 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "supportingIndices",
             &self.supporting_indices,
         )?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart
 );
 
@@ -3909,7 +4115,7 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     /// Index of the snippet in `search_snippets` field.
     pub snippet_index: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
@@ -3933,15 +4139,13 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet";
 
     const FIELDS: &'static [&'static str] = &["snippetIndex", "searchSnippet"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -3961,13 +4165,21 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "searchSnippet", &self.search_snippet)?;
-        ::discogen_runtime::object::write(map, "snippetIndex", &self.snippet_index)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "searchSnippet",
+            &self.search_snippet,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "snippetIndex",
+            &self.snippet_index,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet
 );
 
@@ -3984,7 +4196,7 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
         GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScore,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
@@ -4013,15 +4225,13 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals";
 
     const FIELDS: &'static [&'static str] = &["score", "decision"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4041,13 +4251,13 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "decision", &self.decision)?;
-        ::discogen_runtime::object::write(map, "score", &self.score)?;
+        ::discogen_runtime::__private::object::write(map, "decision", &self.decision)?;
+        ::discogen_runtime::__private::object::write(map, "score", &self.score)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals
 );
 
@@ -4062,7 +4272,7 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallS
     /// Prompt as sent to the model.
     pub rendered_prompt: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals {
@@ -4088,15 +4298,13 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals";
 
     const FIELDS: &'static [&'static str] = &["model", "modelOutput", "renderedPrompt"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4117,14 +4325,22 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "model", &self.model)?;
-        ::discogen_runtime::object::write(map, "modelOutput", &self.model_output)?;
-        ::discogen_runtime::object::write(map, "renderedPrompt", &self.rendered_prompt)?;
+        ::discogen_runtime::__private::object::write(map, "model", &self.model)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "modelOutput",
+            &self.model_output,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "renderedPrompt",
+            &self.rendered_prompt,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals
 );
 
@@ -4143,7 +4359,7 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
     /// The matched banned phrase if there was a match.
     pub matched_banned_phrase: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
@@ -4179,7 +4395,7 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals";
 
@@ -4189,9 +4405,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
         "matchedBannedPhrase",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4212,13 +4426,13 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "bannedPhraseMatch",
             &self.banned_phrase_match,
         )?;
-        ::discogen_runtime::object::write(map, "decision", &self.decision)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "decision", &self.decision)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "matchedBannedPhrase",
             &self.matched_banned_phrase,
@@ -4227,7 +4441,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals
 );
 
@@ -4244,7 +4458,7 @@ pub struct GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
     /// Text included in the prompt.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
@@ -4280,7 +4494,7 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet";
 
@@ -4291,9 +4505,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
         "documentTitle",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4315,15 +4527,23 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "documentTitle", &self.document_title)?;
-        ::discogen_runtime::object::write(map, "documentUri", &self.document_uri)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "documentTitle",
+            &self.document_title,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "documentUri",
+            &self.document_uri,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet
 );
 
@@ -4334,7 +4554,7 @@ pub struct GoogleCloudDialogflowCxV3DeployFlowMetadata {
     /// Errors of running deployment tests.
     pub test_errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DeployFlowMetadata {
@@ -4349,14 +4569,13 @@ impl GoogleCloudDialogflowCxV3DeployFlowMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowMetadata {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3DeployFlowMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowMetadata";
 
     const FIELDS: &'static [&'static str] = &["testErrors"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4374,12 +4593,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowM
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "testErrors", &self.test_errors)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "testErrors",
+            &self.test_errors,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DeployFlowMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3DeployFlowMetadata
+);
 
 /// The request message for Environments.DeployFlow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4388,7 +4613,7 @@ pub struct GoogleCloudDialogflowCxV3DeployFlowRequest {
     /// Required. The flow version to deploy. Format: `projects//locations//agents//flows//versions/`.
     pub flow_version: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DeployFlowRequest {
@@ -4400,14 +4625,13 @@ impl GoogleCloudDialogflowCxV3DeployFlowRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3DeployFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowRequest";
 
     const FIELDS: &'static [&'static str] = &["flowVersion"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4425,12 +4649,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "flowVersion", &self.flow_version)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "flowVersion",
+            &self.flow_version,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DeployFlowRequest);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3DeployFlowRequest);
 
 /// The response message for Environments.DeployFlow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4441,7 +4669,7 @@ pub struct GoogleCloudDialogflowCxV3DeployFlowResponse {
     /// The updated environment where the flow is deployed.
     pub environment: Option<GoogleCloudDialogflowCxV3Environment>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DeployFlowResponse {
@@ -4463,14 +4691,13 @@ impl GoogleCloudDialogflowCxV3DeployFlowResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3DeployFlowResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowResponse";
 
     const FIELDS: &'static [&'static str] = &["deployment", "environment"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4490,13 +4717,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeployFlowR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "deployment", &self.deployment)?;
-        ::discogen_runtime::object::write(map, "environment", &self.environment)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "deployment",
+            &self.deployment,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "environment",
+            &self.environment,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DeployFlowResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3DeployFlowResponse
+);
 
 /// Represents a deployment in an environment. A deployment happens when a flow version configured to be active in the environment. You can configure running pre-deployment steps, e.g. running validation test cases, experiment auto-rollout, etc.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4515,7 +4752,7 @@ pub struct GoogleCloudDialogflowCxV3Deployment {
     /// The current state of the deployment.
     pub state: Option<GoogleCloudDialogflowCxV3DeploymentState>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Deployment {
@@ -4574,7 +4811,8 @@ impl GoogleCloudDialogflowCxV3Deployment {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3Deployment {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Deployment";
 
     const FIELDS: &'static [&'static str] = &[
@@ -4586,9 +4824,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
         "flowVersion",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4612,17 +4848,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Deployment 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "endTime", &self.end_time)?;
-        ::discogen_runtime::object::write(map, "flowVersion", &self.flow_version)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "result", &self.result)?;
-        ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(map, "endTime", &self.end_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "flowVersion",
+            &self.flow_version,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "result", &self.result)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startTime",
+            &self.start_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Deployment);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Deployment);
 
 /// Result of the deployment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4633,7 +4877,7 @@ pub struct GoogleCloudDialogflowCxV3DeploymentResult {
     /// The name of the experiment triggered by this deployment. Format: projects//locations//agents//environments//experiments/.
     pub experiment: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DeploymentResult {
@@ -4655,14 +4899,13 @@ impl GoogleCloudDialogflowCxV3DeploymentResult {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentResult {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3DeploymentResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeploymentResult";
 
     const FIELDS: &'static [&'static str] = &["experiment", "deploymentTestResults"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4682,17 +4925,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DeploymentR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "deploymentTestResults",
             &self.deployment_test_results,
         )?;
-        ::discogen_runtime::object::write(map, "experiment", &self.experiment)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "experiment",
+            &self.experiment,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DeploymentResult);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3DeploymentResult);
 
 /// The request to detect user's intent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4707,7 +4954,7 @@ pub struct GoogleCloudDialogflowCxV3DetectIntentRequest {
     /// Optional. Specifies which fields in the QueryResult to return. If not set, the default is DETECT_INTENT_RESPONSE_VIEW_FULL.
     pub response_view: Option<GoogleCloudDialogflowCxV3DetectIntentRequestResponseView>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DetectIntentRequest {
@@ -4752,7 +4999,7 @@ impl GoogleCloudDialogflowCxV3DetectIntentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DetectIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DetectIntentRequest";
 
@@ -4763,9 +5010,7 @@ for GoogleCloudDialogflowCxV3DetectIntentRequest {
         "outputAudioConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4787,19 +5032,33 @@ for GoogleCloudDialogflowCxV3DetectIntentRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "outputAudioConfig",
             &self.output_audio_config,
         )?;
-        ::discogen_runtime::object::write(map, "queryInput", &self.query_input)?;
-        ::discogen_runtime::object::write(map, "queryParams", &self.query_params)?;
-        ::discogen_runtime::object::write(map, "responseView", &self.response_view)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryInput",
+            &self.query_input,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryParams",
+            &self.query_params,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "responseView",
+            &self.response_view,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DetectIntentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3DetectIntentRequest
+);
 
 /// The message returned from the DetectIntent method.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4818,7 +5077,7 @@ pub struct GoogleCloudDialogflowCxV3DetectIntentResponse {
     /// Response type.
     pub response_type: Option<GoogleCloudDialogflowCxV3DetectIntentResponseResponseType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DetectIntentResponse {
@@ -4877,7 +5136,7 @@ impl GoogleCloudDialogflowCxV3DetectIntentResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DetectIntentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DetectIntentResponse";
 
@@ -4890,9 +5149,7 @@ for GoogleCloudDialogflowCxV3DetectIntentResponse {
         "outputAudioConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4916,25 +5173,43 @@ for GoogleCloudDialogflowCxV3DetectIntentResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowCancellation",
             &self.allow_cancellation,
         )?;
-        ::discogen_runtime::object::write(map, "outputAudio", &self.output_audio)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "outputAudio",
+            &self.output_audio,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "outputAudioConfig",
             &self.output_audio_config,
         )?;
-        ::discogen_runtime::object::write(map, "queryResult", &self.query_result)?;
-        ::discogen_runtime::object::write(map, "responseId", &self.response_id)?;
-        ::discogen_runtime::object::write(map, "responseType", &self.response_type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryResult",
+            &self.query_result,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "responseId",
+            &self.response_id,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "responseType",
+            &self.response_type,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DetectIntentResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3DetectIntentResponse
+);
 
 /// Represents the input for dtmf event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4945,7 +5220,7 @@ pub struct GoogleCloudDialogflowCxV3DtmfInput {
     /// The finish digit (if any).
     pub finish_digit: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3DtmfInput {
@@ -4964,14 +5239,13 @@ impl GoogleCloudDialogflowCxV3DtmfInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DtmfInput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3DtmfInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DtmfInput";
 
     const FIELDS: &'static [&'static str] = &["digits", "finishDigit"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -4991,13 +5265,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3DtmfInput {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "digits", &self.digits)?;
-        ::discogen_runtime::object::write(map, "finishDigit", &self.finish_digit)?;
+        ::discogen_runtime::__private::object::write(map, "digits", &self.digits)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "finishDigit",
+            &self.finish_digit,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3DtmfInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3DtmfInput);
 
 /// Entities are extracted from user input and represent parameters that are meaningful to your application. For example, a date range, a proper name such as a geographic location or landmark, and so on. Entities represent actionable data for your application. When you define an entity, you can also include synonyms that all map to that entity. For example, "soft drink", "soda", "pop", and so on. There are three types of entities: * **System** - entities that are defined by the Dialogflow API for common data types such as date, time, currency, and so on. A system entity is represented by the `EntityType` type. * **Custom** - entities that are defined by you that represent actionable data that is meaningful to your application. For example, you could define a `pizza.sauce` entity for red or white pizza sauce, a `pizza.cheese` entity for the different types of cheese on a pizza, a `pizza.topping` entity for different toppings, and so on. A custom entity is represented by the `EntityType` type. * **User** - entities that are built for an individual user such as favorites, preferences, playlists, and so on. A user entity is represented by the SessionEntityType type. For more information about entity types, see the [Dialogflow documentation](https://cloud.google.com/dialogflow/docs/entities-overview).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5022,7 +5300,7 @@ pub struct GoogleCloudDialogflowCxV3EntityType {
     /// Indicates whether parameters of the entity type should be redacted in log. If redaction is enabled, page parameters and intent parameters referring to the entity type will be replaced by parameter name when logging.
     pub redact: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3EntityType {
@@ -5095,7 +5373,8 @@ impl GoogleCloudDialogflowCxV3EntityType {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3EntityType {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityType";
 
     const FIELDS: &'static [&'static str] = &[
@@ -5109,9 +5388,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
         "enableFuzzyExtraction",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -5137,31 +5414,35 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityType 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "autoExpansionMode",
             &self.auto_expansion_mode,
         )?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "enableFuzzyExtraction",
             &self.enable_fuzzy_extraction,
         )?;
-        ::discogen_runtime::object::write(map, "entities", &self.entities)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "entities", &self.entities)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "excludedPhrases",
             &self.excluded_phrases,
         )?;
-        ::discogen_runtime::object::write(map, "kind", &self.kind)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "redact", &self.redact)?;
+        ::discogen_runtime::__private::object::write(map, "kind", &self.kind)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "redact", &self.redact)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EntityType);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3EntityType);
 
 /// An **entity entry** for an associated entity type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5172,7 +5453,7 @@ pub struct GoogleCloudDialogflowCxV3EntityTypeEntity {
     /// Required. The primary value associated with this entity entry. For example, if the entity type is *vegetable*, the value could be *scallions*. For `KIND_MAP` entity types: * A canonical value to be used in place of synonyms. For `KIND_LIST` entity types: * A string that can contain references to other entity types (with or without aliases).
     pub value: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3EntityTypeEntity {
@@ -5191,14 +5472,13 @@ impl GoogleCloudDialogflowCxV3EntityTypeEntity {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeEntity {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3EntityTypeEntity {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityTypeEntity";
 
     const FIELDS: &'static [&'static str] = &["value", "synonyms"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -5218,13 +5498,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EntityTypeE
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "synonyms", &self.synonyms)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "synonyms", &self.synonyms)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EntityTypeEntity);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3EntityTypeEntity);
 
 /// An excluded entity phrase that should not be matched.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5233,7 +5513,7 @@ pub struct GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
     /// Required. The word or phrase to be excluded.
     pub value: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
@@ -5245,15 +5525,13 @@ impl GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -5271,12 +5549,14 @@ for GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase
+);
 
 /// Represents an environment for an agent. You can create multiple versions of your agent and publish them to separate environments. When you edit an agent, you are editing the draft agent. At any point, you can save the draft agent as an agent version, which is an immutable snapshot of your agent. When you save the draft agent, it is published to the default environment. When you create agent versions, you can publish them to custom environments. You can create a variety of custom environments for testing, development, production, etc.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5299,7 +5579,7 @@ pub struct GoogleCloudDialogflowCxV3Environment {
     /// The webhook configuration for this environment.
     pub webhook_config: Option<GoogleCloudDialogflowCxV3EnvironmentWebhookConfig>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Environment {
@@ -5365,7 +5645,8 @@ impl GoogleCloudDialogflowCxV3Environment {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3Environment {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Environment";
 
     const FIELDS: &'static [&'static str] = &[
@@ -5378,9 +5659,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
         "testCasesConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -5405,22 +5684,42 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Environment
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "testCasesConfig",
             &self.test_cases_config,
         )?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
-        ::discogen_runtime::object::write(map, "versionConfigs", &self.version_configs)?;
-        ::discogen_runtime::object::write(map, "webhookConfig", &self.webhook_config)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "versionConfigs",
+            &self.version_configs,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "webhookConfig",
+            &self.webhook_config,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Environment);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Environment);
 
 /// The configuration for continuous tests.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5433,7 +5732,7 @@ pub struct GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
     /// A list of test case names to run. They should be under the same agent. Format of each test case name: `projects//locations//agents//testCases/`
     pub test_cases: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
@@ -5459,7 +5758,7 @@ impl GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig";
 
@@ -5469,9 +5768,7 @@ for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
         "enablePredeploymentRun",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -5492,22 +5789,28 @@ for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableContinuousRun",
             &self.enable_continuous_run,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enablePredeploymentRun",
             &self.enable_predeployment_run,
         )?;
-        ::discogen_runtime::object::write(map, "testCases", &self.test_cases)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "testCases",
+            &self.test_cases,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig
+);
 
 /// Configuration for the version.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5516,7 +5819,7 @@ pub struct GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
     /// Required. Flow, playbook and tool versions are supported. Format for flow version: projects//locations//agents//flows//versions/. Format for playbook version: projects//locations//agents//playbooks//versions/. Format for tool version: projects//locations//agents//tools//versions/.
     pub version: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
@@ -5528,15 +5831,13 @@ impl GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentVersionConfig";
 
     const FIELDS: &'static [&'static str] = &["version"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -5554,12 +5855,14 @@ for GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "version", &self.version)?;
+        ::discogen_runtime::__private::object::write(map, "version", &self.version)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EnvironmentVersionConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3EnvironmentVersionConfig
+);
 
 /// Configuration for webhooks.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5568,7 +5871,7 @@ pub struct GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
     /// The list of webhooks to override for the agent environment. The webhook must exist in the agent. You can override fields in `generic_web_service` and `service_directory`.
     pub webhook_overrides: Option<Vec<GoogleCloudDialogflowCxV3Webhook>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
@@ -5583,15 +5886,13 @@ impl GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentWebhookConfig";
 
     const FIELDS: &'static [&'static str] = &["webhookOverrides"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -5609,7 +5910,7 @@ for GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "webhookOverrides",
             &self.webhook_overrides,
@@ -5618,7 +5919,9 @@ for GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EnvironmentWebhookConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3EnvironmentWebhookConfig
+);
 
 /// An event handler specifies an event that can be handled during a session. When the specified event happens, the following actions are taken in order: * If there is a `trigger_fulfillment` associated with the event, it will be called. * If there is a `target_page` associated with the event, the session will transition into the specified page. * If there is a `target_flow` associated with the event, the session will transition into the specified flow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5639,7 +5942,7 @@ pub struct GoogleCloudDialogflowCxV3EventHandler {
     /// The fulfillment to call when the event occurs. Handling webhook errors with a fulfillment enabled with webhook could cause infinite loop. It is invalid to specify such fulfillment for a handler handling webhooks.
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3EventHandler {
@@ -5689,7 +5992,8 @@ impl GoogleCloudDialogflowCxV3EventHandler {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandler {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3EventHandler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EventHandler";
 
     const FIELDS: &'static [&'static str] = &[
@@ -5701,9 +6005,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
         "triggerFulfillment",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -5727,12 +6029,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "event", &self.event)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "targetFlow", &self.target_flow)?;
-        ::discogen_runtime::object::write(map, "targetPage", &self.target_page)?;
-        ::discogen_runtime::object::write(map, "targetPlaybook", &self.target_playbook)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "event", &self.event)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetFlow",
+            &self.target_flow,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetPage",
+            &self.target_page,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetPlaybook",
+            &self.target_playbook,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "triggerFulfillment",
             &self.trigger_fulfillment,
@@ -5741,7 +6055,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventHandle
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EventHandler);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3EventHandler);
 
 /// Represents the event to trigger.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5750,7 +6064,7 @@ pub struct GoogleCloudDialogflowCxV3EventInput {
     /// Name of the event.
     pub event: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3EventInput {
@@ -5762,14 +6076,13 @@ impl GoogleCloudDialogflowCxV3EventInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventInput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3EventInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EventInput";
 
     const FIELDS: &'static [&'static str] = &["event"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -5787,12 +6100,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3EventInput 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "event", &self.event)?;
+        ::discogen_runtime::__private::object::write(map, "event", &self.event)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3EventInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3EventInput);
 
 /// Example represents a sample execution of the playbook in the conversation. An example consists of a list of ordered actions performed by end user or Dialogflow agent according the playbook instructions to fulfill the task.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5827,7 +6140,7 @@ pub struct GoogleCloudDialogflowCxV3Example {
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Example {
@@ -5927,7 +6240,7 @@ impl GoogleCloudDialogflowCxV3Example {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Example {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Example";
 
     const FIELDS: &'static [&'static str] = &[
@@ -5944,9 +6257,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
         "conversationState",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -5959,7 +6270,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
             0 => self.name = map.next_value()?,
             1 => self.actions = map.next_value()?,
             2 => self.create_time = map.next_value()?,
-            3 => self.token_count = ::discogen_runtime::object::read_wire(map)?,
+            3 => {
+                self.token_count = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
             4 => self.update_time = map.next_value()?,
             5 => self.description = map.next_value()?,
             6 => self.display_name = map.next_value()?,
@@ -5975,26 +6288,58 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Example {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "actions", &self.actions)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "actions", &self.actions)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationState",
             &self.conversation_state,
         )?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "playbookInput", &self.playbook_input)?;
-        ::discogen_runtime::object::write(map, "playbookOutput", &self.playbook_output)?;
-        ::discogen_runtime::object::write_wire(map, "tokenCount", &self.token_count)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "playbookInput",
+            &self.playbook_input,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "playbookOutput",
+            &self.playbook_output,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "tokenCount",
+            &self.token_count,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Example);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Example);
 
 /// Represents an experiment in an environment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6031,7 +6376,7 @@ pub struct GoogleCloudDialogflowCxV3Experiment {
     /// The history of updates to the experiment variants.
     pub variants_history: Option<Vec<GoogleCloudDialogflowCxV3VariantsHistory>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Experiment {
@@ -6174,7 +6519,8 @@ impl GoogleCloudDialogflowCxV3Experiment {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3Experiment {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Experiment";
 
     const FIELDS: &'static [&'static str] = &[
@@ -6195,9 +6541,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
         "rolloutFailureReason",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -6220,7 +6564,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
             10 => self.rollout_config = map.next_value()?,
             11 => self.last_update_time = map.next_value()?,
             12 => self.variants_history = map.next_value()?,
-            13 => self.experiment_length = ::discogen_runtime::object::read_wire(map)?,
+            13 => {
+                self.experiment_length = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             _ => self.rollout_failure_reason = map.next_value()?,
         }
         Ok(())
@@ -6230,33 +6578,61 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "definition", &self.definition)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "endTime", &self.end_time)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "definition",
+            &self.definition,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "endTime", &self.end_time)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "experimentLength",
             &self.experiment_length,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "lastUpdateTime",
             &self.last_update_time,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "result", &self.result)?;
-        ::discogen_runtime::object::write(map, "rolloutConfig", &self.rollout_config)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "result", &self.result)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "rolloutConfig",
+            &self.rollout_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "rolloutFailureReason",
             &self.rollout_failure_reason,
         )?;
-        ::discogen_runtime::object::write(map, "rolloutState", &self.rollout_state)?;
-        ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "rolloutState",
+            &self.rollout_state,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startTime",
+            &self.start_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "variantsHistory",
             &self.variants_history,
@@ -6265,7 +6641,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Experiment 
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Experiment);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Experiment);
 
 /// Definition of the experiment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6276,7 +6652,7 @@ pub struct GoogleCloudDialogflowCxV3ExperimentDefinition {
     /// The flow versions as the variants of this experiment.
     pub version_variants: Option<GoogleCloudDialogflowCxV3VersionVariants>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExperimentDefinition {
@@ -6298,15 +6674,13 @@ impl GoogleCloudDialogflowCxV3ExperimentDefinition {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExperimentDefinition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentDefinition";
 
     const FIELDS: &'static [&'static str] = &["condition", "versionVariants"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -6326,8 +6700,8 @@ for GoogleCloudDialogflowCxV3ExperimentDefinition {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "condition", &self.condition)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "condition", &self.condition)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "versionVariants",
             &self.version_variants,
@@ -6336,7 +6710,9 @@ for GoogleCloudDialogflowCxV3ExperimentDefinition {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExperimentDefinition);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExperimentDefinition
+);
 
 /// The inference result which includes an objective metric to optimize and the confidence interval.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6349,7 +6725,7 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResult {
         Vec<GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExperimentResult {
@@ -6374,14 +6750,13 @@ impl GoogleCloudDialogflowCxV3ExperimentResult {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentResult {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ExperimentResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResult";
 
     const FIELDS: &'static [&'static str] = &["lastUpdateTime", "versionMetrics"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -6401,17 +6776,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExperimentR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "lastUpdateTime",
             &self.last_update_time,
         )?;
-        ::discogen_runtime::object::write(map, "versionMetrics", &self.version_metrics)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "versionMetrics",
+            &self.version_metrics,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExperimentResult);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ExperimentResult);
 
 /// A confidence interval is a range of possible values for the experiment objective you are trying to measure.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6426,7 +6805,7 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
     /// Upper bound of the interval.
     pub upper_bound: Option<f64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
@@ -6459,7 +6838,7 @@ impl GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval";
 
@@ -6470,9 +6849,7 @@ for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
         "confidenceLevel",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -6482,10 +6859,18 @@ for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.ratio = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.lower_bound = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.upper_bound = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.confidence_level = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.ratio = ::discogen_runtime::__private::object::read_wire(map)?,
+            1 => {
+                self.lower_bound = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
+            2 => {
+                self.upper_bound = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
+            _ => {
+                self.confidence_level = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -6494,19 +6879,27 @@ for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "confidenceLevel",
             &self.confidence_level,
         )?;
-        ::discogen_runtime::object::write_wire(map, "lowerBound", &self.lower_bound)?;
-        ::discogen_runtime::object::write_wire(map, "ratio", &self.ratio)?;
-        ::discogen_runtime::object::write_wire(map, "upperBound", &self.upper_bound)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "lowerBound",
+            &self.lower_bound,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(map, "ratio", &self.ratio)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "upperBound",
+            &self.upper_bound,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval
 );
 
@@ -6527,7 +6920,7 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultMetric {
     /// Ratio-based metric type. Only one of type or count_type is specified in each Metric.
     pub r#type: Option<GoogleCloudDialogflowCxV3ExperimentResultMetricType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExperimentResultMetric {
@@ -6576,7 +6969,7 @@ impl GoogleCloudDialogflowCxV3ExperimentResultMetric {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExperimentResultMetric {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultMetric";
 
@@ -6588,9 +6981,7 @@ for GoogleCloudDialogflowCxV3ExperimentResultMetric {
         "confidenceInterval",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -6601,8 +6992,8 @@ for GoogleCloudDialogflowCxV3ExperimentResultMetric {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.r#type = map.next_value()?,
-            1 => self.count = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.ratio = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.count = ::discogen_runtime::__private::object::read_wire(map)?,
+            2 => self.ratio = ::discogen_runtime::__private::object::read_wire(map)?,
             3 => self.count_type = map.next_value()?,
             _ => self.confidence_interval = map.next_value()?,
         }
@@ -6613,20 +7004,26 @@ for GoogleCloudDialogflowCxV3ExperimentResultMetric {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "confidenceInterval",
             &self.confidence_interval,
         )?;
-        ::discogen_runtime::object::write_wire(map, "count", &self.count)?;
-        ::discogen_runtime::object::write(map, "countType", &self.count_type)?;
-        ::discogen_runtime::object::write_wire(map, "ratio", &self.ratio)?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write_wire(map, "count", &self.count)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "countType",
+            &self.count_type,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(map, "ratio", &self.ratio)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExperimentResultMetric);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExperimentResultMetric
+);
 
 /// Version variant and associated metrics.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6639,7 +7036,7 @@ pub struct GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     /// The name of the flow Version. Format: `projects//locations//agents//flows//versions/`.
     pub version: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
@@ -6668,15 +7065,13 @@ impl GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics";
 
     const FIELDS: &'static [&'static str] = &["metrics", "version", "sessionCount"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -6697,14 +7092,18 @@ for GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "metrics", &self.metrics)?;
-        ::discogen_runtime::object::write(map, "sessionCount", &self.session_count)?;
-        ::discogen_runtime::object::write(map, "version", &self.version)?;
+        ::discogen_runtime::__private::object::write(map, "metrics", &self.metrics)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sessionCount",
+            &self.session_count,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "version", &self.version)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics
 );
 
@@ -6725,7 +7124,7 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentRequest {
     /// Optional. Whether to include BigQuery Export setting.
     pub include_bigquery_export_settings: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportAgentRequest {
@@ -6774,7 +7173,8 @@ impl GoogleCloudDialogflowCxV3ExportAgentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgentRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ExportAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentRequest";
 
     const FIELDS: &'static [&'static str] = &[
@@ -6785,9 +7185,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
         "includeBigqueryExportSettings",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -6810,11 +7208,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentUri", &self.agent_uri)?;
-        ::discogen_runtime::object::write(map, "dataFormat", &self.data_format)?;
-        ::discogen_runtime::object::write(map, "environment", &self.environment)?;
-        ::discogen_runtime::object::write(map, "gitDestination", &self.git_destination)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "agentUri", &self.agent_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataFormat",
+            &self.data_format,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "environment",
+            &self.environment,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "gitDestination",
+            &self.git_destination,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "includeBigqueryExportSettings",
             &self.include_bigquery_export_settings,
@@ -6823,7 +7233,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportAgent
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportAgentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportAgentRequest
+);
 
 /// Settings for exporting to a git branch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6834,7 +7246,7 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
     /// Tracking branch for the git push.
     pub tracking_branch: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
@@ -6853,15 +7265,13 @@ impl GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination";
 
     const FIELDS: &'static [&'static str] = &["commitMessage", "trackingBranch"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -6881,13 +7291,21 @@ for GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "commitMessage", &self.commit_message)?;
-        ::discogen_runtime::object::write(map, "trackingBranch", &self.tracking_branch)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "commitMessage",
+            &self.commit_message,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "trackingBranch",
+            &self.tracking_branch,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination
 );
 
@@ -6902,7 +7320,7 @@ pub struct GoogleCloudDialogflowCxV3ExportAgentResponse {
     /// Commit SHA of the git push. This field is populated if `git_destination` is specified in ExportAgentRequest.
     pub commit_sha: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportAgentResponse {
@@ -6931,15 +7349,13 @@ impl GoogleCloudDialogflowCxV3ExportAgentResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportAgentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentResponse";
 
     const FIELDS: &'static [&'static str] = &["agentUri", "commitSha", "agentContent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -6960,14 +7376,24 @@ for GoogleCloudDialogflowCxV3ExportAgentResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentContent", &self.agent_content)?;
-        ::discogen_runtime::object::write(map, "agentUri", &self.agent_uri)?;
-        ::discogen_runtime::object::write(map, "commitSha", &self.commit_sha)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentContent",
+            &self.agent_content,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "agentUri", &self.agent_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "commitSha",
+            &self.commit_sha,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportAgentResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportAgentResponse
+);
 
 /// The request message for EntityTypes.ExportEntityTypes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -6984,7 +7410,7 @@ pub struct GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
     /// Optional. The language to retrieve the entity type for. The following fields are language dependent: * `EntityType.entities.value` * `EntityType.entities.synonyms` * `EntityType.excluded_phrases.value` If not specified, all language dependent fields will be retrieved. [Many languages](https://cloud.google.com/dialogflow/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
     pub language_code: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
@@ -7027,7 +7453,7 @@ impl GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesRequest";
 
@@ -7039,9 +7465,7 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
         "entityTypesContentInline",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7064,24 +7488,38 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataFormat", &self.data_format)?;
-        ::discogen_runtime::object::write(map, "entityTypes", &self.entity_types)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataFormat",
+            &self.data_format,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "entityTypes",
+            &self.entity_types,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "entityTypesContentInline",
             &self.entity_types_content_inline,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityTypesUri",
             &self.entity_types_uri,
         )?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportEntityTypesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportEntityTypesRequest
+);
 
 /// The request message for Flows.ExportFlow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7092,7 +7530,7 @@ pub struct GoogleCloudDialogflowCxV3ExportFlowRequest {
     /// Optional. Whether to export flows referenced by the specified flow.
     pub include_referenced_flows: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportFlowRequest {
@@ -7111,14 +7549,13 @@ impl GoogleCloudDialogflowCxV3ExportFlowRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ExportFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportFlowRequest";
 
     const FIELDS: &'static [&'static str] = &["flowUri", "includeReferencedFlows"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7138,8 +7575,8 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "flowUri", &self.flow_uri)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "flowUri", &self.flow_uri)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "includeReferencedFlows",
             &self.include_referenced_flows,
@@ -7148,7 +7585,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportFlowRequest);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ExportFlowRequest);
 
 /// The response message for Flows.ExportFlow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7159,7 +7596,7 @@ pub struct GoogleCloudDialogflowCxV3ExportFlowResponse {
     /// The URI to a file containing the exported flow. This field is populated only if `flow_uri` is specified in ExportFlowRequest.
     pub flow_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportFlowResponse {
@@ -7181,14 +7618,13 @@ impl GoogleCloudDialogflowCxV3ExportFlowResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ExportFlowResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportFlowResponse";
 
     const FIELDS: &'static [&'static str] = &["flowUri", "flowContent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7208,31 +7644,35 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ExportFlowR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "flowContent", &self.flow_content)?;
-        ::discogen_runtime::object::write(map, "flowUri", &self.flow_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "flowContent",
+            &self.flow_content,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "flowUri", &self.flow_uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportFlowResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportFlowResponse
+);
 
 /// Metadata returned for the Intents.ExportIntents long running operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportIntentsMetadata {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportIntentsMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7254,7 +7694,9 @@ for GoogleCloudDialogflowCxV3ExportIntentsMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportIntentsMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportIntentsMetadata
+);
 
 /// The request message for Intents.ExportIntents.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7269,7 +7711,7 @@ pub struct GoogleCloudDialogflowCxV3ExportIntentsRequest {
     /// Optional. The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the intents to. The format of this URI must be `gs:///`. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub intents_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportIntentsRequest {
@@ -7305,7 +7747,7 @@ impl GoogleCloudDialogflowCxV3ExportIntentsRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportIntentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsRequest";
 
@@ -7316,9 +7758,7 @@ for GoogleCloudDialogflowCxV3ExportIntentsRequest {
         "intentsContentInline",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7340,19 +7780,29 @@ for GoogleCloudDialogflowCxV3ExportIntentsRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataFormat", &self.data_format)?;
-        ::discogen_runtime::object::write(map, "intents", &self.intents)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataFormat",
+            &self.data_format,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "intents", &self.intents)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "intentsContentInline",
             &self.intents_content_inline,
         )?;
-        ::discogen_runtime::object::write(map, "intentsUri", &self.intents_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "intentsUri",
+            &self.intents_uri,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportIntentsRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportIntentsRequest
+);
 
 /// The response message for Intents.ExportIntents.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7363,7 +7813,7 @@ pub struct GoogleCloudDialogflowCxV3ExportIntentsResponse {
     /// The URI to a file containing the exported intents. This field is populated only if `intents_uri` is specified in ExportIntentsRequest.
     pub intents_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportIntentsResponse {
@@ -7385,15 +7835,13 @@ impl GoogleCloudDialogflowCxV3ExportIntentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intentsUri", "intentsContent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7413,13 +7861,23 @@ for GoogleCloudDialogflowCxV3ExportIntentsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "intentsContent", &self.intents_content)?;
-        ::discogen_runtime::object::write(map, "intentsUri", &self.intents_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "intentsContent",
+            &self.intents_content,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "intentsUri",
+            &self.intents_uri,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportIntentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportIntentsResponse
+);
 
 /// The request message for Playbooks.ExportPlaybook.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7430,7 +7888,7 @@ pub struct GoogleCloudDialogflowCxV3ExportPlaybookRequest {
     /// Optional. The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the playbook to. The format of this URI must be `gs:///`. If left unspecified, the serialized playbook is returned inline. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub playbook_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportPlaybookRequest {
@@ -7452,15 +7910,13 @@ impl GoogleCloudDialogflowCxV3ExportPlaybookRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportPlaybookRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportPlaybookRequest";
 
     const FIELDS: &'static [&'static str] = &["dataFormat", "playbookUri"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7480,31 +7936,39 @@ for GoogleCloudDialogflowCxV3ExportPlaybookRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataFormat", &self.data_format)?;
-        ::discogen_runtime::object::write(map, "playbookUri", &self.playbook_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataFormat",
+            &self.data_format,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "playbookUri",
+            &self.playbook_uri,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportPlaybookRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportPlaybookRequest
+);
 
 /// Metadata returned for the TestCases.ExportTestCases long running operation. This message currently has no fields.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7526,7 +7990,9 @@ for GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportTestCasesMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportTestCasesMetadata
+);
 
 /// The request message for TestCases.ExportTestCases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7539,7 +8005,7 @@ pub struct GoogleCloudDialogflowCxV3ExportTestCasesRequest {
     /// The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to export the test cases to. The format of this URI must be `gs:///`. If unspecified, the serialized test cases is returned inline. Dialogflow performs a write operation for the Cloud Storage object on the caller's behalf, so your request authentication must have write permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub gcs_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportTestCasesRequest {
@@ -7568,15 +8034,13 @@ impl GoogleCloudDialogflowCxV3ExportTestCasesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["filter", "gcsUri", "dataFormat"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7597,14 +8061,20 @@ for GoogleCloudDialogflowCxV3ExportTestCasesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataFormat", &self.data_format)?;
-        ::discogen_runtime::object::write(map, "filter", &self.filter)?;
-        ::discogen_runtime::object::write(map, "gcsUri", &self.gcs_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataFormat",
+            &self.data_format,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "filter", &self.filter)?;
+        ::discogen_runtime::__private::object::write(map, "gcsUri", &self.gcs_uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportTestCasesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportTestCasesRequest
+);
 
 /// The response message for TestCases.ExportTestCases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7615,7 +8085,7 @@ pub struct GoogleCloudDialogflowCxV3ExportTestCasesResponse {
     /// The URI to a file containing the exported test cases. This field is populated only if `gcs_uri` is specified in ExportTestCasesRequest.
     pub gcs_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportTestCasesResponse {
@@ -7634,15 +8104,13 @@ impl GoogleCloudDialogflowCxV3ExportTestCasesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7662,13 +8130,15 @@ for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "content", &self.content)?;
-        ::discogen_runtime::object::write(map, "gcsUri", &self.gcs_uri)?;
+        ::discogen_runtime::__private::object::write(map, "content", &self.content)?;
+        ::discogen_runtime::__private::object::write(map, "gcsUri", &self.gcs_uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportTestCasesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportTestCasesResponse
+);
 
 /// Filter specifications for data stores.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7679,7 +8149,7 @@ pub struct GoogleCloudDialogflowCxV3FilterSpecs {
     /// Optional. The filter expression to be applied. Expression syntax is documented at <https://cloud.google.com/generative-ai-app-builder/docs/filter-search-metadata#filter-expression-syntax>
     pub filter: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FilterSpecs {
@@ -7698,14 +8168,13 @@ impl GoogleCloudDialogflowCxV3FilterSpecs {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3FilterSpecs {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FilterSpecs";
 
     const FIELDS: &'static [&'static str] = &["filter", "dataStores"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7725,13 +8194,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FilterSpecs
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataStores", &self.data_stores)?;
-        ::discogen_runtime::object::write(map, "filter", &self.filter)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataStores",
+            &self.data_stores,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "filter", &self.filter)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FilterSpecs);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3FilterSpecs);
 
 /// Flows represents the conversation flows when you build your chatbot agent. A flow consists of many pages connected by the transition routes. Conversations always start with the built-in Start Flow (with an all-0 ID). Transition routes can direct the conversation session from the current flow (parent flow) to another flow (sub flow). When the sub flow is finished, Dialogflow will bring the session back to the parent flow, where the sub flow is started. Usually, when a transition route is followed by a matched intent, the intent will be "consumed". This means the intent won't activate more transition routes. However, when the followed transition route moves the conversation session into a different flow, the matched intent can be carried over and to be consumed in the target flow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -7772,7 +8245,7 @@ pub struct GoogleCloudDialogflowCxV3Flow {
     /// A flow's transition routes serve two purposes: * They are responsible for matching the user's first utterances in the flow. * They are inherited by every page's transition routes and can support use cases such as the user saying "help" or "can I talk to a human?", which can be handled in a common way regardless of the current page. Transition routes defined in the page have higher priority than those defined in the flow. TransitionRoutes are evaluated in the following order: * TransitionRoutes with intent specified. * TransitionRoutes with only condition specified. TransitionRoutes with intent specified are inherited by pages in the flow.
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Flow {
@@ -7895,7 +8368,7 @@ impl GoogleCloudDialogflowCxV3Flow {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Flow {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Flow";
 
     const FIELDS: &'static [&'static str] = &[
@@ -7914,9 +8387,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
         "outputParameterDefinitions",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -7947,43 +8418,59 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "advancedSettings",
             &self.advanced_settings,
         )?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "eventHandlers", &self.event_handlers)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "eventHandlers",
+            &self.event_handlers,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "inputParameterDefinitions",
             &self.input_parameter_definitions,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeConnectorSettings",
             &self.knowledge_connector_settings,
         )?;
-        ::discogen_runtime::object::write(map, "locked", &self.locked)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "locked", &self.locked)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "multiLanguageSettings",
             &self.multi_language_settings,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "nluSettings", &self.nlu_settings)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nluSettings",
+            &self.nlu_settings,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "outputParameterDefinitions",
             &self.output_parameter_definitions,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "transitionRouteGroups",
             &self.transition_route_groups,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "transitionRoutes",
             &self.transition_routes,
@@ -7992,7 +8479,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Flow {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Flow);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Flow);
 
 /// The flow import strategy used for resource conflict resolution associated with an ImportFlowRequest.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8003,7 +8490,7 @@ pub struct GoogleCloudDialogflowCxV3FlowImportStrategy {
         GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrategy,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FlowImportStrategy {
@@ -8018,14 +8505,13 @@ impl GoogleCloudDialogflowCxV3FlowImportStrategy {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowImportStrategy {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3FlowImportStrategy {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowImportStrategy";
 
     const FIELDS: &'static [&'static str] = &["globalImportStrategy"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -8043,7 +8529,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowImportS
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "globalImportStrategy",
             &self.global_import_strategy,
@@ -8052,7 +8538,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowImportS
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowImportStrategy);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3FlowImportStrategy
+);
 
 /// Stores metadata of the invocation of a CX flow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8067,7 +8555,7 @@ pub struct GoogleCloudDialogflowCxV3FlowInvocation {
     /// Required. Flow invocation's output state.
     pub flow_state: Option<GoogleCloudDialogflowCxV3FlowInvocationFlowState>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FlowInvocation {
@@ -8096,14 +8584,13 @@ impl GoogleCloudDialogflowCxV3FlowInvocation {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocation {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3FlowInvocation {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowInvocation";
 
     const FIELDS: &'static [&'static str] = &["flow", "flowState", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -8124,14 +8611,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowInvocat
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "flow", &self.flow)?;
-        ::discogen_runtime::object::write(map, "flowState", &self.flow_state)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "flow", &self.flow)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "flowState",
+            &self.flow_state,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowInvocation);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3FlowInvocation);
 
 /// Settings for multi-lingual agents.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8142,7 +8637,7 @@ pub struct GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
     /// Optional. Agent will respond in the detected language if the detected language code is in the supported resolved languages for this flow. This will be used only if multi-language training is enabled in the agent and multi-language detection is enabled in the flow. The supported languages must be a subset of the languages supported by the agent.
     pub supported_response_language_codes: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
@@ -8167,7 +8662,7 @@ impl GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowMultiLanguageSettings";
 
@@ -8176,9 +8671,7 @@ for GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
         "supportedResponseLanguageCodes",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -8198,12 +8691,12 @@ for GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableMultiLanguageDetection",
             &self.enable_multi_language_detection,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "supportedResponseLanguageCodes",
             &self.supported_response_language_codes,
@@ -8212,7 +8705,9 @@ for GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowMultiLanguageSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3FlowMultiLanguageSettings
+);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -8221,7 +8716,7 @@ pub struct GoogleCloudDialogflowCxV3FlowTraceMetadata {
     pub display_name: Option<String>,
     pub flow: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FlowTraceMetadata {
@@ -8240,14 +8735,13 @@ impl GoogleCloudDialogflowCxV3FlowTraceMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMetadata {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3FlowTraceMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowTraceMetadata";
 
     const FIELDS: &'static [&'static str] = &["flow", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -8267,13 +8761,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTraceMe
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "flow", &self.flow)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "flow", &self.flow)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowTraceMetadata);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3FlowTraceMetadata);
 
 /// Stores metadata of the transition to a target CX flow. Flow transition actions exit the caller playbook and enter the child flow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8286,7 +8784,7 @@ pub struct GoogleCloudDialogflowCxV3FlowTransition {
     /// Required. The unique identifier of the flow. Format: `projects//locations//agents/`.
     pub flow: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FlowTransition {
@@ -8305,14 +8803,13 @@ impl GoogleCloudDialogflowCxV3FlowTransition {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransition {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3FlowTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowTransition";
 
     const FIELDS: &'static [&'static str] = &["flow", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -8332,13 +8829,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FlowTransit
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "flow", &self.flow)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "flow", &self.flow)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowTransition);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3FlowTransition);
 
 /// The response message for Flows.GetFlowValidationResult.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8351,7 +8852,7 @@ pub struct GoogleCloudDialogflowCxV3FlowValidationResult {
     /// Contains all validation messages.
     pub validation_messages: Option<Vec<GoogleCloudDialogflowCxV3ValidationMessage>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FlowValidationResult {
@@ -8383,7 +8884,7 @@ impl GoogleCloudDialogflowCxV3FlowValidationResult {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FlowValidationResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowValidationResult";
 
@@ -8393,9 +8894,7 @@ for GoogleCloudDialogflowCxV3FlowValidationResult {
         "validationMessages",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -8416,9 +8915,13 @@ for GoogleCloudDialogflowCxV3FlowValidationResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "validationMessages",
             &self.validation_messages,
@@ -8427,7 +8930,9 @@ for GoogleCloudDialogflowCxV3FlowValidationResult {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FlowValidationResult);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3FlowValidationResult
+);
 
 /// A form is a data model that groups related parameters that can be collected from the user. The process in which the agent prompts the user and collects parameter values from the user is called form filling. A form can be added to a page. When form filling is done, the filled parameters will be written to the session.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8436,7 +8941,7 @@ pub struct GoogleCloudDialogflowCxV3Form {
     /// Parameters to collect from the user.
     pub parameters: Option<Vec<GoogleCloudDialogflowCxV3FormParameter>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Form {
@@ -8451,14 +8956,12 @@ impl GoogleCloudDialogflowCxV3Form {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Form {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Form {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Form";
 
     const FIELDS: &'static [&'static str] = &["parameters"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -8476,12 +8979,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Form {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Form);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Form);
 
 /// Represents a form parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8504,7 +9011,7 @@ pub struct GoogleCloudDialogflowCxV3FormParameter {
     /// Indicates whether the parameter is required. Optional parameters will not trigger prompts; however, they are filled if the user specifies them. Required parameters must be filled before form filling concludes.
     pub required: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FormParameter {
@@ -8571,7 +9078,8 @@ impl GoogleCloudDialogflowCxV3FormParameter {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParameter {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3FormParameter {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FormParameter";
 
     const FIELDS: &'static [&'static str] = &[
@@ -8585,9 +9093,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
         "advancedSettings",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -8613,23 +9119,39 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3FormParamet
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "advancedSettings",
             &self.advanced_settings,
         )?;
-        ::discogen_runtime::object::write(map, "defaultValue", &self.default_value)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "entityType", &self.entity_type)?;
-        ::discogen_runtime::object::write(map, "fillBehavior", &self.fill_behavior)?;
-        ::discogen_runtime::object::write(map, "isList", &self.is_list)?;
-        ::discogen_runtime::object::write(map, "redact", &self.redact)?;
-        ::discogen_runtime::object::write(map, "required", &self.required)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "defaultValue",
+            &self.default_value,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "entityType",
+            &self.entity_type,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "fillBehavior",
+            &self.fill_behavior,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "isList", &self.is_list)?;
+        ::discogen_runtime::__private::object::write(map, "redact", &self.redact)?;
+        ::discogen_runtime::__private::object::write(map, "required", &self.required)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FormParameter);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3FormParameter);
 
 /// Configuration for how the filling of a parameter should be handled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8640,7 +9162,7 @@ pub struct GoogleCloudDialogflowCxV3FormParameterFillBehavior {
     /// The handlers for parameter-level events, used to provide reprompt for the parameter or transition to a different page/flow. The supported events are: * `sys.no-match-`, where N can be from 1 to 6 * `sys.no-match-default` * `sys.no-input-`, where N can be from 1 to 6 * `sys.no-input-default` * `sys.invalid-parameter` `initial_prompt_fulfillment` provides the first prompt for the parameter. If the user's response does not fill the parameter, a no-match/no-input event will be triggered, and the fulfillment associated with the `sys.no-match-1`/`sys.no-input-1` handler (if defined) will be called to provide a prompt. The `sys.no-match-2`/`sys.no-input-2` handler (if defined) will respond to the next no-match/no-input event, and so on. A `sys.no-match-default` or `sys.no-input-default` handler will be used to handle all following no-match/no-input events after all numbered no-match/no-input handlers for the parameter are consumed. A `sys.invalid-parameter` handler can be defined to handle the case where the parameter values have been `invalidated` by webhook. For example, if the user's response fill the parameter, however the parameter was invalidated by webhook, the fulfillment associated with the `sys.invalid-parameter` handler (if defined) will be called to provide a prompt. If the event handler for the corresponding event can't be found on the parameter, `initial_prompt_fulfillment` will be re-prompted.
     pub reprompt_event_handlers: Option<Vec<GoogleCloudDialogflowCxV3EventHandler>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FormParameterFillBehavior {
@@ -8665,7 +9187,7 @@ impl GoogleCloudDialogflowCxV3FormParameterFillBehavior {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FormParameterFillBehavior";
 
@@ -8674,9 +9196,7 @@ for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
         "initialPromptFulfillment",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -8696,12 +9216,12 @@ for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "initialPromptFulfillment",
             &self.initial_prompt_fulfillment,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "repromptEventHandlers",
             &self.reprompt_event_handlers,
@@ -8710,7 +9230,9 @@ for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FormParameterFillBehavior);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3FormParameterFillBehavior
+);
 
 /// Request of FulfillIntent
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8723,7 +9245,7 @@ pub struct GoogleCloudDialogflowCxV3FulfillIntentRequest {
     /// Instructs the speech synthesizer how to generate output audio.
     pub output_audio_config: Option<GoogleCloudDialogflowCxV3OutputAudioConfig>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FulfillIntentRequest {
@@ -8758,7 +9280,7 @@ impl GoogleCloudDialogflowCxV3FulfillIntentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillIntentRequest";
 
@@ -8768,9 +9290,7 @@ for GoogleCloudDialogflowCxV3FulfillIntentRequest {
         "matchIntentRequest",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -8791,13 +9311,13 @@ for GoogleCloudDialogflowCxV3FulfillIntentRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "match", &self.r#match)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "match", &self.r#match)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "matchIntentRequest",
             &self.match_intent_request,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "outputAudioConfig",
             &self.output_audio_config,
@@ -8806,7 +9326,9 @@ for GoogleCloudDialogflowCxV3FulfillIntentRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FulfillIntentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3FulfillIntentRequest
+);
 
 /// Response of FulfillIntent
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8821,7 +9343,7 @@ pub struct GoogleCloudDialogflowCxV3FulfillIntentResponse {
     /// Output only. The unique identifier of the response. It can be used to locate a response in the training example set or for reporting issues.
     pub response_id: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FulfillIntentResponse {
@@ -8863,7 +9385,7 @@ impl GoogleCloudDialogflowCxV3FulfillIntentResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillIntentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillIntentResponse";
 
@@ -8874,9 +9396,7 @@ for GoogleCloudDialogflowCxV3FulfillIntentResponse {
         "outputAudioConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -8898,19 +9418,33 @@ for GoogleCloudDialogflowCxV3FulfillIntentResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "outputAudio", &self.output_audio)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "outputAudio",
+            &self.output_audio,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "outputAudioConfig",
             &self.output_audio_config,
         )?;
-        ::discogen_runtime::object::write(map, "queryResult", &self.query_result)?;
-        ::discogen_runtime::object::write(map, "responseId", &self.response_id)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryResult",
+            &self.query_result,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "responseId",
+            &self.response_id,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FulfillIntentResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3FulfillIntentResponse
+);
 
 /// A fulfillment can do one or more of the following actions at the same time: * Generate rich message responses. * Set parameter values. * Call the webhook. Fulfillments can be called at various stages in the Page or Form lifecycle. For example, when a DetectIntentRequest drives a session to enter a new page, the page's entry fulfillment can add a static response to the QueryResult in the returning DetectIntentResponse, call the webhook (for example, to load user data from a database), or both.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -8940,7 +9474,7 @@ pub struct GoogleCloudDialogflowCxV3Fulfillment {
     /// The webhook to call. Format: `projects//locations//agents//webhooks/`.
     pub webhook: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Fulfillment {
@@ -9030,7 +9564,8 @@ impl GoogleCloudDialogflowCxV3Fulfillment {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3Fulfillment {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Fulfillment";
 
     const FIELDS: &'static [&'static str] = &[
@@ -9046,9 +9581,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
         "enableGenerativeFallback",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -9076,45 +9609,49 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Fulfillment
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "advancedSettings",
             &self.advanced_settings,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "codeBlockFunction",
             &self.code_block_function,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conditionalCases",
             &self.conditional_cases,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableGenerativeFallback",
             &self.enable_generative_fallback,
         )?;
-        ::discogen_runtime::object::write(map, "generators", &self.generators)?;
-        ::discogen_runtime::object::write(map, "messages", &self.messages)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "generators",
+            &self.generators,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "messages", &self.messages)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "returnPartialResponses",
             &self.return_partial_responses,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "setParameterActions",
             &self.set_parameter_actions,
         )?;
-        ::discogen_runtime::object::write(map, "tag", &self.tag)?;
-        ::discogen_runtime::object::write(map, "webhook", &self.webhook)?;
+        ::discogen_runtime::__private::object::write(map, "tag", &self.tag)?;
+        ::discogen_runtime::__private::object::write(map, "webhook", &self.webhook)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Fulfillment);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Fulfillment);
 
 /// A list of cascading if-else conditions. Cases are mutually exclusive. The first one with a matching condition is selected, all the rest ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9123,7 +9660,7 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
     /// A list of cascading if-else conditions.
     pub cases: Option<Vec<GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
@@ -9138,15 +9675,13 @@ impl GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCases";
 
     const FIELDS: &'static [&'static str] = &["cases"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -9164,12 +9699,14 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "cases", &self.cases)?;
+        ::discogen_runtime::__private::object::write(map, "cases", &self.cases)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FulfillmentConditionalCases);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3FulfillmentConditionalCases
+);
 
 /// Each case has a Boolean condition. When it is evaluated to be True, the corresponding messages will be selected and evaluated recursively.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9182,7 +9719,7 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     /// The condition to activate and select this case. Empty means the condition is always true. The condition is evaluated against form parameters or session parameters. See the [conditions reference](https://cloud.google.com/dialogflow/cx/docs/reference/condition).
     pub condition: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
@@ -9206,15 +9743,13 @@ impl GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase";
 
     const FIELDS: &'static [&'static str] = &["condition", "caseContent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -9234,13 +9769,17 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "caseContent", &self.case_content)?;
-        ::discogen_runtime::object::write(map, "condition", &self.condition)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "caseContent",
+            &self.case_content,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "condition", &self.condition)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase
 );
 
@@ -9253,7 +9792,7 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
     /// Returned message.
     pub message: Option<GoogleCloudDialogflowCxV3ResponseMessage>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
@@ -9278,15 +9817,13 @@ impl GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent";
 
     const FIELDS: &'static [&'static str] = &["message", "additionalCases"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -9306,17 +9843,17 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "additionalCases",
             &self.additional_cases,
         )?;
-        ::discogen_runtime::object::write(map, "message", &self.message)?;
+        ::discogen_runtime::__private::object::write(map, "message", &self.message)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent
 );
 
@@ -9331,7 +9868,7 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
     /// Required. Output parameter which should contain the generator response.
     pub output_parameter: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
@@ -9360,7 +9897,7 @@ impl GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings";
 
@@ -9370,9 +9907,7 @@ for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
         "outputParameter",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -9393,13 +9928,13 @@ for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "generator", &self.generator)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "generator", &self.generator)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "inputParameters",
             &self.input_parameters,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "outputParameter",
             &self.output_parameter,
@@ -9408,7 +9943,9 @@ for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings
+);
 
 /// Setting a parameter value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9419,7 +9956,7 @@ pub struct GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     /// The new value of the parameter. A null value clears the parameter.
     pub value: Option<::serde_json::Value>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
@@ -9438,15 +9975,13 @@ impl GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentSetParameterAction";
 
     const FIELDS: &'static [&'static str] = &["value", "parameter"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -9466,13 +10001,13 @@ for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "parameter", &self.parameter)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "parameter", &self.parameter)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3FulfillmentSetParameterAction
 );
 
@@ -9483,7 +10018,7 @@ pub struct GoogleCloudDialogflowCxV3GcsDestination {
     /// Required. The Google Cloud Storage URI for the exported objects. A URI is of the form: `gs://bucket/object-name-or-prefix` Whether a full object name, or just a prefix, its usage depends on the Dialogflow operation.
     pub uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3GcsDestination {
@@ -9495,14 +10030,13 @@ impl GoogleCloudDialogflowCxV3GcsDestination {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GcsDestination {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3GcsDestination {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GcsDestination";
 
     const FIELDS: &'static [&'static str] = &["uri"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -9520,12 +10054,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GcsDestinat
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3GcsDestination);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3GcsDestination);
 
 /// Settings for Generative AI.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9548,7 +10082,7 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettings {
     /// Format: `projects//locations//agents//generativeSettings`.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3GenerativeSettings {
@@ -9609,7 +10143,8 @@ impl GoogleCloudDialogflowCxV3GenerativeSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeSettings {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3GenerativeSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettings";
 
     const FIELDS: &'static [&'static str] = &[
@@ -9621,9 +10156,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
         "knowledgeConnectorSettings",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -9647,33 +10180,39 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3GenerativeS
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "fallbackSettings",
             &self.fallback_settings,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "generativeSafetySettings",
             &self.generative_safety_settings,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeConnectorSettings",
             &self.knowledge_connector_settings,
         )?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "llmModelSettings",
             &self.llm_model_settings,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3GenerativeSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3GenerativeSettings
+);
 
 /// Settings for Generative Fallback.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9686,7 +10225,7 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
     /// Display name of the selected prompt.
     pub selected_prompt: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
@@ -9712,15 +10251,13 @@ impl GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings";
 
     const FIELDS: &'static [&'static str] = &["selectedPrompt", "promptTemplates"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -9740,17 +10277,21 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "promptTemplates",
             &self.prompt_templates,
         )?;
-        ::discogen_runtime::object::write(map, "selectedPrompt", &self.selected_prompt)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "selectedPrompt",
+            &self.selected_prompt,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings
 );
 
@@ -9765,7 +10306,7 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemp
     /// Prompt text that is sent to a LLM on no-match default, placeholders are filled downstream. For example: "Here is a conversation $conversation, a response is: "
     pub prompt_text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
@@ -9791,15 +10332,13 @@ impl GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate";
 
     const FIELDS: &'static [&'static str] = &["frozen", "promptText", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -9820,14 +10359,22 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "frozen", &self.frozen)?;
-        ::discogen_runtime::object::write(map, "promptText", &self.prompt_text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "frozen", &self.frozen)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "promptText",
+            &self.prompt_text,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate
 );
 
@@ -9848,7 +10395,7 @@ pub struct GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings
     /// Whether to disable fallback to Data Store search results (in case the LLM couldn't pick a proper answer). Per default the feature is enabled.
     pub disable_data_store_fallback: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
@@ -9895,7 +10442,7 @@ impl GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings";
 
@@ -9908,9 +10455,7 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
         "disableDataStoreFallback",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -9934,16 +10479,24 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agent", &self.agent)?;
-        ::discogen_runtime::object::write(map, "agentIdentity", &self.agent_identity)?;
-        ::discogen_runtime::object::write(map, "agentScope", &self.agent_scope)?;
-        ::discogen_runtime::object::write(map, "business", &self.business)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "agent", &self.agent)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentIdentity",
+            &self.agent_identity,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentScope",
+            &self.agent_scope,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "business", &self.business)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "businessDescription",
             &self.business_description,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "disableDataStoreFallback",
             &self.disable_data_store_fallback,
@@ -9952,7 +10505,7 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings
 );
 
@@ -9973,7 +10526,7 @@ pub struct GoogleCloudDialogflowCxV3Generator {
     /// Required. Prompt for the LLM model.
     pub prompt_text: Option<GoogleCloudDialogflowCxV3Phrase>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Generator {
@@ -10032,7 +10585,8 @@ impl GoogleCloudDialogflowCxV3Generator {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3Generator {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Generator";
 
     const FIELDS: &'static [&'static str] = &[
@@ -10044,9 +10598,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
         "llmModelSettings",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10070,21 +10622,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Generator {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "llmModelSettings",
             &self.llm_model_settings,
         )?;
-        ::discogen_runtime::object::write(map, "modelParameter", &self.model_parameter)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "placeholders", &self.placeholders)?;
-        ::discogen_runtime::object::write(map, "promptText", &self.prompt_text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "modelParameter",
+            &self.model_parameter,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "placeholders",
+            &self.placeholders,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "promptText",
+            &self.prompt_text,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Generator);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Generator);
 
 /// Parameters to be passed to the LLM. If not set, default values will be used.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10099,7 +10667,7 @@ pub struct GoogleCloudDialogflowCxV3GeneratorModelParameter {
     /// If set, only the tokens comprising the top top_p probability mass are considered. If both top_p and top_k are set, top_p will be used for further refining candidates selected with top_k. Valid range: (0.0, 1.0\]. Small topP = less random. Large topP = more random.
     pub top_p: Option<f32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3GeneratorModelParameter {
@@ -10132,7 +10700,7 @@ impl GoogleCloudDialogflowCxV3GeneratorModelParameter {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GeneratorModelParameter {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GeneratorModelParameter";
 
@@ -10143,9 +10711,7 @@ for GoogleCloudDialogflowCxV3GeneratorModelParameter {
         "maxDecodeSteps",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10156,8 +10722,10 @@ for GoogleCloudDialogflowCxV3GeneratorModelParameter {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.top_k = map.next_value()?,
-            1 => self.top_p = ::discogen_runtime::object::read_wire(map)?,
-            2 => self.temperature = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.top_p = ::discogen_runtime::__private::object::read_wire(map)?,
+            2 => {
+                self.temperature = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
             _ => self.max_decode_steps = map.next_value()?,
         }
         Ok(())
@@ -10167,19 +10735,25 @@ for GoogleCloudDialogflowCxV3GeneratorModelParameter {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "maxDecodeSteps",
             &self.max_decode_steps,
         )?;
-        ::discogen_runtime::object::write_wire(map, "temperature", &self.temperature)?;
-        ::discogen_runtime::object::write(map, "topK", &self.top_k)?;
-        ::discogen_runtime::object::write_wire(map, "topP", &self.top_p)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "temperature",
+            &self.temperature,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "topK", &self.top_k)?;
+        ::discogen_runtime::__private::object::write_wire(map, "topP", &self.top_p)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3GeneratorModelParameter);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3GeneratorModelParameter
+);
 
 /// Represents a custom placeholder in the prompt text.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10190,7 +10764,7 @@ pub struct GoogleCloudDialogflowCxV3GeneratorPlaceholder {
     /// Custom placeholder value in the prompt text.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3GeneratorPlaceholder {
@@ -10209,15 +10783,13 @@ impl GoogleCloudDialogflowCxV3GeneratorPlaceholder {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GeneratorPlaceholder {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GeneratorPlaceholder";
 
     const FIELDS: &'static [&'static str] = &["id", "name"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10237,13 +10809,15 @@ for GoogleCloudDialogflowCxV3GeneratorPlaceholder {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "id", &self.id)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "id", &self.id)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3GeneratorPlaceholder);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3GeneratorPlaceholder
+);
 
 /// Handler can be used to define custom logic to be executed based on the user-specified triggers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10254,7 +10828,7 @@ pub struct GoogleCloudDialogflowCxV3Handler {
     /// A handler triggered during specific lifecycle of the playbook execution.
     pub lifecycle_handler: Option<GoogleCloudDialogflowCxV3HandlerLifecycleHandler>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Handler {
@@ -10279,14 +10853,12 @@ impl GoogleCloudDialogflowCxV3Handler {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Handler {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Handler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Handler";
 
     const FIELDS: &'static [&'static str] = &["eventHandler", "lifecycleHandler"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10306,8 +10878,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Handler {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "eventHandler", &self.event_handler)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "eventHandler",
+            &self.event_handler,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "lifecycleHandler",
             &self.lifecycle_handler,
@@ -10316,7 +10892,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Handler {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Handler);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Handler);
 
 /// A handler that is triggered by the specified event.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10329,7 +10905,7 @@ pub struct GoogleCloudDialogflowCxV3HandlerEventHandler {
     /// Required. The fulfillment to call when the event occurs.
     pub fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3HandlerEventHandler {
@@ -10358,15 +10934,13 @@ impl GoogleCloudDialogflowCxV3HandlerEventHandler {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3HandlerEventHandler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3HandlerEventHandler";
 
     const FIELDS: &'static [&'static str] = &["event", "condition", "fulfillment"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10387,14 +10961,20 @@ for GoogleCloudDialogflowCxV3HandlerEventHandler {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "condition", &self.condition)?;
-        ::discogen_runtime::object::write(map, "event", &self.event)?;
-        ::discogen_runtime::object::write(map, "fulfillment", &self.fulfillment)?;
+        ::discogen_runtime::__private::object::write(map, "condition", &self.condition)?;
+        ::discogen_runtime::__private::object::write(map, "event", &self.event)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "fulfillment",
+            &self.fulfillment,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3HandlerEventHandler);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3HandlerEventHandler
+);
 
 /// A handler that is triggered on the specific lifecycle_stage of the playbook execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10407,7 +10987,7 @@ pub struct GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
     /// Required. The name of the lifecycle stage that triggers this handler. Supported values: * `playbook-start` * `pre-action-selection` * `pre-action-execution`
     pub lifecycle_stage: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
@@ -10436,7 +11016,7 @@ impl GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3HandlerLifecycleHandler";
 
@@ -10446,9 +11026,7 @@ for GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
         "lifecycleStage",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10469,14 +11047,24 @@ for GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "condition", &self.condition)?;
-        ::discogen_runtime::object::write(map, "fulfillment", &self.fulfillment)?;
-        ::discogen_runtime::object::write(map, "lifecycleStage", &self.lifecycle_stage)?;
+        ::discogen_runtime::__private::object::write(map, "condition", &self.condition)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "fulfillment",
+            &self.fulfillment,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "lifecycleStage",
+            &self.lifecycle_stage,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3HandlerLifecycleHandler);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3HandlerLifecycleHandler
+);
 
 /// The request message for EntityTypes.ImportEntityTypes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10493,7 +11081,7 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
     /// Optional. The target entity type to import into. Format: `projects//locations//agents//entity_types/`. If set, there should be only one entity type included in entity_types, of which the type should match the type of the target entity type. All entities in the imported entity type will be added to the target entity type.
     pub target_entity_type: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
@@ -10532,7 +11120,7 @@ impl GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesRequest";
 
@@ -10543,9 +11131,7 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
         "entityTypesContent",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10567,18 +11153,22 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityTypesContent",
             &self.entity_types_content,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityTypesUri",
             &self.entity_types_uri,
         )?;
-        ::discogen_runtime::object::write(map, "mergeOption", &self.merge_option)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "mergeOption",
+            &self.merge_option,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "targetEntityType",
             &self.target_entity_type,
@@ -10587,7 +11177,9 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportEntityTypesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ImportEntityTypesRequest
+);
 
 /// The request message for Flows.ImportFlow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10602,7 +11194,7 @@ pub struct GoogleCloudDialogflowCxV3ImportFlowRequest {
     /// Flow import mode. If not specified, `KEEP` is assumed.
     pub import_option: Option<GoogleCloudDialogflowCxV3ImportFlowRequestImportOption>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportFlowRequest {
@@ -10644,7 +11236,8 @@ impl GoogleCloudDialogflowCxV3ImportFlowRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ImportFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportFlowRequest";
 
     const FIELDS: &'static [&'static str] = &[
@@ -10654,9 +11247,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
         "flowImportStrategy",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10678,19 +11269,27 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "flowContent", &self.flow_content)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "flowContent",
+            &self.flow_content,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "flowImportStrategy",
             &self.flow_import_strategy,
         )?;
-        ::discogen_runtime::object::write(map, "flowUri", &self.flow_uri)?;
-        ::discogen_runtime::object::write(map, "importOption", &self.import_option)?;
+        ::discogen_runtime::__private::object::write(map, "flowUri", &self.flow_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "importOption",
+            &self.import_option,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportFlowRequest);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ImportFlowRequest);
 
 /// The response message for Flows.ImportFlow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10699,7 +11298,7 @@ pub struct GoogleCloudDialogflowCxV3ImportFlowResponse {
     /// The unique identifier of the new flow. Format: `projects//locations//agents//flows/`.
     pub flow: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportFlowResponse {
@@ -10711,14 +11310,13 @@ impl GoogleCloudDialogflowCxV3ImportFlowResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ImportFlowResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportFlowResponse";
 
     const FIELDS: &'static [&'static str] = &["flow"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10736,30 +11334,30 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ImportFlowR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "flow", &self.flow)?;
+        ::discogen_runtime::__private::object::write(map, "flow", &self.flow)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportFlowResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ImportFlowResponse
+);
 
 /// Metadata returned for the Intents.ImportIntents long running operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportIntentsMetadata {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportIntentsMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10781,7 +11379,9 @@ for GoogleCloudDialogflowCxV3ImportIntentsMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportIntentsMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ImportIntentsMetadata
+);
 
 /// The request message for Intents.ImportIntents.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10794,7 +11394,7 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsRequest {
     /// Merge option for importing intents. If not specified, `REJECT` is assumed.
     pub merge_option: Option<GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportIntentsRequest {
@@ -10826,7 +11426,7 @@ impl GoogleCloudDialogflowCxV3ImportIntentsRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportIntentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsRequest";
 
@@ -10836,9 +11436,7 @@ for GoogleCloudDialogflowCxV3ImportIntentsRequest {
         "intentsContent",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10859,14 +11457,28 @@ for GoogleCloudDialogflowCxV3ImportIntentsRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "intentsContent", &self.intents_content)?;
-        ::discogen_runtime::object::write(map, "intentsUri", &self.intents_uri)?;
-        ::discogen_runtime::object::write(map, "mergeOption", &self.merge_option)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "intentsContent",
+            &self.intents_content,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "intentsUri",
+            &self.intents_uri,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "mergeOption",
+            &self.merge_option,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportIntentsRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ImportIntentsRequest
+);
 
 /// The response message for Intents.ImportIntents.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10879,7 +11491,7 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsResponse {
     /// The unique identifier of the imported intents. Format: `projects//locations//agents//intents/`.
     pub intents: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportIntentsResponse {
@@ -10903,15 +11515,13 @@ impl GoogleCloudDialogflowCxV3ImportIntentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intents", "conflictingResources"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -10931,17 +11541,19 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conflictingResources",
             &self.conflicting_resources,
         )?;
-        ::discogen_runtime::object::write(map, "intents", &self.intents)?;
+        ::discogen_runtime::__private::object::write(map, "intents", &self.intents)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportIntentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ImportIntentsResponse
+);
 
 /// Conflicting resources detected during the import process. Only filled when REPORT_CONFLICT is set in the request and there are conflicts in the display names.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -10952,7 +11564,7 @@ pub struct GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
     /// Display names of conflicting intents.
     pub intent_display_names: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
@@ -10971,7 +11583,7 @@ impl GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources";
 
@@ -10980,9 +11592,7 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
         "intentDisplayNames",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11002,12 +11612,12 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityDisplayNames",
             &self.entity_display_names,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "intentDisplayNames",
             &self.intent_display_names,
@@ -11016,7 +11626,7 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources
 );
 
@@ -11031,7 +11641,7 @@ pub struct GoogleCloudDialogflowCxV3ImportPlaybookRequest {
     /// \[Dialogflow access control\] (<https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage>).
     pub playbook_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportPlaybookRequest {
@@ -11063,7 +11673,7 @@ impl GoogleCloudDialogflowCxV3ImportPlaybookRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportPlaybookRequest";
 
@@ -11073,9 +11683,7 @@ for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
         "playbookContent",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11096,18 +11704,28 @@ for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "importStrategy", &self.import_strategy)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "importStrategy",
+            &self.import_strategy,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "playbookContent",
             &self.playbook_content,
         )?;
-        ::discogen_runtime::object::write(map, "playbookUri", &self.playbook_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "playbookUri",
+            &self.playbook_uri,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportPlaybookRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ImportPlaybookRequest
+);
 
 /// Metadata returned for the TestCases.ImportTestCases long running operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11116,7 +11734,7 @@ pub struct GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
     /// Errors for failed test cases.
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestCaseError>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
@@ -11131,15 +11749,13 @@ impl GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesMetadata";
 
     const FIELDS: &'static [&'static str] = &["errors"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11157,12 +11773,14 @@ for GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "errors", &self.errors)?;
+        ::discogen_runtime::__private::object::write(map, "errors", &self.errors)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportTestCasesMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ImportTestCasesMetadata
+);
 
 /// The request message for TestCases.ImportTestCases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11173,7 +11791,7 @@ pub struct GoogleCloudDialogflowCxV3ImportTestCasesRequest {
     /// The [Google Cloud Storage](https://cloud.google.com/storage/docs/) URI to import test cases from. The format of this URI must be `gs:///`. Dialogflow performs a read operation for the Cloud Storage object on the caller's behalf, so your request authentication must have read permissions for the object. For more information, see [Dialogflow access control](https://cloud.google.com/dialogflow/cx/docs/concept/access-control#storage).
     pub gcs_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportTestCasesRequest {
@@ -11192,15 +11810,13 @@ impl GoogleCloudDialogflowCxV3ImportTestCasesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesRequest";
 
     const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11220,13 +11836,15 @@ for GoogleCloudDialogflowCxV3ImportTestCasesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "content", &self.content)?;
-        ::discogen_runtime::object::write(map, "gcsUri", &self.gcs_uri)?;
+        ::discogen_runtime::__private::object::write(map, "content", &self.content)?;
+        ::discogen_runtime::__private::object::write(map, "gcsUri", &self.gcs_uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportTestCasesRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ImportTestCasesRequest
+);
 
 /// The response message for TestCases.ImportTestCases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11235,7 +11853,7 @@ pub struct GoogleCloudDialogflowCxV3ImportTestCasesResponse {
     /// The unique identifiers of the new test cases. Format: `projects//locations//agents//testCases/`.
     pub names: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportTestCasesResponse {
@@ -11247,15 +11865,13 @@ impl GoogleCloudDialogflowCxV3ImportTestCasesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["names"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11273,12 +11889,14 @@ for GoogleCloudDialogflowCxV3ImportTestCasesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "names", &self.names)?;
+        ::discogen_runtime::__private::object::write(map, "names", &self.names)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportTestCasesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ImportTestCasesResponse
+);
 
 /// A type schema object that's specified inline.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11289,7 +11907,7 @@ pub struct GoogleCloudDialogflowCxV3InlineSchema {
     /// Data type of the schema.
     pub r#type: Option<GoogleCloudDialogflowCxV3InlineSchemaType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3InlineSchema {
@@ -11314,14 +11932,13 @@ impl GoogleCloudDialogflowCxV3InlineSchema {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchema {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3InlineSchema {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineSchema";
 
     const FIELDS: &'static [&'static str] = &["type", "items"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11341,13 +11958,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSchem
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "items", &self.items)?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(map, "items", &self.items)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3InlineSchema);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3InlineSchema);
 
 /// Inline source for a Dialogflow operation that reads or imports objects (e.g. intents) into Dialogflow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11356,7 +11973,7 @@ pub struct GoogleCloudDialogflowCxV3InlineSource {
     /// The uncompressed byte content for the objects.
     pub content: Option<::discogen_runtime::Bytes>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3InlineSource {
@@ -11368,14 +11985,13 @@ impl GoogleCloudDialogflowCxV3InlineSource {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSource {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3InlineSource {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineSource";
 
     const FIELDS: &'static [&'static str] = &["content"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11393,12 +12009,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineSourc
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "content", &self.content)?;
+        ::discogen_runtime::__private::object::write(map, "content", &self.content)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3InlineSource);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3InlineSource);
 
 /// Instructs the speech recognizer on how to process the audio content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11423,7 +12039,7 @@ pub struct GoogleCloudDialogflowCxV3InputAudioConfig {
     /// Optional. If `false` (default), recognition does not cease until the client closes the stream. If `true`, the recognizer will detect a single spoken utterance in input audio. Recognition ceases when it detects the audio's voice has stopped or paused. In this case, once a detected intent is received, the client should close the stream and start a new request with a new stream as needed. Note: This setting is relevant only for streaming methods.
     pub single_utterance: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3InputAudioConfig {
@@ -11503,7 +12119,8 @@ impl GoogleCloudDialogflowCxV3InputAudioConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3InputAudioConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InputAudioConfig";
 
     const FIELDS: &'static [&'static str] = &[
@@ -11518,9 +12135,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
         "optOutConformerModelMigration",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11547,27 +12162,43 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "audioEncoding", &self.audio_encoding)?;
-        ::discogen_runtime::object::write(map, "bargeInConfig", &self.barge_in_config)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "audioEncoding",
+            &self.audio_encoding,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "bargeInConfig",
+            &self.barge_in_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "enableWordInfo",
             &self.enable_word_info,
         )?;
-        ::discogen_runtime::object::write(map, "model", &self.model)?;
-        ::discogen_runtime::object::write(map, "modelVariant", &self.model_variant)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "model", &self.model)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "modelVariant",
+            &self.model_variant,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "optOutConformerModelMigration",
             &self.opt_out_conformer_model_migration,
         )?;
-        ::discogen_runtime::object::write(map, "phraseHints", &self.phrase_hints)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "phraseHints",
+            &self.phrase_hints,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sampleRateHertz",
             &self.sample_rate_hertz,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "singleUtterance",
             &self.single_utterance,
@@ -11576,7 +12207,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InputAudioC
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3InputAudioConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3InputAudioConfig);
 
 /// An intent represents a user's intent to interact with a conversational agent. You can provide information for the Dialogflow API to use to match user input to an intent by adding training phrases (i.e., examples of user input) to your intent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11600,7 +12231,7 @@ pub struct GoogleCloudDialogflowCxV3Intent {
     /// The collection of training phrases the agent is trained on to identify the intent.
     pub training_phrases: Option<Vec<GoogleCloudDialogflowCxV3IntentTrainingPhrase>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Intent {
@@ -11677,7 +12308,7 @@ impl GoogleCloudDialogflowCxV3Intent {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Intent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Intent";
 
     const FIELDS: &'static [&'static str] = &[
@@ -11692,9 +12323,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
         "trainingPhrases",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11721,15 +12350,35 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "dtmfPattern", &self.dtmf_pattern)?;
-        ::discogen_runtime::object::write(map, "isFallback", &self.is_fallback)?;
-        ::discogen_runtime::object::write(map, "labels", &self.labels)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
-        ::discogen_runtime::object::write(map, "priority", &self.priority)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dtmfPattern",
+            &self.dtmf_pattern,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "isFallback",
+            &self.is_fallback,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "labels", &self.labels)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "priority", &self.priority)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "trainingPhrases",
             &self.training_phrases,
@@ -11738,7 +12387,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Intent {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Intent);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Intent);
 
 /// Intent coverage represents the percentage of all possible intents in the agent that are triggered in any of a parent's test cases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11749,7 +12398,7 @@ pub struct GoogleCloudDialogflowCxV3IntentCoverage {
     /// The list of Intents present in the agent
     pub intents: Option<Vec<GoogleCloudDialogflowCxV3IntentCoverageIntent>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3IntentCoverage {
@@ -11771,14 +12420,13 @@ impl GoogleCloudDialogflowCxV3IntentCoverage {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCoverage {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3IntentCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentCoverage";
 
     const FIELDS: &'static [&'static str] = &["intents", "coverageScore"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11789,7 +12437,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.intents = map.next_value()?,
-            _ => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.coverage_score = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -11798,17 +12450,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentCover
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "coverageScore",
             &self.coverage_score,
         )?;
-        ::discogen_runtime::object::write(map, "intents", &self.intents)?;
+        ::discogen_runtime::__private::object::write(map, "intents", &self.intents)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentCoverage);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3IntentCoverage);
 
 /// The agent's intent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11819,7 +12471,7 @@ pub struct GoogleCloudDialogflowCxV3IntentCoverageIntent {
     /// The intent full resource name
     pub intent: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3IntentCoverageIntent {
@@ -11838,15 +12490,13 @@ impl GoogleCloudDialogflowCxV3IntentCoverageIntent {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3IntentCoverageIntent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentCoverageIntent";
 
     const FIELDS: &'static [&'static str] = &["intent", "covered"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11866,13 +12516,15 @@ for GoogleCloudDialogflowCxV3IntentCoverageIntent {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "covered", &self.covered)?;
-        ::discogen_runtime::object::write(map, "intent", &self.intent)?;
+        ::discogen_runtime::__private::object::write(map, "covered", &self.covered)?;
+        ::discogen_runtime::__private::object::write(map, "intent", &self.intent)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentCoverageIntent);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3IntentCoverageIntent
+);
 
 /// Represents the intent to trigger programmatically rather than as a result of natural language processing.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11881,7 +12533,7 @@ pub struct GoogleCloudDialogflowCxV3IntentInput {
     /// Required. The unique identifier of the intent. Format: `projects//locations//agents//intents/`.
     pub intent: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3IntentInput {
@@ -11893,14 +12545,13 @@ impl GoogleCloudDialogflowCxV3IntentInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentInput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3IntentInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentInput";
 
     const FIELDS: &'static [&'static str] = &["intent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -11918,12 +12569,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentInput
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "intent", &self.intent)?;
+        ::discogen_runtime::__private::object::write(map, "intent", &self.intent)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3IntentInput);
 
 /// Represents an intent parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -11938,7 +12589,7 @@ pub struct GoogleCloudDialogflowCxV3IntentParameter {
     /// Indicates whether the parameter content should be redacted in log. If redaction is enabled, the parameter content will be replaced by parameter name during logging. Note: the parameter content is subject to redaction if either parameter level redaction or entity type level redaction is enabled.
     pub redact: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3IntentParameter {
@@ -11971,14 +12622,13 @@ impl GoogleCloudDialogflowCxV3IntentParameter {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParameter {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3IntentParameter {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentParameter";
 
     const FIELDS: &'static [&'static str] = &["id", "isList", "redact", "entityType"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12000,15 +12650,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3IntentParam
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entityType", &self.entity_type)?;
-        ::discogen_runtime::object::write(map, "id", &self.id)?;
-        ::discogen_runtime::object::write(map, "isList", &self.is_list)?;
-        ::discogen_runtime::object::write(map, "redact", &self.redact)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "entityType",
+            &self.entity_type,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "id", &self.id)?;
+        ::discogen_runtime::__private::object::write(map, "isList", &self.is_list)?;
+        ::discogen_runtime::__private::object::write(map, "redact", &self.redact)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentParameter);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3IntentParameter);
 
 /// Represents an example that the agent is trained on to identify the intent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12023,7 +12677,7 @@ pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     /// Indicates how many times this example was added to the intent.
     pub repeat_count: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3IntentTrainingPhrase {
@@ -12052,15 +12706,13 @@ impl GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrase";
 
     const FIELDS: &'static [&'static str] = &["id", "parts", "repeatCount"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12081,14 +12733,20 @@ for GoogleCloudDialogflowCxV3IntentTrainingPhrase {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "id", &self.id)?;
-        ::discogen_runtime::object::write(map, "parts", &self.parts)?;
-        ::discogen_runtime::object::write(map, "repeatCount", &self.repeat_count)?;
+        ::discogen_runtime::__private::object::write(map, "id", &self.id)?;
+        ::discogen_runtime::__private::object::write(map, "parts", &self.parts)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "repeatCount",
+            &self.repeat_count,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentTrainingPhrase);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3IntentTrainingPhrase
+);
 
 /// Represents a part of a training phrase.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12099,7 +12757,7 @@ pub struct GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     /// Required. The text for this part.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
@@ -12118,15 +12776,13 @@ impl GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrasePart";
 
     const FIELDS: &'static [&'static str] = &["text", "parameterId"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12146,13 +12802,19 @@ for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "parameterId", &self.parameter_id)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameterId",
+            &self.parameter_id,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3IntentTrainingPhrasePart);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3IntentTrainingPhrasePart
+);
 
 /// The Knowledge Connector settings for this page or flow. This includes information such as the attached Knowledge Bases, and the way to execute fulfillment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12171,7 +12833,7 @@ pub struct GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
     /// The fulfillment to be triggered. When the answers from the Knowledge Connector are selected by Dialogflow, you can utitlize the request scoped parameter `$request.knowledge.answers` (contains up to the 5 highest confidence answers) and `$request.knowledge.questions` (contains the corresponding questions) to construct the fulfillment.
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
@@ -12217,7 +12879,7 @@ impl GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3KnowledgeConnectorSettings";
 
@@ -12229,9 +12891,7 @@ for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
         "dataStoreConnections",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12254,15 +12914,23 @@ for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "dataStoreConnections",
             &self.data_store_connections,
         )?;
-        ::discogen_runtime::object::write(map, "enabled", &self.enabled)?;
-        ::discogen_runtime::object::write(map, "targetFlow", &self.target_flow)?;
-        ::discogen_runtime::object::write(map, "targetPage", &self.target_page)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "enabled", &self.enabled)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetFlow",
+            &self.target_flow,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetPage",
+            &self.target_page,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "triggerFulfillment",
             &self.trigger_fulfillment,
@@ -12271,7 +12939,9 @@ for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3KnowledgeConnectorSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3KnowledgeConnectorSettings
+);
 
 /// The response message for Agents.ListAgents.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -12282,7 +12952,7 @@ pub struct GoogleCloudDialogflowCxV3ListAgentsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListAgentsResponse {
@@ -12304,14 +12974,13 @@ impl GoogleCloudDialogflowCxV3ListAgentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListAgentsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ListAgentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListAgentsResponse";
 
     const FIELDS: &'static [&'static str] = &["agents", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12331,13 +13000,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListAgentsR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agents", &self.agents)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "agents", &self.agents)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListAgentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListAgentsResponse
+);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListAgentsResponse {
     type Item = GoogleCloudDialogflowCxV3Agent;
@@ -12360,7 +13035,7 @@ pub struct GoogleCloudDialogflowCxV3ListChangelogsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListChangelogsResponse {
@@ -12382,15 +13057,13 @@ impl GoogleCloudDialogflowCxV3ListChangelogsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListChangelogsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListChangelogsResponse";
 
     const FIELDS: &'static [&'static str] = &["changelogs", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12410,13 +13083,23 @@ for GoogleCloudDialogflowCxV3ListChangelogsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "changelogs", &self.changelogs)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "changelogs",
+            &self.changelogs,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListChangelogsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListChangelogsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListChangelogsResponse {
@@ -12442,7 +13125,7 @@ pub struct GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
@@ -12464,15 +13147,13 @@ impl GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "continuousTestResults"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12492,17 +13173,21 @@ for GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "continuousTestResults",
             &self.continuous_test_results,
         )?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse
 );
 
@@ -12528,7 +13213,7 @@ pub struct GoogleCloudDialogflowCxV3ListDeploymentsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListDeploymentsResponse {
@@ -12550,15 +13235,13 @@ impl GoogleCloudDialogflowCxV3ListDeploymentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListDeploymentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListDeploymentsResponse";
 
     const FIELDS: &'static [&'static str] = &["deployments", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12578,13 +13261,23 @@ for GoogleCloudDialogflowCxV3ListDeploymentsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "deployments", &self.deployments)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "deployments",
+            &self.deployments,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListDeploymentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListDeploymentsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListDeploymentsResponse {
@@ -12608,7 +13301,7 @@ pub struct GoogleCloudDialogflowCxV3ListEntityTypesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListEntityTypesResponse {
@@ -12630,15 +13323,13 @@ impl GoogleCloudDialogflowCxV3ListEntityTypesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypes", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12658,13 +13349,23 @@ for GoogleCloudDialogflowCxV3ListEntityTypesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entityTypes", &self.entity_types)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "entityTypes",
+            &self.entity_types,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListEntityTypesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListEntityTypesResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListEntityTypesResponse {
@@ -12688,7 +13389,7 @@ pub struct GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
@@ -12710,15 +13411,13 @@ impl GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListEnvironmentsResponse";
 
     const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12738,13 +13437,23 @@ for GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "environments", &self.environments)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "environments",
+            &self.environments,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListEnvironmentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListEnvironmentsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
@@ -12768,7 +13477,7 @@ pub struct GoogleCloudDialogflowCxV3ListExamplesResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListExamplesResponse {
@@ -12790,15 +13499,13 @@ impl GoogleCloudDialogflowCxV3ListExamplesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListExamplesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListExamplesResponse";
 
     const FIELDS: &'static [&'static str] = &["examples", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12818,13 +13525,19 @@ for GoogleCloudDialogflowCxV3ListExamplesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "examples", &self.examples)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "examples", &self.examples)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListExamplesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListExamplesResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListExamplesResponse {
@@ -12848,7 +13561,7 @@ pub struct GoogleCloudDialogflowCxV3ListExperimentsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListExperimentsResponse {
@@ -12870,15 +13583,13 @@ impl GoogleCloudDialogflowCxV3ListExperimentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListExperimentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListExperimentsResponse";
 
     const FIELDS: &'static [&'static str] = &["experiments", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12898,13 +13609,23 @@ for GoogleCloudDialogflowCxV3ListExperimentsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "experiments", &self.experiments)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "experiments",
+            &self.experiments,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListExperimentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListExperimentsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListExperimentsResponse {
@@ -12928,7 +13649,7 @@ pub struct GoogleCloudDialogflowCxV3ListFlowsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListFlowsResponse {
@@ -12950,14 +13671,13 @@ impl GoogleCloudDialogflowCxV3ListFlowsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListFlowsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ListFlowsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListFlowsResponse";
 
     const FIELDS: &'static [&'static str] = &["flows", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -12977,13 +13697,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListFlowsRe
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "flows", &self.flows)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "flows", &self.flows)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListFlowsResponse);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ListFlowsResponse);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListFlowsResponse {
     type Item = GoogleCloudDialogflowCxV3Flow;
@@ -13006,7 +13730,7 @@ pub struct GoogleCloudDialogflowCxV3ListGeneratorsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListGeneratorsResponse {
@@ -13028,15 +13752,13 @@ impl GoogleCloudDialogflowCxV3ListGeneratorsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListGeneratorsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListGeneratorsResponse";
 
     const FIELDS: &'static [&'static str] = &["generators", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13056,13 +13778,23 @@ for GoogleCloudDialogflowCxV3ListGeneratorsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "generators", &self.generators)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "generators",
+            &self.generators,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListGeneratorsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListGeneratorsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListGeneratorsResponse {
@@ -13086,7 +13818,7 @@ pub struct GoogleCloudDialogflowCxV3ListIntentsResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListIntentsResponse {
@@ -13108,15 +13840,13 @@ impl GoogleCloudDialogflowCxV3ListIntentsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListIntentsResponse";
 
     const FIELDS: &'static [&'static str] = &["intents", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13136,13 +13866,19 @@ for GoogleCloudDialogflowCxV3ListIntentsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "intents", &self.intents)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "intents", &self.intents)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListIntentsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListIntentsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListIntentsResponse {
@@ -13166,7 +13902,7 @@ pub struct GoogleCloudDialogflowCxV3ListPagesResponse {
     /// The list of pages. There will be a maximum number of items returned based on the page_size field in the request.
     pub pages: Option<Vec<GoogleCloudDialogflowCxV3Page>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListPagesResponse {
@@ -13188,14 +13924,13 @@ impl GoogleCloudDialogflowCxV3ListPagesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPagesResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ListPagesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPagesResponse";
 
     const FIELDS: &'static [&'static str] = &["pages", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13215,13 +13950,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListPagesRe
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "pages", &self.pages)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "pages", &self.pages)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListPagesResponse);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ListPagesResponse);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListPagesResponse {
     type Item = GoogleCloudDialogflowCxV3Page;
@@ -13244,7 +13983,7 @@ pub struct GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
     /// The list of playbook version. There will be a maximum number of items returned based on the page_size field in the request.
     pub playbook_versions: Option<Vec<GoogleCloudDialogflowCxV3PlaybookVersion>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
@@ -13266,15 +14005,13 @@ impl GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "playbookVersions"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13294,8 +14031,12 @@ for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "playbookVersions",
             &self.playbook_versions,
@@ -13304,7 +14045,9 @@ for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
@@ -13328,7 +14071,7 @@ pub struct GoogleCloudDialogflowCxV3ListPlaybooksResponse {
     /// The list of playbooks. There will be a maximum number of items returned based on the page_size field in the request.
     pub playbooks: Option<Vec<GoogleCloudDialogflowCxV3Playbook>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListPlaybooksResponse {
@@ -13350,15 +14093,13 @@ impl GoogleCloudDialogflowCxV3ListPlaybooksResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPlaybooksResponse";
 
     const FIELDS: &'static [&'static str] = &["playbooks", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13378,13 +14119,19 @@ for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "playbooks", &self.playbooks)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "playbooks", &self.playbooks)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListPlaybooksResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListPlaybooksResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
@@ -13408,7 +14155,7 @@ pub struct GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
     /// The list of session entity types. There will be a maximum number of items returned based on the page_size field in the request.
     pub session_entity_types: Option<Vec<GoogleCloudDialogflowCxV3SessionEntityType>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
@@ -13430,15 +14177,13 @@ impl GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "sessionEntityTypes"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13458,8 +14203,12 @@ for GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sessionEntityTypes",
             &self.session_entity_types,
@@ -13468,7 +14217,7 @@ for GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse
 );
 
@@ -13494,7 +14243,7 @@ pub struct GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
     /// The list of test case results.
     pub test_case_results: Option<Vec<GoogleCloudDialogflowCxV3TestCaseResult>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
@@ -13516,15 +14265,13 @@ impl GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTestCaseResultsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "testCaseResults"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13544,8 +14291,12 @@ for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "testCaseResults",
             &self.test_case_results,
@@ -13554,7 +14305,9 @@ for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListTestCaseResultsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListTestCaseResultsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
@@ -13578,7 +14331,7 @@ pub struct GoogleCloudDialogflowCxV3ListTestCasesResponse {
     /// The list of test cases. There will be a maximum number of items returned based on the page_size field in the request.
     pub test_cases: Option<Vec<GoogleCloudDialogflowCxV3TestCase>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListTestCasesResponse {
@@ -13600,15 +14353,13 @@ impl GoogleCloudDialogflowCxV3ListTestCasesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTestCasesResponse";
 
     const FIELDS: &'static [&'static str] = &["testCases", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13628,13 +14379,23 @@ for GoogleCloudDialogflowCxV3ListTestCasesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "testCases", &self.test_cases)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "testCases",
+            &self.test_cases,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListTestCasesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListTestCasesResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListTestCasesResponse {
@@ -13658,7 +14419,7 @@ pub struct GoogleCloudDialogflowCxV3ListToolVersionsResponse {
     /// The list of tool versions. There will be a maximum number of items returned based on the page_size field in the request.
     pub tool_versions: Option<Vec<GoogleCloudDialogflowCxV3ToolVersion>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListToolVersionsResponse {
@@ -13680,15 +14441,13 @@ impl GoogleCloudDialogflowCxV3ListToolVersionsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListToolVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["toolVersions", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13708,13 +14467,23 @@ for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "toolVersions", &self.tool_versions)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "toolVersions",
+            &self.tool_versions,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListToolVersionsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListToolVersionsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
@@ -13738,7 +14507,7 @@ pub struct GoogleCloudDialogflowCxV3ListToolsResponse {
     /// The list of Tools. There will be a maximum number of items returned based on the page_size field in the request.
     pub tools: Option<Vec<GoogleCloudDialogflowCxV3Tool>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListToolsResponse {
@@ -13760,14 +14529,13 @@ impl GoogleCloudDialogflowCxV3ListToolsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolsResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ListToolsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListToolsResponse";
 
     const FIELDS: &'static [&'static str] = &["tools", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13787,13 +14555,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ListToolsRe
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "tools", &self.tools)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "tools", &self.tools)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListToolsResponse);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ListToolsResponse);
 
 impl ::discogen_runtime::paginate::Page for GoogleCloudDialogflowCxV3ListToolsResponse {
     type Item = GoogleCloudDialogflowCxV3Tool;
@@ -13818,7 +14590,7 @@ pub struct GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
         Vec<GoogleCloudDialogflowCxV3TransitionRouteGroup>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
@@ -13840,15 +14612,13 @@ impl GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "transitionRouteGroups"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13868,8 +14638,12 @@ for GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "transitionRouteGroups",
             &self.transition_route_groups,
@@ -13878,7 +14652,7 @@ for GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse
 );
 
@@ -13904,7 +14678,7 @@ pub struct GoogleCloudDialogflowCxV3ListVersionsResponse {
     /// A list of versions. There will be a maximum number of items returned based on the page_size field in the request. The list may in some cases be empty or contain fewer entries than page_size even if this isn't the last page.
     pub versions: Option<Vec<GoogleCloudDialogflowCxV3Version>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListVersionsResponse {
@@ -13926,15 +14700,13 @@ impl GoogleCloudDialogflowCxV3ListVersionsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListVersionsResponse";
 
     const FIELDS: &'static [&'static str] = &["versions", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -13954,13 +14726,19 @@ for GoogleCloudDialogflowCxV3ListVersionsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "versions", &self.versions)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "versions", &self.versions)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListVersionsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListVersionsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListVersionsResponse {
@@ -13984,7 +14762,7 @@ pub struct GoogleCloudDialogflowCxV3ListWebhooksResponse {
     /// The list of webhooks. There will be a maximum number of items returned based on the page_size field in the request.
     pub webhooks: Option<Vec<GoogleCloudDialogflowCxV3Webhook>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListWebhooksResponse {
@@ -14006,15 +14784,13 @@ impl GoogleCloudDialogflowCxV3ListWebhooksResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListWebhooksResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListWebhooksResponse";
 
     const FIELDS: &'static [&'static str] = &["webhooks", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -14034,13 +14810,19 @@ for GoogleCloudDialogflowCxV3ListWebhooksResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "webhooks", &self.webhooks)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "webhooks", &self.webhooks)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListWebhooksResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListWebhooksResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListWebhooksResponse {
@@ -14064,7 +14846,7 @@ pub struct GoogleCloudDialogflowCxV3LlmModelSettings {
     /// The custom prompt to use.
     pub prompt_text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3LlmModelSettings {
@@ -14083,14 +14865,13 @@ impl GoogleCloudDialogflowCxV3LlmModelSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LlmModelSettings {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3LlmModelSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LlmModelSettings";
 
     const FIELDS: &'static [&'static str] = &["model", "promptText"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -14110,13 +14891,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LlmModelSet
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "model", &self.model)?;
-        ::discogen_runtime::object::write(map, "promptText", &self.prompt_text)?;
+        ::discogen_runtime::__private::object::write(map, "model", &self.model)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "promptText",
+            &self.prompt_text,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3LlmModelSettings);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3LlmModelSettings);
 
 /// The request message for Versions.LoadVersion.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14125,7 +14910,7 @@ pub struct GoogleCloudDialogflowCxV3LoadVersionRequest {
     /// This field is used to prevent accidental overwrite of other agent resources, which can potentially impact other flow's behavior. If `allow_override_agent_resources` is false, conflicted agent-level resources will not be overridden (i.e. intents, entities, webhooks).
     pub allow_override_agent_resources: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3LoadVersionRequest {
@@ -14140,14 +14925,13 @@ impl GoogleCloudDialogflowCxV3LoadVersionRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LoadVersionRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3LoadVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LoadVersionRequest";
 
     const FIELDS: &'static [&'static str] = &["allowOverrideAgentResources"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -14165,7 +14949,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LoadVersion
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowOverrideAgentResources",
             &self.allow_override_agent_resources,
@@ -14174,7 +14958,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LoadVersion
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3LoadVersionRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3LoadVersionRequest
+);
 
 /// The response message for Environments.LookupEnvironmentHistory.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14185,7 +14971,7 @@ pub struct GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
     /// Token to retrieve the next page of results, or empty if there are no more results in the list.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
@@ -14207,15 +14993,13 @@ impl GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse";
 
     const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -14235,13 +15019,21 @@ for GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "environments", &self.environments)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "environments",
+            &self.environments,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse
 );
 
@@ -14275,7 +15067,7 @@ pub struct GoogleCloudDialogflowCxV3Match {
     /// Final text input which was matched during MatchIntent. This value can be different from original input sent in request because of spelling correction or other processing.
     pub resolved_input: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Match {
@@ -14331,7 +15123,7 @@ impl GoogleCloudDialogflowCxV3Match {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Match {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Match";
 
     const FIELDS: &'static [&'static str] = &[
@@ -14343,9 +15135,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
         "resolvedInput",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -14358,7 +15148,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
             0 => self.event = map.next_value()?,
             1 => self.intent = map.next_value()?,
             2 => self.match_type = map.next_value()?,
-            3 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            3 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
             4 => self.parameters = map.next_value()?,
             _ => self.resolved_input = map.next_value()?,
         }
@@ -14369,17 +15159,33 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Match {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "confidence", &self.confidence)?;
-        ::discogen_runtime::object::write(map, "event", &self.event)?;
-        ::discogen_runtime::object::write(map, "intent", &self.intent)?;
-        ::discogen_runtime::object::write(map, "matchType", &self.match_type)?;
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
-        ::discogen_runtime::object::write(map, "resolvedInput", &self.resolved_input)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "confidence",
+            &self.confidence,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "event", &self.event)?;
+        ::discogen_runtime::__private::object::write(map, "intent", &self.intent)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "matchType",
+            &self.match_type,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "resolvedInput",
+            &self.resolved_input,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Match);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Match);
 
 /// Request of MatchIntent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14392,7 +15198,7 @@ pub struct GoogleCloudDialogflowCxV3MatchIntentRequest {
     /// The parameters of this query.
     pub query_params: Option<GoogleCloudDialogflowCxV3QueryParameters>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3MatchIntentRequest {
@@ -14424,7 +15230,8 @@ impl GoogleCloudDialogflowCxV3MatchIntentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntentRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3MatchIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3MatchIntentRequest";
 
     const FIELDS: &'static [&'static str] = &[
@@ -14433,9 +15240,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
         "persistParameterChanges",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -14456,18 +15261,28 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3MatchIntent
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "persistParameterChanges",
             &self.persist_parameter_changes,
         )?;
-        ::discogen_runtime::object::write(map, "queryInput", &self.query_input)?;
-        ::discogen_runtime::object::write(map, "queryParams", &self.query_params)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryInput",
+            &self.query_input,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "queryParams",
+            &self.query_params,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3MatchIntentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3MatchIntentRequest
+);
 
 /// Response of MatchIntent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14486,7 +15301,7 @@ pub struct GoogleCloudDialogflowCxV3MatchIntentResponse {
     /// If an intent was provided as input, this field will contain a copy of the intent identifier. Format: `projects//locations//agents//intents/`.
     pub trigger_intent: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3MatchIntentResponse {
@@ -14539,7 +15354,7 @@ impl GoogleCloudDialogflowCxV3MatchIntentResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3MatchIntentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3MatchIntentResponse";
 
@@ -14552,9 +15367,7 @@ for GoogleCloudDialogflowCxV3MatchIntentResponse {
         "triggerIntent",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -14578,17 +15391,35 @@ for GoogleCloudDialogflowCxV3MatchIntentResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "currentPage", &self.current_page)?;
-        ::discogen_runtime::object::write(map, "matches", &self.matches)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(map, "transcript", &self.transcript)?;
-        ::discogen_runtime::object::write(map, "triggerEvent", &self.trigger_event)?;
-        ::discogen_runtime::object::write(map, "triggerIntent", &self.trigger_intent)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "currentPage",
+            &self.current_page,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "matches", &self.matches)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "transcript",
+            &self.transcript,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "triggerEvent",
+            &self.trigger_event,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "triggerIntent",
+            &self.trigger_intent,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3MatchIntentResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3MatchIntentResponse
+);
 
 /// Settings related to NLU.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14603,7 +15434,7 @@ pub struct GoogleCloudDialogflowCxV3NluSettings {
     /// Indicates the type of NLU model.
     pub model_type: Option<GoogleCloudDialogflowCxV3NluSettingsModelType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3NluSettings {
@@ -14635,7 +15466,8 @@ impl GoogleCloudDialogflowCxV3NluSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3NluSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3NluSettings";
 
     const FIELDS: &'static [&'static str] = &[
@@ -14644,9 +15476,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
         "classificationThreshold",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -14659,7 +15489,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
             0 => self.model_type = map.next_value()?,
             1 => self.model_training_mode = map.next_value()?,
             _ => {
-                self.classification_threshold = ::discogen_runtime::object::read_wire(
+                self.classification_threshold = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
@@ -14671,22 +15501,26 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3NluSettings
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "classificationThreshold",
             &self.classification_threshold,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "modelTrainingMode",
             &self.model_training_mode,
         )?;
-        ::discogen_runtime::object::write(map, "modelType", &self.model_type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "modelType",
+            &self.model_type,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3NluSettings);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3NluSettings);
 
 /// Instructs the speech synthesizer how to generate the output audio content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14701,7 +15535,7 @@ pub struct GoogleCloudDialogflowCxV3OutputAudioConfig {
         GoogleCloudDialogflowCxV3SynthesizeSpeechConfig,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3OutputAudioConfig {
@@ -14733,7 +15567,8 @@ impl GoogleCloudDialogflowCxV3OutputAudioConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudioConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3OutputAudioConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3OutputAudioConfig";
 
     const FIELDS: &'static [&'static str] = &[
@@ -14742,9 +15577,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudio
         "synthesizeSpeechConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -14765,13 +15598,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudio
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "audioEncoding", &self.audio_encoding)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "audioEncoding",
+            &self.audio_encoding,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sampleRateHertz",
             &self.sample_rate_hertz,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "synthesizeSpeechConfig",
             &self.synthesize_speech_config,
@@ -14780,7 +15617,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3OutputAudio
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3OutputAudioConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3OutputAudioConfig);
 
 /// A Dialogflow CX conversation (session) can be described and visualized as a state machine. The states of a CX session are represented by pages. For each flow, you define many pages, where your combined pages can handle a complete conversation on the topics the flow is designed for. At any given moment, exactly one page is the current page, the current page is considered active, and the flow associated with that page is considered active. Every flow has a special start page. When a flow initially becomes active, the start page page becomes the current page. For each conversational turn, the current page will either stay the same or transition to another page. You configure each page to collect information from the end-user that is relevant for the conversational state represented by the page. For more information, see the [Page guide](https://cloud.google.com/dialogflow/cx/docs/concept/page).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14809,7 +15646,7 @@ pub struct GoogleCloudDialogflowCxV3Page {
     /// A list of transitions for the transition rules of this page. They route the conversation to another page in the same flow, or another flow. When we are in a certain page, the TransitionRoutes are evaluated in the following order: * TransitionRoutes defined in the page with intent specified. * TransitionRoutes defined in the transition route groups with intent specified. * TransitionRoutes defined in flow with intent specified. * TransitionRoutes defined in the transition route groups with intent specified. * TransitionRoutes defined in the page with only condition specified. * TransitionRoutes defined in the transition route groups with only condition specified.
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Page {
@@ -14902,7 +15739,7 @@ impl GoogleCloudDialogflowCxV3Page {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Page {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Page";
 
     const FIELDS: &'static [&'static str] = &[
@@ -14918,9 +15755,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
         "knowledgeConnectorSettings",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -14948,32 +15783,44 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "advancedSettings",
             &self.advanced_settings,
         )?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "entryFulfillment",
             &self.entry_fulfillment,
         )?;
-        ::discogen_runtime::object::write(map, "eventHandlers", &self.event_handlers)?;
-        ::discogen_runtime::object::write(map, "form", &self.form)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "eventHandlers",
+            &self.event_handlers,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "form", &self.form)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeConnectorSettings",
             &self.knowledge_connector_settings,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "transitionRouteGroups",
             &self.transition_route_groups,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "transitionRoutes",
             &self.transition_routes,
@@ -14982,7 +15829,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Page {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Page);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Page);
 
 /// Defines the properties of a parameter. Used to define parameters used in the agent and the input / output parameters for each fulfillment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14999,7 +15846,7 @@ pub struct GoogleCloudDialogflowCxV3ParameterDefinition {
     /// Optional. Type schema of parameter.
     pub type_schema: Option<GoogleCloudDialogflowCxV3TypeSchema>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ParameterDefinition {
@@ -15038,7 +15885,7 @@ impl GoogleCloudDialogflowCxV3ParameterDefinition {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ParameterDefinition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ParameterDefinition";
 
@@ -15049,9 +15896,7 @@ for GoogleCloudDialogflowCxV3ParameterDefinition {
         "description",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -15073,15 +15918,25 @@ for GoogleCloudDialogflowCxV3ParameterDefinition {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
-        ::discogen_runtime::object::write(map, "typeSchema", &self.type_schema)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "typeSchema",
+            &self.type_schema,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ParameterDefinition);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ParameterDefinition
+);
 
 /// Text input which can be used for prompt or banned phrases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15090,7 +15945,7 @@ pub struct GoogleCloudDialogflowCxV3Phrase {
     /// Required. Text input which can be used for prompt or banned phrases.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Phrase {
@@ -15102,14 +15957,12 @@ impl GoogleCloudDialogflowCxV3Phrase {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Phrase {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Phrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Phrase";
 
     const FIELDS: &'static [&'static str] = &["text"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -15127,12 +15980,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Phrase {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Phrase);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Phrase);
 
 /// Playbook is the basic building block to instruct the LLM how to execute a certain task. A playbook consists of a goal to accomplish, an optional list of step by step instructions (the step instruction may refers to name of the custom or default plugin tools to use) to perform the task, a list of contextual input data to be passed in at the beginning of the invoked, and a list of output parameters to store the playbook result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15189,7 +16042,7 @@ pub struct GoogleCloudDialogflowCxV3Playbook {
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Playbook {
@@ -15340,7 +16193,8 @@ impl GoogleCloudDialogflowCxV3Playbook {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3Playbook {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Playbook";
 
     const FIELDS: &'static [&'static str] = &[
@@ -15363,9 +16217,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
         "outputParameterDefinitions",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -15380,7 +16232,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
             2 => self.handlers = map.next_value()?,
             3 => self.code_block = map.next_value()?,
             4 => self.create_time = map.next_value()?,
-            5 => self.token_count = ::discogen_runtime::object::read_wire(map)?,
+            5 => {
+                self.token_count = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
             6 => self.update_time = map.next_value()?,
             7 => self.display_name = map.next_value()?,
             8 => self.instruction = map.next_value()?,
@@ -15400,52 +16254,84 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Playbook {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "codeBlock", &self.code_block)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "goal", &self.goal)?;
-        ::discogen_runtime::object::write(map, "handlers", &self.handlers)?;
-        ::discogen_runtime::object::write(map, "inlineActions", &self.inline_actions)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "codeBlock",
+            &self.code_block,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "goal", &self.goal)?;
+        ::discogen_runtime::__private::object::write(map, "handlers", &self.handlers)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "inlineActions",
+            &self.inline_actions,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "inputParameterDefinitions",
             &self.input_parameter_definitions,
         )?;
-        ::discogen_runtime::object::write(map, "instruction", &self.instruction)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "instruction",
+            &self.instruction,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "llmModelSettings",
             &self.llm_model_settings,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "outputParameterDefinitions",
             &self.output_parameter_definitions,
         )?;
-        ::discogen_runtime::object::write(map, "playbookType", &self.playbook_type)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "playbookType",
+            &self.playbook_type,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "referencedFlows",
             &self.referenced_flows,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "referencedPlaybooks",
             &self.referenced_playbooks,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "referencedTools",
             &self.referenced_tools,
         )?;
-        ::discogen_runtime::object::write_wire(map, "tokenCount", &self.token_count)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "tokenCount",
+            &self.token_count,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Playbook);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Playbook);
 
 /// The playbook import strategy used for resource conflict resolution associated with an ImportPlaybookRequest.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15464,7 +16350,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookImportStrategy {
         GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStrategy,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PlaybookImportStrategy {
@@ -15505,7 +16391,7 @@ impl GoogleCloudDialogflowCxV3PlaybookImportStrategy {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookImportStrategy";
 
@@ -15515,9 +16401,7 @@ for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
         "nestedResourceImportStrategy",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -15538,17 +16422,17 @@ for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "mainPlaybookImportStrategy",
             &self.main_playbook_import_strategy,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "nestedResourceImportStrategy",
             &self.nested_resource_import_strategy,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "toolImportStrategy",
             &self.tool_import_strategy,
@@ -15557,7 +16441,9 @@ for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookImportStrategy);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3PlaybookImportStrategy
+);
 
 /// Input of the playbook.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15566,7 +16452,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookInput {
     /// Optional. Summary string of the preceding conversation for the child playbook invocation.
     pub preceding_conversation_summary: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PlaybookInput {
@@ -15581,14 +16467,13 @@ impl GoogleCloudDialogflowCxV3PlaybookInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3PlaybookInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInput";
 
     const FIELDS: &'static [&'static str] = &["precedingConversationSummary"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -15606,7 +16491,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInp
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "precedingConversationSummary",
             &self.preceding_conversation_summary,
@@ -15615,7 +16500,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInp
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3PlaybookInput);
 
 /// Message of the Instruction of the playbook.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15626,7 +16511,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookInstruction {
     /// Ordered list of step by step execution instructions to accomplish target goal.
     pub steps: Option<Vec<GoogleCloudDialogflowCxV3PlaybookStep>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PlaybookInstruction {
@@ -15648,15 +16533,13 @@ impl GoogleCloudDialogflowCxV3PlaybookInstruction {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookInstruction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInstruction";
 
     const FIELDS: &'static [&'static str] = &["steps", "guidelines"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -15676,13 +16559,19 @@ for GoogleCloudDialogflowCxV3PlaybookInstruction {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "guidelines", &self.guidelines)?;
-        ::discogen_runtime::object::write(map, "steps", &self.steps)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "guidelines",
+            &self.guidelines,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "steps", &self.steps)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookInstruction);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3PlaybookInstruction
+);
 
 /// Stores metadata of the invocation of a child playbook.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15701,7 +16590,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookInvocation {
     /// Required. Playbook invocation's output state.
     pub playbook_state: Option<GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PlaybookInvocation {
@@ -15750,7 +16639,8 @@ impl GoogleCloudDialogflowCxV3PlaybookInvocation {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInvocation {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3PlaybookInvocation {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInvocation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -15761,9 +16651,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
         "playbookOutput",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -15786,16 +16674,34 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookInv
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
-        ::discogen_runtime::object::write(map, "playbookInput", &self.playbook_input)?;
-        ::discogen_runtime::object::write(map, "playbookOutput", &self.playbook_output)?;
-        ::discogen_runtime::object::write(map, "playbookState", &self.playbook_state)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "playbook", &self.playbook)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "playbookInput",
+            &self.playbook_input,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "playbookOutput",
+            &self.playbook_output,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "playbookState",
+            &self.playbook_state,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookInvocation);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3PlaybookInvocation
+);
 
 /// Output of the playbook.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15804,7 +16710,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookOutput {
     /// Optional. Summary string of the execution result of the child playbook.
     pub execution_summary: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PlaybookOutput {
@@ -15816,14 +16722,13 @@ impl GoogleCloudDialogflowCxV3PlaybookOutput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookOutput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3PlaybookOutput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookOutput";
 
     const FIELDS: &'static [&'static str] = &["executionSummary"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -15841,7 +16746,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookOut
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "executionSummary",
             &self.execution_summary,
@@ -15850,7 +16755,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookOut
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookOutput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3PlaybookOutput);
 
 /// Message of single step execution.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15861,7 +16766,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookStep {
     /// Step instruction in text format.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PlaybookStep {
@@ -15883,14 +16788,13 @@ impl GoogleCloudDialogflowCxV3PlaybookStep {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookStep {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3PlaybookStep {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookStep";
 
     const FIELDS: &'static [&'static str] = &["text", "steps"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -15910,13 +16814,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookSte
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "steps", &self.steps)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "steps", &self.steps)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookStep);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3PlaybookStep);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -15925,7 +16829,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
     pub display_name: Option<String>,
     pub playbook: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
@@ -15944,15 +16848,13 @@ impl GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTraceMetadata";
 
     const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -15972,13 +16874,19 @@ for GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "playbook", &self.playbook)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookTraceMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3PlaybookTraceMetadata
+);
 
 /// Stores metadata of the transition to another target playbook. Playbook transition actions exit the caller playbook and enter the target playbook.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15991,7 +16899,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookTransition {
     /// Required. The unique identifier of the playbook. Format: `projects//locations//agents//playbooks/`.
     pub playbook: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PlaybookTransition {
@@ -16010,14 +16918,13 @@ impl GoogleCloudDialogflowCxV3PlaybookTransition {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTransition {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3PlaybookTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTransition";
 
     const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -16037,13 +16944,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookTra
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "playbook", &self.playbook)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookTransition);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3PlaybookTransition
+);
 
 /// Playbook version is a snapshot of the playbook at certain timestamp.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16066,7 +16979,7 @@ pub struct GoogleCloudDialogflowCxV3PlaybookVersion {
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PlaybookVersion {
@@ -16115,7 +17028,8 @@ impl GoogleCloudDialogflowCxV3PlaybookVersion {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVersion {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3PlaybookVersion {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookVersion";
 
     const FIELDS: &'static [&'static str] = &[
@@ -16126,9 +17040,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
         "description",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -16151,16 +17063,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PlaybookVer
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "examples", &self.examples)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "examples", &self.examples)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "playbook", &self.playbook)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PlaybookVersion);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3PlaybookVersion);
 
 /// Represents the query input. It can contain one of: 1. A conversational query in the form of text. 2. An intent query that specifies which intent to trigger. 3. Natural language speech audio to be processed. 4. An event to be triggered. 5. DTMF digits to invoke an intent and fill in parameter value. 6. The results of a tool executed by the client.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16181,7 +17101,7 @@ pub struct GoogleCloudDialogflowCxV3QueryInput {
     /// The results of a tool executed by the client.
     pub tool_call_result: Option<GoogleCloudDialogflowCxV3ToolCallResult>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3QueryInput {
@@ -16253,7 +17173,8 @@ impl GoogleCloudDialogflowCxV3QueryInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3QueryInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3QueryInput";
 
     const FIELDS: &'static [&'static str] = &[
@@ -16266,9 +17187,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
         "toolCallResult",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -16293,13 +17212,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "audio", &self.audio)?;
-        ::discogen_runtime::object::write(map, "dtmf", &self.dtmf)?;
-        ::discogen_runtime::object::write(map, "event", &self.event)?;
-        ::discogen_runtime::object::write(map, "intent", &self.intent)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "audio", &self.audio)?;
+        ::discogen_runtime::__private::object::write(map, "dtmf", &self.dtmf)?;
+        ::discogen_runtime::__private::object::write(map, "event", &self.event)?;
+        ::discogen_runtime::__private::object::write(map, "intent", &self.intent)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "toolCallResult",
             &self.tool_call_result,
@@ -16308,7 +17231,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryInput 
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3QueryInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3QueryInput);
 
 /// Represents the parameters of a conversational query.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16355,7 +17278,7 @@ pub struct GoogleCloudDialogflowCxV3QueryParameters {
     /// This field can be used to pass HTTP headers for a webhook call. These headers will be sent to webhook along with the headers that have been configured through Dialogflow web console. The headers defined within this field will overwrite the headers configured through Dialogflow console if there is a conflict. Header names are case-insensitive. Google's specified headers are not allowed. Including: "Host", "Content-Length", "Connection", "From", "User-Agent", "Accept-Encoding", "If-Modified-Since", "If-None-Match", "X-Forwarded-For", etc.
     pub webhook_headers: Option<::std::collections::BTreeMap<String, String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3QueryParameters {
@@ -16513,7 +17436,8 @@ impl GoogleCloudDialogflowCxV3QueryParameters {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParameters {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3QueryParameters {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3QueryParameters";
 
     const FIELDS: &'static [&'static str] = &[
@@ -16537,9 +17461,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
         "populateDataStoreConnectionSignals",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -16553,7 +17475,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
             1 => self.payload = map.next_value()?,
             2 => self.time_zone = map.next_value()?,
             3 => self.parameters = map.next_value()?,
-            4 => self.session_ttl = ::discogen_runtime::object::read_wire(map)?,
+            4 => {
+                self.session_ttl = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
             5 => self.current_page = map.next_value()?,
             6 => self.geo_location = map.next_value()?,
             7 => self.flow_versions = map.next_value()?,
@@ -16575,53 +17499,89 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryParame
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "analyzeQueryTextSentiment",
             &self.analyze_query_text_sentiment,
         )?;
-        ::discogen_runtime::object::write(map, "channel", &self.channel)?;
-        ::discogen_runtime::object::write(map, "currentPage", &self.current_page)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "channel", &self.channel)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "currentPage",
+            &self.current_page,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "currentPlaybook",
             &self.current_playbook,
         )?;
-        ::discogen_runtime::object::write(map, "disableWebhook", &self.disable_webhook)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "disableWebhook",
+            &self.disable_webhook,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "endUserMetadata",
             &self.end_user_metadata,
         )?;
-        ::discogen_runtime::object::write(map, "flowVersions", &self.flow_versions)?;
-        ::discogen_runtime::object::write(map, "geoLocation", &self.geo_location)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "flowVersions",
+            &self.flow_versions,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "geoLocation",
+            &self.geo_location,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "llmModelSettings",
             &self.llm_model_settings,
         )?;
-        ::discogen_runtime::object::write(map, "parameterScope", &self.parameter_scope)?;
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
-        ::discogen_runtime::object::write(map, "payload", &self.payload)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameterScope",
+            &self.parameter_scope,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "payload", &self.payload)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "populateDataStoreConnectionSignals",
             &self.populate_data_store_connection_signals,
         )?;
-        ::discogen_runtime::object::write(map, "searchConfig", &self.search_config)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "searchConfig",
+            &self.search_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sessionEntityTypes",
             &self.session_entity_types,
         )?;
-        ::discogen_runtime::object::write_wire(map, "sessionTtl", &self.session_ttl)?;
-        ::discogen_runtime::object::write(map, "timeZone", &self.time_zone)?;
-        ::discogen_runtime::object::write(map, "webhookHeaders", &self.webhook_headers)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "sessionTtl",
+            &self.session_ttl,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "timeZone", &self.time_zone)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "webhookHeaders",
+            &self.webhook_headers,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3QueryParameters);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3QueryParameters);
 
 /// Represents the result of a conversational query.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -16680,7 +17640,7 @@ pub struct GoogleCloudDialogflowCxV3QueryResult {
     /// The list of webhook call status in the order of call sequence.
     pub webhook_statuses: Option<Vec<GoogleRpcStatus>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3QueryResult {
@@ -16874,7 +17834,8 @@ impl GoogleCloudDialogflowCxV3QueryResult {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3QueryResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3QueryResult";
 
     const FIELDS: &'static [&'static str] = &[
@@ -16901,9 +17862,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
         "dataStoreConnectionSignals",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -16933,7 +17892,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
             17 => self.allow_answer_feedback = map.next_value()?,
             18 => self.sentiment_analysis_result = map.next_value()?,
             19 => {
-                self.intent_detection_confidence = ::discogen_runtime::object::read_wire(
+                self.intent_detection_confidence = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
@@ -16946,55 +17905,91 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "advancedSettings",
             &self.advanced_settings,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowAnswerFeedback",
             &self.allow_answer_feedback,
         )?;
-        ::discogen_runtime::object::write(map, "currentFlow", &self.current_flow)?;
-        ::discogen_runtime::object::write(map, "currentPage", &self.current_page)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "currentFlow",
+            &self.current_flow,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "currentPage",
+            &self.current_page,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "dataStoreConnectionSignals",
             &self.data_store_connection_signals,
         )?;
-        ::discogen_runtime::object::write(map, "diagnosticInfo", &self.diagnostic_info)?;
-        ::discogen_runtime::object::write(map, "dtmf", &self.dtmf)?;
-        ::discogen_runtime::object::write(map, "intent", &self.intent)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "diagnosticInfo",
+            &self.diagnostic_info,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "dtmf", &self.dtmf)?;
+        ::discogen_runtime::__private::object::write(map, "intent", &self.intent)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "intentDetectionConfidence",
             &self.intent_detection_confidence,
         )?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "match", &self.r#match)?;
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "match", &self.r#match)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "responseMessages",
             &self.response_messages,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "sentimentAnalysisResult",
             &self.sentiment_analysis_result,
         )?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(map, "traceBlocks", &self.trace_blocks)?;
-        ::discogen_runtime::object::write(map, "transcript", &self.transcript)?;
-        ::discogen_runtime::object::write(map, "triggerEvent", &self.trigger_event)?;
-        ::discogen_runtime::object::write(map, "triggerIntent", &self.trigger_intent)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "traceBlocks",
+            &self.trace_blocks,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "transcript",
+            &self.transcript,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "triggerEvent",
+            &self.trigger_event,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "triggerIntent",
+            &self.trigger_intent,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "webhookPayloads",
             &self.webhook_payloads,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "webhookStatuses",
             &self.webhook_statuses,
@@ -17003,7 +17998,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3QueryResult
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3QueryResult);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3QueryResult);
 
 /// Resource name and display name.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17014,7 +18009,7 @@ pub struct GoogleCloudDialogflowCxV3ResourceName {
     /// Name.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ResourceName {
@@ -17033,14 +18028,13 @@ impl GoogleCloudDialogflowCxV3ResourceName {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceName {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ResourceName {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResourceName";
 
     const FIELDS: &'static [&'static str] = &["name", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17060,13 +18054,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResourceNam
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResourceName);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ResourceName);
 
 /// The request message for Agents.RestoreAgent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17083,7 +18081,7 @@ pub struct GoogleCloudDialogflowCxV3RestoreAgentRequest {
         GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3RestoreAgentRequest {
@@ -17125,7 +18123,7 @@ impl GoogleCloudDialogflowCxV3RestoreAgentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestoreAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreAgentRequest";
 
@@ -17136,9 +18134,7 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequest {
         "restoreOption",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17160,15 +18156,29 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentContent", &self.agent_content)?;
-        ::discogen_runtime::object::write(map, "agentUri", &self.agent_uri)?;
-        ::discogen_runtime::object::write(map, "gitSource", &self.git_source)?;
-        ::discogen_runtime::object::write(map, "restoreOption", &self.restore_option)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentContent",
+            &self.agent_content,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "agentUri", &self.agent_uri)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "gitSource",
+            &self.git_source,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "restoreOption",
+            &self.restore_option,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RestoreAgentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3RestoreAgentRequest
+);
 
 /// Settings for restoring from a git branch
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17177,7 +18187,7 @@ pub struct GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
     /// tracking branch for the git pull
     pub tracking_branch: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
@@ -17189,15 +18199,13 @@ impl GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource";
 
     const FIELDS: &'static [&'static str] = &["trackingBranch"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17215,30 +18223,34 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "trackingBranch", &self.tracking_branch)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "trackingBranch",
+            &self.tracking_branch,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource
+);
 
 /// The request message for Playbooks.RestorePlaybookVersion.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17260,7 +18272,7 @@ for GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest
 );
 
@@ -17271,7 +18283,7 @@ pub struct GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
     /// The updated playbook.
     pub playbook: Option<GoogleCloudDialogflowCxV3Playbook>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
@@ -17286,15 +18298,13 @@ impl GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse";
 
     const FIELDS: &'static [&'static str] = &["playbook"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17312,12 +18322,12 @@ for GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "playbook", &self.playbook)?;
+        ::discogen_runtime::__private::object::write(map, "playbook", &self.playbook)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse
 );
 
@@ -17326,18 +18336,16 @@ for GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17359,7 +18367,9 @@ for GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RestoreToolVersionRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3RestoreToolVersionRequest
+);
 
 /// The response message for Tools.RestoreToolVersion.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17368,7 +18378,7 @@ pub struct GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
     /// The updated tool.
     pub tool: Option<GoogleCloudDialogflowCxV3Tool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
@@ -17380,15 +18390,13 @@ impl GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionResponse";
 
     const FIELDS: &'static [&'static str] = &["tool"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17406,12 +18414,14 @@ for GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        ::discogen_runtime::__private::object::write(map, "tool", &self.tool)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RestoreToolVersionResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3RestoreToolVersionResponse
+);
 
 /// The configuration for auto rollout.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17424,7 +18434,7 @@ pub struct GoogleCloudDialogflowCxV3RolloutConfig {
     /// Steps to roll out a flow version. Steps should be sorted by percentage in ascending order.
     pub rollout_steps: Option<Vec<GoogleCloudDialogflowCxV3RolloutConfigRolloutStep>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3RolloutConfig {
@@ -17453,7 +18463,8 @@ impl GoogleCloudDialogflowCxV3RolloutConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3RolloutConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RolloutConfig";
 
     const FIELDS: &'static [&'static str] = &[
@@ -17462,9 +18473,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
         "rolloutCondition",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17485,22 +18494,26 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutConf
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "failureCondition",
             &self.failure_condition,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "rolloutCondition",
             &self.rollout_condition,
         )?;
-        ::discogen_runtime::object::write(map, "rolloutSteps", &self.rollout_steps)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "rolloutSteps",
+            &self.rollout_steps,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RolloutConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3RolloutConfig);
 
 /// A single rollout step with specified traffic allocation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17513,7 +18526,7 @@ pub struct GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
     /// The percentage of traffic allocated to the flow version of this rollout step. (0%, 100%\].
     pub traffic_percent: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
@@ -17542,7 +18555,7 @@ impl GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RolloutConfigRolloutStep";
 
@@ -17552,9 +18565,7 @@ for GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
         "trafficPercent",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17565,7 +18576,11 @@ for GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.display_name = map.next_value()?,
-            1 => self.min_duration = ::discogen_runtime::object::read_wire(map)?,
+            1 => {
+                self.min_duration = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             _ => self.traffic_percent = map.next_value()?,
         }
         Ok(())
@@ -17575,14 +18590,28 @@ for GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write_wire(map, "minDuration", &self.min_duration)?;
-        ::discogen_runtime::object::write(map, "trafficPercent", &self.traffic_percent)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "minDuration",
+            &self.min_duration,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "trafficPercent",
+            &self.traffic_percent,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RolloutConfigRolloutStep);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3RolloutConfigRolloutStep
+);
 
 /// State of the auto-rollout process.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17595,7 +18624,7 @@ pub struct GoogleCloudDialogflowCxV3RolloutState {
     /// Index of the current step in the auto rollout steps list.
     pub step_index: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3RolloutState {
@@ -17624,14 +18653,13 @@ impl GoogleCloudDialogflowCxV3RolloutState {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutState {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3RolloutState {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RolloutState";
 
     const FIELDS: &'static [&'static str] = &["step", "startTime", "stepIndex"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17652,14 +18680,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RolloutStat
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
-        ::discogen_runtime::object::write(map, "step", &self.step)?;
-        ::discogen_runtime::object::write(map, "stepIndex", &self.step_index)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startTime",
+            &self.start_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "step", &self.step)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "stepIndex",
+            &self.step_index,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RolloutState);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3RolloutState);
 
 /// Metadata returned for the Environments.RunContinuousTest long running operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17668,7 +18704,7 @@ pub struct GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
     /// The test errors.
     pub errors: Option<Vec<GoogleCloudDialogflowCxV3TestError>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
@@ -17683,15 +18719,13 @@ impl GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestMetadata";
 
     const FIELDS: &'static [&'static str] = &["errors"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17709,30 +18743,30 @@ for GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "errors", &self.errors)?;
+        ::discogen_runtime::__private::object::write(map, "errors", &self.errors)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunContinuousTestMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3RunContinuousTestMetadata
+);
 
 /// The request message for Environments.RunContinuousTest.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RunContinuousTestRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RunContinuousTestRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17754,7 +18788,9 @@ for GoogleCloudDialogflowCxV3RunContinuousTestRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunContinuousTestRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3RunContinuousTestRequest
+);
 
 /// The response message for Environments.RunContinuousTest.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17763,7 +18799,7 @@ pub struct GoogleCloudDialogflowCxV3RunContinuousTestResponse {
     /// The result for a continuous test run.
     pub continuous_test_result: Option<GoogleCloudDialogflowCxV3ContinuousTestResult>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3RunContinuousTestResponse {
@@ -17778,15 +18814,13 @@ impl GoogleCloudDialogflowCxV3RunContinuousTestResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RunContinuousTestResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestResponse";
 
     const FIELDS: &'static [&'static str] = &["continuousTestResult"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17804,7 +18838,7 @@ for GoogleCloudDialogflowCxV3RunContinuousTestResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "continuousTestResult",
             &self.continuous_test_result,
@@ -17813,25 +18847,25 @@ for GoogleCloudDialogflowCxV3RunContinuousTestResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunContinuousTestResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3RunContinuousTestResponse
+);
 
 /// Metadata returned for the TestCases.RunTestCase long running operation. This message currently has no fields.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3RunTestCaseMetadata {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RunTestCaseMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17853,7 +18887,9 @@ for GoogleCloudDialogflowCxV3RunTestCaseMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunTestCaseMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3RunTestCaseMetadata
+);
 
 /// The request message for TestCases.RunTestCase.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17862,7 +18898,7 @@ pub struct GoogleCloudDialogflowCxV3RunTestCaseRequest {
     /// Optional. Environment name. If not set, draft environment is assumed. Format: `projects//locations//agents//environments/`.
     pub environment: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3RunTestCaseRequest {
@@ -17874,14 +18910,13 @@ impl GoogleCloudDialogflowCxV3RunTestCaseRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCaseRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3RunTestCaseRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseRequest";
 
     const FIELDS: &'static [&'static str] = &["environment"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17899,12 +18934,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3RunTestCase
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "environment", &self.environment)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "environment",
+            &self.environment,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunTestCaseRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3RunTestCaseRequest
+);
 
 /// The response message for TestCases.RunTestCase.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17913,7 +18954,7 @@ pub struct GoogleCloudDialogflowCxV3RunTestCaseResponse {
     /// The result.
     pub result: Option<GoogleCloudDialogflowCxV3TestCaseResult>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3RunTestCaseResponse {
@@ -17928,15 +18969,13 @@ impl GoogleCloudDialogflowCxV3RunTestCaseResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RunTestCaseResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseResponse";
 
     const FIELDS: &'static [&'static str] = &["result"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -17954,12 +18993,14 @@ for GoogleCloudDialogflowCxV3RunTestCaseResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "result", &self.result)?;
+        ::discogen_runtime::__private::object::write(map, "result", &self.result)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3RunTestCaseResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3RunTestCaseResponse
+);
 
 /// Settings for Generative Safety.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17980,7 +19021,7 @@ pub struct GoogleCloudDialogflowCxV3SafetySettings {
     /// Optional. Settings for Responsible AI checks.
     pub rai_settings: Option<GoogleCloudDialogflowCxV3SafetySettingsRaiSettings>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SafetySettings {
@@ -18037,7 +19078,8 @@ impl GoogleCloudDialogflowCxV3SafetySettings {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySettings {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3SafetySettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettings";
 
     const FIELDS: &'static [&'static str] = &[
@@ -18048,9 +19090,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
         "defaultBannedPhraseMatchStrategy",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18073,28 +19113,36 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SafetySetti
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "bannedPhrases", &self.banned_phrases)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "bannedPhrases",
+            &self.banned_phrases,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "defaultBannedPhraseMatchStrategy",
             &self.default_banned_phrase_match_strategy,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "defaultRaiSettings",
             &self.default_rai_settings,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "promptSecuritySettings",
             &self.prompt_security_settings,
         )?;
-        ::discogen_runtime::object::write(map, "raiSettings", &self.rai_settings)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "raiSettings",
+            &self.rai_settings,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SafetySettings);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3SafetySettings);
 
 /// Text input which can be used for prompt or banned phrases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18105,7 +19153,7 @@ pub struct GoogleCloudDialogflowCxV3SafetySettingsPhrase {
     /// Required. Text input which can be used for prompt or banned phrases.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SafetySettingsPhrase {
@@ -18124,15 +19172,13 @@ impl GoogleCloudDialogflowCxV3SafetySettingsPhrase {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SafetySettingsPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPhrase";
 
     const FIELDS: &'static [&'static str] = &["text", "languageCode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18152,13 +19198,19 @@ for GoogleCloudDialogflowCxV3SafetySettingsPhrase {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SafetySettingsPhrase);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3SafetySettingsPhrase
+);
 
 /// Settings for prompt security checks.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18167,7 +19219,7 @@ pub struct GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
     /// Optional. Enable prompt security checks.
     pub enable_prompt_security: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
@@ -18179,15 +19231,13 @@ impl GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings";
 
     const FIELDS: &'static [&'static str] = &["enablePromptSecurity"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18205,7 +19255,7 @@ for GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enablePromptSecurity",
             &self.enable_prompt_security,
@@ -18214,7 +19264,7 @@ for GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings
 );
 
@@ -18227,7 +19277,7 @@ pub struct GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
         Vec<GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
@@ -18244,15 +19294,13 @@ impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsRaiSettings";
 
     const FIELDS: &'static [&'static str] = &["categoryFilters"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18270,7 +19318,7 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "categoryFilters",
             &self.category_filters,
@@ -18279,7 +19327,9 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SafetySettingsRaiSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3SafetySettingsRaiSettings
+);
 
 /// Configuration of the sensitivity level for blocking an RAI category.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18294,7 +19344,7 @@ pub struct GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
         GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterLevel,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
@@ -18323,15 +19373,13 @@ impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter";
 
     const FIELDS: &'static [&'static str] = &["category", "filterLevel"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18351,13 +19399,17 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "category", &self.category)?;
-        ::discogen_runtime::object::write(map, "filterLevel", &self.filter_level)?;
+        ::discogen_runtime::__private::object::write(map, "category", &self.category)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "filterLevel",
+            &self.filter_level,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter
 );
 
@@ -18370,7 +19422,7 @@ pub struct GoogleCloudDialogflowCxV3SearchConfig {
     /// Optional. Filter configuration for the datastores. Maps from datastore name to the filter expression for that datastore. Do not specify more than one FilterSpecs for each datastore name. If multiple FilterSpecs are provided for the same datastore name, the behavior is undefined.
     pub filter_specs: Option<Vec<GoogleCloudDialogflowCxV3FilterSpecs>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SearchConfig {
@@ -18395,14 +19447,13 @@ impl GoogleCloudDialogflowCxV3SearchConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SearchConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3SearchConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SearchConfig";
 
     const FIELDS: &'static [&'static str] = &["boostSpecs", "filterSpecs"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18422,13 +19473,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SearchConfi
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "boostSpecs", &self.boost_specs)?;
-        ::discogen_runtime::object::write(map, "filterSpecs", &self.filter_specs)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "boostSpecs",
+            &self.boost_specs,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "filterSpecs",
+            &self.filter_specs,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SearchConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3SearchConfig);
 
 /// The result of sentiment analysis. Sentiment analysis inspects user input and identifies the prevailing subjective opinion, especially to determine a user's attitude as positive, negative, or neutral.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18439,7 +19498,7 @@ pub struct GoogleCloudDialogflowCxV3SentimentAnalysisResult {
     /// Sentiment score between -1.0 (negative sentiment) and 1.0 (positive sentiment).
     pub score: Option<f32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SentimentAnalysisResult {
@@ -18458,15 +19517,13 @@ impl GoogleCloudDialogflowCxV3SentimentAnalysisResult {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SentimentAnalysisResult";
 
     const FIELDS: &'static [&'static str] = &["score", "magnitude"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18476,8 +19533,8 @@ for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.magnitude = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => self.magnitude = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -18486,13 +19543,19 @@ for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "magnitude", &self.magnitude)?;
-        ::discogen_runtime::object::write_wire(map, "score", &self.score)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "magnitude",
+            &self.magnitude,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(map, "score", &self.score)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SentimentAnalysisResult);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3SentimentAnalysisResult
+);
 
 /// Session entity types are referred to as **User** entity types and are entities that are built for an individual user such as favorites, preferences, playlists, and so on. You can redefine a session entity type at the session level to extend or replace a custom entity type at the user session level (we refer to the entity types defined at the agent level as "custom entity types"). Note: session entity types apply to all queries, regardless of the language. For more information about entity types, see the [Dialogflow documentation](https://cloud.google.com/dialogflow/docs/entities-overview).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18507,7 +19570,7 @@ pub struct GoogleCloudDialogflowCxV3SessionEntityType {
     /// Required. The unique identifier of the session entity type. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SessionEntityType {
@@ -18539,14 +19602,13 @@ impl GoogleCloudDialogflowCxV3SessionEntityType {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEntityType {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3SessionEntityType {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SessionEntityType";
 
     const FIELDS: &'static [&'static str] = &["name", "entities", "entityOverrideMode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18567,18 +19629,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionEnti
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "entities", &self.entities)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "entities", &self.entities)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "entityOverrideMode",
             &self.entity_override_mode,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SessionEntityType);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3SessionEntityType);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -18586,7 +19648,7 @@ pub struct GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
     /// Output only: set by the server.
     pub display_name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
@@ -18598,15 +19660,13 @@ impl GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SpeechProcessingMetadata";
 
     const FIELDS: &'static [&'static str] = &["displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18624,12 +19684,18 @@ for GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SpeechProcessingMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3SpeechProcessingMetadata
+);
 
 /// Settings related to speech recognition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18638,7 +19704,7 @@ pub struct GoogleCloudDialogflowCxV3SpeechToTextSettings {
     /// Whether to use speech adaptation for speech recognition.
     pub enable_speech_adaptation: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SpeechToTextSettings {
@@ -18650,15 +19716,13 @@ impl GoogleCloudDialogflowCxV3SpeechToTextSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SpeechToTextSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SpeechToTextSettings";
 
     const FIELDS: &'static [&'static str] = &["enableSpeechAdaptation"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18676,7 +19740,7 @@ for GoogleCloudDialogflowCxV3SpeechToTextSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableSpeechAdaptation",
             &self.enable_speech_adaptation,
@@ -18685,25 +19749,25 @@ for GoogleCloudDialogflowCxV3SpeechToTextSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SpeechToTextSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3SpeechToTextSettings
+);
 
 /// The request message for Experiments.StartExperiment.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3StartExperimentRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3StartExperimentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3StartExperimentRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18725,25 +19789,25 @@ for GoogleCloudDialogflowCxV3StartExperimentRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3StartExperimentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3StartExperimentRequest
+);
 
 /// The request message for Experiments.StopExperiment.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3StopExperimentRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3StopExperimentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3StopExperimentRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18765,7 +19829,9 @@ for GoogleCloudDialogflowCxV3StopExperimentRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3StopExperimentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3StopExperimentRequest
+);
 
 /// The request to set the feedback for a bot answer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18778,7 +19844,7 @@ pub struct GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
     /// Optional. The mask to control which fields to update. If the mask is not present, all fields will be updated.
     pub update_mask: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
@@ -18807,7 +19873,7 @@ impl GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest";
 
@@ -18817,9 +19883,7 @@ for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
         "answerFeedback",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18840,14 +19904,28 @@ for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "answerFeedback", &self.answer_feedback)?;
-        ::discogen_runtime::object::write(map, "responseId", &self.response_id)?;
-        ::discogen_runtime::object::write(map, "updateMask", &self.update_mask)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "answerFeedback",
+            &self.answer_feedback,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "responseId",
+            &self.response_id,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateMask",
+            &self.update_mask,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest
+);
 
 /// Configuration of how speech should be synthesized.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18864,7 +19942,7 @@ pub struct GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
     /// Optional. Volume gain (in dB) of the normal native volume supported by the specific voice, in the range \[-96.0, 16.0\]. If unset, or set to a value of 0.0 (dB), will play at normal native signal amplitude. A value of -6.0 (dB) will play at approximately half the amplitude of the normal native signal amplitude. A value of +6.0 (dB) will play at approximately twice the amplitude of the normal native signal amplitude. We strongly recommend not to exceed +10 (dB) as there's usually no effective increase in loudness for any value greater than that.
     pub volume_gain_db: Option<f64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
@@ -18907,7 +19985,7 @@ impl GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SynthesizeSpeechConfig";
 
@@ -18919,9 +19997,7 @@ for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
         "effectsProfileId",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -18931,10 +20007,18 @@ for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.pitch = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.pitch = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.voice = map.next_value()?,
-            2 => self.speaking_rate = ::discogen_runtime::object::read_wire(map)?,
-            3 => self.volume_gain_db = ::discogen_runtime::object::read_wire(map)?,
+            2 => {
+                self.speaking_rate = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
+            3 => {
+                self.volume_gain_db = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             _ => self.effects_profile_id = map.next_value()?,
         }
         Ok(())
@@ -18944,19 +20028,19 @@ for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "effectsProfileId",
             &self.effects_profile_id,
         )?;
-        ::discogen_runtime::object::write_wire(map, "pitch", &self.pitch)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(map, "pitch", &self.pitch)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "speakingRate",
             &self.speaking_rate,
         )?;
-        ::discogen_runtime::object::write(map, "voice", &self.voice)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(map, "voice", &self.voice)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "volumeGainDb",
             &self.volume_gain_db,
@@ -18965,7 +20049,9 @@ for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SynthesizeSpeechConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3SynthesizeSpeechConfig
+);
 
 /// Represents a test case.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18992,7 +20078,7 @@ pub struct GoogleCloudDialogflowCxV3TestCase {
     /// Config for the test case.
     pub test_config: Option<GoogleCloudDialogflowCxV3TestConfig>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TestCase {
@@ -19065,7 +20151,8 @@ impl GoogleCloudDialogflowCxV3TestCase {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TestCase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestCase";
 
     const FIELDS: &'static [&'static str] = &[
@@ -19079,9 +20166,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
         "testCaseConversationTurns",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -19107,27 +20192,39 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCase {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "creationTime", &self.creation_time)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "creationTime",
+            &self.creation_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "lastTestResult",
             &self.last_test_result,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "notes", &self.notes)?;
-        ::discogen_runtime::object::write(map, "tags", &self.tags)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "notes", &self.notes)?;
+        ::discogen_runtime::__private::object::write(map, "tags", &self.tags)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "testCaseConversationTurns",
             &self.test_case_conversation_turns,
         )?;
-        ::discogen_runtime::object::write(map, "testConfig", &self.test_config)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "testConfig",
+            &self.test_config,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestCase);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TestCase);
 
 /// Error info for importing a test.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19138,7 +20235,7 @@ pub struct GoogleCloudDialogflowCxV3TestCaseError {
     /// The test case.
     pub test_case: Option<GoogleCloudDialogflowCxV3TestCase>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TestCaseError {
@@ -19160,14 +20257,13 @@ impl GoogleCloudDialogflowCxV3TestCaseError {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseError {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TestCaseError {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestCaseError";
 
     const FIELDS: &'static [&'static str] = &["status", "testCase"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -19187,13 +20283,13 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseErr
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "status", &self.status)?;
-        ::discogen_runtime::object::write(map, "testCase", &self.test_case)?;
+        ::discogen_runtime::__private::object::write(map, "status", &self.status)?;
+        ::discogen_runtime::__private::object::write(map, "testCase", &self.test_case)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestCaseError);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TestCaseError);
 
 /// Represents a result from running a test case in an agent environment.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19210,7 +20306,7 @@ pub struct GoogleCloudDialogflowCxV3TestCaseResult {
     /// The time that the test was run.
     pub test_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TestCaseResult {
@@ -19259,7 +20355,8 @@ impl GoogleCloudDialogflowCxV3TestCaseResult {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseResult {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TestCaseResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestCaseResult";
 
     const FIELDS: &'static [&'static str] = &[
@@ -19270,9 +20367,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
         "conversationTurns",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -19295,20 +20390,28 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestCaseRes
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationTurns",
             &self.conversation_turns,
         )?;
-        ::discogen_runtime::object::write(map, "environment", &self.environment)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "testResult", &self.test_result)?;
-        ::discogen_runtime::object::write(map, "testTime", &self.test_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "environment",
+            &self.environment,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "testResult",
+            &self.test_result,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "testTime", &self.test_time)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestCaseResult);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TestCaseResult);
 
 /// Represents configurations for a test case.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19321,7 +20424,7 @@ pub struct GoogleCloudDialogflowCxV3TestConfig {
     /// Session parameters to be compared when calculating differences.
     pub tracking_parameters: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TestConfig {
@@ -19347,14 +20450,13 @@ impl GoogleCloudDialogflowCxV3TestConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TestConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestConfig";
 
     const FIELDS: &'static [&'static str] = &["flow", "page", "trackingParameters"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -19375,9 +20477,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestConfig 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "flow", &self.flow)?;
-        ::discogen_runtime::object::write(map, "page", &self.page)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "flow", &self.flow)?;
+        ::discogen_runtime::__private::object::write(map, "page", &self.page)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "trackingParameters",
             &self.tracking_parameters,
@@ -19386,7 +20488,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestConfig 
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TestConfig);
 
 /// Error info for running a test.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19399,7 +20501,7 @@ pub struct GoogleCloudDialogflowCxV3TestError {
     /// The timestamp when the test was completed.
     pub test_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TestError {
@@ -19428,14 +20530,13 @@ impl GoogleCloudDialogflowCxV3TestError {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestError {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TestError {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestError";
 
     const FIELDS: &'static [&'static str] = &["status", "testCase", "testTime"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -19456,14 +20557,14 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestError {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "status", &self.status)?;
-        ::discogen_runtime::object::write(map, "testCase", &self.test_case)?;
-        ::discogen_runtime::object::write(map, "testTime", &self.test_time)?;
+        ::discogen_runtime::__private::object::write(map, "status", &self.status)?;
+        ::discogen_runtime::__private::object::write(map, "testCase", &self.test_case)?;
+        ::discogen_runtime::__private::object::write(map, "testTime", &self.test_time)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestError);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TestError);
 
 /// The description of differences between original and replayed agent output.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19474,7 +20575,7 @@ pub struct GoogleCloudDialogflowCxV3TestRunDifference {
     /// The type of diff.
     pub r#type: Option<GoogleCloudDialogflowCxV3TestRunDifferenceType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TestRunDifference {
@@ -19496,14 +20597,13 @@ impl GoogleCloudDialogflowCxV3TestRunDifference {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDifference {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TestRunDifference {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestRunDifference";
 
     const FIELDS: &'static [&'static str] = &["type", "description"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -19523,13 +20623,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TestRunDiff
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TestRunDifference);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TestRunDifference);
 
 /// Represents the natural language text to be processed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19538,7 +20642,7 @@ pub struct GoogleCloudDialogflowCxV3TextInput {
     /// Required. The UTF-8 encoded natural language text to be processed.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TextInput {
@@ -19550,14 +20654,13 @@ impl GoogleCloudDialogflowCxV3TextInput {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextInput {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TextInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TextInput";
 
     const FIELDS: &'static [&'static str] = &["text"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -19575,12 +20678,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TextInput {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TextInput);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TextInput);
 
 /// Settings related to speech synthesizing.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19594,7 +20697,7 @@ pub struct GoogleCloudDialogflowCxV3TextToSpeechSettings {
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TextToSpeechSettings {
@@ -19614,15 +20717,13 @@ impl GoogleCloudDialogflowCxV3TextToSpeechSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TextToSpeechSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TextToSpeechSettings";
 
     const FIELDS: &'static [&'static str] = &["synthesizeSpeechConfigs"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -19640,7 +20741,7 @@ for GoogleCloudDialogflowCxV3TextToSpeechSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "synthesizeSpeechConfigs",
             &self.synthesize_speech_configs,
@@ -19649,7 +20750,9 @@ for GoogleCloudDialogflowCxV3TextToSpeechSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TextToSpeechSettings);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3TextToSpeechSettings
+);
 
 /// A tool provides a list of actions which are available to the Playbook to attain its goal. A Tool consists of a description of the tool's usage and a specification of the tool which contains the schema and authentication information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19672,7 +20775,7 @@ pub struct GoogleCloudDialogflowCxV3Tool {
     /// Output only: set by the server.
     pub tool_type: Option<GoogleCloudDialogflowCxV3ToolToolType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Tool {
@@ -19738,7 +20841,7 @@ impl GoogleCloudDialogflowCxV3Tool {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Tool {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Tool";
 
     const FIELDS: &'static [&'static str] = &[
@@ -19751,9 +20854,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
         "dataStoreSpec",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -19778,18 +20879,38 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Tool {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataStoreSpec", &self.data_store_spec)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "functionSpec", &self.function_spec)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "openApiSpec", &self.open_api_spec)?;
-        ::discogen_runtime::object::write(map, "toolType", &self.tool_type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dataStoreSpec",
+            &self.data_store_spec,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "functionSpec",
+            &self.function_spec,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "openApiSpec",
+            &self.open_api_spec,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "toolType", &self.tool_type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Tool);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Tool);
 
 /// Authentication information required for API calls
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19812,7 +20933,7 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthentication {
         GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolAuthentication {
@@ -19871,7 +20992,8 @@ impl GoogleCloudDialogflowCxV3ToolAuthentication {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthentication {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ToolAuthentication {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthentication";
 
     const FIELDS: &'static [&'static str] = &[
@@ -19882,9 +21004,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
         "serviceAccountAuthConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -19907,19 +21027,27 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "apiKeyConfig", &self.api_key_config)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "apiKeyConfig",
+            &self.api_key_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "bearerTokenConfig",
             &self.bearer_token_config,
         )?;
-        ::discogen_runtime::object::write(map, "oauthConfig", &self.oauth_config)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "oauthConfig",
+            &self.oauth_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "serviceAccountAuthConfig",
             &self.service_account_auth_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "serviceAgentAuthConfig",
             &self.service_agent_auth_config,
@@ -19928,7 +21056,9 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolAuthent
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolAuthentication);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ToolAuthentication
+);
 
 /// Config for authentication with API key.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -19945,7 +21075,7 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
     /// Optional. The name of the SecretManager secret version resource storing the API key. If this field is set, the `api_key` field will be ignored. Format: `projects/{project}/secrets/{secret}/versions/{version}`
     pub secret_version_for_api_key: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
@@ -19983,7 +21113,7 @@ impl GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig";
 
@@ -19994,9 +21124,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
         "secretVersionForApiKey",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20018,14 +21146,14 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "apiKey", &self.api_key)?;
-        ::discogen_runtime::object::write(map, "keyName", &self.key_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "apiKey", &self.api_key)?;
+        ::discogen_runtime::__private::object::write(map, "keyName", &self.key_name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "requestLocation",
             &self.request_location,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "secretVersionForApiKey",
             &self.secret_version_for_api_key,
@@ -20034,7 +21162,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig
 );
 
@@ -20047,7 +21175,7 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
     /// Optional. The text token appended to the text `Bearer` to the request Authorization header. [Session parameters reference](https://cloud.google.com/dialogflow/cx/docs/concept/parameter#session-ref) can be used to pass the token dynamically, e.g. `$session.params.parameter-id`.
     pub token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
@@ -20066,15 +21194,13 @@ impl GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig";
 
     const FIELDS: &'static [&'static str] = &["token", "secretVersionForToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20094,17 +21220,17 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "secretVersionForToken",
             &self.secret_version_for_token,
         )?;
-        ::discogen_runtime::object::write(map, "token", &self.token)?;
+        ::discogen_runtime::__private::object::write(map, "token", &self.token)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig
 );
 
@@ -20127,7 +21253,7 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
     /// Required. The token endpoint in the OAuth provider to exchange for an access token.
     pub token_endpoint: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
@@ -20182,7 +21308,7 @@ impl GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig";
 
@@ -20195,9 +21321,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
         "secretVersionForClientSecret",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20221,25 +21345,33 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "clientId", &self.client_id)?;
-        ::discogen_runtime::object::write(map, "clientSecret", &self.client_secret)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "clientId", &self.client_id)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "clientSecret",
+            &self.client_secret,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "oauthGrantType",
             &self.oauth_grant_type,
         )?;
-        ::discogen_runtime::object::write(map, "scopes", &self.scopes)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "scopes", &self.scopes)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "secretVersionForClientSecret",
             &self.secret_version_for_client_secret,
         )?;
-        ::discogen_runtime::object::write(map, "tokenEndpoint", &self.token_endpoint)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "tokenEndpoint",
+            &self.token_endpoint,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig
 );
 
@@ -20250,7 +21382,7 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
     /// Required. The email address of the service account used to authenticate the tool call. Dialogflow uses this service account to exchange an access token and the access token is then sent in the `Authorization` header of the tool request. The service account must have the `roles/iam.serviceAccountTokenCreator` role granted to the [Dialogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent).
     pub service_account: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
@@ -20262,15 +21394,13 @@ impl GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAccount"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20288,12 +21418,16 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "serviceAccount", &self.service_account)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "serviceAccount",
+            &self.service_account,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig
 );
 
@@ -20306,7 +21440,7 @@ pub struct GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
         GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
@@ -20323,15 +21457,13 @@ impl GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAgentAuth"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20349,7 +21481,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "serviceAgentAuth",
             &self.service_agent_auth,
@@ -20358,7 +21490,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig
 );
 
@@ -20377,7 +21509,7 @@ pub struct GoogleCloudDialogflowCxV3ToolCallResult {
     /// Required. The tool associated with this call. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolCallResult {
@@ -20416,7 +21548,8 @@ impl GoogleCloudDialogflowCxV3ToolCallResult {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallResult {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ToolCallResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCallResult";
 
     const FIELDS: &'static [&'static str] = &[
@@ -20426,9 +21559,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
         "outputParameters",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20450,19 +21581,19 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCallRes
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "action", &self.action)?;
-        ::discogen_runtime::object::write(map, "error", &self.error)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "action", &self.action)?;
+        ::discogen_runtime::__private::object::write(map, "error", &self.error)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "outputParameters",
             &self.output_parameters,
         )?;
-        ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        ::discogen_runtime::__private::object::write(map, "tool", &self.tool)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolCallResult);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ToolCallResult);
 
 /// An error produced by the tool call.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20471,7 +21602,7 @@ pub struct GoogleCloudDialogflowCxV3ToolCallResultError {
     /// Optional. The error message of the function.
     pub message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolCallResultError {
@@ -20483,15 +21614,13 @@ impl GoogleCloudDialogflowCxV3ToolCallResultError {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolCallResultError {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCallResultError";
 
     const FIELDS: &'static [&'static str] = &["message"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20509,12 +21638,14 @@ for GoogleCloudDialogflowCxV3ToolCallResultError {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "message", &self.message)?;
+        ::discogen_runtime::__private::object::write(map, "message", &self.message)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolCallResultError);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ToolCallResultError
+);
 
 /// A DataStoreTool is a way to provide specifications needed to search a list of data stores.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20529,7 +21660,7 @@ pub struct GoogleCloudDialogflowCxV3ToolDataStoreTool {
         GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolDataStoreTool {
@@ -20554,14 +21685,13 @@ impl GoogleCloudDialogflowCxV3ToolDataStoreTool {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataStoreTool {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ToolDataStoreTool {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreTool";
 
     const FIELDS: &'static [&'static str] = &["fallbackPrompt", "dataStoreConnections"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20581,35 +21711,37 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolDataSto
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "dataStoreConnections",
             &self.data_store_connections,
         )?;
-        ::discogen_runtime::object::write(map, "fallbackPrompt", &self.fallback_prompt)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "fallbackPrompt",
+            &self.fallback_prompt,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolDataStoreTool);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ToolDataStoreTool);
 
 /// A FallbackPrompt is a way to provide specifications for the Data Store fallback prompt when generating responses.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20631,7 +21763,7 @@ for GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt
 );
 
@@ -20644,7 +21776,7 @@ pub struct GoogleCloudDialogflowCxV3ToolFunctionTool {
     /// Optional. The JSON schema is encapsulated in a google.protobuf.Struct to describe the output of the function. This output is a JSON object that contains the function's parameters as properties of the object.
     pub output_schema: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolFunctionTool {
@@ -20669,14 +21801,13 @@ impl GoogleCloudDialogflowCxV3ToolFunctionTool {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolFunctionTool {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ToolFunctionTool {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolFunctionTool";
 
     const FIELDS: &'static [&'static str] = &["inputSchema", "outputSchema"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20696,13 +21827,21 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolFunctio
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "inputSchema", &self.input_schema)?;
-        ::discogen_runtime::object::write(map, "outputSchema", &self.output_schema)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "inputSchema",
+            &self.input_schema,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "outputSchema",
+            &self.output_schema,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolFunctionTool);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ToolFunctionTool);
 
 /// An OpenAPI tool is a way to provide the Tool specifications in the Open API schema format.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20719,7 +21858,7 @@ pub struct GoogleCloudDialogflowCxV3ToolOpenApiTool {
     /// Optional. TLS configuration for the HTTPS verification.
     pub tls_config: Option<GoogleCloudDialogflowCxV3ToolTlsConfig>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolOpenApiTool {
@@ -20761,7 +21900,8 @@ impl GoogleCloudDialogflowCxV3ToolOpenApiTool {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApiTool {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ToolOpenApiTool {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolOpenApiTool";
 
     const FIELDS: &'static [&'static str] = &[
@@ -20771,9 +21911,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
         "serviceDirectoryConfig",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20795,19 +21933,31 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolOpenApi
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "authentication", &self.authentication)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "authentication",
+            &self.authentication,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "serviceDirectoryConfig",
             &self.service_directory_config,
         )?;
-        ::discogen_runtime::object::write(map, "textSchema", &self.text_schema)?;
-        ::discogen_runtime::object::write(map, "tlsConfig", &self.tls_config)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "textSchema",
+            &self.text_schema,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "tlsConfig",
+            &self.tls_config,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolOpenApiTool);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ToolOpenApiTool);
 
 /// Configuration for tools using Service Directory.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20816,7 +21966,7 @@ pub struct GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
     /// Required. The name of [Service Directory](https://cloud.google.com/service-directory) service. Format: `projects//locations//namespaces//services/`. `LocationID` of the service directory must be the same as the location of the agent.
     pub service: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
@@ -20828,15 +21978,13 @@ impl GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig";
 
     const FIELDS: &'static [&'static str] = &["service"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20854,12 +22002,14 @@ for GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "service", &self.service)?;
+        ::discogen_runtime::__private::object::write(map, "service", &self.service)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig
+);
 
 /// The TLS configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20868,7 +22018,7 @@ pub struct GoogleCloudDialogflowCxV3ToolTlsConfig {
     /// Required. Specifies a list of allowed custom CA certificates for HTTPS verification.
     pub ca_certs: Option<Vec<GoogleCloudDialogflowCxV3ToolTlsConfigCaCert>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolTlsConfig {
@@ -20883,14 +22033,13 @@ impl GoogleCloudDialogflowCxV3ToolTlsConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConfig {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ToolTlsConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfig";
 
     const FIELDS: &'static [&'static str] = &["caCerts"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20908,12 +22057,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolTlsConf
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "caCerts", &self.ca_certs)?;
+        ::discogen_runtime::__private::object::write(map, "caCerts", &self.ca_certs)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolTlsConfig);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ToolTlsConfig);
 
 /// The CA certificate.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20924,7 +22073,7 @@ pub struct GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
     /// Required. The name of the allowed custom CA certificates. This can be used to disambiguate the custom CA certificates.
     pub display_name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
@@ -20943,15 +22092,13 @@ impl GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfigCACert";
 
     const FIELDS: &'static [&'static str] = &["cert", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -20971,13 +22118,19 @@ for GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "cert", &self.cert)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
+        ::discogen_runtime::__private::object::write(map, "cert", &self.cert)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolTlsConfigCaCert);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ToolTlsConfigCaCert
+);
 
 /// Stores metadata of the invocation of an action supported by a tool.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21000,7 +22153,7 @@ pub struct GoogleCloudDialogflowCxV3ToolUse {
     /// Required. The tool that should be used. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolUse {
@@ -21046,7 +22199,7 @@ impl GoogleCloudDialogflowCxV3ToolUse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3ToolUse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolUse";
 
     const FIELDS: &'static [&'static str] = &[
@@ -21057,9 +22210,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
         "outputActionParameters",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -21082,24 +22233,28 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolUse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "action", &self.action)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "action", &self.action)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "inputActionParameters",
             &self.input_action_parameters,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "outputActionParameters",
             &self.output_action_parameters,
         )?;
-        ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        ::discogen_runtime::__private::object::write(map, "tool", &self.tool)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolUse);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ToolUse);
 
 /// Tool version is a snapshot of the tool at certain timestamp.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21120,7 +22275,7 @@ pub struct GoogleCloudDialogflowCxV3ToolVersion {
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolVersion {
@@ -21166,7 +22321,8 @@ impl GoogleCloudDialogflowCxV3ToolVersion {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ToolVersion {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolVersion";
 
     const FIELDS: &'static [&'static str] = &[
@@ -21177,9 +22333,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
         "displayName",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -21202,16 +22356,28 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolVersion
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "tool", &self.tool)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "tool", &self.tool)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolVersion);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ToolVersion);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -21235,7 +22401,7 @@ pub struct GoogleCloudDialogflowCxV3TraceBlock {
     /// Output only: set by the server.
     pub start_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TraceBlock {
@@ -21330,7 +22496,8 @@ impl GoogleCloudDialogflowCxV3TraceBlock {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TraceBlock {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TraceBlock";
 
     const FIELDS: &'static [&'static str] = &[
@@ -21345,9 +22512,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
         "speechProcessingMetadata",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -21374,57 +22539,64 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TraceBlock 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "actions", &self.actions)?;
-        ::discogen_runtime::object::write(map, "completeTime", &self.complete_time)?;
-        ::discogen_runtime::object::write(map, "endState", &self.end_state)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "actions", &self.actions)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "completeTime",
+            &self.complete_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "endState", &self.end_state)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "flowTraceMetadata",
             &self.flow_trace_metadata,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "inputParameters",
             &self.input_parameters,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "outputParameters",
             &self.output_parameters,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "playbookTraceMetadata",
             &self.playbook_trace_metadata,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "speechProcessingMetadata",
             &self.speech_processing_metadata,
         )?;
-        ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startTime",
+            &self.start_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TraceBlock);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TraceBlock);
 
 /// The request message for Flows.TrainFlow.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3TrainFlowRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TrainFlowRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TrainFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TrainFlowRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -21446,7 +22618,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TrainFlowRe
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TrainFlowRequest);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TrainFlowRequest);
 
 /// Transition coverage represents the percentage of all possible page transitions (page-level transition routes and event handlers, excluding transition route groups) present within any of a parent's test cases.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21457,7 +22629,7 @@ pub struct GoogleCloudDialogflowCxV3TransitionCoverage {
     /// The list of Transitions present in the agent.
     pub transitions: Option<Vec<GoogleCloudDialogflowCxV3TransitionCoverageTransition>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TransitionCoverage {
@@ -21479,14 +22651,13 @@ impl GoogleCloudDialogflowCxV3TransitionCoverage {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionCoverage {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TransitionCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverage";
 
     const FIELDS: &'static [&'static str] = &["transitions", "coverageScore"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -21497,7 +22668,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.transitions = map.next_value()?,
-            _ => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.coverage_score = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -21506,17 +22681,23 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionC
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "coverageScore",
             &self.coverage_score,
         )?;
-        ::discogen_runtime::object::write(map, "transitions", &self.transitions)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "transitions",
+            &self.transitions,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionCoverage);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3TransitionCoverage
+);
 
 /// A transition in a page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21535,7 +22716,7 @@ pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransition {
     /// Intent route or condition route.
     pub transition_route: Option<GoogleCloudDialogflowCxV3TransitionRoute>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TransitionCoverageTransition {
@@ -21594,7 +22775,7 @@ impl GoogleCloudDialogflowCxV3TransitionCoverageTransition {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransition";
 
@@ -21607,9 +22788,7 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
         "transitionRoute",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -21633,12 +22812,16 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "covered", &self.covered)?;
-        ::discogen_runtime::object::write(map, "eventHandler", &self.event_handler)?;
-        ::discogen_runtime::object::write(map, "index", &self.index)?;
-        ::discogen_runtime::object::write(map, "source", &self.source)?;
-        ::discogen_runtime::object::write(map, "target", &self.target)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "covered", &self.covered)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "eventHandler",
+            &self.event_handler,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "index", &self.index)?;
+        ::discogen_runtime::__private::object::write(map, "source", &self.source)?;
+        ::discogen_runtime::__private::object::write(map, "target", &self.target)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "transitionRoute",
             &self.transition_route,
@@ -21647,7 +22830,9 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionCoverageTransition);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3TransitionCoverageTransition
+);
 
 /// The source or target of a transition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21658,7 +22843,7 @@ pub struct GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
     /// Indicates a transition to a Page. Only some fields such as name and displayname will be set.
     pub page: Option<GoogleCloudDialogflowCxV3Page>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
@@ -21677,15 +22862,13 @@ impl GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode";
 
     const FIELDS: &'static [&'static str] = &["flow", "page"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -21705,13 +22888,13 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "flow", &self.flow)?;
-        ::discogen_runtime::object::write(map, "page", &self.page)?;
+        ::discogen_runtime::__private::object::write(map, "flow", &self.flow)?;
+        ::discogen_runtime::__private::object::write(map, "page", &self.page)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode
 );
 
@@ -21736,7 +22919,7 @@ pub struct GoogleCloudDialogflowCxV3TransitionRoute {
     /// The fulfillment to call when the condition is satisfied. At least one of `trigger_fulfillment` and `target` must be specified. When both are defined, `trigger_fulfillment` is executed first.
     pub trigger_fulfillment: Option<GoogleCloudDialogflowCxV3Fulfillment>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TransitionRoute {
@@ -21793,7 +22976,8 @@ impl GoogleCloudDialogflowCxV3TransitionRoute {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionRoute {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TransitionRoute {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRoute";
 
     const FIELDS: &'static [&'static str] = &[
@@ -21806,9 +22990,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
         "triggerFulfillment",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -21833,13 +23015,25 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "condition", &self.condition)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "intent", &self.intent)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "targetFlow", &self.target_flow)?;
-        ::discogen_runtime::object::write(map, "targetPage", &self.target_page)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "condition", &self.condition)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "intent", &self.intent)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetFlow",
+            &self.target_flow,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetPage",
+            &self.target_page,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "triggerFulfillment",
             &self.trigger_fulfillment,
@@ -21848,7 +23042,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TransitionR
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionRoute);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TransitionRoute);
 
 /// A TransitionRouteGroup represents a group of `TransitionRoutes` to be used by a Page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21861,7 +23055,7 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroup {
     /// Transition routes associated with the TransitionRouteGroup.
     pub transition_routes: Option<Vec<GoogleCloudDialogflowCxV3TransitionRoute>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TransitionRouteGroup {
@@ -21890,15 +23084,13 @@ impl GoogleCloudDialogflowCxV3TransitionRouteGroup {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionRouteGroup {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroup";
 
     const FIELDS: &'static [&'static str] = &["name", "displayName", "transitionRoutes"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -21919,9 +23111,13 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroup {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "transitionRoutes",
             &self.transition_routes,
@@ -21930,7 +23126,9 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroup {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionRouteGroup);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3TransitionRouteGroup
+);
 
 /// Transition route group coverage represents the percentage of all possible transition routes present within any of a parent's test cases. The results are grouped by the transition route group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21943,7 +23141,7 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
         Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
@@ -21967,15 +23165,13 @@ impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage";
 
     const FIELDS: &'static [&'static str] = &["coverages", "coverageScore"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -21986,7 +23182,11 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.coverages = map.next_value()?,
-            _ => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.coverage_score = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -21995,17 +23195,19 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "coverageScore",
             &self.coverage_score,
         )?;
-        ::discogen_runtime::object::write(map, "coverages", &self.coverages)?;
+        ::discogen_runtime::__private::object::write(map, "coverages", &self.coverages)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage
+);
 
 /// Coverage result message for one transition route group.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22020,7 +23222,7 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
         Vec<GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
@@ -22054,7 +23256,7 @@ impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage";
 
@@ -22064,9 +23266,7 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
         "coverageScore",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22078,7 +23278,11 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
         match index {
             0 => self.route_group = map.next_value()?,
             1 => self.transitions = map.next_value()?,
-            _ => self.coverage_score = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.coverage_score = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -22087,18 +23291,26 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "coverageScore",
             &self.coverage_score,
         )?;
-        ::discogen_runtime::object::write(map, "routeGroup", &self.route_group)?;
-        ::discogen_runtime::object::write(map, "transitions", &self.transitions)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "routeGroup",
+            &self.route_group,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "transitions",
+            &self.transitions,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage
 );
 
@@ -22111,7 +23323,7 @@ pub struct GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransiti
     /// Intent route or condition route.
     pub transition_route: Option<GoogleCloudDialogflowCxV3TransitionRoute>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
@@ -22133,15 +23345,13 @@ impl GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition";
 
     const FIELDS: &'static [&'static str] = &["covered", "transitionRoute"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22161,8 +23371,8 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "covered", &self.covered)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "covered", &self.covered)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "transitionRoute",
             &self.transition_route,
@@ -22171,7 +23381,7 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition
 );
 
@@ -22184,7 +23394,7 @@ pub struct GoogleCloudDialogflowCxV3TypeSchema {
     /// Set if this is a schema reference.
     pub schema_reference: Option<GoogleCloudDialogflowCxV3TypeSchemaSchemaReference>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TypeSchema {
@@ -22209,14 +23419,13 @@ impl GoogleCloudDialogflowCxV3TypeSchema {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchema {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TypeSchema {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TypeSchema";
 
     const FIELDS: &'static [&'static str] = &["inlineSchema", "schemaReference"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22236,8 +23445,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchema 
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "inlineSchema", &self.inline_schema)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "inlineSchema",
+            &self.inline_schema,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "schemaReference",
             &self.schema_reference,
@@ -22246,7 +23459,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TypeSchema 
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TypeSchema);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TypeSchema);
 
 /// A reference to the schema of an existing tool.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22257,7 +23470,7 @@ pub struct GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
     /// The tool that contains this schema definition. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
@@ -22276,15 +23489,13 @@ impl GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TypeSchemaSchemaReference";
 
     const FIELDS: &'static [&'static str] = &["tool", "schema"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22304,13 +23515,15 @@ for GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "schema", &self.schema)?;
-        ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        ::discogen_runtime::__private::object::write(map, "schema", &self.schema)?;
+        ::discogen_runtime::__private::object::write(map, "tool", &self.tool)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TypeSchemaSchemaReference);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3TypeSchemaSchemaReference
+);
 
 /// UserUtterance represents one message sent by the customer.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22319,7 +23532,7 @@ pub struct GoogleCloudDialogflowCxV3UserUtterance {
     /// Required. Message content in text.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3UserUtterance {
@@ -22331,14 +23544,13 @@ impl GoogleCloudDialogflowCxV3UserUtterance {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3UserUtterance {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3UserUtterance {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3UserUtterance";
 
     const FIELDS: &'static [&'static str] = &["text"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22356,12 +23568,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3UserUtteran
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3UserUtterance);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3UserUtterance);
 
 /// The request message for Agents.ValidateAgent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22370,7 +23582,7 @@ pub struct GoogleCloudDialogflowCxV3ValidateAgentRequest {
     /// If not specified, the agent's default language is used.
     pub language_code: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ValidateAgentRequest {
@@ -22382,15 +23594,13 @@ impl GoogleCloudDialogflowCxV3ValidateAgentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ValidateAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ValidateAgentRequest";
 
     const FIELDS: &'static [&'static str] = &["languageCode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22408,12 +23618,18 @@ for GoogleCloudDialogflowCxV3ValidateAgentRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ValidateAgentRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ValidateAgentRequest
+);
 
 /// The request message for Flows.ValidateFlow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22422,7 +23638,7 @@ pub struct GoogleCloudDialogflowCxV3ValidateFlowRequest {
     /// If not specified, the agent's default language is used.
     pub language_code: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ValidateFlowRequest {
@@ -22434,15 +23650,13 @@ impl GoogleCloudDialogflowCxV3ValidateFlowRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ValidateFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ValidateFlowRequest";
 
     const FIELDS: &'static [&'static str] = &["languageCode"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22460,12 +23674,18 @@ for GoogleCloudDialogflowCxV3ValidateFlowRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ValidateFlowRequest);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ValidateFlowRequest
+);
 
 /// Agent/flow validation message.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22484,7 +23704,7 @@ pub struct GoogleCloudDialogflowCxV3ValidationMessage {
     /// Indicates the severity of the message.
     pub severity: Option<GoogleCloudDialogflowCxV3ValidationMessageSeverity>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ValidationMessage {
@@ -22533,7 +23753,8 @@ impl GoogleCloudDialogflowCxV3ValidationMessage {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationMessage {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ValidationMessage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ValidationMessage";
 
     const FIELDS: &'static [&'static str] = &[
@@ -22544,9 +23765,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
         "resourceNames",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22569,16 +23788,24 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ValidationM
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "detail", &self.detail)?;
-        ::discogen_runtime::object::write(map, "resourceNames", &self.resource_names)?;
-        ::discogen_runtime::object::write(map, "resourceType", &self.resource_type)?;
-        ::discogen_runtime::object::write(map, "resources", &self.resources)?;
-        ::discogen_runtime::object::write(map, "severity", &self.severity)?;
+        ::discogen_runtime::__private::object::write(map, "detail", &self.detail)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "resourceNames",
+            &self.resource_names,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "resourceType",
+            &self.resource_type,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "resources", &self.resources)?;
+        ::discogen_runtime::__private::object::write(map, "severity", &self.severity)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ValidationMessage);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ValidationMessage);
 
 /// The history of variants update.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22589,7 +23816,7 @@ pub struct GoogleCloudDialogflowCxV3VariantsHistory {
     /// The flow versions as the variants.
     pub version_variants: Option<GoogleCloudDialogflowCxV3VersionVariants>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3VariantsHistory {
@@ -22614,14 +23841,13 @@ impl GoogleCloudDialogflowCxV3VariantsHistory {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VariantsHistory {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3VariantsHistory {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VariantsHistory";
 
     const FIELDS: &'static [&'static str] = &["updateTime", "versionVariants"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22641,8 +23867,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VariantsHis
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "versionVariants",
             &self.version_variants,
@@ -22651,7 +23881,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VariantsHis
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3VariantsHistory);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3VariantsHistory);
 
 /// Represents a version of a flow.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22676,7 +23906,7 @@ pub struct GoogleCloudDialogflowCxV3Version {
     /// Output only: set by the server.
     pub state: Option<GoogleCloudDialogflowCxV3VersionState>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Version {
@@ -22732,7 +23962,7 @@ impl GoogleCloudDialogflowCxV3Version {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Version {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Version";
 
     const FIELDS: &'static [&'static str] = &[
@@ -22744,9 +23974,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
         "nluSettings",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22770,17 +23998,33 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Version {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "description", &self.description)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "nluSettings", &self.nlu_settings)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "description",
+            &self.description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nluSettings",
+            &self.nlu_settings,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Version);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Version);
 
 /// A list of flow version variants.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22789,7 +24033,7 @@ pub struct GoogleCloudDialogflowCxV3VersionVariants {
     /// A list of flow version variants.
     pub variants: Option<Vec<GoogleCloudDialogflowCxV3VersionVariantsVariant>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3VersionVariants {
@@ -22804,14 +24048,13 @@ impl GoogleCloudDialogflowCxV3VersionVariants {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVariants {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3VersionVariants {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VersionVariants";
 
     const FIELDS: &'static [&'static str] = &["variants"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22829,12 +24072,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3VersionVari
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "variants", &self.variants)?;
+        ::discogen_runtime::__private::object::write(map, "variants", &self.variants)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3VersionVariants);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3VersionVariants);
 
 /// A single flow version with specified traffic allocation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22847,7 +24090,7 @@ pub struct GoogleCloudDialogflowCxV3VersionVariantsVariant {
     /// The name of the flow version. Format: `projects//locations//agents//flows//versions/`.
     pub version: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3VersionVariantsVariant {
@@ -22873,7 +24116,7 @@ impl GoogleCloudDialogflowCxV3VersionVariantsVariant {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3VersionVariantsVariant {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VersionVariantsVariant";
 
@@ -22883,9 +24126,7 @@ for GoogleCloudDialogflowCxV3VersionVariantsVariant {
         "trafficAllocation",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22897,7 +24138,11 @@ for GoogleCloudDialogflowCxV3VersionVariantsVariant {
         match index {
             0 => self.version = map.next_value()?,
             1 => self.is_control_group = map.next_value()?,
-            _ => self.traffic_allocation = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.traffic_allocation = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -22906,22 +24151,24 @@ for GoogleCloudDialogflowCxV3VersionVariantsVariant {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "isControlGroup",
             &self.is_control_group,
         )?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "trafficAllocation",
             &self.traffic_allocation,
         )?;
-        ::discogen_runtime::object::write(map, "version", &self.version)?;
+        ::discogen_runtime::__private::object::write(map, "version", &self.version)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3VersionVariantsVariant);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3VersionVariantsVariant
+);
 
 /// Description of which voice to use for speech synthesis.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22932,7 +24179,7 @@ pub struct GoogleCloudDialogflowCxV3VoiceSelectionParams {
     /// Optional. The preferred gender of the voice. If not set, the service will choose a voice based on the other parameters such as language_code and name. Note that this is only a preference, not requirement. If a voice of the appropriate gender is not available, the synthesizer substitutes a voice with a different gender rather than failing the request.
     pub ssml_gender: Option<GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3VoiceSelectionParams {
@@ -22954,15 +24201,13 @@ impl GoogleCloudDialogflowCxV3VoiceSelectionParams {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3VoiceSelectionParams {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VoiceSelectionParams";
 
     const FIELDS: &'static [&'static str] = &["name", "ssmlGender"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -22982,13 +24227,19 @@ for GoogleCloudDialogflowCxV3VoiceSelectionParams {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "ssmlGender", &self.ssml_gender)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "ssmlGender",
+            &self.ssml_gender,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3VoiceSelectionParams);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3VoiceSelectionParams
+);
 
 /// Webhooks host the developer's business logic. During a session, webhooks allow the developer to use the data extracted by Dialogflow's natural language processing to generate dynamic responses, validate collected data, or trigger actions on the backend.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23009,7 +24260,7 @@ pub struct GoogleCloudDialogflowCxV3Webhook {
     /// Webhook execution timeout. Execution is considered failed if Dialogflow doesn't receive a response from webhook at the end of the timeout period. Defaults to 5 seconds, maximum allowed timeout is 30 seconds.
     pub timeout: Option<::discogen_runtime::Duration>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3Webhook {
@@ -23065,7 +24316,7 @@ impl GoogleCloudDialogflowCxV3Webhook {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
+impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Webhook {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Webhook";
 
     const FIELDS: &'static [&'static str] = &[
@@ -23077,9 +24328,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
         "genericWebService",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -23090,7 +24339,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.name = map.next_value()?,
-            1 => self.timeout = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.timeout = ::discogen_runtime::__private::object::read_wire(map)?,
             2 => self.disabled = map.next_value()?,
             3 => self.display_name = map.next_value()?,
             4 => self.service_directory = map.next_value()?,
@@ -23103,25 +24352,33 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3Webhook {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "disabled", &self.disabled)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "disabled", &self.disabled)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "genericWebService",
             &self.generic_web_service,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "serviceDirectory",
             &self.service_directory,
         )?;
-        ::discogen_runtime::object::write_wire(map, "timeout", &self.timeout)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "timeout",
+            &self.timeout,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3Webhook);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3Webhook);
 
 /// Represents configuration for a generic web service.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23173,7 +24430,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebService {
         GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookGenericWebService {
@@ -23315,7 +24572,7 @@ impl GoogleCloudDialogflowCxV3WebhookGenericWebService {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookGenericWebService {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebService";
 
@@ -23336,9 +24593,7 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebService {
         "secretVersionForUsernamePassword",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -23370,49 +24625,71 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebService {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowedCaCerts",
             &self.allowed_ca_certs,
         )?;
-        ::discogen_runtime::object::write(map, "httpMethod", &self.http_method)?;
-        ::discogen_runtime::object::write(map, "oauthConfig", &self.oauth_config)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "httpMethod",
+            &self.http_method,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "oauthConfig",
+            &self.oauth_config,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "parameterMapping",
             &self.parameter_mapping,
         )?;
-        ::discogen_runtime::object::write(map, "password", &self.password)?;
-        ::discogen_runtime::object::write(map, "requestBody", &self.request_body)?;
-        ::discogen_runtime::object::write(map, "requestHeaders", &self.request_headers)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "password", &self.password)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "requestBody",
+            &self.request_body,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "requestHeaders",
+            &self.request_headers,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "secretVersionForUsernamePassword",
             &self.secret_version_for_username_password,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "secretVersionsForRequestHeaders",
             &self.secret_versions_for_request_headers,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "serviceAccountAuthConfig",
             &self.service_account_auth_config,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "serviceAgentAuth",
             &self.service_agent_auth,
         )?;
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
-        ::discogen_runtime::object::write(map, "username", &self.username)?;
-        ::discogen_runtime::object::write(map, "webhookType", &self.webhook_type)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "username", &self.username)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "webhookType",
+            &self.webhook_type,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookGenericWebService);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3WebhookGenericWebService
+);
 
 /// Represents configuration of OAuth client credential flow for 3rd party API authentication.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -23429,7 +24706,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
     /// Required. The token endpoint provided by the 3rd party platform to exchange an access token.
     pub token_endpoint: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
@@ -23472,7 +24749,7 @@ impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig";
 
@@ -23484,9 +24761,7 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
         "secretVersionForClientSecret",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -23509,20 +24784,28 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "clientId", &self.client_id)?;
-        ::discogen_runtime::object::write(map, "clientSecret", &self.client_secret)?;
-        ::discogen_runtime::object::write(map, "scopes", &self.scopes)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "clientId", &self.client_id)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "clientSecret",
+            &self.client_secret,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "scopes", &self.scopes)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "secretVersionForClientSecret",
             &self.secret_version_for_client_secret,
         )?;
-        ::discogen_runtime::object::write(map, "tokenEndpoint", &self.token_endpoint)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "tokenEndpoint",
+            &self.token_endpoint,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig
 );
 
@@ -23533,7 +24816,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderV
     /// Required. The SecretManager secret version resource storing the header value. Format: `projects/{project}/secrets/{secret}/versions/{version}`
     pub secret_version: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
@@ -23545,15 +24828,13 @@ impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue";
 
     const FIELDS: &'static [&'static str] = &["secretVersion"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -23571,12 +24852,16 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "secretVersion", &self.secret_version)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "secretVersion",
+            &self.secret_version,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue
 );
 
@@ -23587,7 +24872,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthCo
     /// Required. The email address of the service account used to authenticate the webhook call. Dialogflow uses this service account to exchange an access token and the access token is then sent in the `Authorization` header of the webhook request. The service account must have the `roles/iam.serviceAccountTokenCreator` role granted to the [Dialogflow service agent](https://cloud.google.com/iam/docs/service-agents#dialogflow-service-agent).
     pub service_account: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
@@ -23599,15 +24884,13 @@ impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig";
 
     const FIELDS: &'static [&'static str] = &["serviceAccount"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -23625,12 +24908,16 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "serviceAccount", &self.service_account)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "serviceAccount",
+            &self.service_account,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig
 );
 
@@ -23643,7 +24930,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
     /// Required. The name of [Service Directory](https://cloud.google.com/service-directory) service. Format: `projects//locations//namespaces//services/`. `Location ID` of the service directory must be the same as the location of the agent.
     pub service: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
@@ -23665,15 +24952,13 @@ impl GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig";
 
     const FIELDS: &'static [&'static str] = &["service", "genericWebService"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -23693,17 +24978,17 @@ for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "genericWebService",
             &self.generic_web_service,
         )?;
-        ::discogen_runtime::object::write(map, "service", &self.service)?;
+        ::discogen_runtime::__private::object::write(map, "service", &self.service)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig
 );
 
@@ -23716,7 +25001,7 @@ pub struct GoogleTypeLatLng {
     /// The longitude in degrees. It must be in the range \[-180.0, +180.0\].
     pub longitude: Option<f64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleTypeLatLng {
@@ -23735,14 +25020,12 @@ impl GoogleTypeLatLng {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
+impl ::discogen_runtime::__private::object::Object for GoogleTypeLatLng {
     const NAME: &'static str = "GoogleTypeLatLng";
 
     const FIELDS: &'static [&'static str] = &["latitude", "longitude"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -23752,8 +25035,8 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.latitude = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.longitude = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.latitude = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => self.longitude = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -23762,13 +25045,21 @@ impl ::discogen_runtime::object::Object for GoogleTypeLatLng {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "latitude", &self.latitude)?;
-        ::discogen_runtime::object::write_wire(map, "longitude", &self.longitude)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "latitude",
+            &self.latitude,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "longitude",
+            &self.longitude,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleTypeLatLng);
+::discogen_runtime::__private::object_serde!(GoogleTypeLatLng);
 
 /// Optional. Rating from user for the specific Dialogflow response.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -23807,7 +25098,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3AnswerFeedbackRating {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3AnswerFeedbackRating);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowCxV3AnswerFeedbackRating);
 
 /// Optional. The attribute type to be used to determine the boost amount. The attribute value can be derived from the field value of the specified field_name. In the case of numerical it is straightforward i.e. attribute_value = numerical_field_value. In the case of freshness however, attribute_value = (time.now() - datetime_field_value).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -23847,7 +25138,7 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecAttribut
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecAttributeType
 );
 
@@ -23885,7 +25176,7 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecInterpol
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecInterpolationType
 );
 
@@ -23926,7 +25217,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ContinuousTestResultResult {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ContinuousTestResultResult);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ContinuousTestResultResult
+);
 
 /// The type of the connected data store.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -23969,7 +25262,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3DataStoreConnectionDataStoreType {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3DataStoreConnectionDataStoreType
 );
 
@@ -24014,7 +25307,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessi
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode
 );
 
@@ -24056,7 +25349,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsDecision 
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsDecision
 );
 
@@ -24110,7 +25403,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScore {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScore
 );
 
@@ -24156,7 +25449,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsBannedPhrase
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsBannedPhraseMatch
 );
 
@@ -24198,7 +25491,7 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsDecision {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsDecision
 );
 
@@ -24243,7 +25536,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3DeploymentState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3DeploymentState);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowCxV3DeploymentState);
 
 /// Optional. Specifies which fields in the QueryResult to return. If not set, the default is DETECT_INTENT_RESPONSE_VIEW_FULL.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24293,7 +25586,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3DetectIntentRequestResponseView {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3DetectIntentRequestResponseView);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3DetectIntentRequestResponseView
+);
 
 /// Response type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24332,7 +25627,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3DetectIntentResponseResponseType {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3DetectIntentResponseResponseType
 );
 
@@ -24369,7 +25664,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3EntityTypeAutoExpansionMode {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3EntityTypeAutoExpansionMode);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3EntityTypeAutoExpansionMode
+);
 
 /// Required. Indicates the kind of entity type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24412,7 +25709,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3EntityTypeKind {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3EntityTypeKind);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowCxV3EntityTypeKind);
 
 /// Required. Example's output state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24463,7 +25760,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ExampleConversationState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ExampleConversationState);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ExampleConversationState
+);
 
 /// The current state of the experiment. Transition triggered by Experiments.StartExperiment: DRAFT-&gt;RUNNING. Transition triggered by Experiments.CancelExperiment: DRAFT-&gt;DONE or RUNNING-&gt;DONE.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24510,7 +25809,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3ExperimentState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ExperimentState);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowCxV3ExperimentState);
 
 /// Count-based metric type. Only one of type or count_type is specified in each Metric.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24553,7 +25852,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ExperimentResultMetricCountType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ExperimentResultMetricCountType);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ExperimentResultMetricCountType
+);
 
 /// Ratio-based metric type. Only one of type or count_type is specified in each Metric.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24604,7 +25905,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ExperimentResultMetricType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ExperimentResultMetricType);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ExperimentResultMetricType
+);
 
 /// Optional. The data format of the exported agent. If not specified, `BLOB` is assumed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24643,7 +25946,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ExportAgentRequestDataFormat {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ExportAgentRequestDataFormat);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ExportAgentRequestDataFormat
+);
 
 /// Optional. The data format of the exported entity types. If not specified, `BLOB` is assumed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24682,7 +25987,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3ExportEntityTypesRequestDataFormat 
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3ExportEntityTypesRequestDataFormat
 );
 
@@ -24727,7 +26032,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ExportIntentsRequestDataFormat {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ExportIntentsRequestDataFormat);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ExportIntentsRequestDataFormat
+);
 
 /// Optional. The data format of the exported agent. If not specified, `BLOB` is assumed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24766,7 +26073,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ExportPlaybookRequestDataFormat {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ExportPlaybookRequestDataFormat);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ExportPlaybookRequestDataFormat
+);
 
 /// The data format of the exported test cases. If not specified, `BLOB` is assumed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24805,7 +26114,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3ExportTestCasesRequestDataFormat {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3ExportTestCasesRequestDataFormat
 );
 
@@ -24858,7 +26167,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrat
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrategy
 );
 
@@ -24911,7 +26220,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3FlowInvocationFlowState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3FlowInvocationFlowState);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3FlowInvocationFlowState
+);
 
 /// Required. Merge option for importing entity types.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24962,7 +26273,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3ImportEntityTypesRequestMergeOption
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3ImportEntityTypesRequestMergeOption
 );
 
@@ -25003,7 +26314,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ImportFlowRequestImportOption {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ImportFlowRequestImportOption);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ImportFlowRequestImportOption
+);
 
 /// Merge option for importing intents. If not specified, `REJECT` is assumed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25060,7 +26373,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption
+);
 
 /// Data type of the schema.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25107,7 +26422,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3InlineSchemaType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3InlineSchemaType);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowCxV3InlineSchemaType);
 
 /// Required. Audio encoding of the audio content to process.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25174,7 +26489,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding
+);
 
 /// Optional. Which variant of the Speech model to use.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25217,7 +26534,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3InputAudioConfigModelVariant {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3InputAudioConfigModelVariant);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3InputAudioConfigModelVariant
+);
 
 /// Type of this Match.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25280,7 +26599,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3MatchMatchType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3MatchMatchType);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowCxV3MatchMatchType);
 
 /// Indicates NLU model training mode.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25319,7 +26638,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3NluSettingsModelTrainingMode {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3NluSettingsModelTrainingMode);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3NluSettingsModelTrainingMode
+);
 
 /// Indicates the type of NLU model.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25358,7 +26679,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3NluSettingsModelType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3NluSettingsModelType);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowCxV3NluSettingsModelType);
 
 /// Required. Audio encoding of the synthesized audio content.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25415,7 +26736,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding
+);
 
 /// Type of parameter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25470,7 +26793,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ParameterDefinitionType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ParameterDefinitionType);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ParameterDefinitionType
+);
 
 /// Optional. Type of the playbook.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25509,7 +26834,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3PlaybookPlaybookType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3PlaybookPlaybookType);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowCxV3PlaybookPlaybookType);
 
 /// Optional. Specifies the import strategy used when resolving conflicts with the main playbook. If not specified, 'CREATE_NEW' is assumed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25561,7 +26886,7 @@ for GoogleCloudDialogflowCxV3PlaybookImportStrategyMainPlaybookImportStrategy {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3PlaybookImportStrategyMainPlaybookImportStrategy
 );
 
@@ -25615,7 +26940,7 @@ for GoogleCloudDialogflowCxV3PlaybookImportStrategyNestedResourceImportStrategy 
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3PlaybookImportStrategyNestedResourceImportStrategy
 );
 
@@ -25668,7 +26993,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStr
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStrategy
 );
 
@@ -25721,7 +27046,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState
+);
 
 /// Agent restore mode. If not specified, `KEEP` is assumed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -25760,7 +27087,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption
 );
 
@@ -25802,7 +27129,7 @@ for GoogleCloudDialogflowCxV3SafetySettingsDefaultBannedPhraseMatchStrategy {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3SafetySettingsDefaultBannedPhraseMatchStrategy
 );
 
@@ -25852,7 +27179,7 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterCategory {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterCategory
 );
 
@@ -25902,7 +27229,7 @@ for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterLevel 
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterLevel
 );
 
@@ -25943,7 +27270,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3SessionEntityTypeEntityOverrideMode
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3SessionEntityTypeEntityOverrideMode
 );
 
@@ -25984,7 +27311,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3TestCaseResultTestResult {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3TestCaseResultTestResult);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3TestCaseResultTestResult
+);
 
 /// The type of diff.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -26035,7 +27364,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3TestRunDifferenceType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3TestRunDifferenceType);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3TestRunDifferenceType
+);
 
 /// Output only. The tool type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -26074,7 +27405,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3ToolToolType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ToolToolType);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowCxV3ToolToolType);
 
 /// Required. Key location in the request.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -26114,7 +27445,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfigRequestLocation {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfigRequestLocation
 );
 
@@ -26152,7 +27483,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfigOauthGrantType {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfigOauthGrantType
 );
 
@@ -26194,7 +27525,7 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServiceAgen
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth
 );
 
@@ -26240,7 +27571,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3TraceBlockEndState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3TraceBlockEndState);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowCxV3TraceBlockEndState);
 
 /// The type of the resources where the message is found.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -26327,7 +27658,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ValidationMessageResourceType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ValidationMessageResourceType);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ValidationMessageResourceType
+);
 
 /// Indicates the severity of the message.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -26370,7 +27703,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3ValidationMessageSeverity {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ValidationMessageSeverity);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ValidationMessageSeverity
+);
 
 /// Output only. The state of this version. This field is read-only and cannot be set by create and update methods.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -26413,7 +27748,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3VersionState {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3VersionState);
+::discogen_runtime::__private::open_enum!(GoogleCloudDialogflowCxV3VersionState);
 
 /// Optional. The preferred gender of the voice. If not set, the service will choose a voice based on the other parameters such as language_code and name. Note that this is only a preference, not requirement. If a voice of the appropriate gender is not available, the synthesizer substitutes a voice with a different gender rather than failing the request.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -26456,7 +27791,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender
+);
 
 /// Optional. HTTP method for the flexible webhook calls. Standard webhook always uses POST.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -26515,7 +27852,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3WebhookGenericWebServiceHttpMethod 
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3WebhookGenericWebServiceHttpMethod
 );
 
@@ -26560,7 +27897,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAgen
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAgentAuth
 );
 
@@ -26601,6 +27938,6 @@ impl From<&str> for GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType
 );

@@ -11,7 +11,7 @@ pub struct GoogleCloudDialogflowCxV3InlineDestination {
     /// Output only: set by the server.
     pub content: Option<::discogen_runtime::Bytes>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3InlineDestination {
@@ -23,14 +23,13 @@ impl GoogleCloudDialogflowCxV3InlineDestination {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineDestination {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3InlineDestination {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineDestination";
 
     const FIELDS: &'static [&'static str] = &["content"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -48,12 +47,12 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3InlineDesti
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "content", &self.content)?;
+        ::discogen_runtime::__private::object::write(map, "content", &self.content)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3InlineDestination);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3InlineDestination);
 
 /// Represents a response message that can be returned by a conversational agent. Response messages are also used for output audio synthesis. The approach is as follows: * If at least one OutputAudioText response is present, then all OutputAudioText responses are linearly concatenated, and the result is used for output audio synthesis. * If the OutputAudioText responses are a mixture of text and SSML, then the concatenated result is treated as SSML; otherwise, the result is treated as either text or SSML as appropriate. The agent designer should ideally use either text or SSML consistently throughout the bot design. * Otherwise, all Text responses are linearly concatenated, and the result is used for output audio synthesis. This approach allows for more sophisticated user experience scenarios, where the text displayed to the user may differ from what is heard.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -100,7 +99,7 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessage {
     /// Returns the definition of a tool call that should be executed by the client.
     pub tool_call: Option<GoogleCloudDialogflowCxV3ToolCall>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ResponseMessage {
@@ -232,7 +231,8 @@ impl GoogleCloudDialogflowCxV3ResponseMessage {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMessage {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ResponseMessage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessage";
 
     const FIELDS: &'static [&'static str] = &[
@@ -251,9 +251,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
         "telephonyTransferCall",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -284,44 +282,60 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ResponseMes
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "channel", &self.channel)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "channel", &self.channel)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "conversationSuccess",
             &self.conversation_success,
         )?;
-        ::discogen_runtime::object::write(map, "endInteraction", &self.end_interaction)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "endInteraction",
+            &self.end_interaction,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "knowledgeInfoCard",
             &self.knowledge_info_card,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "liveAgentHandoff",
             &self.live_agent_handoff,
         )?;
-        ::discogen_runtime::object::write(map, "mixedAudio", &self.mixed_audio)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "mixedAudio",
+            &self.mixed_audio,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "outputAudioText",
             &self.output_audio_text,
         )?;
-        ::discogen_runtime::object::write(map, "payload", &self.payload)?;
-        ::discogen_runtime::object::write(map, "playAudio", &self.play_audio)?;
-        ::discogen_runtime::object::write(map, "responseType", &self.response_type)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "payload", &self.payload)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "playAudio",
+            &self.play_audio,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "responseType",
+            &self.response_type,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "telephonyTransferCall",
             &self.telephony_transfer_call,
         )?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(map, "toolCall", &self.tool_call)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "toolCall", &self.tool_call)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessage);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ResponseMessage);
 
 /// Indicates that the conversation succeeded, i.e., the bot handled the issue that the customer talked to it about. Dialogflow only uses this to determine which conversations should be counted as successful and doesn't process the metadata in this message in any way. Note that Dialogflow also considers conversations that get to the conversation end page as successful even if they don't return ConversationSuccess. You may set this, for example: * In the entry_fulfillment of a Page if entering the page indicates that the conversation succeeded. * In a webhook response when you determine that you handled the customer issue.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -330,7 +344,7 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
     /// Custom metadata. Dialogflow doesn't impose any structure on this.
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
@@ -345,15 +359,13 @@ impl GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess";
 
     const FIELDS: &'static [&'static str] = &["metadata"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -371,12 +383,12 @@ for GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess
 );
 
@@ -385,18 +397,16 @@ for GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageEndInteraction";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -418,7 +428,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ResponseMessageEndInteraction
 );
 
@@ -427,18 +437,16 @@ for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -460,7 +468,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard
 );
 
@@ -471,7 +479,7 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
     /// Custom metadata for your handoff procedure. Dialogflow doesn't impose any structure on this.
     pub metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
@@ -486,15 +494,13 @@ impl GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff";
 
     const FIELDS: &'static [&'static str] = &["metadata"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -512,12 +518,12 @@ for GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff
 );
 
@@ -528,7 +534,7 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
     /// Segments this audio response is composed of.
     pub segments: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
@@ -543,15 +549,13 @@ impl GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudio";
 
     const FIELDS: &'static [&'static str] = &["segments"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -569,12 +573,14 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "segments", &self.segments)?;
+        ::discogen_runtime::__private::object::write(map, "segments", &self.segments)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessageMixedAudio);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ResponseMessageMixedAudio
+);
 
 /// Represents one segment of audio.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -589,7 +595,7 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
     /// Client-specific URI that points to an audio clip accessible to the client. Dialogflow does not impose any validation on it.
     pub uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
@@ -615,7 +621,7 @@ impl GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment";
 
@@ -625,9 +631,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
         "allowPlaybackInterruption",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -648,18 +652,18 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowPlaybackInterruption",
             &self.allow_playback_interruption,
         )?;
-        ::discogen_runtime::object::write(map, "audio", &self.audio)?;
-        ::discogen_runtime::object::write(map, "uri", &self.uri)?;
+        ::discogen_runtime::__private::object::write(map, "audio", &self.audio)?;
+        ::discogen_runtime::__private::object::write(map, "uri", &self.uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment
 );
 
@@ -676,7 +680,7 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
     /// The raw text to be synthesized.
     pub text: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
@@ -702,7 +706,7 @@ impl GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText";
 
@@ -712,9 +716,7 @@ for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
         "allowPlaybackInterruption",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -735,18 +737,18 @@ for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowPlaybackInterruption",
             &self.allow_playback_interruption,
         )?;
-        ::discogen_runtime::object::write(map, "ssml", &self.ssml)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "ssml", &self.ssml)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText
 );
 
@@ -761,7 +763,7 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     /// Required. URI of the audio clip. Dialogflow does not impose any validation on this value. It is specific to the client that reads it.
     pub audio_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
@@ -780,15 +782,13 @@ impl GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessagePlayAudio";
 
     const FIELDS: &'static [&'static str] = &["audioUri", "allowPlaybackInterruption"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -808,17 +808,19 @@ for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowPlaybackInterruption",
             &self.allow_playback_interruption,
         )?;
-        ::discogen_runtime::object::write(map, "audioUri", &self.audio_uri)?;
+        ::discogen_runtime::__private::object::write(map, "audioUri", &self.audio_uri)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessagePlayAudio);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ResponseMessagePlayAudio
+);
 
 /// Represents the signal that telles the client to transfer the phone call connected to the agent to a third-party endpoint.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -827,7 +829,7 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
     /// Transfer the call to a phone number in [E.164 format](https://en.wikipedia.org/wiki/E.164).
     pub phone_number: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
@@ -839,15 +841,13 @@ impl GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall";
 
     const FIELDS: &'static [&'static str] = &["phoneNumber"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -865,12 +865,16 @@ for GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "phoneNumber", &self.phone_number)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "phoneNumber",
+            &self.phone_number,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall
 );
 
@@ -885,7 +889,7 @@ pub struct GoogleCloudDialogflowCxV3ResponseMessageText {
     /// Required. A collection of text response variants. If multiple variants are defined, only one text response variant is returned at runtime.
     pub text: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ResponseMessageText {
@@ -904,15 +908,13 @@ impl GoogleCloudDialogflowCxV3ResponseMessageText {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageText {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageText";
 
     const FIELDS: &'static [&'static str] = &["text", "allowPlaybackInterruption"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -932,17 +934,19 @@ for GoogleCloudDialogflowCxV3ResponseMessageText {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "allowPlaybackInterruption",
             &self.allow_playback_interruption,
         )?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ResponseMessageText);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ResponseMessageText
+);
 
 /// Represents a call of a specific tool's action with the specified inputs.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -957,7 +961,7 @@ pub struct GoogleCloudDialogflowCxV3ToolCall {
     /// Required. The tool associated with this call. Format: `projects//locations//agents//tools/`.
     pub tool: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ToolCall {
@@ -986,14 +990,13 @@ impl GoogleCloudDialogflowCxV3ToolCall {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3ToolCall {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCall";
 
     const FIELDS: &'static [&'static str] = &["tool", "action", "inputParameters"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1014,18 +1017,18 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3ToolCall {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "action", &self.action)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "action", &self.action)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "inputParameters",
             &self.input_parameters,
         )?;
-        ::discogen_runtime::object::write(map, "tool", &self.tool)?;
+        ::discogen_runtime::__private::object::write(map, "tool", &self.tool)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ToolCall);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3ToolCall);
 
 /// Response type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1068,4 +1071,6 @@ impl From<&str> for GoogleCloudDialogflowCxV3ResponseMessageResponseType {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3ResponseMessageResponseType);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3ResponseMessageResponseType
+);

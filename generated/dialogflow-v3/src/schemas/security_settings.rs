@@ -11,7 +11,7 @@ pub struct GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
     /// The list of security settings.
     pub security_settings: Option<Vec<GoogleCloudDialogflowCxV3SecuritySettings>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
@@ -33,15 +33,13 @@ impl GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListSecuritySettingsResponse";
 
     const FIELDS: &'static [&'static str] = &["nextPageToken", "securitySettings"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -61,8 +59,12 @@ for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "securitySettings",
             &self.security_settings,
@@ -71,7 +73,9 @@ for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ListSecuritySettingsResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ListSecuritySettingsResponse
+);
 
 impl ::discogen_runtime::paginate::Page
 for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
@@ -123,7 +127,7 @@ pub struct GoogleCloudDialogflowCxV3SecuritySettings {
     /// Retains the data for the specified number of days. User must set a value lower than Dialogflow's default 365d TTL (30 days for Agent Assist traffic), higher value will be ignored and use default. Setting a value higher than that has no effect. A missing value or setting to 0 also means we use default TTL. When data retention configuration is changed, it only applies to the data created after the change; the TTL of existing data created before the change stays intact.
     pub retention_window_days: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SecuritySettings {
@@ -223,7 +227,8 @@ impl GoogleCloudDialogflowCxV3SecuritySettings {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySettings {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3SecuritySettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SecuritySettings";
 
     const FIELDS: &'static [&'static str] = &[
@@ -240,9 +245,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
         "insightsExportSettings",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -271,45 +274,53 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "audioExportSettings",
             &self.audio_export_settings,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "deidentifyTemplate",
             &self.deidentify_template,
         )?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "insightsExportSettings",
             &self.insights_export_settings,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "inspectTemplate",
             &self.inspect_template,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "purgeDataTypes",
             &self.purge_data_types,
         )?;
-        ::discogen_runtime::object::write(map, "redactionScope", &self.redaction_scope)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "redactionScope",
+            &self.redaction_scope,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "redactionStrategy",
             &self.redaction_strategy,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "retentionStrategy",
             &self.retention_strategy,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "retentionWindowDays",
             &self.retention_window_days,
@@ -318,7 +329,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SecuritySet
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SecuritySettings);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3SecuritySettings);
 
 /// Settings for exporting audio.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -337,7 +348,7 @@ pub struct GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
     /// Whether to store TTS audio. By default, TTS audio from the virtual agent is not exported.
     pub store_tts_audio: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
@@ -382,7 +393,7 @@ impl GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings";
 
@@ -394,9 +405,7 @@ for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
         "enableAudioRedaction",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -419,24 +428,36 @@ for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "audioExportPattern",
             &self.audio_export_pattern,
         )?;
-        ::discogen_runtime::object::write(map, "audioFormat", &self.audio_format)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "audioFormat",
+            &self.audio_format,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "enableAudioRedaction",
             &self.enable_audio_redaction,
         )?;
-        ::discogen_runtime::object::write(map, "gcsBucket", &self.gcs_bucket)?;
-        ::discogen_runtime::object::write(map, "storeTtsAudio", &self.store_tts_audio)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "gcsBucket",
+            &self.gcs_bucket,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "storeTtsAudio",
+            &self.store_tts_audio,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings
 );
 
@@ -447,7 +468,7 @@ pub struct GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
     /// If enabled, we will automatically exports conversations to Insights and Insights runs its analyzers.
     pub enable_insights_export: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
@@ -459,15 +480,13 @@ impl GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings";
 
     const FIELDS: &'static [&'static str] = &["enableInsightsExport"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -485,7 +504,7 @@ for GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "enableInsightsExport",
             &self.enable_insights_export,
@@ -494,7 +513,7 @@ for GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings
 );
 
@@ -530,7 +549,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3SecuritySettingsPurgeDataTypes {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3SecuritySettingsPurgeDataTypes);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3SecuritySettingsPurgeDataTypes
+);
 
 /// Defines the data for which Dialogflow applies redaction. Dialogflow does not redact data that it does not have access to – for example, Cloud logging.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -565,7 +586,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3SecuritySettingsRedactionScope {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3SecuritySettingsRedactionScope);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3SecuritySettingsRedactionScope
+);
 
 /// Strategy that defines how we do redaction.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -600,7 +623,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3SecuritySettingsRedactionStrategy {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3SecuritySettingsRedactionStrategy
 );
 
@@ -637,7 +660,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3SecuritySettingsRetentionStrategy {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3SecuritySettingsRetentionStrategy
 );
 
@@ -683,6 +706,6 @@ for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettingsAudioFormat {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettingsAudioFormat
 );

@@ -11,7 +11,7 @@ pub struct GoogleCloudDialogflowCxV3ConversationSignals {
     /// Required. Turn signals for the current turn.
     pub turn_signals: Option<GoogleCloudDialogflowCxV3TurnSignals>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ConversationSignals {
@@ -26,15 +26,13 @@ impl GoogleCloudDialogflowCxV3ConversationSignals {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ConversationSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationSignals";
 
     const FIELDS: &'static [&'static str] = &["turnSignals"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -52,30 +50,34 @@ for GoogleCloudDialogflowCxV3ConversationSignals {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "turnSignals", &self.turn_signals)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "turnSignals",
+            &self.turn_signals,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ConversationSignals);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ConversationSignals
+);
 
 /// Metadata returned for the EntityTypes.ExportEntityTypes long running operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -97,7 +99,9 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportEntityTypesMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportEntityTypesMetadata
+);
 
 /// The response message for EntityTypes.ExportEntityTypes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -108,7 +112,7 @@ pub struct GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
     /// The URI to a file containing the exported entity types. This field is populated only if `entity_types_uri` is specified in ExportEntityTypesRequest.
     pub entity_types_uri: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
@@ -130,15 +134,13 @@ impl GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypesUri", "entityTypesContent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -158,12 +160,12 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityTypesContent",
             &self.entity_types_content,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityTypesUri",
             &self.entity_types_uri,
@@ -172,25 +174,25 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ExportEntityTypesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ExportEntityTypesResponse
+);
 
 /// Metadata returned for the EntityTypes.ImportEntityTypes long running operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesMetadata";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -212,7 +214,9 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportEntityTypesMetadata);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ImportEntityTypesMetadata
+);
 
 /// The response message for EntityTypes.ImportEntityTypes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -225,7 +229,7 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
     /// The unique identifier of the imported entity types. Format: `projects//locations//agents//entity_types/`.
     pub entity_types: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
@@ -249,15 +253,13 @@ impl GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesResponse";
 
     const FIELDS: &'static [&'static str] = &["entityTypes", "conflictingResources"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -277,17 +279,23 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "conflictingResources",
             &self.conflicting_resources,
         )?;
-        ::discogen_runtime::object::write(map, "entityTypes", &self.entity_types)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "entityTypes",
+            &self.entity_types,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3ImportEntityTypesResponse);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3ImportEntityTypesResponse
+);
 
 /// Conflicting resources detected during the import process. Only filled when REPORT_CONFLICT is set in the request and there are conflicts in the display names.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -298,7 +306,7 @@ pub struct GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResource
     /// Display names of conflicting entity types.
     pub entity_type_display_names: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
@@ -320,7 +328,7 @@ impl GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources";
 
@@ -329,9 +337,7 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
         "entityTypeDisplayNames",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -351,12 +357,12 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityDisplayNames",
             &self.entity_display_names,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "entityTypeDisplayNames",
             &self.entity_type_display_names,
@@ -365,7 +371,7 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources
 );
 
@@ -380,7 +386,7 @@ pub struct GoogleCloudDialogflowCxV3LanguageInfo {
     /// The language code detected for this request based on the user conversation.
     pub resolved_language_code: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3LanguageInfo {
@@ -406,7 +412,8 @@ impl GoogleCloudDialogflowCxV3LanguageInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInfo {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3LanguageInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LanguageInfo";
 
     const FIELDS: &'static [&'static str] = &[
@@ -415,9 +422,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
         "resolvedLanguageCode",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -427,7 +432,11 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.confidence_score = ::discogen_runtime::object::read_wire(map)?,
+            0 => {
+                self.confidence_score = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             1 => self.input_language_code = map.next_value()?,
             _ => self.resolved_language_code = map.next_value()?,
         }
@@ -438,17 +447,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "confidenceScore",
             &self.confidence_score,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "inputLanguageCode",
             &self.input_language_code,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "resolvedLanguageCode",
             &self.resolved_language_code,
@@ -457,7 +466,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3LanguageInf
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3LanguageInfo);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3LanguageInfo);
 
 /// Represents page information communicated to and from the webhook.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -470,7 +479,7 @@ pub struct GoogleCloudDialogflowCxV3PageInfo {
     /// Optional for both WebhookRequest and WebhookResponse. Information about the form.
     pub form_info: Option<GoogleCloudDialogflowCxV3PageInfoFormInfo>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PageInfo {
@@ -499,14 +508,13 @@ impl GoogleCloudDialogflowCxV3PageInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3PageInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfo";
 
     const FIELDS: &'static [&'static str] = &["formInfo", "currentPage", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -527,14 +535,22 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "currentPage", &self.current_page)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "formInfo", &self.form_info)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "currentPage",
+            &self.current_page,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "formInfo", &self.form_info)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PageInfo);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3PageInfo);
 
 /// Represents form information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -545,7 +561,7 @@ pub struct GoogleCloudDialogflowCxV3PageInfoFormInfo {
         Vec<GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PageInfoFormInfo {
@@ -560,14 +576,13 @@ impl GoogleCloudDialogflowCxV3PageInfoFormInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFormInfo {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3PageInfoFormInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfo";
 
     const FIELDS: &'static [&'static str] = &["parameterInfo"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -585,12 +600,16 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3PageInfoFor
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "parameterInfo", &self.parameter_info)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameterInfo",
+            &self.parameter_info,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3PageInfoFormInfo);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3PageInfoFormInfo);
 
 /// Represents parameter information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -607,7 +626,7 @@ pub struct GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
     /// Optional for both WebhookRequest and WebhookResponse. The value of the parameter. This field can be set by the webhook to change the parameter value.
     pub value: Option<::serde_json::Value>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
@@ -650,7 +669,7 @@ impl GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo";
 
@@ -662,9 +681,7 @@ for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
         "justCollected",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -687,16 +704,24 @@ for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "justCollected", &self.just_collected)?;
-        ::discogen_runtime::object::write(map, "required", &self.required)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "justCollected",
+            &self.just_collected,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "required", &self.required)?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo
 );
 
@@ -709,7 +734,7 @@ pub struct GoogleCloudDialogflowCxV3SessionInfo {
     /// Always present for WebhookRequest. Ignored for WebhookResponse. The unique identifier of the session. This field can be used by the webhook to identify a session. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/` if environment is specified.
     pub session: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3SessionInfo {
@@ -731,14 +756,13 @@ impl GoogleCloudDialogflowCxV3SessionInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3SessionInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SessionInfo";
 
     const FIELDS: &'static [&'static str] = &["session", "parameters"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -758,13 +782,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3SessionInfo
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
-        ::discogen_runtime::object::write(map, "session", &self.session)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "session", &self.session)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3SessionInfo);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3SessionInfo);
 
 /// Collection of all signals that were extracted for a single turn of the conversation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -791,7 +819,7 @@ pub struct GoogleCloudDialogflowCxV3TurnSignals {
     /// Human-readable statuses of the webhooks triggered during this turn.
     pub webhook_statuses: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3TurnSignals {
@@ -869,7 +897,8 @@ impl GoogleCloudDialogflowCxV3TurnSignals {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3TurnSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TurnSignals";
 
     const FIELDS: &'static [&'static str] = &[
@@ -885,9 +914,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
         "sentimentMagnitude",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -904,9 +931,17 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
             4 => self.agent_escalated = map.next_value()?,
             5 => self.failure_reasons = map.next_value()?,
             6 => self.reached_end_page = map.next_value()?,
-            7 => self.sentiment_score = ::discogen_runtime::object::read_wire(map)?,
+            7 => {
+                self.sentiment_score = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             8 => self.webhook_statuses = map.next_value()?,
-            _ => self.sentiment_magnitude = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.sentiment_magnitude = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -915,28 +950,44 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "agentEscalated", &self.agent_escalated)?;
-        ::discogen_runtime::object::write(map, "dtmfUsed", &self.dtmf_used)?;
-        ::discogen_runtime::object::write(map, "failureReasons", &self.failure_reasons)?;
-        ::discogen_runtime::object::write(map, "noMatch", &self.no_match)?;
-        ::discogen_runtime::object::write(map, "noUserInput", &self.no_user_input)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "agentEscalated",
+            &self.agent_escalated,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "dtmfUsed", &self.dtmf_used)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "failureReasons",
+            &self.failure_reasons,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "noMatch", &self.no_match)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "noUserInput",
+            &self.no_user_input,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "reachedEndPage",
             &self.reached_end_page,
         )?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "sentimentMagnitude",
             &self.sentiment_magnitude,
         )?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "sentimentScore",
             &self.sentiment_score,
         )?;
-        ::discogen_runtime::object::write(map, "userEscalated", &self.user_escalated)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "userEscalated",
+            &self.user_escalated,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "webhookStatuses",
             &self.webhook_statuses,
@@ -945,7 +996,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3TurnSignals
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3TurnSignals);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3TurnSignals);
 
 /// The request message for a webhook call. The request is sent as a JSON object and the field names will be presented in camel cases. You may see undocumented fields in an actual request. These fields are used internally by Dialogflow and should be ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -984,7 +1035,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequest {
     /// If an intent was provided as input, this field will contain a copy of the intent identifier. Format: `projects//locations//agents//intents/`.
     pub trigger_intent: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookRequest {
@@ -1118,7 +1169,8 @@ impl GoogleCloudDialogflowCxV3WebhookRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequest {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3WebhookRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequest";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1139,9 +1191,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
         "sentimentAnalysisResult",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1174,38 +1224,70 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookRequ
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "detectIntentResponseId",
             &self.detect_intent_response_id,
         )?;
-        ::discogen_runtime::object::write(map, "dtmfDigits", &self.dtmf_digits)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dtmfDigits",
+            &self.dtmf_digits,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "fulfillmentInfo",
             &self.fulfillment_info,
         )?;
-        ::discogen_runtime::object::write(map, "intentInfo", &self.intent_info)?;
-        ::discogen_runtime::object::write(map, "languageCode", &self.language_code)?;
-        ::discogen_runtime::object::write(map, "languageInfo", &self.language_info)?;
-        ::discogen_runtime::object::write(map, "messages", &self.messages)?;
-        ::discogen_runtime::object::write(map, "pageInfo", &self.page_info)?;
-        ::discogen_runtime::object::write(map, "payload", &self.payload)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "intentInfo",
+            &self.intent_info,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageCode",
+            &self.language_code,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "languageInfo",
+            &self.language_info,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "messages", &self.messages)?;
+        ::discogen_runtime::__private::object::write(map, "pageInfo", &self.page_info)?;
+        ::discogen_runtime::__private::object::write(map, "payload", &self.payload)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sentimentAnalysisResult",
             &self.sentiment_analysis_result,
         )?;
-        ::discogen_runtime::object::write(map, "sessionInfo", &self.session_info)?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(map, "transcript", &self.transcript)?;
-        ::discogen_runtime::object::write(map, "triggerEvent", &self.trigger_event)?;
-        ::discogen_runtime::object::write(map, "triggerIntent", &self.trigger_intent)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sessionInfo",
+            &self.session_info,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "transcript",
+            &self.transcript,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "triggerEvent",
+            &self.trigger_event,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "triggerIntent",
+            &self.trigger_intent,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookRequest);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3WebhookRequest);
 
 /// Represents fulfillment information communicated to the webhook.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1214,7 +1296,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
     /// Always present. The value of the Fulfillment.tag field will be populated in this field by Dialogflow when the associated webhook is called. The tag is typically used by the webhook service to identify which fulfillment is being called, but it could be used for other purposes.
     pub tag: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
@@ -1226,15 +1308,13 @@ impl GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo";
 
     const FIELDS: &'static [&'static str] = &["tag"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1252,12 +1332,12 @@ for GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "tag", &self.tag)?;
+        ::discogen_runtime::__private::object::write(map, "tag", &self.tag)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo
 );
 
@@ -1279,7 +1359,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
         >,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
@@ -1320,7 +1400,7 @@ impl GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestIntentInfo";
 
@@ -1331,9 +1411,7 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
         "lastMatchedIntent",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1343,7 +1421,7 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.parameters = map.next_value()?,
             2 => self.display_name = map.next_value()?,
             _ => self.last_matched_intent = map.next_value()?,
@@ -1355,19 +1433,33 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "confidence", &self.confidence)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "confidence",
+            &self.confidence,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "lastMatchedIntent",
             &self.last_matched_intent,
         )?;
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookRequestIntentInfo);
+::discogen_runtime::__private::object_serde!(
+    GoogleCloudDialogflowCxV3WebhookRequestIntentInfo
+);
 
 /// Represents a value for an intent parameter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1378,7 +1470,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue
     /// Always present. Structured value for the parameter extracted from user utterance.
     pub resolved_value: Option<::serde_json::Value>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
@@ -1397,15 +1489,13 @@ impl GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue";
 
     const FIELDS: &'static [&'static str] = &["originalValue", "resolvedValue"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1425,13 +1515,21 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "originalValue", &self.original_value)?;
-        ::discogen_runtime::object::write(map, "resolvedValue", &self.resolved_value)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "originalValue",
+            &self.original_value,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "resolvedValue",
+            &self.resolved_value,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue
 );
 
@@ -1444,7 +1542,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
     /// Sentiment score between -1.0 (negative sentiment) and 1.0 (positive sentiment).
     pub score: Option<f32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
@@ -1463,15 +1561,13 @@ impl GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult";
 
     const FIELDS: &'static [&'static str] = &["score", "magnitude"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1481,8 +1577,8 @@ for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.magnitude = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => self.magnitude = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -1491,13 +1587,17 @@ for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "magnitude", &self.magnitude)?;
-        ::discogen_runtime::object::write_wire(map, "score", &self.score)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "magnitude",
+            &self.magnitude,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(map, "score", &self.score)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult
 );
 
@@ -1520,7 +1620,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookResponse {
     /// The target page to transition to. Format: `projects//locations//agents//flows//pages/`.
     pub target_page: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookResponse {
@@ -1579,7 +1679,8 @@ impl GoogleCloudDialogflowCxV3WebhookResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResponse {
+impl ::discogen_runtime::__private::object::Object
+for GoogleCloudDialogflowCxV3WebhookResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookResponse";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1591,9 +1692,7 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
         "fulfillmentResponse",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1617,21 +1716,33 @@ impl ::discogen_runtime::object::Object for GoogleCloudDialogflowCxV3WebhookResp
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "fulfillmentResponse",
             &self.fulfillment_response,
         )?;
-        ::discogen_runtime::object::write(map, "pageInfo", &self.page_info)?;
-        ::discogen_runtime::object::write(map, "payload", &self.payload)?;
-        ::discogen_runtime::object::write(map, "sessionInfo", &self.session_info)?;
-        ::discogen_runtime::object::write(map, "targetFlow", &self.target_flow)?;
-        ::discogen_runtime::object::write(map, "targetPage", &self.target_page)?;
+        ::discogen_runtime::__private::object::write(map, "pageInfo", &self.page_info)?;
+        ::discogen_runtime::__private::object::write(map, "payload", &self.payload)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sessionInfo",
+            &self.session_info,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetFlow",
+            &self.target_flow,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetPage",
+            &self.target_page,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GoogleCloudDialogflowCxV3WebhookResponse);
+::discogen_runtime::__private::object_serde!(GoogleCloudDialogflowCxV3WebhookResponse);
 
 /// Represents a fulfillment response to the user.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1644,7 +1755,7 @@ pub struct GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     /// The list of rich message responses to present to the user.
     pub messages: Option<Vec<GoogleCloudDialogflowCxV3ResponseMessage>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
@@ -1671,15 +1782,13 @@ impl GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object
+impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse";
 
     const FIELDS: &'static [&'static str] = &["messages", "mergeBehavior"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -1699,13 +1808,17 @@ for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "mergeBehavior", &self.merge_behavior)?;
-        ::discogen_runtime::object::write(map, "messages", &self.messages)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "mergeBehavior",
+            &self.merge_behavior,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "messages", &self.messages)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(
+::discogen_runtime::__private::object_serde!(
     GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse
 );
 
@@ -1750,7 +1863,7 @@ impl From<&str> for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfoState 
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfoState
 );
 
@@ -1790,7 +1903,9 @@ impl From<&str> for GoogleCloudDialogflowCxV3TurnSignalsFailureReasons {
     }
 }
 
-::discogen_runtime::open_enum!(GoogleCloudDialogflowCxV3TurnSignalsFailureReasons);
+::discogen_runtime::__private::open_enum!(
+    GoogleCloudDialogflowCxV3TurnSignalsFailureReasons
+);
 
 /// Merge behavior for `messages`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1830,6 +1945,6 @@ for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponseMergeBehavior {
     }
 }
 
-::discogen_runtime::open_enum!(
+::discogen_runtime::__private::open_enum!(
     GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponseMergeBehavior
 );

@@ -28,12 +28,14 @@ impl Operations {
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
 ///
 /// `GET v1/{+name}` (`monitoring.operations.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -41,9 +43,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("monitoring.operations.get");
+        request.set_method_id("monitoring.operations.get");
         request.params(self.params.clone());
         request
     }
@@ -55,7 +57,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -17,7 +17,7 @@ pub struct Aggregation {
     /// An Aligner describes how to bring the data points in a single time series into temporal alignment. Except for ALIGN_NONE, all alignments cause all the data points in an alignment_period to be mathematically grouped together, resulting in a single data point for each alignment_period with end timestamp at the end of the period.Not all alignment operations may be applied to all time series. The valid choices depend on the metric_kind and value_type of the original time series. Alignment can change the metric_kind or the value_type of the time series.Time series data must be aligned in order to perform cross-time series reduction. If cross_series_reducer is specified, then per_series_aligner must be specified and not equal to ALIGN_NONE and alignment_period must be specified; otherwise, an error is returned.
     pub per_series_aligner: ::std::option::Option<AggregationPerSeriesAligner>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Aggregation {
@@ -59,7 +59,7 @@ impl Aggregation {
     }
 }
 
-impl ::discogen_runtime::object::Object for Aggregation {
+impl ::discogen_runtime::__private::object::Object for Aggregation {
     const NAME: &'static str = "Aggregation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -71,7 +71,7 @@ impl ::discogen_runtime::object::Object for Aggregation {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -82,7 +82,11 @@ impl ::discogen_runtime::object::Object for Aggregation {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.group_by_fields = map.next_value()?,
-            1 => self.alignment_period = ::discogen_runtime::object::read_wire(map)?,
+            1 => {
+                self.alignment_period = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             2 => self.per_series_aligner = map.next_value()?,
             _ => self.cross_series_reducer = map.next_value()?,
         }
@@ -93,18 +97,22 @@ impl ::discogen_runtime::object::Object for Aggregation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "alignmentPeriod",
             &self.alignment_period,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "crossSeriesReducer",
             &self.cross_series_reducer,
         )?;
-        ::discogen_runtime::object::write(map, "groupByFields", &self.group_by_fields)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "groupByFields",
+            &self.group_by_fields,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "perSeriesAligner",
             &self.per_series_aligner,
@@ -113,7 +121,7 @@ impl ::discogen_runtime::object::Object for Aggregation {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Aggregation);
+::discogen_runtime::__private::object_serde!(Aggregation);
 
 /// Preview: An identifier for an aggregation function. Aggregation functions are SQL functions that group or transform data from multiple points to a single point. This is a preview feature and may be subject to change before final release.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -124,7 +132,7 @@ pub struct AggregationFunction {
     /// Required. The type of aggregation function, must be one of the following: "none" - no function. "percentile" - APPROX_QUANTILES() - 1 parameter numeric value "average" - AVG() "count" - COUNT() "count-distinct" - COUNT(DISTINCT) "count-distinct-approx" - APPROX_COUNT_DISTINCT() "max" - MAX() "min" - MIN() "sum" - SUM()
     pub r#type: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl AggregationFunction {
@@ -143,14 +151,14 @@ impl AggregationFunction {
     }
 }
 
-impl ::discogen_runtime::object::Object for AggregationFunction {
+impl ::discogen_runtime::__private::object::Object for AggregationFunction {
     const NAME: &'static str = "AggregationFunction";
 
     const FIELDS: &'static [&'static str] = &["type", "parameters"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -170,13 +178,17 @@ impl ::discogen_runtime::object::Object for AggregationFunction {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "parameters", &self.parameters)?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "parameters",
+            &self.parameters,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(AggregationFunction);
+::discogen_runtime::__private::object_serde!(AggregationFunction);
 
 /// A chart that displays alert policy data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -185,7 +197,7 @@ pub struct AlertChart {
     /// Required. The resource name of the alert policy. The format is: projects/\[PROJECT_ID_OR_NUMBER\]/alertPolicies/\[ALERT_POLICY_ID\]
     pub name: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl AlertChart {
@@ -197,14 +209,14 @@ impl AlertChart {
     }
 }
 
-impl ::discogen_runtime::object::Object for AlertChart {
+impl ::discogen_runtime::__private::object::Object for AlertChart {
     const NAME: &'static str = "AlertChart";
 
     const FIELDS: &'static [&'static str] = &["name"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -222,12 +234,12 @@ impl ::discogen_runtime::object::Object for AlertChart {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(AlertChart);
+::discogen_runtime::__private::object_serde!(AlertChart);
 
 /// A chart axis.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -238,7 +250,7 @@ pub struct Axis {
     /// The axis scale. By default, a linear scale is used.
     pub scale: ::std::option::Option<AxisScale>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Axis {
@@ -257,14 +269,14 @@ impl Axis {
     }
 }
 
-impl ::discogen_runtime::object::Object for Axis {
+impl ::discogen_runtime::__private::object::Object for Axis {
     const NAME: &'static str = "Axis";
 
     const FIELDS: &'static [&'static str] = &["label", "scale"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -284,13 +296,13 @@ impl ::discogen_runtime::object::Object for Axis {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "label", &self.label)?;
-        ::discogen_runtime::object::write(map, "scale", &self.scale)?;
+        ::discogen_runtime::__private::object::write(map, "label", &self.label)?;
+        ::discogen_runtime::__private::object::write(map, "scale", &self.scale)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Axis);
+::discogen_runtime::__private::object_serde!(Axis);
 
 /// Preview: A breakdown is an aggregation applied to the measures over a specified column. A breakdown can result in multiple series across a category for the provided measure. This is a preview feature and may be subject to change before final release.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -305,7 +317,7 @@ pub struct Breakdown {
     /// Required. The sort order is applied to the values of the breakdown column.
     pub sort_order: ::std::option::Option<BreakdownSortOrder>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Breakdown {
@@ -341,7 +353,7 @@ impl Breakdown {
     }
 }
 
-impl ::discogen_runtime::object::Object for Breakdown {
+impl ::discogen_runtime::__private::object::Object for Breakdown {
     const NAME: &'static str = "Breakdown";
 
     const FIELDS: &'static [&'static str] = &[
@@ -353,7 +365,7 @@ impl ::discogen_runtime::object::Object for Breakdown {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -375,19 +387,23 @@ impl ::discogen_runtime::object::Object for Breakdown {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "aggregationFunction",
             &self.aggregation_function,
         )?;
-        ::discogen_runtime::object::write(map, "column", &self.column)?;
-        ::discogen_runtime::object::write(map, "limit", &self.limit)?;
-        ::discogen_runtime::object::write(map, "sortOrder", &self.sort_order)?;
+        ::discogen_runtime::__private::object::write(map, "column", &self.column)?;
+        ::discogen_runtime::__private::object::write(map, "limit", &self.limit)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sortOrder",
+            &self.sort_order,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Breakdown);
+::discogen_runtime::__private::object_serde!(Breakdown);
 
 /// Options to control visual rendering of a chart.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -398,7 +414,7 @@ pub struct ChartOptions {
     /// The chart mode.
     pub mode: ::std::option::Option<ChartOptionsMode>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ChartOptions {
@@ -417,14 +433,14 @@ impl ChartOptions {
     }
 }
 
-impl ::discogen_runtime::object::Object for ChartOptions {
+impl ::discogen_runtime::__private::object::Object for ChartOptions {
     const NAME: &'static str = "ChartOptions";
 
     const FIELDS: &'static [&'static str] = &["mode", "displayHorizontal"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -444,17 +460,17 @@ impl ::discogen_runtime::object::Object for ChartOptions {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "displayHorizontal",
             &self.display_horizontal,
         )?;
-        ::discogen_runtime::object::write(map, "mode", &self.mode)?;
+        ::discogen_runtime::__private::object::write(map, "mode", &self.mode)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ChartOptions);
+::discogen_runtime::__private::object_serde!(ChartOptions);
 
 /// A widget that groups the other widgets. All widgets that are within the area spanned by the grouping widget are considered member widgets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -463,7 +479,7 @@ pub struct CollapsibleGroup {
     /// The collapsed state of the widget on first page load.
     pub collapsed: ::std::option::Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl CollapsibleGroup {
@@ -475,14 +491,14 @@ impl CollapsibleGroup {
     }
 }
 
-impl ::discogen_runtime::object::Object for CollapsibleGroup {
+impl ::discogen_runtime::__private::object::Object for CollapsibleGroup {
     const NAME: &'static str = "CollapsibleGroup";
 
     const FIELDS: &'static [&'static str] = &["collapsed"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -500,12 +516,12 @@ impl ::discogen_runtime::object::Object for CollapsibleGroup {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "collapsed", &self.collapsed)?;
+        ::discogen_runtime::__private::object::write(map, "collapsed", &self.collapsed)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(CollapsibleGroup);
+::discogen_runtime::__private::object_serde!(CollapsibleGroup);
 
 /// Defines the layout properties and content for a column.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -516,7 +532,7 @@ pub struct Column {
     /// The display widgets arranged vertically in this column.
     pub widgets: ::std::option::Option<Vec<Widget>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Column {
@@ -535,14 +551,14 @@ impl Column {
     }
 }
 
-impl ::discogen_runtime::object::Object for Column {
+impl ::discogen_runtime::__private::object::Object for Column {
     const NAME: &'static str = "Column";
 
     const FIELDS: &'static [&'static str] = &["weight", "widgets"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -552,7 +568,7 @@ impl ::discogen_runtime::object::Object for Column {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.weight = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.weight = ::discogen_runtime::__private::object::read_wire(map)?,
             _ => self.widgets = map.next_value()?,
         }
         Ok(())
@@ -562,13 +578,13 @@ impl ::discogen_runtime::object::Object for Column {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "weight", &self.weight)?;
-        ::discogen_runtime::object::write(map, "widgets", &self.widgets)?;
+        ::discogen_runtime::__private::object::write_wire(map, "weight", &self.weight)?;
+        ::discogen_runtime::__private::object::write(map, "widgets", &self.widgets)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Column);
+::discogen_runtime::__private::object_serde!(Column);
 
 /// A simplified layout that divides the available space into vertical columns and arranges a set of widgets vertically in each column.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -577,7 +593,7 @@ pub struct ColumnLayout {
     /// The columns of content to display.
     pub columns: ::std::option::Option<Vec<Column>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ColumnLayout {
@@ -589,14 +605,14 @@ impl ColumnLayout {
     }
 }
 
-impl ::discogen_runtime::object::Object for ColumnLayout {
+impl ::discogen_runtime::__private::object::Object for ColumnLayout {
     const NAME: &'static str = "ColumnLayout";
 
     const FIELDS: &'static [&'static str] = &["columns"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -614,12 +630,12 @@ impl ::discogen_runtime::object::Object for ColumnLayout {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "columns", &self.columns)?;
+        ::discogen_runtime::__private::object::write(map, "columns", &self.columns)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ColumnLayout);
+::discogen_runtime::__private::object_serde!(ColumnLayout);
 
 /// The persistent settings for a table's columns.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -636,7 +652,7 @@ pub struct ColumnSettings {
     /// Required. Whether the column should be visible on page load.
     pub visible: ::std::option::Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ColumnSettings {
@@ -676,7 +692,7 @@ impl ColumnSettings {
     }
 }
 
-impl ::discogen_runtime::object::Object for ColumnSettings {
+impl ::discogen_runtime::__private::object::Object for ColumnSettings {
     const NAME: &'static str = "ColumnSettings";
 
     const FIELDS: &'static [&'static str] = &[
@@ -689,7 +705,7 @@ impl ::discogen_runtime::object::Object for ColumnSettings {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -712,16 +728,24 @@ impl ::discogen_runtime::object::Object for ColumnSettings {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "alignment", &self.alignment)?;
-        ::discogen_runtime::object::write(map, "column", &self.column)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "thresholds", &self.thresholds)?;
-        ::discogen_runtime::object::write(map, "visible", &self.visible)?;
+        ::discogen_runtime::__private::object::write(map, "alignment", &self.alignment)?;
+        ::discogen_runtime::__private::object::write(map, "column", &self.column)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "thresholds",
+            &self.thresholds,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "visible", &self.visible)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ColumnSettings);
+::discogen_runtime::__private::object_serde!(ColumnSettings);
 
 /// Data structure to storing column's sort strategy
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -732,7 +756,7 @@ pub struct ColumnSortingOptions {
     /// Optional. A sorting direction that determines ascending or descending order. This is a legacy field kept for backwards compatibility with table.
     pub direction: ::std::option::Option<ColumnSortingOptionsDirection>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ColumnSortingOptions {
@@ -754,14 +778,14 @@ impl ColumnSortingOptions {
     }
 }
 
-impl ::discogen_runtime::object::Object for ColumnSortingOptions {
+impl ::discogen_runtime::__private::object::Object for ColumnSortingOptions {
     const NAME: &'static str = "ColumnSortingOptions";
 
     const FIELDS: &'static [&'static str] = &["column", "direction"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -781,13 +805,13 @@ impl ::discogen_runtime::object::Object for ColumnSortingOptions {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "column", &self.column)?;
-        ::discogen_runtime::object::write(map, "direction", &self.direction)?;
+        ::discogen_runtime::__private::object::write(map, "column", &self.column)?;
+        ::discogen_runtime::__private::object::write(map, "direction", &self.direction)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ColumnSortingOptions);
+::discogen_runtime::__private::object_serde!(ColumnSortingOptions);
 
 /// A Google Stackdriver dashboard. Dashboards define the content and layout of pages in the Stackdriver web application.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -814,7 +838,7 @@ pub struct Dashboard {
     /// The content is divided into equally spaced rows and the widgets are arranged horizontally.
     pub row_layout: ::std::option::Option<RowLayout>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Dashboard {
@@ -895,7 +919,7 @@ impl Dashboard {
     }
 }
 
-impl ::discogen_runtime::object::Object for Dashboard {
+impl ::discogen_runtime::__private::object::Object for Dashboard {
     const NAME: &'static str = "Dashboard";
 
     const FIELDS: &'static [&'static str] = &[
@@ -913,7 +937,7 @@ impl ::discogen_runtime::object::Object for Dashboard {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -941,25 +965,49 @@ impl ::discogen_runtime::object::Object for Dashboard {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "annotations", &self.annotations)?;
-        ::discogen_runtime::object::write(map, "columnLayout", &self.column_layout)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "annotations",
+            &self.annotations,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "columnLayout",
+            &self.column_layout,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "dashboardFilters",
             &self.dashboard_filters,
         )?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "etag", &self.etag)?;
-        ::discogen_runtime::object::write(map, "gridLayout", &self.grid_layout)?;
-        ::discogen_runtime::object::write(map, "labels", &self.labels)?;
-        ::discogen_runtime::object::write(map, "mosaicLayout", &self.mosaic_layout)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "rowLayout", &self.row_layout)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "etag", &self.etag)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "gridLayout",
+            &self.grid_layout,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "labels", &self.labels)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "mosaicLayout",
+            &self.mosaic_layout,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "rowLayout",
+            &self.row_layout,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Dashboard);
+::discogen_runtime::__private::object_serde!(Dashboard);
 
 /// Dashboard-level configuration for annotations
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -970,7 +1018,7 @@ pub struct DashboardAnnotations {
     /// List of annotation configurations for this dashboard. Each entry specifies one event type.
     pub event_annotations: ::std::option::Option<Vec<EventAnnotation>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl DashboardAnnotations {
@@ -992,7 +1040,7 @@ impl DashboardAnnotations {
     }
 }
 
-impl ::discogen_runtime::object::Object for DashboardAnnotations {
+impl ::discogen_runtime::__private::object::Object for DashboardAnnotations {
     const NAME: &'static str = "DashboardAnnotations";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1002,7 +1050,7 @@ impl ::discogen_runtime::object::Object for DashboardAnnotations {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -1022,12 +1070,12 @@ impl ::discogen_runtime::object::Object for DashboardAnnotations {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "defaultResourceNames",
             &self.default_resource_names,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "eventAnnotations",
             &self.event_annotations,
@@ -1036,7 +1084,7 @@ impl ::discogen_runtime::object::Object for DashboardAnnotations {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(DashboardAnnotations);
+::discogen_runtime::__private::object_serde!(DashboardAnnotations);
 
 /// A filter to reduce the amount of data charted in relevant widgets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1059,7 +1107,7 @@ pub struct DashboardFilter {
     /// The type of the filter value. If value_type is not provided, it will be inferred from the default_value. If neither value_type nor default_value is provided, value_type will be set to STRING by default.
     pub value_type: ::std::option::Option<DashboardFilterValueType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl DashboardFilter {
@@ -1126,7 +1174,7 @@ impl DashboardFilter {
     }
 }
 
-impl ::discogen_runtime::object::Object for DashboardFilter {
+impl ::discogen_runtime::__private::object::Object for DashboardFilter {
     const NAME: &'static str = "DashboardFilter";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1142,7 +1190,7 @@ impl ::discogen_runtime::object::Object for DashboardFilter {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -1168,31 +1216,47 @@ impl ::discogen_runtime::object::Object for DashboardFilter {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "filterType", &self.filter_type)?;
-        ::discogen_runtime::object::write(map, "labelKey", &self.label_key)?;
-        ::discogen_runtime::object::write(map, "stringArray", &self.string_array)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "filterType",
+            &self.filter_type,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "labelKey", &self.label_key)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "stringArray",
+            &self.string_array,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "stringArrayValue",
             &self.string_array_value,
         )?;
-        ::discogen_runtime::object::write(map, "stringValue", &self.string_value)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "stringValue",
+            &self.string_value,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "templateVariable",
             &self.template_variable,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "timeSeriesQuery",
             &self.time_series_query,
         )?;
-        ::discogen_runtime::object::write(map, "valueType", &self.value_type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "valueType",
+            &self.value_type,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(DashboardFilter);
+::discogen_runtime::__private::object_serde!(DashboardFilter);
 
 /// Groups a time series query definition with charting options.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1217,7 +1281,7 @@ pub struct DataSet {
     /// Required. Fields for querying time series data from the Stackdriver metrics API.
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl DataSet {
@@ -1288,7 +1352,7 @@ impl DataSet {
     }
 }
 
-impl ::discogen_runtime::object::Object for DataSet {
+impl ::discogen_runtime::__private::object::Object for DataSet {
     const NAME: &'static str = "DataSet";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1305,7 +1369,7 @@ impl ::discogen_runtime::object::Object for DataSet {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -1323,7 +1387,11 @@ impl ::discogen_runtime::object::Object for DataSet {
             5 => self.target_axis = map.next_value()?,
             6 => self.legend_template = map.next_value()?,
             7 => self.time_series_query = map.next_value()?,
-            _ => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.min_alignment_period = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -1332,19 +1400,35 @@ impl ::discogen_runtime::object::Object for DataSet {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "breakdowns", &self.breakdowns)?;
-        ::discogen_runtime::object::write(map, "dimensions", &self.dimensions)?;
-        ::discogen_runtime::object::write(map, "legendTemplate", &self.legend_template)?;
-        ::discogen_runtime::object::write(map, "measures", &self.measures)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "breakdowns",
+            &self.breakdowns,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dimensions",
+            &self.dimensions,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "legendTemplate",
+            &self.legend_template,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "measures", &self.measures)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "minAlignmentPeriod",
             &self.min_alignment_period,
         )?;
-        ::discogen_runtime::object::write(map, "plotType", &self.plot_type)?;
-        ::discogen_runtime::object::write(map, "sort", &self.sort)?;
-        ::discogen_runtime::object::write(map, "targetAxis", &self.target_axis)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "plotType", &self.plot_type)?;
+        ::discogen_runtime::__private::object::write(map, "sort", &self.sort)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetAxis",
+            &self.target_axis,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "timeSeriesQuery",
             &self.time_series_query,
@@ -1353,7 +1437,7 @@ impl ::discogen_runtime::object::Object for DataSet {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(DataSet);
+::discogen_runtime::__private::object_serde!(DataSet);
 
 /// A chart dimension. Dimensions are a structured label, class, or category for a set of measurements in your data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1380,7 +1464,7 @@ pub struct Dimension {
     /// The minimum value for the x-axis.
     pub x_min: ::std::option::Option<f64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Dimension {
@@ -1458,7 +1542,7 @@ impl Dimension {
     }
 }
 
-impl ::discogen_runtime::object::Object for Dimension {
+impl ::discogen_runtime::__private::object::Object for Dimension {
     const NAME: &'static str = "Dimension";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1476,7 +1560,7 @@ impl ::discogen_runtime::object::Object for Dimension {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -1486,15 +1570,23 @@ impl ::discogen_runtime::object::Object for Dimension {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.x_max = ::discogen_runtime::object::read_wire(map)?,
-            1 => self.x_min = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.x_max = ::discogen_runtime::__private::object::read_wire(map)?,
+            1 => self.x_min = ::discogen_runtime::__private::object::read_wire(map)?,
             2 => self.column = map.next_value()?,
             3 => self.sort_order = map.next_value()?,
             4 => self.column_type = map.next_value()?,
             5 => self.sort_column = map.next_value()?,
             6 => self.max_bin_count = map.next_value()?,
-            7 => self.time_bin_size = ::discogen_runtime::object::read_wire(map)?,
-            8 => self.float_bin_size = ::discogen_runtime::object::read_wire(map)?,
+            7 => {
+                self.time_bin_size = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
+            8 => {
+                self.float_bin_size = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             _ => self.numeric_bin_size = map.next_value()?,
         }
         Ok(())
@@ -1504,29 +1596,49 @@ impl ::discogen_runtime::object::Object for Dimension {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "column", &self.column)?;
-        ::discogen_runtime::object::write(map, "columnType", &self.column_type)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(map, "column", &self.column)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "columnType",
+            &self.column_type,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "floatBinSize",
             &self.float_bin_size,
         )?;
-        ::discogen_runtime::object::write(map, "maxBinCount", &self.max_bin_count)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "maxBinCount",
+            &self.max_bin_count,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "numericBinSize",
             &self.numeric_bin_size,
         )?;
-        ::discogen_runtime::object::write(map, "sortColumn", &self.sort_column)?;
-        ::discogen_runtime::object::write(map, "sortOrder", &self.sort_order)?;
-        ::discogen_runtime::object::write_wire(map, "timeBinSize", &self.time_bin_size)?;
-        ::discogen_runtime::object::write_wire(map, "xMax", &self.x_max)?;
-        ::discogen_runtime::object::write_wire(map, "xMin", &self.x_min)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sortColumn",
+            &self.sort_column,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sortOrder",
+            &self.sort_order,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "timeBinSize",
+            &self.time_bin_size,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(map, "xMax", &self.x_max)?;
+        ::discogen_runtime::__private::object::write_wire(map, "xMin", &self.x_min)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Dimension);
+::discogen_runtime::__private::object_serde!(Dimension);
 
 /// A widget that displays a list of error groups.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1539,7 +1651,7 @@ pub struct ErrorReportingPanel {
     /// Represents the source code version that the developer provided, which could represent a version label or a Git SHA-1 hash, for example. For App Engine standard environment, the version is set to the version of the app.
     pub versions: ::std::option::Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ErrorReportingPanel {
@@ -1565,14 +1677,14 @@ impl ErrorReportingPanel {
     }
 }
 
-impl ::discogen_runtime::object::Object for ErrorReportingPanel {
+impl ::discogen_runtime::__private::object::Object for ErrorReportingPanel {
     const NAME: &'static str = "ErrorReportingPanel";
 
     const FIELDS: &'static [&'static str] = &["services", "versions", "projectNames"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -1593,14 +1705,18 @@ impl ::discogen_runtime::object::Object for ErrorReportingPanel {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "projectNames", &self.project_names)?;
-        ::discogen_runtime::object::write(map, "services", &self.services)?;
-        ::discogen_runtime::object::write(map, "versions", &self.versions)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "projectNames",
+            &self.project_names,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "services", &self.services)?;
+        ::discogen_runtime::__private::object::write(map, "versions", &self.versions)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ErrorReportingPanel);
+::discogen_runtime::__private::object_serde!(ErrorReportingPanel);
 
 /// Annotation configuration for one event type on a dashboard
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1617,7 +1733,7 @@ pub struct EventAnnotation {
     /// Per annotation level override for the names of logging resources to search for events. Currently only projects are supported. If both this field and the per annotation field is empty, it will default to the host project. Limit: 50 projects. For example: “projects/another-project-id”
     pub resource_names: ::std::option::Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl EventAnnotation {
@@ -1660,7 +1776,7 @@ impl EventAnnotation {
     }
 }
 
-impl ::discogen_runtime::object::Object for EventAnnotation {
+impl ::discogen_runtime::__private::object::Object for EventAnnotation {
     const NAME: &'static str = "EventAnnotation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1673,7 +1789,7 @@ impl ::discogen_runtime::object::Object for EventAnnotation {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -1696,16 +1812,28 @@ impl ::discogen_runtime::object::Object for EventAnnotation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "enabled", &self.enabled)?;
-        ::discogen_runtime::object::write(map, "eventType", &self.event_type)?;
-        ::discogen_runtime::object::write(map, "filter", &self.filter)?;
-        ::discogen_runtime::object::write(map, "resourceNames", &self.resource_names)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "enabled", &self.enabled)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "eventType",
+            &self.event_type,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "filter", &self.filter)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "resourceNames",
+            &self.resource_names,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(EventAnnotation);
+::discogen_runtime::__private::object_serde!(EventAnnotation);
 
 /// A widget that displays an input field to change the value of a template variable.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1714,7 +1842,7 @@ pub struct FilterControl {
     /// Name of the template variable the widget affects.
     pub template_variable: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl FilterControl {
@@ -1726,14 +1854,14 @@ impl FilterControl {
     }
 }
 
-impl ::discogen_runtime::object::Object for FilterControl {
+impl ::discogen_runtime::__private::object::Object for FilterControl {
     const NAME: &'static str = "FilterControl";
 
     const FIELDS: &'static [&'static str] = &["templateVariable"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -1751,7 +1879,7 @@ impl ::discogen_runtime::object::Object for FilterControl {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "templateVariable",
             &self.template_variable,
@@ -1760,7 +1888,7 @@ impl ::discogen_runtime::object::Object for FilterControl {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(FilterControl);
+::discogen_runtime::__private::object_serde!(FilterControl);
 
 /// A gauge chart shows where the current value sits within a pre-defined range. The upper and lower bounds should define the possible range of values for the scorecard's query (inclusive).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1771,7 +1899,7 @@ pub struct GaugeView {
     /// The upper bound for this gauge chart. The value of the chart should always be less than or equal to this.
     pub upper_bound: ::std::option::Option<f64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GaugeView {
@@ -1790,14 +1918,14 @@ impl GaugeView {
     }
 }
 
-impl ::discogen_runtime::object::Object for GaugeView {
+impl ::discogen_runtime::__private::object::Object for GaugeView {
     const NAME: &'static str = "GaugeView";
 
     const FIELDS: &'static [&'static str] = &["lowerBound", "upperBound"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -1807,8 +1935,12 @@ impl ::discogen_runtime::object::Object for GaugeView {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.lower_bound = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.upper_bound = ::discogen_runtime::object::read_wire(map)?,
+            0 => {
+                self.lower_bound = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
+            _ => {
+                self.upper_bound = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
         }
         Ok(())
     }
@@ -1817,13 +1949,21 @@ impl ::discogen_runtime::object::Object for GaugeView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "lowerBound", &self.lower_bound)?;
-        ::discogen_runtime::object::write_wire(map, "upperBound", &self.upper_bound)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "lowerBound",
+            &self.lower_bound,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "upperBound",
+            &self.upper_bound,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GaugeView);
+::discogen_runtime::__private::object_serde!(GaugeView);
 
 /// A basic layout divides the available space into vertical columns of equal width and arranges a list of widgets using a row-first strategy.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1834,7 +1974,7 @@ pub struct GridLayout {
     /// The informational elements that are arranged into the columns row-first.
     pub widgets: ::std::option::Option<Vec<Widget>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl GridLayout {
@@ -1853,14 +1993,14 @@ impl GridLayout {
     }
 }
 
-impl ::discogen_runtime::object::Object for GridLayout {
+impl ::discogen_runtime::__private::object::Object for GridLayout {
     const NAME: &'static str = "GridLayout";
 
     const FIELDS: &'static [&'static str] = &["columns", "widgets"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -1870,7 +2010,7 @@ impl ::discogen_runtime::object::Object for GridLayout {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.columns = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.columns = ::discogen_runtime::__private::object::read_wire(map)?,
             _ => self.widgets = map.next_value()?,
         }
         Ok(())
@@ -1880,13 +2020,17 @@ impl ::discogen_runtime::object::Object for GridLayout {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "columns", &self.columns)?;
-        ::discogen_runtime::object::write(map, "widgets", &self.widgets)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "columns",
+            &self.columns,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "widgets", &self.widgets)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(GridLayout);
+::discogen_runtime::__private::object_serde!(GridLayout);
 
 /// A widget that displays a list of incidents
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1897,7 +2041,7 @@ pub struct IncidentList {
     /// Optional. A list of alert policy names to filter the incident list by. Don't include the project ID prefix in the policy name. For example, use alertPolicies/utilization.
     pub policy_names: ::std::option::Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl IncidentList {
@@ -1919,14 +2063,14 @@ impl IncidentList {
     }
 }
 
-impl ::discogen_runtime::object::Object for IncidentList {
+impl ::discogen_runtime::__private::object::Object for IncidentList {
     const NAME: &'static str = "IncidentList";
 
     const FIELDS: &'static [&'static str] = &["policyNames", "monitoredResources"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -1946,17 +2090,21 @@ impl ::discogen_runtime::object::Object for IncidentList {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "monitoredResources",
             &self.monitored_resources,
         )?;
-        ::discogen_runtime::object::write(map, "policyNames", &self.policy_names)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "policyNames",
+            &self.policy_names,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(IncidentList);
+::discogen_runtime::__private::object_serde!(IncidentList);
 
 /// Represents a time interval, encoded as a Timestamp start (inclusive) and a Timestamp end (exclusive).The start must be less than or equal to the end. When the start equals the end, the interval is empty (matches no time). When both start and end are unspecified, the interval matches any time.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1967,7 +2115,7 @@ pub struct Interval {
     /// Optional. Inclusive start of the interval.If specified, a Timestamp matching this interval will have to be the same or after the start.
     pub start_time: ::std::option::Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Interval {
@@ -1992,14 +2140,14 @@ impl Interval {
     }
 }
 
-impl ::discogen_runtime::object::Object for Interval {
+impl ::discogen_runtime::__private::object::Object for Interval {
     const NAME: &'static str = "Interval";
 
     const FIELDS: &'static [&'static str] = &["endTime", "startTime"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2019,13 +2167,17 @@ impl ::discogen_runtime::object::Object for Interval {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "endTime", &self.end_time)?;
-        ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
+        ::discogen_runtime::__private::object::write(map, "endTime", &self.end_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startTime",
+            &self.start_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Interval);
+::discogen_runtime::__private::object_serde!(Interval);
 
 /// The ListDashboards request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2036,7 +2188,7 @@ pub struct ListDashboardsResponse {
     /// If there are more results than have been returned, then this field is set to a non-empty value. To see the additional results, use that value as page_token in the next call to this method.
     pub next_page_token: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ListDashboardsResponse {
@@ -2055,14 +2207,14 @@ impl ListDashboardsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for ListDashboardsResponse {
+impl ::discogen_runtime::__private::object::Object for ListDashboardsResponse {
     const NAME: &'static str = "ListDashboardsResponse";
 
     const FIELDS: &'static [&'static str] = &["dashboards", "nextPageToken"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2082,13 +2234,21 @@ impl ::discogen_runtime::object::Object for ListDashboardsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dashboards", &self.dashboards)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dashboards",
+            &self.dashboards,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ListDashboardsResponse);
+::discogen_runtime::__private::object_serde!(ListDashboardsResponse);
 
 impl ::discogen_runtime::paginate::Page for ListDashboardsResponse {
     type Item = Dashboard;
@@ -2111,7 +2271,7 @@ pub struct LogsPanel {
     /// The names of logging resources to collect logs for. Currently projects and storage views are supported. If empty, the widget will default to the host project.
     pub resource_names: ::std::option::Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl LogsPanel {
@@ -2130,14 +2290,14 @@ impl LogsPanel {
     }
 }
 
-impl ::discogen_runtime::object::Object for LogsPanel {
+impl ::discogen_runtime::__private::object::Object for LogsPanel {
     const NAME: &'static str = "LogsPanel";
 
     const FIELDS: &'static [&'static str] = &["filter", "resourceNames"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2157,13 +2317,17 @@ impl ::discogen_runtime::object::Object for LogsPanel {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "filter", &self.filter)?;
-        ::discogen_runtime::object::write(map, "resourceNames", &self.resource_names)?;
+        ::discogen_runtime::__private::object::write(map, "filter", &self.filter)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "resourceNames",
+            &self.resource_names,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(LogsPanel);
+::discogen_runtime::__private::object_serde!(LogsPanel);
 
 /// A chart measure. Measures represent a measured property in your chart data such as rainfall in inches, number of units sold, revenue gained, etc.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2174,7 +2338,7 @@ pub struct Measure {
     /// Required. The column name within in the dataset used for the measure.
     pub column: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Measure {
@@ -2196,14 +2360,14 @@ impl Measure {
     }
 }
 
-impl ::discogen_runtime::object::Object for Measure {
+impl ::discogen_runtime::__private::object::Object for Measure {
     const NAME: &'static str = "Measure";
 
     const FIELDS: &'static [&'static str] = &["column", "aggregationFunction"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2223,17 +2387,17 @@ impl ::discogen_runtime::object::Object for Measure {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "aggregationFunction",
             &self.aggregation_function,
         )?;
-        ::discogen_runtime::object::write(map, "column", &self.column)?;
+        ::discogen_runtime::__private::object::write(map, "column", &self.column)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Measure);
+::discogen_runtime::__private::object_serde!(Measure);
 
 /// An object representing a resource that can be used for monitoring, logging, billing, or other purposes. Examples include virtual machine instances, databases, and storage devices such as disks. The type field identifies a MonitoredResourceDescriptor object that describes the resource's schema. Information in the labels field identifies the actual resource and its attributes according to the schema. For example, a particular Compute Engine VM instance could be represented by the following object, because the MonitoredResourceDescriptor for "gce_instance" has labels "project_id", "instance_id" and "zone": { "type": "gce_instance", "labels": { "project_id": "my-project", "instance_id": "12345678901234", "zone": "us-central1-a" }}
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2244,7 +2408,7 @@ pub struct MonitoredResource {
     /// Required. The monitored resource type. This field must match the type field of a MonitoredResourceDescriptor object. For example, the type of a Compute Engine VM instance is gce_instance. For a list of types, see Monitoring resource types (<https://cloud.google.com/monitoring/api/resources>) and Logging resource types (<https://cloud.google.com/logging/docs/api/v2/resource-list>).
     pub r#type: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl MonitoredResource {
@@ -2266,14 +2430,14 @@ impl MonitoredResource {
     }
 }
 
-impl ::discogen_runtime::object::Object for MonitoredResource {
+impl ::discogen_runtime::__private::object::Object for MonitoredResource {
     const NAME: &'static str = "MonitoredResource";
 
     const FIELDS: &'static [&'static str] = &["type", "labels"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2293,13 +2457,13 @@ impl ::discogen_runtime::object::Object for MonitoredResource {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "labels", &self.labels)?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(map, "labels", &self.labels)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(MonitoredResource);
+::discogen_runtime::__private::object_serde!(MonitoredResource);
 
 /// A mosaic layout divides the available space into a grid of blocks, and overlays the grid with tiles. Unlike GridLayout, tiles may span multiple grid blocks and can be placed at arbitrary locations in the grid.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2310,7 +2474,7 @@ pub struct MosaicLayout {
     /// The tiles to display.
     pub tiles: ::std::option::Option<Vec<Tile>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl MosaicLayout {
@@ -2329,14 +2493,14 @@ impl MosaicLayout {
     }
 }
 
-impl ::discogen_runtime::object::Object for MosaicLayout {
+impl ::discogen_runtime::__private::object::Object for MosaicLayout {
     const NAME: &'static str = "MosaicLayout";
 
     const FIELDS: &'static [&'static str] = &["tiles", "columns"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2356,13 +2520,13 @@ impl ::discogen_runtime::object::Object for MosaicLayout {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "columns", &self.columns)?;
-        ::discogen_runtime::object::write(map, "tiles", &self.tiles)?;
+        ::discogen_runtime::__private::object::write(map, "columns", &self.columns)?;
+        ::discogen_runtime::__private::object::write(map, "tiles", &self.tiles)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(MosaicLayout);
+::discogen_runtime::__private::object_serde!(MosaicLayout);
 
 /// Preview: A query that produces an aggregated response and supporting data. This is a preview feature and may be subject to change before final release.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2371,7 +2535,7 @@ pub struct OpsAnalyticsQuery {
     /// A SQL query to fetch time series, category series, or numeric series data.
     pub sql: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OpsAnalyticsQuery {
@@ -2383,14 +2547,14 @@ impl OpsAnalyticsQuery {
     }
 }
 
-impl ::discogen_runtime::object::Object for OpsAnalyticsQuery {
+impl ::discogen_runtime::__private::object::Object for OpsAnalyticsQuery {
     const NAME: &'static str = "OpsAnalyticsQuery";
 
     const FIELDS: &'static [&'static str] = &["sql"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2408,12 +2572,12 @@ impl ::discogen_runtime::object::Object for OpsAnalyticsQuery {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "sql", &self.sql)?;
+        ::discogen_runtime::__private::object::write(map, "sql", &self.sql)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OpsAnalyticsQuery);
+::discogen_runtime::__private::object_serde!(OpsAnalyticsQuery);
 
 /// Preview: Parameter value applied to the aggregation function. This is a preview feature and may be subject to change before final release.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2424,7 +2588,7 @@ pub struct Parameter {
     /// An integer parameter value.
     pub int_value: ::std::option::Option<i64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Parameter {
@@ -2443,14 +2607,14 @@ impl Parameter {
     }
 }
 
-impl ::discogen_runtime::object::Object for Parameter {
+impl ::discogen_runtime::__private::object::Object for Parameter {
     const NAME: &'static str = "Parameter";
 
     const FIELDS: &'static [&'static str] = &["intValue", "doubleValue"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2460,8 +2624,12 @@ impl ::discogen_runtime::object::Object for Parameter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.int_value = ::discogen_runtime::object::read_wire(map)?,
-            _ => self.double_value = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.int_value = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => {
+                self.double_value = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -2470,13 +2638,21 @@ impl ::discogen_runtime::object::Object for Parameter {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "doubleValue", &self.double_value)?;
-        ::discogen_runtime::object::write_wire(map, "intValue", &self.int_value)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "doubleValue",
+            &self.double_value,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "intValue",
+            &self.int_value,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Parameter);
+::discogen_runtime::__private::object_serde!(Parameter);
 
 /// Describes a ranking-based time series filter. Each input time series is ranked with an aligner. The filter will allow up to num_time_series time series to pass through it, selecting them based on the relative ranking.For example, if ranking_method is METHOD_MEAN,direction is BOTTOM, and num_time_series is 3, then the 3 times series with the lowest mean values will pass through the filter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2491,7 +2667,7 @@ pub struct PickTimeSeriesFilter {
     /// ranking_method is applied to each time series independently to produce the value which will be used to compare the time series to other time series.
     pub ranking_method: ::std::option::Option<PickTimeSeriesFilterRankingMethod>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl PickTimeSeriesFilter {
@@ -2530,7 +2706,7 @@ impl PickTimeSeriesFilter {
     }
 }
 
-impl ::discogen_runtime::object::Object for PickTimeSeriesFilter {
+impl ::discogen_runtime::__private::object::Object for PickTimeSeriesFilter {
     const NAME: &'static str = "PickTimeSeriesFilter";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2542,7 +2718,7 @@ impl ::discogen_runtime::object::Object for PickTimeSeriesFilter {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2564,15 +2740,23 @@ impl ::discogen_runtime::object::Object for PickTimeSeriesFilter {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "direction", &self.direction)?;
-        ::discogen_runtime::object::write(map, "interval", &self.interval)?;
-        ::discogen_runtime::object::write(map, "numTimeSeries", &self.num_time_series)?;
-        ::discogen_runtime::object::write(map, "rankingMethod", &self.ranking_method)?;
+        ::discogen_runtime::__private::object::write(map, "direction", &self.direction)?;
+        ::discogen_runtime::__private::object::write(map, "interval", &self.interval)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "numTimeSeries",
+            &self.num_time_series,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "rankingMethod",
+            &self.ranking_method,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(PickTimeSeriesFilter);
+::discogen_runtime::__private::object_serde!(PickTimeSeriesFilter);
 
 /// A widget that displays timeseries data as a pie or a donut.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2585,7 +2769,7 @@ pub struct PieChart {
     /// Optional. Indicates whether or not the pie chart should show slices' labels
     pub show_labels: ::std::option::Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl PieChart {
@@ -2611,14 +2795,14 @@ impl PieChart {
     }
 }
 
-impl ::discogen_runtime::object::Object for PieChart {
+impl ::discogen_runtime::__private::object::Object for PieChart {
     const NAME: &'static str = "PieChart";
 
     const FIELDS: &'static [&'static str] = &["dataSets", "chartType", "showLabels"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2639,14 +2823,22 @@ impl ::discogen_runtime::object::Object for PieChart {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "chartType", &self.chart_type)?;
-        ::discogen_runtime::object::write(map, "dataSets", &self.data_sets)?;
-        ::discogen_runtime::object::write(map, "showLabels", &self.show_labels)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "chartType",
+            &self.chart_type,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "dataSets", &self.data_sets)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "showLabels",
+            &self.show_labels,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(PieChart);
+::discogen_runtime::__private::object_serde!(PieChart);
 
 /// Groups a time series query definition.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2663,7 +2855,7 @@ pub struct PieChartDataSet {
     /// Required. The query for the PieChart. See, google.monitoring.dashboard.v1.TimeSeriesQuery.
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl PieChartDataSet {
@@ -2706,7 +2898,7 @@ impl PieChartDataSet {
     }
 }
 
-impl ::discogen_runtime::object::Object for PieChartDataSet {
+impl ::discogen_runtime::__private::object::Object for PieChartDataSet {
     const NAME: &'static str = "PieChartDataSet";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2719,7 +2911,7 @@ impl ::discogen_runtime::object::Object for PieChartDataSet {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2733,7 +2925,11 @@ impl ::discogen_runtime::object::Object for PieChartDataSet {
             1 => self.dimensions = map.next_value()?,
             2 => self.time_series_query = map.next_value()?,
             3 => self.slice_name_template = map.next_value()?,
-            _ => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.min_alignment_period = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -2742,19 +2938,23 @@ impl ::discogen_runtime::object::Object for PieChartDataSet {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dimensions", &self.dimensions)?;
-        ::discogen_runtime::object::write(map, "measures", &self.measures)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dimensions",
+            &self.dimensions,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "measures", &self.measures)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "minAlignmentPeriod",
             &self.min_alignment_period,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "sliceNameTemplate",
             &self.slice_name_template,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "timeSeriesQuery",
             &self.time_series_query,
@@ -2763,7 +2963,7 @@ impl ::discogen_runtime::object::Object for PieChartDataSet {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(PieChartDataSet);
+::discogen_runtime::__private::object_serde!(PieChartDataSet);
 
 /// Describes a query to build the numerator or denominator of a TimeSeriesFilterRatio.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2774,7 +2974,7 @@ pub struct RatioPart {
     /// Required. The monitoring filter (<https://cloud.google.com/monitoring/api/v3/filters>) that identifies the metric types, resources, and projects to query.
     pub filter: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl RatioPart {
@@ -2793,14 +2993,14 @@ impl RatioPart {
     }
 }
 
-impl ::discogen_runtime::object::Object for RatioPart {
+impl ::discogen_runtime::__private::object::Object for RatioPart {
     const NAME: &'static str = "RatioPart";
 
     const FIELDS: &'static [&'static str] = &["filter", "aggregation"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2820,13 +3020,17 @@ impl ::discogen_runtime::object::Object for RatioPart {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "aggregation", &self.aggregation)?;
-        ::discogen_runtime::object::write(map, "filter", &self.filter)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "aggregation",
+            &self.aggregation,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "filter", &self.filter)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(RatioPart);
+::discogen_runtime::__private::object_serde!(RatioPart);
 
 /// Defines the layout properties and content for a row.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2837,7 +3041,7 @@ pub struct Row {
     /// The display widgets arranged horizontally in this row.
     pub widgets: ::std::option::Option<Vec<Widget>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Row {
@@ -2856,14 +3060,14 @@ impl Row {
     }
 }
 
-impl ::discogen_runtime::object::Object for Row {
+impl ::discogen_runtime::__private::object::Object for Row {
     const NAME: &'static str = "Row";
 
     const FIELDS: &'static [&'static str] = &["weight", "widgets"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2873,7 +3077,7 @@ impl ::discogen_runtime::object::Object for Row {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.weight = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.weight = ::discogen_runtime::__private::object::read_wire(map)?,
             _ => self.widgets = map.next_value()?,
         }
         Ok(())
@@ -2883,13 +3087,13 @@ impl ::discogen_runtime::object::Object for Row {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "weight", &self.weight)?;
-        ::discogen_runtime::object::write(map, "widgets", &self.widgets)?;
+        ::discogen_runtime::__private::object::write_wire(map, "weight", &self.weight)?;
+        ::discogen_runtime::__private::object::write(map, "widgets", &self.widgets)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Row);
+::discogen_runtime::__private::object_serde!(Row);
 
 /// A simplified layout that divides the available space into rows and arranges a set of widgets horizontally in each row.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2898,7 +3102,7 @@ pub struct RowLayout {
     /// The rows of content to display.
     pub rows: ::std::option::Option<Vec<Row>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl RowLayout {
@@ -2910,14 +3114,14 @@ impl RowLayout {
     }
 }
 
-impl ::discogen_runtime::object::Object for RowLayout {
+impl ::discogen_runtime::__private::object::Object for RowLayout {
     const NAME: &'static str = "RowLayout";
 
     const FIELDS: &'static [&'static str] = &["rows"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -2935,12 +3139,12 @@ impl ::discogen_runtime::object::Object for RowLayout {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "rows", &self.rows)?;
+        ::discogen_runtime::__private::object::write(map, "rows", &self.rows)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(RowLayout);
+::discogen_runtime::__private::object_serde!(RowLayout);
 
 /// A widget showing the latest value of a metric, and how this value relates to one or more thresholds.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2963,7 +3167,7 @@ pub struct Scorecard {
     /// Required. Fields for querying time series data from the Stackdriver metrics API.
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Scorecard {
@@ -3024,7 +3228,7 @@ impl Scorecard {
     }
 }
 
-impl ::discogen_runtime::object::Object for Scorecard {
+impl ::discogen_runtime::__private::object::Object for Scorecard {
     const NAME: &'static str = "Scorecard";
 
     const FIELDS: &'static [&'static str] = &[
@@ -3040,7 +3244,7 @@ impl ::discogen_runtime::object::Object for Scorecard {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3066,18 +3270,38 @@ impl ::discogen_runtime::object::Object for Scorecard {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "blankView", &self.blank_view)?;
-        ::discogen_runtime::object::write(map, "breakdowns", &self.breakdowns)?;
-        ::discogen_runtime::object::write(map, "dimensions", &self.dimensions)?;
-        ::discogen_runtime::object::write(map, "gaugeView", &self.gauge_view)?;
-        ::discogen_runtime::object::write(map, "measures", &self.measures)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "blankView",
+            &self.blank_view,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "breakdowns",
+            &self.breakdowns,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dimensions",
+            &self.dimensions,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "gaugeView",
+            &self.gauge_view,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "measures", &self.measures)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "sparkChartView",
             &self.spark_chart_view,
         )?;
-        ::discogen_runtime::object::write(map, "thresholds", &self.thresholds)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "thresholds",
+            &self.thresholds,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "timeSeriesQuery",
             &self.time_series_query,
@@ -3086,7 +3310,7 @@ impl ::discogen_runtime::object::Object for Scorecard {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Scorecard);
+::discogen_runtime::__private::object_serde!(Scorecard);
 
 /// A widget that defines a new section header. Sections populate a table of contents and allow easier navigation of long-form content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3097,7 +3321,7 @@ pub struct SectionHeader {
     /// The subtitle of the section
     pub subtitle: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl SectionHeader {
@@ -3116,14 +3340,14 @@ impl SectionHeader {
     }
 }
 
-impl ::discogen_runtime::object::Object for SectionHeader {
+impl ::discogen_runtime::__private::object::Object for SectionHeader {
     const NAME: &'static str = "SectionHeader";
 
     const FIELDS: &'static [&'static str] = &["subtitle", "dividerBelow"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3143,13 +3367,17 @@ impl ::discogen_runtime::object::Object for SectionHeader {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dividerBelow", &self.divider_below)?;
-        ::discogen_runtime::object::write(map, "subtitle", &self.subtitle)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dividerBelow",
+            &self.divider_below,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "subtitle", &self.subtitle)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(SectionHeader);
+::discogen_runtime::__private::object_serde!(SectionHeader);
 
 /// A widget that groups the other widgets by using a dropdown menu. All widgets that are within the area spanned by the grouping widget are considered member widgets.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3158,7 +3386,7 @@ pub struct SingleViewGroup {
     /// Optional. Determines how the widget selector will be displayed.
     pub display_type: ::std::option::Option<SingleViewGroupDisplayType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl SingleViewGroup {
@@ -3173,14 +3401,14 @@ impl SingleViewGroup {
     }
 }
 
-impl ::discogen_runtime::object::Object for SingleViewGroup {
+impl ::discogen_runtime::__private::object::Object for SingleViewGroup {
     const NAME: &'static str = "SingleViewGroup";
 
     const FIELDS: &'static [&'static str] = &["displayType"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3198,12 +3426,16 @@ impl ::discogen_runtime::object::Object for SingleViewGroup {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "displayType", &self.display_type)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayType",
+            &self.display_type,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(SingleViewGroup);
+::discogen_runtime::__private::object_serde!(SingleViewGroup);
 
 /// Span attribute key and list of values to be used for filtering.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3214,7 +3446,7 @@ pub struct SpanAttributeFilter {
     /// List of attribute values for given key. Multiple values will be OR'd together.
     pub value: ::std::option::Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl SpanAttributeFilter {
@@ -3233,14 +3465,14 @@ impl SpanAttributeFilter {
     }
 }
 
-impl ::discogen_runtime::object::Object for SpanAttributeFilter {
+impl ::discogen_runtime::__private::object::Object for SpanAttributeFilter {
     const NAME: &'static str = "SpanAttributeFilter";
 
     const FIELDS: &'static [&'static str] = &["key", "value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3260,13 +3492,13 @@ impl ::discogen_runtime::object::Object for SpanAttributeFilter {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "key", &self.key)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "key", &self.key)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(SpanAttributeFilter);
+::discogen_runtime::__private::object_serde!(SpanAttributeFilter);
 
 /// First version of span filtering that is supported by the Trace component.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3295,7 +3527,7 @@ pub struct SpanFilters {
     /// Optional. Filtering for spans containing one of the statuses in the list. Multiple values will be OR'd together.
     pub status: ::std::option::Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl SpanFilters {
@@ -3386,7 +3618,7 @@ impl SpanFilters {
     }
 }
 
-impl ::discogen_runtime::object::Object for SpanFilters {
+impl ::discogen_runtime::__private::object::Object for SpanFilters {
     const NAME: &'static str = "SpanFilters";
 
     const FIELDS: &'static [&'static str] = &[
@@ -3405,7 +3637,7 @@ impl ::discogen_runtime::object::Object for SpanFilters {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3420,8 +3652,16 @@ impl ::discogen_runtime::object::Object for SpanFilters {
             2 => self.services = map.next_value()?,
             3 => self.attributes = map.next_value()?,
             4 => self.is_root_span = map.next_value()?,
-            5 => self.max_duration = ::discogen_runtime::object::read_wire(map)?,
-            6 => self.min_duration = ::discogen_runtime::object::read_wire(map)?,
+            5 => {
+                self.max_duration = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
+            6 => {
+                self.min_duration = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             7 => self.display_names = map.next_value()?,
             8 => self.apphub_services = map.next_value()?,
             9 => self.application_ids = map.next_value()?,
@@ -3434,26 +3674,54 @@ impl ::discogen_runtime::object::Object for SpanFilters {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "apphubServices", &self.apphub_services)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "apphubServices",
+            &self.apphub_services,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "apphubWorkloads",
             &self.apphub_workloads,
         )?;
-        ::discogen_runtime::object::write(map, "applicationIds", &self.application_ids)?;
-        ::discogen_runtime::object::write(map, "attributes", &self.attributes)?;
-        ::discogen_runtime::object::write(map, "displayNames", &self.display_names)?;
-        ::discogen_runtime::object::write(map, "isRootSpan", &self.is_root_span)?;
-        ::discogen_runtime::object::write(map, "kinds", &self.kinds)?;
-        ::discogen_runtime::object::write_wire(map, "maxDuration", &self.max_duration)?;
-        ::discogen_runtime::object::write_wire(map, "minDuration", &self.min_duration)?;
-        ::discogen_runtime::object::write(map, "services", &self.services)?;
-        ::discogen_runtime::object::write(map, "status", &self.status)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "applicationIds",
+            &self.application_ids,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "attributes",
+            &self.attributes,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayNames",
+            &self.display_names,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "isRootSpan",
+            &self.is_root_span,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "kinds", &self.kinds)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "maxDuration",
+            &self.max_duration,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "minDuration",
+            &self.min_duration,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "services", &self.services)?;
+        ::discogen_runtime::__private::object::write(map, "status", &self.status)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(SpanFilters);
+::discogen_runtime::__private::object_serde!(SpanFilters);
 
 /// A sparkChart is a small chart suitable for inclusion in a table-cell or inline in text. This message contains the configuration for a sparkChart to show up on a Scorecard, showing recent trends of the scorecard's timeseries.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3464,7 +3732,7 @@ pub struct SparkChartView {
     /// Required. The type of sparkchart to show in this chartView.
     pub spark_chart_type: ::std::option::Option<SparkChartViewSparkChartType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl SparkChartView {
@@ -3489,14 +3757,14 @@ impl SparkChartView {
     }
 }
 
-impl ::discogen_runtime::object::Object for SparkChartView {
+impl ::discogen_runtime::__private::object::Object for SparkChartView {
     const NAME: &'static str = "SparkChartView";
 
     const FIELDS: &'static [&'static str] = &["sparkChartType", "minAlignmentPeriod"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3507,7 +3775,11 @@ impl ::discogen_runtime::object::Object for SparkChartView {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.spark_chart_type = map.next_value()?,
-            _ => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.min_alignment_period = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -3516,12 +3788,12 @@ impl ::discogen_runtime::object::Object for SparkChartView {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "minAlignmentPeriod",
             &self.min_alignment_period,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "sparkChartType",
             &self.spark_chart_type,
@@ -3530,7 +3802,7 @@ impl ::discogen_runtime::object::Object for SparkChartView {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(SparkChartView);
+::discogen_runtime::__private::object_serde!(SparkChartView);
 
 /// A filter that ranks streams based on their statistical relation to other streams in a request. Note: This field is deprecated and completely ignored by the API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3541,7 +3813,7 @@ pub struct StatisticalTimeSeriesFilter {
     /// rankingMethod is applied to a set of time series, and then the produced value for each individual time series is used to compare a given time series to others. These are methods that cannot be applied stream-by-stream, but rather require the full context of a request to evaluate time series.
     pub ranking_method: ::std::option::Option<StatisticalTimeSeriesFilterRankingMethod>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl StatisticalTimeSeriesFilter {
@@ -3563,14 +3835,14 @@ impl StatisticalTimeSeriesFilter {
     }
 }
 
-impl ::discogen_runtime::object::Object for StatisticalTimeSeriesFilter {
+impl ::discogen_runtime::__private::object::Object for StatisticalTimeSeriesFilter {
     const NAME: &'static str = "StatisticalTimeSeriesFilter";
 
     const FIELDS: &'static [&'static str] = &["numTimeSeries", "rankingMethod"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3590,13 +3862,21 @@ impl ::discogen_runtime::object::Object for StatisticalTimeSeriesFilter {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "numTimeSeries", &self.num_time_series)?;
-        ::discogen_runtime::object::write(map, "rankingMethod", &self.ranking_method)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "numTimeSeries",
+            &self.num_time_series,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "rankingMethod",
+            &self.ranking_method,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(StatisticalTimeSeriesFilter);
+::discogen_runtime::__private::object_serde!(StatisticalTimeSeriesFilter);
 
 /// An array of strings
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3605,7 +3885,7 @@ pub struct StringArray {
     /// The values of the array
     pub values: ::std::option::Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl StringArray {
@@ -3617,14 +3897,14 @@ impl StringArray {
     }
 }
 
-impl ::discogen_runtime::object::Object for StringArray {
+impl ::discogen_runtime::__private::object::Object for StringArray {
     const NAME: &'static str = "StringArray";
 
     const FIELDS: &'static [&'static str] = &["values"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3642,12 +3922,12 @@ impl ::discogen_runtime::object::Object for StringArray {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "values", &self.values)?;
+        ::discogen_runtime::__private::object::write(map, "values", &self.values)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(StringArray);
+::discogen_runtime::__private::object_serde!(StringArray);
 
 /// Groups a time series query definition with table options.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3662,7 +3942,7 @@ pub struct TableDataSet {
     /// Required. Fields for querying time series data from the Stackdriver metrics API.
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl TableDataSet {
@@ -3701,7 +3981,7 @@ impl TableDataSet {
     }
 }
 
-impl ::discogen_runtime::object::Object for TableDataSet {
+impl ::discogen_runtime::__private::object::Object for TableDataSet {
     const NAME: &'static str = "TableDataSet";
 
     const FIELDS: &'static [&'static str] = &[
@@ -3713,7 +3993,7 @@ impl ::discogen_runtime::object::Object for TableDataSet {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3725,7 +4005,11 @@ impl ::discogen_runtime::object::Object for TableDataSet {
         match index {
             0 => self.table_template = map.next_value()?,
             1 => self.time_series_query = map.next_value()?,
-            2 => self.min_alignment_period = ::discogen_runtime::object::read_wire(map)?,
+            2 => {
+                self.min_alignment_period = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             _ => self.table_display_options = map.next_value()?,
         }
         Ok(())
@@ -3735,18 +4019,22 @@ impl ::discogen_runtime::object::Object for TableDataSet {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "minAlignmentPeriod",
             &self.min_alignment_period,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "tableDisplayOptions",
             &self.table_display_options,
         )?;
-        ::discogen_runtime::object::write(map, "tableTemplate", &self.table_template)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "tableTemplate",
+            &self.table_template,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "timeSeriesQuery",
             &self.time_series_query,
@@ -3755,7 +4043,7 @@ impl ::discogen_runtime::object::Object for TableDataSet {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(TableDataSet);
+::discogen_runtime::__private::object_serde!(TableDataSet);
 
 /// Table display options that can be reused.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3766,7 +4054,7 @@ pub struct TableDisplayOptions {
     /// Deprecated.
     pub shown_columns: ::std::option::Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl TableDisplayOptions {
@@ -3778,14 +4066,14 @@ impl TableDisplayOptions {
     }
 }
 
-impl ::discogen_runtime::object::Object for TableDisplayOptions {
+impl ::discogen_runtime::__private::object::Object for TableDisplayOptions {
     const NAME: &'static str = "TableDisplayOptions";
 
     const FIELDS: &'static [&'static str] = &["shownColumns"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3803,12 +4091,16 @@ impl ::discogen_runtime::object::Object for TableDisplayOptions {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "shownColumns", &self.shown_columns)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "shownColumns",
+            &self.shown_columns,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(TableDisplayOptions);
+::discogen_runtime::__private::object_serde!(TableDisplayOptions);
 
 /// A condition whose evaluation is based on the value of a template variable.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3821,7 +4113,7 @@ pub struct TemplateVariableCondition {
     /// The value to compare the template variable to. For example, if the comparator is REGEX_FULL_MATCH, this field should contain a regex.
     pub template_variable_value: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl TemplateVariableCondition {
@@ -3850,7 +4142,7 @@ impl TemplateVariableCondition {
     }
 }
 
-impl ::discogen_runtime::object::Object for TemplateVariableCondition {
+impl ::discogen_runtime::__private::object::Object for TemplateVariableCondition {
     const NAME: &'static str = "TemplateVariableCondition";
 
     const FIELDS: &'static [&'static str] = &[
@@ -3861,7 +4153,7 @@ impl ::discogen_runtime::object::Object for TemplateVariableCondition {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3882,13 +4174,17 @@ impl ::discogen_runtime::object::Object for TemplateVariableCondition {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "comparator", &self.comparator)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "comparator",
+            &self.comparator,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "templateVariable",
             &self.template_variable,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "templateVariableValue",
             &self.template_variable_value,
@@ -3897,7 +4193,7 @@ impl ::discogen_runtime::object::Object for TemplateVariableCondition {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(TemplateVariableCondition);
+::discogen_runtime::__private::object_serde!(TemplateVariableCondition);
 
 /// A widget that displays textual content.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3910,7 +4206,7 @@ pub struct Text {
     /// How the text is styled
     pub style: ::std::option::Option<TextStyle>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Text {
@@ -3936,14 +4232,14 @@ impl Text {
     }
 }
 
-impl ::discogen_runtime::object::Object for Text {
+impl ::discogen_runtime::__private::object::Object for Text {
     const NAME: &'static str = "Text";
 
     const FIELDS: &'static [&'static str] = &["style", "format", "content"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -3964,14 +4260,14 @@ impl ::discogen_runtime::object::Object for Text {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "content", &self.content)?;
-        ::discogen_runtime::object::write(map, "format", &self.format)?;
-        ::discogen_runtime::object::write(map, "style", &self.style)?;
+        ::discogen_runtime::__private::object::write(map, "content", &self.content)?;
+        ::discogen_runtime::__private::object::write(map, "format", &self.format)?;
+        ::discogen_runtime::__private::object::write(map, "style", &self.style)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Text);
+::discogen_runtime::__private::object_serde!(Text);
 
 /// Properties that determine how the title and content are styled
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -3992,7 +4288,7 @@ pub struct TextStyle {
     /// The vertical alignment of both the title and content
     pub vertical_alignment: ::std::option::Option<TextStyleVerticalAlignment>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl TextStyle {
@@ -4055,7 +4351,7 @@ impl TextStyle {
     }
 }
 
-impl ::discogen_runtime::object::Object for TextStyle {
+impl ::discogen_runtime::__private::object::Object for TextStyle {
     const NAME: &'static str = "TextStyle";
 
     const FIELDS: &'static [&'static str] = &[
@@ -4070,7 +4366,7 @@ impl ::discogen_runtime::object::Object for TextStyle {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -4095,25 +4391,29 @@ impl ::discogen_runtime::object::Object for TextStyle {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "backgroundColor",
             &self.background_color,
         )?;
-        ::discogen_runtime::object::write(map, "fontSize", &self.font_size)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "fontSize", &self.font_size)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "horizontalAlignment",
             &self.horizontal_alignment,
         )?;
-        ::discogen_runtime::object::write(map, "padding", &self.padding)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "padding", &self.padding)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "pointerLocation",
             &self.pointer_location,
         )?;
-        ::discogen_runtime::object::write(map, "textColor", &self.text_color)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "textColor",
+            &self.text_color,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "verticalAlignment",
             &self.vertical_alignment,
@@ -4122,7 +4422,7 @@ impl ::discogen_runtime::object::Object for TextStyle {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(TextStyle);
+::discogen_runtime::__private::object_serde!(TextStyle);
 
 /// Defines a threshold for categorizing time series values.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4139,7 +4439,7 @@ pub struct Threshold {
     /// The value of the threshold. The value should be defined in the native scale of the metric.
     pub value: ::std::option::Option<f64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Threshold {
@@ -4179,7 +4479,7 @@ impl Threshold {
     }
 }
 
-impl ::discogen_runtime::object::Object for Threshold {
+impl ::discogen_runtime::__private::object::Object for Threshold {
     const NAME: &'static str = "Threshold";
 
     const FIELDS: &'static [&'static str] = &[
@@ -4192,7 +4492,7 @@ impl ::discogen_runtime::object::Object for Threshold {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -4204,7 +4504,7 @@ impl ::discogen_runtime::object::Object for Threshold {
         match index {
             0 => self.color = map.next_value()?,
             1 => self.label = map.next_value()?,
-            2 => self.value = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.value = ::discogen_runtime::__private::object::read_wire(map)?,
             3 => self.direction = map.next_value()?,
             _ => self.target_axis = map.next_value()?,
         }
@@ -4215,16 +4515,20 @@ impl ::discogen_runtime::object::Object for Threshold {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "color", &self.color)?;
-        ::discogen_runtime::object::write(map, "direction", &self.direction)?;
-        ::discogen_runtime::object::write(map, "label", &self.label)?;
-        ::discogen_runtime::object::write(map, "targetAxis", &self.target_axis)?;
-        ::discogen_runtime::object::write_wire(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "color", &self.color)?;
+        ::discogen_runtime::__private::object::write(map, "direction", &self.direction)?;
+        ::discogen_runtime::__private::object::write(map, "label", &self.label)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetAxis",
+            &self.target_axis,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Threshold);
+::discogen_runtime::__private::object_serde!(Threshold);
 
 /// A single tile in the mosaic. The placement and size of the tile are configurable.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4241,7 +4545,7 @@ pub struct Tile {
     /// The zero-indexed position of the tile in grid blocks relative to the top edge of the grid. y_pos cannot be negative.
     pub y_pos: ::std::option::Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Tile {
@@ -4281,7 +4585,7 @@ impl Tile {
     }
 }
 
-impl ::discogen_runtime::object::Object for Tile {
+impl ::discogen_runtime::__private::object::Object for Tile {
     const NAME: &'static str = "Tile";
 
     const FIELDS: &'static [&'static str] = &[
@@ -4294,7 +4598,7 @@ impl ::discogen_runtime::object::Object for Tile {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -4317,16 +4621,16 @@ impl ::discogen_runtime::object::Object for Tile {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "height", &self.height)?;
-        ::discogen_runtime::object::write(map, "widget", &self.widget)?;
-        ::discogen_runtime::object::write(map, "width", &self.width)?;
-        ::discogen_runtime::object::write(map, "xPos", &self.x_pos)?;
-        ::discogen_runtime::object::write(map, "yPos", &self.y_pos)?;
+        ::discogen_runtime::__private::object::write(map, "height", &self.height)?;
+        ::discogen_runtime::__private::object::write(map, "widget", &self.widget)?;
+        ::discogen_runtime::__private::object::write(map, "width", &self.width)?;
+        ::discogen_runtime::__private::object::write(map, "xPos", &self.x_pos)?;
+        ::discogen_runtime::__private::object::write(map, "yPos", &self.y_pos)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Tile);
+::discogen_runtime::__private::object_serde!(Tile);
 
 /// Represents a time range.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4337,7 +4641,7 @@ pub struct TimeRange {
     /// Optional. Specifies the duration used to shift the data relative to current time as the end time. The duration must be positive.
     pub relative_duration: ::std::option::Option<::discogen_runtime::Duration>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl TimeRange {
@@ -4359,14 +4663,14 @@ impl TimeRange {
     }
 }
 
-impl ::discogen_runtime::object::Object for TimeRange {
+impl ::discogen_runtime::__private::object::Object for TimeRange {
     const NAME: &'static str = "TimeRange";
 
     const FIELDS: &'static [&'static str] = &["absoluteWindow", "relativeDuration"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -4377,7 +4681,11 @@ impl ::discogen_runtime::object::Object for TimeRange {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.absolute_window = map.next_value()?,
-            _ => self.relative_duration = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.relative_duration = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -4386,8 +4694,12 @@ impl ::discogen_runtime::object::Object for TimeRange {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "absoluteWindow", &self.absolute_window)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "absoluteWindow",
+            &self.absolute_window,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "relativeDuration",
             &self.relative_duration,
@@ -4396,7 +4708,7 @@ impl ::discogen_runtime::object::Object for TimeRange {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(TimeRange);
+::discogen_runtime::__private::object_serde!(TimeRange);
 
 /// A filter that defines a subset of time series data that is displayed in a widget. Time series data is fetched using the ListTimeSeries (<https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.timeSeries/list>) method.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4417,7 +4729,7 @@ pub struct TimeSeriesFilter {
         StatisticalTimeSeriesFilter,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl TimeSeriesFilter {
@@ -4463,7 +4775,7 @@ impl TimeSeriesFilter {
     }
 }
 
-impl ::discogen_runtime::object::Object for TimeSeriesFilter {
+impl ::discogen_runtime::__private::object::Object for TimeSeriesFilter {
     const NAME: &'static str = "TimeSeriesFilter";
 
     const FIELDS: &'static [&'static str] = &[
@@ -4476,7 +4788,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilter {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -4499,19 +4811,23 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilter {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "aggregation", &self.aggregation)?;
-        ::discogen_runtime::object::write(map, "filter", &self.filter)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "aggregation",
+            &self.aggregation,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "filter", &self.filter)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "pickTimeSeriesFilter",
             &self.pick_time_series_filter,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "secondaryAggregation",
             &self.secondary_aggregation,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "statisticalTimeSeriesFilter",
             &self.statistical_time_series_filter,
@@ -4520,7 +4836,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilter {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(TimeSeriesFilter);
+::discogen_runtime::__private::object_serde!(TimeSeriesFilter);
 
 /// A pair of time series filters that define a ratio computation. The output time series is the pair-wise division of each aligned element from the numerator and denominator time series.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4541,7 +4857,7 @@ pub struct TimeSeriesFilterRatio {
         StatisticalTimeSeriesFilter,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl TimeSeriesFilterRatio {
@@ -4587,7 +4903,7 @@ impl TimeSeriesFilterRatio {
     }
 }
 
-impl ::discogen_runtime::object::Object for TimeSeriesFilterRatio {
+impl ::discogen_runtime::__private::object::Object for TimeSeriesFilterRatio {
     const NAME: &'static str = "TimeSeriesFilterRatio";
 
     const FIELDS: &'static [&'static str] = &[
@@ -4600,7 +4916,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilterRatio {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -4623,19 +4939,23 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilterRatio {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "denominator", &self.denominator)?;
-        ::discogen_runtime::object::write(map, "numerator", &self.numerator)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "denominator",
+            &self.denominator,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "numerator", &self.numerator)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "pickTimeSeriesFilter",
             &self.pick_time_series_filter,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "secondaryAggregation",
             &self.secondary_aggregation,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "statisticalTimeSeriesFilter",
             &self.statistical_time_series_filter,
@@ -4644,7 +4964,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesFilterRatio {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(TimeSeriesFilterRatio);
+::discogen_runtime::__private::object_serde!(TimeSeriesFilterRatio);
 
 /// TimeSeriesQuery collects the set of supported methods for querying time series data from the Stackdriver metrics API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4667,7 +4987,7 @@ pub struct TimeSeriesQuery {
     /// The unit of data contained in fetched time series. If non-empty, this unit will override any unit that accompanies fetched data. The format is the same as the unit (<https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.metricDescriptors>) field in MetricDescriptor.
     pub unit_override: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl TimeSeriesQuery {
@@ -4737,7 +5057,7 @@ impl TimeSeriesQuery {
     }
 }
 
-impl ::discogen_runtime::object::Object for TimeSeriesQuery {
+impl ::discogen_runtime::__private::object::Object for TimeSeriesQuery {
     const NAME: &'static str = "TimeSeriesQuery";
 
     const FIELDS: &'static [&'static str] = &[
@@ -4753,7 +5073,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesQuery {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -4779,43 +5099,51 @@ impl ::discogen_runtime::object::Object for TimeSeriesQuery {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "opsAnalyticsQuery",
             &self.ops_analytics_query,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "outputFullDuration",
             &self.output_full_duration,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "prometheusQuery",
             &self.prometheus_query,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "timeSeriesFilter",
             &self.time_series_filter,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "timeSeriesFilterRatio",
             &self.time_series_filter_ratio,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "timeSeriesQueryLanguage",
             &self.time_series_query_language,
         )?;
-        ::discogen_runtime::object::write(map, "traceQuery", &self.trace_query)?;
-        ::discogen_runtime::object::write(map, "unitOverride", &self.unit_override)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "traceQuery",
+            &self.trace_query,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "unitOverride",
+            &self.unit_override,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(TimeSeriesQuery);
+::discogen_runtime::__private::object_serde!(TimeSeriesQuery);
 
 /// A table that displays time series data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4828,7 +5156,7 @@ pub struct TimeSeriesTable {
     /// Optional. Store rendering strategy
     pub metric_visualization: ::std::option::Option<TimeSeriesTableMetricVisualization>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl TimeSeriesTable {
@@ -4860,7 +5188,7 @@ impl TimeSeriesTable {
     }
 }
 
-impl ::discogen_runtime::object::Object for TimeSeriesTable {
+impl ::discogen_runtime::__private::object::Object for TimeSeriesTable {
     const NAME: &'static str = "TimeSeriesTable";
 
     const FIELDS: &'static [&'static str] = &[
@@ -4871,7 +5199,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesTable {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -4892,9 +5220,13 @@ impl ::discogen_runtime::object::Object for TimeSeriesTable {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "columnSettings", &self.column_settings)?;
-        ::discogen_runtime::object::write(map, "dataSets", &self.data_sets)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "columnSettings",
+            &self.column_settings,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "dataSets", &self.data_sets)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "metricVisualization",
             &self.metric_visualization,
@@ -4903,7 +5235,7 @@ impl ::discogen_runtime::object::Object for TimeSeriesTable {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(TimeSeriesTable);
+::discogen_runtime::__private::object_serde!(TimeSeriesTable);
 
 /// LINT.IfChange Preview: Query for traces. This is a preview feature and may be subject to change before final release.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4916,7 +5248,7 @@ pub struct TraceQuery {
     /// First version of span filtering that we will support. Required.
     pub span_filters: ::std::option::Option<SpanFilters>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl TraceQuery {
@@ -4945,7 +5277,7 @@ impl TraceQuery {
     }
 }
 
-impl ::discogen_runtime::object::Object for TraceQuery {
+impl ::discogen_runtime::__private::object::Object for TraceQuery {
     const NAME: &'static str = "TraceQuery";
 
     const FIELDS: &'static [&'static str] = &[
@@ -4956,7 +5288,7 @@ impl ::discogen_runtime::object::Object for TraceQuery {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -4977,18 +5309,26 @@ impl ::discogen_runtime::object::Object for TraceQuery {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "resourceContainer",
             &self.resource_container,
         )?;
-        ::discogen_runtime::object::write(map, "spanDataValue", &self.span_data_value)?;
-        ::discogen_runtime::object::write(map, "spanFilters", &self.span_filters)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "spanDataValue",
+            &self.span_data_value,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "spanFilters",
+            &self.span_filters,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(TraceQuery);
+::discogen_runtime::__private::object_serde!(TraceQuery);
 
 /// A widget that displays hierarchical data as a treemap.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -4999,7 +5339,7 @@ pub struct Treemap {
     /// Required. Ordered labels representing the hierarchical treemap structure.
     pub treemap_hierarchy: ::std::option::Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Treemap {
@@ -5018,14 +5358,14 @@ impl Treemap {
     }
 }
 
-impl ::discogen_runtime::object::Object for Treemap {
+impl ::discogen_runtime::__private::object::Object for Treemap {
     const NAME: &'static str = "Treemap";
 
     const FIELDS: &'static [&'static str] = &["dataSets", "treemapHierarchy"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -5045,8 +5385,8 @@ impl ::discogen_runtime::object::Object for Treemap {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "dataSets", &self.data_sets)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "dataSets", &self.data_sets)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "treemapHierarchy",
             &self.treemap_hierarchy,
@@ -5055,7 +5395,7 @@ impl ::discogen_runtime::object::Object for Treemap {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Treemap);
+::discogen_runtime::__private::object_serde!(Treemap);
 
 /// The data represented by the treemap. Needs to include the data itself, plus rules on how to organize it hierarchically.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5068,7 +5408,7 @@ pub struct TreemapDataSet {
     /// Required. The query that fetches the relevant data. See google.monitoring.dashboard.v1.TimeSeriesQuery
     pub time_series_query: ::std::option::Option<TimeSeriesQuery>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl TreemapDataSet {
@@ -5094,7 +5434,7 @@ impl TreemapDataSet {
     }
 }
 
-impl ::discogen_runtime::object::Object for TreemapDataSet {
+impl ::discogen_runtime::__private::object::Object for TreemapDataSet {
     const NAME: &'static str = "TreemapDataSet";
 
     const FIELDS: &'static [&'static str] = &[
@@ -5105,7 +5445,7 @@ impl ::discogen_runtime::object::Object for TreemapDataSet {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -5126,9 +5466,13 @@ impl ::discogen_runtime::object::Object for TreemapDataSet {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "breakdowns", &self.breakdowns)?;
-        ::discogen_runtime::object::write(map, "measures", &self.measures)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "breakdowns",
+            &self.breakdowns,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "measures", &self.measures)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "timeSeriesQuery",
             &self.time_series_query,
@@ -5137,7 +5481,7 @@ impl ::discogen_runtime::object::Object for TreemapDataSet {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(TreemapDataSet);
+::discogen_runtime::__private::object_serde!(TreemapDataSet);
 
 /// Condition that determines whether the widget should be displayed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5146,7 +5490,7 @@ pub struct VisibilityCondition {
     /// A condition whose evaluation is based on the value of a template variable.
     pub template_variable_condition: ::std::option::Option<TemplateVariableCondition>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl VisibilityCondition {
@@ -5161,14 +5505,14 @@ impl VisibilityCondition {
     }
 }
 
-impl ::discogen_runtime::object::Object for VisibilityCondition {
+impl ::discogen_runtime::__private::object::Object for VisibilityCondition {
     const NAME: &'static str = "VisibilityCondition";
 
     const FIELDS: &'static [&'static str] = &["templateVariableCondition"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -5186,7 +5530,7 @@ impl ::discogen_runtime::object::Object for VisibilityCondition {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "templateVariableCondition",
             &self.template_variable_condition,
@@ -5195,7 +5539,7 @@ impl ::discogen_runtime::object::Object for VisibilityCondition {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(VisibilityCondition);
+::discogen_runtime::__private::object_serde!(VisibilityCondition);
 
 /// Widget contains a single dashboard component and configuration of how to present the component in the dashboard.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5240,7 +5584,7 @@ pub struct Widget {
     /// A chart of time series data.
     pub xy_chart: ::std::option::Option<XyChart>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Widget {
@@ -5384,7 +5728,7 @@ impl Widget {
     }
 }
 
-impl ::discogen_runtime::object::Object for Widget {
+impl ::discogen_runtime::__private::object::Object for Widget {
     const NAME: &'static str = "Widget";
 
     const FIELDS: &'static [&'static str] = &[
@@ -5411,7 +5755,7 @@ impl ::discogen_runtime::object::Object for Widget {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -5448,50 +5792,74 @@ impl ::discogen_runtime::object::Object for Widget {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "alertChart", &self.alert_chart)?;
-        ::discogen_runtime::object::write(map, "blank", &self.blank)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "alertChart",
+            &self.alert_chart,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "blank", &self.blank)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "collapsibleGroup",
             &self.collapsible_group,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "errorReportingPanel",
             &self.error_reporting_panel,
         )?;
-        ::discogen_runtime::object::write(map, "filterControl", &self.filter_control)?;
-        ::discogen_runtime::object::write(map, "id", &self.id)?;
-        ::discogen_runtime::object::write(map, "incidentList", &self.incident_list)?;
-        ::discogen_runtime::object::write(map, "logsPanel", &self.logs_panel)?;
-        ::discogen_runtime::object::write(map, "pieChart", &self.pie_chart)?;
-        ::discogen_runtime::object::write(map, "scorecard", &self.scorecard)?;
-        ::discogen_runtime::object::write(map, "sectionHeader", &self.section_header)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "filterControl",
+            &self.filter_control,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "id", &self.id)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "incidentList",
+            &self.incident_list,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "logsPanel",
+            &self.logs_panel,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "pieChart", &self.pie_chart)?;
+        ::discogen_runtime::__private::object::write(map, "scorecard", &self.scorecard)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sectionHeader",
+            &self.section_header,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "singleViewGroup",
             &self.single_view_group,
         )?;
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(map, "timeRange", &self.time_range)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "timeRange",
+            &self.time_range,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "timeSeriesTable",
             &self.time_series_table,
         )?;
-        ::discogen_runtime::object::write(map, "title", &self.title)?;
-        ::discogen_runtime::object::write(map, "treemap", &self.treemap)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "title", &self.title)?;
+        ::discogen_runtime::__private::object::write(map, "treemap", &self.treemap)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "visibilityCondition",
             &self.visibility_condition,
         )?;
-        ::discogen_runtime::object::write(map, "xyChart", &self.xy_chart)?;
+        ::discogen_runtime::__private::object::write(map, "xyChart", &self.xy_chart)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Widget);
+::discogen_runtime::__private::object_serde!(Widget);
 
 /// A chart that displays data on a 2D (X and Y axes) plane.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -5512,7 +5880,7 @@ pub struct XyChart {
     /// The properties applied to the y-axis.
     pub y_axis: ::std::option::Option<Axis>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl XyChart {
@@ -5569,7 +5937,7 @@ impl XyChart {
     }
 }
 
-impl ::discogen_runtime::object::Object for XyChart {
+impl ::discogen_runtime::__private::object::Object for XyChart {
     const NAME: &'static str = "XyChart";
 
     const FIELDS: &'static [&'static str] = &[
@@ -5584,7 +5952,7 @@ impl ::discogen_runtime::object::Object for XyChart {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -5600,7 +5968,11 @@ impl ::discogen_runtime::object::Object for XyChart {
             3 => self.data_sets = map.next_value()?,
             4 => self.thresholds = map.next_value()?,
             5 => self.chart_options = map.next_value()?,
-            _ => self.timeshift_duration = ::discogen_runtime::object::read_wire(map)?,
+            _ => {
+                self.timeshift_duration = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }
@@ -5609,22 +5981,30 @@ impl ::discogen_runtime::object::Object for XyChart {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "chartOptions", &self.chart_options)?;
-        ::discogen_runtime::object::write(map, "dataSets", &self.data_sets)?;
-        ::discogen_runtime::object::write(map, "thresholds", &self.thresholds)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "chartOptions",
+            &self.chart_options,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "dataSets", &self.data_sets)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "thresholds",
+            &self.thresholds,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "timeshiftDuration",
             &self.timeshift_duration,
         )?;
-        ::discogen_runtime::object::write(map, "xAxis", &self.x_axis)?;
-        ::discogen_runtime::object::write(map, "y2Axis", &self.y2_axis)?;
-        ::discogen_runtime::object::write(map, "yAxis", &self.y_axis)?;
+        ::discogen_runtime::__private::object::write(map, "xAxis", &self.x_axis)?;
+        ::discogen_runtime::__private::object::write(map, "y2Axis", &self.y2_axis)?;
+        ::discogen_runtime::__private::object::write(map, "yAxis", &self.y_axis)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(XyChart);
+::discogen_runtime::__private::object_serde!(XyChart);
 
 /// The reduction operation to be used to combine time series into a single time series, where the value of each data point in the resulting series is a function of all the already aligned values in the input time series.Not all reducer operations can be applied to all time series. The valid choices depend on the metric_kind and the value_type of the original time series. Reduction can yield a time series with a different metric_kind or value_type than the input time series.Time series data must first be aligned (see per_series_aligner) in order to perform cross-time series reduction. If cross_series_reducer is specified, then per_series_aligner must be specified, and must not be ALIGN_NONE. An alignment_period must also be specified; otherwise, an error is returned.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -5707,7 +6087,7 @@ impl From<&str> for AggregationCrossSeriesReducer {
     }
 }
 
-::discogen_runtime::open_enum!(AggregationCrossSeriesReducer);
+::discogen_runtime::__private::open_enum!(AggregationCrossSeriesReducer);
 
 /// An Aligner describes how to bring the data points in a single time series into temporal alignment. Except for ALIGN_NONE, all alignments cause all the data points in an alignment_period to be mathematically grouped together, resulting in a single data point for each alignment_period with end timestamp at the end of the period.Not all alignment operations may be applied to all time series. The valid choices depend on the metric_kind and value_type of the original time series. Alignment can change the metric_kind or the value_type of the time series.Time series data must be aligned in order to perform cross-time series reduction. If cross_series_reducer is specified, then per_series_aligner must be specified and not equal to ALIGN_NONE and alignment_period must be specified; otherwise, an error is returned.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -5810,7 +6190,7 @@ impl From<&str> for AggregationPerSeriesAligner {
     }
 }
 
-::discogen_runtime::open_enum!(AggregationPerSeriesAligner);
+::discogen_runtime::__private::open_enum!(AggregationPerSeriesAligner);
 
 /// The axis scale. By default, a linear scale is used.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -5849,7 +6229,7 @@ impl From<&str> for AxisScale {
     }
 }
 
-::discogen_runtime::open_enum!(AxisScale);
+::discogen_runtime::__private::open_enum!(AxisScale);
 
 /// Required. The sort order is applied to the values of the breakdown column.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -5892,7 +6272,7 @@ impl From<&str> for BreakdownSortOrder {
     }
 }
 
-::discogen_runtime::open_enum!(BreakdownSortOrder);
+::discogen_runtime::__private::open_enum!(BreakdownSortOrder);
 
 /// The chart mode.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -5935,7 +6315,7 @@ impl From<&str> for ChartOptionsMode {
     }
 }
 
-::discogen_runtime::open_enum!(ChartOptionsMode);
+::discogen_runtime::__private::open_enum!(ChartOptionsMode);
 
 /// Optional. Whether the column should be left / middle / right aligned
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -5978,7 +6358,7 @@ impl From<&str> for ColumnSettingsAlignment {
     }
 }
 
-::discogen_runtime::open_enum!(ColumnSettingsAlignment);
+::discogen_runtime::__private::open_enum!(ColumnSettingsAlignment);
 
 /// Optional. A sorting direction that determines ascending or descending order. This is a legacy field kept for backwards compatibility with table.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6021,7 +6401,7 @@ impl From<&str> for ColumnSortingOptionsDirection {
     }
 }
 
-::discogen_runtime::open_enum!(ColumnSortingOptionsDirection);
+::discogen_runtime::__private::open_enum!(ColumnSortingOptionsDirection);
 
 /// The specified filter type
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6076,7 +6456,7 @@ impl From<&str> for DashboardFilterFilterType {
     }
 }
 
-::discogen_runtime::open_enum!(DashboardFilterFilterType);
+::discogen_runtime::__private::open_enum!(DashboardFilterFilterType);
 
 /// The type of the filter value. If value_type is not provided, it will be inferred from the default_value. If neither value_type nor default_value is provided, value_type will be set to STRING by default.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6115,7 +6495,7 @@ impl From<&str> for DashboardFilterValueType {
     }
 }
 
-::discogen_runtime::open_enum!(DashboardFilterValueType);
+::discogen_runtime::__private::open_enum!(DashboardFilterValueType);
 
 /// How this data should be plotted on the chart.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6162,7 +6542,7 @@ impl From<&str> for DataSetPlotType {
     }
 }
 
-::discogen_runtime::open_enum!(DataSetPlotType);
+::discogen_runtime::__private::open_enum!(DataSetPlotType);
 
 /// Optional. The target axis to use for plotting the metric.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6201,7 +6581,7 @@ impl From<&str> for DataSetTargetAxis {
     }
 }
 
-::discogen_runtime::open_enum!(DataSetTargetAxis);
+::discogen_runtime::__private::open_enum!(DataSetTargetAxis);
 
 /// The sort order applied to the sort column.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6244,7 +6624,7 @@ impl From<&str> for DimensionSortOrder {
     }
 }
 
-::discogen_runtime::open_enum!(DimensionSortOrder);
+::discogen_runtime::__private::open_enum!(DimensionSortOrder);
 
 /// The type of event to display.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6391,7 +6771,7 @@ impl From<&str> for EventAnnotationEventType {
     }
 }
 
-::discogen_runtime::open_enum!(EventAnnotationEventType);
+::discogen_runtime::__private::open_enum!(EventAnnotationEventType);
 
 /// How to use the ranking to select time series that pass through the filter.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6430,7 +6810,7 @@ impl From<&str> for PickTimeSeriesFilterDirection {
     }
 }
 
-::discogen_runtime::open_enum!(PickTimeSeriesFilterDirection);
+::discogen_runtime::__private::open_enum!(PickTimeSeriesFilterDirection);
 
 /// ranking_method is applied to each time series independently to produce the value which will be used to compare the time series to other time series.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6481,7 +6861,7 @@ impl From<&str> for PickTimeSeriesFilterRankingMethod {
     }
 }
 
-::discogen_runtime::open_enum!(PickTimeSeriesFilterRankingMethod);
+::discogen_runtime::__private::open_enum!(PickTimeSeriesFilterRankingMethod);
 
 /// Required. Indicates the visualization type for the PieChart.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6520,7 +6900,7 @@ impl From<&str> for PieChartChartType {
     }
 }
 
-::discogen_runtime::open_enum!(PieChartChartType);
+::discogen_runtime::__private::open_enum!(PieChartChartType);
 
 /// Optional. Determines how the widget selector will be displayed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6559,7 +6939,7 @@ impl From<&str> for SingleViewGroupDisplayType {
     }
 }
 
-::discogen_runtime::open_enum!(SingleViewGroupDisplayType);
+::discogen_runtime::__private::open_enum!(SingleViewGroupDisplayType);
 
 /// Required. The type of sparkchart to show in this chartView.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6598,7 +6978,7 @@ impl From<&str> for SparkChartViewSparkChartType {
     }
 }
 
-::discogen_runtime::open_enum!(SparkChartViewSparkChartType);
+::discogen_runtime::__private::open_enum!(SparkChartViewSparkChartType);
 
 /// rankingMethod is applied to a set of time series, and then the produced value for each individual time series is used to compare a given time series to others. These are methods that cannot be applied stream-by-stream, but rather require the full context of a request to evaluate time series.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6633,7 +7013,7 @@ impl From<&str> for StatisticalTimeSeriesFilterRankingMethod {
     }
 }
 
-::discogen_runtime::open_enum!(StatisticalTimeSeriesFilterRankingMethod);
+::discogen_runtime::__private::open_enum!(StatisticalTimeSeriesFilterRankingMethod);
 
 /// Comparator to use to evaluate whether the value of the template variable matches the template_variable_value. For example, if the comparator is REGEX_FULL_MATCH, template_variable_value would contain a regex that is matched against the value of the template variable.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6668,7 +7048,7 @@ impl From<&str> for TemplateVariableConditionComparator {
     }
 }
 
-::discogen_runtime::open_enum!(TemplateVariableConditionComparator);
+::discogen_runtime::__private::open_enum!(TemplateVariableConditionComparator);
 
 /// How the text content is formatted.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6707,7 +7087,7 @@ impl From<&str> for TextFormat {
     }
 }
 
-::discogen_runtime::open_enum!(TextFormat);
+::discogen_runtime::__private::open_enum!(TextFormat);
 
 /// Font sizes for both the title and content. The title will still be larger relative to the content.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6758,7 +7138,7 @@ impl From<&str> for TextStyleFontSize {
     }
 }
 
-::discogen_runtime::open_enum!(TextStyleFontSize);
+::discogen_runtime::__private::open_enum!(TextStyleFontSize);
 
 /// The horizontal alignment of both the title and content
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6801,7 +7181,7 @@ impl From<&str> for TextStyleHorizontalAlignment {
     }
 }
 
-::discogen_runtime::open_enum!(TextStyleHorizontalAlignment);
+::discogen_runtime::__private::open_enum!(TextStyleHorizontalAlignment);
 
 /// The amount of padding around the widget
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6852,7 +7232,7 @@ impl From<&str> for TextStylePadding {
     }
 }
 
-::discogen_runtime::open_enum!(TextStylePadding);
+::discogen_runtime::__private::open_enum!(TextStylePadding);
 
 /// The pointer location for this widget (also sometimes called a "tail")
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6931,7 +7311,7 @@ impl From<&str> for TextStylePointerLocation {
     }
 }
 
-::discogen_runtime::open_enum!(TextStylePointerLocation);
+::discogen_runtime::__private::open_enum!(TextStylePointerLocation);
 
 /// The vertical alignment of both the title and content
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -6974,7 +7354,7 @@ impl From<&str> for TextStyleVerticalAlignment {
     }
 }
 
-::discogen_runtime::open_enum!(TextStyleVerticalAlignment);
+::discogen_runtime::__private::open_enum!(TextStyleVerticalAlignment);
 
 /// The state color for this threshold. Color is not allowed in a XyChart.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7013,7 +7393,7 @@ impl From<&str> for ThresholdColor {
     }
 }
 
-::discogen_runtime::open_enum!(ThresholdColor);
+::discogen_runtime::__private::open_enum!(ThresholdColor);
 
 /// The direction for the current threshold. Direction is not allowed in a XyChart.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7052,7 +7432,7 @@ impl From<&str> for ThresholdDirection {
     }
 }
 
-::discogen_runtime::open_enum!(ThresholdDirection);
+::discogen_runtime::__private::open_enum!(ThresholdDirection);
 
 /// The target axis to use for plotting the threshold. Target axis is not allowed in a Scorecard.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7091,7 +7471,7 @@ impl From<&str> for ThresholdTargetAxis {
     }
 }
 
-::discogen_runtime::open_enum!(ThresholdTargetAxis);
+::discogen_runtime::__private::open_enum!(ThresholdTargetAxis);
 
 /// Optional. Store rendering strategy
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7130,7 +7510,7 @@ impl From<&str> for TimeSeriesTableMetricVisualization {
     }
 }
 
-::discogen_runtime::open_enum!(TimeSeriesTableMetricVisualization);
+::discogen_runtime::__private::open_enum!(TimeSeriesTableMetricVisualization);
 
 /// The type of span data value to be displayed on the chart. Required.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -7173,4 +7553,4 @@ impl From<&str> for TraceQuerySpanDataValue {
     }
 }
 
-::discogen_runtime::open_enum!(TraceQuerySpanDataValue);
+::discogen_runtime::__private::open_enum!(TraceQuerySpanDataValue);

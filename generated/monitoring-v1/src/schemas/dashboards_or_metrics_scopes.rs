@@ -7,17 +7,17 @@
 #[non_exhaustive]
 pub struct Empty {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object for Empty {
+impl ::discogen_runtime::__private::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
     const FIELDS: &'static [&'static str] = &[];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -39,4 +39,4 @@ impl ::discogen_runtime::object::Object for Empty {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Empty);
+::discogen_runtime::__private::object_serde!(Empty);

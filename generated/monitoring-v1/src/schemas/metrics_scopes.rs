@@ -9,7 +9,7 @@ pub struct ListMetricsScopesByMonitoredProjectResponse {
     /// A set of all metrics scopes that the specified monitored project has been added to.
     pub metrics_scopes: ::std::option::Option<Vec<MetricsScope>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ListMetricsScopesByMonitoredProjectResponse {
@@ -21,14 +21,15 @@ impl ListMetricsScopesByMonitoredProjectResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for ListMetricsScopesByMonitoredProjectResponse {
+impl ::discogen_runtime::__private::object::Object
+for ListMetricsScopesByMonitoredProjectResponse {
     const NAME: &'static str = "ListMetricsScopesByMonitoredProjectResponse";
 
     const FIELDS: &'static [&'static str] = &["metricsScopes"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -46,12 +47,18 @@ impl ::discogen_runtime::object::Object for ListMetricsScopesByMonitoredProjectR
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "metricsScopes", &self.metrics_scopes)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "metricsScopes",
+            &self.metrics_scopes,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ListMetricsScopesByMonitoredProjectResponse);
+::discogen_runtime::__private::object_serde!(
+    ListMetricsScopesByMonitoredProjectResponse
+);
 
 /// Represents a Metrics Scope (<https://cloud.google.com/monitoring/settings#concept-scope>) in Cloud Monitoring, which specifies one or more Google projects and zero or more AWS accounts to monitor together.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -72,7 +79,7 @@ pub struct MetricsScope {
     /// Output only: set by the server.
     pub update_time: ::std::option::Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl MetricsScope {
@@ -114,7 +121,7 @@ impl MetricsScope {
     }
 }
 
-impl ::discogen_runtime::object::Object for MetricsScope {
+impl ::discogen_runtime::__private::object::Object for MetricsScope {
     const NAME: &'static str = "MetricsScope";
 
     const FIELDS: &'static [&'static str] = &[
@@ -126,7 +133,7 @@ impl ::discogen_runtime::object::Object for MetricsScope {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -148,19 +155,27 @@ impl ::discogen_runtime::object::Object for MetricsScope {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "monitoredProjects",
             &self.monitored_projects,
         )?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(MetricsScope);
+::discogen_runtime::__private::object_serde!(MetricsScope);
 
 /// A project being monitored (<https://cloud.google.com/monitoring/settings/multiple-projects#create-multi>) by a Metrics Scope.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -177,7 +192,7 @@ pub struct MonitoredProject {
     /// Immutable. The resource name of the MonitoredProject. On input, the resource name includes the scoping project ID and monitored project ID. On output, it contains the equivalent project numbers. Example: locations/global/metricsScopes/{SCOPING_PROJECT_ID_OR_NUMBER}/projects/{MONITORED_PROJECT_ID_OR_NUMBER}
     pub name: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl MonitoredProject {
@@ -206,14 +221,14 @@ impl MonitoredProject {
     }
 }
 
-impl ::discogen_runtime::object::Object for MonitoredProject {
+impl ::discogen_runtime::__private::object::Object for MonitoredProject {
     const NAME: &'static str = "MonitoredProject";
 
     const FIELDS: &'static [&'static str] = &["name", "createTime", "isTombstoned"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -234,14 +249,22 @@ impl ::discogen_runtime::object::Object for MonitoredProject {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "isTombstoned", &self.is_tombstoned)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "isTombstoned",
+            &self.is_tombstoned,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(MonitoredProject);
+::discogen_runtime::__private::object_serde!(MonitoredProject);
 
 /// Contains metadata for longrunning operation for the edit Metrics Scope endpoints.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -254,7 +277,7 @@ pub struct OperationMetadata {
     /// The time when the operation result was last updated.
     pub update_time: ::std::option::Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OperationMetadata {
@@ -286,14 +309,14 @@ impl OperationMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object for OperationMetadata {
+impl ::discogen_runtime::__private::object::Object for OperationMetadata {
     const NAME: &'static str = "OperationMetadata";
 
     const FIELDS: &'static [&'static str] = &["state", "createTime", "updateTime"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -314,14 +337,22 @@ impl ::discogen_runtime::object::Object for OperationMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
-        ::discogen_runtime::object::write(map, "updateTime", &self.update_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "updateTime",
+            &self.update_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OperationMetadata);
+::discogen_runtime::__private::object_serde!(OperationMetadata);
 
 /// Current state of the batch operation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -368,4 +399,4 @@ impl From<&str> for OperationMetadataState {
     }
 }
 
-::discogen_runtime::open_enum!(OperationMetadataState);
+::discogen_runtime::__private::open_enum!(OperationMetadataState);

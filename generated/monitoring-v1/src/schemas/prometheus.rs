@@ -15,7 +15,7 @@ pub struct HttpBody {
         Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl HttpBody {
@@ -44,14 +44,14 @@ impl HttpBody {
     }
 }
 
-impl ::discogen_runtime::object::Object for HttpBody {
+impl ::discogen_runtime::__private::object::Object for HttpBody {
     const NAME: &'static str = "HttpBody";
 
     const FIELDS: &'static [&'static str] = &["data", "extensions", "contentType"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -72,14 +72,22 @@ impl ::discogen_runtime::object::Object for HttpBody {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "contentType", &self.content_type)?;
-        ::discogen_runtime::object::write(map, "data", &self.data)?;
-        ::discogen_runtime::object::write(map, "extensions", &self.extensions)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contentType",
+            &self.content_type,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "data", &self.data)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "extensions",
+            &self.extensions,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(HttpBody);
+::discogen_runtime::__private::object_serde!(HttpBody);
 
 /// QueryExemplarsRequest holds all parameters of the Prometheus upstream API for querying exemplars.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -92,7 +100,7 @@ pub struct QueryExemplarsRequest {
     /// The start time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     pub start: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl QueryExemplarsRequest {
@@ -118,14 +126,14 @@ impl QueryExemplarsRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for QueryExemplarsRequest {
+impl ::discogen_runtime::__private::object::Object for QueryExemplarsRequest {
     const NAME: &'static str = "QueryExemplarsRequest";
 
     const FIELDS: &'static [&'static str] = &["end", "query", "start"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -146,14 +154,14 @@ impl ::discogen_runtime::object::Object for QueryExemplarsRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "end", &self.end)?;
-        ::discogen_runtime::object::write(map, "query", &self.query)?;
-        ::discogen_runtime::object::write(map, "start", &self.start)?;
+        ::discogen_runtime::__private::object::write(map, "end", &self.end)?;
+        ::discogen_runtime::__private::object::write(map, "query", &self.query)?;
+        ::discogen_runtime::__private::object::write(map, "start", &self.start)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(QueryExemplarsRequest);
+::discogen_runtime::__private::object_serde!(QueryExemplarsRequest);
 
 /// QueryInstantRequest holds all parameters of the Prometheus upstream instant query API plus GCM specific parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -166,7 +174,7 @@ pub struct QueryInstantRequest {
     /// An upper bound timeout for the query. Either a Prometheus duration string (<https://prometheus.io/docs/prometheus/latest/querying/basics/#time-durations>) or floating point seconds. This non-standard encoding must be used for compatibility with the open source API. Clients may still implement timeouts at the connection level while ignoring this field.
     pub timeout: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl QueryInstantRequest {
@@ -192,14 +200,14 @@ impl QueryInstantRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for QueryInstantRequest {
+impl ::discogen_runtime::__private::object::Object for QueryInstantRequest {
     const NAME: &'static str = "QueryInstantRequest";
 
     const FIELDS: &'static [&'static str] = &["time", "query", "timeout"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -220,14 +228,14 @@ impl ::discogen_runtime::object::Object for QueryInstantRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "query", &self.query)?;
-        ::discogen_runtime::object::write(map, "time", &self.time)?;
-        ::discogen_runtime::object::write(map, "timeout", &self.timeout)?;
+        ::discogen_runtime::__private::object::write(map, "query", &self.query)?;
+        ::discogen_runtime::__private::object::write(map, "time", &self.time)?;
+        ::discogen_runtime::__private::object::write(map, "timeout", &self.timeout)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(QueryInstantRequest);
+::discogen_runtime::__private::object_serde!(QueryInstantRequest);
 
 /// QueryLabelsRequest holds all parameters of the Prometheus upstream API for returning a list of label names.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -240,7 +248,7 @@ pub struct QueryLabelsRequest {
     /// The start time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     pub start: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl QueryLabelsRequest {
@@ -266,14 +274,14 @@ impl QueryLabelsRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for QueryLabelsRequest {
+impl ::discogen_runtime::__private::object::Object for QueryLabelsRequest {
     const NAME: &'static str = "QueryLabelsRequest";
 
     const FIELDS: &'static [&'static str] = &["end", "match", "start"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -294,14 +302,14 @@ impl ::discogen_runtime::object::Object for QueryLabelsRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "end", &self.end)?;
-        ::discogen_runtime::object::write(map, "match", &self.r#match)?;
-        ::discogen_runtime::object::write(map, "start", &self.start)?;
+        ::discogen_runtime::__private::object::write(map, "end", &self.end)?;
+        ::discogen_runtime::__private::object::write(map, "match", &self.r#match)?;
+        ::discogen_runtime::__private::object::write(map, "start", &self.start)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(QueryLabelsRequest);
+::discogen_runtime::__private::object_serde!(QueryLabelsRequest);
 
 /// QueryRangeRequest holds all parameters of the Prometheus upstream range query API plus GCM specific parameters.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -318,7 +326,7 @@ pub struct QueryRangeRequest {
     /// An upper bound timeout for the query. Either a Prometheus duration string (<https://prometheus.io/docs/prometheus/latest/querying/basics/#time-durations>) or floating point seconds. This non-standard encoding must be used for compatibility with the open source API. Clients may still implement timeouts at the connection level while ignoring this field.
     pub timeout: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl QueryRangeRequest {
@@ -358,7 +366,7 @@ impl QueryRangeRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for QueryRangeRequest {
+impl ::discogen_runtime::__private::object::Object for QueryRangeRequest {
     const NAME: &'static str = "QueryRangeRequest";
 
     const FIELDS: &'static [&'static str] = &[
@@ -371,7 +379,7 @@ impl ::discogen_runtime::object::Object for QueryRangeRequest {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -394,16 +402,16 @@ impl ::discogen_runtime::object::Object for QueryRangeRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "end", &self.end)?;
-        ::discogen_runtime::object::write(map, "query", &self.query)?;
-        ::discogen_runtime::object::write(map, "start", &self.start)?;
-        ::discogen_runtime::object::write(map, "step", &self.step)?;
-        ::discogen_runtime::object::write(map, "timeout", &self.timeout)?;
+        ::discogen_runtime::__private::object::write(map, "end", &self.end)?;
+        ::discogen_runtime::__private::object::write(map, "query", &self.query)?;
+        ::discogen_runtime::__private::object::write(map, "start", &self.start)?;
+        ::discogen_runtime::__private::object::write(map, "step", &self.step)?;
+        ::discogen_runtime::__private::object::write(map, "timeout", &self.timeout)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(QueryRangeRequest);
+::discogen_runtime::__private::object_serde!(QueryRangeRequest);
 
 /// QuerySeries holds all parameters of the Prometheus upstream API for querying series.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -414,7 +422,7 @@ pub struct QuerySeriesRequest {
     /// The start time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
     pub start: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl QuerySeriesRequest {
@@ -433,14 +441,14 @@ impl QuerySeriesRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for QuerySeriesRequest {
+impl ::discogen_runtime::__private::object::Object for QuerySeriesRequest {
     const NAME: &'static str = "QuerySeriesRequest";
 
     const FIELDS: &'static [&'static str] = &["end", "start"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -460,10 +468,10 @@ impl ::discogen_runtime::object::Object for QuerySeriesRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "end", &self.end)?;
-        ::discogen_runtime::object::write(map, "start", &self.start)?;
+        ::discogen_runtime::__private::object::write(map, "end", &self.end)?;
+        ::discogen_runtime::__private::object::write(map, "start", &self.start)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(QuerySeriesRequest);
+::discogen_runtime::__private::object_serde!(QuerySeriesRequest);

@@ -9,7 +9,7 @@ pub struct DroppedLabels {
     /// Map from label to its value, for all labels dropped in any aggregation.
     pub label: ::std::option::Option<::std::collections::BTreeMap<String, String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl DroppedLabels {
@@ -24,14 +24,14 @@ impl DroppedLabels {
     }
 }
 
-impl ::discogen_runtime::object::Object for DroppedLabels {
+impl ::discogen_runtime::__private::object::Object for DroppedLabels {
     const NAME: &'static str = "DroppedLabels";
 
     const FIELDS: &'static [&'static str] = &["label"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -49,12 +49,12 @@ impl ::discogen_runtime::object::Object for DroppedLabels {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "label", &self.label)?;
+        ::discogen_runtime::__private::object::write(map, "label", &self.label)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(DroppedLabels);
+::discogen_runtime::__private::object_serde!(DroppedLabels);
 
 /// A single field of a message type.New usages of this message as an alternative to FieldDescriptorProto are strongly discouraged. This message does not reliability preserve all information necessary to model the schema and preserve semantics. Instead make use of FileDescriptorSet which preserves the necessary information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -81,7 +81,7 @@ pub struct Field {
     /// The field type URL, without the scheme, for message or enumeration types. Example: "type.googleapis.com/google.protobuf.Timestamp".
     pub type_url: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Field {
@@ -156,7 +156,7 @@ impl Field {
     }
 }
 
-impl ::discogen_runtime::object::Object for Field {
+impl ::discogen_runtime::__private::object::Object for Field {
     const NAME: &'static str = "Field";
 
     const FIELDS: &'static [&'static str] = &[
@@ -174,7 +174,7 @@ impl ::discogen_runtime::object::Object for Field {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -202,21 +202,33 @@ impl ::discogen_runtime::object::Object for Field {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "cardinality", &self.cardinality)?;
-        ::discogen_runtime::object::write(map, "defaultValue", &self.default_value)?;
-        ::discogen_runtime::object::write(map, "jsonName", &self.json_name)?;
-        ::discogen_runtime::object::write(map, "kind", &self.kind)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "number", &self.number)?;
-        ::discogen_runtime::object::write(map, "oneofIndex", &self.oneof_index)?;
-        ::discogen_runtime::object::write(map, "options", &self.options)?;
-        ::discogen_runtime::object::write(map, "packed", &self.packed)?;
-        ::discogen_runtime::object::write(map, "typeUrl", &self.type_url)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "cardinality",
+            &self.cardinality,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "defaultValue",
+            &self.default_value,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "jsonName", &self.json_name)?;
+        ::discogen_runtime::__private::object::write(map, "kind", &self.kind)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "number", &self.number)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "oneofIndex",
+            &self.oneof_index,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "options", &self.options)?;
+        ::discogen_runtime::__private::object::write(map, "packed", &self.packed)?;
+        ::discogen_runtime::__private::object::write(map, "typeUrl", &self.type_url)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Field);
+::discogen_runtime::__private::object_serde!(Field);
 
 /// A protocol buffer option, which can be attached to a message, field, enumeration, etc.New usages of this message as an alternative to FileOptions, MessageOptions, FieldOptions, EnumOptions, EnumValueOptions, ServiceOptions, or MethodOptions are strongly discouraged.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -229,7 +241,7 @@ pub struct Option {
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Option {
@@ -251,14 +263,14 @@ impl Option {
     }
 }
 
-impl ::discogen_runtime::object::Object for Option {
+impl ::discogen_runtime::__private::object::Object for Option {
     const NAME: &'static str = "Option";
 
     const FIELDS: &'static [&'static str] = &["name", "value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -278,13 +290,13 @@ impl ::discogen_runtime::object::Object for Option {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Option);
+::discogen_runtime::__private::object_serde!(Option);
 
 /// SourceContext represents information about the source of a protobuf element, like the file in which it is defined.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -293,7 +305,7 @@ pub struct SourceContext {
     /// The path-qualified name of the .proto file that contained the associated protobuf element. For example: "google/protobuf/source_context.proto".
     pub file_name: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl SourceContext {
@@ -305,14 +317,14 @@ impl SourceContext {
     }
 }
 
-impl ::discogen_runtime::object::Object for SourceContext {
+impl ::discogen_runtime::__private::object::Object for SourceContext {
     const NAME: &'static str = "SourceContext";
 
     const FIELDS: &'static [&'static str] = &["fileName"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -330,12 +342,12 @@ impl ::discogen_runtime::object::Object for SourceContext {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "fileName", &self.file_name)?;
+        ::discogen_runtime::__private::object::write(map, "fileName", &self.file_name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(SourceContext);
+::discogen_runtime::__private::object_serde!(SourceContext);
 
 /// The context of a span. This is attached to an Exemplar in Distribution values during aggregation.It contains the name of a span with format: projects/\[PROJECT_ID_OR_NUMBER\]/traces/\[TRACE_ID\]/spans/\[SPAN_ID\]
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -344,7 +356,7 @@ pub struct SpanContext {
     /// The resource name of the span. The format is: projects/\[PROJECT_ID_OR_NUMBER\]/traces/\[TRACE_ID\]/spans/\[SPAN_ID\] \[TRACE_ID\] is a unique identifier for a trace within a project; it is a 32-character hexadecimal encoding of a 16-byte array.\[SPAN_ID\] is a unique identifier for a span within a trace; it is a 16-character hexadecimal encoding of an 8-byte array.
     pub span_name: ::std::option::Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl SpanContext {
@@ -356,14 +368,14 @@ impl SpanContext {
     }
 }
 
-impl ::discogen_runtime::object::Object for SpanContext {
+impl ::discogen_runtime::__private::object::Object for SpanContext {
     const NAME: &'static str = "SpanContext";
 
     const FIELDS: &'static [&'static str] = &["spanName"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -381,12 +393,12 @@ impl ::discogen_runtime::object::Object for SpanContext {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "spanName", &self.span_name)?;
+        ::discogen_runtime::__private::object::write(map, "spanName", &self.span_name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(SpanContext);
+::discogen_runtime::__private::object_serde!(SpanContext);
 
 /// A protocol buffer message type.New usages of this message as an alternative to DescriptorProto are strongly discouraged. This message does not reliability preserve all information necessary to model the schema and preserve semantics. Instead make use of FileDescriptorSet which preserves the necessary information.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -407,7 +419,7 @@ pub struct Type {
     /// The source syntax.
     pub syntax: ::std::option::Option<TypeSyntax>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Type {
@@ -461,7 +473,7 @@ impl Type {
     }
 }
 
-impl ::discogen_runtime::object::Object for Type {
+impl ::discogen_runtime::__private::object::Object for Type {
     const NAME: &'static str = "Type";
 
     const FIELDS: &'static [&'static str] = &[
@@ -476,7 +488,7 @@ impl ::discogen_runtime::object::Object for Type {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -501,18 +513,22 @@ impl ::discogen_runtime::object::Object for Type {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "edition", &self.edition)?;
-        ::discogen_runtime::object::write(map, "fields", &self.fields)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "oneofs", &self.oneofs)?;
-        ::discogen_runtime::object::write(map, "options", &self.options)?;
-        ::discogen_runtime::object::write(map, "sourceContext", &self.source_context)?;
-        ::discogen_runtime::object::write(map, "syntax", &self.syntax)?;
+        ::discogen_runtime::__private::object::write(map, "edition", &self.edition)?;
+        ::discogen_runtime::__private::object::write(map, "fields", &self.fields)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "oneofs", &self.oneofs)?;
+        ::discogen_runtime::__private::object::write(map, "options", &self.options)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "sourceContext",
+            &self.source_context,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "syntax", &self.syntax)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Type);
+::discogen_runtime::__private::object_serde!(Type);
 
 /// The field cardinality.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -555,7 +571,7 @@ impl From<&str> for FieldCardinality {
     }
 }
 
-::discogen_runtime::open_enum!(FieldCardinality);
+::discogen_runtime::__private::open_enum!(FieldCardinality);
 
 /// The field type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -658,7 +674,7 @@ impl From<&str> for FieldKind {
     }
 }
 
-::discogen_runtime::open_enum!(FieldKind);
+::discogen_runtime::__private::open_enum!(FieldKind);
 
 /// The source syntax.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -697,4 +713,4 @@ impl From<&str> for TypeSyntax {
     }
 }
 
-::discogen_runtime::open_enum!(TypeSyntax);
+::discogen_runtime::__private::open_enum!(TypeSyntax);

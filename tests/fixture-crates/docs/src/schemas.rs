@@ -96,7 +96,7 @@ pub struct Doc {
     /// ```
     pub unterminated_fence: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Doc {
@@ -248,7 +248,7 @@ impl Doc {
     }
 }
 
-impl ::discogen_runtime::object::Object for Doc {
+impl ::discogen_runtime::__private::object::Object for Doc {
     const NAME: &'static str = "Doc";
 
     const FIELDS: &'static [&'static str] = &[
@@ -275,9 +275,7 @@ impl ::discogen_runtime::object::Object for Doc {
         "indentedNoBlankLine",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -316,35 +314,59 @@ impl ::discogen_runtime::object::Object for Doc {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "backslashes", &self.backslashes)?;
-        ::discogen_runtime::object::write(map, "bareUrl", &self.bare_url)?;
-        ::discogen_runtime::object::write(map, "brackets", &self.brackets)?;
-        ::discogen_runtime::object::write(map, "codeLike", &self.code_like)?;
-        ::discogen_runtime::object::write(map, "crlf", &self.crlf)?;
-        ::discogen_runtime::object::write(map, "emphasis", &self.emphasis)?;
-        ::discogen_runtime::object::write(map, "empty", &self.empty)?;
-        ::discogen_runtime::object::write(map, "fenced", &self.fenced)?;
-        ::discogen_runtime::object::write(map, "html", &self.html)?;
-        ::discogen_runtime::object::write(map, "indented", &self.indented)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "backslashes",
+            &self.backslashes,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "bareUrl", &self.bare_url)?;
+        ::discogen_runtime::__private::object::write(map, "brackets", &self.brackets)?;
+        ::discogen_runtime::__private::object::write(map, "codeLike", &self.code_like)?;
+        ::discogen_runtime::__private::object::write(map, "crlf", &self.crlf)?;
+        ::discogen_runtime::__private::object::write(map, "emphasis", &self.emphasis)?;
+        ::discogen_runtime::__private::object::write(map, "empty", &self.empty)?;
+        ::discogen_runtime::__private::object::write(map, "fenced", &self.fenced)?;
+        ::discogen_runtime::__private::object::write(map, "html", &self.html)?;
+        ::discogen_runtime::__private::object::write(map, "indented", &self.indented)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "indentedNoBlankLine",
             &self.indented_no_blank_line,
         )?;
-        ::discogen_runtime::object::write(map, "level", &self.level)?;
-        ::discogen_runtime::object::write(map, "longLine", &self.long_line)?;
-        ::discogen_runtime::object::write(map, "markdownBlocks", &self.markdown_blocks)?;
-        ::discogen_runtime::object::write(map, "markdownLink", &self.markdown_link)?;
-        ::discogen_runtime::object::write(map, "noDescription", &self.no_description)?;
-        ::discogen_runtime::object::write(map, "referenceLink", &self.reference_link)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "level", &self.level)?;
+        ::discogen_runtime::__private::object::write(map, "longLine", &self.long_line)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "markdownBlocks",
+            &self.markdown_blocks,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "markdownLink",
+            &self.markdown_link,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "noDescription",
+            &self.no_description,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "referenceLink",
+            &self.reference_link,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "trailingWhitespace",
             &self.trailing_whitespace,
         )?;
-        ::discogen_runtime::object::write(map, "unclosedTags", &self.unclosed_tags)?;
-        ::discogen_runtime::object::write(map, "unicode", &self.unicode)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "unclosedTags",
+            &self.unclosed_tags,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "unicode", &self.unicode)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "unterminatedFence",
             &self.unterminated_fence,
@@ -353,14 +375,14 @@ impl ::discogen_runtime::object::Object for Doc {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Doc);
+::discogen_runtime::__private::object_serde!(Doc);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmptyDescription {
     pub value: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl EmptyDescription {
@@ -372,14 +394,12 @@ impl EmptyDescription {
     }
 }
 
-impl ::discogen_runtime::object::Object for EmptyDescription {
+impl ::discogen_runtime::__private::object::Object for EmptyDescription {
     const NAME: &'static str = "EmptyDescription";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -397,19 +417,19 @@ impl ::discogen_runtime::object::Object for EmptyDescription {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(EmptyDescription);
+::discogen_runtime::__private::object_serde!(EmptyDescription);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Undocumented {
     pub value: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Undocumented {
@@ -421,14 +441,12 @@ impl Undocumented {
     }
 }
 
-impl ::discogen_runtime::object::Object for Undocumented {
+impl ::discogen_runtime::__private::object::Object for Undocumented {
     const NAME: &'static str = "Undocumented";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -446,12 +464,12 @@ impl ::discogen_runtime::object::Object for Undocumented {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Undocumented);
+::discogen_runtime::__private::object_serde!(Undocumented);
 
 /// Enum whose value descriptions hold markdown and HTML.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -492,4 +510,4 @@ impl From<&str> for DocLevel {
     }
 }
 
-::discogen_runtime::open_enum!(DocLevel);
+::discogen_runtime::__private::open_enum!(DocLevel);

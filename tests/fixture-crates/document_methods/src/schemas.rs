@@ -10,7 +10,7 @@ pub struct Project {
     pub id: Option<String>,
     pub zone_count: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Project {
@@ -29,14 +29,12 @@ impl Project {
     }
 }
 
-impl ::discogen_runtime::object::Object for Project {
+impl ::discogen_runtime::__private::object::Object for Project {
     const NAME: &'static str = "Project";
 
     const FIELDS: &'static [&'static str] = &["id", "zoneCount"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -56,13 +54,17 @@ impl ::discogen_runtime::object::Object for Project {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "id", &self.id)?;
-        ::discogen_runtime::object::write(map, "zoneCount", &self.zone_count)?;
+        ::discogen_runtime::__private::object::write(map, "id", &self.id)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "zoneCount",
+            &self.zone_count,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Project);
+::discogen_runtime::__private::object_serde!(Project);
 
 /// Token information (oauth2.v2 Tokeninfo style).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -77,7 +79,7 @@ pub struct Tokeninfo {
     /// Boolean flag which is true if the email address is verified.
     pub verified_email: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Tokeninfo {
@@ -110,7 +112,7 @@ impl Tokeninfo {
     }
 }
 
-impl ::discogen_runtime::object::Object for Tokeninfo {
+impl ::discogen_runtime::__private::object::Object for Tokeninfo {
     const NAME: &'static str = "Tokeninfo";
 
     const FIELDS: &'static [&'static str] = &[
@@ -120,9 +122,7 @@ impl ::discogen_runtime::object::Object for Tokeninfo {
         "verified_email",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -144,15 +144,23 @@ impl ::discogen_runtime::object::Object for Tokeninfo {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "audience", &self.audience)?;
-        ::discogen_runtime::object::write(map, "expires_in", &self.expires_in)?;
-        ::discogen_runtime::object::write(map, "scope", &self.scope)?;
-        ::discogen_runtime::object::write(map, "verified_email", &self.verified_email)?;
+        ::discogen_runtime::__private::object::write(map, "audience", &self.audience)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "expires_in",
+            &self.expires_in,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "scope", &self.scope)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "verified_email",
+            &self.verified_email,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Tokeninfo);
+::discogen_runtime::__private::object_serde!(Tokeninfo);
 
 /// A zone.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -163,7 +171,7 @@ pub struct Zone {
     /// Zone status.
     pub status: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Zone {
@@ -182,14 +190,12 @@ impl Zone {
     }
 }
 
-impl ::discogen_runtime::object::Object for Zone {
+impl ::discogen_runtime::__private::object::Object for Zone {
     const NAME: &'static str = "Zone";
 
     const FIELDS: &'static [&'static str] = &["id", "status"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -209,13 +215,13 @@ impl ::discogen_runtime::object::Object for Zone {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "id", &self.id)?;
-        ::discogen_runtime::object::write(map, "status", &self.status)?;
+        ::discogen_runtime::__private::object::write(map, "id", &self.id)?;
+        ::discogen_runtime::__private::object::write(map, "status", &self.status)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Zone);
+::discogen_runtime::__private::object_serde!(Zone);
 
 /// Zones.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -224,7 +230,7 @@ pub struct ZoneList {
     pub items: Option<Vec<Zone>>,
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ZoneList {
@@ -243,14 +249,12 @@ impl ZoneList {
     }
 }
 
-impl ::discogen_runtime::object::Object for ZoneList {
+impl ::discogen_runtime::__private::object::Object for ZoneList {
     const NAME: &'static str = "ZoneList";
 
     const FIELDS: &'static [&'static str] = &["items", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -270,13 +274,17 @@ impl ::discogen_runtime::object::Object for ZoneList {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "items", &self.items)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "items", &self.items)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ZoneList);
+::discogen_runtime::__private::object_serde!(ZoneList);
 
 impl ::discogen_runtime::paginate::Page for ZoneList {
     type Item = Zone;

@@ -39,7 +39,7 @@ impl From<&str> for Color {
     }
 }
 
-::discogen_runtime::open_enum!(Color);
+::discogen_runtime::__private::open_enum!(Color);
 
 /// Response for Videos.List.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -50,7 +50,7 @@ pub struct ListVideosResponse {
     /// The videos.
     pub videos: Option<Vec<Video>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ListVideosResponse {
@@ -69,14 +69,12 @@ impl ListVideosResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for ListVideosResponse {
+impl ::discogen_runtime::__private::object::Object for ListVideosResponse {
     const NAME: &'static str = "ListVideosResponse";
 
     const FIELDS: &'static [&'static str] = &["videos", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -96,13 +94,17 @@ impl ::discogen_runtime::object::Object for ListVideosResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "videos", &self.videos)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "videos", &self.videos)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ListVideosResponse);
+::discogen_runtime::__private::object_serde!(ListVideosResponse);
 
 impl ::discogen_runtime::paginate::Page for ListVideosResponse {
     type Item = Video;
@@ -143,7 +145,7 @@ pub struct Video {
     /// An enum inside array items.
     pub tags: Option<Vec<VideoTags>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Video {
@@ -231,7 +233,7 @@ impl Video {
     }
 }
 
-impl ::discogen_runtime::object::Object for Video {
+impl ::discogen_runtime::__private::object::Object for Video {
     const NAME: &'static str = "Video";
 
     const FIELDS: &'static [&'static str] = &[
@@ -248,9 +250,7 @@ impl ::discogen_runtime::object::Object for Video {
         "shortDeprecated",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -279,26 +279,30 @@ impl ::discogen_runtime::object::Object for Video {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "casing", &self.casing)?;
-        ::discogen_runtime::object::write(map, "color", &self.color)?;
-        ::discogen_runtime::object::write(map, "ean", &self.ean)?;
-        ::discogen_runtime::object::write(map, "labels", &self.labels)?;
-        ::discogen_runtime::object::write(map, "optional", &self.optional)?;
-        ::discogen_runtime::object::write(map, "prelude", &self.prelude)?;
-        ::discogen_runtime::object::write(map, "region", &self.region)?;
-        ::discogen_runtime::object::write(map, "resolution", &self.resolution)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "casing", &self.casing)?;
+        ::discogen_runtime::__private::object::write(map, "color", &self.color)?;
+        ::discogen_runtime::__private::object::write(map, "ean", &self.ean)?;
+        ::discogen_runtime::__private::object::write(map, "labels", &self.labels)?;
+        ::discogen_runtime::__private::object::write(map, "optional", &self.optional)?;
+        ::discogen_runtime::__private::object::write(map, "prelude", &self.prelude)?;
+        ::discogen_runtime::__private::object::write(map, "region", &self.region)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "resolution",
+            &self.resolution,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "shortDeprecated",
             &self.short_deprecated,
         )?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
-        ::discogen_runtime::object::write(map, "tags", &self.tags)?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(map, "tags", &self.tags)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Video);
+::discogen_runtime::__private::object_serde!(Video);
 
 /// Values that collide after case conversion; enumDescriptions LONGER than enum (8 &gt; 6).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -349,7 +353,7 @@ impl From<&str> for VideoCasing {
     }
 }
 
-::discogen_runtime::open_enum!(VideoCasing);
+::discogen_runtime::__private::open_enum!(VideoCasing);
 
 /// A three-way collision (walletobjects.v1 Barcode.type style).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -388,7 +392,7 @@ impl From<&str> for VideoEan {
     }
 }
 
-::discogen_runtime::open_enum!(VideoEan);
+::discogen_runtime::__private::open_enum!(VideoEan);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -426,7 +430,7 @@ impl From<&str> for VideoLabels {
     }
 }
 
-::discogen_runtime::open_enum!(VideoLabels);
+::discogen_runtime::__private::open_enum!(VideoLabels);
 
 /// Contains the empty string as a value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -465,7 +469,7 @@ impl From<&str> for VideoOptional {
     }
 }
 
-::discogen_runtime::open_enum!(VideoOptional);
+::discogen_runtime::__private::open_enum!(VideoOptional);
 
 /// Values that become prelude names in PascalCase.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -516,7 +520,7 @@ impl From<&str> for VideoPrelude {
     }
 }
 
-::discogen_runtime::open_enum!(VideoPrelude);
+::discogen_runtime::__private::open_enum!(VideoPrelude);
 
 /// Values containing '-', '.' and '/'; enumDescriptions SHORTER than enum (3 &lt; 6).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -564,7 +568,7 @@ impl From<&str> for VideoRegion {
     }
 }
 
-::discogen_runtime::open_enum!(VideoRegion);
+::discogen_runtime::__private::open_enum!(VideoRegion);
 
 /// Values starting with a digit (youtube.v3 CdnSettings.resolution style).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -611,7 +615,7 @@ impl From<&str> for VideoResolution {
     }
 }
 
-::discogen_runtime::open_enum!(VideoResolution);
+::discogen_runtime::__private::open_enum!(VideoResolution);
 
 /// enumDeprecated SHORTER than enum (missing entries mean not deprecated); no enumDescriptions.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -648,7 +652,7 @@ impl From<&str> for VideoShortDeprecated {
     }
 }
 
-::discogen_runtime::open_enum!(VideoShortDeprecated);
+::discogen_runtime::__private::open_enum!(VideoShortDeprecated);
 
 /// enumDeprecated parallel to enum (acceleratedmobilepageurl.v1 style).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -693,7 +697,7 @@ impl From<&str> for VideoState {
     }
 }
 
-::discogen_runtime::open_enum!(VideoState);
+::discogen_runtime::__private::open_enum!(VideoState);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -735,4 +739,4 @@ impl From<&str> for VideoTags {
     }
 }
 
-::discogen_runtime::open_enum!(VideoTags);
+::discogen_runtime::__private::open_enum!(VideoTags);

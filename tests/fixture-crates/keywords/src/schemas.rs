@@ -11,7 +11,7 @@ pub struct MatchThingsResponse {
     /// Kind of match.
     pub r#type: Option<Type>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl MatchThingsResponse {
@@ -30,14 +30,12 @@ impl MatchThingsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for MatchThingsResponse {
+impl ::discogen_runtime::__private::object::Object for MatchThingsResponse {
     const NAME: &'static str = "MatchThingsResponse";
 
     const FIELDS: &'static [&'static str] = &["type", "match"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -57,13 +55,13 @@ impl ::discogen_runtime::object::Object for MatchThingsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "match", &self.r#match)?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(map, "match", &self.r#match)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(MatchThingsResponse);
+::discogen_runtime::__private::object_serde!(MatchThingsResponse);
 
 /// Request message for Async.Move.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -74,7 +72,7 @@ pub struct MoveThingRequest {
     /// Where to move the thing.
     pub destination: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl MoveThingRequest {
@@ -93,14 +91,12 @@ impl MoveThingRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for MoveThingRequest {
+impl ::discogen_runtime::__private::object::Object for MoveThingRequest {
     const NAME: &'static str = "MoveThingRequest";
 
     const FIELDS: &'static [&'static str] = &["async", "destination"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -120,13 +116,17 @@ impl ::discogen_runtime::object::Object for MoveThingRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "async", &self.r#async)?;
-        ::discogen_runtime::object::write(map, "destination", &self.destination)?;
+        ::discogen_runtime::__private::object::write(map, "async", &self.r#async)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "destination",
+            &self.destination,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(MoveThingRequest);
+::discogen_runtime::__private::object_serde!(MoveThingRequest);
 
 /// Every property name is a Rust keyword or reserved word.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -181,7 +181,7 @@ pub struct Reserved {
     /// Reserved keyword.
     pub r#yield: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Reserved {
@@ -354,7 +354,7 @@ impl Reserved {
     }
 }
 
-impl ::discogen_runtime::object::Object for Reserved {
+impl ::discogen_runtime::__private::object::Object for Reserved {
     const NAME: &'static str = "Reserved";
 
     const FIELDS: &'static [&'static str] = &[
@@ -384,9 +384,7 @@ impl ::discogen_runtime::object::Object for Reserved {
         "override",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -428,35 +426,35 @@ impl ::discogen_runtime::object::Object for Reserved {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "Self", &self.self_)?;
-        ::discogen_runtime::object::write(map, "abstract", &self.r#abstract)?;
-        ::discogen_runtime::object::write(map, "async", &self.r#async)?;
-        ::discogen_runtime::object::write(map, "continue", &self.r#continue)?;
-        ::discogen_runtime::object::write(map, "crate", &self.crate_)?;
-        ::discogen_runtime::object::write(map, "dyn", &self.r#dyn)?;
-        ::discogen_runtime::object::write(map, "enum", &self.r#enum)?;
-        ::discogen_runtime::object::write(map, "final", &self.r#final)?;
-        ::discogen_runtime::object::write(map, "fn", &self.r#fn)?;
-        ::discogen_runtime::object::write(map, "gen", &self.r#gen)?;
-        ::discogen_runtime::object::write(map, "impl", &self.r#impl)?;
-        ::discogen_runtime::object::write(map, "loop", &self.r#loop)?;
-        ::discogen_runtime::object::write(map, "match", &self.r#match)?;
-        ::discogen_runtime::object::write(map, "move", &self.r#move)?;
-        ::discogen_runtime::object::write(map, "override", &self.r#override)?;
-        ::discogen_runtime::object::write(map, "ref", &self.r#ref)?;
-        ::discogen_runtime::object::write(map, "self", &self.self_2)?;
-        ::discogen_runtime::object::write(map, "static", &self.r#static)?;
-        ::discogen_runtime::object::write(map, "super", &self.super_)?;
-        ::discogen_runtime::object::write(map, "try", &self.r#try)?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
-        ::discogen_runtime::object::write(map, "use", &self.r#use)?;
-        ::discogen_runtime::object::write(map, "where", &self.r#where)?;
-        ::discogen_runtime::object::write(map, "yield", &self.r#yield)?;
+        ::discogen_runtime::__private::object::write(map, "Self", &self.self_)?;
+        ::discogen_runtime::__private::object::write(map, "abstract", &self.r#abstract)?;
+        ::discogen_runtime::__private::object::write(map, "async", &self.r#async)?;
+        ::discogen_runtime::__private::object::write(map, "continue", &self.r#continue)?;
+        ::discogen_runtime::__private::object::write(map, "crate", &self.crate_)?;
+        ::discogen_runtime::__private::object::write(map, "dyn", &self.r#dyn)?;
+        ::discogen_runtime::__private::object::write(map, "enum", &self.r#enum)?;
+        ::discogen_runtime::__private::object::write(map, "final", &self.r#final)?;
+        ::discogen_runtime::__private::object::write(map, "fn", &self.r#fn)?;
+        ::discogen_runtime::__private::object::write(map, "gen", &self.r#gen)?;
+        ::discogen_runtime::__private::object::write(map, "impl", &self.r#impl)?;
+        ::discogen_runtime::__private::object::write(map, "loop", &self.r#loop)?;
+        ::discogen_runtime::__private::object::write(map, "match", &self.r#match)?;
+        ::discogen_runtime::__private::object::write(map, "move", &self.r#move)?;
+        ::discogen_runtime::__private::object::write(map, "override", &self.r#override)?;
+        ::discogen_runtime::__private::object::write(map, "ref", &self.r#ref)?;
+        ::discogen_runtime::__private::object::write(map, "self", &self.self_2)?;
+        ::discogen_runtime::__private::object::write(map, "static", &self.r#static)?;
+        ::discogen_runtime::__private::object::write(map, "super", &self.super_)?;
+        ::discogen_runtime::__private::object::write(map, "try", &self.r#try)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(map, "use", &self.r#use)?;
+        ::discogen_runtime::__private::object::write(map, "where", &self.r#where)?;
+        ::discogen_runtime::__private::object::write(map, "yield", &self.r#yield)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Reserved);
+::discogen_runtime::__private::object_serde!(Reserved);
 
 /// A schema named `Self`, which cannot be used as a Rust type name.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -467,7 +465,7 @@ pub struct Self_ {
     /// The parent type.
     pub super_: Option<Type>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Self_ {
@@ -486,14 +484,12 @@ impl Self_ {
     }
 }
 
-impl ::discogen_runtime::object::Object for Self_ {
+impl ::discogen_runtime::__private::object::Object for Self_ {
     const NAME: &'static str = "Self";
 
     const FIELDS: &'static [&'static str] = &["crate", "super"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -513,13 +509,13 @@ impl ::discogen_runtime::object::Object for Self_ {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "crate", &self.crate_)?;
-        ::discogen_runtime::object::write(map, "super", &self.super_)?;
+        ::discogen_runtime::__private::object::write(map, "crate", &self.crate_)?;
+        ::discogen_runtime::__private::object::write(map, "super", &self.super_)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Self_);
+::discogen_runtime::__private::object_serde!(Self_);
 
 /// A schema whose name is `Type` (not a keyword in PascalCase) with a property `type`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -532,7 +528,7 @@ pub struct Type {
     /// The kind of thing.
     pub r#type: Option<TypeType>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Type {
@@ -558,14 +554,12 @@ impl Type {
     }
 }
 
-impl ::discogen_runtime::object::Object for Type {
+impl ::discogen_runtime::__private::object::Object for Type {
     const NAME: &'static str = "Type";
 
     const FIELDS: &'static [&'static str] = &["name", "self", "type"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -586,14 +580,14 @@ impl ::discogen_runtime::object::Object for Type {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "self", &self.self_)?;
-        ::discogen_runtime::object::write(map, "type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "self", &self.self_)?;
+        ::discogen_runtime::__private::object::write(map, "type", &self.r#type)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Type);
+::discogen_runtime::__private::object_serde!(Type);
 
 /// The kind of thing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -632,4 +626,4 @@ impl From<&str> for TypeType {
     }
 }
 
-::discogen_runtime::open_enum!(TypeType);
+::discogen_runtime::__private::open_enum!(TypeType);

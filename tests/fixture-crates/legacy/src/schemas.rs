@@ -13,7 +13,7 @@ pub struct User {
     /// Storage quota.
     pub quota_bytes: Option<i64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl User {
@@ -39,14 +39,12 @@ impl User {
     }
 }
 
-impl ::discogen_runtime::object::Object for User {
+impl ::discogen_runtime::__private::object::Object for User {
     const NAME: &'static str = "User";
 
     const FIELDS: &'static [&'static str] = &["id", "quotaBytes", "primaryEmail"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -57,7 +55,9 @@ impl ::discogen_runtime::object::Object for User {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.id = map.next_value()?,
-            1 => self.quota_bytes = ::discogen_runtime::object::read_wire(map)?,
+            1 => {
+                self.quota_bytes = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
             _ => self.primary_email = map.next_value()?,
         }
         Ok(())
@@ -67,11 +67,19 @@ impl ::discogen_runtime::object::Object for User {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "id", &self.id)?;
-        ::discogen_runtime::object::write(map, "primaryEmail", &self.primary_email)?;
-        ::discogen_runtime::object::write_wire(map, "quotaBytes", &self.quota_bytes)?;
+        ::discogen_runtime::__private::object::write(map, "id", &self.id)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "primaryEmail",
+            &self.primary_email,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "quotaBytes",
+            &self.quota_bytes,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(User);
+::discogen_runtime::__private::object_serde!(User);

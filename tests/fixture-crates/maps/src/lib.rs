@@ -29,7 +29,7 @@
 //!
 //! ## One dependency
 //!
-//! What an app names from the runtime is re-exported here, at the crate root: [`Error`], [`Result`], [`ApiError`], [`GoogleError`], [`RetryPolicy`], [`CallOptions`], [`ClientBuilder`], the value types of schema fields ([`Bytes`], [`Date`], [`Duration`], [`Timestamp`]), the long-running-operation types ([`Poller`], [`Typed`], [`Untyped`], [`Progress`], [`PollPolicy`], [`LroError`], [`Code`], [`Status`], [`LongRunningOperation`]), the paging stream traits ([`Stream`], [`StreamExt`], [`TryStreamExt`]) and the credentials ([`ApiKey`], and with the `adc` feature Google's `Credentials`, see [`runtime::auth`]). Everything else of the runtime is at [`runtime`]. Depend on this crate alone; the runtime comes with it, in the version it was generated for.
+//! What an app names from the runtime is re-exported here, at the crate root: [`Error`], [`Result`], [`ApiError`], [`Status`] and [`Code`] (the `google.rpc` status of API and operation errors), [`RetryPolicy`], [`CallOptions`], [`ClientBuilder`], the value types of schema fields ([`Bytes`], [`Date`], [`Duration`], [`Timestamp`], [`UnknownFields`]), the long-running-operation types ([`Poller`], [`Typed`], [`Untyped`], [`Progress`], [`PollPolicy`], [`LroError`], [`LongRunningOperation`]), the paging stream traits ([`Stream`], [`StreamExt`], [`TryStreamExt`]) and the credentials ([`ApiKey`], and with the `adc` feature Google's `Credentials`); the modules [`auth`] (token providers), [`details`] (typed error details), [`lro`], [`media`], [`paginate`], [`retry`], [`telemetry`] (trace context) and [`transport`] (an app's own transport) hold the rest. Depend on this crate alone; the runtime comes with it, in the version it was generated for.
 //!
 //! ## Cargo features
 //!
@@ -68,8 +68,8 @@ pub mod methods;
 pub use ::discogen_runtime::testing;
 
 pub use ::discogen_runtime::{
-    ApiError, Bytes, CallOptions, ClientBuilder, Date, Duration, Error, GoogleError,
-    Result, RetryPolicy, Timestamp,
+    ApiError, Bytes, CallOptions, ClientBuilder, Date, Duration, Code, Error, Result,
+    RetryPolicy, Status, Timestamp, UnknownFields,
 };
 
 pub use ::discogen_runtime::auth::ApiKey;
@@ -78,15 +78,14 @@ pub use ::discogen_runtime::auth::ApiKey;
 pub use ::discogen_runtime::auth::Credentials;
 
 pub use ::discogen_runtime::lro::{
-    Code, LongRunningOperation, LroError, PollPolicy, Poller, Progress, Status, Typed,
-    Untyped,
+    LongRunningOperation, LroError, PollPolicy, Poller, Progress, Typed, Untyped,
 };
 
 pub use ::discogen_runtime::paginate::{Stream, StreamExt, TryStreamExt};
 
-/// The runtime crate this crate is built on, for what the root does not re-export (token
-/// providers, requests as data, retry and wire details). Depend on this crate alone.
-pub use ::discogen_runtime as runtime;
+pub use ::discogen_runtime::{
+    auth, details, lro, media, paginate, retry, telemetry, transport,
+};
 
 /// Client for the Maps Test API.
 ///

@@ -14,7 +14,7 @@ pub struct Entry {
     /// Entry weight.
     pub weight: Option<f64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Entry {
@@ -33,14 +33,12 @@ impl Entry {
     }
 }
 
-impl ::discogen_runtime::object::Object for Entry {
+impl ::discogen_runtime::__private::object::Object for Entry {
     const NAME: &'static str = "Entry";
 
     const FIELDS: &'static [&'static str] = &["name", "weight"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -51,7 +49,7 @@ impl ::discogen_runtime::object::Object for Entry {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.name = map.next_value()?,
-            _ => self.weight = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.weight = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -60,13 +58,13 @@ impl ::discogen_runtime::object::Object for Entry {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write_wire(map, "weight", &self.weight)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write_wire(map, "weight", &self.weight)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Entry);
+::discogen_runtime::__private::object_serde!(Entry);
 
 /// An object with both fixed properties and dynamic string-valued properties.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -105,7 +103,7 @@ impl Hybrid {
     }
 }
 
-impl ::discogen_runtime::object::Object for Hybrid {
+impl ::discogen_runtime::__private::object::Object for Hybrid {
     const NAME: &'static str = "Hybrid";
 
     const FIELDS: &'static [&'static str] = &["kind", "version"];
@@ -126,7 +124,7 @@ impl ::discogen_runtime::object::Object for Hybrid {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.kind = map.next_value()?,
-            _ => self.version = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.version = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -135,15 +133,19 @@ impl ::discogen_runtime::object::Object for Hybrid {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "kind", &self.kind)?;
-        ::discogen_runtime::object::write_wire(map, "version", &self.version)?;
+        ::discogen_runtime::__private::object::write(map, "kind", &self.kind)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "version",
+            &self.version,
+        )?;
         for (key, value) in &self.additional_properties {
             map.serialize_entry(key, value)?;
         }
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Hybrid);
+::discogen_runtime::__private::object_serde!(Hybrid);
 
 /// A top-level map whose values $ref a top-level `any` schema (bigquery.v2 style).
 pub type JsonObject = ::std::collections::BTreeMap<String, JsonValue>;
@@ -191,7 +193,7 @@ pub struct Maps {
     /// Map of uint32: values are JSON numbers.
     pub sizes: Option<::std::collections::BTreeMap<String, u32>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Maps {
@@ -339,7 +341,7 @@ impl Maps {
     }
 }
 
-impl ::discogen_runtime::object::Object for Maps {
+impl ::discogen_runtime::__private::object::Object for Maps {
     const NAME: &'static str = "Maps";
 
     const FIELDS: &'static [&'static str] = &[
@@ -360,9 +362,7 @@ impl ::discogen_runtime::object::Object for Maps {
         "attributes",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -372,20 +372,20 @@ impl ::discogen_runtime::object::Object for Maps {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.cube = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.cube = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.rows = map.next_value()?,
             2 => self.sizes = map.next_value()?,
-            3 => self.counts = ::discogen_runtime::object::read_wire(map)?,
+            3 => self.counts = ::discogen_runtime::__private::object::read_wire(map)?,
             4 => self.extras = map.next_value()?,
             5 => self.groups = map.next_value()?,
             6 => self.hybrid = map.next_value()?,
             7 => self.labels = map.next_value()?,
-            8 => self.matrix = ::discogen_runtime::object::read_wire(map)?,
+            8 => self.matrix = ::discogen_runtime::__private::object::read_wire(map)?,
             9 => self.nested = map.next_value()?,
-            10 => self.ratios = ::discogen_runtime::object::read_wire(map)?,
+            10 => self.ratios = ::discogen_runtime::__private::object::read_wire(map)?,
             11 => self.entries = map.next_value()?,
             12 => self.formats = map.next_value()?,
-            13 => self.id_lists = ::discogen_runtime::object::read_wire(map)?,
+            13 => self.id_lists = ::discogen_runtime::__private::object::read_wire(map)?,
             _ => self.attributes = map.next_value()?,
         }
         Ok(())
@@ -395,26 +395,34 @@ impl ::discogen_runtime::object::Object for Maps {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "attributes", &self.attributes)?;
-        ::discogen_runtime::object::write_wire(map, "counts", &self.counts)?;
-        ::discogen_runtime::object::write_wire(map, "cube", &self.cube)?;
-        ::discogen_runtime::object::write(map, "entries", &self.entries)?;
-        ::discogen_runtime::object::write(map, "extras", &self.extras)?;
-        ::discogen_runtime::object::write(map, "formats", &self.formats)?;
-        ::discogen_runtime::object::write(map, "groups", &self.groups)?;
-        ::discogen_runtime::object::write(map, "hybrid", &self.hybrid)?;
-        ::discogen_runtime::object::write_wire(map, "idLists", &self.id_lists)?;
-        ::discogen_runtime::object::write(map, "labels", &self.labels)?;
-        ::discogen_runtime::object::write_wire(map, "matrix", &self.matrix)?;
-        ::discogen_runtime::object::write(map, "nested", &self.nested)?;
-        ::discogen_runtime::object::write_wire(map, "ratios", &self.ratios)?;
-        ::discogen_runtime::object::write(map, "rows", &self.rows)?;
-        ::discogen_runtime::object::write(map, "sizes", &self.sizes)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "attributes",
+            &self.attributes,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(map, "counts", &self.counts)?;
+        ::discogen_runtime::__private::object::write_wire(map, "cube", &self.cube)?;
+        ::discogen_runtime::__private::object::write(map, "entries", &self.entries)?;
+        ::discogen_runtime::__private::object::write(map, "extras", &self.extras)?;
+        ::discogen_runtime::__private::object::write(map, "formats", &self.formats)?;
+        ::discogen_runtime::__private::object::write(map, "groups", &self.groups)?;
+        ::discogen_runtime::__private::object::write(map, "hybrid", &self.hybrid)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "idLists",
+            &self.id_lists,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "labels", &self.labels)?;
+        ::discogen_runtime::__private::object::write_wire(map, "matrix", &self.matrix)?;
+        ::discogen_runtime::__private::object::write(map, "nested", &self.nested)?;
+        ::discogen_runtime::__private::object::write_wire(map, "ratios", &self.ratios)?;
+        ::discogen_runtime::__private::object::write(map, "rows", &self.rows)?;
+        ::discogen_runtime::__private::object::write(map, "sizes", &self.sizes)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Maps);
+::discogen_runtime::__private::object_serde!(Maps);
 
 /// Uses the top-level map schema in fields.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -425,7 +433,7 @@ pub struct Table {
     /// Rows.
     pub rows: Option<Vec<JsonObject>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Table {
@@ -444,14 +452,12 @@ impl Table {
     }
 }
 
-impl ::discogen_runtime::object::Object for Table {
+impl ::discogen_runtime::__private::object::Object for Table {
     const NAME: &'static str = "Table";
 
     const FIELDS: &'static [&'static str] = &["row", "rows"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -471,10 +477,10 @@ impl ::discogen_runtime::object::Object for Table {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "row", &self.row)?;
-        ::discogen_runtime::object::write(map, "rows", &self.rows)?;
+        ::discogen_runtime::__private::object::write(map, "row", &self.row)?;
+        ::discogen_runtime::__private::object::write(map, "rows", &self.rows)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Table);
+::discogen_runtime::__private::object_serde!(Table);

@@ -13,7 +13,7 @@ pub struct FooBar {
     pub month: Option<i32>,
     pub year: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl FooBar {
@@ -39,14 +39,12 @@ impl FooBar {
     }
 }
 
-impl ::discogen_runtime::object::Object for FooBar {
+impl ::discogen_runtime::__private::object::Object for FooBar {
     const NAME: &'static str = "Foo.Bar";
 
     const FIELDS: &'static [&'static str] = &["day", "year", "month"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -67,14 +65,14 @@ impl ::discogen_runtime::object::Object for FooBar {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "day", &self.day)?;
-        ::discogen_runtime::object::write(map, "month", &self.month)?;
-        ::discogen_runtime::object::write(map, "year", &self.year)?;
+        ::discogen_runtime::__private::object::write(map, "day", &self.day)?;
+        ::discogen_runtime::__private::object::write(map, "month", &self.month)?;
+        ::discogen_runtime::__private::object::write(map, "year", &self.year)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(FooBar);
+::discogen_runtime::__private::object_serde!(FooBar);
 
 /// Would collide with Foo.Bar after naive sanitizing.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -83,7 +81,7 @@ pub struct FooBar2 {
     /// Plain field.
     pub plain: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl FooBar2 {
@@ -95,14 +93,12 @@ impl FooBar2 {
     }
 }
 
-impl ::discogen_runtime::object::Object for FooBar2 {
+impl ::discogen_runtime::__private::object::Object for FooBar2 {
     const NAME: &'static str = "FooBar";
 
     const FIELDS: &'static [&'static str] = &["plain"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -120,12 +116,12 @@ impl ::discogen_runtime::object::Object for FooBar2 {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "plain", &self.plain)?;
+        ::discogen_runtime::__private::object::write(map, "plain", &self.plain)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(FooBar2);
+::discogen_runtime::__private::object_serde!(FooBar2);
 
 /// A simple top-level schema: just a string.
 pub type Name = String;
@@ -153,7 +149,7 @@ pub struct Outer {
     /// $ref with a sibling description: the real OuterInner.
     pub real_inner: Option<OuterInner>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Outer {
@@ -224,7 +220,7 @@ impl Outer {
     }
 }
 
-impl ::discogen_runtime::object::Object for Outer {
+impl ::discogen_runtime::__private::object::Object for Outer {
     const NAME: &'static str = "Outer";
 
     const FIELDS: &'static [&'static str] = &[
@@ -239,9 +235,7 @@ impl ::discogen_runtime::object::Object for Outer {
         "detections",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -268,20 +262,28 @@ impl ::discogen_runtime::object::Object for Outer {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "byName", &self.by_name)?;
-        ::discogen_runtime::object::write(map, "date", &self.date)?;
-        ::discogen_runtime::object::write(map, "detections", &self.detections)?;
-        ::discogen_runtime::object::write(map, "fooBar", &self.foo_bar)?;
-        ::discogen_runtime::object::write(map, "inner", &self.inner)?;
-        ::discogen_runtime::object::write(map, "items", &self.items)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "names", &self.names)?;
-        ::discogen_runtime::object::write(map, "realInner", &self.real_inner)?;
+        ::discogen_runtime::__private::object::write(map, "byName", &self.by_name)?;
+        ::discogen_runtime::__private::object::write(map, "date", &self.date)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "detections",
+            &self.detections,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "fooBar", &self.foo_bar)?;
+        ::discogen_runtime::__private::object::write(map, "inner", &self.inner)?;
+        ::discogen_runtime::__private::object::write(map, "items", &self.items)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "names", &self.names)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "realInner",
+            &self.real_inner,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Outer);
+::discogen_runtime::__private::object_serde!(Outer);
 
 /// Real top-level schema that collides with the synthetic name for Outer.inner.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -290,7 +292,7 @@ pub struct OuterInner {
     /// A real schema whose name equals a synthetic one.
     pub unrelated: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OuterInner {
@@ -302,14 +304,12 @@ impl OuterInner {
     }
 }
 
-impl ::discogen_runtime::object::Object for OuterInner {
+impl ::discogen_runtime::__private::object::Object for OuterInner {
     const NAME: &'static str = "OuterInner";
 
     const FIELDS: &'static [&'static str] = &["unrelated"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -327,12 +327,12 @@ impl ::discogen_runtime::object::Object for OuterInner {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "unrelated", &self.unrelated)?;
+        ::discogen_runtime::__private::object::write(map, "unrelated", &self.unrelated)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OuterInner);
+::discogen_runtime::__private::object_serde!(OuterInner);
 
 /// Real top-level schema that collides with the synthetic name for Outer.inner.deeper.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -340,7 +340,7 @@ impl ::discogen_runtime::object::Object for OuterInner {
 pub struct OuterInnerDeeper {
     pub also_unrelated: Option<i64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OuterInnerDeeper {
@@ -352,14 +352,12 @@ impl OuterInnerDeeper {
     }
 }
 
-impl ::discogen_runtime::object::Object for OuterInnerDeeper {
+impl ::discogen_runtime::__private::object::Object for OuterInnerDeeper {
     const NAME: &'static str = "OuterInnerDeeper";
 
     const FIELDS: &'static [&'static str] = &["alsoUnrelated"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -369,7 +367,7 @@ impl ::discogen_runtime::object::Object for OuterInnerDeeper {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         let _ = index;
-        self.also_unrelated = ::discogen_runtime::object::read_wire(map)?;
+        self.also_unrelated = ::discogen_runtime::__private::object::read_wire(map)?;
         Ok(())
     }
 
@@ -377,7 +375,7 @@ impl ::discogen_runtime::object::Object for OuterInnerDeeper {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "alsoUnrelated",
             &self.also_unrelated,
@@ -386,7 +384,7 @@ impl ::discogen_runtime::object::Object for OuterInnerDeeper {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OuterInnerDeeper);
+::discogen_runtime::__private::object_serde!(OuterInnerDeeper);
 
 /// Real schema named like a synthetic array item type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -395,7 +393,7 @@ pub struct OuterItemsItem {
     /// Collides with a plausible name for Outer.items\[\].
     pub other: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OuterItemsItem {
@@ -407,14 +405,12 @@ impl OuterItemsItem {
     }
 }
 
-impl ::discogen_runtime::object::Object for OuterItemsItem {
+impl ::discogen_runtime::__private::object::Object for OuterItemsItem {
     const NAME: &'static str = "OuterItemsItem";
 
     const FIELDS: &'static [&'static str] = &["other"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -432,12 +428,12 @@ impl ::discogen_runtime::object::Object for OuterItemsItem {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "other", &self.other)?;
+        ::discogen_runtime::__private::object::write(map, "other", &self.other)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OuterItemsItem);
+::discogen_runtime::__private::object_serde!(OuterItemsItem);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -445,7 +441,7 @@ pub struct Detections2 {
     pub confidence: Option<f32>,
     pub language: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Detections2 {
@@ -464,14 +460,12 @@ impl Detections2 {
     }
 }
 
-impl ::discogen_runtime::object::Object for Detections2 {
+impl ::discogen_runtime::__private::object::Object for Detections2 {
     const NAME: &'static str = "Detections2";
 
     const FIELDS: &'static [&'static str] = &["language", "confidence"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -482,7 +476,7 @@ impl ::discogen_runtime::object::Object for Detections2 {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.language = map.next_value()?,
-            _ => self.confidence = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -491,13 +485,17 @@ impl ::discogen_runtime::object::Object for Detections2 {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write_wire(map, "confidence", &self.confidence)?;
-        ::discogen_runtime::object::write(map, "language", &self.language)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "confidence",
+            &self.confidence,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "language", &self.language)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Detections2);
+::discogen_runtime::__private::object_serde!(Detections2);
 
 /// Inline object as map value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -506,7 +504,7 @@ pub struct OuterByName {
     pub count: Option<i32>,
     pub tags: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OuterByName {
@@ -525,14 +523,12 @@ impl OuterByName {
     }
 }
 
-impl ::discogen_runtime::object::Object for OuterByName {
+impl ::discogen_runtime::__private::object::Object for OuterByName {
     const NAME: &'static str = "OuterByName";
 
     const FIELDS: &'static [&'static str] = &["tags", "count"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -552,13 +548,13 @@ impl ::discogen_runtime::object::Object for OuterByName {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "count", &self.count)?;
-        ::discogen_runtime::object::write(map, "tags", &self.tags)?;
+        ::discogen_runtime::__private::object::write(map, "count", &self.count)?;
+        ::discogen_runtime::__private::object::write(map, "tags", &self.tags)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OuterByName);
+::discogen_runtime::__private::object_serde!(OuterByName);
 
 /// Inline object, level 1. A naive synthetic name is OuterInner, which is a real schema below.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -569,7 +565,7 @@ pub struct OuterInner2 {
     /// Level 1 id.
     pub id: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OuterInner2 {
@@ -588,14 +584,12 @@ impl OuterInner2 {
     }
 }
 
-impl ::discogen_runtime::object::Object for OuterInner2 {
+impl ::discogen_runtime::__private::object::Object for OuterInner2 {
     const NAME: &'static str = "OuterInner2";
 
     const FIELDS: &'static [&'static str] = &["id", "deeper"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -615,13 +609,13 @@ impl ::discogen_runtime::object::Object for OuterInner2 {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "deeper", &self.deeper)?;
-        ::discogen_runtime::object::write(map, "id", &self.id)?;
+        ::discogen_runtime::__private::object::write(map, "deeper", &self.deeper)?;
+        ::discogen_runtime::__private::object::write(map, "id", &self.id)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OuterInner2);
+::discogen_runtime::__private::object_serde!(OuterInner2);
 
 /// Inline object, level 2 (naive name OuterInnerDeeper, also a real schema).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -632,7 +626,7 @@ pub struct OuterInner2Deeper {
     /// Level 2 label.
     pub label: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OuterInner2Deeper {
@@ -651,14 +645,12 @@ impl OuterInner2Deeper {
     }
 }
 
-impl ::discogen_runtime::object::Object for OuterInner2Deeper {
+impl ::discogen_runtime::__private::object::Object for OuterInner2Deeper {
     const NAME: &'static str = "OuterInner2Deeper";
 
     const FIELDS: &'static [&'static str] = &["label", "deepest"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -678,13 +670,13 @@ impl ::discogen_runtime::object::Object for OuterInner2Deeper {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "deepest", &self.deepest)?;
-        ::discogen_runtime::object::write(map, "label", &self.label)?;
+        ::discogen_runtime::__private::object::write(map, "deepest", &self.deepest)?;
+        ::discogen_runtime::__private::object::write(map, "label", &self.label)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OuterInner2Deeper);
+::discogen_runtime::__private::object_serde!(OuterInner2Deeper);
 
 /// Inline object, level 3.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -694,7 +686,7 @@ pub struct OuterInner2DeeperDeepest {
     /// Leaf value.
     pub value: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OuterInner2DeeperDeepest {
@@ -713,14 +705,12 @@ impl OuterInner2DeeperDeepest {
     }
 }
 
-impl ::discogen_runtime::object::Object for OuterInner2DeeperDeepest {
+impl ::discogen_runtime::__private::object::Object for OuterInner2DeeperDeepest {
     const NAME: &'static str = "OuterInner2DeeperDeepest";
 
     const FIELDS: &'static [&'static str] = &["mode", "value"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -740,13 +730,13 @@ impl ::discogen_runtime::object::Object for OuterInner2DeeperDeepest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "mode", &self.mode)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "mode", &self.mode)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OuterInner2DeeperDeepest);
+::discogen_runtime::__private::object_serde!(OuterInner2DeeperDeepest);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -780,7 +770,7 @@ impl From<&str> for OuterInner2DeeperDeepestMode {
     }
 }
 
-::discogen_runtime::open_enum!(OuterInner2DeeperDeepestMode);
+::discogen_runtime::__private::open_enum!(OuterInner2DeeperDeepestMode);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -788,7 +778,7 @@ pub struct OuterItems {
     pub key: Option<String>,
     pub value: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OuterItems {
@@ -807,14 +797,12 @@ impl OuterItems {
     }
 }
 
-impl ::discogen_runtime::object::Object for OuterItems {
+impl ::discogen_runtime::__private::object::Object for OuterItems {
     const NAME: &'static str = "OuterItems";
 
     const FIELDS: &'static [&'static str] = &["key", "value"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -834,10 +822,10 @@ impl ::discogen_runtime::object::Object for OuterItems {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "key", &self.key)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "key", &self.key)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OuterItems);
+::discogen_runtime::__private::object_serde!(OuterItems);

@@ -7,17 +7,15 @@
 #[non_exhaustive]
 pub struct CancelOperationRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object for CancelOperationRequest {
+impl ::discogen_runtime::__private::object::Object for CancelOperationRequest {
     const NAME: &'static str = "CancelOperationRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -39,24 +37,22 @@ impl ::discogen_runtime::object::Object for CancelOperationRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(CancelOperationRequest);
+::discogen_runtime::__private::object_serde!(CancelOperationRequest);
 
 /// A generic empty message that you can re-use to avoid defining duplicated empty messages in your APIs.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Empty {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object for Empty {
+impl ::discogen_runtime::__private::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -78,7 +74,7 @@ impl ::discogen_runtime::object::Object for Empty {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Empty);
+::discogen_runtime::__private::object_serde!(Empty);
 
 /// The response message for Operations.ListOperations.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -91,7 +87,7 @@ pub struct ListOperationsResponse {
     /// Unordered list. Unreachable resources.
     pub unreachable: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ListOperationsResponse {
@@ -117,7 +113,7 @@ impl ListOperationsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for ListOperationsResponse {
+impl ::discogen_runtime::__private::object::Object for ListOperationsResponse {
     const NAME: &'static str = "ListOperationsResponse";
 
     const FIELDS: &'static [&'static str] = &[
@@ -126,9 +122,7 @@ impl ::discogen_runtime::object::Object for ListOperationsResponse {
         "nextPageToken",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -149,14 +143,26 @@ impl ::discogen_runtime::object::Object for ListOperationsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "operations", &self.operations)?;
-        ::discogen_runtime::object::write(map, "unreachable", &self.unreachable)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "operations",
+            &self.operations,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "unreachable",
+            &self.unreachable,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ListOperationsResponse);
+::discogen_runtime::__private::object_serde!(ListOperationsResponse);
 
 impl ::discogen_runtime::paginate::Page for ListOperationsResponse {
     type Item = Operation;
@@ -185,7 +191,7 @@ pub struct Operation {
     /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`.
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Operation {
@@ -231,7 +237,7 @@ impl Operation {
     }
 }
 
-impl ::discogen_runtime::object::Object for Operation {
+impl ::discogen_runtime::__private::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -242,9 +248,7 @@ impl ::discogen_runtime::object::Object for Operation {
         "response",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -267,16 +271,16 @@ impl ::discogen_runtime::object::Object for Operation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "done", &self.done)?;
-        ::discogen_runtime::object::write(map, "error", &self.error)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "response", &self.response)?;
+        ::discogen_runtime::__private::object::write(map, "done", &self.done)?;
+        ::discogen_runtime::__private::object::write(map, "error", &self.error)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "response", &self.response)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Operation);
+::discogen_runtime::__private::object_serde!(Operation);
 
 /// The `Status` type defines a logical error model. It is used by [gRPC](https://github.com/grpc).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -289,7 +293,7 @@ pub struct Status {
     /// A developer-facing error message, which should be in English.
     pub message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Status {
@@ -318,14 +322,12 @@ impl Status {
     }
 }
 
-impl ::discogen_runtime::object::Object for Status {
+impl ::discogen_runtime::__private::object::Object for Status {
     const NAME: &'static str = "Status";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -346,14 +348,14 @@ impl ::discogen_runtime::object::Object for Status {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "code", &self.code)?;
-        ::discogen_runtime::object::write(map, "details", &self.details)?;
-        ::discogen_runtime::object::write(map, "message", &self.message)?;
+        ::discogen_runtime::__private::object::write(map, "code", &self.code)?;
+        ::discogen_runtime::__private::object::write(map, "details", &self.details)?;
+        ::discogen_runtime::__private::object::write(map, "message", &self.message)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Status);
+::discogen_runtime::__private::object_serde!(Status);
 
 /// The resource created by the long-running Create; the Operation.response `@type` is `type.googleapis.com/example.v1.Widget`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -368,7 +370,7 @@ pub struct Widget {
     /// Identifier. `projects/{project}/widgets/{widget}`.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Widget {
@@ -397,14 +399,12 @@ impl Widget {
     }
 }
 
-impl ::discogen_runtime::object::Object for Widget {
+impl ::discogen_runtime::__private::object::Object for Widget {
     const NAME: &'static str = "Widget";
 
     const FIELDS: &'static [&'static str] = &["name", "createTime", "displayName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -425,14 +425,22 @@ impl ::discogen_runtime::object::Object for Widget {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Widget);
+::discogen_runtime::__private::object_serde!(Widget);
 
 /// Operation.metadata for Create; `@type` is `type.googleapis.com/example.v1.WidgetMetadata`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -442,7 +450,7 @@ pub struct WidgetMetadata {
     pub progress_percent: Option<i32>,
     pub start_time: Option<::discogen_runtime::Timestamp>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl WidgetMetadata {
@@ -464,14 +472,12 @@ impl WidgetMetadata {
     }
 }
 
-impl ::discogen_runtime::object::Object for WidgetMetadata {
+impl ::discogen_runtime::__private::object::Object for WidgetMetadata {
     const NAME: &'static str = "WidgetMetadata";
 
     const FIELDS: &'static [&'static str] = &["startTime", "progressPercent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -491,14 +497,18 @@ impl ::discogen_runtime::object::Object for WidgetMetadata {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "progressPercent",
             &self.progress_percent,
         )?;
-        ::discogen_runtime::object::write(map, "startTime", &self.start_time)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "startTime",
+            &self.start_time,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(WidgetMetadata);
+::discogen_runtime::__private::object_serde!(WidgetMetadata);

@@ -13,7 +13,7 @@ pub struct ListOperationsResponse {
     /// Unordered list. Unreachable resources.
     pub unreachable: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ListOperationsResponse {
@@ -39,7 +39,7 @@ impl ListOperationsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for ListOperationsResponse {
+impl ::discogen_runtime::__private::object::Object for ListOperationsResponse {
     const NAME: &'static str = "ListOperationsResponse";
 
     const FIELDS: &'static [&'static str] = &[
@@ -48,9 +48,7 @@ impl ::discogen_runtime::object::Object for ListOperationsResponse {
         "nextPageToken",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -71,14 +69,26 @@ impl ::discogen_runtime::object::Object for ListOperationsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "operations", &self.operations)?;
-        ::discogen_runtime::object::write(map, "unreachable", &self.unreachable)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "operations",
+            &self.operations,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "unreachable",
+            &self.unreachable,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ListOperationsResponse);
+::discogen_runtime::__private::object_serde!(ListOperationsResponse);
 
 impl ::discogen_runtime::paginate::Page for ListOperationsResponse {
     type Item = Operation;
@@ -107,7 +117,7 @@ pub struct Operation {
     /// The normal, successful response of the operation. If the original method returns no data on success, such as `Delete`, the response is `google.protobuf.Empty`.
     pub response: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Operation {
@@ -153,7 +163,7 @@ impl Operation {
     }
 }
 
-impl ::discogen_runtime::object::Object for Operation {
+impl ::discogen_runtime::__private::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -164,9 +174,7 @@ impl ::discogen_runtime::object::Object for Operation {
         "response",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -189,33 +197,31 @@ impl ::discogen_runtime::object::Object for Operation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "done", &self.done)?;
-        ::discogen_runtime::object::write(map, "error", &self.error)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "response", &self.response)?;
+        ::discogen_runtime::__private::object::write(map, "done", &self.done)?;
+        ::discogen_runtime::__private::object::write(map, "error", &self.error)?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "response", &self.response)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Operation);
+::discogen_runtime::__private::object_serde!(Operation);
 
 /// Request message for 'Applications.RepairApplication'.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RepairApplicationRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object for RepairApplicationRequest {
+impl ::discogen_runtime::__private::object::Object for RepairApplicationRequest {
     const NAME: &'static str = "RepairApplicationRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -237,7 +243,7 @@ impl ::discogen_runtime::object::Object for RepairApplicationRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(RepairApplicationRequest);
+::discogen_runtime::__private::object_serde!(RepairApplicationRequest);
 
 /// The `Status` type defines a logical error model. It is used by [gRPC](https://github.com/grpc).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -250,7 +256,7 @@ pub struct Status {
     /// A developer-facing error message, which should be in English.
     pub message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Status {
@@ -279,14 +285,12 @@ impl Status {
     }
 }
 
-impl ::discogen_runtime::object::Object for Status {
+impl ::discogen_runtime::__private::object::Object for Status {
     const NAME: &'static str = "Status";
 
     const FIELDS: &'static [&'static str] = &["code", "details", "message"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -307,14 +311,14 @@ impl ::discogen_runtime::object::Object for Status {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "code", &self.code)?;
-        ::discogen_runtime::object::write(map, "details", &self.details)?;
-        ::discogen_runtime::object::write(map, "message", &self.message)?;
+        ::discogen_runtime::__private::object::write(map, "code", &self.code)?;
+        ::discogen_runtime::__private::object::write(map, "details", &self.details)?;
+        ::discogen_runtime::__private::object::write(map, "message", &self.message)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Status);
+::discogen_runtime::__private::object_serde!(Status);
 
 #[cfg(feature = "services")]
 mod services;

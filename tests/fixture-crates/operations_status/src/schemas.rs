@@ -33,7 +33,7 @@ pub struct Operation {
     /// \[Output Only\] The URL of the zone where the operation resides. Only applicable when performing per-zone operations.
     pub zone: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Operation {
@@ -129,7 +129,7 @@ impl Operation {
     }
 }
 
-impl ::discogen_runtime::object::Object for Operation {
+impl ::discogen_runtime::__private::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
     const FIELDS: &'static [&'static str] = &[
@@ -148,9 +148,7 @@ impl ::discogen_runtime::object::Object for Operation {
         "httpErrorStatusCode",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -160,7 +158,7 @@ impl ::discogen_runtime::object::Object for Operation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.id = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.id = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.kind = map.next_value()?,
             2 => self.name = map.next_value()?,
             3 => self.zone = map.next_value()?,
@@ -181,32 +179,40 @@ impl ::discogen_runtime::object::Object for Operation {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "error", &self.error)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "error", &self.error)?;
+        ::discogen_runtime::__private::object::write(
             map,
             "httpErrorMessage",
             &self.http_error_message,
         )?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(
             map,
             "httpErrorStatusCode",
             &self.http_error_status_code,
         )?;
-        ::discogen_runtime::object::write_wire(map, "id", &self.id)?;
-        ::discogen_runtime::object::write(map, "kind", &self.kind)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "progress", &self.progress)?;
-        ::discogen_runtime::object::write(map, "region", &self.region)?;
-        ::discogen_runtime::object::write(map, "selfLink", &self.self_link)?;
-        ::discogen_runtime::object::write(map, "status", &self.status)?;
-        ::discogen_runtime::object::write(map, "statusMessage", &self.status_message)?;
-        ::discogen_runtime::object::write(map, "targetLink", &self.target_link)?;
-        ::discogen_runtime::object::write(map, "zone", &self.zone)?;
+        ::discogen_runtime::__private::object::write_wire(map, "id", &self.id)?;
+        ::discogen_runtime::__private::object::write(map, "kind", &self.kind)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "progress", &self.progress)?;
+        ::discogen_runtime::__private::object::write(map, "region", &self.region)?;
+        ::discogen_runtime::__private::object::write(map, "selfLink", &self.self_link)?;
+        ::discogen_runtime::__private::object::write(map, "status", &self.status)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "statusMessage",
+            &self.status_message,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "targetLink",
+            &self.target_link,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "zone", &self.zone)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Operation);
+::discogen_runtime::__private::object_serde!(Operation);
 
 /// Contains a list of Operation resources.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -217,7 +223,7 @@ pub struct OperationList {
     /// This token allows you to get the next page of results for list requests.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OperationList {
@@ -236,14 +242,12 @@ impl OperationList {
     }
 }
 
-impl ::discogen_runtime::object::Object for OperationList {
+impl ::discogen_runtime::__private::object::Object for OperationList {
     const NAME: &'static str = "OperationList";
 
     const FIELDS: &'static [&'static str] = &["items", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -263,13 +267,17 @@ impl ::discogen_runtime::object::Object for OperationList {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "items", &self.items)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "items", &self.items)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OperationList);
+::discogen_runtime::__private::object_serde!(OperationList);
 
 impl ::discogen_runtime::paginate::Page for OperationList {
     type Item = Operation;
@@ -290,7 +298,7 @@ pub struct OperationError {
     /// \[Output Only\] The array of errors encountered while processing this operation.
     pub errors: Option<Vec<OperationErrorErrors>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OperationError {
@@ -302,14 +310,12 @@ impl OperationError {
     }
 }
 
-impl ::discogen_runtime::object::Object for OperationError {
+impl ::discogen_runtime::__private::object::Object for OperationError {
     const NAME: &'static str = "OperationError";
 
     const FIELDS: &'static [&'static str] = &["errors"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -327,12 +333,12 @@ impl ::discogen_runtime::object::Object for OperationError {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "errors", &self.errors)?;
+        ::discogen_runtime::__private::object::write(map, "errors", &self.errors)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OperationError);
+::discogen_runtime::__private::object_serde!(OperationError);
 
 /// Represents a single error encountered during the processing of an operation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -345,7 +351,7 @@ pub struct OperationErrorErrors {
     /// \[Output Only\] An optional, human-readable error message.
     pub message: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl OperationErrorErrors {
@@ -371,14 +377,12 @@ impl OperationErrorErrors {
     }
 }
 
-impl ::discogen_runtime::object::Object for OperationErrorErrors {
+impl ::discogen_runtime::__private::object::Object for OperationErrorErrors {
     const NAME: &'static str = "OperationErrorErrors";
 
     const FIELDS: &'static [&'static str] = &["code", "message", "location"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -399,14 +403,14 @@ impl ::discogen_runtime::object::Object for OperationErrorErrors {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "code", &self.code)?;
-        ::discogen_runtime::object::write(map, "location", &self.location)?;
-        ::discogen_runtime::object::write(map, "message", &self.message)?;
+        ::discogen_runtime::__private::object::write(map, "code", &self.code)?;
+        ::discogen_runtime::__private::object::write(map, "location", &self.location)?;
+        ::discogen_runtime::__private::object::write(map, "message", &self.message)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(OperationErrorErrors);
+::discogen_runtime::__private::object_serde!(OperationErrorErrors);
 
 /// \[Output Only\] The status of the operation, which can be one of the following: `PENDING`, `RUNNING`, or `DONE`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -442,7 +446,7 @@ impl From<&str> for OperationStatus {
     }
 }
 
-::discogen_runtime::open_enum!(OperationStatus);
+::discogen_runtime::__private::open_enum!(OperationStatus);
 
 #[cfg(feature = "disks")]
 mod disks;

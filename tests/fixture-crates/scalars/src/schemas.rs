@@ -85,7 +85,7 @@ pub struct Scalars {
     /// JSON string such as "18446744073709551615".
     pub uint64_value: Option<u64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Scalars {
@@ -352,7 +352,7 @@ impl Scalars {
     }
 }
 
-impl ::discogen_runtime::object::Object for Scalars {
+impl ::discogen_runtime::__private::object::Object for Scalars {
     const NAME: &'static str = "Scalars";
 
     const FIELDS: &'static [&'static str] = &[
@@ -392,9 +392,7 @@ impl ::discogen_runtime::object::Object for Scalars {
         "integerNoFormat",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -406,37 +404,59 @@ impl ::discogen_runtime::object::Object for Scalars {
         match index {
             0 => self.etag = map.next_value()?,
             1 => self.mask = map.next_value()?,
-            2 => self.rank = ::discogen_runtime::object::read_wire(map)?,
-            3 => self.ratio = ::discogen_runtime::object::read_wire(map)?,
+            2 => self.rank = ::discogen_runtime::__private::object::read_wire(map)?,
+            3 => self.ratio = ::discogen_runtime::__private::object::read_wire(map)?,
             4 => self.any_list = map.next_value()?,
             5 => self.enabled = map.next_value()?,
             6 => self.any_value = map.next_value()?,
-            7 => self.duration = ::discogen_runtime::object::read_wire(map)?,
-            8 => self.legacy_id = ::discogen_runtime::object::read_wire(map)?,
+            7 => self.duration = ::discogen_runtime::__private::object::read_wire(map)?,
+            8 => self.legacy_id = ::discogen_runtime::__private::object::read_wire(map)?,
             9 => self.page_size = map.next_value()?,
             10 => self.bool_value = map.next_value()?,
             11 => self.bytes_list = map.next_value()?,
             12 => self.date_value = map.next_value()?,
-            13 => self.int64_list = ::discogen_runtime::object::read_wire(map)?,
+            13 => {
+                self.int64_list = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
             14 => self.timestamp = map.next_value()?,
             15 => self.bytes_value = map.next_value()?,
             16 => self.create_time = map.next_value()?,
-            17 => self.double_list = ::discogen_runtime::object::read_wire(map)?,
-            18 => self.float_value = ::discogen_runtime::object::read_wire(map)?,
+            17 => {
+                self.double_list = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
+            18 => {
+                self.float_value = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
             19 => self.int32_value = map.next_value()?,
-            20 => self.int64_value = ::discogen_runtime::object::read_wire(map)?,
+            20 => {
+                self.int64_value = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
             21 => self.legacy_flag = map.next_value()?,
-            22 => self.uint64_list = ::discogen_runtime::object::read_wire(map)?,
+            22 => {
+                self.uint64_list = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
             23 => self.display_name = map.next_value()?,
-            24 => self.double_value = ::discogen_runtime::object::read_wire(map)?,
+            24 => {
+                self.double_value = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             25 => self.protobuf_any = map.next_value()?,
             26 => self.string_value = map.next_value()?,
             27 => self.uint32_value = map.next_value()?,
-            28 => self.uint64_value = ::discogen_runtime::object::read_wire(map)?,
+            28 => {
+                self.uint64_value = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             29 => self.required_flag = map.next_value()?,
             30 => self.date_time_value = map.next_value()?,
             31 => self.protobuf_value = map.next_value()?,
-            32 => self.number_no_format = ::discogen_runtime::object::read_wire(map)?,
+            32 => {
+                self.number_no_format = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             _ => self.integer_no_format = map.next_value()?,
         }
         Ok(())
@@ -446,50 +466,142 @@ impl ::discogen_runtime::object::Object for Scalars {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "anyList", &self.any_list)?;
-        ::discogen_runtime::object::write(map, "anyValue", &self.any_value)?;
-        ::discogen_runtime::object::write(map, "boolValue", &self.bool_value)?;
-        ::discogen_runtime::object::write(map, "bytesList", &self.bytes_list)?;
-        ::discogen_runtime::object::write(map, "bytesValue", &self.bytes_value)?;
-        ::discogen_runtime::object::write(map, "createTime", &self.create_time)?;
-        ::discogen_runtime::object::write(map, "dateTimeValue", &self.date_time_value)?;
-        ::discogen_runtime::object::write(map, "dateValue", &self.date_value)?;
-        ::discogen_runtime::object::write(map, "displayName", &self.display_name)?;
-        ::discogen_runtime::object::write_wire(map, "doubleList", &self.double_list)?;
-        ::discogen_runtime::object::write_wire(map, "doubleValue", &self.double_value)?;
-        ::discogen_runtime::object::write_wire(map, "duration", &self.duration)?;
-        ::discogen_runtime::object::write(map, "enabled", &self.enabled)?;
-        ::discogen_runtime::object::write(map, "etag", &self.etag)?;
-        ::discogen_runtime::object::write_wire(map, "floatValue", &self.float_value)?;
-        ::discogen_runtime::object::write(map, "int32Value", &self.int32_value)?;
-        ::discogen_runtime::object::write_wire(map, "int64List", &self.int64_list)?;
-        ::discogen_runtime::object::write_wire(map, "int64Value", &self.int64_value)?;
-        ::discogen_runtime::object::write(
+        ::discogen_runtime::__private::object::write(map, "anyList", &self.any_list)?;
+        ::discogen_runtime::__private::object::write(map, "anyValue", &self.any_value)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "boolValue",
+            &self.bool_value,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "bytesList",
+            &self.bytes_list,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "bytesValue",
+            &self.bytes_value,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "createTime",
+            &self.create_time,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dateTimeValue",
+            &self.date_time_value,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dateValue",
+            &self.date_value,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "doubleList",
+            &self.double_list,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "doubleValue",
+            &self.double_value,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "duration",
+            &self.duration,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "enabled", &self.enabled)?;
+        ::discogen_runtime::__private::object::write(map, "etag", &self.etag)?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "floatValue",
+            &self.float_value,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "int32Value",
+            &self.int32_value,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "int64List",
+            &self.int64_list,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "int64Value",
+            &self.int64_value,
+        )?;
+        ::discogen_runtime::__private::object::write(
             map,
             "integerNoFormat",
             &self.integer_no_format,
         )?;
-        ::discogen_runtime::object::write(map, "legacyFlag", &self.legacy_flag)?;
-        ::discogen_runtime::object::write_wire(map, "legacyId", &self.legacy_id)?;
-        ::discogen_runtime::object::write(map, "mask", &self.mask)?;
-        ::discogen_runtime::object::write_wire(
+        ::discogen_runtime::__private::object::write(
+            map,
+            "legacyFlag",
+            &self.legacy_flag,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "legacyId",
+            &self.legacy_id,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "mask", &self.mask)?;
+        ::discogen_runtime::__private::object::write_wire(
             map,
             "numberNoFormat",
             &self.number_no_format,
         )?;
-        ::discogen_runtime::object::write(map, "pageSize", &self.page_size)?;
-        ::discogen_runtime::object::write(map, "protobufAny", &self.protobuf_any)?;
-        ::discogen_runtime::object::write(map, "protobufValue", &self.protobuf_value)?;
-        ::discogen_runtime::object::write_wire(map, "rank", &self.rank)?;
-        ::discogen_runtime::object::write_wire(map, "ratio", &self.ratio)?;
-        ::discogen_runtime::object::write(map, "requiredFlag", &self.required_flag)?;
-        ::discogen_runtime::object::write(map, "stringValue", &self.string_value)?;
-        ::discogen_runtime::object::write(map, "timestamp", &self.timestamp)?;
-        ::discogen_runtime::object::write(map, "uint32Value", &self.uint32_value)?;
-        ::discogen_runtime::object::write_wire(map, "uint64List", &self.uint64_list)?;
-        ::discogen_runtime::object::write_wire(map, "uint64Value", &self.uint64_value)?;
+        ::discogen_runtime::__private::object::write(map, "pageSize", &self.page_size)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "protobufAny",
+            &self.protobuf_any,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "protobufValue",
+            &self.protobuf_value,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(map, "rank", &self.rank)?;
+        ::discogen_runtime::__private::object::write_wire(map, "ratio", &self.ratio)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "requiredFlag",
+            &self.required_flag,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "stringValue",
+            &self.string_value,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "timestamp", &self.timestamp)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "uint32Value",
+            &self.uint32_value,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "uint64List",
+            &self.uint64_list,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "uint64Value",
+            &self.uint64_value,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Scalars);
+::discogen_runtime::__private::object_serde!(Scalars);

@@ -235,6 +235,8 @@ impl Agent {
 /// `POST v2/{+parent}/agent:export`, for:
 /// - `dialogflow.projects.agent.export`
 /// - `dialogflow.projects.locations.agent.export`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Export {
@@ -242,7 +244,7 @@ pub struct Export {
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2ExportAgentRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Export {
@@ -251,10 +253,11 @@ impl Export {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}/agent:export", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/agent:export", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -286,7 +289,7 @@ impl Export {
 }
 
 impl ::discogen_runtime::CallOptions for Export {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -296,13 +299,15 @@ impl ::discogen_runtime::CallOptions for Export {
 /// `GET v2/{+name}`, for:
 /// - `dialogflow.projects.agent.getFulfillment`
 /// - `dialogflow.projects.locations.agent.getFulfillment`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetFulfillment {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl GetFulfillment {
@@ -310,9 +315,9 @@ impl GetFulfillment {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -326,7 +331,7 @@ impl GetFulfillment {
 }
 
 impl ::discogen_runtime::CallOptions for GetFulfillment {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -336,6 +341,8 @@ impl ::discogen_runtime::CallOptions for GetFulfillment {
 /// `GET v2/{+parent}/agent/validationResult`, for:
 /// - `dialogflow.projects.agent.getValidationResult`
 /// - `dialogflow.projects.locations.agent.getValidationResult`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetValidationResult {
@@ -343,7 +350,7 @@ pub struct GetValidationResult {
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
     pub(crate) language_code: Option<String>,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl GetValidationResult {
@@ -358,11 +365,11 @@ impl GetValidationResult {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v2/{}/agent/validationResult", ::discogen_runtime::path::reserved(& self
-                .parent)
+                "v2/{}/agent/validationResult",
+                ::discogen_runtime::__private::path::reserved(& self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("languageCode", &self.language_code);
         request.params(self.params.clone());
         request
@@ -379,7 +386,7 @@ impl GetValidationResult {
 }
 
 impl ::discogen_runtime::CallOptions for GetValidationResult {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -389,6 +396,8 @@ impl ::discogen_runtime::CallOptions for GetValidationResult {
 /// `POST v2/{+parent}/agent:import`, for:
 /// - `dialogflow.projects.agent.import`
 /// - `dialogflow.projects.locations.agent.import`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Import {
@@ -396,7 +405,7 @@ pub struct Import {
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2ImportAgentRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Import {
@@ -405,10 +414,11 @@ impl Import {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}/agent:import", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/agent:import", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -440,7 +450,7 @@ impl Import {
 }
 
 impl ::discogen_runtime::CallOptions for Import {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -450,6 +460,8 @@ impl ::discogen_runtime::CallOptions for Import {
 /// `POST v2/{+parent}/agent:restore`, for:
 /// - `dialogflow.projects.agent.restore`
 /// - `dialogflow.projects.locations.agent.restore`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Restore {
@@ -457,7 +469,7 @@ pub struct Restore {
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2RestoreAgentRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Restore {
@@ -466,10 +478,11 @@ impl Restore {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}/agent:restore", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/agent:restore", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -501,7 +514,7 @@ impl Restore {
 }
 
 impl ::discogen_runtime::CallOptions for Restore {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -511,6 +524,8 @@ impl ::discogen_runtime::CallOptions for Restore {
 /// `GET v2/{+parent}/agent:search`, for:
 /// - `dialogflow.projects.agent.search`
 /// - `dialogflow.projects.locations.agent.search`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Search {
@@ -519,7 +534,7 @@ pub struct Search {
     pub(crate) parent: String,
     pub(crate) page_size: Option<i32>,
     pub(crate) page_token: Option<String>,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Search {
@@ -540,10 +555,11 @@ impl Search {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v2/{}/agent:search", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/agent:search", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -567,7 +583,7 @@ impl Search {
             crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -576,14 +592,14 @@ impl Search {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Agent>,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for Search {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -593,6 +609,8 @@ impl ::discogen_runtime::CallOptions for Search {
 /// `POST v2/{+parent}/agent:train`, for:
 /// - `dialogflow.projects.agent.train`
 /// - `dialogflow.projects.locations.agent.train`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Train {
@@ -600,7 +618,7 @@ pub struct Train {
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2TrainAgentRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Train {
@@ -609,10 +627,11 @@ impl Train {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}/agent:train", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/agent:train", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -644,7 +663,7 @@ impl Train {
 }
 
 impl ::discogen_runtime::CallOptions for Train {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -654,6 +673,8 @@ impl ::discogen_runtime::CallOptions for Train {
 /// `PATCH v2/{+name}`, for:
 /// - `dialogflow.projects.agent.updateFulfillment`
 /// - `dialogflow.projects.locations.agent.updateFulfillment`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateFulfillment {
@@ -662,7 +683,7 @@ pub struct UpdateFulfillment {
     pub(crate) name: String,
     pub(crate) update_mask: Option<String>,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Fulfillment,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl UpdateFulfillment {
@@ -676,9 +697,9 @@ impl UpdateFulfillment {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -694,7 +715,7 @@ impl UpdateFulfillment {
 }
 
 impl ::discogen_runtime::CallOptions for UpdateFulfillment {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -873,6 +894,8 @@ pub mod entity_types {
     /// `POST v2/{+parent}/entityTypes:batchDelete`, for:
     /// - `dialogflow.projects.agent.entityTypes.batchDelete`
     /// - `dialogflow.projects.locations.agent.entityTypes.batchDelete`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchDelete {
@@ -880,7 +903,7 @@ pub mod entity_types {
         pub(crate) method_id: &'static str,
         pub(crate) parent: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl BatchDelete {
@@ -889,11 +912,11 @@ pub mod entity_types {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/entityTypes:batchDelete", ::discogen_runtime::path::reserved(&
-                    self.parent)
+                    "v2/{}/entityTypes:batchDelete",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -928,7 +951,7 @@ pub mod entity_types {
     }
 
     impl ::discogen_runtime::CallOptions for BatchDelete {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -938,6 +961,8 @@ pub mod entity_types {
     /// `POST v2/{+parent}/entityTypes:batchUpdate`, for:
     /// - `dialogflow.projects.agent.entityTypes.batchUpdate`
     /// - `dialogflow.projects.locations.agent.entityTypes.batchUpdate`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchUpdate {
@@ -945,7 +970,7 @@ pub mod entity_types {
         pub(crate) method_id: &'static str,
         pub(crate) parent: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl BatchUpdate {
@@ -954,11 +979,11 @@ pub mod entity_types {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/entityTypes:batchUpdate", ::discogen_runtime::path::reserved(&
-                    self.parent)
+                    "v2/{}/entityTypes:batchUpdate",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -993,7 +1018,7 @@ pub mod entity_types {
     }
 
     impl ::discogen_runtime::CallOptions for BatchUpdate {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1003,6 +1028,8 @@ pub mod entity_types {
     /// `POST v2/{+parent}/entityTypes`, for:
     /// - `dialogflow.projects.agent.entityTypes.create`
     /// - `dialogflow.projects.locations.agent.entityTypes.create`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
@@ -1011,7 +1038,7 @@ pub mod entity_types {
         pub(crate) parent: String,
         pub(crate) language_code: Option<String>,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2EntityType,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -1026,11 +1053,11 @@ pub mod entity_types {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/entityTypes", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v2/{}/entityTypes", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("languageCode", &self.language_code);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -1048,7 +1075,7 @@ pub mod entity_types {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1060,6 +1087,8 @@ pub mod entity_types {
     /// `GET v2/{+name}`, for:
     /// - `dialogflow.projects.agent.entityTypes.get`
     /// - `dialogflow.projects.locations.agent.entityTypes.get`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
@@ -1067,7 +1096,7 @@ pub mod entity_types {
         pub(crate) method_id: &'static str,
         pub(crate) name: String,
         pub(crate) language_code: Option<String>,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -1081,9 +1110,11 @@ pub mod entity_types {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("languageCode", &self.language_code);
             request.params(self.params.clone());
             request
@@ -1100,7 +1131,7 @@ pub mod entity_types {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1110,6 +1141,8 @@ pub mod entity_types {
     /// `GET v2/{+parent}/entityTypes`, for:
     /// - `dialogflow.projects.agent.entityTypes.list`
     /// - `dialogflow.projects.locations.agent.entityTypes.list`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -1119,7 +1152,7 @@ pub mod entity_types {
         pub(crate) language_code: Option<String>,
         pub(crate) page_size: Option<i32>,
         pub(crate) page_token: Option<String>,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -1146,11 +1179,11 @@ pub mod entity_types {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v2/{}/entityTypes", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v2/{}/entityTypes", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("languageCode", &self.language_code);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -1175,7 +1208,7 @@ pub mod entity_types {
                 crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -1186,14 +1219,14 @@ pub mod entity_types {
                 crate::schemas::GoogleCloudDialogflowV2EntityType,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1203,6 +1236,8 @@ pub mod entity_types {
     /// `PATCH v2/{+name}`, for:
     /// - `dialogflow.projects.agent.entityTypes.patch`
     /// - `dialogflow.projects.locations.agent.entityTypes.patch`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -1212,7 +1247,7 @@ pub mod entity_types {
         pub(crate) language_code: Option<String>,
         pub(crate) update_mask: Option<String>,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2EntityType,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -1232,9 +1267,11 @@ pub mod entity_types {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("languageCode", &self.language_code);
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
@@ -1253,7 +1290,7 @@ pub mod entity_types {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1342,6 +1379,8 @@ pub mod entity_types {
         /// `POST v2/{+parent}/entities:batchCreate`, for:
         /// - `dialogflow.projects.agent.entityTypes.entities.batchCreate`
         /// - `dialogflow.projects.locations.agent.entityTypes.entities.batchCreate`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct BatchCreate {
@@ -1349,7 +1388,7 @@ pub mod entity_types {
             pub(crate) method_id: &'static str,
             pub(crate) parent: String,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowV2BatchCreateEntitiesRequest,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl BatchCreate {
@@ -1359,10 +1398,10 @@ pub mod entity_types {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v2/{}/entities:batchCreate",
-                        ::discogen_runtime::path::reserved(& self.parent)
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1397,7 +1436,7 @@ pub mod entity_types {
         }
 
         impl ::discogen_runtime::CallOptions for BatchCreate {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -1407,6 +1446,8 @@ pub mod entity_types {
         /// `POST v2/{+parent}/entities:batchDelete`, for:
         /// - `dialogflow.projects.agent.entityTypes.entities.batchDelete`
         /// - `dialogflow.projects.locations.agent.entityTypes.entities.batchDelete`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct BatchDelete {
@@ -1414,7 +1455,7 @@ pub mod entity_types {
             pub(crate) method_id: &'static str,
             pub(crate) parent: String,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowV2BatchDeleteEntitiesRequest,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl BatchDelete {
@@ -1424,10 +1465,10 @@ pub mod entity_types {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v2/{}/entities:batchDelete",
-                        ::discogen_runtime::path::reserved(& self.parent)
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1462,7 +1503,7 @@ pub mod entity_types {
         }
 
         impl ::discogen_runtime::CallOptions for BatchDelete {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -1472,6 +1513,8 @@ pub mod entity_types {
         /// `POST v2/{+parent}/entities:batchUpdate`, for:
         /// - `dialogflow.projects.agent.entityTypes.entities.batchUpdate`
         /// - `dialogflow.projects.locations.agent.entityTypes.entities.batchUpdate`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct BatchUpdate {
@@ -1479,7 +1522,7 @@ pub mod entity_types {
             pub(crate) method_id: &'static str,
             pub(crate) parent: String,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntitiesRequest,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl BatchUpdate {
@@ -1489,10 +1532,10 @@ pub mod entity_types {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v2/{}/entities:batchUpdate",
-                        ::discogen_runtime::path::reserved(& self.parent)
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1527,7 +1570,7 @@ pub mod entity_types {
         }
 
         impl ::discogen_runtime::CallOptions for BatchUpdate {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -1688,6 +1731,8 @@ pub mod environments {
     /// `POST v2/{+parent}/environments`, for:
     /// - `dialogflow.projects.agent.environments.create`
     /// - `dialogflow.projects.locations.agent.environments.create`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
@@ -1696,7 +1741,7 @@ pub mod environments {
         pub(crate) parent: String,
         pub(crate) environment_id: Option<String>,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Environment,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -1711,11 +1756,11 @@ pub mod environments {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/environments", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v2/{}/environments", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("environmentId", &self.environment_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -1733,7 +1778,7 @@ pub mod environments {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1745,13 +1790,15 @@ pub mod environments {
     /// `GET v2/{+name}`, for:
     /// - `dialogflow.projects.agent.environments.get`
     /// - `dialogflow.projects.locations.agent.environments.get`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         pub(crate) client: ::discogen_runtime::Client,
         pub(crate) method_id: &'static str,
         pub(crate) name: String,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -1759,9 +1806,11 @@ pub mod environments {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.params(self.params.clone());
             request
         }
@@ -1777,7 +1826,7 @@ pub mod environments {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1787,6 +1836,8 @@ pub mod environments {
     /// `GET v2/{+parent}/history`, for:
     /// - `dialogflow.projects.agent.environments.getHistory`
     /// - `dialogflow.projects.locations.agent.environments.getHistory`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct GetHistory {
@@ -1795,7 +1846,7 @@ pub mod environments {
         pub(crate) parent: String,
         pub(crate) page_size: Option<i32>,
         pub(crate) page_token: Option<String>,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl GetHistory {
@@ -1816,10 +1867,11 @@ pub mod environments {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v2/{}/history", ::discogen_runtime::path::reserved(& self.parent)
+                    "v2/{}/history", ::discogen_runtime::__private::path::reserved(& self
+                    .parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -1843,7 +1895,7 @@ pub mod environments {
                 crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -1854,14 +1906,14 @@ pub mod environments {
                 crate::schemas::GoogleCloudDialogflowV2EnvironmentHistoryEntry,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for GetHistory {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1871,6 +1923,8 @@ pub mod environments {
     /// `GET v2/{+parent}/environments`, for:
     /// - `dialogflow.projects.agent.environments.list`
     /// - `dialogflow.projects.locations.agent.environments.list`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -1879,7 +1933,7 @@ pub mod environments {
         pub(crate) parent: String,
         pub(crate) page_size: Option<i32>,
         pub(crate) page_token: Option<String>,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -1900,11 +1954,11 @@ pub mod environments {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v2/{}/environments", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v2/{}/environments", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -1928,7 +1982,7 @@ pub mod environments {
                 crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -1939,14 +1993,14 @@ pub mod environments {
                 crate::schemas::GoogleCloudDialogflowV2Environment,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1956,6 +2010,8 @@ pub mod environments {
     /// `PATCH v2/{+name}`, for:
     /// - `dialogflow.projects.agent.environments.patch`
     /// - `dialogflow.projects.locations.agent.environments.patch`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -1965,7 +2021,7 @@ pub mod environments {
         pub(crate) allow_load_to_draft_and_discard_changes: Option<bool>,
         pub(crate) update_mask: Option<String>,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Environment,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -1990,9 +2046,11 @@ pub mod environments {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request
                 .query(
                     "allowLoadToDraftAndDiscardChanges",
@@ -2015,7 +2073,7 @@ pub mod environments {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -2058,6 +2116,8 @@ pub mod environments {
         /// - `dialogflow.projects.agent.intents.list`
         /// - `dialogflow.projects.locations.agent.environments.intents.list`
         /// - `dialogflow.projects.locations.agent.intents.list`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -2068,7 +2128,7 @@ pub mod environments {
             pub(crate) language_code: Option<String>,
             pub(crate) page_size: Option<i32>,
             pub(crate) page_token: Option<String>,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -2105,11 +2165,11 @@ pub mod environments {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
                     format!(
-                        "v2/{}/intents", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v2/{}/intents", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.query("intentView", &self.intent_view);
                 request.query("languageCode", &self.language_code);
                 request.query("pageSize", &self.page_size);
@@ -2135,7 +2195,7 @@ pub mod environments {
                     crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -2149,14 +2209,14 @@ pub mod environments {
                     crate::schemas::GoogleCloudDialogflowV2Intent,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -2194,7 +2254,7 @@ pub mod environments {
             }
         }
 
-        ::discogen_runtime::open_enum!(ListIntentView);
+        ::discogen_runtime::__private::open_enum!(ListIntentView);
     }
 
     /// The `projects.agent.environments.users` resource.
@@ -2294,13 +2354,15 @@ pub mod environments {
             /// - `dialogflow.projects.agent.sessions.deleteContexts`
             /// - `dialogflow.projects.locations.agent.environments.users.sessions.deleteContexts`
             /// - `dialogflow.projects.locations.agent.sessions.deleteContexts`
+            ///
+            /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
             pub struct DeleteContexts {
                 pub(crate) client: ::discogen_runtime::Client,
                 pub(crate) method_id: &'static str,
                 pub(crate) parent: String,
-                pub(crate) params: ::discogen_runtime::Params,
+                pub(crate) params: ::discogen_runtime::__private::Params,
             }
 
             impl DeleteContexts {
@@ -2309,11 +2371,11 @@ pub mod environments {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::DELETE,
                         format!(
-                            "v2/{}/contexts", ::discogen_runtime::path::reserved(& self
-                            .parent)
+                            "v2/{}/contexts",
+                            ::discogen_runtime::__private::path::reserved(& self.parent)
                         ),
                     );
-                    request.method_id(self.method_id);
+                    request.set_method_id(self.method_id);
                     request.params(self.params.clone());
                     request
                 }
@@ -2327,7 +2389,7 @@ pub mod environments {
             }
 
             impl ::discogen_runtime::CallOptions for DeleteContexts {
-                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
                 }
             }
@@ -2339,6 +2401,8 @@ pub mod environments {
             /// - `dialogflow.projects.agent.sessions.detectIntent`
             /// - `dialogflow.projects.locations.agent.environments.users.sessions.detectIntent`
             /// - `dialogflow.projects.locations.agent.sessions.detectIntent`
+            ///
+            /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
             pub struct DetectIntent {
@@ -2346,7 +2410,7 @@ pub mod environments {
                 pub(crate) method_id: &'static str,
                 pub(crate) session: String,
                 pub(crate) body: crate::schemas::GoogleCloudDialogflowV2DetectIntentRequest,
-                pub(crate) params: ::discogen_runtime::Params,
+                pub(crate) params: ::discogen_runtime::__private::Params,
             }
 
             impl DetectIntent {
@@ -2355,11 +2419,11 @@ pub mod environments {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::POST,
                         format!(
-                            "v2/{}:detectIntent", ::discogen_runtime::path::reserved(&
-                            self.session)
+                            "v2/{}:detectIntent",
+                            ::discogen_runtime::__private::path::reserved(& self.session)
                         ),
                     );
-                    request.method_id(self.method_id);
+                    request.set_method_id(self.method_id);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -2376,7 +2440,7 @@ pub mod environments {
             }
 
             impl ::discogen_runtime::CallOptions for DetectIntent {
-                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
                 }
             }
@@ -2498,6 +2562,8 @@ pub mod environments {
                 /// - `dialogflow.projects.agent.sessions.contexts.create`
                 /// - `dialogflow.projects.locations.agent.environments.users.sessions.contexts.create`
                 /// - `dialogflow.projects.locations.agent.sessions.contexts.create`
+                ///
+                /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
                 pub struct Create {
@@ -2505,7 +2571,7 @@ pub mod environments {
                     pub(crate) method_id: &'static str,
                     pub(crate) parent: String,
                     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Context,
-                    pub(crate) params: ::discogen_runtime::Params,
+                    pub(crate) params: ::discogen_runtime::__private::Params,
                 }
 
                 impl Create {
@@ -2514,11 +2580,11 @@ pub mod environments {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::POST,
                             format!(
-                                "v2/{}/contexts", ::discogen_runtime::path::reserved(& self
-                                .parent)
+                                "v2/{}/contexts",
+                                ::discogen_runtime::__private::path::reserved(& self.parent)
                             ),
                         );
-                        request.method_id(self.method_id);
+                        request.set_method_id(self.method_id);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -2535,7 +2601,9 @@ pub mod environments {
                 }
 
                 impl ::discogen_runtime::CallOptions for Create {
-                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    fn call_params(
+                        &mut self,
+                    ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
                     }
                 }
@@ -2549,13 +2617,15 @@ pub mod environments {
                 /// - `dialogflow.projects.agent.sessions.contexts.get`
                 /// - `dialogflow.projects.locations.agent.environments.users.sessions.contexts.get`
                 /// - `dialogflow.projects.locations.agent.sessions.contexts.get`
+                ///
+                /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
                 pub struct Get {
                     pub(crate) client: ::discogen_runtime::Client,
                     pub(crate) method_id: &'static str,
                     pub(crate) name: String,
-                    pub(crate) params: ::discogen_runtime::Params,
+                    pub(crate) params: ::discogen_runtime::__private::Params,
                 }
 
                 impl Get {
@@ -2564,10 +2634,11 @@ pub mod environments {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::GET,
                             format!(
-                                "v2/{}", ::discogen_runtime::path::reserved(& self.name)
+                                "v2/{}", ::discogen_runtime::__private::path::reserved(&
+                                self.name)
                             ),
                         );
-                        request.method_id(self.method_id);
+                        request.set_method_id(self.method_id);
                         request.params(self.params.clone());
                         request
                     }
@@ -2583,7 +2654,9 @@ pub mod environments {
                 }
 
                 impl ::discogen_runtime::CallOptions for Get {
-                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    fn call_params(
+                        &mut self,
+                    ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
                     }
                 }
@@ -2595,6 +2668,8 @@ pub mod environments {
                 /// - `dialogflow.projects.agent.sessions.contexts.list`
                 /// - `dialogflow.projects.locations.agent.environments.users.sessions.contexts.list`
                 /// - `dialogflow.projects.locations.agent.sessions.contexts.list`
+                ///
+                /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
                 pub struct List {
@@ -2603,7 +2678,7 @@ pub mod environments {
                     pub(crate) parent: String,
                     pub(crate) page_size: Option<i32>,
                     pub(crate) page_token: Option<String>,
-                    pub(crate) params: ::discogen_runtime::Params,
+                    pub(crate) params: ::discogen_runtime::__private::Params,
                 }
 
                 impl List {
@@ -2624,11 +2699,11 @@ pub mod environments {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::GET,
                             format!(
-                                "v2/{}/contexts", ::discogen_runtime::path::reserved(& self
-                                .parent)
+                                "v2/{}/contexts",
+                                ::discogen_runtime::__private::path::reserved(& self.parent)
                             ),
                         );
-                        request.method_id(self.method_id);
+                        request.set_method_id(self.method_id);
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
                         request.params(self.params.clone());
@@ -2652,7 +2727,7 @@ pub mod environments {
                             crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
                         >,
                     > + Send {
-                        ::discogen_runtime::paginate::pages(
+                        ::discogen_runtime::__private::pages(
                             self.client.clone(),
                             self.to_request(),
                         )
@@ -2666,14 +2741,16 @@ pub mod environments {
                             crate::schemas::GoogleCloudDialogflowV2Context,
                         >,
                     > + Send {
-                        ::discogen_runtime::paginate::items::<
+                        ::discogen_runtime::__private::items::<
                             crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
                         >(self.client.clone(), self.to_request())
                     }
                 }
 
                 impl ::discogen_runtime::CallOptions for List {
-                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    fn call_params(
+                        &mut self,
+                    ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
                     }
                 }
@@ -2685,6 +2762,8 @@ pub mod environments {
                 /// - `dialogflow.projects.agent.sessions.contexts.patch`
                 /// - `dialogflow.projects.locations.agent.environments.users.sessions.contexts.patch`
                 /// - `dialogflow.projects.locations.agent.sessions.contexts.patch`
+                ///
+                /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
                 pub struct Patch {
@@ -2693,7 +2772,7 @@ pub mod environments {
                     pub(crate) name: String,
                     pub(crate) update_mask: Option<String>,
                     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Context,
-                    pub(crate) params: ::discogen_runtime::Params,
+                    pub(crate) params: ::discogen_runtime::__private::Params,
                 }
 
                 impl Patch {
@@ -2711,10 +2790,11 @@ pub mod environments {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::PATCH,
                             format!(
-                                "v2/{}", ::discogen_runtime::path::reserved(& self.name)
+                                "v2/{}", ::discogen_runtime::__private::path::reserved(&
+                                self.name)
                             ),
                         );
-                        request.method_id(self.method_id);
+                        request.set_method_id(self.method_id);
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -2732,7 +2812,9 @@ pub mod environments {
                 }
 
                 impl ::discogen_runtime::CallOptions for Patch {
-                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    fn call_params(
+                        &mut self,
+                    ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
                     }
                 }
@@ -2855,6 +2937,8 @@ pub mod environments {
                 /// - `dialogflow.projects.agent.sessions.entityTypes.create`
                 /// - `dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.create`
                 /// - `dialogflow.projects.locations.agent.sessions.entityTypes.create`
+                ///
+                /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
                 pub struct Create {
@@ -2862,7 +2946,7 @@ pub mod environments {
                     pub(crate) method_id: &'static str,
                     pub(crate) parent: String,
                     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
-                    pub(crate) params: ::discogen_runtime::Params,
+                    pub(crate) params: ::discogen_runtime::__private::Params,
                 }
 
                 impl Create {
@@ -2871,11 +2955,11 @@ pub mod environments {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::POST,
                             format!(
-                                "v2/{}/entityTypes", ::discogen_runtime::path::reserved(&
-                                self.parent)
+                                "v2/{}/entityTypes",
+                                ::discogen_runtime::__private::path::reserved(& self.parent)
                             ),
                         );
-                        request.method_id(self.method_id);
+                        request.set_method_id(self.method_id);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
                         request
@@ -2892,7 +2976,9 @@ pub mod environments {
                 }
 
                 impl ::discogen_runtime::CallOptions for Create {
-                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    fn call_params(
+                        &mut self,
+                    ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
                     }
                 }
@@ -2906,13 +2992,15 @@ pub mod environments {
                 /// - `dialogflow.projects.agent.sessions.entityTypes.get`
                 /// - `dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.get`
                 /// - `dialogflow.projects.locations.agent.sessions.entityTypes.get`
+                ///
+                /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
                 pub struct Get {
                     pub(crate) client: ::discogen_runtime::Client,
                     pub(crate) method_id: &'static str,
                     pub(crate) name: String,
-                    pub(crate) params: ::discogen_runtime::Params,
+                    pub(crate) params: ::discogen_runtime::__private::Params,
                 }
 
                 impl Get {
@@ -2921,10 +3009,11 @@ pub mod environments {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::GET,
                             format!(
-                                "v2/{}", ::discogen_runtime::path::reserved(& self.name)
+                                "v2/{}", ::discogen_runtime::__private::path::reserved(&
+                                self.name)
                             ),
                         );
-                        request.method_id(self.method_id);
+                        request.set_method_id(self.method_id);
                         request.params(self.params.clone());
                         request
                     }
@@ -2940,7 +3029,9 @@ pub mod environments {
                 }
 
                 impl ::discogen_runtime::CallOptions for Get {
-                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    fn call_params(
+                        &mut self,
+                    ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
                     }
                 }
@@ -2952,6 +3043,8 @@ pub mod environments {
                 /// - `dialogflow.projects.agent.sessions.entityTypes.list`
                 /// - `dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.list`
                 /// - `dialogflow.projects.locations.agent.sessions.entityTypes.list`
+                ///
+                /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
                 pub struct List {
@@ -2960,7 +3053,7 @@ pub mod environments {
                     pub(crate) parent: String,
                     pub(crate) page_size: Option<i32>,
                     pub(crate) page_token: Option<String>,
-                    pub(crate) params: ::discogen_runtime::Params,
+                    pub(crate) params: ::discogen_runtime::__private::Params,
                 }
 
                 impl List {
@@ -2981,11 +3074,11 @@ pub mod environments {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::GET,
                             format!(
-                                "v2/{}/entityTypes", ::discogen_runtime::path::reserved(&
-                                self.parent)
+                                "v2/{}/entityTypes",
+                                ::discogen_runtime::__private::path::reserved(& self.parent)
                             ),
                         );
-                        request.method_id(self.method_id);
+                        request.set_method_id(self.method_id);
                         request.query("pageSize", &self.page_size);
                         request.query("pageToken", &self.page_token);
                         request.params(self.params.clone());
@@ -3009,7 +3102,7 @@ pub mod environments {
                             crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
                         >,
                     > + Send {
-                        ::discogen_runtime::paginate::pages(
+                        ::discogen_runtime::__private::pages(
                             self.client.clone(),
                             self.to_request(),
                         )
@@ -3023,14 +3116,16 @@ pub mod environments {
                             crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
                         >,
                     > + Send {
-                        ::discogen_runtime::paginate::items::<
+                        ::discogen_runtime::__private::items::<
                             crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
                         >(self.client.clone(), self.to_request())
                     }
                 }
 
                 impl ::discogen_runtime::CallOptions for List {
-                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    fn call_params(
+                        &mut self,
+                    ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
                     }
                 }
@@ -3042,6 +3137,8 @@ pub mod environments {
                 /// - `dialogflow.projects.agent.sessions.entityTypes.patch`
                 /// - `dialogflow.projects.locations.agent.environments.users.sessions.entityTypes.patch`
                 /// - `dialogflow.projects.locations.agent.sessions.entityTypes.patch`
+                ///
+                /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
                 #[derive(Clone, Debug)]
                 #[must_use = "a request does nothing until it is sent"]
                 pub struct Patch {
@@ -3050,7 +3147,7 @@ pub mod environments {
                     pub(crate) name: String,
                     pub(crate) update_mask: Option<String>,
                     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
-                    pub(crate) params: ::discogen_runtime::Params,
+                    pub(crate) params: ::discogen_runtime::__private::Params,
                 }
 
                 impl Patch {
@@ -3068,10 +3165,11 @@ pub mod environments {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::PATCH,
                             format!(
-                                "v2/{}", ::discogen_runtime::path::reserved(& self.name)
+                                "v2/{}", ::discogen_runtime::__private::path::reserved(&
+                                self.name)
                             ),
                         );
-                        request.method_id(self.method_id);
+                        request.set_method_id(self.method_id);
                         request.query("updateMask", &self.update_mask);
                         request.json_body(&self.body);
                         request.params(self.params.clone());
@@ -3089,7 +3187,9 @@ pub mod environments {
                 }
 
                 impl ::discogen_runtime::CallOptions for Patch {
-                    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                    fn call_params(
+                        &mut self,
+                    ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
                     }
                 }
@@ -3267,6 +3367,8 @@ pub mod intents {
     /// `POST v2/{+parent}/intents:batchDelete`, for:
     /// - `dialogflow.projects.agent.intents.batchDelete`
     /// - `dialogflow.projects.locations.agent.intents.batchDelete`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchDelete {
@@ -3274,7 +3376,7 @@ pub mod intents {
         pub(crate) method_id: &'static str,
         pub(crate) parent: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2BatchDeleteIntentsRequest,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl BatchDelete {
@@ -3283,11 +3385,11 @@ pub mod intents {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/intents:batchDelete", ::discogen_runtime::path::reserved(&
-                    self.parent)
+                    "v2/{}/intents:batchDelete",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -3322,7 +3424,7 @@ pub mod intents {
     }
 
     impl ::discogen_runtime::CallOptions for BatchDelete {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -3332,6 +3434,8 @@ pub mod intents {
     /// `POST v2/{+parent}/intents:batchUpdate`, for:
     /// - `dialogflow.projects.agent.intents.batchUpdate`
     /// - `dialogflow.projects.locations.agent.intents.batchUpdate`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchUpdate {
@@ -3339,7 +3443,7 @@ pub mod intents {
         pub(crate) method_id: &'static str,
         pub(crate) parent: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsRequest,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl BatchUpdate {
@@ -3348,11 +3452,11 @@ pub mod intents {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/intents:batchUpdate", ::discogen_runtime::path::reserved(&
-                    self.parent)
+                    "v2/{}/intents:batchUpdate",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -3387,7 +3491,7 @@ pub mod intents {
     }
 
     impl ::discogen_runtime::CallOptions for BatchUpdate {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -3397,6 +3501,8 @@ pub mod intents {
     /// `POST v2/{+parent}/intents`, for:
     /// - `dialogflow.projects.agent.intents.create`
     /// - `dialogflow.projects.locations.agent.intents.create`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
@@ -3406,7 +3512,7 @@ pub mod intents {
         pub(crate) intent_view: Option<CreateIntentView>,
         pub(crate) language_code: Option<String>,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Intent,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -3431,10 +3537,11 @@ pub mod intents {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/intents", ::discogen_runtime::path::reserved(& self.parent)
+                    "v2/{}/intents", ::discogen_runtime::__private::path::reserved(& self
+                    .parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("intentView", &self.intent_view);
             request.query("languageCode", &self.language_code);
             request.json_body(&self.body);
@@ -3451,7 +3558,7 @@ pub mod intents {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -3463,6 +3570,8 @@ pub mod intents {
     /// `GET v2/{+name}`, for:
     /// - `dialogflow.projects.agent.intents.get`
     /// - `dialogflow.projects.locations.agent.intents.get`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
@@ -3471,7 +3580,7 @@ pub mod intents {
         pub(crate) name: String,
         pub(crate) intent_view: Option<GetIntentView>,
         pub(crate) language_code: Option<String>,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -3495,9 +3604,11 @@ pub mod intents {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("intentView", &self.intent_view);
             request.query("languageCode", &self.language_code);
             request.params(self.params.clone());
@@ -3513,7 +3624,7 @@ pub mod intents {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -3525,6 +3636,8 @@ pub mod intents {
     /// `PATCH v2/{+name}`, for:
     /// - `dialogflow.projects.agent.intents.patch`
     /// - `dialogflow.projects.locations.agent.intents.patch`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -3535,7 +3648,7 @@ pub mod intents {
         pub(crate) language_code: Option<String>,
         pub(crate) update_mask: Option<String>,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Intent,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -3565,9 +3678,11 @@ pub mod intents {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("intentView", &self.intent_view);
             request.query("languageCode", &self.language_code);
             request.query("updateMask", &self.update_mask);
@@ -3585,7 +3700,7 @@ pub mod intents {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -3623,7 +3738,7 @@ pub mod intents {
         }
     }
 
-    ::discogen_runtime::open_enum!(CreateIntentView);
+    ::discogen_runtime::__private::open_enum!(CreateIntentView);
 
     /// Optional. The resource view to apply to the returned intent.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -3658,7 +3773,7 @@ pub mod intents {
         }
     }
 
-    ::discogen_runtime::open_enum!(GetIntentView);
+    ::discogen_runtime::__private::open_enum!(GetIntentView);
 
     pub use crate::resources::projects::agent::environments::intents::ListIntentView;
 
@@ -3695,7 +3810,7 @@ pub mod intents {
         }
     }
 
-    ::discogen_runtime::open_enum!(PatchIntentView);
+    ::discogen_runtime::__private::open_enum!(PatchIntentView);
 }
 
 /// The `projects.agent.knowledgeBases` resource.
@@ -4407,6 +4522,8 @@ pub mod versions {
     /// `POST v2/{+parent}/versions`, for:
     /// - `dialogflow.projects.agent.versions.create`
     /// - `dialogflow.projects.locations.agent.versions.create`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
@@ -4414,7 +4531,7 @@ pub mod versions {
         pub(crate) method_id: &'static str,
         pub(crate) parent: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Version,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -4423,10 +4540,11 @@ pub mod versions {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/versions", ::discogen_runtime::path::reserved(& self.parent)
+                    "v2/{}/versions", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -4441,7 +4559,7 @@ pub mod versions {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -4453,13 +4571,15 @@ pub mod versions {
     /// `GET v2/{+name}`, for:
     /// - `dialogflow.projects.agent.versions.get`
     /// - `dialogflow.projects.locations.agent.versions.get`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         pub(crate) client: ::discogen_runtime::Client,
         pub(crate) method_id: &'static str,
         pub(crate) name: String,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -4467,9 +4587,11 @@ pub mod versions {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.params(self.params.clone());
             request
         }
@@ -4483,7 +4605,7 @@ pub mod versions {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -4493,6 +4615,8 @@ pub mod versions {
     /// `GET v2/{+parent}/versions`, for:
     /// - `dialogflow.projects.agent.versions.list`
     /// - `dialogflow.projects.locations.agent.versions.list`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -4501,7 +4625,7 @@ pub mod versions {
         pub(crate) parent: String,
         pub(crate) page_size: Option<i32>,
         pub(crate) page_token: Option<String>,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -4522,10 +4646,11 @@ pub mod versions {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v2/{}/versions", ::discogen_runtime::path::reserved(& self.parent)
+                    "v2/{}/versions", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -4549,7 +4674,7 @@ pub mod versions {
                 crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -4560,14 +4685,14 @@ pub mod versions {
                 crate::schemas::GoogleCloudDialogflowV2Version,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -4577,6 +4702,8 @@ pub mod versions {
     /// `PATCH v2/{+name}`, for:
     /// - `dialogflow.projects.agent.versions.patch`
     /// - `dialogflow.projects.locations.agent.versions.patch`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -4585,7 +4712,7 @@ pub mod versions {
         pub(crate) name: String,
         pub(crate) update_mask: Option<String>,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Version,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -4599,9 +4726,11 @@ pub mod versions {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -4617,7 +4746,7 @@ pub mod versions {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

@@ -58,6 +58,8 @@ impl AnswerRecords {
 /// `GET v2/{+parent}/answerRecords`, for:
 /// - `dialogflow.projects.answerRecords.list`
 /// - `dialogflow.projects.locations.answerRecords.list`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -67,7 +69,7 @@ pub struct List {
     pub(crate) filter: Option<String>,
     pub(crate) page_size: Option<i32>,
     pub(crate) page_token: Option<String>,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -94,10 +96,11 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v2/{}/answerRecords", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/answerRecords", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("filter", &self.filter);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
@@ -122,7 +125,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -133,14 +136,14 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2AnswerRecord,
         >,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -150,6 +153,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// `PATCH v2/{+name}`, for:
 /// - `dialogflow.projects.answerRecords.patch`
 /// - `dialogflow.projects.locations.answerRecords.patch`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
@@ -158,7 +163,7 @@ pub struct Patch {
     pub(crate) name: String,
     pub(crate) update_mask: Option<String>,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2AnswerRecord,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Patch {
@@ -172,9 +177,9 @@ impl Patch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -192,7 +197,7 @@ impl Patch {
 }
 
 impl ::discogen_runtime::CallOptions for Patch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

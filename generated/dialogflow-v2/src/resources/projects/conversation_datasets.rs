@@ -73,13 +73,15 @@ impl ConversationDatasets {
 /// `GET v2/{+name}`, for:
 /// - `dialogflow.projects.conversationDatasets.get`
 /// - `dialogflow.projects.locations.conversationDatasets.get`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -87,9 +89,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -105,7 +107,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -115,6 +117,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// `POST v2/{+name}:importConversationData`, for:
 /// - `dialogflow.projects.conversationDatasets.importConversationData`
 /// - `dialogflow.projects.locations.conversationDatasets.importConversationData`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ImportConversationData {
@@ -122,7 +126,7 @@ pub struct ImportConversationData {
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2ImportConversationDataRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl ImportConversationData {
@@ -131,11 +135,11 @@ impl ImportConversationData {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}:importConversationData", ::discogen_runtime::path::reserved(& self
-                .name)
+                "v2/{}:importConversationData",
+                ::discogen_runtime::__private::path::reserved(& self.name)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -167,7 +171,7 @@ impl ImportConversationData {
 }
 
 impl ::discogen_runtime::CallOptions for ImportConversationData {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -177,6 +181,8 @@ impl ::discogen_runtime::CallOptions for ImportConversationData {
 /// `GET v2/{+parent}/conversationDatasets`, for:
 /// - `dialogflow.projects.conversationDatasets.list`
 /// - `dialogflow.projects.locations.conversationDatasets.list`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -185,7 +191,7 @@ pub struct List {
     pub(crate) parent: String,
     pub(crate) page_size: Option<i32>,
     pub(crate) page_token: Option<String>,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -206,11 +212,11 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v2/{}/conversationDatasets", ::discogen_runtime::path::reserved(& self
-                .parent)
+                "v2/{}/conversationDatasets",
+                ::discogen_runtime::__private::path::reserved(& self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -234,7 +240,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -245,14 +251,14 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ConversationDataset,
         >,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -145,6 +145,8 @@ impl ConversationModels {
 /// `POST v2/{+parent}/conversationModels`, for:
 /// - `dialogflow.projects.conversationModels.create`
 /// - `dialogflow.projects.locations.conversationModels.create`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
@@ -152,7 +154,7 @@ pub struct Create {
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2ConversationModel,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -161,11 +163,11 @@ impl Create {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}/conversationModels", ::discogen_runtime::path::reserved(& self
-                .parent)
+                "v2/{}/conversationModels",
+                ::discogen_runtime::__private::path::reserved(& self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -197,7 +199,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -207,13 +209,15 @@ impl ::discogen_runtime::CallOptions for Create {
 /// `DELETE v2/{+name}`, for:
 /// - `dialogflow.projects.conversationModels.delete`
 /// - `dialogflow.projects.locations.conversationModels.delete`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Delete {
@@ -221,9 +225,9 @@ impl Delete {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -254,7 +258,7 @@ impl Delete {
 }
 
 impl ::discogen_runtime::CallOptions for Delete {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -264,6 +268,8 @@ impl ::discogen_runtime::CallOptions for Delete {
 /// `POST v2/{+name}:deploy`, for:
 /// - `dialogflow.projects.conversationModels.deploy`
 /// - `dialogflow.projects.locations.conversationModels.deploy`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Deploy {
@@ -271,7 +277,7 @@ pub struct Deploy {
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2DeployConversationModelRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Deploy {
@@ -279,9 +285,12 @@ impl Deploy {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v2/{}:deploy", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v2/{}:deploy", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -313,7 +322,7 @@ impl Deploy {
 }
 
 impl ::discogen_runtime::CallOptions for Deploy {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -323,13 +332,15 @@ impl ::discogen_runtime::CallOptions for Deploy {
 /// `GET v2/{+name}`, for:
 /// - `dialogflow.projects.conversationModels.get`
 /// - `dialogflow.projects.locations.conversationModels.get`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -337,9 +348,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -355,7 +366,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -365,6 +376,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// `GET v2/{+parent}/conversationModels`, for:
 /// - `dialogflow.projects.conversationModels.list`
 /// - `dialogflow.projects.locations.conversationModels.list`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -373,7 +386,7 @@ pub struct List {
     pub(crate) parent: String,
     pub(crate) page_size: Option<i32>,
     pub(crate) page_token: Option<String>,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -394,11 +407,11 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v2/{}/conversationModels", ::discogen_runtime::path::reserved(& self
-                .parent)
+                "v2/{}/conversationModels",
+                ::discogen_runtime::__private::path::reserved(& self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -422,7 +435,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ListConversationModelsResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -433,14 +446,14 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ConversationModel,
         >,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowV2ListConversationModelsResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -450,6 +463,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// `POST v2/{+name}:undeploy`, for:
 /// - `dialogflow.projects.conversationModels.undeploy`
 /// - `dialogflow.projects.locations.conversationModels.undeploy`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Undeploy {
@@ -457,7 +472,7 @@ pub struct Undeploy {
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Undeploy {
@@ -465,9 +480,12 @@ impl Undeploy {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v2/{}:undeploy", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v2/{}:undeploy", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -499,7 +517,7 @@ impl Undeploy {
 }
 
 impl ::discogen_runtime::CallOptions for Undeploy {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -555,13 +573,15 @@ pub mod evaluations {
     /// `GET v2/{+name}`, for:
     /// - `dialogflow.projects.conversationModels.evaluations.get`
     /// - `dialogflow.projects.locations.conversationModels.evaluations.get`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         pub(crate) client: ::discogen_runtime::Client,
         pub(crate) method_id: &'static str,
         pub(crate) name: String,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -569,9 +589,11 @@ pub mod evaluations {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.params(self.params.clone());
             request
         }
@@ -587,7 +609,7 @@ pub mod evaluations {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -597,6 +619,8 @@ pub mod evaluations {
     /// `GET v2/{+parent}/evaluations`, for:
     /// - `dialogflow.projects.conversationModels.evaluations.list`
     /// - `dialogflow.projects.locations.conversationModels.evaluations.list`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -605,7 +629,7 @@ pub mod evaluations {
         pub(crate) parent: String,
         pub(crate) page_size: Option<i32>,
         pub(crate) page_token: Option<String>,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -626,11 +650,11 @@ pub mod evaluations {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v2/{}/evaluations", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v2/{}/evaluations", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -654,7 +678,7 @@ pub mod evaluations {
                 crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -665,14 +689,14 @@ pub mod evaluations {
                 crate::schemas::GoogleCloudDialogflowV2ConversationModelEvaluation,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

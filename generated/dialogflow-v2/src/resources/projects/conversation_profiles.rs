@@ -160,6 +160,8 @@ impl ConversationProfiles {
 /// `POST v2/{+conversationProfile}:clearSuggestionFeatureConfig`, for:
 /// - `dialogflow.projects.conversationProfiles.clearSuggestionFeatureConfig`
 /// - `dialogflow.projects.locations.conversationProfiles.clearSuggestionFeatureConfig`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ClearSuggestionFeatureConfig {
@@ -167,7 +169,7 @@ pub struct ClearSuggestionFeatureConfig {
     pub(crate) method_id: &'static str,
     pub(crate) conversation_profile: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl ClearSuggestionFeatureConfig {
@@ -177,10 +179,11 @@ impl ClearSuggestionFeatureConfig {
             ::discogen_runtime::Method::POST,
             format!(
                 "v2/{}:clearSuggestionFeatureConfig",
-                ::discogen_runtime::path::reserved(& self.conversation_profile)
+                ::discogen_runtime::__private::path::reserved(& self
+                .conversation_profile)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -212,7 +215,7 @@ impl ClearSuggestionFeatureConfig {
 }
 
 impl ::discogen_runtime::CallOptions for ClearSuggestionFeatureConfig {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -222,6 +225,8 @@ impl ::discogen_runtime::CallOptions for ClearSuggestionFeatureConfig {
 /// `POST v2/{+parent}/conversationProfiles`, for:
 /// - `dialogflow.projects.conversationProfiles.create`
 /// - `dialogflow.projects.locations.conversationProfiles.create`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
@@ -229,7 +234,7 @@ pub struct Create {
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -238,11 +243,11 @@ impl Create {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}/conversationProfiles", ::discogen_runtime::path::reserved(& self
-                .parent)
+                "v2/{}/conversationProfiles",
+                ::discogen_runtime::__private::path::reserved(& self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -259,7 +264,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -271,13 +276,15 @@ pub use crate::resources::shared::Delete;
 /// `GET v2/{+name}`, for:
 /// - `dialogflow.projects.conversationProfiles.get`
 /// - `dialogflow.projects.locations.conversationProfiles.get`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -285,9 +292,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -303,7 +310,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -313,6 +320,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// `GET v2/{+parent}/conversationProfiles`, for:
 /// - `dialogflow.projects.conversationProfiles.list`
 /// - `dialogflow.projects.locations.conversationProfiles.list`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -321,7 +330,7 @@ pub struct List {
     pub(crate) parent: String,
     pub(crate) page_size: Option<i32>,
     pub(crate) page_token: Option<String>,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -342,11 +351,11 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v2/{}/conversationProfiles", ::discogen_runtime::path::reserved(& self
-                .parent)
+                "v2/{}/conversationProfiles",
+                ::discogen_runtime::__private::path::reserved(& self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -370,7 +379,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -381,14 +390,14 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
         >,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -398,6 +407,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// `PATCH v2/{+name}`, for:
 /// - `dialogflow.projects.conversationProfiles.patch`
 /// - `dialogflow.projects.locations.conversationProfiles.patch`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
@@ -406,7 +417,7 @@ pub struct Patch {
     pub(crate) name: String,
     pub(crate) update_mask: Option<String>,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Patch {
@@ -420,9 +431,9 @@ impl Patch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -440,7 +451,7 @@ impl Patch {
 }
 
 impl ::discogen_runtime::CallOptions for Patch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -450,6 +461,8 @@ impl ::discogen_runtime::CallOptions for Patch {
 /// `POST v2/{+conversationProfile}:setSuggestionFeatureConfig`, for:
 /// - `dialogflow.projects.conversationProfiles.setSuggestionFeatureConfig`
 /// - `dialogflow.projects.locations.conversationProfiles.setSuggestionFeatureConfig`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetSuggestionFeatureConfig {
@@ -457,7 +470,7 @@ pub struct SetSuggestionFeatureConfig {
     pub(crate) method_id: &'static str,
     pub(crate) conversation_profile: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl SetSuggestionFeatureConfig {
@@ -466,11 +479,12 @@ impl SetSuggestionFeatureConfig {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}:setSuggestionFeatureConfig", ::discogen_runtime::path::reserved(&
-                self.conversation_profile)
+                "v2/{}:setSuggestionFeatureConfig",
+                ::discogen_runtime::__private::path::reserved(& self
+                .conversation_profile)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -502,7 +516,7 @@ impl SetSuggestionFeatureConfig {
 }
 
 impl ::discogen_runtime::CallOptions for SetSuggestionFeatureConfig {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

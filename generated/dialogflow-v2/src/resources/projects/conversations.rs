@@ -125,6 +125,8 @@ impl Conversations {
 /// `POST v2/{+name}:complete`, for:
 /// - `dialogflow.projects.conversations.complete`
 /// - `dialogflow.projects.locations.conversations.complete`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Complete {
@@ -132,7 +134,7 @@ pub struct Complete {
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2CompleteConversationRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Complete {
@@ -140,9 +142,12 @@ impl Complete {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v2/{}:complete", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v2/{}:complete", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -159,7 +164,7 @@ impl Complete {
 }
 
 impl ::discogen_runtime::CallOptions for Complete {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -169,6 +174,8 @@ impl ::discogen_runtime::CallOptions for Complete {
 /// `POST v2/{+parent}/conversations`, for:
 /// - `dialogflow.projects.conversations.create`
 /// - `dialogflow.projects.locations.conversations.create`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
@@ -177,7 +184,7 @@ pub struct Create {
     pub(crate) parent: String,
     pub(crate) conversation_id: Option<String>,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Conversation,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -192,10 +199,11 @@ impl Create {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}/conversations", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/conversations", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("conversationId", &self.conversation_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -213,7 +221,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -223,13 +231,15 @@ impl ::discogen_runtime::CallOptions for Create {
 /// `GET v2/{+name}`, for:
 /// - `dialogflow.projects.conversations.get`
 /// - `dialogflow.projects.locations.conversations.get`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     pub(crate) client: ::discogen_runtime::Client,
     pub(crate) method_id: &'static str,
     pub(crate) name: String,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -237,9 +247,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.params(self.params.clone());
         request
     }
@@ -255,7 +265,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -265,6 +275,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// `GET v2/{+parent}/conversations`, for:
 /// - `dialogflow.projects.conversations.list`
 /// - `dialogflow.projects.locations.conversations.list`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -274,7 +286,7 @@ pub struct List {
     pub(crate) filter: Option<String>,
     pub(crate) page_size: Option<i32>,
     pub(crate) page_token: Option<String>,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -301,10 +313,11 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v2/{}/conversations", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/conversations", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("filter", &self.filter);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
@@ -329,7 +342,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -340,14 +353,14 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2Conversation,
         >,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -387,6 +400,8 @@ pub mod messages {
     /// `GET v2/{+parent}/messages`, for:
     /// - `dialogflow.projects.conversations.messages.list`
     /// - `dialogflow.projects.locations.conversations.messages.list`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -396,7 +411,7 @@ pub mod messages {
         pub(crate) filter: Option<String>,
         pub(crate) page_size: Option<i32>,
         pub(crate) page_token: Option<String>,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -423,10 +438,11 @@ pub mod messages {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v2/{}/messages", ::discogen_runtime::path::reserved(& self.parent)
+                    "v2/{}/messages", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -451,7 +467,7 @@ pub mod messages {
                 crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -462,14 +478,14 @@ pub mod messages {
                 crate::schemas::GoogleCloudDialogflowV2Message,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -605,6 +621,8 @@ pub mod participants {
     /// `POST v2/{+participant}:analyzeContent`, for:
     /// - `dialogflow.projects.conversations.participants.analyzeContent`
     /// - `dialogflow.projects.locations.conversations.participants.analyzeContent`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct AnalyzeContent {
@@ -612,7 +630,7 @@ pub mod participants {
         pub(crate) method_id: &'static str,
         pub(crate) participant: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2AnalyzeContentRequest,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl AnalyzeContent {
@@ -621,11 +639,11 @@ pub mod participants {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}:analyzeContent", ::discogen_runtime::path::reserved(& self
-                    .participant)
+                    "v2/{}:analyzeContent",
+                    ::discogen_runtime::__private::path::reserved(& self.participant)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -642,7 +660,7 @@ pub mod participants {
     }
 
     impl ::discogen_runtime::CallOptions for AnalyzeContent {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -652,6 +670,8 @@ pub mod participants {
     /// `POST v2/{+parent}/participants`, for:
     /// - `dialogflow.projects.conversations.participants.create`
     /// - `dialogflow.projects.locations.conversations.participants.create`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
@@ -659,7 +679,7 @@ pub mod participants {
         pub(crate) method_id: &'static str,
         pub(crate) parent: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Participant,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -668,11 +688,11 @@ pub mod participants {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/participants", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v2/{}/participants", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -689,7 +709,7 @@ pub mod participants {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -699,13 +719,15 @@ pub mod participants {
     /// `GET v2/{+name}`, for:
     /// - `dialogflow.projects.conversations.participants.get`
     /// - `dialogflow.projects.locations.conversations.participants.get`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         pub(crate) client: ::discogen_runtime::Client,
         pub(crate) method_id: &'static str,
         pub(crate) name: String,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -713,9 +735,11 @@ pub mod participants {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.params(self.params.clone());
             request
         }
@@ -731,7 +755,7 @@ pub mod participants {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -741,6 +765,8 @@ pub mod participants {
     /// `GET v2/{+parent}/participants`, for:
     /// - `dialogflow.projects.conversations.participants.list`
     /// - `dialogflow.projects.locations.conversations.participants.list`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -749,7 +775,7 @@ pub mod participants {
         pub(crate) parent: String,
         pub(crate) page_size: Option<i32>,
         pub(crate) page_token: Option<String>,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -770,11 +796,11 @@ pub mod participants {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v2/{}/participants", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v2/{}/participants", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -798,7 +824,7 @@ pub mod participants {
                 crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -809,14 +835,14 @@ pub mod participants {
                 crate::schemas::GoogleCloudDialogflowV2Participant,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -826,6 +852,8 @@ pub mod participants {
     /// `PATCH v2/{+name}`, for:
     /// - `dialogflow.projects.conversations.participants.patch`
     /// - `dialogflow.projects.locations.conversations.participants.patch`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -834,7 +862,7 @@ pub mod participants {
         pub(crate) name: String,
         pub(crate) update_mask: Option<String>,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Participant,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -848,9 +876,11 @@ pub mod participants {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -868,7 +898,7 @@ pub mod participants {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -980,6 +1010,8 @@ pub mod participants {
         /// `POST v2/{+parent}/suggestions:suggestArticles`, for:
         /// - `dialogflow.projects.conversations.participants.suggestions.suggestArticles`
         /// - `dialogflow.projects.locations.conversations.participants.suggestions.suggestArticles`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct SuggestArticles {
@@ -987,7 +1019,7 @@ pub mod participants {
             pub(crate) method_id: &'static str,
             pub(crate) parent: String,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowV2SuggestArticlesRequest,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl SuggestArticles {
@@ -997,10 +1029,10 @@ pub mod participants {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v2/{}/suggestions:suggestArticles",
-                        ::discogen_runtime::path::reserved(& self.parent)
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1017,7 +1049,7 @@ pub mod participants {
         }
 
         impl ::discogen_runtime::CallOptions for SuggestArticles {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -1027,6 +1059,8 @@ pub mod participants {
         /// `POST v2/{+parent}/suggestions:suggestFaqAnswers`, for:
         /// - `dialogflow.projects.conversations.participants.suggestions.suggestFaqAnswers`
         /// - `dialogflow.projects.locations.conversations.participants.suggestions.suggestFaqAnswers`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct SuggestFaqAnswers {
@@ -1034,7 +1068,7 @@ pub mod participants {
             pub(crate) method_id: &'static str,
             pub(crate) parent: String,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersRequest,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl SuggestFaqAnswers {
@@ -1044,10 +1078,10 @@ pub mod participants {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v2/{}/suggestions:suggestFaqAnswers",
-                        ::discogen_runtime::path::reserved(& self.parent)
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1064,7 +1098,7 @@ pub mod participants {
         }
 
         impl ::discogen_runtime::CallOptions for SuggestFaqAnswers {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -1074,6 +1108,8 @@ pub mod participants {
         /// `POST v2/{+parent}/suggestions:suggestKnowledgeAssist`, for:
         /// - `dialogflow.projects.conversations.participants.suggestions.suggestKnowledgeAssist`
         /// - `dialogflow.projects.locations.conversations.participants.suggestions.suggestKnowledgeAssist`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct SuggestKnowledgeAssist {
@@ -1081,7 +1117,7 @@ pub mod participants {
             pub(crate) method_id: &'static str,
             pub(crate) parent: String,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl SuggestKnowledgeAssist {
@@ -1091,10 +1127,10 @@ pub mod participants {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v2/{}/suggestions:suggestKnowledgeAssist",
-                        ::discogen_runtime::path::reserved(& self.parent)
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1111,7 +1147,7 @@ pub mod participants {
         }
 
         impl ::discogen_runtime::CallOptions for SuggestKnowledgeAssist {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -1121,6 +1157,8 @@ pub mod participants {
         /// `POST v2/{+parent}/suggestions:suggestSmartReplies`, for:
         /// - `dialogflow.projects.conversations.participants.suggestions.suggestSmartReplies`
         /// - `dialogflow.projects.locations.conversations.participants.suggestions.suggestSmartReplies`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct SuggestSmartReplies {
@@ -1128,7 +1166,7 @@ pub mod participants {
             pub(crate) method_id: &'static str,
             pub(crate) parent: String,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesRequest,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl SuggestSmartReplies {
@@ -1138,10 +1176,10 @@ pub mod participants {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v2/{}/suggestions:suggestSmartReplies",
-                        ::discogen_runtime::path::reserved(& self.parent)
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -1158,7 +1196,7 @@ pub mod participants {
         }
 
         impl ::discogen_runtime::CallOptions for SuggestSmartReplies {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -1249,6 +1287,8 @@ pub mod suggestions {
     /// `POST v2/{+conversation}/suggestions:generate`, for:
     /// - `dialogflow.projects.conversations.suggestions.generate`
     /// - `dialogflow.projects.locations.conversations.suggestions.generate`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Generate {
@@ -1256,7 +1296,7 @@ pub mod suggestions {
         pub(crate) method_id: &'static str,
         pub(crate) conversation: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsRequest,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Generate {
@@ -1265,11 +1305,11 @@ pub mod suggestions {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/suggestions:generate", ::discogen_runtime::path::reserved(&
-                    self.conversation)
+                    "v2/{}/suggestions:generate",
+                    ::discogen_runtime::__private::path::reserved(& self.conversation)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -1286,7 +1326,7 @@ pub mod suggestions {
     }
 
     impl ::discogen_runtime::CallOptions for Generate {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1296,6 +1336,8 @@ pub mod suggestions {
     /// `POST v2/{+conversation}/suggestions:searchKnowledge`, for:
     /// - `dialogflow.projects.conversations.suggestions.searchKnowledge`
     /// - `dialogflow.projects.locations.conversations.suggestions.searchKnowledge`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct SearchKnowledge {
@@ -1303,7 +1345,7 @@ pub mod suggestions {
         pub(crate) method_id: &'static str,
         pub(crate) conversation: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeRequest,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl SearchKnowledge {
@@ -1313,10 +1355,10 @@ pub mod suggestions {
                 ::discogen_runtime::Method::POST,
                 format!(
                     "v2/{}/suggestions:searchKnowledge",
-                    ::discogen_runtime::path::reserved(& self.conversation)
+                    ::discogen_runtime::__private::path::reserved(& self.conversation)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -1333,7 +1375,7 @@ pub mod suggestions {
     }
 
     impl ::discogen_runtime::CallOptions for SearchKnowledge {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1343,6 +1385,8 @@ pub mod suggestions {
     /// `POST v2/{+conversation}/suggestions:suggestConversationSummary`, for:
     /// - `dialogflow.projects.conversations.suggestions.suggestConversationSummary`
     /// - `dialogflow.projects.locations.conversations.suggestions.suggestConversationSummary`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct SuggestConversationSummary {
@@ -1350,7 +1394,7 @@ pub mod suggestions {
         pub(crate) method_id: &'static str,
         pub(crate) conversation: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryRequest,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl SuggestConversationSummary {
@@ -1360,10 +1404,10 @@ pub mod suggestions {
                 ::discogen_runtime::Method::POST,
                 format!(
                     "v2/{}/suggestions:suggestConversationSummary",
-                    ::discogen_runtime::path::reserved(& self.conversation)
+                    ::discogen_runtime::__private::path::reserved(& self.conversation)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -1380,7 +1424,7 @@ pub mod suggestions {
     }
 
     impl ::discogen_runtime::CallOptions for SuggestConversationSummary {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

@@ -57,6 +57,8 @@ impl Generators {
 /// `POST v2/{+parent}/generators`, for:
 /// - `dialogflow.projects.generators.create`
 /// - `dialogflow.projects.locations.generators.create`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
@@ -65,7 +67,7 @@ pub struct Create {
     pub(crate) parent: String,
     pub(crate) generator_id: Option<String>,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2Generator,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -80,10 +82,11 @@ impl Create {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}/generators", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/generators", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("generatorId", &self.generator_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -99,7 +102,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -109,6 +112,8 @@ impl ::discogen_runtime::CallOptions for Create {
 /// `GET v2/{+parent}/generators`, for:
 /// - `dialogflow.projects.generators.list`
 /// - `dialogflow.projects.locations.generators.list`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -117,7 +122,7 @@ pub struct List {
     pub(crate) parent: String,
     pub(crate) page_size: Option<i32>,
     pub(crate) page_token: Option<String>,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -138,10 +143,11 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v2/{}/generators", ::discogen_runtime::path::reserved(& self.parent)
+                "v2/{}/generators", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -165,7 +171,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -176,14 +182,14 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2Generator,
         >,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

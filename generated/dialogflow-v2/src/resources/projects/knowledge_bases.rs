@@ -319,6 +319,8 @@ pub mod documents {
     /// `POST v2/{+name}:export`, for:
     /// - `dialogflow.projects.knowledgeBases.documents.export`
     /// - `dialogflow.projects.locations.knowledgeBases.documents.export`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Export {
@@ -326,7 +328,7 @@ pub mod documents {
         pub(crate) method_id: &'static str,
         pub(crate) name: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2ExportDocumentRequest,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Export {
@@ -334,9 +336,12 @@ pub mod documents {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
-                format!("v2/{}:export", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}:export", ::discogen_runtime::__private::path::reserved(& self
+                    .name)
+                ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -371,7 +376,7 @@ pub mod documents {
     }
 
     impl ::discogen_runtime::CallOptions for Export {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -383,6 +388,8 @@ pub mod documents {
     /// `POST v2/{+parent}/documents:import`, for:
     /// - `dialogflow.projects.knowledgeBases.documents.import`
     /// - `dialogflow.projects.locations.knowledgeBases.documents.import`
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Import {
@@ -390,7 +397,7 @@ pub mod documents {
         pub(crate) method_id: &'static str,
         pub(crate) parent: String,
         pub(crate) body: crate::schemas::GoogleCloudDialogflowV2ImportDocumentsRequest,
-        pub(crate) params: ::discogen_runtime::Params,
+        pub(crate) params: ::discogen_runtime::__private::Params,
     }
 
     impl Import {
@@ -399,11 +406,11 @@ pub mod documents {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/documents:import", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v2/{}/documents:import",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id(self.method_id);
+            request.set_method_id(self.method_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -438,7 +445,7 @@ pub mod documents {
     }
 
     impl ::discogen_runtime::CallOptions for Import {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

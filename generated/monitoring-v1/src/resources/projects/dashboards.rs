@@ -108,6 +108,8 @@ impl Dashboards {
 /// Creates a new custom dashboard. For examples on how you can use this API to create dashboards, see Managing dashboards by API (<https://cloud.google.com/monitoring/dashboards/api-dashboard>). This method requires the monitoring.dashboards.create permission on the specified project. For more information about permissions, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
 /// `POST v1/{+parent}/dashboards` (`monitoring.projects.dashboards.create`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
@@ -115,7 +117,7 @@ pub struct Create {
     parent: String,
     validate_only: Option<bool>,
     body: crate::schemas::Dashboard,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -130,10 +132,11 @@ impl Create {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v1/{}/dashboards", ::discogen_runtime::path::reserved(& self.parent)
+                "v1/{}/dashboards", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
             ),
         );
-        request.method_id("monitoring.projects.dashboards.create");
+        request.set_method_id("monitoring.projects.dashboards.create");
         request.query("validateOnly", &self.validate_only);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -147,7 +150,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -155,12 +158,14 @@ impl ::discogen_runtime::CallOptions for Create {
 /// Deletes an existing custom dashboard.This method requires the monitoring.dashboards.delete permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
 /// `DELETE v1/{+name}` (`monitoring.projects.dashboards.delete`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Delete {
@@ -168,9 +173,9 @@ impl Delete {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("monitoring.projects.dashboards.delete");
+        request.set_method_id("monitoring.projects.dashboards.delete");
         request.params(self.params.clone());
         request
     }
@@ -182,7 +187,7 @@ impl Delete {
 }
 
 impl ::discogen_runtime::CallOptions for Delete {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -190,12 +195,14 @@ impl ::discogen_runtime::CallOptions for Delete {
 /// Fetches a specific dashboard.This method requires the monitoring.dashboards.get permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
 /// `GET v1/{+name}` (`monitoring.projects.dashboards.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -203,9 +210,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("monitoring.projects.dashboards.get");
+        request.set_method_id("monitoring.projects.dashboards.get");
         request.params(self.params.clone());
         request
     }
@@ -217,7 +224,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -225,6 +232,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Lists the existing dashboards.This method requires the monitoring.dashboards.list permission on the specified project. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
 /// `GET v1/{+parent}/dashboards` (`monitoring.projects.dashboards.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -232,7 +241,7 @@ pub struct List {
     parent: String,
     page_size: Option<i32>,
     page_token: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -253,10 +262,11 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v1/{}/dashboards", ::discogen_runtime::path::reserved(& self.parent)
+                "v1/{}/dashboards", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
             ),
         );
-        request.method_id("monitoring.projects.dashboards.list");
+        request.set_method_id("monitoring.projects.dashboards.list");
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -276,7 +286,7 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::ListDashboardsResponse>,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -285,14 +295,14 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::Dashboard>,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::ListDashboardsResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -300,6 +310,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// Replaces an existing custom dashboard with a new definition.This method requires the monitoring.dashboards.update permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
 /// `PATCH v1/{+name}` (`monitoring.projects.dashboards.patch`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
@@ -307,7 +319,7 @@ pub struct Patch {
     name: String,
     validate_only: Option<bool>,
     body: crate::schemas::Dashboard,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Patch {
@@ -321,9 +333,9 @@ impl Patch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("monitoring.projects.dashboards.patch");
+        request.set_method_id("monitoring.projects.dashboards.patch");
         request.query("validateOnly", &self.validate_only);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -337,7 +349,7 @@ impl Patch {
 }
 
 impl ::discogen_runtime::CallOptions for Patch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

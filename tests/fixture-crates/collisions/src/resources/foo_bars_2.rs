@@ -24,11 +24,13 @@ impl FooBars {
 /// Resource foo_bars; collides with fooBars.
 ///
 /// `GET v1/foo_bars` (`collisions.foo_bars.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -38,7 +40,7 @@ impl Get {
             ::discogen_runtime::Method::GET,
             String::from("v1/foo_bars"),
         );
-        request.method_id("collisions.foo_bars.get");
+        request.set_method_id("collisions.foo_bars.get");
         request.params(self.params.clone());
         request
     }
@@ -50,7 +52,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -32,12 +32,14 @@ impl Operations {
 /// A method `list` next to a sub-resource `list`.
 ///
 /// `GET v1/operations` (`collisions.operations.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: ::discogen_runtime::Client,
     page_token: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -53,7 +55,7 @@ impl List {
             ::discogen_runtime::Method::GET,
             String::from("v1/operations"),
         );
-        request.method_id("collisions.operations.list");
+        request.set_method_id("collisions.operations.list");
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
         request
@@ -66,7 +68,7 @@ impl List {
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -100,12 +102,14 @@ pub mod list {
     /// Method in the sub-resource named `list`.
     ///
     /// `GET v1/{+name}` (`collisions.operations.list.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -113,9 +117,11 @@ pub mod list {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("collisions.operations.list.get");
+            request.set_method_id("collisions.operations.list.get");
             request.params(self.params.clone());
             request
         }
@@ -127,7 +133,7 @@ pub mod list {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

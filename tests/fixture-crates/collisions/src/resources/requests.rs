@@ -119,12 +119,14 @@ impl Requests {
 /// Method named `build`.
 ///
 /// `POST v1/requests:build` (`collisions.requests.build`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Build {
     client: ::discogen_runtime::Client,
     body: crate::schemas::Option,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Build {
@@ -134,7 +136,7 @@ impl Build {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:build"),
         );
-        request.method_id("collisions.requests.build");
+        request.set_method_id("collisions.requests.build");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -147,7 +149,7 @@ impl Build {
 }
 
 impl ::discogen_runtime::CallOptions for Build {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -155,12 +157,14 @@ impl ::discogen_runtime::CallOptions for Build {
 /// Collides with foo_bar after snake_case.
 ///
 /// `POST v1/requests:fooBar` (`collisions.requests.fooBar`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FooBar {
     client: ::discogen_runtime::Client,
     body: crate::schemas::FooBar,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl FooBar {
@@ -170,7 +174,7 @@ impl FooBar {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:fooBar"),
         );
-        request.method_id("collisions.requests.fooBar");
+        request.set_method_id("collisions.requests.fooBar");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -183,7 +187,7 @@ impl FooBar {
 }
 
 impl ::discogen_runtime::CallOptions for FooBar {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -191,12 +195,14 @@ impl ::discogen_runtime::CallOptions for FooBar {
 /// Collides with fooBar after snake_case.
 ///
 /// `POST v1/requests:foo_bar` (`collisions.requests.foo_bar`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FooBar2 {
     client: ::discogen_runtime::Client,
     body: crate::schemas::FooBar2,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl FooBar2 {
@@ -206,7 +212,7 @@ impl FooBar2 {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:foo_bar"),
         );
-        request.method_id("collisions.requests.foo_bar");
+        request.set_method_id("collisions.requests.foo_bar");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -219,7 +225,7 @@ impl FooBar2 {
 }
 
 impl ::discogen_runtime::CallOptions for FooBar2 {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -227,13 +233,15 @@ impl ::discogen_runtime::CallOptions for FooBar2 {
 /// A paginated list beside methods named `send`, `new` and `ok`: the builder structs `Send`, `New` and `Ok` must not shadow the `Send` trait or `Ok` in the generated code.
 ///
 /// `GET v1/requests` (`collisions.requests.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: ::discogen_runtime::Client,
     page_size: Option<i32>,
     page_token: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -255,7 +263,7 @@ impl List {
             ::discogen_runtime::Method::GET,
             String::from("v1/requests"),
         );
-        request.method_id("collisions.requests.list");
+        request.set_method_id("collisions.requests.list");
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -275,7 +283,7 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::ListRequestsResponse>,
     > + ::std::marker::Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -284,14 +292,14 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::Request>,
     > + ::std::marker::Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::ListRequestsResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -299,12 +307,14 @@ impl ::discogen_runtime::CallOptions for List {
 /// Method named `new`.
 ///
 /// `POST v1/requests:new` (`collisions.requests.new`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct New {
     client: ::discogen_runtime::Client,
     body: crate::schemas::Request,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl New {
@@ -314,7 +324,7 @@ impl New {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:new"),
         );
-        request.method_id("collisions.requests.new");
+        request.set_method_id("collisions.requests.new");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -327,7 +337,7 @@ impl New {
 }
 
 impl ::discogen_runtime::CallOptions for New {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -335,11 +345,13 @@ impl ::discogen_runtime::CallOptions for New {
 /// A method named `ok`.
 ///
 /// `POST v1/requests:ok` (`collisions.requests.ok`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Ok {
     client: ::discogen_runtime::Client,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Ok {
@@ -349,7 +361,7 @@ impl Ok {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:ok"),
         );
-        request.method_id("collisions.requests.ok");
+        request.set_method_id("collisions.requests.ok");
         request.params(self.params.clone());
         request
     }
@@ -361,7 +373,7 @@ impl Ok {
 }
 
 impl ::discogen_runtime::CallOptions for Ok {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -369,12 +381,14 @@ impl ::discogen_runtime::CallOptions for Ok {
 /// Method named `send`.
 ///
 /// `POST v1/requests:send` (`collisions.requests.send`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Send {
     client: ::discogen_runtime::Client,
     body: crate::schemas::Request,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Send {
@@ -384,7 +398,7 @@ impl Send {
             ::discogen_runtime::Method::POST,
             String::from("v1/requests:send"),
         );
-        request.method_id("collisions.requests.send");
+        request.set_method_id("collisions.requests.send");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -397,7 +411,7 @@ impl Send {
 }
 
 impl ::discogen_runtime::CallOptions for Send {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -8,7 +8,7 @@
 pub struct Client {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Client {
@@ -20,14 +20,14 @@ impl Client {
     }
 }
 
-impl ::discogen_runtime::object::Object for Client {
+impl ::discogen_runtime::__private::object::Object for Client {
     const NAME: &'static str = "Client";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -45,9 +45,9 @@ impl ::discogen_runtime::object::Object for Client {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Client);
+::discogen_runtime::__private::object_serde!(Client);

@@ -39,7 +39,7 @@ pub struct Collide {
     /// Dashes.
     pub x_goog_field: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Collide {
@@ -149,7 +149,7 @@ impl Collide {
     }
 }
 
-impl ::discogen_runtime::object::Object for Collide {
+impl ::discogen_runtime::__private::object::Object for Collide {
     const NAME: &'static str = "Collide";
 
     const FIELDS: &'static [&'static str] = &[
@@ -172,7 +172,7 @@ impl ::discogen_runtime::object::Object for Collide {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -205,26 +205,46 @@ impl ::discogen_runtime::object::Object for Collide {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "$ref", &self.r#ref)?;
-        ::discogen_runtime::object::write(map, "$schema", &self.schema)?;
-        ::discogen_runtime::object::write(map, "1stField", &self.n1st_field)?;
-        ::discogen_runtime::object::write(map, "@type", &self.r#type)?;
-        ::discogen_runtime::object::write(map, "ALLCAPS", &self.allcaps)?;
-        ::discogen_runtime::object::write(map, "FooBar", &self.foo_bar)?;
-        ::discogen_runtime::object::write(map, "HTTPSUrl", &self.https_url)?;
-        ::discogen_runtime::object::write(map, "_private", &self.private)?;
-        ::discogen_runtime::object::write(map, "dotted.name", &self.dotted_name)?;
-        ::discogen_runtime::object::write(map, "fooBar", &self.foo_bar_2)?;
-        ::discogen_runtime::object::write(map, "foo_bar", &self.foo_bar_3)?;
-        ::discogen_runtime::object::write(map, "httpsUrl", &self.https_url_2)?;
-        ::discogen_runtime::object::write(map, "kebab-case", &self.kebab_case)?;
-        ::discogen_runtime::object::write(map, "kebab_case", &self.kebab_case_2)?;
-        ::discogen_runtime::object::write(map, "x-goog-field", &self.x_goog_field)?;
+        ::discogen_runtime::__private::object::write(map, "$ref", &self.r#ref)?;
+        ::discogen_runtime::__private::object::write(map, "$schema", &self.schema)?;
+        ::discogen_runtime::__private::object::write(map, "1stField", &self.n1st_field)?;
+        ::discogen_runtime::__private::object::write(map, "@type", &self.r#type)?;
+        ::discogen_runtime::__private::object::write(map, "ALLCAPS", &self.allcaps)?;
+        ::discogen_runtime::__private::object::write(map, "FooBar", &self.foo_bar)?;
+        ::discogen_runtime::__private::object::write(map, "HTTPSUrl", &self.https_url)?;
+        ::discogen_runtime::__private::object::write(map, "_private", &self.private)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "dotted.name",
+            &self.dotted_name,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "fooBar", &self.foo_bar_2)?;
+        ::discogen_runtime::__private::object::write(map, "foo_bar", &self.foo_bar_3)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "httpsUrl",
+            &self.https_url_2,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "kebab-case",
+            &self.kebab_case,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "kebab_case",
+            &self.kebab_case_2,
+        )?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "x-goog-field",
+            &self.x_goog_field,
+        )?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Collide);
+::discogen_runtime::__private::object_serde!(Collide);
 
 /// Named like Default.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -232,7 +252,7 @@ impl ::discogen_runtime::object::Object for Collide {
 pub struct Default {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Default {
@@ -244,14 +264,14 @@ impl Default {
     }
 }
 
-impl ::discogen_runtime::object::Object for Default {
+impl ::discogen_runtime::__private::object::Object for Default {
     const NAME: &'static str = "Default";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -269,12 +289,12 @@ impl ::discogen_runtime::object::Object for Default {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Default);
+::discogen_runtime::__private::object_serde!(Default);
 
 /// Named like Deserialize.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -282,7 +302,7 @@ impl ::discogen_runtime::object::Object for Default {
 pub struct Deserialize {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Deserialize {
@@ -294,14 +314,14 @@ impl Deserialize {
     }
 }
 
-impl ::discogen_runtime::object::Object for Deserialize {
+impl ::discogen_runtime::__private::object::Object for Deserialize {
     const NAME: &'static str = "Deserialize";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -319,12 +339,12 @@ impl ::discogen_runtime::object::Object for Deserialize {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Deserialize);
+::discogen_runtime::__private::object_serde!(Deserialize);
 
 /// Named like HashMap.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -332,7 +352,7 @@ impl ::discogen_runtime::object::Object for Deserialize {
 pub struct HashMap {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl HashMap {
@@ -344,14 +364,14 @@ impl HashMap {
     }
 }
 
-impl ::discogen_runtime::object::Object for HashMap {
+impl ::discogen_runtime::__private::object::Object for HashMap {
     const NAME: &'static str = "HashMap";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -369,12 +389,12 @@ impl ::discogen_runtime::object::Object for HashMap {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(HashMap);
+::discogen_runtime::__private::object_serde!(HashMap);
 
 /// Named like Serialize.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -382,7 +402,7 @@ impl ::discogen_runtime::object::Object for HashMap {
 pub struct Serialize {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Serialize {
@@ -394,14 +414,14 @@ impl Serialize {
     }
 }
 
-impl ::discogen_runtime::object::Object for Serialize {
+impl ::discogen_runtime::__private::object::Object for Serialize {
     const NAME: &'static str = "Serialize";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -419,12 +439,12 @@ impl ::discogen_runtime::object::Object for Serialize {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Serialize);
+::discogen_runtime::__private::object_serde!(Serialize);
 
 /// Named like String.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -432,7 +452,7 @@ impl ::discogen_runtime::object::Object for Serialize {
 pub struct String {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl String {
@@ -444,14 +464,14 @@ impl String {
     }
 }
 
-impl ::discogen_runtime::object::Object for String {
+impl ::discogen_runtime::__private::object::Object for String {
     const NAME: &'static str = "String";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -469,12 +489,12 @@ impl ::discogen_runtime::object::Object for String {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(String);
+::discogen_runtime::__private::object_serde!(String);
 
 /// Fields whose types are schemas named like std/runtime/serde types.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -520,7 +540,7 @@ pub struct Uses {
     /// A field whose type is the schema named Vec.
     pub vec: ::std::option::Option<Vec>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Uses {
@@ -676,7 +696,7 @@ impl Uses {
     }
 }
 
-impl ::discogen_runtime::object::Object for Uses {
+impl ::discogen_runtime::__private::object::Object for Uses {
     const NAME: &'static str = "Uses";
 
     const FIELDS: &'static [&'static str] = &[
@@ -704,7 +724,7 @@ impl ::discogen_runtime::object::Object for Uses {
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -742,28 +762,36 @@ impl ::discogen_runtime::object::Object for Uses {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "Foo_Bar", &self.foo_bar)?;
-        ::discogen_runtime::object::write(map, "box", &self.r#box)?;
-        ::discogen_runtime::object::write(map, "client", &self.client)?;
-        ::discogen_runtime::object::write(map, "default", &self.default)?;
-        ::discogen_runtime::object::write(map, "deserialize", &self.deserialize)?;
-        ::discogen_runtime::object::write(map, "error", &self.error)?;
-        ::discogen_runtime::object::write(map, "fooBar", &self.foo_bar_2)?;
-        ::discogen_runtime::object::write(map, "foo_bar", &self.foo_bar_3)?;
-        ::discogen_runtime::object::write(map, "hashMap", &self.hash_map)?;
-        ::discogen_runtime::object::write(map, "list", &self.list)?;
-        ::discogen_runtime::object::write(map, "map", &self.map)?;
-        ::discogen_runtime::object::write(map, "option", &self.option)?;
-        ::discogen_runtime::object::write(map, "optionalString", &self.optional_string)?;
-        ::discogen_runtime::object::write(map, "request", &self.request)?;
-        ::discogen_runtime::object::write(map, "response", &self.response)?;
-        ::discogen_runtime::object::write(map, "result", &self.result)?;
-        ::discogen_runtime::object::write(map, "serialize", &self.serialize)?;
-        ::discogen_runtime::object::write(map, "string", &self.string)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
-        ::discogen_runtime::object::write(map, "vec", &self.vec)?;
+        ::discogen_runtime::__private::object::write(map, "Foo_Bar", &self.foo_bar)?;
+        ::discogen_runtime::__private::object::write(map, "box", &self.r#box)?;
+        ::discogen_runtime::__private::object::write(map, "client", &self.client)?;
+        ::discogen_runtime::__private::object::write(map, "default", &self.default)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "deserialize",
+            &self.deserialize,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "error", &self.error)?;
+        ::discogen_runtime::__private::object::write(map, "fooBar", &self.foo_bar_2)?;
+        ::discogen_runtime::__private::object::write(map, "foo_bar", &self.foo_bar_3)?;
+        ::discogen_runtime::__private::object::write(map, "hashMap", &self.hash_map)?;
+        ::discogen_runtime::__private::object::write(map, "list", &self.list)?;
+        ::discogen_runtime::__private::object::write(map, "map", &self.map)?;
+        ::discogen_runtime::__private::object::write(map, "option", &self.option)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "optionalString",
+            &self.optional_string,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "request", &self.request)?;
+        ::discogen_runtime::__private::object::write(map, "response", &self.response)?;
+        ::discogen_runtime::__private::object::write(map, "result", &self.result)?;
+        ::discogen_runtime::__private::object::write(map, "serialize", &self.serialize)?;
+        ::discogen_runtime::__private::object::write(map, "string", &self.string)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "vec", &self.vec)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Uses);
+::discogen_runtime::__private::object_serde!(Uses);

@@ -8,7 +8,7 @@
 pub struct Box {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Box {
@@ -20,14 +20,14 @@ impl Box {
     }
 }
 
-impl ::discogen_runtime::object::Object for Box {
+impl ::discogen_runtime::__private::object::Object for Box {
     const NAME: &'static str = "Box";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -45,12 +45,12 @@ impl ::discogen_runtime::object::Object for Box {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Box);
+::discogen_runtime::__private::object_serde!(Box);
 
 /// Named like Error.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -58,7 +58,7 @@ impl ::discogen_runtime::object::Object for Box {
 pub struct Error {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Error {
@@ -70,14 +70,14 @@ impl Error {
     }
 }
 
-impl ::discogen_runtime::object::Object for Error {
+impl ::discogen_runtime::__private::object::Object for Error {
     const NAME: &'static str = "Error";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -95,12 +95,12 @@ impl ::discogen_runtime::object::Object for Error {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Error);
+::discogen_runtime::__private::object_serde!(Error);
 
 /// PascalCase schema name.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -108,7 +108,7 @@ impl ::discogen_runtime::object::Object for Error {
 pub struct FooBar {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl FooBar {
@@ -120,14 +120,14 @@ impl FooBar {
     }
 }
 
-impl ::discogen_runtime::object::Object for FooBar {
+impl ::discogen_runtime::__private::object::Object for FooBar {
     const NAME: &'static str = "FooBar";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -145,12 +145,12 @@ impl ::discogen_runtime::object::Object for FooBar {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(FooBar);
+::discogen_runtime::__private::object_serde!(FooBar);
 
 /// Mixed schema name; collides with FooBar after PascalCase (agentidentitycredentials.v1 `V1_` style).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -158,7 +158,7 @@ impl ::discogen_runtime::object::Object for FooBar {
 pub struct FooBar2 {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl FooBar2 {
@@ -170,14 +170,14 @@ impl FooBar2 {
     }
 }
 
-impl ::discogen_runtime::object::Object for FooBar2 {
+impl ::discogen_runtime::__private::object::Object for FooBar2 {
     const NAME: &'static str = "Foo_Bar";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -195,12 +195,12 @@ impl ::discogen_runtime::object::Object for FooBar2 {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(FooBar2);
+::discogen_runtime::__private::object_serde!(FooBar2);
 
 /// Named like Option.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -208,7 +208,7 @@ impl ::discogen_runtime::object::Object for FooBar2 {
 pub struct Option {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Option {
@@ -220,14 +220,14 @@ impl Option {
     }
 }
 
-impl ::discogen_runtime::object::Object for Option {
+impl ::discogen_runtime::__private::object::Object for Option {
     const NAME: &'static str = "Option";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -245,12 +245,12 @@ impl ::discogen_runtime::object::Object for Option {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Option);
+::discogen_runtime::__private::object_serde!(Option);
 
 /// Named like Request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -258,7 +258,7 @@ impl ::discogen_runtime::object::Object for Option {
 pub struct Request {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Request {
@@ -270,14 +270,14 @@ impl Request {
     }
 }
 
-impl ::discogen_runtime::object::Object for Request {
+impl ::discogen_runtime::__private::object::Object for Request {
     const NAME: &'static str = "Request";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -295,12 +295,12 @@ impl ::discogen_runtime::object::Object for Request {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Request);
+::discogen_runtime::__private::object_serde!(Request);
 
 /// Named like Response.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -308,7 +308,7 @@ impl ::discogen_runtime::object::Object for Request {
 pub struct Response {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Response {
@@ -320,14 +320,14 @@ impl Response {
     }
 }
 
-impl ::discogen_runtime::object::Object for Response {
+impl ::discogen_runtime::__private::object::Object for Response {
     const NAME: &'static str = "Response";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -345,12 +345,12 @@ impl ::discogen_runtime::object::Object for Response {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Response);
+::discogen_runtime::__private::object_serde!(Response);
 
 /// Named like Result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -358,7 +358,7 @@ impl ::discogen_runtime::object::Object for Response {
 pub struct Result {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Result {
@@ -370,14 +370,14 @@ impl Result {
     }
 }
 
-impl ::discogen_runtime::object::Object for Result {
+impl ::discogen_runtime::__private::object::Object for Result {
     const NAME: &'static str = "Result";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -395,12 +395,12 @@ impl ::discogen_runtime::object::Object for Result {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(Result);
+::discogen_runtime::__private::object_serde!(Result);
 
 /// snake_case schema name; collides with FooBar after PascalCase.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -408,7 +408,7 @@ impl ::discogen_runtime::object::Object for Result {
 pub struct FooBar3 {
     pub value: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl FooBar3 {
@@ -420,14 +420,14 @@ impl FooBar3 {
     }
 }
 
-impl ::discogen_runtime::object::Object for FooBar3 {
+impl ::discogen_runtime::__private::object::Object for FooBar3 {
     const NAME: &'static str = "foo_bar";
 
     const FIELDS: &'static [&'static str] = &["value"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -445,9 +445,9 @@ impl ::discogen_runtime::object::Object for FooBar3 {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(FooBar3);
+::discogen_runtime::__private::object_serde!(FooBar3);

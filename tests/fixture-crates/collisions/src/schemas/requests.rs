@@ -13,7 +13,7 @@ pub struct ListRequestsResponse {
     /// The requests.
     pub requests: ::std::option::Option<::std::vec::Vec<Request>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ListRequestsResponse {
@@ -35,14 +35,14 @@ impl ListRequestsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for ListRequestsResponse {
+impl ::discogen_runtime::__private::object::Object for ListRequestsResponse {
     const NAME: &'static str = "ListRequestsResponse";
 
     const FIELDS: &'static [&'static str] = &["requests", "nextPageToken"];
 
     fn unknown_fields(
         &mut self,
-    ) -> ::std::option::Option<&mut ::discogen_runtime::object::UnknownFields> {
+    ) -> ::std::option::Option<&mut ::discogen_runtime::UnknownFields> {
         ::std::option::Option::Some(&mut self.unknown_fields)
     }
 
@@ -62,13 +62,17 @@ impl ::discogen_runtime::object::Object for ListRequestsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
-        ::discogen_runtime::object::write(map, "requests", &self.requests)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "requests", &self.requests)?;
         self.unknown_fields.write(map)?;
         ::std::result::Result::Ok(())
     }
 }
-::discogen_runtime::object_serde!(ListRequestsResponse);
+::discogen_runtime::__private::object_serde!(ListRequestsResponse);
 
 impl ::discogen_runtime::paginate::Page for ListRequestsResponse {
     type Item = Request;

@@ -28,12 +28,14 @@ impl Nodes {
 /// Creates a node (request and response are recursive).
 ///
 /// `POST v1/nodes` (`cycles.nodes.create`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     client: ::discogen_runtime::Client,
     body: crate::schemas::Node,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -43,7 +45,7 @@ impl Create {
             ::discogen_runtime::Method::POST,
             String::from("v1/nodes"),
         );
-        request.method_id("cycles.nodes.create");
+        request.set_method_id("cycles.nodes.create");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -56,7 +58,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

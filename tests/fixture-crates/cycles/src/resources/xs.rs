@@ -30,13 +30,15 @@ impl Xs {
 /// Replaces an X.
 ///
 /// `PUT v1/{+name}` (`cycles.xs.update`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Update {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::X,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Update {
@@ -44,9 +46,9 @@ impl Update {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PUT,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("cycles.xs.update");
+        request.set_method_id("cycles.xs.update");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -59,7 +61,7 @@ impl Update {
 }
 
 impl ::discogen_runtime::CallOptions for Update {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -11,7 +11,7 @@ pub struct Node {
     /// Direct self-reference: needs a Box.
     pub parent: Option<Box<Node>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Node {
@@ -30,14 +30,12 @@ impl Node {
     }
 }
 
-impl ::discogen_runtime::object::Object for Node {
+impl ::discogen_runtime::__private::object::Object for Node {
     const NAME: &'static str = "Node";
 
     const FIELDS: &'static [&'static str] = &["name", "parent"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -57,10 +55,10 @@ impl ::discogen_runtime::object::Object for Node {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "parent", &self.parent)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "parent", &self.parent)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Node);
+::discogen_runtime::__private::object_serde!(Node);

@@ -13,7 +13,7 @@ pub struct A {
     /// A label.
     pub label: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl A {
@@ -32,14 +32,12 @@ impl A {
     }
 }
 
-impl ::discogen_runtime::object::Object for A {
+impl ::discogen_runtime::__private::object::Object for A {
     const NAME: &'static str = "A";
 
     const FIELDS: &'static [&'static str] = &["b", "label"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -59,13 +57,13 @@ impl ::discogen_runtime::object::Object for A {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "b", &self.b)?;
-        ::discogen_runtime::object::write(map, "label", &self.label)?;
+        ::discogen_runtime::__private::object::write(map, "b", &self.b)?;
+        ::discogen_runtime::__private::object::write(map, "label", &self.label)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(A);
+::discogen_runtime::__private::object_serde!(A);
 
 /// Mutual recursion B -&gt; A -&gt; B through plain fields.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -76,7 +74,7 @@ pub struct B {
     /// A count.
     pub count: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl B {
@@ -95,14 +93,12 @@ impl B {
     }
 }
 
-impl ::discogen_runtime::object::Object for B {
+impl ::discogen_runtime::__private::object::Object for B {
     const NAME: &'static str = "B";
 
     const FIELDS: &'static [&'static str] = &["a", "count"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -122,13 +118,13 @@ impl ::discogen_runtime::object::Object for B {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "a", &self.a)?;
-        ::discogen_runtime::object::write(map, "count", &self.count)?;
+        ::discogen_runtime::__private::object::write(map, "a", &self.a)?;
+        ::discogen_runtime::__private::object::write(map, "count", &self.count)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(B);
+::discogen_runtime::__private::object_serde!(B);
 
 /// Self-reference through a field, an array and a map of arrays at once.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -143,7 +139,7 @@ pub struct Expr {
     /// Operator.
     pub op: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Expr {
@@ -179,14 +175,12 @@ impl Expr {
     }
 }
 
-impl ::discogen_runtime::object::Object for Expr {
+impl ::discogen_runtime::__private::object::Object for Expr {
     const NAME: &'static str = "Expr";
 
     const FIELDS: &'static [&'static str] = &["op", "not", "args", "named"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -208,15 +202,15 @@ impl ::discogen_runtime::object::Object for Expr {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "args", &self.args)?;
-        ::discogen_runtime::object::write(map, "named", &self.named)?;
-        ::discogen_runtime::object::write(map, "not", &self.not)?;
-        ::discogen_runtime::object::write(map, "op", &self.op)?;
+        ::discogen_runtime::__private::object::write(map, "args", &self.args)?;
+        ::discogen_runtime::__private::object::write(map, "named", &self.named)?;
+        ::discogen_runtime::__private::object::write(map, "not", &self.not)?;
+        ::discogen_runtime::__private::object::write(map, "op", &self.op)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Expr);
+::discogen_runtime::__private::object_serde!(Expr);
 
 /// Recursion through additionalProperties.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -227,7 +221,7 @@ pub struct Graph {
     /// Vertex id.
     pub id: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Graph {
@@ -249,14 +243,12 @@ impl Graph {
     }
 }
 
-impl ::discogen_runtime::object::Object for Graph {
+impl ::discogen_runtime::__private::object::Object for Graph {
     const NAME: &'static str = "Graph";
 
     const FIELDS: &'static [&'static str] = &["id", "edges"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -276,13 +268,13 @@ impl ::discogen_runtime::object::Object for Graph {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "edges", &self.edges)?;
-        ::discogen_runtime::object::write(map, "id", &self.id)?;
+        ::discogen_runtime::__private::object::write(map, "edges", &self.edges)?;
+        ::discogen_runtime::__private::object::write(map, "id", &self.id)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Graph);
+::discogen_runtime::__private::object_serde!(Graph);
 
 /// Non-recursive schema referencing every cycle; none of its own fields should be boxed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -301,7 +293,7 @@ pub struct Root {
     /// Entry into the 3-cycle.
     pub x: Option<X>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Root {
@@ -348,7 +340,7 @@ impl Root {
     }
 }
 
-impl ::discogen_runtime::object::Object for Root {
+impl ::discogen_runtime::__private::object::Object for Root {
     const NAME: &'static str = "Root";
 
     const FIELDS: &'static [&'static str] = &[
@@ -360,9 +352,7 @@ impl ::discogen_runtime::object::Object for Root {
         "graph",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -386,14 +376,14 @@ impl ::discogen_runtime::object::Object for Root {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "expr", &self.expr)?;
-        ::discogen_runtime::object::write(map, "graph", &self.graph)?;
-        ::discogen_runtime::object::write(map, "node", &self.node)?;
-        ::discogen_runtime::object::write(map, "pair", &self.pair)?;
-        ::discogen_runtime::object::write(map, "tree", &self.tree)?;
-        ::discogen_runtime::object::write(map, "x", &self.x)?;
+        ::discogen_runtime::__private::object::write(map, "expr", &self.expr)?;
+        ::discogen_runtime::__private::object::write(map, "graph", &self.graph)?;
+        ::discogen_runtime::__private::object::write(map, "node", &self.node)?;
+        ::discogen_runtime::__private::object::write(map, "pair", &self.pair)?;
+        ::discogen_runtime::__private::object::write(map, "tree", &self.tree)?;
+        ::discogen_runtime::__private::object::write(map, "x", &self.x)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Root);
+::discogen_runtime::__private::object_serde!(Root);

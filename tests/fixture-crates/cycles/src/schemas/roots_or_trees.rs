@@ -11,7 +11,7 @@ pub struct Tree {
     /// The value at this node.
     pub value: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Tree {
@@ -30,14 +30,12 @@ impl Tree {
     }
 }
 
-impl ::discogen_runtime::object::Object for Tree {
+impl ::discogen_runtime::__private::object::Object for Tree {
     const NAME: &'static str = "Tree";
 
     const FIELDS: &'static [&'static str] = &["value", "children"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -57,10 +55,10 @@ impl ::discogen_runtime::object::Object for Tree {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "children", &self.children)?;
-        ::discogen_runtime::object::write(map, "value", &self.value)?;
+        ::discogen_runtime::__private::object::write(map, "children", &self.children)?;
+        ::discogen_runtime::__private::object::write(map, "value", &self.value)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Tree);
+::discogen_runtime::__private::object_serde!(Tree);

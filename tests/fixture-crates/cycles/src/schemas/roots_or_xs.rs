@@ -11,7 +11,7 @@ pub struct X {
     /// X -&gt; Y.
     pub y: Option<Box<Y>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl X {
@@ -30,14 +30,12 @@ impl X {
     }
 }
 
-impl ::discogen_runtime::object::Object for X {
+impl ::discogen_runtime::__private::object::Object for X {
     const NAME: &'static str = "X";
 
     const FIELDS: &'static [&'static str] = &["y", "name"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -57,13 +55,13 @@ impl ::discogen_runtime::object::Object for X {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "y", &self.y)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "y", &self.y)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(X);
+::discogen_runtime::__private::object_serde!(X);
 
 /// Three-cycle Y -&gt; Z -&gt; X -&gt; Y.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -74,7 +72,7 @@ pub struct Y {
     /// Y -&gt; Z.
     pub z: Option<Box<Z>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Y {
@@ -93,14 +91,12 @@ impl Y {
     }
 }
 
-impl ::discogen_runtime::object::Object for Y {
+impl ::discogen_runtime::__private::object::Object for Y {
     const NAME: &'static str = "Y";
 
     const FIELDS: &'static [&'static str] = &["z", "name"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -120,13 +116,13 @@ impl ::discogen_runtime::object::Object for Y {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "z", &self.z)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "z", &self.z)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Y);
+::discogen_runtime::__private::object_serde!(Y);
 
 /// Three-cycle Z -&gt; X -&gt; Y -&gt; Z.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -137,7 +133,7 @@ pub struct Z {
     /// Z -&gt; X.
     pub x: Option<Box<X>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Z {
@@ -156,14 +152,12 @@ impl Z {
     }
 }
 
-impl ::discogen_runtime::object::Object for Z {
+impl ::discogen_runtime::__private::object::Object for Z {
     const NAME: &'static str = "Z";
 
     const FIELDS: &'static [&'static str] = &["x", "name"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -183,10 +177,10 @@ impl ::discogen_runtime::object::Object for Z {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "x", &self.x)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "x", &self.x)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Z);
+::discogen_runtime::__private::object_serde!(Z);

@@ -11,7 +11,7 @@ pub struct Comment {
     /// An anonymous nested object that refers back to Comment: the cycle passes through a synthetic type.
     pub thread: Option<Box<CommentThread>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Comment {
@@ -30,14 +30,12 @@ impl Comment {
     }
 }
 
-impl ::discogen_runtime::object::Object for Comment {
+impl ::discogen_runtime::__private::object::Object for Comment {
     const NAME: &'static str = "Comment";
 
     const FIELDS: &'static [&'static str] = &["text", "thread"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -57,13 +55,13 @@ impl ::discogen_runtime::object::Object for Comment {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "text", &self.text)?;
-        ::discogen_runtime::object::write(map, "thread", &self.thread)?;
+        ::discogen_runtime::__private::object::write(map, "text", &self.text)?;
+        ::discogen_runtime::__private::object::write(map, "thread", &self.thread)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Comment);
+::discogen_runtime::__private::object_serde!(Comment);
 
 /// An anonymous nested object that refers back to Comment: the cycle passes through a synthetic type.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -73,7 +71,7 @@ pub struct CommentThread {
     pub reply: Option<Box<Comment>>,
     pub reply_count: Option<i32>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl CommentThread {
@@ -92,14 +90,12 @@ impl CommentThread {
     }
 }
 
-impl ::discogen_runtime::object::Object for CommentThread {
+impl ::discogen_runtime::__private::object::Object for CommentThread {
     const NAME: &'static str = "CommentThread";
 
     const FIELDS: &'static [&'static str] = &["reply", "replyCount"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -119,10 +115,14 @@ impl ::discogen_runtime::object::Object for CommentThread {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "reply", &self.reply)?;
-        ::discogen_runtime::object::write(map, "replyCount", &self.reply_count)?;
+        ::discogen_runtime::__private::object::write(map, "reply", &self.reply)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "replyCount",
+            &self.reply_count,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(CommentThread);
+::discogen_runtime::__private::object_serde!(CommentThread);

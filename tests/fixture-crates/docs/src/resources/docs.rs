@@ -62,13 +62,15 @@ impl Docs {
 /// See \[Doc\]\[\] and &lt;a href="<https://example.com>"&gt;this&lt;/a&gt;.
 ///
 /// `GET v1/{+name}` (`docs.docs.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     name: String,
     view: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -84,9 +86,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("docs.docs.get");
+        request.set_method_id("docs.docs.get");
         request.query("view", &self.view);
         request.params(self.params.clone());
         request
@@ -99,18 +101,20 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
 
 /// `GET v1/docs` (`docs.docs.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
     client: ::discogen_runtime::Client,
     page_token: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -125,7 +129,7 @@ impl List {
             ::discogen_runtime::Method::GET,
             String::from("v1/docs"),
         );
-        request.method_id("docs.docs.list");
+        request.set_method_id("docs.docs.list");
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
         request
@@ -138,18 +142,20 @@ impl List {
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
 
 /// `POST v1/docs:touch` (`docs.docs.touch`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Touch {
     client: ::discogen_runtime::Client,
     body: crate::schemas::EmptyDescription,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Touch {
@@ -159,7 +165,7 @@ impl Touch {
             ::discogen_runtime::Method::POST,
             String::from("v1/docs:touch"),
         );
-        request.method_id("docs.docs.touch");
+        request.set_method_id("docs.docs.touch");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -174,7 +180,7 @@ impl Touch {
 }
 
 impl ::discogen_runtime::CallOptions for Touch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

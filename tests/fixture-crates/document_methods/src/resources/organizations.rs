@@ -82,6 +82,8 @@ pub mod folders {
         /// Gets a project.
         ///
         /// `GET my_api/v1.1beta2/organizations/{organizationId}/folders/{folderId}/projects/{projectId}` (`my_api.organizations.folders.projects.get`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
@@ -89,7 +91,7 @@ pub mod folders {
             organization_id: String,
             folder_id: String,
             project_id: String,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -99,12 +101,13 @@ pub mod folders {
                     ::discogen_runtime::Method::GET,
                     format!(
                         "my_api/v1.1beta2/organizations/{}/folders/{}/projects/{}",
-                        ::discogen_runtime::path::simple(& self.organization_id),
-                        ::discogen_runtime::path::simple(& self.folder_id),
-                        ::discogen_runtime::path::simple(& self.project_id)
+                        ::discogen_runtime::__private::path::simple(& self
+                        .organization_id), ::discogen_runtime::__private::path::simple(&
+                        self.folder_id), ::discogen_runtime::__private::path::simple(&
+                        self.project_id)
                     ),
                 );
-                request.method_id("my_api.organizations.folders.projects.get");
+                request.set_method_id("my_api.organizations.folders.projects.get");
                 request.params(self.params.clone());
                 request
             }
@@ -118,7 +121,7 @@ pub mod folders {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -191,6 +194,8 @@ pub mod folders {
             /// Gets a zone.
             ///
             /// `GET my_api/v1.1beta2/organizations/{organizationId}/folders/{folderId}/projects/{projectId}/zones/{zone}` (`my_api.organizations.folders.projects.zones.get`)
+            ///
+            /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
             pub struct Get {
@@ -199,7 +204,7 @@ pub mod folders {
                 folder_id: String,
                 project_id: String,
                 zone: String,
-                params: ::discogen_runtime::Params,
+                params: ::discogen_runtime::__private::Params,
             }
 
             impl Get {
@@ -209,13 +214,18 @@ pub mod folders {
                         ::discogen_runtime::Method::GET,
                         format!(
                             "my_api/v1.1beta2/organizations/{}/folders/{}/projects/{}/zones/{}",
-                            ::discogen_runtime::path::simple(& self.organization_id),
-                            ::discogen_runtime::path::simple(& self.folder_id),
-                            ::discogen_runtime::path::simple(& self.project_id),
-                            ::discogen_runtime::path::simple(& self.zone)
+                            ::discogen_runtime::__private::path::simple(& self
+                            .organization_id),
+                            ::discogen_runtime::__private::path::simple(& self
+                            .folder_id), ::discogen_runtime::__private::path::simple(&
+                            self.project_id),
+                            ::discogen_runtime::__private::path::simple(& self.zone)
                         ),
                     );
-                    request.method_id("my_api.organizations.folders.projects.zones.get");
+                    request
+                        .set_method_id(
+                            "my_api.organizations.folders.projects.zones.get",
+                        );
                     request.params(self.params.clone());
                     request
                 }
@@ -229,7 +239,7 @@ pub mod folders {
             }
 
             impl ::discogen_runtime::CallOptions for Get {
-                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
                 }
             }
@@ -237,6 +247,8 @@ pub mod folders {
             /// Lists zones.
             ///
             /// `GET my_api/v1.1beta2/organizations/{organizationId}/folders/{folderId}/projects/{projectId}/zones` (`my_api.organizations.folders.projects.zones.list`)
+            ///
+            /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
             pub struct List {
@@ -246,7 +258,7 @@ pub mod folders {
                 project_id: String,
                 max_results: Option<u32>,
                 page_token: Option<String>,
-                params: ::discogen_runtime::Params,
+                params: ::discogen_runtime::__private::Params,
             }
 
             impl List {
@@ -268,13 +280,17 @@ pub mod folders {
                         ::discogen_runtime::Method::GET,
                         format!(
                             "my_api/v1.1beta2/organizations/{}/folders/{}/projects/{}/zones",
-                            ::discogen_runtime::path::simple(& self.organization_id),
-                            ::discogen_runtime::path::simple(& self.folder_id),
-                            ::discogen_runtime::path::simple(& self.project_id)
+                            ::discogen_runtime::__private::path::simple(& self
+                            .organization_id),
+                            ::discogen_runtime::__private::path::simple(& self
+                            .folder_id), ::discogen_runtime::__private::path::simple(&
+                            self.project_id)
                         ),
                     );
                     request
-                        .method_id("my_api.organizations.folders.projects.zones.list");
+                        .set_method_id(
+                            "my_api.organizations.folders.projects.zones.list",
+                        );
                     request.query("maxResults", &self.max_results);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -294,7 +310,7 @@ pub mod folders {
                 ) -> impl ::discogen_runtime::paginate::Stream<
                     Item = ::discogen_runtime::Result<crate::schemas::ZoneList>,
                 > + Send {
-                    ::discogen_runtime::paginate::pages(
+                    ::discogen_runtime::__private::pages(
                         self.client.clone(),
                         self.to_request(),
                     )
@@ -306,14 +322,14 @@ pub mod folders {
                 ) -> impl ::discogen_runtime::paginate::Stream<
                     Item = ::discogen_runtime::Result<crate::schemas::Zone>,
                 > + Send {
-                    ::discogen_runtime::paginate::items::<
+                    ::discogen_runtime::__private::items::<
                         crate::schemas::ZoneList,
                     >(self.client.clone(), self.to_request())
                 }
             }
 
             impl ::discogen_runtime::CallOptions for List {
-                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
                 }
             }

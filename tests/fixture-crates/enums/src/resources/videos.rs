@@ -51,6 +51,8 @@ impl Videos {
 /// Lists videos, filtered by enum query parameters.
 ///
 /// `GET v1/{+parent}/videos` (`enums.videos.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -60,7 +62,7 @@ pub struct List {
     page_token: Option<String>,
     resolution: Option<ListResolution>,
     view: Option<ListView>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -111,9 +113,12 @@ impl List {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v1/{}/videos", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v1/{}/videos", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id("enums.videos.list");
+        request.set_method_id("enums.videos.list");
         request.query("formats", &self.formats);
         request.query("pageToken", &self.page_token);
         request.query("resolution", &self.resolution);
@@ -135,7 +140,7 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::ListVideosResponse>,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -144,14 +149,14 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::Video>,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::ListVideosResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -159,6 +164,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// Updates a video.
 ///
 /// `PATCH v1/{+name}` (`enums.videos.patch`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
@@ -166,7 +173,7 @@ pub struct Patch {
     name: String,
     update_mask: Option<String>,
     body: crate::schemas::Video,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Patch {
@@ -180,9 +187,9 @@ impl Patch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("enums.videos.patch");
+        request.set_method_id("enums.videos.patch");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -196,7 +203,7 @@ impl Patch {
 }
 
 impl ::discogen_runtime::CallOptions for Patch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -242,7 +249,7 @@ impl From<&str> for ListFormats {
     }
 }
 
-::discogen_runtime::open_enum!(ListFormats);
+::discogen_runtime::__private::open_enum!(ListFormats);
 
 /// An enum query parameter whose values start with digits.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -289,7 +296,7 @@ impl From<&str> for ListResolution {
     }
 }
 
-::discogen_runtime::open_enum!(ListResolution);
+::discogen_runtime::__private::open_enum!(ListResolution);
 
 /// An enum query parameter with enumDeprecated.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -334,4 +341,4 @@ impl From<&str> for ListView {
     }
 }
 
-::discogen_runtime::open_enum!(ListView);
+::discogen_runtime::__private::open_enum!(ListView);

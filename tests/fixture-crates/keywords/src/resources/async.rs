@@ -84,6 +84,8 @@ impl Async {
 /// A method named `match`.
 ///
 /// `GET v1/{+parent}/things:match` (`keywords.async.match`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Match {
@@ -93,7 +95,7 @@ pub struct Match {
     r#ref: Vec<String>,
     self_: Option<String>,
     r#type: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Match {
@@ -126,10 +128,11 @@ impl Match {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v1/{}/things:match", ::discogen_runtime::path::reserved(& self.parent)
+                "v1/{}/things:match", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id("keywords.async.match");
+        request.set_method_id("keywords.async.match");
         request.query("async", &self.r#async);
         request.query("ref", &self.r#ref);
         request.query("self", &self.self_);
@@ -147,7 +150,7 @@ impl Match {
 }
 
 impl ::discogen_runtime::CallOptions for Match {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -155,13 +158,15 @@ impl ::discogen_runtime::CallOptions for Match {
 /// A method named `move` on a resource named `async`.
 ///
 /// `POST v1/{+name}:move` (`keywords.async.move`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Move {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::MoveThingRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Move {
@@ -169,9 +174,11 @@ impl Move {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v1/{}:move", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v1/{}:move", ::discogen_runtime::__private::path::reserved(& self.name)
+            ),
         );
-        request.method_id("keywords.async.move");
+        request.set_method_id("keywords.async.move");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -184,7 +191,7 @@ impl Move {
 }
 
 impl ::discogen_runtime::CallOptions for Move {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -192,12 +199,14 @@ impl ::discogen_runtime::CallOptions for Move {
 /// A method named `type`.
 ///
 /// `GET v1/{+name}/type` (`keywords.async.type`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Type {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Type {
@@ -205,9 +214,11 @@ impl Type {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v1/{}/type", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v1/{}/type", ::discogen_runtime::__private::path::reserved(& self.name)
+            ),
         );
-        request.method_id("keywords.async.type");
+        request.set_method_id("keywords.async.type");
         request.params(self.params.clone());
         request
     }
@@ -219,7 +230,7 @@ impl Type {
 }
 
 impl ::discogen_runtime::CallOptions for Type {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -253,12 +264,14 @@ pub mod crate_ {
     /// Method `fn` in resource `crate` in resource `async`.
     ///
     /// `GET v1/{+name}:fn` (`keywords.async.crate.fn`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Fn {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Fn {
@@ -266,9 +279,12 @@ pub mod crate_ {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v1/{}:fn", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v1/{}:fn", ::discogen_runtime::__private::path::reserved(& self
+                    .name)
+                ),
             );
-            request.method_id("keywords.async.crate.fn");
+            request.set_method_id("keywords.async.crate.fn");
             request.params(self.params.clone());
             request
         }
@@ -280,7 +296,7 @@ pub mod crate_ {
     }
 
     impl ::discogen_runtime::CallOptions for Fn {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -321,13 +337,15 @@ pub mod self_ {
     /// Method `super` in resource `self`; neither can be a raw identifier.
     ///
     /// `POST v1/{+name}:super` (`keywords.async.self.super`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Super {
         client: ::discogen_runtime::Client,
         name: String,
         body: crate::schemas::Self_,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Super {
@@ -335,9 +353,12 @@ pub mod self_ {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
-                format!("v1/{}:super", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v1/{}:super", ::discogen_runtime::__private::path::reserved(& self
+                    .name)
+                ),
             );
-            request.method_id("keywords.async.self.super");
+            request.set_method_id("keywords.async.self.super");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -350,7 +371,7 @@ pub mod self_ {
     }
 
     impl ::discogen_runtime::CallOptions for Super {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

@@ -44,12 +44,14 @@ impl Users {
 /// Gets a user.
 ///
 /// `GET users/{userKey}` (`directory.users.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     user_key: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -57,9 +59,11 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("users/{}", ::discogen_runtime::path::simple(& self.user_key)),
+            format!(
+                "users/{}", ::discogen_runtime::__private::path::simple(& self.user_key)
+            ),
         );
-        request.method_id("directory.users.get");
+        request.set_method_id("directory.users.get");
         request.params(self.params.clone());
         request
     }
@@ -76,7 +80,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -84,12 +88,14 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Creates a user.
 ///
 /// `POST users` (`directory.users.insert`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Insert {
     client: ::discogen_runtime::Client,
     body: crate::schemas::User,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Insert {
@@ -99,7 +105,7 @@ impl Insert {
             ::discogen_runtime::Method::POST,
             String::from("users"),
         );
-        request.method_id("directory.users.insert");
+        request.set_method_id("directory.users.insert");
         request
             .json_body(
                 &::discogen_runtime::DataWrapper {
@@ -122,7 +128,7 @@ impl Insert {
 }
 
 impl ::discogen_runtime::CallOptions for Insert {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -106,12 +106,14 @@ impl Maps {
 /// Gets a Maps.
 ///
 /// `GET v1/{+name}` (`maps.maps.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -119,9 +121,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("maps.maps.get");
+        request.set_method_id("maps.maps.get");
         request.params(self.params.clone());
         request
     }
@@ -133,7 +135,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -141,12 +143,14 @@ impl ::discogen_runtime::CallOptions for Get {
 /// The response is a top-level map schema.
 ///
 /// `GET v1/{+name}/attributes` (`maps.maps.getAttributes`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAttributes {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl GetAttributes {
@@ -154,9 +158,12 @@ impl GetAttributes {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v1/{}/attributes", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v1/{}/attributes", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id("maps.maps.getAttributes");
+        request.set_method_id("maps.maps.getAttributes");
         request.params(self.params.clone());
         request
     }
@@ -168,7 +175,7 @@ impl GetAttributes {
 }
 
 impl ::discogen_runtime::CallOptions for GetAttributes {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -176,13 +183,15 @@ impl ::discogen_runtime::CallOptions for GetAttributes {
 /// Returns a table of rows.
 ///
 /// `POST v1/{+name}:query` (`maps.maps.query`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Query {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::Maps,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Query {
@@ -190,9 +199,11 @@ impl Query {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v1/{}:query", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v1/{}:query", ::discogen_runtime::__private::path::reserved(& self.name)
+            ),
         );
-        request.method_id("maps.maps.query");
+        request.set_method_id("maps.maps.query");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -205,7 +216,7 @@ impl Query {
 }
 
 impl ::discogen_runtime::CallOptions for Query {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -213,13 +224,15 @@ impl ::discogen_runtime::CallOptions for Query {
 /// The request is a top-level map schema; the response a top-level `any`.
 ///
 /// `PUT v1/{+name}/attributes` (`maps.maps.setAttributes`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetAttributes {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::JsonObject,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl SetAttributes {
@@ -227,9 +240,12 @@ impl SetAttributes {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PUT,
-            format!("v1/{}/attributes", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v1/{}/attributes", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id("maps.maps.setAttributes");
+        request.set_method_id("maps.maps.setAttributes");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -242,7 +258,7 @@ impl SetAttributes {
 }
 
 impl ::discogen_runtime::CallOptions for SetAttributes {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -250,13 +266,15 @@ impl ::discogen_runtime::CallOptions for SetAttributes {
 /// Updates the hybrid object.
 ///
 /// `PATCH v1/{+name}/hybrid` (`maps.maps.updateHybrid`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateHybrid {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::Hybrid,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl UpdateHybrid {
@@ -264,9 +282,12 @@ impl UpdateHybrid {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v1/{}/hybrid", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v1/{}/hybrid", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id("maps.maps.updateHybrid");
+        request.set_method_id("maps.maps.updateHybrid");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -279,7 +300,7 @@ impl UpdateHybrid {
 }
 
 impl ::discogen_runtime::CallOptions for UpdateHybrid {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -50,12 +50,14 @@ impl Attachments {
 /// supportsMediaDownload without useMediaDownloadService; flatPath names a different variable (chat.v1 style).
 ///
 /// `GET media/{+resourceName}` (`media.attachments.download`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Download {
     client: ::discogen_runtime::Client,
     resource_name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Download {
@@ -63,9 +65,12 @@ impl Download {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("media/{}", ::discogen_runtime::path::reserved(& self.resource_name)),
+            format!(
+                "media/{}", ::discogen_runtime::__private::path::reserved(& self
+                .resource_name)
+            ),
         );
-        request.method_id("media.attachments.download");
+        request.set_method_id("media.attachments.download");
         request.params(self.params.clone());
         request
     }
@@ -91,7 +96,7 @@ impl Download {
 }
 
 impl ::discogen_runtime::CallOptions for Download {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -99,13 +104,15 @@ impl ::discogen_runtime::CallOptions for Download {
 /// Upload with reserved expansion and a custom verb in absolute upload paths (chat.v1 media.upload style).
 ///
 /// `POST {+parent}/attachments:upload` (`media.attachments.upload`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Upload {
     client: ::discogen_runtime::Client,
     parent: String,
     body: crate::schemas::UploadAttachmentRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Upload {
@@ -114,11 +121,11 @@ impl Upload {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "{}/attachments:upload", ::discogen_runtime::path::reserved(& self
-                .parent)
+                "{}/attachments:upload", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id("media.attachments.upload");
+        request.set_method_id("media.attachments.upload");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -142,7 +149,7 @@ impl Upload {
             .set_path(
                 format!(
                     "/upload/media/v1/{}/attachments:upload",
-                    ::discogen_runtime::path::reserved(& self.parent)
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
         request.media(data.into(), media_type);
@@ -159,7 +166,7 @@ impl Upload {
             .set_path(
                 format!(
                     "/resumable/upload/media/v1/{}/attachments:upload",
-                    ::discogen_runtime::path::reserved(& self.parent)
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
         self.client
@@ -171,7 +178,7 @@ impl Upload {
 }
 
 impl ::discogen_runtime::CallOptions for Upload {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

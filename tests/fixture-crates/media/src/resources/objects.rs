@@ -98,6 +98,8 @@ impl Objects {
 /// Media-only download with no response schema; `mimeType` is a required query parameter in parameterOrder (drive.v3 files.export style).
 ///
 /// `GET b/{bucket}/o/{object}/export` (`media.objects.export`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Export {
@@ -105,7 +107,7 @@ pub struct Export {
     bucket: String,
     object: String,
     mime_type: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Export {
@@ -114,11 +116,11 @@ impl Export {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "b/{}/o/{}/export", ::discogen_runtime::path::simple(& self.bucket),
-                ::discogen_runtime::path::simple(& self.object)
+                "b/{}/o/{}/export", ::discogen_runtime::__private::path::simple(& self
+                .bucket), ::discogen_runtime::__private::path::simple(& self.object)
             ),
         );
-        request.method_id("media.objects.export");
+        request.set_method_id("media.objects.export");
         request.query("mimeType", &self.mime_type);
         request.params(self.params.clone());
         request
@@ -145,7 +147,7 @@ impl Export {
 }
 
 impl ::discogen_runtime::CallOptions for Export {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -153,6 +155,8 @@ impl ::discogen_runtime::CallOptions for Export {
 /// Retrieves an object's metadata, or its data with alt=media (storage.v1 objects.get style).
 ///
 /// `GET b/{bucket}/o/{object}` (`media.objects.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
@@ -161,7 +165,7 @@ pub struct Get {
     object: String,
     generation: Option<i64>,
     projection: Option<GetProjection>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -186,11 +190,11 @@ impl Get {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "b/{}/o/{}", ::discogen_runtime::path::simple(& self.bucket),
-                ::discogen_runtime::path::simple(& self.object)
+                "b/{}/o/{}", ::discogen_runtime::__private::path::simple(& self.bucket),
+                ::discogen_runtime::__private::path::simple(& self.object)
             ),
         );
-        request.method_id("media.objects.get");
+        request.set_method_id("media.objects.get");
         request.query("generation", &self.generation);
         request.query("projection", &self.projection);
         request.params(self.params.clone());
@@ -218,7 +222,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -226,6 +230,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Stores a new object and metadata (storage.v1 objects.insert style).
 ///
 /// `POST b/{bucket}/o` (`media.objects.insert`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Insert {
@@ -235,7 +241,7 @@ pub struct Insert {
     if_generation_match: Option<i64>,
     name: Option<String>,
     body: crate::schemas::Object,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Insert {
@@ -261,9 +267,9 @@ impl Insert {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("b/{}/o", ::discogen_runtime::path::simple(& self.bucket)),
+            format!("b/{}/o", ::discogen_runtime::__private::path::simple(& self.bucket)),
         );
-        request.method_id("media.objects.insert");
+        request.set_method_id("media.objects.insert");
         request.query("contentEncoding", &self.content_encoding);
         request.query("ifGenerationMatch", &self.if_generation_match);
         request.query("name", &self.name);
@@ -287,8 +293,8 @@ impl Insert {
         request
             .set_path(
                 format!(
-                    "/upload/media/v1/b/{}/o", ::discogen_runtime::path::simple(& self
-                    .bucket)
+                    "/upload/media/v1/b/{}/o",
+                    ::discogen_runtime::__private::path::simple(& self.bucket)
                 ),
             );
         request.media(data.into(), media_type);
@@ -305,7 +311,7 @@ impl Insert {
             .set_path(
                 format!(
                     "/resumable/upload/media/v1/b/{}/o",
-                    ::discogen_runtime::path::simple(& self.bucket)
+                    ::discogen_runtime::__private::path::simple(& self.bucket)
                 ),
             );
         self.client.upload_resumable::<crate::schemas::Object>(request, upload).await
@@ -313,7 +319,7 @@ impl Insert {
 }
 
 impl ::discogen_runtime::CallOptions for Insert {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -321,12 +327,14 @@ impl ::discogen_runtime::CallOptions for Insert {
 /// Media-only upload: no request schema, simple protocol only, narrow accept list (analytics.v3 uploads.uploadData style).
 ///
 /// `POST b/{bucket}/uploads` (`media.objects.uploadData`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadData {
     client: ::discogen_runtime::Client,
     bucket: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl UploadData {
@@ -334,9 +342,12 @@ impl UploadData {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("b/{}/uploads", ::discogen_runtime::path::simple(& self.bucket)),
+            format!(
+                "b/{}/uploads", ::discogen_runtime::__private::path::simple(& self
+                .bucket)
+            ),
         );
-        request.method_id("media.objects.uploadData");
+        request.set_method_id("media.objects.uploadData");
         request.params(self.params.clone());
         request
     }
@@ -356,8 +367,8 @@ impl UploadData {
         request
             .set_path(
                 format!(
-                    "/upload/media/v1/b/{}/uploads", ::discogen_runtime::path::simple(&
-                    self.bucket)
+                    "/upload/media/v1/b/{}/uploads",
+                    ::discogen_runtime::__private::path::simple(& self.bucket)
                 ),
             );
         request.media(data.into(), media_type);
@@ -366,7 +377,7 @@ impl UploadData {
 }
 
 impl ::discogen_runtime::CallOptions for UploadData {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -404,4 +415,4 @@ impl From<&str> for GetProjection {
     }
 }
 
-::discogen_runtime::open_enum!(GetProjection);
+::discogen_runtime::__private::open_enum!(GetProjection);

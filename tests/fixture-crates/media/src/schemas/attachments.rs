@@ -9,7 +9,7 @@ pub struct Media {
     /// Name of the media resource.
     pub resource_name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Media {
@@ -21,14 +21,12 @@ impl Media {
     }
 }
 
-impl ::discogen_runtime::object::Object for Media {
+impl ::discogen_runtime::__private::object::Object for Media {
     const NAME: &'static str = "Media";
 
     const FIELDS: &'static [&'static str] = &["resourceName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -46,12 +44,16 @@ impl ::discogen_runtime::object::Object for Media {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "resourceName", &self.resource_name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "resourceName",
+            &self.resource_name,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Media);
+::discogen_runtime::__private::object_serde!(Media);
 
 /// Metadata sent with the attachment (chat.v1 media.upload style).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -60,7 +62,7 @@ pub struct UploadAttachmentRequest {
     /// Filename.
     pub filename: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl UploadAttachmentRequest {
@@ -72,14 +74,12 @@ impl UploadAttachmentRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for UploadAttachmentRequest {
+impl ::discogen_runtime::__private::object::Object for UploadAttachmentRequest {
     const NAME: &'static str = "UploadAttachmentRequest";
 
     const FIELDS: &'static [&'static str] = &["filename"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -97,12 +97,12 @@ impl ::discogen_runtime::object::Object for UploadAttachmentRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "filename", &self.filename)?;
+        ::discogen_runtime::__private::object::write(map, "filename", &self.filename)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(UploadAttachmentRequest);
+::discogen_runtime::__private::object_serde!(UploadAttachmentRequest);
 
 /// Upload result.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -111,7 +111,7 @@ pub struct UploadAttachmentResponse {
     /// Reference.
     pub resource_name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl UploadAttachmentResponse {
@@ -123,14 +123,12 @@ impl UploadAttachmentResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for UploadAttachmentResponse {
+impl ::discogen_runtime::__private::object::Object for UploadAttachmentResponse {
     const NAME: &'static str = "UploadAttachmentResponse";
 
     const FIELDS: &'static [&'static str] = &["resourceName"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -148,9 +146,13 @@ impl ::discogen_runtime::object::Object for UploadAttachmentResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "resourceName", &self.resource_name)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "resourceName",
+            &self.resource_name,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(UploadAttachmentResponse);
+::discogen_runtime::__private::object_serde!(UploadAttachmentResponse);

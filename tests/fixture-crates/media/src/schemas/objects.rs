@@ -23,7 +23,7 @@ pub struct Object {
     /// Content-Length of the data in bytes.
     pub size: Option<u64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Object {
@@ -87,7 +87,7 @@ impl Object {
     }
 }
 
-impl ::discogen_runtime::object::Object for Object {
+impl ::discogen_runtime::__private::object::Object for Object {
     const NAME: &'static str = "Object";
 
     const FIELDS: &'static [&'static str] = &[
@@ -101,9 +101,7 @@ impl ::discogen_runtime::object::Object for Object {
         "contentType",
     ];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -114,12 +112,12 @@ impl ::discogen_runtime::object::Object for Object {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.name = map.next_value()?,
-            1 => self.size = ::discogen_runtime::object::read_wire(map)?,
+            1 => self.size = ::discogen_runtime::__private::object::read_wire(map)?,
             2 => self.bucket = map.next_value()?,
             3 => self.md5_hash = map.next_value()?,
             4 => self.metadata = map.next_value()?,
             5 => self.media_link = map.next_value()?,
-            6 => self.generation = ::discogen_runtime::object::read_wire(map)?,
+            6 => self.generation = ::discogen_runtime::__private::object::read_wire(map)?,
             _ => self.content_type = map.next_value()?,
         }
         Ok(())
@@ -129,16 +127,28 @@ impl ::discogen_runtime::object::Object for Object {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "bucket", &self.bucket)?;
-        ::discogen_runtime::object::write(map, "contentType", &self.content_type)?;
-        ::discogen_runtime::object::write_wire(map, "generation", &self.generation)?;
-        ::discogen_runtime::object::write(map, "md5Hash", &self.md5_hash)?;
-        ::discogen_runtime::object::write(map, "mediaLink", &self.media_link)?;
-        ::discogen_runtime::object::write(map, "metadata", &self.metadata)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write_wire(map, "size", &self.size)?;
+        ::discogen_runtime::__private::object::write(map, "bucket", &self.bucket)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "contentType",
+            &self.content_type,
+        )?;
+        ::discogen_runtime::__private::object::write_wire(
+            map,
+            "generation",
+            &self.generation,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "md5Hash", &self.md5_hash)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "mediaLink",
+            &self.media_link,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "metadata", &self.metadata)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write_wire(map, "size", &self.size)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Object);
+::discogen_runtime::__private::object_serde!(Object);

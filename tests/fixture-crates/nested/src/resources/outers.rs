@@ -66,12 +66,14 @@ impl Outers {
 /// Creates an Outer; the response is a dotted schema.
 ///
 /// `POST v1/outers` (`nested.outers.create`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     client: ::discogen_runtime::Client,
     body: crate::schemas::Outer,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -81,7 +83,7 @@ impl Create {
             ::discogen_runtime::Method::POST,
             String::from("v1/outers"),
         );
-        request.method_id("nested.outers.create");
+        request.set_method_id("nested.outers.create");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -94,7 +96,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -102,13 +104,15 @@ impl ::discogen_runtime::CallOptions for Create {
 /// Response is a top-level array schema.
 ///
 /// `POST v1/{+name}:detect` (`nested.outers.detect`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Detect {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::OuterInner,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Detect {
@@ -116,9 +120,12 @@ impl Detect {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v1/{}:detect", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v1/{}:detect", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id("nested.outers.detect");
+        request.set_method_id("nested.outers.detect");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -131,7 +138,7 @@ impl Detect {
 }
 
 impl ::discogen_runtime::CallOptions for Detect {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -139,12 +146,14 @@ impl ::discogen_runtime::CallOptions for Detect {
 /// Gets an Outer.
 ///
 /// `GET v1/{+name}` (`nested.outers.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -152,9 +161,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("nested.outers.get");
+        request.set_method_id("nested.outers.get");
         request.params(self.params.clone());
         request
     }
@@ -166,7 +175,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

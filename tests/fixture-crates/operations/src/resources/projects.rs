@@ -68,6 +68,8 @@ pub mod widgets {
     /// Creates a widget. Returns an Operation whose metadata is WidgetMetadata and whose response is Widget.
     ///
     /// `POST v1/{+parent}/widgets` (`operations.projects.widgets.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
@@ -75,7 +77,7 @@ pub mod widgets {
         parent: String,
         widget_id: Option<String>,
         body: crate::schemas::Widget,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -90,10 +92,11 @@ pub mod widgets {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v1/{}/widgets", ::discogen_runtime::path::reserved(& self.parent)
+                    "v1/{}/widgets", ::discogen_runtime::__private::path::reserved(& self
+                    .parent)
                 ),
             );
-            request.method_id("operations.projects.widgets.create");
+            request.set_method_id("operations.projects.widgets.create");
             request.query("widgetId", &self.widget_id);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -118,7 +121,7 @@ pub mod widgets {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -126,12 +129,14 @@ pub mod widgets {
     /// Deletes a widget. The Operation.response is Empty.
     ///
     /// `DELETE v1/{+name}` (`operations.projects.widgets.delete`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Delete {
@@ -139,9 +144,11 @@ pub mod widgets {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
-                format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("operations.projects.widgets.delete");
+            request.set_method_id("operations.projects.widgets.delete");
             request.params(self.params.clone());
             request
         }
@@ -164,7 +171,7 @@ pub mod widgets {
     }
 
     impl ::discogen_runtime::CallOptions for Delete {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

@@ -41,13 +41,15 @@ impl Apps {
 /// Recreates the required App Engine features for the specified App Engine application; returns an operation.
 ///
 /// `POST v1/apps/{appsId}:repair` (`operations_split.apps.repair`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Repair {
     client: ::discogen_runtime::Client,
     apps_id: String,
     body: crate::schemas::RepairApplicationRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Repair {
@@ -56,10 +58,11 @@ impl Repair {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v1/apps/{}:repair", ::discogen_runtime::path::simple(& self.apps_id)
+                "v1/apps/{}:repair", ::discogen_runtime::__private::path::simple(& self
+                .apps_id)
             ),
         );
-        request.method_id("operations_split.apps.repair");
+        request.set_method_id("operations_split.apps.repair");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -81,7 +84,7 @@ impl Repair {
 }
 
 impl ::discogen_runtime::CallOptions for Repair {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -162,13 +165,15 @@ pub mod operations {
     /// Starts asynchronous cancellation on a long-running operation (Cloud Storage style: `.../cancel` with no request body).
     ///
     /// `POST v1/apps/{appsId}/operations/{operationsId}/cancel` (`operations_split.apps.operations.cancel`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Cancel {
         client: ::discogen_runtime::Client,
         apps_id: String,
         operations_id: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Cancel {
@@ -177,11 +182,12 @@ pub mod operations {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v1/apps/{}/operations/{}/cancel", ::discogen_runtime::path::simple(&
-                    self.apps_id), ::discogen_runtime::path::simple(& self.operations_id)
+                    "v1/apps/{}/operations/{}/cancel",
+                    ::discogen_runtime::__private::path::simple(& self.apps_id),
+                    ::discogen_runtime::__private::path::simple(& self.operations_id)
                 ),
             );
-            request.method_id("operations_split.apps.operations.cancel");
+            request.set_method_id("operations_split.apps.operations.cancel");
             request.params(self.params.clone());
             request
         }
@@ -193,7 +199,7 @@ pub mod operations {
     }
 
     impl ::discogen_runtime::CallOptions for Cancel {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -201,13 +207,15 @@ pub mod operations {
     /// Gets the latest state of a long-running operation (App Engine style: the name `apps/{appsId}/operations/{operationsId}` split into its ids). parameterOrder lists the ids in another order than the path, which the poller must follow.
     ///
     /// `GET v1/apps/{appsId}/operations/{operationsId}` (`operations_split.apps.operations.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         operations_id: String,
         apps_id: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -216,11 +224,12 @@ pub mod operations {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v1/apps/{}/operations/{}", ::discogen_runtime::path::simple(& self
-                    .apps_id), ::discogen_runtime::path::simple(& self.operations_id)
+                    "v1/apps/{}/operations/{}",
+                    ::discogen_runtime::__private::path::simple(& self.apps_id),
+                    ::discogen_runtime::__private::path::simple(& self.operations_id)
                 ),
             );
-            request.method_id("operations_split.apps.operations.get");
+            request.set_method_id("operations_split.apps.operations.get");
             request.params(self.params.clone());
             request
         }
@@ -234,7 +243,7 @@ pub mod operations {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -242,6 +251,8 @@ pub mod operations {
     /// Lists operations that match the specified filter in the request.
     ///
     /// `GET v1/apps/{appsId}/operations` (`operations_split.apps.operations.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -250,7 +261,7 @@ pub mod operations {
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -277,11 +288,11 @@ pub mod operations {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v1/apps/{}/operations", ::discogen_runtime::path::simple(& self
-                    .apps_id)
+                    "v1/apps/{}/operations",
+                    ::discogen_runtime::__private::path::simple(& self.apps_id)
                 ),
             );
-            request.method_id("operations_split.apps.operations.list");
+            request.set_method_id("operations_split.apps.operations.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -302,7 +313,7 @@ pub mod operations {
         ) -> impl ::discogen_runtime::paginate::Stream<
             Item = ::discogen_runtime::Result<crate::schemas::ListOperationsResponse>,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -311,14 +322,14 @@ pub mod operations {
         ) -> impl ::discogen_runtime::paginate::Stream<
             Item = ::discogen_runtime::Result<crate::schemas::Operation>,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::ListOperationsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

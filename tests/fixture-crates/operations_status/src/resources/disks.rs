@@ -37,6 +37,8 @@ impl Disks {
 /// Creates a persistent disk in the specified project using the data included in the request.
 ///
 /// `POST projects/{project}/zones/{zone}/disks` (`operationsstatus.disks.insert`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Insert {
@@ -44,7 +46,7 @@ pub struct Insert {
     project: String,
     zone: String,
     body: crate::schemas::Disk,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Insert {
@@ -53,11 +55,12 @@ impl Insert {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "projects/{}/zones/{}/disks", ::discogen_runtime::path::simple(& self
-                .project), ::discogen_runtime::path::simple(& self.zone)
+                "projects/{}/zones/{}/disks",
+                ::discogen_runtime::__private::path::simple(& self.project),
+                ::discogen_runtime::__private::path::simple(& self.zone)
             ),
         );
-        request.method_id("operationsstatus.disks.insert");
+        request.set_method_id("operationsstatus.disks.insert");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -79,7 +82,7 @@ impl Insert {
 }
 
 impl ::discogen_runtime::CallOptions for Insert {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

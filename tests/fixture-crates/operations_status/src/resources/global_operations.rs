@@ -70,13 +70,15 @@ impl GlobalOperations {
 /// Retrieves the specified global Operations resource.
 ///
 /// `GET projects/{project}/global/operations/{operation}` (`operationsstatus.globalOperations.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     project: String,
     operation: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -85,11 +87,12 @@ impl Get {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "projects/{}/global/operations/{}", ::discogen_runtime::path::simple(&
-                self.project), ::discogen_runtime::path::simple(& self.operation)
+                "projects/{}/global/operations/{}",
+                ::discogen_runtime::__private::path::simple(& self.project),
+                ::discogen_runtime::__private::path::simple(& self.operation)
             ),
         );
-        request.method_id("operationsstatus.globalOperations.get");
+        request.set_method_id("operationsstatus.globalOperations.get");
         request.params(self.params.clone());
         request
     }
@@ -101,7 +104,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -109,6 +112,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Retrieves a list of global Operation resources.
 ///
 /// `GET projects/{project}/global/operations` (`operationsstatus.globalOperations.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -116,7 +121,7 @@ pub struct List {
     project: String,
     max_results: Option<u32>,
     page_token: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -137,11 +142,11 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "projects/{}/global/operations", ::discogen_runtime::path::simple(& self
-                .project)
+                "projects/{}/global/operations",
+                ::discogen_runtime::__private::path::simple(& self.project)
             ),
         );
-        request.method_id("operationsstatus.globalOperations.list");
+        request.set_method_id("operationsstatus.globalOperations.list");
         request.query("maxResults", &self.max_results);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -161,7 +166,7 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::OperationList>,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -170,14 +175,14 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::Operation>,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::OperationList,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -185,13 +190,15 @@ impl ::discogen_runtime::CallOptions for List {
 /// Waits for the specified Operation resource to return as `DONE` or for the request to approach the 2 minute deadline, and retrieves the specified Operation resource. This method waits for no more than the 2 minutes and then returns the current state of the operation, which might be `DONE` or still in progress.
 ///
 /// `POST projects/{project}/global/operations/{operation}/wait` (`operationsstatus.globalOperations.wait`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
     client: ::discogen_runtime::Client,
     project: String,
     operation: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Wait {
@@ -201,11 +208,11 @@ impl Wait {
             ::discogen_runtime::Method::POST,
             format!(
                 "projects/{}/global/operations/{}/wait",
-                ::discogen_runtime::path::simple(& self.project),
-                ::discogen_runtime::path::simple(& self.operation)
+                ::discogen_runtime::__private::path::simple(& self.project),
+                ::discogen_runtime::__private::path::simple(& self.operation)
             ),
         );
-        request.method_id("operationsstatus.globalOperations.wait");
+        request.set_method_id("operationsstatus.globalOperations.wait");
         request.params(self.params.clone());
         request
     }
@@ -217,7 +224,7 @@ impl Wait {
 }
 
 impl ::discogen_runtime::CallOptions for Wait {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -62,6 +62,8 @@ impl Instances {
 /// Returns the specified Instance resource.
 ///
 /// `GET projects/{project}/zones/{zone}/instances/{instance}` (`operationsstatus.instances.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
@@ -69,7 +71,7 @@ pub struct Get {
     project: String,
     zone: String,
     instance: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -78,12 +80,13 @@ impl Get {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "projects/{}/zones/{}/instances/{}", ::discogen_runtime::path::simple(&
-                self.project), ::discogen_runtime::path::simple(& self.zone),
-                ::discogen_runtime::path::simple(& self.instance)
+                "projects/{}/zones/{}/instances/{}",
+                ::discogen_runtime::__private::path::simple(& self.project),
+                ::discogen_runtime::__private::path::simple(& self.zone),
+                ::discogen_runtime::__private::path::simple(& self.instance)
             ),
         );
-        request.method_id("operationsstatus.instances.get");
+        request.set_method_id("operationsstatus.instances.get");
         request.params(self.params.clone());
         request
     }
@@ -95,7 +98,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -103,6 +106,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Creates an instance resource in the specified project using the data included in the request.
 ///
 /// `POST projects/{project}/zones/{zone}/instances` (`operationsstatus.instances.insert`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Insert {
@@ -110,7 +115,7 @@ pub struct Insert {
     project: String,
     zone: String,
     body: crate::schemas::Instance,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Insert {
@@ -119,11 +124,12 @@ impl Insert {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "projects/{}/zones/{}/instances", ::discogen_runtime::path::simple(& self
-                .project), ::discogen_runtime::path::simple(& self.zone)
+                "projects/{}/zones/{}/instances",
+                ::discogen_runtime::__private::path::simple(& self.project),
+                ::discogen_runtime::__private::path::simple(& self.zone)
             ),
         );
-        request.method_id("operationsstatus.instances.insert");
+        request.set_method_id("operationsstatus.instances.insert");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -145,7 +151,7 @@ impl Insert {
 }
 
 impl ::discogen_runtime::CallOptions for Insert {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

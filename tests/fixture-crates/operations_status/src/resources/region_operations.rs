@@ -82,6 +82,8 @@ impl RegionOperations {
 /// Retrieves the specified regional Operations resource.
 ///
 /// `GET projects/{project}/regions/{region}/operations/{operation}` (`operationsstatus.regionOperations.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
@@ -89,7 +91,7 @@ pub struct Get {
     project: String,
     region: String,
     operation: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -99,12 +101,12 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!(
                 "projects/{}/regions/{}/operations/{}",
-                ::discogen_runtime::path::simple(& self.project),
-                ::discogen_runtime::path::simple(& self.region),
-                ::discogen_runtime::path::simple(& self.operation)
+                ::discogen_runtime::__private::path::simple(& self.project),
+                ::discogen_runtime::__private::path::simple(& self.region),
+                ::discogen_runtime::__private::path::simple(& self.operation)
             ),
         );
-        request.method_id("operationsstatus.regionOperations.get");
+        request.set_method_id("operationsstatus.regionOperations.get");
         request.params(self.params.clone());
         request
     }
@@ -116,7 +118,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -124,6 +126,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Retrieves a list of regional Operation resources.
 ///
 /// `GET projects/{project}/regions/{region}/operations` (`operationsstatus.regionOperations.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -132,7 +136,7 @@ pub struct List {
     region: String,
     max_results: Option<u32>,
     page_token: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -153,11 +157,12 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "projects/{}/regions/{}/operations", ::discogen_runtime::path::simple(&
-                self.project), ::discogen_runtime::path::simple(& self.region)
+                "projects/{}/regions/{}/operations",
+                ::discogen_runtime::__private::path::simple(& self.project),
+                ::discogen_runtime::__private::path::simple(& self.region)
             ),
         );
-        request.method_id("operationsstatus.regionOperations.list");
+        request.set_method_id("operationsstatus.regionOperations.list");
         request.query("maxResults", &self.max_results);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -177,7 +182,7 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::OperationList>,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -186,14 +191,14 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::Operation>,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::OperationList,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -201,6 +206,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// Waits for the specified Operation resource to return as `DONE` or for the request to approach the 2 minute deadline, and retrieves the specified Operation resource. This method waits for no more than the 2 minutes and then returns the current state of the operation, which might be `DONE` or still in progress.
 ///
 /// `POST projects/{project}/regions/{region}/operations/{operation}/wait` (`operationsstatus.regionOperations.wait`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
@@ -208,7 +215,7 @@ pub struct Wait {
     project: String,
     region: String,
     operation: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Wait {
@@ -218,12 +225,12 @@ impl Wait {
             ::discogen_runtime::Method::POST,
             format!(
                 "projects/{}/regions/{}/operations/{}/wait",
-                ::discogen_runtime::path::simple(& self.project),
-                ::discogen_runtime::path::simple(& self.region),
-                ::discogen_runtime::path::simple(& self.operation)
+                ::discogen_runtime::__private::path::simple(& self.project),
+                ::discogen_runtime::__private::path::simple(& self.region),
+                ::discogen_runtime::__private::path::simple(& self.operation)
             ),
         );
-        request.method_id("operationsstatus.regionOperations.wait");
+        request.set_method_id("operationsstatus.regionOperations.wait");
         request.params(self.params.clone());
         request
     }
@@ -235,7 +242,7 @@ impl Wait {
 }
 
 impl ::discogen_runtime::CallOptions for Wait {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -82,6 +82,8 @@ impl ZoneOperations {
 /// Retrieves the specified zone-specific Operations resource.
 ///
 /// `GET projects/{project}/zones/{zone}/operations/{operation}` (`operationsstatus.zoneOperations.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
@@ -89,7 +91,7 @@ pub struct Get {
     project: String,
     zone: String,
     operation: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -98,12 +100,13 @@ impl Get {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "projects/{}/zones/{}/operations/{}", ::discogen_runtime::path::simple(&
-                self.project), ::discogen_runtime::path::simple(& self.zone),
-                ::discogen_runtime::path::simple(& self.operation)
+                "projects/{}/zones/{}/operations/{}",
+                ::discogen_runtime::__private::path::simple(& self.project),
+                ::discogen_runtime::__private::path::simple(& self.zone),
+                ::discogen_runtime::__private::path::simple(& self.operation)
             ),
         );
-        request.method_id("operationsstatus.zoneOperations.get");
+        request.set_method_id("operationsstatus.zoneOperations.get");
         request.params(self.params.clone());
         request
     }
@@ -115,7 +118,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -123,6 +126,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Retrieves a list of zone-specific Operation resources.
 ///
 /// `GET projects/{project}/zones/{zone}/operations` (`operationsstatus.zoneOperations.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -131,7 +136,7 @@ pub struct List {
     zone: String,
     max_results: Option<u32>,
     page_token: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -152,11 +157,12 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "projects/{}/zones/{}/operations", ::discogen_runtime::path::simple(&
-                self.project), ::discogen_runtime::path::simple(& self.zone)
+                "projects/{}/zones/{}/operations",
+                ::discogen_runtime::__private::path::simple(& self.project),
+                ::discogen_runtime::__private::path::simple(& self.zone)
             ),
         );
-        request.method_id("operationsstatus.zoneOperations.list");
+        request.set_method_id("operationsstatus.zoneOperations.list");
         request.query("maxResults", &self.max_results);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -176,7 +182,7 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::OperationList>,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -185,14 +191,14 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::Operation>,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::OperationList,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -200,6 +206,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// Waits for the specified Operation resource to return as `DONE` or for the request to approach the 2 minute deadline, and retrieves the specified Operation resource. This method waits for no more than the 2 minutes and then returns the current state of the operation, which might be `DONE` or still in progress.
 ///
 /// `POST projects/{project}/zones/{zone}/operations/{operation}/wait` (`operationsstatus.zoneOperations.wait`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Wait {
@@ -207,7 +215,7 @@ pub struct Wait {
     project: String,
     zone: String,
     operation: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Wait {
@@ -217,12 +225,12 @@ impl Wait {
             ::discogen_runtime::Method::POST,
             format!(
                 "projects/{}/zones/{}/operations/{}/wait",
-                ::discogen_runtime::path::simple(& self.project),
-                ::discogen_runtime::path::simple(& self.zone),
-                ::discogen_runtime::path::simple(& self.operation)
+                ::discogen_runtime::__private::path::simple(& self.project),
+                ::discogen_runtime::__private::path::simple(& self.zone),
+                ::discogen_runtime::__private::path::simple(& self.operation)
             ),
         );
-        request.method_id("operationsstatus.zoneOperations.wait");
+        request.set_method_id("operationsstatus.zoneOperations.wait");
         request.params(self.params.clone());
         request
     }
@@ -234,7 +242,7 @@ impl Wait {
 }
 
 impl ::discogen_runtime::CallOptions for Wait {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -11,7 +11,7 @@ pub struct Disk {
     /// Size, in GB, of the persistent disk.
     pub size_gb: Option<i64>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Disk {
@@ -30,14 +30,12 @@ impl Disk {
     }
 }
 
-impl ::discogen_runtime::object::Object for Disk {
+impl ::discogen_runtime::__private::object::Object for Disk {
     const NAME: &'static str = "Disk";
 
     const FIELDS: &'static [&'static str] = &["name", "sizeGb"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -48,7 +46,7 @@ impl ::discogen_runtime::object::Object for Disk {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.name = map.next_value()?,
-            _ => self.size_gb = ::discogen_runtime::object::read_wire(map)?,
+            _ => self.size_gb = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -57,10 +55,10 @@ impl ::discogen_runtime::object::Object for Disk {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write_wire(map, "sizeGb", &self.size_gb)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write_wire(map, "sizeGb", &self.size_gb)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Disk);
+::discogen_runtime::__private::object_serde!(Disk);

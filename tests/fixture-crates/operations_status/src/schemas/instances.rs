@@ -13,7 +13,7 @@ pub struct Instance {
     /// The name of the resource.
     pub name: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Instance {
@@ -39,14 +39,12 @@ impl Instance {
     }
 }
 
-impl ::discogen_runtime::object::Object for Instance {
+impl ::discogen_runtime::__private::object::Object for Instance {
     const NAME: &'static str = "Instance";
 
     const FIELDS: &'static [&'static str] = &["kind", "name", "machineType"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -67,11 +65,15 @@ impl ::discogen_runtime::object::Object for Instance {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "kind", &self.kind)?;
-        ::discogen_runtime::object::write(map, "machineType", &self.machine_type)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "kind", &self.kind)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "machineType",
+            &self.machine_type,
+        )?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Instance);
+::discogen_runtime::__private::object_serde!(Instance);

@@ -72,13 +72,15 @@ pub mod files {
     /// Simple expansion: a file named `a/b c` is sent as `a%2Fb%20c` (storage.v1 objects.get style).
     ///
     /// `GET v1/buckets/{bucket}/files/{file}` (`params.buckets.files.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         bucket: String,
         file: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -87,11 +89,12 @@ pub mod files {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v1/buckets/{}/files/{}", ::discogen_runtime::path::simple(& self
-                    .bucket), ::discogen_runtime::path::simple(& self.file)
+                    "v1/buckets/{}/files/{}",
+                    ::discogen_runtime::__private::path::simple(& self.bucket),
+                    ::discogen_runtime::__private::path::simple(& self.file)
                 ),
             );
-            request.method_id("params.buckets.files.get");
+            request.set_method_id("params.buckets.files.get");
             request.params(self.params.clone());
             request
         }
@@ -103,7 +106,7 @@ pub mod files {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -111,6 +114,8 @@ pub mod files {
     /// A required query parameter that is NOT in parameterOrder (storage.v1 objects.viewFullContext style).
     ///
     /// `GET v1/buckets/{bucket}/files/{file}/context` (`params.buckets.files.viewContext`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct ViewContext {
@@ -118,7 +123,7 @@ pub mod files {
         bucket: String,
         file: String,
         context_key: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl ViewContext {
@@ -127,11 +132,12 @@ pub mod files {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v1/buckets/{}/files/{}/context", ::discogen_runtime::path::simple(&
-                    self.bucket), ::discogen_runtime::path::simple(& self.file)
+                    "v1/buckets/{}/files/{}/context",
+                    ::discogen_runtime::__private::path::simple(& self.bucket),
+                    ::discogen_runtime::__private::path::simple(& self.file)
                 ),
             );
-            request.method_id("params.buckets.files.viewContext");
+            request.set_method_id("params.buckets.files.viewContext");
             request.query("contextKey", &self.context_key);
             request.params(self.params.clone());
             request
@@ -144,7 +150,7 @@ pub mod files {
     }
 
     impl ::discogen_runtime::CallOptions for ViewContext {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

@@ -31,6 +31,8 @@ impl Connectors {
 /// discoveryengine.v1 style (`dataConnector.mcp`): the fields of a `google.api.HttpBody` as query parameters, among them a repeated `object` with `additionalProperties: any` (`extensions`) and a `byte` one (`data`).
 ///
 /// `DELETE v1/{+parent}/mcp` (`params.connectors.mcp`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Mcp {
@@ -39,7 +41,7 @@ pub struct Mcp {
     content_type: Option<String>,
     data: Option<::discogen_runtime::Bytes>,
     extensions: Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Mcp {
@@ -70,9 +72,11 @@ impl Mcp {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
-            format!("v1/{}/mcp", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v1/{}/mcp", ::discogen_runtime::__private::path::reserved(& self.parent)
+            ),
         );
-        request.method_id("params.connectors.mcp");
+        request.set_method_id("params.connectors.mcp");
         request.query("contentType", &self.content_type);
         request.query("data", &self.data);
         request.query("extensions", &self.extensions);
@@ -87,7 +91,7 @@ impl Mcp {
 }
 
 impl ::discogen_runtime::CallOptions for Mcp {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -29,13 +29,15 @@ impl Hashes {
 /// safebrowsing.v4 style: a path parameter of format `byte` (the request, base64 in the path).
 ///
 /// `GET v1/hashes/{encodedRequest}` (`params.hashes.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     encoded_request: ::discogen_runtime::Bytes,
     client_id: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -50,11 +52,11 @@ impl Get {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v1/hashes/{}", ::discogen_runtime::path::simple(& self.encoded_request
-                .to_base64_url())
+                "v1/hashes/{}", ::discogen_runtime::__private::path::simple(& self
+                .encoded_request.to_base64_url())
             ),
         );
-        request.method_id("params.hashes.get");
+        request.set_method_id("params.hashes.get");
         request.query("clientId", &self.client_id);
         request.params(self.params.clone());
         request
@@ -67,7 +69,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -120,13 +120,15 @@ impl Jobs {
 /// Reserved expansion with a custom verb; `/` is kept.
 ///
 /// `POST v1/{+name}:cancel` (`params.jobs.cancel`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Cancel {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::CancelJobRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Cancel {
@@ -134,9 +136,12 @@ impl Cancel {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v1/{}:cancel", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v1/{}:cancel", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id("params.jobs.cancel");
+        request.set_method_id("params.jobs.cancel");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -149,7 +154,7 @@ impl Cancel {
 }
 
 impl ::discogen_runtime::CallOptions for Cancel {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -157,13 +162,15 @@ impl ::discogen_runtime::CallOptions for Cancel {
 /// DELETE with a request body and no response (unit).
 ///
 /// `DELETE v1/{+name}` (`params.jobs.delete`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::DeleteJobRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Delete {
@@ -171,9 +178,9 @@ impl Delete {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("params.jobs.delete");
+        request.set_method_id("params.jobs.delete");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -186,7 +193,7 @@ impl Delete {
 }
 
 impl ::discogen_runtime::CallOptions for Delete {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -194,13 +201,15 @@ impl ::discogen_runtime::CallOptions for Delete {
 /// An empty parameterOrder array (drive.v3 files.create style).
 ///
 /// `POST v1/jobs` (`params.jobs.insert`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Insert {
     client: ::discogen_runtime::Client,
     request_id: Option<String>,
     body: crate::schemas::Job,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Insert {
@@ -216,7 +225,7 @@ impl Insert {
             ::discogen_runtime::Method::POST,
             String::from("v1/jobs"),
         );
-        request.method_id("params.jobs.insert");
+        request.set_method_id("params.jobs.insert");
         request.query("requestId", &self.request_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -230,7 +239,7 @@ impl Insert {
 }
 
 impl ::discogen_runtime::CallOptions for Insert {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -238,11 +247,13 @@ impl ::discogen_runtime::CallOptions for Insert {
 /// No parameters, no request, no response.
 ///
 /// `POST v1/jobs:ping` (`params.jobs.ping`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Ping {
     client: ::discogen_runtime::Client,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Ping {
@@ -252,7 +263,7 @@ impl Ping {
             ::discogen_runtime::Method::POST,
             String::from("v1/jobs:ping"),
         );
-        request.method_id("params.jobs.ping");
+        request.set_method_id("params.jobs.ping");
         request.params(self.params.clone());
         request
     }
@@ -264,7 +275,7 @@ impl Ping {
 }
 
 impl ::discogen_runtime::CallOptions for Ping {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -272,12 +283,14 @@ impl ::discogen_runtime::CallOptions for Ping {
 /// Deprecated method with an apiVersion (sent as X-Goog-Api-Version).
 ///
 /// `POST v1/{+parent}/jobs:purge` (`params.jobs.purge`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Purge {
     client: ::discogen_runtime::Client,
     parent: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Purge {
@@ -286,10 +299,11 @@ impl Purge {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v1/{}/jobs:purge", ::discogen_runtime::path::reserved(& self.parent)
+                "v1/{}/jobs:purge", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
             ),
         );
-        request.method_id("params.jobs.purge");
+        request.set_method_id("params.jobs.purge");
         request.api_version("v1_20240101");
         request.params(self.params.clone());
         request
@@ -302,7 +316,7 @@ impl Purge {
 }
 
 impl ::discogen_runtime::CallOptions for Purge {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -310,6 +324,8 @@ impl ::discogen_runtime::CallOptions for Purge {
 /// GET with a request body; no parameterOrder at all.
 ///
 /// `GET v1/jobs:search` (`params.jobs.search`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Search {
@@ -317,7 +333,7 @@ pub struct Search {
     order_by: Option<String>,
     page_token: Option<String>,
     body: crate::schemas::SearchJobsRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Search {
@@ -339,7 +355,7 @@ impl Search {
             ::discogen_runtime::Method::GET,
             String::from("v1/jobs:search"),
         );
-        request.method_id("params.jobs.search");
+        request.set_method_id("params.jobs.search");
         request.query("orderBy", &self.order_by);
         request.query("pageToken", &self.page_token);
         request.json_body(&self.body);
@@ -356,7 +372,7 @@ impl Search {
 }
 
 impl ::discogen_runtime::CallOptions for Search {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -28,12 +28,14 @@ impl Keys {
 /// A path parameter named `key` colliding with the global `key` (recaptchaenterprise.v1 style).
 ///
 /// `GET v1/{+key}:retrieveSecret` (`params.keys.retrieveSecret`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveSecret {
     client: ::discogen_runtime::Client,
     key: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl RetrieveSecret {
@@ -42,10 +44,11 @@ impl RetrieveSecret {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v1/{}:retrieveSecret", ::discogen_runtime::path::reserved(& self.key)
+                "v1/{}:retrieveSecret", ::discogen_runtime::__private::path::reserved(&
+                self.key)
             ),
         );
-        request.method_id("params.keys.retrieveSecret");
+        request.set_method_id("params.keys.retrieveSecret");
         request.params(self.params.clone());
         request
     }
@@ -59,7 +62,7 @@ impl RetrieveSecret {
 }
 
 impl ::discogen_runtime::CallOptions for RetrieveSecret {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

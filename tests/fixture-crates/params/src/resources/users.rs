@@ -103,13 +103,15 @@ pub mod items {
     /// Two simple path parameters in one path.
     ///
     /// `GET v1/users/{userId}/items/{itemId}` (`params.users.items.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         user_id: String,
         item_id: i64,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -118,12 +120,12 @@ pub mod items {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v1/users/{}/items/{}", ::discogen_runtime::path::simple(& self
-                    .user_id), ::discogen_runtime::path::simple(& self.item_id
-                    .to_string())
+                    "v1/users/{}/items/{}", ::discogen_runtime::__private::path::simple(&
+                    self.user_id), ::discogen_runtime::__private::path::simple(& self
+                    .item_id.to_string())
                 ),
             );
-            request.method_id("params.users.items.get");
+            request.set_method_id("params.users.items.get");
             request.params(self.params.clone());
             request
         }
@@ -135,7 +137,7 @@ pub mod items {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -143,6 +145,8 @@ pub mod items {
     /// Query parameter edge cases; `filter` is a required query parameter listed in parameterOrder.
     ///
     /// `GET v1/users/{userId}/items` (`params.users.items.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -157,7 +161,7 @@ pub mod items {
         page_token: Option<String>,
         start_date: Option<String>,
         tags: Vec<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -217,10 +221,11 @@ pub mod items {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v1/users/{}/items", ::discogen_runtime::path::simple(& self.user_id)
+                    "v1/users/{}/items", ::discogen_runtime::__private::path::simple(&
+                    self.user_id)
                 ),
             );
-            request.method_id("params.users.items.list");
+            request.set_method_id("params.users.items.list");
             request.query("filter", &self.filter);
             request.query("body", &self.body);
             request.query("fields", &self.fields);
@@ -247,7 +252,7 @@ pub mod items {
         ) -> impl ::discogen_runtime::paginate::Stream<
             Item = ::discogen_runtime::Result<crate::schemas::ListItemsResponse>,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -256,14 +261,14 @@ pub mod items {
         ) -> impl ::discogen_runtime::paginate::Stream<
             Item = ::discogen_runtime::Result<crate::schemas::Item>,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::ListItemsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -271,6 +276,8 @@ pub mod items {
     /// Requires an ETag (If-Match); updateMask is a google-fieldmask query parameter.
     ///
     /// `PATCH v1/users/{userId}/items/{itemId}` (`params.users.items.patch`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -279,7 +286,7 @@ pub mod items {
         item_id: i64,
         update_mask: Option<String>,
         body: crate::schemas::Item,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -294,12 +301,12 @@ pub mod items {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
                 format!(
-                    "v1/users/{}/items/{}", ::discogen_runtime::path::simple(& self
-                    .user_id), ::discogen_runtime::path::simple(& self.item_id
-                    .to_string())
+                    "v1/users/{}/items/{}", ::discogen_runtime::__private::path::simple(&
+                    self.user_id), ::discogen_runtime::__private::path::simple(& self
+                    .item_id.to_string())
                 ),
             );
-            request.method_id("params.users.items.patch");
+            request.set_method_id("params.users.items.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -313,7 +320,7 @@ pub mod items {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

@@ -14,7 +14,7 @@ pub struct Item {
     pub name: Option<String>,
     pub tags: Option<Vec<String>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Item {
@@ -47,14 +47,12 @@ impl Item {
     }
 }
 
-impl ::discogen_runtime::object::Object for Item {
+impl ::discogen_runtime::__private::object::Object for Item {
     const NAME: &'static str = "Item";
 
     const FIELDS: &'static [&'static str] = &["id", "etag", "name", "tags"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -64,7 +62,7 @@ impl ::discogen_runtime::object::Object for Item {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.id = ::discogen_runtime::object::read_wire(map)?,
+            0 => self.id = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.etag = map.next_value()?,
             2 => self.name = map.next_value()?,
             _ => self.tags = map.next_value()?,
@@ -76,12 +74,12 @@ impl ::discogen_runtime::object::Object for Item {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "etag", &self.etag)?;
-        ::discogen_runtime::object::write_wire(map, "id", &self.id)?;
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "tags", &self.tags)?;
+        ::discogen_runtime::__private::object::write(map, "etag", &self.etag)?;
+        ::discogen_runtime::__private::object::write_wire(map, "id", &self.id)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "tags", &self.tags)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Item);
+::discogen_runtime::__private::object_serde!(Item);

@@ -7,17 +7,15 @@
 #[non_exhaustive]
 pub struct CancelJobRequest {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object for CancelJobRequest {
+impl ::discogen_runtime::__private::object::Object for CancelJobRequest {
     const NAME: &'static str = "CancelJobRequest";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -39,7 +37,7 @@ impl ::discogen_runtime::object::Object for CancelJobRequest {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(CancelJobRequest);
+::discogen_runtime::__private::object_serde!(CancelJobRequest);
 
 /// Body sent with DELETE.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -48,7 +46,7 @@ pub struct DeleteJobRequest {
     pub force: Option<bool>,
     pub reason: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl DeleteJobRequest {
@@ -67,14 +65,12 @@ impl DeleteJobRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for DeleteJobRequest {
+impl ::discogen_runtime::__private::object::Object for DeleteJobRequest {
     const NAME: &'static str = "DeleteJobRequest";
 
     const FIELDS: &'static [&'static str] = &["force", "reason"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -94,30 +90,28 @@ impl ::discogen_runtime::object::Object for DeleteJobRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "force", &self.force)?;
-        ::discogen_runtime::object::write(map, "reason", &self.reason)?;
+        ::discogen_runtime::__private::object::write(map, "force", &self.force)?;
+        ::discogen_runtime::__private::object::write(map, "reason", &self.reason)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(DeleteJobRequest);
+::discogen_runtime::__private::object_serde!(DeleteJobRequest);
 
 /// A generic empty message: service Foo { rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty); }
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Empty {
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
-impl ::discogen_runtime::object::Object for Empty {
+impl ::discogen_runtime::__private::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
     const FIELDS: &'static [&'static str] = &[];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -139,7 +133,7 @@ impl ::discogen_runtime::object::Object for Empty {
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Empty);
+::discogen_runtime::__private::object_serde!(Empty);
 
 /// A job.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -150,7 +144,7 @@ pub struct Job {
     /// Job state.
     pub state: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl Job {
@@ -169,14 +163,12 @@ impl Job {
     }
 }
 
-impl ::discogen_runtime::object::Object for Job {
+impl ::discogen_runtime::__private::object::Object for Job {
     const NAME: &'static str = "Job";
 
     const FIELDS: &'static [&'static str] = &["name", "state"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -196,13 +188,13 @@ impl ::discogen_runtime::object::Object for Job {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "name", &self.name)?;
-        ::discogen_runtime::object::write(map, "state", &self.state)?;
+        ::discogen_runtime::__private::object::write(map, "name", &self.name)?;
+        ::discogen_runtime::__private::object::write(map, "state", &self.state)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(Job);
+::discogen_runtime::__private::object_serde!(Job);
 
 /// Body sent with GET.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -211,7 +203,7 @@ pub struct SearchJobsRequest {
     pub page_size: Option<i32>,
     pub query: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl SearchJobsRequest {
@@ -230,14 +222,12 @@ impl SearchJobsRequest {
     }
 }
 
-impl ::discogen_runtime::object::Object for SearchJobsRequest {
+impl ::discogen_runtime::__private::object::Object for SearchJobsRequest {
     const NAME: &'static str = "SearchJobsRequest";
 
     const FIELDS: &'static [&'static str] = &["query", "pageSize"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -257,13 +247,13 @@ impl ::discogen_runtime::object::Object for SearchJobsRequest {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "pageSize", &self.page_size)?;
-        ::discogen_runtime::object::write(map, "query", &self.query)?;
+        ::discogen_runtime::__private::object::write(map, "pageSize", &self.page_size)?;
+        ::discogen_runtime::__private::object::write(map, "query", &self.query)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(SearchJobsRequest);
+::discogen_runtime::__private::object_serde!(SearchJobsRequest);
 
 /// Search results.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -271,7 +261,7 @@ impl ::discogen_runtime::object::Object for SearchJobsRequest {
 pub struct SearchJobsResponse {
     pub jobs: Option<Vec<Job>>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl SearchJobsResponse {
@@ -283,14 +273,12 @@ impl SearchJobsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for SearchJobsResponse {
+impl ::discogen_runtime::__private::object::Object for SearchJobsResponse {
     const NAME: &'static str = "SearchJobsResponse";
 
     const FIELDS: &'static [&'static str] = &["jobs"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -308,9 +296,9 @@ impl ::discogen_runtime::object::Object for SearchJobsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "jobs", &self.jobs)?;
+        ::discogen_runtime::__private::object::write(map, "jobs", &self.jobs)?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(SearchJobsResponse);
+::discogen_runtime::__private::object_serde!(SearchJobsResponse);

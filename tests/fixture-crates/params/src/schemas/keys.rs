@@ -8,7 +8,7 @@
 pub struct RetrieveSecretResponse {
     pub secret_key: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl RetrieveSecretResponse {
@@ -20,14 +20,12 @@ impl RetrieveSecretResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for RetrieveSecretResponse {
+impl ::discogen_runtime::__private::object::Object for RetrieveSecretResponse {
     const NAME: &'static str = "RetrieveSecretResponse";
 
     const FIELDS: &'static [&'static str] = &["secretKey"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -45,9 +43,13 @@ impl ::discogen_runtime::object::Object for RetrieveSecretResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "secretKey", &self.secret_key)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "secretKey",
+            &self.secret_key,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(RetrieveSecretResponse);
+::discogen_runtime::__private::object_serde!(RetrieveSecretResponse);

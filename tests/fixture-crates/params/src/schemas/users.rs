@@ -12,7 +12,7 @@ pub struct ListItemsResponse {
     /// Next page token.
     pub next_page_token: Option<String>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
-    pub unknown_fields: ::discogen_runtime::object::UnknownFields,
+    pub unknown_fields: ::discogen_runtime::UnknownFields,
 }
 
 impl ListItemsResponse {
@@ -31,14 +31,12 @@ impl ListItemsResponse {
     }
 }
 
-impl ::discogen_runtime::object::Object for ListItemsResponse {
+impl ::discogen_runtime::__private::object::Object for ListItemsResponse {
     const NAME: &'static str = "ListItemsResponse";
 
     const FIELDS: &'static [&'static str] = &["items", "nextPageToken"];
 
-    fn unknown_fields(
-        &mut self,
-    ) -> Option<&mut ::discogen_runtime::object::UnknownFields> {
+    fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
     }
 
@@ -58,13 +56,17 @@ impl ::discogen_runtime::object::Object for ListItemsResponse {
         &self,
         map: &mut M,
     ) -> ::std::result::Result<(), M::Error> {
-        ::discogen_runtime::object::write(map, "items", &self.items)?;
-        ::discogen_runtime::object::write(map, "nextPageToken", &self.next_page_token)?;
+        ::discogen_runtime::__private::object::write(map, "items", &self.items)?;
+        ::discogen_runtime::__private::object::write(
+            map,
+            "nextPageToken",
+            &self.next_page_token,
+        )?;
         self.unknown_fields.write(map)?;
         Ok(())
     }
 }
-::discogen_runtime::object_serde!(ListItemsResponse);
+::discogen_runtime::__private::object_serde!(ListItemsResponse);
 
 impl ::discogen_runtime::paginate::Page for ListItemsResponse {
     type Item = Item;

@@ -80,13 +80,15 @@ impl Scalars {
 /// Creates a Scalars.
 ///
 /// `POST v1/scalars` (`scalars.scalars.create`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     client: ::discogen_runtime::Client,
     request_id: Option<String>,
     body: crate::schemas::Scalars,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -102,7 +104,7 @@ impl Create {
             ::discogen_runtime::Method::POST,
             String::from("v1/scalars"),
         );
-        request.method_id("scalars.scalars.create");
+        request.set_method_id("scalars.scalars.create");
         request.query("requestId", &self.request_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -116,7 +118,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -124,6 +126,8 @@ impl ::discogen_runtime::CallOptions for Create {
 /// Gets a Scalars; query parameters of every scalar type.
 ///
 /// `GET v1/{+name}` (`scalars.scalars.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
@@ -141,7 +145,7 @@ pub struct Get {
     time_param: Option<::discogen_runtime::Timestamp>,
     uint32_param: Option<u32>,
     uint64_param: Option<u64>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -224,9 +228,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("scalars.scalars.get");
+        request.set_method_id("scalars.scalars.get");
         request.query("boolParam", &self.bool_param);
         request.query("bytesParam", &self.bytes_param);
         request.query("dateParam", &self.date_param);
@@ -250,7 +254,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -258,6 +262,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Updates a Scalars; PATCH may need explicit nulls.
 ///
 /// `PATCH v1/{+name}` (`scalars.scalars.patch`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
@@ -265,7 +271,7 @@ pub struct Patch {
     name: String,
     update_mask: Option<String>,
     body: crate::schemas::Scalars,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Patch {
@@ -279,9 +285,9 @@ impl Patch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("scalars.scalars.patch");
+        request.set_method_id("scalars.scalars.patch");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -295,7 +301,7 @@ impl Patch {
 }
 
 impl ::discogen_runtime::CallOptions for Patch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -109,13 +109,15 @@ impl ConversationDatasets {
 /// Creates a new conversation dataset. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateConversationDatasetOperationMetadata - `response`: ConversationDataset
 ///
 /// `POST v2/{+parent}/conversationDatasets` (`dialogflow.projects.locations.conversationDatasets.create`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     client: ::discogen_runtime::Client,
     parent: String,
     body: crate::schemas::GoogleCloudDialogflowV2ConversationDataset,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -124,11 +126,12 @@ impl Create {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}/conversationDatasets", ::discogen_runtime::path::reserved(& self
-                .parent)
+                "v2/{}/conversationDatasets",
+                ::discogen_runtime::__private::path::reserved(& self.parent)
             ),
         );
-        request.method_id("dialogflow.projects.locations.conversationDatasets.create");
+        request
+            .set_method_id("dialogflow.projects.locations.conversationDatasets.create");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -160,7 +163,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -168,12 +171,14 @@ impl ::discogen_runtime::CallOptions for Create {
 /// Deletes the specified conversation dataset. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeleteConversationDatasetOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
 ///
 /// `DELETE v2/{+name}` (`dialogflow.projects.locations.conversationDatasets.delete`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Delete {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Delete {
@@ -181,9 +186,10 @@ impl Delete {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.conversationDatasets.delete");
+        request
+            .set_method_id("dialogflow.projects.locations.conversationDatasets.delete");
         request.params(self.params.clone());
         request
     }
@@ -214,7 +220,7 @@ impl Delete {
 }
 
 impl ::discogen_runtime::CallOptions for Delete {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -223,13 +223,15 @@ pub mod evaluations {
     /// Creates evaluation of a conversation model.
     ///
     /// `POST v2/{+parent}/evaluations` (`dialogflow.projects.locations.conversationModels.evaluations.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -238,12 +240,12 @@ pub mod evaluations {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/evaluations", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v2/{}/evaluations", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
             request
-                .method_id(
+                .set_method_id(
                     "dialogflow.projects.locations.conversationModels.evaluations.create",
                 );
             request.json_body(&self.body);
@@ -269,7 +271,7 @@ pub mod evaluations {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

@@ -151,13 +151,15 @@ pub use crate::resources::projects::conversations::Get;
 /// Data ingestion API. Ingests context references for an existing conversation.
 ///
 /// `POST v2/{+conversation}:ingestContextReferences` (`dialogflow.projects.locations.conversations.ingestContextReferences`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct IngestContextReferences {
     client: ::discogen_runtime::Client,
     conversation: String,
     body: crate::schemas::GoogleCloudDialogflowV2IngestContextReferencesRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl IngestContextReferences {
@@ -166,12 +168,12 @@ impl IngestContextReferences {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}:ingestContextReferences", ::discogen_runtime::path::reserved(&
-                self.conversation)
+                "v2/{}:ingestContextReferences",
+                ::discogen_runtime::__private::path::reserved(& self.conversation)
             ),
         );
         request
-            .method_id(
+            .set_method_id(
                 "dialogflow.projects.locations.conversations.ingestContextReferences",
             );
         request.json_body(&self.body);
@@ -190,7 +192,7 @@ impl IngestContextReferences {
 }
 
 impl ::discogen_runtime::CallOptions for IngestContextReferences {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

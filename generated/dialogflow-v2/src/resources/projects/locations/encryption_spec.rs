@@ -34,13 +34,15 @@ impl EncryptionSpec {
 /// Initializes a location-level encryption key specification. An error will be thrown if the location has resources already created before the initialization. Once the encryption specification is initialized at a location, it is immutable and all newly created resources under the location will be encrypted with the existing specification.
 ///
 /// `POST v2/{+name}:initialize` (`dialogflow.projects.locations.encryptionSpec.initialize`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Initialize {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::GoogleCloudDialogflowV2InitializeEncryptionSpecRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Initialize {
@@ -48,9 +50,12 @@ impl Initialize {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v2/{}:initialize", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v2/{}:initialize", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id("dialogflow.projects.locations.encryptionSpec.initialize");
+        request.set_method_id("dialogflow.projects.locations.encryptionSpec.initialize");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -74,7 +79,7 @@ impl Initialize {
 }
 
 impl ::discogen_runtime::CallOptions for Initialize {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -124,12 +124,14 @@ pub use crate::resources::shared::Delete;
 /// Retrieves a generator.
 ///
 /// `GET v2/{+name}` (`dialogflow.projects.locations.generators.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -137,9 +139,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.generators.get");
+        request.set_method_id("dialogflow.projects.locations.generators.get");
         request.params(self.params.clone());
         request
     }
@@ -153,7 +155,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -163,6 +165,8 @@ pub use crate::resources::projects::generators::List;
 /// Updates a generator.
 ///
 /// `PATCH v2/{+name}` (`dialogflow.projects.locations.generators.patch`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
@@ -170,7 +174,7 @@ pub struct Patch {
     name: String,
     update_mask: Option<String>,
     body: crate::schemas::GoogleCloudDialogflowV2Generator,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Patch {
@@ -184,9 +188,9 @@ impl Patch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.generators.patch");
+        request.set_method_id("dialogflow.projects.locations.generators.patch");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -202,7 +206,7 @@ impl Patch {
 }
 
 impl ::discogen_runtime::CallOptions for Patch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -293,13 +297,15 @@ pub mod evaluations {
     /// Creates evaluation of a generator.
     ///
     /// `POST v2/{+parent}/evaluations` (`dialogflow.projects.locations.generators.evaluations.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -308,12 +314,12 @@ pub mod evaluations {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v2/{}/evaluations", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v2/{}/evaluations", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
             request
-                .method_id(
+                .set_method_id(
                     "dialogflow.projects.locations.generators.evaluations.create",
                 );
             request.json_body(&self.body);
@@ -339,7 +345,7 @@ pub mod evaluations {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -349,12 +355,14 @@ pub mod evaluations {
     /// Gets an evaluation of generator.
     ///
     /// `GET v2/{+name}` (`dialogflow.projects.locations.generators.evaluations.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -362,10 +370,14 @@ pub mod evaluations {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
             request
-                .method_id("dialogflow.projects.locations.generators.evaluations.get");
+                .set_method_id(
+                    "dialogflow.projects.locations.generators.evaluations.get",
+                );
             request.params(self.params.clone());
             request
         }
@@ -381,7 +393,7 @@ pub mod evaluations {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -389,6 +401,8 @@ pub mod evaluations {
     /// Lists evaluations of generator.
     ///
     /// `GET v2/{+parent}/evaluations` (`dialogflow.projects.locations.generators.evaluations.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -396,7 +410,7 @@ pub mod evaluations {
         parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -417,12 +431,14 @@ pub mod evaluations {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v2/{}/evaluations", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v2/{}/evaluations", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
             request
-                .method_id("dialogflow.projects.locations.generators.evaluations.list");
+                .set_method_id(
+                    "dialogflow.projects.locations.generators.evaluations.list",
+                );
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -446,7 +462,7 @@ pub mod evaluations {
                 crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -457,14 +473,14 @@ pub mod evaluations {
                 crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

@@ -108,13 +108,15 @@ impl SipTrunks {
 /// Creates a SipTrunk for a specified location.
 ///
 /// `POST v2/{+parent}/sipTrunks` (`dialogflow.projects.locations.sipTrunks.create`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     client: ::discogen_runtime::Client,
     parent: String,
     body: crate::schemas::GoogleCloudDialogflowV2SipTrunk,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -122,9 +124,12 @@ impl Create {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v2/{}/sipTrunks", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v2/{}/sipTrunks", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id("dialogflow.projects.locations.sipTrunks.create");
+        request.set_method_id("dialogflow.projects.locations.sipTrunks.create");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -139,7 +144,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -149,12 +154,14 @@ pub use crate::resources::shared::Delete;
 /// Retrieves the specified SipTrunk.
 ///
 /// `GET v2/{+name}` (`dialogflow.projects.locations.sipTrunks.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -162,9 +169,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.sipTrunks.get");
+        request.set_method_id("dialogflow.projects.locations.sipTrunks.get");
         request.params(self.params.clone());
         request
     }
@@ -178,7 +185,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -186,6 +193,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Returns a list of SipTrunks in the specified location.
 ///
 /// `GET v2/{+parent}/sipTrunks` (`dialogflow.projects.locations.sipTrunks.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -193,7 +202,7 @@ pub struct List {
     parent: String,
     page_size: Option<i32>,
     page_token: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -213,9 +222,12 @@ impl List {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}/sipTrunks", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v2/{}/sipTrunks", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id("dialogflow.projects.locations.sipTrunks.list");
+        request.set_method_id("dialogflow.projects.locations.sipTrunks.list");
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -239,7 +251,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ListSipTrunksResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -250,14 +262,14 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2SipTrunk,
         >,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowV2ListSipTrunksResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -265,6 +277,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// Updates the specified SipTrunk.
 ///
 /// `PATCH v2/{+name}` (`dialogflow.projects.locations.sipTrunks.patch`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
@@ -272,7 +286,7 @@ pub struct Patch {
     name: String,
     update_mask: Option<String>,
     body: crate::schemas::GoogleCloudDialogflowV2SipTrunk,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Patch {
@@ -286,9 +300,9 @@ impl Patch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.sipTrunks.patch");
+        request.set_method_id("dialogflow.projects.locations.sipTrunks.patch");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -304,7 +318,7 @@ impl Patch {
 }
 
 impl ::discogen_runtime::CallOptions for Patch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

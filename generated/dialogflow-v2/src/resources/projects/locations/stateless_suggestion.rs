@@ -34,13 +34,15 @@ impl StatelessSuggestion {
 /// Generates and returns a suggestion for a conversation that does not have a resource created for it.
 ///
 /// `POST v2/{+parent}/statelessSuggestion:generate` (`dialogflow.projects.locations.statelessSuggestion.generate`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Generate {
     client: ::discogen_runtime::Client,
     parent: String,
     body: crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Generate {
@@ -50,10 +52,11 @@ impl Generate {
             ::discogen_runtime::Method::POST,
             format!(
                 "v2/{}/statelessSuggestion:generate",
-                ::discogen_runtime::path::reserved(& self.parent)
+                ::discogen_runtime::__private::path::reserved(& self.parent)
             ),
         );
-        request.method_id("dialogflow.projects.locations.statelessSuggestion.generate");
+        request
+            .set_method_id("dialogflow.projects.locations.statelessSuggestion.generate");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -70,7 +73,7 @@ impl Generate {
 }
 
 impl ::discogen_runtime::CallOptions for Generate {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -60,6 +60,8 @@ impl Suggestions {
 /// `POST v2/{+parent}/suggestions:generateStatelessSummary`, for:
 /// - `dialogflow.projects.locations.suggestions.generateStatelessSummary`
 /// - `dialogflow.projects.suggestions.generateStatelessSummary`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GenerateStatelessSummary {
@@ -67,7 +69,7 @@ pub struct GenerateStatelessSummary {
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl GenerateStatelessSummary {
@@ -77,10 +79,10 @@ impl GenerateStatelessSummary {
             ::discogen_runtime::Method::POST,
             format!(
                 "v2/{}/suggestions:generateStatelessSummary",
-                ::discogen_runtime::path::reserved(& self.parent)
+                ::discogen_runtime::__private::path::reserved(& self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -97,7 +99,7 @@ impl GenerateStatelessSummary {
 }
 
 impl ::discogen_runtime::CallOptions for GenerateStatelessSummary {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -107,6 +109,8 @@ impl ::discogen_runtime::CallOptions for GenerateStatelessSummary {
 /// `POST v2/{+parent}/suggestions:searchKnowledge`, for:
 /// - `dialogflow.projects.locations.suggestions.searchKnowledge`
 /// - `dialogflow.projects.suggestions.searchKnowledge`
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchKnowledge {
@@ -114,7 +118,7 @@ pub struct SearchKnowledge {
     pub(crate) method_id: &'static str,
     pub(crate) parent: String,
     pub(crate) body: crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeRequest,
-    pub(crate) params: ::discogen_runtime::Params,
+    pub(crate) params: ::discogen_runtime::__private::Params,
 }
 
 impl SearchKnowledge {
@@ -123,11 +127,11 @@ impl SearchKnowledge {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v2/{}/suggestions:searchKnowledge", ::discogen_runtime::path::reserved(&
-                self.parent)
+                "v2/{}/suggestions:searchKnowledge",
+                ::discogen_runtime::__private::path::reserved(& self.parent)
             ),
         );
-        request.method_id(self.method_id);
+        request.set_method_id(self.method_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -144,7 +148,7 @@ impl SearchKnowledge {
 }
 
 impl ::discogen_runtime::CallOptions for SearchKnowledge {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

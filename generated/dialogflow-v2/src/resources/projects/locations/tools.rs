@@ -109,6 +109,8 @@ impl Tools {
 /// Creates a tool.
 ///
 /// `POST v2/{+parent}/tools` (`dialogflow.projects.locations.tools.create`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
@@ -116,7 +118,7 @@ pub struct Create {
     parent: String,
     tool_id: Option<String>,
     body: crate::schemas::GoogleCloudDialogflowV2Tool,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -130,9 +132,12 @@ impl Create {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v2/{}/tools", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v2/{}/tools", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id("dialogflow.projects.locations.tools.create");
+        request.set_method_id("dialogflow.projects.locations.tools.create");
         request.query("toolId", &self.tool_id);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -148,7 +153,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -158,12 +163,14 @@ pub use crate::resources::shared::Delete;
 /// Retrieves a tool.
 ///
 /// `GET v2/{+name}` (`dialogflow.projects.locations.tools.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -171,9 +178,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.tools.get");
+        request.set_method_id("dialogflow.projects.locations.tools.get");
         request.params(self.params.clone());
         request
     }
@@ -187,7 +194,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -195,6 +202,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Lists tools.
 ///
 /// `GET v2/{+parent}/tools` (`dialogflow.projects.locations.tools.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -202,7 +211,7 @@ pub struct List {
     parent: String,
     page_size: Option<i32>,
     page_token: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -222,9 +231,12 @@ impl List {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v2/{}/tools", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v2/{}/tools", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id("dialogflow.projects.locations.tools.list");
+        request.set_method_id("dialogflow.projects.locations.tools.list");
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -248,7 +260,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowV2ListToolsResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -257,14 +269,14 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Tool>,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowV2ListToolsResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -272,6 +284,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// Updates a tool.
 ///
 /// `PATCH v2/{+name}` (`dialogflow.projects.locations.tools.patch`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
@@ -279,7 +293,7 @@ pub struct Patch {
     name: String,
     update_mask: Option<String>,
     body: crate::schemas::GoogleCloudDialogflowV2Tool,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Patch {
@@ -293,9 +307,9 @@ impl Patch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v2/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v2/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.tools.patch");
+        request.set_method_id("dialogflow.projects.locations.tools.patch");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -311,7 +325,7 @@ impl Patch {
 }
 
 impl ::discogen_runtime::CallOptions for Patch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

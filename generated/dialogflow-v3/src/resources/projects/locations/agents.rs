@@ -338,13 +338,15 @@ impl Agents {
 /// Creates an agent in the specified location. Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
 ///
 /// `POST v3/{+parent}/agents` (`dialogflow.projects.locations.agents.create`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     client: ::discogen_runtime::Client,
     parent: String,
     body: crate::schemas::GoogleCloudDialogflowCxV3Agent,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -352,9 +354,12 @@ impl Create {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v3/{}/agents", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v3/{}/agents", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id("dialogflow.projects.locations.agents.create");
+        request.set_method_id("dialogflow.projects.locations.agents.create");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -369,7 +374,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -379,13 +384,15 @@ pub use crate::resources::shared::Delete;
 /// Exports the specified agent to a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportAgentResponse
 ///
 /// `POST v3/{+name}:export` (`dialogflow.projects.locations.agents.export`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Export {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::GoogleCloudDialogflowCxV3ExportAgentRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Export {
@@ -393,9 +400,12 @@ impl Export {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v3/{}:export", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v3/{}:export", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id("dialogflow.projects.locations.agents.export");
+        request.set_method_id("dialogflow.projects.locations.agents.export");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -427,7 +437,7 @@ impl Export {
 }
 
 impl ::discogen_runtime::CallOptions for Export {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -435,12 +445,14 @@ impl ::discogen_runtime::CallOptions for Export {
 /// Retrieves the specified agent.
 ///
 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -448,9 +460,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.agents.get");
+        request.set_method_id("dialogflow.projects.locations.agents.get");
         request.params(self.params.clone());
         request
     }
@@ -464,7 +476,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -472,13 +484,15 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Gets the generative settings for the agent.
 ///
 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.getGenerativeSettings`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetGenerativeSettings {
     client: ::discogen_runtime::Client,
     name: String,
     language_code: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl GetGenerativeSettings {
@@ -492,9 +506,10 @@ impl GetGenerativeSettings {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.agents.getGenerativeSettings");
+        request
+            .set_method_id("dialogflow.projects.locations.agents.getGenerativeSettings");
         request.query("languageCode", &self.language_code);
         request.params(self.params.clone());
         request
@@ -511,7 +526,7 @@ impl GetGenerativeSettings {
 }
 
 impl ::discogen_runtime::CallOptions for GetGenerativeSettings {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -519,13 +534,15 @@ impl ::discogen_runtime::CallOptions for GetGenerativeSettings {
 /// Gets the latest agent validation result. Agent validation is performed when ValidateAgent is called.
 ///
 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.getValidationResult`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetValidationResult {
     client: ::discogen_runtime::Client,
     name: String,
     language_code: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl GetValidationResult {
@@ -539,9 +556,10 @@ impl GetValidationResult {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.agents.getValidationResult");
+        request
+            .set_method_id("dialogflow.projects.locations.agents.getValidationResult");
         request.query("languageCode", &self.language_code);
         request.params(self.params.clone());
         request
@@ -558,7 +576,7 @@ impl GetValidationResult {
 }
 
 impl ::discogen_runtime::CallOptions for GetValidationResult {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -566,6 +584,8 @@ impl ::discogen_runtime::CallOptions for GetValidationResult {
 /// Returns the list of all agents in the specified location.
 ///
 /// `GET v3/{+parent}/agents` (`dialogflow.projects.locations.agents.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -573,7 +593,7 @@ pub struct List {
     parent: String,
     page_size: Option<i32>,
     page_token: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -593,9 +613,12 @@ impl List {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v3/{}/agents", ::discogen_runtime::path::reserved(& self.parent)),
+            format!(
+                "v3/{}/agents", ::discogen_runtime::__private::path::reserved(& self
+                .parent)
+            ),
         );
-        request.method_id("dialogflow.projects.locations.agents.list");
+        request.set_method_id("dialogflow.projects.locations.agents.list");
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -619,7 +642,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -628,14 +651,14 @@ impl List {
     ) -> impl ::discogen_runtime::paginate::Stream<
         Item = ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent>,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -643,6 +666,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// Updates the specified agent. Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
 ///
 /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.patch`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
@@ -650,7 +675,7 @@ pub struct Patch {
     name: String,
     update_mask: Option<String>,
     body: crate::schemas::GoogleCloudDialogflowCxV3Agent,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Patch {
@@ -664,9 +689,9 @@ impl Patch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.agents.patch");
+        request.set_method_id("dialogflow.projects.locations.agents.patch");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -682,7 +707,7 @@ impl Patch {
 }
 
 impl ::discogen_runtime::CallOptions for Patch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -690,13 +715,15 @@ impl ::discogen_runtime::CallOptions for Patch {
 /// Restores the specified agent from a binary file. Replaces the current agent with a new one. Note that all existing resources in agent (e.g. intents, entity types, flows) will be removed. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
 ///
 /// `POST v3/{+name}:restore` (`dialogflow.projects.locations.agents.restore`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Restore {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::GoogleCloudDialogflowCxV3RestoreAgentRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Restore {
@@ -704,9 +731,12 @@ impl Restore {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v3/{}:restore", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v3/{}:restore", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id("dialogflow.projects.locations.agents.restore");
+        request.set_method_id("dialogflow.projects.locations.agents.restore");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -738,7 +768,7 @@ impl Restore {
 }
 
 impl ::discogen_runtime::CallOptions for Restore {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -746,6 +776,8 @@ impl ::discogen_runtime::CallOptions for Restore {
 /// Updates the generative settings for the agent.
 ///
 /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.updateGenerativeSettings`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateGenerativeSettings {
@@ -753,7 +785,7 @@ pub struct UpdateGenerativeSettings {
     name: String,
     update_mask: Option<String>,
     body: crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl UpdateGenerativeSettings {
@@ -767,10 +799,12 @@ impl UpdateGenerativeSettings {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
         request
-            .method_id("dialogflow.projects.locations.agents.updateGenerativeSettings");
+            .set_method_id(
+                "dialogflow.projects.locations.agents.updateGenerativeSettings",
+            );
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -788,7 +822,7 @@ impl UpdateGenerativeSettings {
 }
 
 impl ::discogen_runtime::CallOptions for UpdateGenerativeSettings {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -796,13 +830,15 @@ impl ::discogen_runtime::CallOptions for UpdateGenerativeSettings {
 /// Validates the specified agent and creates or updates validation results. The agent in draft version is validated. Please call this API after the training is completed to get the complete validation results.
 ///
 /// `POST v3/{+name}:validate` (`dialogflow.projects.locations.agents.validate`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Validate {
     client: ::discogen_runtime::Client,
     name: String,
     body: crate::schemas::GoogleCloudDialogflowCxV3ValidateAgentRequest,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Validate {
@@ -810,9 +846,12 @@ impl Validate {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
-            format!("v3/{}:validate", ::discogen_runtime::path::reserved(& self.name)),
+            format!(
+                "v3/{}:validate", ::discogen_runtime::__private::path::reserved(& self
+                .name)
+            ),
         );
-        request.method_id("dialogflow.projects.locations.agents.validate");
+        request.set_method_id("dialogflow.projects.locations.agents.validate");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -829,7 +868,7 @@ impl Validate {
 }
 
 impl ::discogen_runtime::CallOptions for Validate {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -882,12 +921,14 @@ pub mod changelogs {
     /// Retrieves the specified Changelog.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.changelogs.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -895,9 +936,11 @@ pub mod changelogs {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.changelogs.get");
+            request.set_method_id("dialogflow.projects.locations.agents.changelogs.get");
             request.params(self.params.clone());
             request
         }
@@ -913,7 +956,7 @@ pub mod changelogs {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -921,6 +964,8 @@ pub mod changelogs {
     /// Returns the list of Changelogs.
     ///
     /// `GET v3/{+parent}/changelogs` (`dialogflow.projects.locations.agents.changelogs.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -929,7 +974,7 @@ pub mod changelogs {
         filter: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -956,10 +1001,12 @@ pub mod changelogs {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v3/{}/changelogs", ::discogen_runtime::path::reserved(& self.parent)
+                    "v3/{}/changelogs", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.changelogs.list");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.changelogs.list");
             request.query("filter", &self.filter);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -984,7 +1031,7 @@ pub mod changelogs {
                 crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -995,14 +1042,14 @@ pub mod changelogs {
                 crate::schemas::GoogleCloudDialogflowCxV3Changelog,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1165,6 +1212,8 @@ pub mod entity_types {
     /// Creates an entity type in the specified agent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `POST v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.entityTypes.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
@@ -1172,7 +1221,7 @@ pub mod entity_types {
         parent: String,
         language_code: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3EntityType,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -1187,11 +1236,14 @@ pub mod entity_types {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/entityTypes", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/entityTypes", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.entityTypes.create");
+            request
+                .set_method_id(
+                    "dialogflow.projects.locations.agents.entityTypes.create",
+                );
             request.query("languageCode", &self.language_code);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -1209,7 +1261,7 @@ pub mod entity_types {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1217,13 +1269,15 @@ pub mod entity_types {
     /// Deletes the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.delete`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         client: ::discogen_runtime::Client,
         name: String,
         force: Option<bool>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Delete {
@@ -1237,9 +1291,14 @@ pub mod entity_types {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.entityTypes.delete");
+            request
+                .set_method_id(
+                    "dialogflow.projects.locations.agents.entityTypes.delete",
+                );
             request.query("force", &self.force);
             request.params(self.params.clone());
             request
@@ -1254,7 +1313,7 @@ pub mod entity_types {
     }
 
     impl ::discogen_runtime::CallOptions for Delete {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1262,13 +1321,15 @@ pub mod entity_types {
     /// Exports the selected entity types.
     ///
     /// `POST v3/{+parent}/entityTypes:export` (`dialogflow.projects.locations.agents.entityTypes.export`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Export {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3ExportEntityTypesRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Export {
@@ -1277,11 +1338,14 @@ pub mod entity_types {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/entityTypes:export", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/entityTypes:export",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.entityTypes.export");
+            request
+                .set_method_id(
+                    "dialogflow.projects.locations.agents.entityTypes.export",
+                );
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -1305,7 +1369,7 @@ pub mod entity_types {
     }
 
     impl ::discogen_runtime::CallOptions for Export {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1313,13 +1377,15 @@ pub mod entity_types {
     /// Retrieves the specified entity type.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
         language_code: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -1333,9 +1399,12 @@ pub mod entity_types {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.entityTypes.get");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.entityTypes.get");
             request.query("languageCode", &self.language_code);
             request.params(self.params.clone());
             request
@@ -1352,7 +1421,7 @@ pub mod entity_types {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1360,13 +1429,15 @@ pub mod entity_types {
     /// Imports the specified entitytypes into the agent.
     ///
     /// `POST v3/{+parent}/entityTypes:import` (`dialogflow.projects.locations.agents.entityTypes.import`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Import {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3ImportEntityTypesRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Import {
@@ -1375,11 +1446,14 @@ pub mod entity_types {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/entityTypes:import", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/entityTypes:import",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.entityTypes.import");
+            request
+                .set_method_id(
+                    "dialogflow.projects.locations.agents.entityTypes.import",
+                );
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -1403,7 +1477,7 @@ pub mod entity_types {
     }
 
     impl ::discogen_runtime::CallOptions for Import {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1411,6 +1485,8 @@ pub mod entity_types {
     /// Returns the list of all entity types in the specified agent.
     ///
     /// `GET v3/{+parent}/entityTypes` (`dialogflow.projects.locations.agents.entityTypes.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -1419,7 +1495,7 @@ pub mod entity_types {
         language_code: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -1446,11 +1522,12 @@ pub mod entity_types {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v3/{}/entityTypes", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/entityTypes", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.entityTypes.list");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.entityTypes.list");
             request.query("languageCode", &self.language_code);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -1475,7 +1552,7 @@ pub mod entity_types {
                 crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -1486,14 +1563,14 @@ pub mod entity_types {
                 crate::schemas::GoogleCloudDialogflowCxV3EntityType,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1501,6 +1578,8 @@ pub mod entity_types {
     /// Updates the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.patch`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -1509,7 +1588,7 @@ pub mod entity_types {
         language_code: Option<String>,
         update_mask: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3EntityType,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -1529,9 +1608,12 @@ pub mod entity_types {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.entityTypes.patch");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.entityTypes.patch");
             request.query("languageCode", &self.language_code);
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
@@ -1550,7 +1632,7 @@ pub mod entity_types {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1766,13 +1848,15 @@ pub mod environments {
     /// Creates an Environment in the specified Agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: Environment
     ///
     /// `POST v3/{+parent}/environments` (`dialogflow.projects.locations.agents.environments.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3Environment,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -1781,12 +1865,14 @@ pub mod environments {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/environments", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/environments", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
             request
-                .method_id("dialogflow.projects.locations.agents.environments.create");
+                .set_method_id(
+                    "dialogflow.projects.locations.agents.environments.create",
+                );
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -1821,7 +1907,7 @@ pub mod environments {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1831,13 +1917,15 @@ pub mod environments {
     /// Deploys a flow to the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: DeployFlowMetadata - `response`: DeployFlowResponse
     ///
     /// `POST v3/{+environment}:deployFlow` (`dialogflow.projects.locations.agents.environments.deployFlow`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct DeployFlow {
         client: ::discogen_runtime::Client,
         environment: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3DeployFlowRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl DeployFlow {
@@ -1846,12 +1934,12 @@ pub mod environments {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}:deployFlow", ::discogen_runtime::path::reserved(& self
-                    .environment)
+                    "v3/{}:deployFlow", ::discogen_runtime::__private::path::reserved(&
+                    self.environment)
                 ),
             );
             request
-                .method_id(
+                .set_method_id(
                     "dialogflow.projects.locations.agents.environments.deployFlow",
                 );
             request.json_body(&self.body);
@@ -1888,7 +1976,7 @@ pub mod environments {
     }
 
     impl ::discogen_runtime::CallOptions for DeployFlow {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1896,12 +1984,14 @@ pub mod environments {
     /// Retrieves the specified Environment.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -1909,9 +1999,12 @@ pub mod environments {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.environments.get");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.environments.get");
             request.params(self.params.clone());
             request
         }
@@ -1927,7 +2020,7 @@ pub mod environments {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -1935,6 +2028,8 @@ pub mod environments {
     /// Returns the list of all environments in the specified Agent.
     ///
     /// `GET v3/{+parent}/environments` (`dialogflow.projects.locations.agents.environments.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -1942,7 +2037,7 @@ pub mod environments {
         parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -1963,11 +2058,12 @@ pub mod environments {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v3/{}/environments", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/environments", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.environments.list");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.environments.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -1991,7 +2087,7 @@ pub mod environments {
                 crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -2002,14 +2098,14 @@ pub mod environments {
                 crate::schemas::GoogleCloudDialogflowCxV3Environment,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -2017,6 +2113,8 @@ pub mod environments {
     /// Looks up the history of the specified Environment.
     ///
     /// `GET v3/{+name}:lookupEnvironmentHistory` (`dialogflow.projects.locations.agents.environments.lookupEnvironmentHistory`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct LookupEnvironmentHistory {
@@ -2024,7 +2122,7 @@ pub mod environments {
         name: String,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl LookupEnvironmentHistory {
@@ -2046,11 +2144,11 @@ pub mod environments {
                 ::discogen_runtime::Method::GET,
                 format!(
                     "v3/{}:lookupEnvironmentHistory",
-                    ::discogen_runtime::path::reserved(& self.name)
+                    ::discogen_runtime::__private::path::reserved(& self.name)
                 ),
             );
             request
-                .method_id(
+                .set_method_id(
                     "dialogflow.projects.locations.agents.environments.lookupEnvironmentHistory",
                 );
             request.query("pageSize", &self.page_size);
@@ -2076,7 +2174,7 @@ pub mod environments {
                 crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -2087,14 +2185,14 @@ pub mod environments {
                 crate::schemas::GoogleCloudDialogflowCxV3Environment,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for LookupEnvironmentHistory {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -2102,6 +2200,8 @@ pub mod environments {
     /// Updates the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: Environment
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.environments.patch`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -2109,7 +2209,7 @@ pub mod environments {
         name: String,
         update_mask: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3Environment,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -2123,9 +2223,14 @@ pub mod environments {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.environments.patch");
+            request
+                .set_method_id(
+                    "dialogflow.projects.locations.agents.environments.patch",
+                );
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -2161,7 +2266,7 @@ pub mod environments {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -2169,13 +2274,15 @@ pub mod environments {
     /// Kicks off a continuous test under the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: RunContinuousTestMetadata - `response`: RunContinuousTestResponse
     ///
     /// `POST v3/{+environment}:runContinuousTest` (`dialogflow.projects.locations.agents.environments.runContinuousTest`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct RunContinuousTest {
         client: ::discogen_runtime::Client,
         environment: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl RunContinuousTest {
@@ -2184,12 +2291,12 @@ pub mod environments {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}:runContinuousTest", ::discogen_runtime::path::reserved(& self
-                    .environment)
+                    "v3/{}:runContinuousTest",
+                    ::discogen_runtime::__private::path::reserved(& self.environment)
                 ),
             );
             request
-                .method_id(
+                .set_method_id(
                     "dialogflow.projects.locations.agents.environments.runContinuousTest",
                 );
             request.json_body(&self.body);
@@ -2226,7 +2333,7 @@ pub mod environments {
     }
 
     impl ::discogen_runtime::CallOptions for RunContinuousTest {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -2262,6 +2369,8 @@ pub mod environments {
         /// Fetches a list of continuous test results for a given environment.
         ///
         /// `GET v3/{+parent}/continuousTestResults` (`dialogflow.projects.locations.agents.environments.continuousTestResults.list`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -2269,7 +2378,7 @@ pub mod environments {
             parent: String,
             page_size: Option<i32>,
             page_token: Option<String>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -2291,11 +2400,11 @@ pub mod environments {
                     ::discogen_runtime::Method::GET,
                     format!(
                         "v3/{}/continuousTestResults",
-                        ::discogen_runtime::path::reserved(& self.parent)
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.environments.continuousTestResults.list",
                     );
                 request.query("pageSize", &self.page_size);
@@ -2321,7 +2430,7 @@ pub mod environments {
                     crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -2335,14 +2444,14 @@ pub mod environments {
                     crate::schemas::GoogleCloudDialogflowCxV3ContinuousTestResult,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -2395,12 +2504,14 @@ pub mod environments {
         /// Retrieves the specified Deployment.
         ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.deployments.get`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
             client: ::discogen_runtime::Client,
             name: String,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -2408,10 +2519,13 @@ pub mod environments {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.environments.deployments.get",
                     );
                 request.params(self.params.clone());
@@ -2429,7 +2543,7 @@ pub mod environments {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -2437,6 +2551,8 @@ pub mod environments {
         /// Returns the list of all deployments in the specified Environment.
         ///
         /// `GET v3/{+parent}/deployments` (`dialogflow.projects.locations.agents.environments.deployments.list`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -2444,7 +2560,7 @@ pub mod environments {
             parent: String,
             page_size: Option<i32>,
             page_token: Option<String>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -2465,12 +2581,12 @@ pub mod environments {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
                     format!(
-                        "v3/{}/deployments", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/deployments",
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.environments.deployments.list",
                     );
                 request.query("pageSize", &self.page_size);
@@ -2496,7 +2612,7 @@ pub mod environments {
                     crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -2510,14 +2626,14 @@ pub mod environments {
                     crate::schemas::GoogleCloudDialogflowCxV3Deployment,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -2676,13 +2792,15 @@ pub mod environments {
         /// Creates an Experiment in the specified Environment.
         ///
         /// `POST v3/{+parent}/experiments` (`dialogflow.projects.locations.agents.environments.experiments.create`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Create {
             client: ::discogen_runtime::Client,
             parent: String,
             body: crate::schemas::GoogleCloudDialogflowCxV3Experiment,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Create {
@@ -2691,12 +2809,12 @@ pub mod environments {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}/experiments", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/experiments",
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.environments.experiments.create",
                     );
                 request.json_body(&self.body);
@@ -2715,7 +2833,7 @@ pub mod environments {
         }
 
         impl ::discogen_runtime::CallOptions for Create {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -2725,12 +2843,14 @@ pub mod environments {
         /// Retrieves the specified Experiment.
         ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.experiments.get`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
             client: ::discogen_runtime::Client,
             name: String,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -2738,10 +2858,13 @@ pub mod environments {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.environments.experiments.get",
                     );
                 request.params(self.params.clone());
@@ -2759,7 +2882,7 @@ pub mod environments {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -2767,6 +2890,8 @@ pub mod environments {
         /// Returns the list of all experiments in the specified Environment.
         ///
         /// `GET v3/{+parent}/experiments` (`dialogflow.projects.locations.agents.environments.experiments.list`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -2774,7 +2899,7 @@ pub mod environments {
             parent: String,
             page_size: Option<i32>,
             page_token: Option<String>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -2795,12 +2920,12 @@ pub mod environments {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
                     format!(
-                        "v3/{}/experiments", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/experiments",
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.environments.experiments.list",
                     );
                 request.query("pageSize", &self.page_size);
@@ -2826,7 +2951,7 @@ pub mod environments {
                     crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -2840,14 +2965,14 @@ pub mod environments {
                     crate::schemas::GoogleCloudDialogflowCxV3Experiment,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -2855,6 +2980,8 @@ pub mod environments {
         /// Updates the specified Experiment.
         ///
         /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.environments.experiments.patch`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Patch {
@@ -2862,7 +2989,7 @@ pub mod environments {
             name: String,
             update_mask: Option<String>,
             body: crate::schemas::GoogleCloudDialogflowCxV3Experiment,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Patch {
@@ -2876,10 +3003,13 @@ pub mod environments {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::PATCH,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.environments.experiments.patch",
                     );
                 request.query("updateMask", &self.update_mask);
@@ -2899,7 +3029,7 @@ pub mod environments {
         }
 
         impl ::discogen_runtime::CallOptions for Patch {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -2907,13 +3037,15 @@ pub mod environments {
         /// Starts the specified Experiment. This rpc only changes the state of experiment from PENDING to RUNNING.
         ///
         /// `POST v3/{+name}:start` (`dialogflow.projects.locations.agents.environments.experiments.start`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Start {
             client: ::discogen_runtime::Client,
             name: String,
             body: crate::schemas::GoogleCloudDialogflowCxV3StartExperimentRequest,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Start {
@@ -2922,11 +3054,12 @@ pub mod environments {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}:start", ::discogen_runtime::path::reserved(& self.name)
+                        "v3/{}:start", ::discogen_runtime::__private::path::reserved(&
+                        self.name)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.environments.experiments.start",
                     );
                 request.json_body(&self.body);
@@ -2945,7 +3078,7 @@ pub mod environments {
         }
 
         impl ::discogen_runtime::CallOptions for Start {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -2953,13 +3086,15 @@ pub mod environments {
         /// Stops the specified Experiment. This rpc only changes the state of experiment from RUNNING to DONE.
         ///
         /// `POST v3/{+name}:stop` (`dialogflow.projects.locations.agents.environments.experiments.stop`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Stop {
             client: ::discogen_runtime::Client,
             name: String,
             body: crate::schemas::GoogleCloudDialogflowCxV3StopExperimentRequest,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Stop {
@@ -2968,11 +3103,12 @@ pub mod environments {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}:stop", ::discogen_runtime::path::reserved(& self.name)
+                        "v3/{}:stop", ::discogen_runtime::__private::path::reserved(&
+                        self.name)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.environments.experiments.stop",
                     );
                 request.json_body(&self.body);
@@ -2991,7 +3127,7 @@ pub mod environments {
         }
 
         impl ::discogen_runtime::CallOptions for Stop {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -3113,6 +3249,8 @@ pub mod environments {
         /// `POST v3/{+session}:detectIntent`, for:
         /// - `dialogflow.projects.locations.agents.environments.sessions.detectIntent`
         /// - `dialogflow.projects.locations.agents.sessions.detectIntent`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct DetectIntent {
@@ -3120,7 +3258,7 @@ pub mod environments {
             pub(crate) method_id: &'static str,
             pub(crate) session: String,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowCxV3DetectIntentRequest,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl DetectIntent {
@@ -3129,11 +3267,11 @@ pub mod environments {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}:detectIntent", ::discogen_runtime::path::reserved(& self
-                        .session)
+                        "v3/{}:detectIntent",
+                        ::discogen_runtime::__private::path::reserved(& self.session)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -3150,7 +3288,7 @@ pub mod environments {
         }
 
         impl ::discogen_runtime::CallOptions for DetectIntent {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -3160,6 +3298,8 @@ pub mod environments {
         /// `POST v3/{+session}:fulfillIntent`, for:
         /// - `dialogflow.projects.locations.agents.environments.sessions.fulfillIntent`
         /// - `dialogflow.projects.locations.agents.sessions.fulfillIntent`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct FulfillIntent {
@@ -3167,7 +3307,7 @@ pub mod environments {
             pub(crate) method_id: &'static str,
             pub(crate) session: String,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentRequest,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl FulfillIntent {
@@ -3176,11 +3316,11 @@ pub mod environments {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}:fulfillIntent", ::discogen_runtime::path::reserved(& self
-                        .session)
+                        "v3/{}:fulfillIntent",
+                        ::discogen_runtime::__private::path::reserved(& self.session)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -3197,7 +3337,7 @@ pub mod environments {
         }
 
         impl ::discogen_runtime::CallOptions for FulfillIntent {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -3207,6 +3347,8 @@ pub mod environments {
         /// `POST v3/{+session}:matchIntent`, for:
         /// - `dialogflow.projects.locations.agents.environments.sessions.matchIntent`
         /// - `dialogflow.projects.locations.agents.sessions.matchIntent`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct MatchIntent {
@@ -3214,7 +3356,7 @@ pub mod environments {
             pub(crate) method_id: &'static str,
             pub(crate) session: String,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowCxV3MatchIntentRequest,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl MatchIntent {
@@ -3223,11 +3365,11 @@ pub mod environments {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}:matchIntent", ::discogen_runtime::path::reserved(& self
-                        .session)
+                        "v3/{}:matchIntent",
+                        ::discogen_runtime::__private::path::reserved(& self.session)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -3244,7 +3386,7 @@ pub mod environments {
         }
 
         impl ::discogen_runtime::CallOptions for MatchIntent {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -3254,6 +3396,8 @@ pub mod environments {
         /// `POST v3/{+session}:serverStreamingDetectIntent`, for:
         /// - `dialogflow.projects.locations.agents.environments.sessions.serverStreamingDetectIntent`
         /// - `dialogflow.projects.locations.agents.sessions.serverStreamingDetectIntent`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct ServerStreamingDetectIntent {
@@ -3261,7 +3405,7 @@ pub mod environments {
             pub(crate) method_id: &'static str,
             pub(crate) session: String,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowCxV3DetectIntentRequest,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl ServerStreamingDetectIntent {
@@ -3271,10 +3415,10 @@ pub mod environments {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v3/{}:serverStreamingDetectIntent",
-                        ::discogen_runtime::path::reserved(& self.session)
+                        ::discogen_runtime::__private::path::reserved(& self.session)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -3291,7 +3435,7 @@ pub mod environments {
         }
 
         impl ::discogen_runtime::CallOptions for ServerStreamingDetectIntent {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -3411,6 +3555,8 @@ pub mod environments {
             /// `POST v3/{+parent}/entityTypes`, for:
             /// - `dialogflow.projects.locations.agents.environments.sessions.entityTypes.create`
             /// - `dialogflow.projects.locations.agents.sessions.entityTypes.create`
+            ///
+            /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
             pub struct Create {
@@ -3418,7 +3564,7 @@ pub mod environments {
                 pub(crate) method_id: &'static str,
                 pub(crate) parent: String,
                 pub(crate) body: crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
-                pub(crate) params: ::discogen_runtime::Params,
+                pub(crate) params: ::discogen_runtime::__private::Params,
             }
 
             impl Create {
@@ -3427,11 +3573,11 @@ pub mod environments {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::POST,
                         format!(
-                            "v3/{}/entityTypes", ::discogen_runtime::path::reserved(&
-                            self.parent)
+                            "v3/{}/entityTypes",
+                            ::discogen_runtime::__private::path::reserved(& self.parent)
                         ),
                     );
-                    request.method_id(self.method_id);
+                    request.set_method_id(self.method_id);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
                     request
@@ -3448,7 +3594,7 @@ pub mod environments {
             }
 
             impl ::discogen_runtime::CallOptions for Create {
-                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
                 }
             }
@@ -3460,13 +3606,15 @@ pub mod environments {
             /// `GET v3/{+name}`, for:
             /// - `dialogflow.projects.locations.agents.environments.sessions.entityTypes.get`
             /// - `dialogflow.projects.locations.agents.sessions.entityTypes.get`
+            ///
+            /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
             pub struct Get {
                 pub(crate) client: ::discogen_runtime::Client,
                 pub(crate) method_id: &'static str,
                 pub(crate) name: String,
-                pub(crate) params: ::discogen_runtime::Params,
+                pub(crate) params: ::discogen_runtime::__private::Params,
             }
 
             impl Get {
@@ -3474,9 +3622,12 @@ pub mod environments {
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::GET,
-                        format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                        format!(
+                            "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                            .name)
+                        ),
                     );
-                    request.method_id(self.method_id);
+                    request.set_method_id(self.method_id);
                     request.params(self.params.clone());
                     request
                 }
@@ -3492,7 +3643,7 @@ pub mod environments {
             }
 
             impl ::discogen_runtime::CallOptions for Get {
-                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
                 }
             }
@@ -3502,6 +3653,8 @@ pub mod environments {
             /// `GET v3/{+parent}/entityTypes`, for:
             /// - `dialogflow.projects.locations.agents.environments.sessions.entityTypes.list`
             /// - `dialogflow.projects.locations.agents.sessions.entityTypes.list`
+            ///
+            /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
             pub struct List {
@@ -3510,7 +3663,7 @@ pub mod environments {
                 pub(crate) parent: String,
                 pub(crate) page_size: Option<i32>,
                 pub(crate) page_token: Option<String>,
-                pub(crate) params: ::discogen_runtime::Params,
+                pub(crate) params: ::discogen_runtime::__private::Params,
             }
 
             impl List {
@@ -3531,11 +3684,11 @@ pub mod environments {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::GET,
                         format!(
-                            "v3/{}/entityTypes", ::discogen_runtime::path::reserved(&
-                            self.parent)
+                            "v3/{}/entityTypes",
+                            ::discogen_runtime::__private::path::reserved(& self.parent)
                         ),
                     );
-                    request.method_id(self.method_id);
+                    request.set_method_id(self.method_id);
                     request.query("pageSize", &self.page_size);
                     request.query("pageToken", &self.page_token);
                     request.params(self.params.clone());
@@ -3559,7 +3712,7 @@ pub mod environments {
                         crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse,
                     >,
                 > + Send {
-                    ::discogen_runtime::paginate::pages(
+                    ::discogen_runtime::__private::pages(
                         self.client.clone(),
                         self.to_request(),
                     )
@@ -3573,14 +3726,14 @@ pub mod environments {
                         crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
                     >,
                 > + Send {
-                    ::discogen_runtime::paginate::items::<
+                    ::discogen_runtime::__private::items::<
                         crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse,
                     >(self.client.clone(), self.to_request())
                 }
             }
 
             impl ::discogen_runtime::CallOptions for List {
-                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
                 }
             }
@@ -3590,6 +3743,8 @@ pub mod environments {
             /// `PATCH v3/{+name}`, for:
             /// - `dialogflow.projects.locations.agents.environments.sessions.entityTypes.patch`
             /// - `dialogflow.projects.locations.agents.sessions.entityTypes.patch`
+            ///
+            /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
             pub struct Patch {
@@ -3598,7 +3753,7 @@ pub mod environments {
                 pub(crate) name: String,
                 pub(crate) update_mask: Option<String>,
                 pub(crate) body: crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
-                pub(crate) params: ::discogen_runtime::Params,
+                pub(crate) params: ::discogen_runtime::__private::Params,
             }
 
             impl Patch {
@@ -3612,9 +3767,12 @@ pub mod environments {
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::PATCH,
-                        format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                        format!(
+                            "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                            .name)
+                        ),
                     );
-                    request.method_id(self.method_id);
+                    request.set_method_id(self.method_id);
                     request.query("updateMask", &self.update_mask);
                     request.json_body(&self.body);
                     request.params(self.params.clone());
@@ -3632,7 +3790,7 @@ pub mod environments {
             }
 
             impl ::discogen_runtime::CallOptions for Patch {
-                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
                 }
             }
@@ -3888,6 +4046,8 @@ pub mod flows {
     /// Creates a flow in the specified agent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `POST v3/{+parent}/flows` (`dialogflow.projects.locations.agents.flows.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
@@ -3895,7 +4055,7 @@ pub mod flows {
         parent: String,
         language_code: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3Flow,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -3909,9 +4069,12 @@ pub mod flows {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
-                format!("v3/{}/flows", ::discogen_runtime::path::reserved(& self.parent)),
+                format!(
+                    "v3/{}/flows", ::discogen_runtime::__private::path::reserved(& self
+                    .parent)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.flows.create");
+            request.set_method_id("dialogflow.projects.locations.agents.flows.create");
             request.query("languageCode", &self.language_code);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -3927,7 +4090,7 @@ pub mod flows {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -3935,13 +4098,15 @@ pub mod flows {
     /// Deletes a specified flow.
     ///
     /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.delete`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         client: ::discogen_runtime::Client,
         name: String,
         force: Option<bool>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Delete {
@@ -3955,9 +4120,11 @@ pub mod flows {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.flows.delete");
+            request.set_method_id("dialogflow.projects.locations.agents.flows.delete");
             request.query("force", &self.force);
             request.params(self.params.clone());
             request
@@ -3972,7 +4139,7 @@ pub mod flows {
     }
 
     impl ::discogen_runtime::CallOptions for Delete {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -3980,13 +4147,15 @@ pub mod flows {
     /// Exports the specified flow to a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportFlowResponse Note that resources (e.g. intents, entities, webhooks) that the flow references will also be exported.
     ///
     /// `POST v3/{+name}:export` (`dialogflow.projects.locations.agents.flows.export`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Export {
         client: ::discogen_runtime::Client,
         name: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3ExportFlowRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Export {
@@ -3994,9 +4163,12 @@ pub mod flows {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
-                format!("v3/{}:export", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}:export", ::discogen_runtime::__private::path::reserved(& self
+                    .name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.flows.export");
+            request.set_method_id("dialogflow.projects.locations.agents.flows.export");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -4031,7 +4203,7 @@ pub mod flows {
     }
 
     impl ::discogen_runtime::CallOptions for Export {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -4039,13 +4211,15 @@ pub mod flows {
     /// Retrieves the specified flow.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
         language_code: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -4059,9 +4233,11 @@ pub mod flows {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.flows.get");
+            request.set_method_id("dialogflow.projects.locations.agents.flows.get");
             request.query("languageCode", &self.language_code);
             request.params(self.params.clone());
             request
@@ -4076,7 +4252,7 @@ pub mod flows {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -4084,13 +4260,15 @@ pub mod flows {
     /// Gets the latest flow validation result. Flow validation is performed when ValidateFlow is called.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.getValidationResult`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct GetValidationResult {
         client: ::discogen_runtime::Client,
         name: String,
         language_code: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl GetValidationResult {
@@ -4104,10 +4282,12 @@ pub mod flows {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
             request
-                .method_id(
+                .set_method_id(
                     "dialogflow.projects.locations.agents.flows.getValidationResult",
                 );
             request.query("languageCode", &self.language_code);
@@ -4126,7 +4306,7 @@ pub mod flows {
     }
 
     impl ::discogen_runtime::CallOptions for GetValidationResult {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -4134,13 +4314,15 @@ pub mod flows {
     /// Imports the specified flow to the specified agent from a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ImportFlowResponse Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `POST v3/{+parent}/flows:import` (`dialogflow.projects.locations.agents.flows.import`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Import {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3ImportFlowRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Import {
@@ -4149,11 +4331,11 @@ pub mod flows {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/flows:import", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/flows:import", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.flows.import");
+            request.set_method_id("dialogflow.projects.locations.agents.flows.import");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -4188,7 +4370,7 @@ pub mod flows {
     }
 
     impl ::discogen_runtime::CallOptions for Import {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -4196,6 +4378,8 @@ pub mod flows {
     /// Returns the list of all flows in the specified agent.
     ///
     /// `GET v3/{+parent}/flows` (`dialogflow.projects.locations.agents.flows.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -4204,7 +4388,7 @@ pub mod flows {
         language_code: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -4230,9 +4414,12 @@ pub mod flows {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}/flows", ::discogen_runtime::path::reserved(& self.parent)),
+                format!(
+                    "v3/{}/flows", ::discogen_runtime::__private::path::reserved(& self
+                    .parent)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.flows.list");
+            request.set_method_id("dialogflow.projects.locations.agents.flows.list");
             request.query("languageCode", &self.language_code);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -4257,7 +4444,7 @@ pub mod flows {
                 crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -4268,14 +4455,14 @@ pub mod flows {
                 crate::schemas::GoogleCloudDialogflowCxV3Flow,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -4283,6 +4470,8 @@ pub mod flows {
     /// Updates the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.patch`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -4291,7 +4480,7 @@ pub mod flows {
         language_code: Option<String>,
         update_mask: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3Flow,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -4311,9 +4500,11 @@ pub mod flows {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.flows.patch");
+            request.set_method_id("dialogflow.projects.locations.agents.flows.patch");
             request.query("languageCode", &self.language_code);
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
@@ -4330,7 +4521,7 @@ pub mod flows {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -4338,13 +4529,15 @@ pub mod flows {
     /// Trains the specified flow. Note that only the flow in 'draft' environment is trained. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `POST v3/{+name}:train` (`dialogflow.projects.locations.agents.flows.train`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Train {
         client: ::discogen_runtime::Client,
         name: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3TrainFlowRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Train {
@@ -4352,9 +4545,12 @@ pub mod flows {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
-                format!("v3/{}:train", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}:train", ::discogen_runtime::__private::path::reserved(& self
+                    .name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.flows.train");
+            request.set_method_id("dialogflow.projects.locations.agents.flows.train");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -4389,7 +4585,7 @@ pub mod flows {
     }
 
     impl ::discogen_runtime::CallOptions for Train {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -4397,13 +4593,15 @@ pub mod flows {
     /// Validates the specified flow and creates or updates validation results. Please call this API after the training is completed to get the complete validation results.
     ///
     /// `POST v3/{+name}:validate` (`dialogflow.projects.locations.agents.flows.validate`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Validate {
         client: ::discogen_runtime::Client,
         name: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3ValidateFlowRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Validate {
@@ -4412,10 +4610,11 @@ pub mod flows {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}:validate", ::discogen_runtime::path::reserved(& self.name)
+                    "v3/{}:validate", ::discogen_runtime::__private::path::reserved(&
+                    self.name)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.flows.validate");
+            request.set_method_id("dialogflow.projects.locations.agents.flows.validate");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -4432,7 +4631,7 @@ pub mod flows {
     }
 
     impl ::discogen_runtime::CallOptions for Validate {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -4550,6 +4749,8 @@ pub mod flows {
         /// Creates a page in the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
         ///
         /// `POST v3/{+parent}/pages` (`dialogflow.projects.locations.agents.flows.pages.create`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Create {
@@ -4557,7 +4758,7 @@ pub mod flows {
             parent: String,
             language_code: Option<String>,
             body: crate::schemas::GoogleCloudDialogflowCxV3Page,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Create {
@@ -4572,11 +4773,12 @@ pub mod flows {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}/pages", ::discogen_runtime::path::reserved(& self.parent)
+                        "v3/{}/pages", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.flows.pages.create",
                     );
                 request.query("languageCode", &self.language_code);
@@ -4596,7 +4798,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Create {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -4604,13 +4806,15 @@ pub mod flows {
         /// Deletes the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
         ///
         /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.pages.delete`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Delete {
             client: ::discogen_runtime::Client,
             name: String,
             force: Option<bool>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Delete {
@@ -4624,10 +4828,13 @@ pub mod flows {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::DELETE,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.flows.pages.delete",
                     );
                 request.query("force", &self.force);
@@ -4644,7 +4851,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Delete {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -4652,13 +4859,15 @@ pub mod flows {
         /// Retrieves the specified page.
         ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.pages.get`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
             client: ::discogen_runtime::Client,
             name: String,
             language_code: Option<String>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -4672,10 +4881,15 @@ pub mod flows {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id("dialogflow.projects.locations.agents.flows.pages.get");
+                    .set_method_id(
+                        "dialogflow.projects.locations.agents.flows.pages.get",
+                    );
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
                 request
@@ -4692,7 +4906,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -4700,6 +4914,8 @@ pub mod flows {
         /// Returns the list of all pages in the specified flow.
         ///
         /// `GET v3/{+parent}/pages` (`dialogflow.projects.locations.agents.flows.pages.list`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -4708,7 +4924,7 @@ pub mod flows {
             language_code: Option<String>,
             page_size: Option<i32>,
             page_token: Option<String>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -4735,11 +4951,14 @@ pub mod flows {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
                     format!(
-                        "v3/{}/pages", ::discogen_runtime::path::reserved(& self.parent)
+                        "v3/{}/pages", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
                 request
-                    .method_id("dialogflow.projects.locations.agents.flows.pages.list");
+                    .set_method_id(
+                        "dialogflow.projects.locations.agents.flows.pages.list",
+                    );
                 request.query("languageCode", &self.language_code);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -4764,7 +4983,7 @@ pub mod flows {
                     crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -4778,14 +4997,14 @@ pub mod flows {
                     crate::schemas::GoogleCloudDialogflowCxV3Page,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -4793,6 +5012,8 @@ pub mod flows {
         /// Updates the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
         ///
         /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.pages.patch`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Patch {
@@ -4801,7 +5022,7 @@ pub mod flows {
             language_code: Option<String>,
             update_mask: Option<String>,
             body: crate::schemas::GoogleCloudDialogflowCxV3Page,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Patch {
@@ -4821,10 +5042,15 @@ pub mod flows {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::PATCH,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id("dialogflow.projects.locations.agents.flows.pages.patch");
+                    .set_method_id(
+                        "dialogflow.projects.locations.agents.flows.pages.patch",
+                    );
                 request.query("languageCode", &self.language_code);
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
@@ -4843,7 +5069,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Patch {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -4969,6 +5195,8 @@ pub mod flows {
         /// `POST v3/{+parent}/transitionRouteGroups`, for:
         /// - `dialogflow.projects.locations.agents.flows.transitionRouteGroups.create`
         /// - `dialogflow.projects.locations.agents.transitionRouteGroups.create`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Create {
@@ -4977,7 +5205,7 @@ pub mod flows {
             pub(crate) parent: String,
             pub(crate) language_code: Option<String>,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl Create {
@@ -4993,10 +5221,10 @@ pub mod flows {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v3/{}/transitionRouteGroups",
-                        ::discogen_runtime::path::reserved(& self.parent)
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.query("languageCode", &self.language_code);
                 request.json_body(&self.body);
                 request.params(self.params.clone());
@@ -5014,7 +5242,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Create {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -5024,6 +5252,8 @@ pub mod flows {
         /// `DELETE v3/{+name}`, for:
         /// - `dialogflow.projects.locations.agents.flows.transitionRouteGroups.delete`
         /// - `dialogflow.projects.locations.agents.transitionRouteGroups.delete`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Delete {
@@ -5031,7 +5261,7 @@ pub mod flows {
             pub(crate) method_id: &'static str,
             pub(crate) name: String,
             pub(crate) force: Option<bool>,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl Delete {
@@ -5045,9 +5275,12 @@ pub mod flows {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::DELETE,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.query("force", &self.force);
                 request.params(self.params.clone());
                 request
@@ -5062,7 +5295,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Delete {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -5072,6 +5305,8 @@ pub mod flows {
         /// `GET v3/{+name}`, for:
         /// - `dialogflow.projects.locations.agents.flows.transitionRouteGroups.get`
         /// - `dialogflow.projects.locations.agents.transitionRouteGroups.get`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
@@ -5079,7 +5314,7 @@ pub mod flows {
             pub(crate) method_id: &'static str,
             pub(crate) name: String,
             pub(crate) language_code: Option<String>,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -5093,9 +5328,12 @@ pub mod flows {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.query("languageCode", &self.language_code);
                 request.params(self.params.clone());
                 request
@@ -5112,7 +5350,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -5122,6 +5360,8 @@ pub mod flows {
         /// `GET v3/{+parent}/transitionRouteGroups`, for:
         /// - `dialogflow.projects.locations.agents.flows.transitionRouteGroups.list`
         /// - `dialogflow.projects.locations.agents.transitionRouteGroups.list`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -5131,7 +5371,7 @@ pub mod flows {
             pub(crate) language_code: Option<String>,
             pub(crate) page_size: Option<i32>,
             pub(crate) page_token: Option<String>,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -5159,10 +5399,10 @@ pub mod flows {
                     ::discogen_runtime::Method::GET,
                     format!(
                         "v3/{}/transitionRouteGroups",
-                        ::discogen_runtime::path::reserved(& self.parent)
+                        ::discogen_runtime::__private::path::reserved(& self.parent)
                     ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.query("languageCode", &self.language_code);
                 request.query("pageSize", &self.page_size);
                 request.query("pageToken", &self.page_token);
@@ -5187,7 +5427,7 @@ pub mod flows {
                     crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -5201,14 +5441,14 @@ pub mod flows {
                     crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -5218,6 +5458,8 @@ pub mod flows {
         /// `PATCH v3/{+name}`, for:
         /// - `dialogflow.projects.locations.agents.flows.transitionRouteGroups.patch`
         /// - `dialogflow.projects.locations.agents.transitionRouteGroups.patch`
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Patch {
@@ -5227,7 +5469,7 @@ pub mod flows {
             pub(crate) language_code: Option<String>,
             pub(crate) update_mask: Option<String>,
             pub(crate) body: crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
-            pub(crate) params: ::discogen_runtime::Params,
+            pub(crate) params: ::discogen_runtime::__private::Params,
         }
 
         impl Patch {
@@ -5247,9 +5489,12 @@ pub mod flows {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::PATCH,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
-                request.method_id(self.method_id);
+                request.set_method_id(self.method_id);
                 request.query("languageCode", &self.language_code);
                 request.query("updateMask", &self.update_mask);
                 request.json_body(&self.body);
@@ -5268,7 +5513,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Patch {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -5427,13 +5672,15 @@ pub mod flows {
         /// Compares the specified base version with target version.
         ///
         /// `POST v3/{+baseVersion}:compareVersions` (`dialogflow.projects.locations.agents.flows.versions.compareVersions`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct CompareVersions {
             client: ::discogen_runtime::Client,
             base_version: String,
             body: crate::schemas::GoogleCloudDialogflowCxV3CompareVersionsRequest,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl CompareVersions {
@@ -5442,12 +5689,13 @@ pub mod flows {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}:compareVersions", ::discogen_runtime::path::reserved(&
-                        self.base_version)
+                        "v3/{}:compareVersions",
+                        ::discogen_runtime::__private::path::reserved(& self
+                        .base_version)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.flows.versions.compareVersions",
                     );
                 request.json_body(&self.body);
@@ -5466,7 +5714,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for CompareVersions {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -5474,13 +5722,15 @@ pub mod flows {
         /// Creates a Version in the specified Flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateVersionOperationMetadata - `response`: Version
         ///
         /// `POST v3/{+parent}/versions` (`dialogflow.projects.locations.agents.flows.versions.create`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Create {
             client: ::discogen_runtime::Client,
             parent: String,
             body: crate::schemas::GoogleCloudDialogflowCxV3Version,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Create {
@@ -5489,12 +5739,12 @@ pub mod flows {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}/versions", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/versions", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.flows.versions.create",
                     );
                 request.json_body(&self.body);
@@ -5531,7 +5781,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Create {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -5541,12 +5791,14 @@ pub mod flows {
         /// Retrieves the specified Version.
         ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.versions.get`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
             client: ::discogen_runtime::Client,
             name: String,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -5554,10 +5806,13 @@ pub mod flows {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.flows.versions.get",
                     );
                 request.params(self.params.clone());
@@ -5575,7 +5830,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -5583,6 +5838,8 @@ pub mod flows {
         /// Returns the list of all versions in the specified Flow.
         ///
         /// `GET v3/{+parent}/versions` (`dialogflow.projects.locations.agents.flows.versions.list`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -5590,7 +5847,7 @@ pub mod flows {
             parent: String,
             page_size: Option<i32>,
             page_token: Option<String>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -5611,12 +5868,12 @@ pub mod flows {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
                     format!(
-                        "v3/{}/versions", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/versions", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.flows.versions.list",
                     );
                 request.query("pageSize", &self.page_size);
@@ -5642,7 +5899,7 @@ pub mod flows {
                     crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -5656,14 +5913,14 @@ pub mod flows {
                     crate::schemas::GoogleCloudDialogflowCxV3Version,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -5671,13 +5928,15 @@ pub mod flows {
         /// Loads resources in the specified version to the draft flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
         ///
         /// `POST v3/{+name}:load` (`dialogflow.projects.locations.agents.flows.versions.load`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Load {
             client: ::discogen_runtime::Client,
             name: String,
             body: crate::schemas::GoogleCloudDialogflowCxV3LoadVersionRequest,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Load {
@@ -5686,11 +5945,12 @@ pub mod flows {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}:load", ::discogen_runtime::path::reserved(& self.name)
+                        "v3/{}:load", ::discogen_runtime::__private::path::reserved(&
+                        self.name)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.flows.versions.load",
                     );
                 request.json_body(&self.body);
@@ -5727,7 +5987,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Load {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -5735,6 +5995,8 @@ pub mod flows {
         /// Updates the specified Version.
         ///
         /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.versions.patch`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Patch {
@@ -5742,7 +6004,7 @@ pub mod flows {
             name: String,
             update_mask: Option<String>,
             body: crate::schemas::GoogleCloudDialogflowCxV3Version,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Patch {
@@ -5756,10 +6018,13 @@ pub mod flows {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::PATCH,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.flows.versions.patch",
                     );
                 request.query("updateMask", &self.update_mask);
@@ -5779,7 +6044,7 @@ pub mod flows {
         }
 
         impl ::discogen_runtime::CallOptions for Patch {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -5899,6 +6164,8 @@ pub mod generators {
     /// Creates a generator in the specified agent.
     ///
     /// `POST v3/{+parent}/generators` (`dialogflow.projects.locations.agents.generators.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
@@ -5906,7 +6173,7 @@ pub mod generators {
         parent: String,
         language_code: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3Generator,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -5921,10 +6188,12 @@ pub mod generators {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/generators", ::discogen_runtime::path::reserved(& self.parent)
+                    "v3/{}/generators", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.generators.create");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.generators.create");
             request.query("languageCode", &self.language_code);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -5942,7 +6211,7 @@ pub mod generators {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -5950,13 +6219,15 @@ pub mod generators {
     /// Deletes the specified generators.
     ///
     /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.generators.delete`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         client: ::discogen_runtime::Client,
         name: String,
         force: Option<bool>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Delete {
@@ -5970,9 +6241,12 @@ pub mod generators {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.generators.delete");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.generators.delete");
             request.query("force", &self.force);
             request.params(self.params.clone());
             request
@@ -5987,7 +6261,7 @@ pub mod generators {
     }
 
     impl ::discogen_runtime::CallOptions for Delete {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -5995,13 +6269,15 @@ pub mod generators {
     /// Retrieves the specified generator.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.generators.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
         language_code: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -6015,9 +6291,11 @@ pub mod generators {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.generators.get");
+            request.set_method_id("dialogflow.projects.locations.agents.generators.get");
             request.query("languageCode", &self.language_code);
             request.params(self.params.clone());
             request
@@ -6034,7 +6312,7 @@ pub mod generators {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -6042,6 +6320,8 @@ pub mod generators {
     /// Returns the list of all generators in the specified agent.
     ///
     /// `GET v3/{+parent}/generators` (`dialogflow.projects.locations.agents.generators.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -6050,7 +6330,7 @@ pub mod generators {
         language_code: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -6077,10 +6357,12 @@ pub mod generators {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v3/{}/generators", ::discogen_runtime::path::reserved(& self.parent)
+                    "v3/{}/generators", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.generators.list");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.generators.list");
             request.query("languageCode", &self.language_code);
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
@@ -6105,7 +6387,7 @@ pub mod generators {
                 crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -6116,14 +6398,14 @@ pub mod generators {
                 crate::schemas::GoogleCloudDialogflowCxV3Generator,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -6131,6 +6413,8 @@ pub mod generators {
     /// Update the specified generator.
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.generators.patch`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -6139,7 +6423,7 @@ pub mod generators {
         language_code: Option<String>,
         update_mask: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3Generator,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -6159,9 +6443,12 @@ pub mod generators {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.generators.patch");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.generators.patch");
             request.query("languageCode", &self.language_code);
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
@@ -6180,7 +6467,7 @@ pub mod generators {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -6344,6 +6631,8 @@ pub mod intents {
     /// Creates an intent in the specified agent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `POST v3/{+parent}/intents` (`dialogflow.projects.locations.agents.intents.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
@@ -6351,7 +6640,7 @@ pub mod intents {
         parent: String,
         language_code: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3Intent,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -6366,10 +6655,11 @@ pub mod intents {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/intents", ::discogen_runtime::path::reserved(& self.parent)
+                    "v3/{}/intents", ::discogen_runtime::__private::path::reserved(& self
+                    .parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.intents.create");
+            request.set_method_id("dialogflow.projects.locations.agents.intents.create");
             request.query("languageCode", &self.language_code);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -6387,7 +6677,7 @@ pub mod intents {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -6397,13 +6687,15 @@ pub mod intents {
     /// Exports the selected intents. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ExportIntentsMetadata - `response`: ExportIntentsResponse
     ///
     /// `POST v3/{+parent}/intents:export` (`dialogflow.projects.locations.agents.intents.export`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Export {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Export {
@@ -6412,11 +6704,11 @@ pub mod intents {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/intents:export", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/intents:export",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.intents.export");
+            request.set_method_id("dialogflow.projects.locations.agents.intents.export");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -6451,7 +6743,7 @@ pub mod intents {
     }
 
     impl ::discogen_runtime::CallOptions for Export {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -6459,13 +6751,15 @@ pub mod intents {
     /// Retrieves the specified intent.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.intents.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
         language_code: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -6479,9 +6773,11 @@ pub mod intents {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.intents.get");
+            request.set_method_id("dialogflow.projects.locations.agents.intents.get");
             request.query("languageCode", &self.language_code);
             request.params(self.params.clone());
             request
@@ -6498,7 +6794,7 @@ pub mod intents {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -6506,13 +6802,15 @@ pub mod intents {
     /// Imports the specified intents into the agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportIntentsMetadata - `response`: ImportIntentsResponse
     ///
     /// `POST v3/{+parent}/intents:import` (`dialogflow.projects.locations.agents.intents.import`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Import {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Import {
@@ -6521,11 +6819,11 @@ pub mod intents {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/intents:import", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/intents:import",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.intents.import");
+            request.set_method_id("dialogflow.projects.locations.agents.intents.import");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -6560,7 +6858,7 @@ pub mod intents {
     }
 
     impl ::discogen_runtime::CallOptions for Import {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -6568,6 +6866,8 @@ pub mod intents {
     /// Returns the list of all intents in the specified agent.
     ///
     /// `GET v3/{+parent}/intents` (`dialogflow.projects.locations.agents.intents.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -6577,7 +6877,7 @@ pub mod intents {
         language_code: Option<String>,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -6615,10 +6915,11 @@ pub mod intents {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v3/{}/intents", ::discogen_runtime::path::reserved(& self.parent)
+                    "v3/{}/intents", ::discogen_runtime::__private::path::reserved(& self
+                    .parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.intents.list");
+            request.set_method_id("dialogflow.projects.locations.agents.intents.list");
             request.query("intentView", &self.intent_view);
             request.query("languageCode", &self.language_code);
             request.query("pageSize", &self.page_size);
@@ -6644,7 +6945,7 @@ pub mod intents {
                 crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -6655,14 +6956,14 @@ pub mod intents {
                 crate::schemas::GoogleCloudDialogflowCxV3Intent,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -6670,6 +6971,8 @@ pub mod intents {
     /// Updates the specified intent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.intents.patch`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -6678,7 +6981,7 @@ pub mod intents {
         language_code: Option<String>,
         update_mask: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3Intent,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -6698,9 +7001,11 @@ pub mod intents {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.intents.patch");
+            request.set_method_id("dialogflow.projects.locations.agents.intents.patch");
             request.query("languageCode", &self.language_code);
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
@@ -6719,7 +7024,7 @@ pub mod intents {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -6761,7 +7066,7 @@ pub mod intents {
         }
     }
 
-    ::discogen_runtime::open_enum!(ListIntentView);
+    ::discogen_runtime::__private::open_enum!(ListIntentView);
 }
 
 /// The `projects.locations.agents.playbooks` resource.
@@ -6935,13 +7240,15 @@ pub mod playbooks {
     /// Creates a playbook in a specified agent.
     ///
     /// `POST v3/{+parent}/playbooks` (`dialogflow.projects.locations.agents.playbooks.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3Playbook,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -6950,10 +7257,12 @@ pub mod playbooks {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/playbooks", ::discogen_runtime::path::reserved(& self.parent)
+                    "v3/{}/playbooks", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.playbooks.create");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.playbooks.create");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -6970,7 +7279,7 @@ pub mod playbooks {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -6980,13 +7289,15 @@ pub mod playbooks {
     /// Exports the specified playbook to a binary file. Note that resources (e.g. examples, tools) that the playbook references will also be exported.
     ///
     /// `POST v3/{+name}:export` (`dialogflow.projects.locations.agents.playbooks.export`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Export {
         client: ::discogen_runtime::Client,
         name: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3ExportPlaybookRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Export {
@@ -6994,9 +7305,13 @@ pub mod playbooks {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
-                format!("v3/{}:export", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}:export", ::discogen_runtime::__private::path::reserved(& self
+                    .name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.playbooks.export");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.playbooks.export");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -7020,7 +7335,7 @@ pub mod playbooks {
     }
 
     impl ::discogen_runtime::CallOptions for Export {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -7028,12 +7343,14 @@ pub mod playbooks {
     /// Retrieves the specified Playbook.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -7041,9 +7358,11 @@ pub mod playbooks {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.playbooks.get");
+            request.set_method_id("dialogflow.projects.locations.agents.playbooks.get");
             request.params(self.params.clone());
             request
         }
@@ -7059,7 +7378,7 @@ pub mod playbooks {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -7067,13 +7386,15 @@ pub mod playbooks {
     /// Imports the specified playbook to the specified agent from a binary file.
     ///
     /// `POST v3/{+parent}/playbooks:import` (`dialogflow.projects.locations.agents.playbooks.import`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Import {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3ImportPlaybookRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Import {
@@ -7082,11 +7403,12 @@ pub mod playbooks {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/playbooks:import", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/playbooks:import",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.playbooks.import");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.playbooks.import");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -7110,7 +7432,7 @@ pub mod playbooks {
     }
 
     impl ::discogen_runtime::CallOptions for Import {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -7118,6 +7440,8 @@ pub mod playbooks {
     /// Returns a list of playbooks in the specified agent.
     ///
     /// `GET v3/{+parent}/playbooks` (`dialogflow.projects.locations.agents.playbooks.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -7125,7 +7449,7 @@ pub mod playbooks {
         parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -7146,10 +7470,11 @@ pub mod playbooks {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v3/{}/playbooks", ::discogen_runtime::path::reserved(& self.parent)
+                    "v3/{}/playbooks", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.playbooks.list");
+            request.set_method_id("dialogflow.projects.locations.agents.playbooks.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -7173,7 +7498,7 @@ pub mod playbooks {
                 crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -7184,14 +7509,14 @@ pub mod playbooks {
                 crate::schemas::GoogleCloudDialogflowCxV3Playbook,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -7199,6 +7524,8 @@ pub mod playbooks {
     /// Updates the specified Playbook.
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.patch`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -7206,7 +7533,7 @@ pub mod playbooks {
         name: String,
         update_mask: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3Playbook,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -7220,9 +7547,12 @@ pub mod playbooks {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.playbooks.patch");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.playbooks.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -7240,7 +7570,7 @@ pub mod playbooks {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -7355,13 +7685,15 @@ pub mod playbooks {
         /// Creates an example in the specified playbook.
         ///
         /// `POST v3/{+parent}/examples` (`dialogflow.projects.locations.agents.playbooks.examples.create`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Create {
             client: ::discogen_runtime::Client,
             parent: String,
             body: crate::schemas::GoogleCloudDialogflowCxV3Example,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Create {
@@ -7370,12 +7702,12 @@ pub mod playbooks {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}/examples", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/examples", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.playbooks.examples.create",
                     );
                 request.json_body(&self.body);
@@ -7394,7 +7726,7 @@ pub mod playbooks {
         }
 
         impl ::discogen_runtime::CallOptions for Create {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -7404,12 +7736,14 @@ pub mod playbooks {
         /// Retrieves the specified example.
         ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.examples.get`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
             client: ::discogen_runtime::Client,
             name: String,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -7417,10 +7751,13 @@ pub mod playbooks {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.playbooks.examples.get",
                     );
                 request.params(self.params.clone());
@@ -7438,7 +7775,7 @@ pub mod playbooks {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -7446,6 +7783,8 @@ pub mod playbooks {
         /// Returns a list of examples in the specified playbook.
         ///
         /// `GET v3/{+parent}/examples` (`dialogflow.projects.locations.agents.playbooks.examples.list`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -7454,7 +7793,7 @@ pub mod playbooks {
             language_code: Option<String>,
             page_size: Option<i32>,
             page_token: Option<String>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -7481,12 +7820,12 @@ pub mod playbooks {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
                     format!(
-                        "v3/{}/examples", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/examples", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.playbooks.examples.list",
                     );
                 request.query("languageCode", &self.language_code);
@@ -7513,7 +7852,7 @@ pub mod playbooks {
                     crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -7527,14 +7866,14 @@ pub mod playbooks {
                     crate::schemas::GoogleCloudDialogflowCxV3Example,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -7542,6 +7881,8 @@ pub mod playbooks {
         /// Update the specified example.
         ///
         /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.examples.patch`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Patch {
@@ -7549,7 +7890,7 @@ pub mod playbooks {
             name: String,
             update_mask: Option<String>,
             body: crate::schemas::GoogleCloudDialogflowCxV3Example,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Patch {
@@ -7563,10 +7904,13 @@ pub mod playbooks {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::PATCH,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.playbooks.examples.patch",
                     );
                 request.query("updateMask", &self.update_mask);
@@ -7586,7 +7930,7 @@ pub mod playbooks {
         }
 
         impl ::discogen_runtime::CallOptions for Patch {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -7700,13 +8044,15 @@ pub mod playbooks {
         /// Creates a version for the specified Playbook.
         ///
         /// `POST v3/{+parent}/versions` (`dialogflow.projects.locations.agents.playbooks.versions.create`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Create {
             client: ::discogen_runtime::Client,
             parent: String,
             body: crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Create {
@@ -7715,12 +8061,12 @@ pub mod playbooks {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}/versions", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/versions", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.playbooks.versions.create",
                     );
                 request.json_body(&self.body);
@@ -7739,7 +8085,7 @@ pub mod playbooks {
         }
 
         impl ::discogen_runtime::CallOptions for Create {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -7749,12 +8095,14 @@ pub mod playbooks {
         /// Retrieves the specified version of the Playbook.
         ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.versions.get`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
             client: ::discogen_runtime::Client,
             name: String,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -7762,10 +8110,13 @@ pub mod playbooks {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.playbooks.versions.get",
                     );
                 request.params(self.params.clone());
@@ -7783,7 +8134,7 @@ pub mod playbooks {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -7791,6 +8142,8 @@ pub mod playbooks {
         /// Lists versions for the specified Playbook.
         ///
         /// `GET v3/{+parent}/versions` (`dialogflow.projects.locations.agents.playbooks.versions.list`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -7798,7 +8151,7 @@ pub mod playbooks {
             parent: String,
             page_size: Option<i32>,
             page_token: Option<String>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -7819,12 +8172,12 @@ pub mod playbooks {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
                     format!(
-                        "v3/{}/versions", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/versions", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.playbooks.versions.list",
                     );
                 request.query("pageSize", &self.page_size);
@@ -7850,7 +8203,7 @@ pub mod playbooks {
                     crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -7864,14 +8217,14 @@ pub mod playbooks {
                     crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -7879,13 +8232,15 @@ pub mod playbooks {
         /// Retrieves the specified version of the Playbook and stores it as the current playbook draft, returning the playbook with resources updated.
         ///
         /// `POST v3/{+name}:restore` (`dialogflow.projects.locations.agents.playbooks.versions.restore`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Restore {
             client: ::discogen_runtime::Client,
             name: String,
             body: crate::schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Restore {
@@ -7894,11 +8249,12 @@ pub mod playbooks {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}:restore", ::discogen_runtime::path::reserved(& self.name)
+                        "v3/{}:restore", ::discogen_runtime::__private::path::reserved(&
+                        self.name)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.playbooks.versions.restore",
                     );
                 request.json_body(&self.body);
@@ -7917,7 +8273,7 @@ pub mod playbooks {
         }
 
         impl ::discogen_runtime::CallOptions for Restore {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -8068,13 +8424,15 @@ pub mod sessions {
     /// Updates the feedback received from the user for a single turn of the bot response.
     ///
     /// `POST v3/{+session}:submitAnswerFeedback` (`dialogflow.projects.locations.agents.sessions.submitAnswerFeedback`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct SubmitAnswerFeedback {
         client: ::discogen_runtime::Client,
         session: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl SubmitAnswerFeedback {
@@ -8083,12 +8441,12 @@ pub mod sessions {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}:submitAnswerFeedback", ::discogen_runtime::path::reserved(&
-                    self.session)
+                    "v3/{}:submitAnswerFeedback",
+                    ::discogen_runtime::__private::path::reserved(& self.session)
                 ),
             );
             request
-                .method_id(
+                .set_method_id(
                     "dialogflow.projects.locations.agents.sessions.submitAnswerFeedback",
                 );
             request.json_body(&self.body);
@@ -8107,7 +8465,7 @@ pub mod sessions {
     }
 
     impl ::discogen_runtime::CallOptions for SubmitAnswerFeedback {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -8463,13 +8821,15 @@ pub mod test_cases {
     /// Batch deletes test cases.
     ///
     /// `POST v3/{+parent}/testCases:batchDelete` (`dialogflow.projects.locations.agents.testCases.batchDelete`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchDelete {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl BatchDelete {
@@ -8478,12 +8838,14 @@ pub mod test_cases {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/testCases:batchDelete", ::discogen_runtime::path::reserved(&
-                    self.parent)
+                    "v3/{}/testCases:batchDelete",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
             request
-                .method_id("dialogflow.projects.locations.agents.testCases.batchDelete");
+                .set_method_id(
+                    "dialogflow.projects.locations.agents.testCases.batchDelete",
+                );
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -8498,7 +8860,7 @@ pub mod test_cases {
     }
 
     impl ::discogen_runtime::CallOptions for BatchDelete {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -8506,13 +8868,15 @@ pub mod test_cases {
     /// Kicks off a batch run of test cases. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: BatchRunTestCasesMetadata - `response`: BatchRunTestCasesResponse
     ///
     /// `POST v3/{+parent}/testCases:batchRun` (`dialogflow.projects.locations.agents.testCases.batchRun`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct BatchRun {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl BatchRun {
@@ -8521,11 +8885,14 @@ pub mod test_cases {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/testCases:batchRun", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/testCases:batchRun",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.testCases.batchRun");
+            request
+                .set_method_id(
+                    "dialogflow.projects.locations.agents.testCases.batchRun",
+                );
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -8560,7 +8927,7 @@ pub mod test_cases {
     }
 
     impl ::discogen_runtime::CallOptions for BatchRun {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -8568,13 +8935,15 @@ pub mod test_cases {
     /// Calculates the test coverage for an agent.
     ///
     /// `GET v3/{+agent}/testCases:calculateCoverage` (`dialogflow.projects.locations.agents.testCases.calculateCoverage`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct CalculateCoverage {
         client: ::discogen_runtime::Client,
         agent: String,
         r#type: Option<CalculateCoverageType>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl CalculateCoverage {
@@ -8596,11 +8965,11 @@ pub mod test_cases {
                 ::discogen_runtime::Method::GET,
                 format!(
                     "v3/{}/testCases:calculateCoverage",
-                    ::discogen_runtime::path::reserved(& self.agent)
+                    ::discogen_runtime::__private::path::reserved(& self.agent)
                 ),
             );
             request
-                .method_id(
+                .set_method_id(
                     "dialogflow.projects.locations.agents.testCases.calculateCoverage",
                 );
             request.query("type", &self.r#type);
@@ -8619,7 +8988,7 @@ pub mod test_cases {
     }
 
     impl ::discogen_runtime::CallOptions for CalculateCoverage {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -8627,13 +8996,15 @@ pub mod test_cases {
     /// Creates a test case for the given agent.
     ///
     /// `POST v3/{+parent}/testCases` (`dialogflow.projects.locations.agents.testCases.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3TestCase,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -8642,10 +9013,12 @@ pub mod test_cases {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/testCases", ::discogen_runtime::path::reserved(& self.parent)
+                    "v3/{}/testCases", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.testCases.create");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.testCases.create");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -8662,7 +9035,7 @@ pub mod test_cases {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -8670,13 +9043,15 @@ pub mod test_cases {
     /// Exports the test cases under the agent to a Cloud Storage bucket or a local file. Filter can be applied to export a subset of test cases. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ExportTestCasesMetadata - `response`: ExportTestCasesResponse
     ///
     /// `POST v3/{+parent}/testCases:export` (`dialogflow.projects.locations.agents.testCases.export`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Export {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Export {
@@ -8685,11 +9060,12 @@ pub mod test_cases {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/testCases:export", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/testCases:export",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.testCases.export");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.testCases.export");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -8724,7 +9100,7 @@ pub mod test_cases {
     }
 
     impl ::discogen_runtime::CallOptions for Export {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -8732,12 +9108,14 @@ pub mod test_cases {
     /// Gets a test case.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.testCases.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -8745,9 +9123,11 @@ pub mod test_cases {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.testCases.get");
+            request.set_method_id("dialogflow.projects.locations.agents.testCases.get");
             request.params(self.params.clone());
             request
         }
@@ -8763,7 +9143,7 @@ pub mod test_cases {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -8771,13 +9151,15 @@ pub mod test_cases {
     /// Imports the test cases from a Cloud Storage bucket or a local file. It always creates new test cases and won't overwrite any existing ones. The provided ID in the imported test case is neglected. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportTestCasesMetadata - `response`: ImportTestCasesResponse
     ///
     /// `POST v3/{+parent}/testCases:import` (`dialogflow.projects.locations.agents.testCases.import`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Import {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Import {
@@ -8786,11 +9168,12 @@ pub mod test_cases {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/testCases:import", ::discogen_runtime::path::reserved(& self
-                    .parent)
+                    "v3/{}/testCases:import",
+                    ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.testCases.import");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.testCases.import");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -8825,7 +9208,7 @@ pub mod test_cases {
     }
 
     impl ::discogen_runtime::CallOptions for Import {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -8833,6 +9216,8 @@ pub mod test_cases {
     /// Fetches a list of test cases for a given agent.
     ///
     /// `GET v3/{+parent}/testCases` (`dialogflow.projects.locations.agents.testCases.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -8841,7 +9226,7 @@ pub mod test_cases {
         page_size: Option<i32>,
         page_token: Option<String>,
         view: Option<ListView>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -8873,10 +9258,11 @@ pub mod test_cases {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v3/{}/testCases", ::discogen_runtime::path::reserved(& self.parent)
+                    "v3/{}/testCases", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.testCases.list");
+            request.set_method_id("dialogflow.projects.locations.agents.testCases.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.query("view", &self.view);
@@ -8901,7 +9287,7 @@ pub mod test_cases {
                 crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -8912,14 +9298,14 @@ pub mod test_cases {
                 crate::schemas::GoogleCloudDialogflowCxV3TestCase,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -8927,6 +9313,8 @@ pub mod test_cases {
     /// Updates the specified test case.
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.testCases.patch`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -8934,7 +9322,7 @@ pub mod test_cases {
         name: String,
         update_mask: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3TestCase,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -8948,9 +9336,12 @@ pub mod test_cases {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.testCases.patch");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.testCases.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -8968,7 +9359,7 @@ pub mod test_cases {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -8976,13 +9367,15 @@ pub mod test_cases {
     /// Kicks off a test case run. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: RunTestCaseMetadata - `response`: RunTestCaseResponse
     ///
     /// `POST v3/{+name}:run` (`dialogflow.projects.locations.agents.testCases.run`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Run {
         client: ::discogen_runtime::Client,
         name: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseRequest,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Run {
@@ -8990,9 +9383,12 @@ pub mod test_cases {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
-                format!("v3/{}:run", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}:run", ::discogen_runtime::__private::path::reserved(& self
+                    .name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.testCases.run");
+            request.set_method_id("dialogflow.projects.locations.agents.testCases.run");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -9027,7 +9423,7 @@ pub mod test_cases {
     }
 
     impl ::discogen_runtime::CallOptions for Run {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -9073,7 +9469,7 @@ pub mod test_cases {
         }
     }
 
-    ::discogen_runtime::open_enum!(CalculateCoverageType);
+    ::discogen_runtime::__private::open_enum!(CalculateCoverageType);
 
     /// Specifies whether response should include all fields or just the metadata.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -9112,7 +9508,7 @@ pub mod test_cases {
         }
     }
 
-    ::discogen_runtime::open_enum!(ListView);
+    ::discogen_runtime::__private::open_enum!(ListView);
 
     /// The `projects.locations.agents.testCases.results` resource.
     pub mod results {
@@ -9162,12 +9558,14 @@ pub mod test_cases {
         /// Gets a test case result.
         ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.testCases.results.get`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
             client: ::discogen_runtime::Client,
             name: String,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -9175,10 +9573,13 @@ pub mod test_cases {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.testCases.results.get",
                     );
                 request.params(self.params.clone());
@@ -9196,7 +9597,7 @@ pub mod test_cases {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -9204,6 +9605,8 @@ pub mod test_cases {
         /// Fetches the list of run results for the given test case. A maximum of 100 results are kept for each test case.
         ///
         /// `GET v3/{+parent}/results` (`dialogflow.projects.locations.agents.testCases.results.list`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -9212,7 +9615,7 @@ pub mod test_cases {
             filter: Option<String>,
             page_size: Option<i32>,
             page_token: Option<String>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -9239,12 +9642,12 @@ pub mod test_cases {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
                     format!(
-                        "v3/{}/results", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/results", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.testCases.results.list",
                     );
                 request.query("filter", &self.filter);
@@ -9271,7 +9674,7 @@ pub mod test_cases {
                     crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -9285,14 +9688,14 @@ pub mod test_cases {
                     crate::schemas::GoogleCloudDialogflowCxV3TestCaseResult,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -9417,13 +9820,15 @@ pub mod tools {
     /// Creates a Tool in the specified agent.
     ///
     /// `POST v3/{+parent}/tools` (`dialogflow.projects.locations.agents.tools.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3Tool,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -9431,9 +9836,12 @@ pub mod tools {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
-                format!("v3/{}/tools", ::discogen_runtime::path::reserved(& self.parent)),
+                format!(
+                    "v3/{}/tools", ::discogen_runtime::__private::path::reserved(& self
+                    .parent)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.tools.create");
+            request.set_method_id("dialogflow.projects.locations.agents.tools.create");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -9448,7 +9856,7 @@ pub mod tools {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -9456,13 +9864,15 @@ pub mod tools {
     /// Deletes a specified Tool.
     ///
     /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.tools.delete`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         client: ::discogen_runtime::Client,
         name: String,
         force: Option<bool>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Delete {
@@ -9476,9 +9886,11 @@ pub mod tools {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.tools.delete");
+            request.set_method_id("dialogflow.projects.locations.agents.tools.delete");
             request.query("force", &self.force);
             request.params(self.params.clone());
             request
@@ -9493,7 +9905,7 @@ pub mod tools {
     }
 
     impl ::discogen_runtime::CallOptions for Delete {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -9501,12 +9913,14 @@ pub mod tools {
     /// Retrieves the specified Tool.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.tools.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -9514,9 +9928,11 @@ pub mod tools {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.tools.get");
+            request.set_method_id("dialogflow.projects.locations.agents.tools.get");
             request.params(self.params.clone());
             request
         }
@@ -9530,7 +9946,7 @@ pub mod tools {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -9538,6 +9954,8 @@ pub mod tools {
     /// Returns a list of Tools in the specified agent.
     ///
     /// `GET v3/{+parent}/tools` (`dialogflow.projects.locations.agents.tools.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -9545,7 +9963,7 @@ pub mod tools {
         parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -9565,9 +9983,12 @@ pub mod tools {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}/tools", ::discogen_runtime::path::reserved(& self.parent)),
+                format!(
+                    "v3/{}/tools", ::discogen_runtime::__private::path::reserved(& self
+                    .parent)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.tools.list");
+            request.set_method_id("dialogflow.projects.locations.agents.tools.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -9591,7 +10012,7 @@ pub mod tools {
                 crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -9602,14 +10023,14 @@ pub mod tools {
                 crate::schemas::GoogleCloudDialogflowCxV3Tool,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -9617,6 +10038,8 @@ pub mod tools {
     /// Update the specified Tool.
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.tools.patch`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -9624,7 +10047,7 @@ pub mod tools {
         name: String,
         update_mask: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3Tool,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -9638,9 +10061,11 @@ pub mod tools {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.tools.patch");
+            request.set_method_id("dialogflow.projects.locations.agents.tools.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -9656,7 +10081,7 @@ pub mod tools {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -9769,13 +10194,15 @@ pub mod tools {
         /// Creates a version for the specified Tool.
         ///
         /// `POST v3/{+parent}/versions` (`dialogflow.projects.locations.agents.tools.versions.create`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Create {
             client: ::discogen_runtime::Client,
             parent: String,
             body: crate::schemas::GoogleCloudDialogflowCxV3ToolVersion,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Create {
@@ -9784,12 +10211,12 @@ pub mod tools {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}/versions", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/versions", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.tools.versions.create",
                     );
                 request.json_body(&self.body);
@@ -9808,7 +10235,7 @@ pub mod tools {
         }
 
         impl ::discogen_runtime::CallOptions for Create {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -9816,13 +10243,15 @@ pub mod tools {
         /// Deletes the specified version of the Tool.
         ///
         /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.tools.versions.delete`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Delete {
             client: ::discogen_runtime::Client,
             name: String,
             force: Option<bool>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Delete {
@@ -9836,10 +10265,13 @@ pub mod tools {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::DELETE,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.tools.versions.delete",
                     );
                 request.query("force", &self.force);
@@ -9856,7 +10288,7 @@ pub mod tools {
         }
 
         impl ::discogen_runtime::CallOptions for Delete {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -9864,12 +10296,14 @@ pub mod tools {
         /// Retrieves the specified version of the Tool.
         ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.tools.versions.get`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Get {
             client: ::discogen_runtime::Client,
             name: String,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Get {
@@ -9877,10 +10311,13 @@ pub mod tools {
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
-                    format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                    format!(
+                        "v3/{}", ::discogen_runtime::__private::path::reserved(& self
+                        .name)
+                    ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.tools.versions.get",
                     );
                 request.params(self.params.clone());
@@ -9898,7 +10335,7 @@ pub mod tools {
         }
 
         impl ::discogen_runtime::CallOptions for Get {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -9906,6 +10343,8 @@ pub mod tools {
         /// List versions of the specified Tool.
         ///
         /// `GET v3/{+parent}/versions` (`dialogflow.projects.locations.agents.tools.versions.list`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct List {
@@ -9913,7 +10352,7 @@ pub mod tools {
             parent: String,
             page_size: Option<i32>,
             page_token: Option<String>,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl List {
@@ -9934,12 +10373,12 @@ pub mod tools {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
                     format!(
-                        "v3/{}/versions", ::discogen_runtime::path::reserved(& self
-                        .parent)
+                        "v3/{}/versions", ::discogen_runtime::__private::path::reserved(&
+                        self.parent)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.tools.versions.list",
                     );
                 request.query("pageSize", &self.page_size);
@@ -9965,7 +10404,7 @@ pub mod tools {
                     crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::pages(
+                ::discogen_runtime::__private::pages(
                     self.client.clone(),
                     self.to_request(),
                 )
@@ -9979,14 +10418,14 @@ pub mod tools {
                     crate::schemas::GoogleCloudDialogflowCxV3ToolVersion,
                 >,
             > + Send {
-                ::discogen_runtime::paginate::items::<
+                ::discogen_runtime::__private::items::<
                     crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse,
                 >(self.client.clone(), self.to_request())
             }
         }
 
         impl ::discogen_runtime::CallOptions for List {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -9994,13 +10433,15 @@ pub mod tools {
         /// Retrieves the specified version of the Tool and stores it as the current tool draft, returning the tool with resources updated.
         ///
         /// `POST v3/{+name}:restore` (`dialogflow.projects.locations.agents.tools.versions.restore`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Restore {
             client: ::discogen_runtime::Client,
             name: String,
             body: crate::schemas::GoogleCloudDialogflowCxV3RestoreToolVersionRequest,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Restore {
@@ -10009,11 +10450,12 @@ pub mod tools {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
                     format!(
-                        "v3/{}:restore", ::discogen_runtime::path::reserved(& self.name)
+                        "v3/{}:restore", ::discogen_runtime::__private::path::reserved(&
+                        self.name)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "dialogflow.projects.locations.agents.tools.versions.restore",
                     );
                 request.json_body(&self.body);
@@ -10032,7 +10474,7 @@ pub mod tools {
         }
 
         impl ::discogen_runtime::CallOptions for Restore {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -10274,13 +10716,15 @@ pub mod webhooks {
     /// Creates a webhook in the specified agent.
     ///
     /// `POST v3/{+parent}/webhooks` (`dialogflow.projects.locations.agents.webhooks.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::GoogleCloudDialogflowCxV3Webhook,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -10289,10 +10733,12 @@ pub mod webhooks {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v3/{}/webhooks", ::discogen_runtime::path::reserved(& self.parent)
+                    "v3/{}/webhooks", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.webhooks.create");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.webhooks.create");
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -10309,7 +10755,7 @@ pub mod webhooks {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -10317,13 +10763,15 @@ pub mod webhooks {
     /// Deletes the specified webhook.
     ///
     /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.delete`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         client: ::discogen_runtime::Client,
         name: String,
         force: Option<bool>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Delete {
@@ -10337,9 +10785,12 @@ pub mod webhooks {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.webhooks.delete");
+            request
+                .set_method_id("dialogflow.projects.locations.agents.webhooks.delete");
             request.query("force", &self.force);
             request.params(self.params.clone());
             request
@@ -10354,7 +10805,7 @@ pub mod webhooks {
     }
 
     impl ::discogen_runtime::CallOptions for Delete {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -10362,12 +10813,14 @@ pub mod webhooks {
     /// Retrieves the specified webhook.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.get`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Get {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Get {
@@ -10375,9 +10828,11 @@ pub mod webhooks {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.webhooks.get");
+            request.set_method_id("dialogflow.projects.locations.agents.webhooks.get");
             request.params(self.params.clone());
             request
         }
@@ -10393,7 +10848,7 @@ pub mod webhooks {
     }
 
     impl ::discogen_runtime::CallOptions for Get {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -10401,6 +10856,8 @@ pub mod webhooks {
     /// Returns the list of all webhooks in the specified agent.
     ///
     /// `GET v3/{+parent}/webhooks` (`dialogflow.projects.locations.agents.webhooks.list`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct List {
@@ -10408,7 +10865,7 @@ pub mod webhooks {
         parent: String,
         page_size: Option<i32>,
         page_token: Option<String>,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl List {
@@ -10429,10 +10886,11 @@ pub mod webhooks {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
                 format!(
-                    "v3/{}/webhooks", ::discogen_runtime::path::reserved(& self.parent)
+                    "v3/{}/webhooks", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
-            request.method_id("dialogflow.projects.locations.agents.webhooks.list");
+            request.set_method_id("dialogflow.projects.locations.agents.webhooks.list");
             request.query("pageSize", &self.page_size);
             request.query("pageToken", &self.page_token);
             request.params(self.params.clone());
@@ -10456,7 +10914,7 @@ pub mod webhooks {
                 crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse,
             >,
         > + Send {
-            ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+            ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
@@ -10467,14 +10925,14 @@ pub mod webhooks {
                 crate::schemas::GoogleCloudDialogflowCxV3Webhook,
             >,
         > + Send {
-            ::discogen_runtime::paginate::items::<
+            ::discogen_runtime::__private::items::<
                 crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse,
             >(self.client.clone(), self.to_request())
         }
     }
 
     impl ::discogen_runtime::CallOptions for List {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -10482,6 +10940,8 @@ pub mod webhooks {
     /// Updates the specified webhook.
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.patch`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Patch {
@@ -10489,7 +10949,7 @@ pub mod webhooks {
         name: String,
         update_mask: Option<String>,
         body: crate::schemas::GoogleCloudDialogflowCxV3Webhook,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Patch {
@@ -10503,9 +10963,11 @@ pub mod webhooks {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
-                format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
-            request.method_id("dialogflow.projects.locations.agents.webhooks.patch");
+            request.set_method_id("dialogflow.projects.locations.agents.webhooks.patch");
             request.query("updateMask", &self.update_mask);
             request.json_body(&self.body);
             request.params(self.params.clone());
@@ -10523,7 +10985,7 @@ pub mod webhooks {
     }
 
     impl ::discogen_runtime::CallOptions for Patch {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

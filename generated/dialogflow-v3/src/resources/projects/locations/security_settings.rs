@@ -108,13 +108,15 @@ impl SecuritySettings {
 /// Create security settings in the specified location.
 ///
 /// `POST v3/{+parent}/securitySettings` (`dialogflow.projects.locations.securitySettings.create`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Create {
     client: ::discogen_runtime::Client,
     parent: String,
     body: crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Create {
@@ -123,11 +125,11 @@ impl Create {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
             format!(
-                "v3/{}/securitySettings", ::discogen_runtime::path::reserved(& self
-                .parent)
+                "v3/{}/securitySettings", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id("dialogflow.projects.locations.securitySettings.create");
+        request.set_method_id("dialogflow.projects.locations.securitySettings.create");
         request.json_body(&self.body);
         request.params(self.params.clone());
         request
@@ -144,7 +146,7 @@ impl Create {
 }
 
 impl ::discogen_runtime::CallOptions for Create {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -154,12 +156,14 @@ pub use crate::resources::shared::Delete;
 /// Retrieves the specified SecuritySettings. The returned settings may be stale by up to 1 minute.
 ///
 /// `GET v3/{+name}` (`dialogflow.projects.locations.securitySettings.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -167,9 +171,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.securitySettings.get");
+        request.set_method_id("dialogflow.projects.locations.securitySettings.get");
         request.params(self.params.clone());
         request
     }
@@ -185,7 +189,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -193,6 +197,8 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Returns the list of all security settings in the specified location.
 ///
 /// `GET v3/{+parent}/securitySettings` (`dialogflow.projects.locations.securitySettings.list`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct List {
@@ -200,7 +206,7 @@ pub struct List {
     parent: String,
     page_size: Option<i32>,
     page_token: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl List {
@@ -221,11 +227,11 @@ impl List {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
             format!(
-                "v3/{}/securitySettings", ::discogen_runtime::path::reserved(& self
-                .parent)
+                "v3/{}/securitySettings", ::discogen_runtime::__private::path::reserved(&
+                self.parent)
             ),
         );
-        request.method_id("dialogflow.projects.locations.securitySettings.list");
+        request.set_method_id("dialogflow.projects.locations.securitySettings.list");
         request.query("pageSize", &self.page_size);
         request.query("pageToken", &self.page_token);
         request.params(self.params.clone());
@@ -249,7 +255,7 @@ impl List {
             crate::schemas::GoogleCloudDialogflowCxV3ListSecuritySettingsResponse,
         >,
     > + Send {
-        ::discogen_runtime::paginate::pages(self.client.clone(), self.to_request())
+        ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
     }
 
     /// Every item of every page.
@@ -260,14 +266,14 @@ impl List {
             crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings,
         >,
     > + Send {
-        ::discogen_runtime::paginate::items::<
+        ::discogen_runtime::__private::items::<
             crate::schemas::GoogleCloudDialogflowCxV3ListSecuritySettingsResponse,
         >(self.client.clone(), self.to_request())
     }
 }
 
 impl ::discogen_runtime::CallOptions for List {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -275,6 +281,8 @@ impl ::discogen_runtime::CallOptions for List {
 /// Updates the specified SecuritySettings.
 ///
 /// `PATCH v3/{+name}` (`dialogflow.projects.locations.securitySettings.patch`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Patch {
@@ -282,7 +290,7 @@ pub struct Patch {
     name: String,
     update_mask: Option<String>,
     body: crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Patch {
@@ -296,9 +304,9 @@ impl Patch {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
-            format!("v3/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v3/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("dialogflow.projects.locations.securitySettings.patch");
+        request.set_method_id("dialogflow.projects.locations.securitySettings.patch");
         request.query("updateMask", &self.update_mask);
         request.json_body(&self.body);
         request.params(self.params.clone());
@@ -316,7 +324,7 @@ impl Patch {
 }
 
 impl ::discogen_runtime::CallOptions for Patch {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }

@@ -52,12 +52,14 @@ impl MetricsScopes {
 /// Returns a specific Metrics Scope, including the list of projects monitored by the specified Metrics Scope.
 ///
 /// `GET v1/{+name}` (`monitoring.locations.global.metricsScopes.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
     client: ::discogen_runtime::Client,
     name: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -65,9 +67,9 @@ impl Get {
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
-            format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+            format!("v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)),
         );
-        request.method_id("monitoring.locations.global.metricsScopes.get");
+        request.set_method_id("monitoring.locations.global.metricsScopes.get");
         request.params(self.params.clone());
         request
     }
@@ -79,7 +81,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -87,12 +89,14 @@ impl ::discogen_runtime::CallOptions for Get {
 /// Returns a list of every Metrics Scope that a specific MonitoredProject has been added to. The metrics scope representing the specified monitored project will always be the first entry in the response.
 ///
 /// `GET v1/locations/global/metricsScopes:listMetricsScopesByMonitoredProject` (`monitoring.locations.global.metricsScopes.listMetricsScopesByMonitoredProject`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMetricsScopesByMonitoredProject {
     client: ::discogen_runtime::Client,
     monitored_resource_container: Option<String>,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl ListMetricsScopesByMonitoredProject {
@@ -114,7 +118,7 @@ impl ListMetricsScopesByMonitoredProject {
             ),
         );
         request
-            .method_id(
+            .set_method_id(
                 "monitoring.locations.global.metricsScopes.listMetricsScopesByMonitoredProject",
             );
         request.query("monitoredResourceContainer", &self.monitored_resource_container);
@@ -133,7 +137,7 @@ impl ListMetricsScopesByMonitoredProject {
 }
 
 impl ::discogen_runtime::CallOptions for ListMetricsScopesByMonitoredProject {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
@@ -189,13 +193,15 @@ pub mod projects {
     /// Adds a MonitoredProject with the given project ID to the specified Metrics Scope.
     ///
     /// `POST v1/{+parent}/projects` (`monitoring.locations.global.metricsScopes.projects.create`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Create {
         client: ::discogen_runtime::Client,
         parent: String,
         body: crate::schemas::MonitoredProject,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Create {
@@ -204,11 +210,14 @@ pub mod projects {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
                 format!(
-                    "v1/{}/projects", ::discogen_runtime::path::reserved(& self.parent)
+                    "v1/{}/projects", ::discogen_runtime::__private::path::reserved(&
+                    self.parent)
                 ),
             );
             request
-                .method_id("monitoring.locations.global.metricsScopes.projects.create");
+                .set_method_id(
+                    "monitoring.locations.global.metricsScopes.projects.create",
+                );
             request.json_body(&self.body);
             request.params(self.params.clone());
             request
@@ -243,7 +252,7 @@ pub mod projects {
     }
 
     impl ::discogen_runtime::CallOptions for Create {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }
@@ -251,12 +260,14 @@ pub mod projects {
     /// Deletes a MonitoredProject from the specified Metrics Scope.
     ///
     /// `DELETE v1/{+name}` (`monitoring.locations.global.metricsScopes.projects.delete`)
+    ///
+    /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct Delete {
         client: ::discogen_runtime::Client,
         name: String,
-        params: ::discogen_runtime::Params,
+        params: ::discogen_runtime::__private::Params,
     }
 
     impl Delete {
@@ -264,10 +275,14 @@ pub mod projects {
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
-                format!("v1/{}", ::discogen_runtime::path::reserved(& self.name)),
+                format!(
+                    "v1/{}", ::discogen_runtime::__private::path::reserved(& self.name)
+                ),
             );
             request
-                .method_id("monitoring.locations.global.metricsScopes.projects.delete");
+                .set_method_id(
+                    "monitoring.locations.global.metricsScopes.projects.delete",
+                );
             request.params(self.params.clone());
             request
         }
@@ -301,7 +316,7 @@ pub mod projects {
     }
 
     impl ::discogen_runtime::CallOptions for Delete {
-        fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+        fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
         }
     }

@@ -191,6 +191,8 @@ pub mod api {
         /// Lists labels for metrics.
         ///
         /// `POST v1/{+name}/location/{location}/prometheus/api/v1/labels` (`monitoring.projects.location.prometheus.api.v1.labels`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Labels {
@@ -198,7 +200,7 @@ pub mod api {
             name: String,
             location: String,
             body: crate::schemas::QueryLabelsRequest,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Labels {
@@ -208,12 +210,14 @@ pub mod api {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v1/{}/location/{}/prometheus/api/v1/labels",
-                        ::discogen_runtime::path::reserved(& self.name),
-                        ::discogen_runtime::path::simple(& self.location)
+                        ::discogen_runtime::__private::path::reserved(& self.name),
+                        ::discogen_runtime::__private::path::simple(& self.location)
                     ),
                 );
                 request
-                    .method_id("monitoring.projects.location.prometheus.api.v1.labels");
+                    .set_method_id(
+                        "monitoring.projects.location.prometheus.api.v1.labels",
+                    );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -228,7 +232,7 @@ pub mod api {
         }
 
         impl ::discogen_runtime::CallOptions for Labels {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -236,6 +240,8 @@ pub mod api {
         /// Evaluate a PromQL query at a single point in time.
         ///
         /// `POST v1/{+name}/location/{location}/prometheus/api/v1/query` (`monitoring.projects.location.prometheus.api.v1.query`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Query {
@@ -243,7 +249,7 @@ pub mod api {
             name: String,
             location: String,
             body: crate::schemas::QueryInstantRequest,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Query {
@@ -253,12 +259,14 @@ pub mod api {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v1/{}/location/{}/prometheus/api/v1/query",
-                        ::discogen_runtime::path::reserved(& self.name),
-                        ::discogen_runtime::path::simple(& self.location)
+                        ::discogen_runtime::__private::path::reserved(& self.name),
+                        ::discogen_runtime::__private::path::simple(& self.location)
                     ),
                 );
                 request
-                    .method_id("monitoring.projects.location.prometheus.api.v1.query");
+                    .set_method_id(
+                        "monitoring.projects.location.prometheus.api.v1.query",
+                    );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -273,7 +281,7 @@ pub mod api {
         }
 
         impl ::discogen_runtime::CallOptions for Query {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -281,6 +289,8 @@ pub mod api {
         /// Lists exemplars relevant to a given PromQL query,
         ///
         /// `POST v1/{+name}/location/{location}/prometheus/api/v1/query_exemplars` (`monitoring.projects.location.prometheus.api.v1.query_exemplars`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct QueryExemplars {
@@ -288,7 +298,7 @@ pub mod api {
             name: String,
             location: String,
             body: crate::schemas::QueryExemplarsRequest,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl QueryExemplars {
@@ -298,12 +308,12 @@ pub mod api {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v1/{}/location/{}/prometheus/api/v1/query_exemplars",
-                        ::discogen_runtime::path::reserved(& self.name),
-                        ::discogen_runtime::path::simple(& self.location)
+                        ::discogen_runtime::__private::path::reserved(& self.name),
+                        ::discogen_runtime::__private::path::simple(& self.location)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "monitoring.projects.location.prometheus.api.v1.query_exemplars",
                     );
                 request.json_body(&self.body);
@@ -320,7 +330,7 @@ pub mod api {
         }
 
         impl ::discogen_runtime::CallOptions for QueryExemplars {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -328,6 +338,8 @@ pub mod api {
         /// Evaluate a PromQL query with start, end time range.
         ///
         /// `POST v1/{+name}/location/{location}/prometheus/api/v1/query_range` (`monitoring.projects.location.prometheus.api.v1.query_range`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct QueryRange {
@@ -335,7 +347,7 @@ pub mod api {
             name: String,
             location: String,
             body: crate::schemas::QueryRangeRequest,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl QueryRange {
@@ -345,12 +357,12 @@ pub mod api {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v1/{}/location/{}/prometheus/api/v1/query_range",
-                        ::discogen_runtime::path::reserved(& self.name),
-                        ::discogen_runtime::path::simple(& self.location)
+                        ::discogen_runtime::__private::path::reserved(& self.name),
+                        ::discogen_runtime::__private::path::simple(& self.location)
                     ),
                 );
                 request
-                    .method_id(
+                    .set_method_id(
                         "monitoring.projects.location.prometheus.api.v1.query_range",
                     );
                 request.json_body(&self.body);
@@ -367,7 +379,7 @@ pub mod api {
         }
 
         impl ::discogen_runtime::CallOptions for QueryRange {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -375,6 +387,8 @@ pub mod api {
         /// Lists metadata for metrics.
         ///
         /// `POST v1/{+name}/location/{location}/prometheus/api/v1/series` (`monitoring.projects.location.prometheus.api.v1.series`)
+        ///
+        /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct Series {
@@ -382,7 +396,7 @@ pub mod api {
             name: String,
             location: String,
             body: crate::schemas::QuerySeriesRequest,
-            params: ::discogen_runtime::Params,
+            params: ::discogen_runtime::__private::Params,
         }
 
         impl Series {
@@ -392,12 +406,14 @@ pub mod api {
                     ::discogen_runtime::Method::POST,
                     format!(
                         "v1/{}/location/{}/prometheus/api/v1/series",
-                        ::discogen_runtime::path::reserved(& self.name),
-                        ::discogen_runtime::path::simple(& self.location)
+                        ::discogen_runtime::__private::path::reserved(& self.name),
+                        ::discogen_runtime::__private::path::simple(& self.location)
                     ),
                 );
                 request
-                    .method_id("monitoring.projects.location.prometheus.api.v1.series");
+                    .set_method_id(
+                        "monitoring.projects.location.prometheus.api.v1.series",
+                    );
                 request.json_body(&self.body);
                 request.params(self.params.clone());
                 request
@@ -412,7 +428,7 @@ pub mod api {
         }
 
         impl ::discogen_runtime::CallOptions for Series {
-            fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+            fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
             }
         }
@@ -458,6 +474,8 @@ pub mod api {
             /// Lists possible values for a given label name.
             ///
             /// `GET v1/{+name}/location/{location}/prometheus/api/v1/label/{label}/values` (`monitoring.projects.location.prometheus.api.v1.label.values`)
+            ///
+            /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
             pub struct Values {
@@ -468,7 +486,7 @@ pub mod api {
                 end: Option<String>,
                 r#match: Option<String>,
                 start_2: Option<String>,
-                params: ::discogen_runtime::Params,
+                params: ::discogen_runtime::__private::Params,
             }
 
             impl Values {
@@ -496,13 +514,13 @@ pub mod api {
                         ::discogen_runtime::Method::GET,
                         format!(
                             "v1/{}/location/{}/prometheus/api/v1/label/{}/values",
-                            ::discogen_runtime::path::reserved(& self.name),
-                            ::discogen_runtime::path::simple(& self.location),
-                            ::discogen_runtime::path::simple(& self.label)
+                            ::discogen_runtime::__private::path::reserved(& self.name),
+                            ::discogen_runtime::__private::path::simple(& self.location),
+                            ::discogen_runtime::__private::path::simple(& self.label)
                         ),
                     );
                     request
-                        .method_id(
+                        .set_method_id(
                             "monitoring.projects.location.prometheus.api.v1.label.values",
                         );
                     request.query("end", &self.end);
@@ -521,7 +539,7 @@ pub mod api {
             }
 
             impl ::discogen_runtime::CallOptions for Values {
-                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
                 }
             }
@@ -564,6 +582,8 @@ pub mod api {
             /// Lists metadata for metrics.
             ///
             /// `GET v1/{+name}/location/{location}/prometheus/api/v1/metadata` (`monitoring.projects.location.prometheus.api.v1.metadata.list`)
+            ///
+            /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
             pub struct List {
@@ -572,7 +592,7 @@ pub mod api {
                 location: String,
                 limit: Option<i64>,
                 metric: Option<String>,
-                params: ::discogen_runtime::Params,
+                params: ::discogen_runtime::__private::Params,
             }
 
             impl List {
@@ -594,12 +614,12 @@ pub mod api {
                         ::discogen_runtime::Method::GET,
                         format!(
                             "v1/{}/location/{}/prometheus/api/v1/metadata",
-                            ::discogen_runtime::path::reserved(& self.name),
-                            ::discogen_runtime::path::simple(& self.location)
+                            ::discogen_runtime::__private::path::reserved(& self.name),
+                            ::discogen_runtime::__private::path::simple(& self.location)
                         ),
                     );
                     request
-                        .method_id(
+                        .set_method_id(
                             "monitoring.projects.location.prometheus.api.v1.metadata.list",
                         );
                     request.query("limit", &self.limit);
@@ -617,7 +637,7 @@ pub mod api {
             }
 
             impl ::discogen_runtime::CallOptions for List {
-                fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+                fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
                 }
             }

@@ -37,6 +37,8 @@ impl Operations {
 /// Gets the latest state of a long-running operation under a location (App Engine v1beta style). The poller prefers the shorter `apps.operations`.
 ///
 /// `GET v1/projects/{projectsId}/locations/{locationsId}/operations/{operationsId}` (`operations_split.projects.locations.operations.get`)
+///
+/// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Get {
@@ -44,7 +46,7 @@ pub struct Get {
     projects_id: String,
     locations_id: String,
     operations_id: String,
-    params: ::discogen_runtime::Params,
+    params: ::discogen_runtime::__private::Params,
 }
 
 impl Get {
@@ -54,12 +56,12 @@ impl Get {
             ::discogen_runtime::Method::GET,
             format!(
                 "v1/projects/{}/locations/{}/operations/{}",
-                ::discogen_runtime::path::simple(& self.projects_id),
-                ::discogen_runtime::path::simple(& self.locations_id),
-                ::discogen_runtime::path::simple(& self.operations_id)
+                ::discogen_runtime::__private::path::simple(& self.projects_id),
+                ::discogen_runtime::__private::path::simple(& self.locations_id),
+                ::discogen_runtime::__private::path::simple(& self.operations_id)
             ),
         );
-        request.method_id("operations_split.projects.locations.operations.get");
+        request.set_method_id("operations_split.projects.locations.operations.get");
         request.params(self.params.clone());
         request
     }
@@ -71,7 +73,7 @@ impl Get {
 }
 
 impl ::discogen_runtime::CallOptions for Get {
-    fn call_params(&mut self) -> &mut ::discogen_runtime::Params {
+    fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
     }
 }
