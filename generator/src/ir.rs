@@ -264,14 +264,14 @@ pub struct Field {
     pub read_only: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Enum {
     pub variants: Vec<Variant>,
     /// The variant that keeps values this crate does not know, e.g. `UnknownValue(String)`.
     pub unknown_variant: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
     pub wire_name: String,
     pub rust_name: String,

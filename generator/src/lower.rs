@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 
 use crate::cargo_features::{self, Gates};
-use crate::ir::{Api, Method, ModulePath, Resource, TypeId, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Enum, HttpMethod, Location, Method, ModulePath, OperationResult, Pagination, Param,
+    PathPart, Resource, TypeId, TypeKind, TypeRef, Upload,
+};
 use crate::model::*;
 
 /// The crate model of `api`, laid out by `layout`.
@@ -257,7 +260,7 @@ struct Builders<'a> {
     list: Vec<Builder<'a>>,
     /// By shape: the builders of that shape (one per `cfg` where a builder cannot move to
     /// the shared module).
-    by_shape: BTreeMap<String, Vec<BuilderId>>,
+    by_shape: Vec<(Shape<'a>, Vec<BuilderId>)>,
     /// Parameter enums that a shared builder's other methods declare again: the one it uses instead.
     type_reexports: BTreeMap<TypeId, TypeId>,
     /// The module of the builders that methods of different cargo families share
@@ -273,7 +276,7 @@ impl<'a> Builders<'a> {
     /// shared: the client constructs them.
     fn add(
         &mut self,
-        api: &Api,
+        api: &'a Api,
         method: &'a Method,
         resource: &Resource,
         cfg: &Cfg,
@@ -283,15 +286,20 @@ impl<'a> Builders<'a> {
         if root {
             return self.push(api, method, resource, cfg, root);
         }
-        let key = shape(api, method);
+        let key = Shape::of(api, method);
         let movable = !takes_enum(api, method);
-        let candidates = self.by_shape.get(&key).into_iter().flatten();
+        let same_shape = self.by_shape.iter().position(|(shape, _)| *shape == key);
+        let candidates = same_shape.map_or(&[][..], |i| &self.by_shape[i].1);
         let found = candidates
+            .iter()
             .copied()
             .find(|id| self.list[id.0].cfg == *cfg || movable);
         let Some(id) = found else {
             let id = self.push(api, method, resource, cfg, root);
-            self.by_shape.entry(key).or_default().push(id);
+            match same_shape {
+                Some(i) => self.by_shape[i].1.push(id),
+                None => self.by_shape.push((key, vec![id])),
+            }
             return id;
         };
         if self.list[id.0].cfg != *cfg {
@@ -359,57 +367,136 @@ fn takes_enum(api: &Api, method: &Method) -> bool {
 }
 
 /// What makes two methods' builders the same type: everything the builder's code and docs are made of
-/// but the method's id and description (both kept per method on its constructor).
-fn shape(api: &Api, method: &Method) -> String {
-    let params: Vec<String> = method
-        .params
-        .iter()
-        .map(|p| {
-            // A required parameter's description is on the constructor, not the builder.
-            let doc = (!p.required).then_some(&p.doc);
-            format!(
-                "{}|{}|{}|{}|{}|{:?}|{}|{:?}",
-                p.wire_name,
-                p.rust_name,
-                param_type_shape(api, &p.ty),
-                p.repeated,
-                p.required,
-                p.location,
-                p.deprecated,
-                doc
-            )
-        })
-        .collect();
-    format!(
-        "{}|{:?}|{:?}|{params:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{}|{:?}|{:?}|{}",
-        method.builder,
-        method.http_method,
-        method.path,
-        method.request.as_ref().map(|b| (&b.rust_name, &b.ty)),
-        method.response,
-        method.pagination,
-        method.returns_operation,
-        method.operation_result,
-        method.upload,
-        method.download,
-        method.api_version,
-        method.unsupported,
-        method.id.is_some(),
-    )
+/// but the method's id and description (both kept per method on its constructor). [`Shape::of`]
+/// destructures `Method` and `Param` in full, so that a new field does not compile until it is placed
+/// on one side or the other.
+#[derive(PartialEq)]
+struct Shape<'a> {
+    builder: &'a str,
+    http_method: HttpMethod,
+    path: &'a [PathPart],
+    params: Vec<ParamShape<'a>>,
+    request: Option<(&'a str, &'a TypeRef)>,
+    response: &'a Option<TypeRef>,
+    pagination: &'a Option<Pagination>,
+    returns_operation: bool,
+    operation_result: &'a Option<OperationResult>,
+    upload: &'a Option<Upload>,
+    download: bool,
+    api_version: &'a Option<String>,
+    unsupported: &'a [String],
+    has_id: bool,
 }
 
-/// A parameter's type; an enum declared in a resource's module (one per method that takes it) by what it
-/// is, so that the same enum declared in two modules is the same shape.
-fn param_type_shape(api: &Api, ty: &TypeRef) -> String {
-    if let TypeRef::Named(id) = ty {
-        let def = api.ty(*id);
-        if let (TypeKind::Enum(e), Some("resources")) =
-            (&def.kind, def.module.first().map(String::as_str))
-        {
-            return format!("{}|{:?}|{:?}", def.name, def.doc, e);
+#[derive(PartialEq)]
+struct ParamShape<'a> {
+    wire_name: &'a str,
+    rust_name: &'a str,
+    ty: ParamType<'a>,
+    repeated: bool,
+    required: bool,
+    location: Location,
+    deprecated: bool,
+    /// An optional parameter's description, on its setter (a required one's is on the constructor).
+    setter_doc: Option<&'a Option<String>>,
+}
+
+/// A parameter's type; an enum declared in a resource's module (one per method that takes it) by what
+/// it is, so that the same enum declared in two modules is the same shape.
+#[derive(PartialEq)]
+enum ParamType<'a> {
+    ResourceEnum {
+        name: &'a str,
+        doc: &'a Option<String>,
+        definition: &'a Enum,
+    },
+    Other(&'a TypeRef),
+}
+
+impl<'a> Shape<'a> {
+    fn of(api: &'a Api, method: &'a Method) -> Self {
+        let Method {
+            wire_name: _,
+            id,
+            method_const: _,
+            fn_name: _,
+            builder,
+            doc: _,
+            http_method,
+            path,
+            params,
+            request,
+            response,
+            api_version,
+            deprecated: _,
+            scopes: _,
+            unsupported,
+            pagination,
+            returns_operation,
+            operation_result,
+            upload,
+            download,
+        } = method;
+        Shape {
+            builder,
+            http_method: *http_method,
+            path,
+            params: params.iter().map(|p| ParamShape::of(api, p)).collect(),
+            request: request.as_ref().map(|b| (b.rust_name.as_str(), &b.ty)),
+            response,
+            pagination,
+            returns_operation: *returns_operation,
+            operation_result,
+            upload,
+            download: *download,
+            api_version,
+            unsupported,
+            has_id: id.is_some(),
         }
     }
-    format!("{ty:?}")
+}
+
+impl<'a> ParamShape<'a> {
+    fn of(api: &'a Api, param: &'a Param) -> Self {
+        let Param {
+            wire_name,
+            rust_name,
+            ty,
+            repeated,
+            required,
+            location,
+            doc,
+            deprecated,
+        } = param;
+        ParamShape {
+            wire_name,
+            rust_name,
+            ty: ParamType::of(api, ty),
+            repeated: *repeated,
+            required: *required,
+            location: *location,
+            deprecated: *deprecated,
+            setter_doc: (!required).then_some(doc),
+        }
+    }
+}
+
+impl<'a> ParamType<'a> {
+    fn of(api: &'a Api, ty: &'a TypeRef) -> Self {
+        if let TypeRef::Named(id) = ty {
+            let def = api.ty(*id);
+            if let (TypeKind::Enum(definition), Some("resources")) =
+                (&def.kind, def.module.first().map(String::as_str))
+            {
+                return ParamType::ResourceEnum {
+                    name: &def.name,
+                    doc: &def.doc,
+                    definition,
+                };
+            }
+        }
+        ParamType::Other(ty)
+    }
 }
 
 /// What a method's builder offers besides `send()`.
