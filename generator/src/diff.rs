@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::ir::*;
-use crate::model::{Call, Crate, Layout, MethodItem, Package, ResourceModule, RustType};
+use crate::model::{
+    Call, Crate, Layout, MethodItem, Package, ResourceModule, RustType, ScopeConst, StandardParams,
+};
 use crate::Error;
 
 /// How changes are classified and versions bumped; printed at the top of every changelog and report.
@@ -716,15 +718,26 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// Scopes by URL; a scope whose constant in `scopes` is renamed is a breaking change too.
     fn scopes(&mut self) {
-        let scopes =
-            |api: &Api| -> BTreeMap<String, String> { api.scopes.iter().cloned().collect() };
-        let (before, after) = (scopes(self.old.api), scopes(self.new.api));
-        for (url, description) in &before {
+        let by_url = |model: &'a Crate<'a>| -> BTreeMap<&'a str, &'a ScopeConst> {
+            model.scopes.iter().map(|s| (s.url.as_str(), s)).collect()
+        };
+        let (before, after) = (by_url(self.old), by_url(self.new));
+        for (url, old) in &before {
             let item = format!("scope `{url}`");
             match after.get(url) {
                 None => self.push(Severity::Breaking, ItemKind::Scope, item, "removed"),
-                Some(d) => self.redocumented(ItemKind::Scope, &item, description, d),
+                Some(new) if new.name != old.name => self.push(
+                    Severity::Breaking,
+                    ItemKind::Scope,
+                    item,
+                    format!(
+                        "constant renamed: `scopes::{}` → `scopes::{}`",
+                        old.name, new.name
+                    ),
+                ),
+                Some(new) => self.redocumented(ItemKind::Scope, &item, &old.doc, &new.doc),
             }
         }
         for url in after.keys().filter(|url| !before.contains_key(*url)) {
@@ -784,12 +797,13 @@ impl<'a> Differ<'a> {
     /// (an impl written for both crates' `Alt` now conflicts): breaking, even with the same methods.
     fn shared_standard_items(&mut self) {
         let (old, new) = (self.old.api, self.new.api);
-        let shared = |api: &Api| api.standard_param_enums().is_some();
-        if shared(old) == shared(new) {
+        let shared =
+            |model: &Crate<'_>| matches!(model.standard_params, StandardParams::Runtime { .. });
+        if shared(self.old) == shared(self.new) {
             return;
         }
         let detail = |kind: &str| {
-            if shared(new) {
+            if shared(self.new) {
                 format!(
                     "now the runtime's shared {kind} (re-exported), no longer this crate's own: \
                      another item under the same name"

@@ -59,7 +59,48 @@ pub fn lower(api: &Api, package: Package, layout: Layout) -> Crate<'_> {
         shared_builders: builders.shared_module,
         methods,
         credentials_cfg,
+        standard_params: match api.standard_param_enums() {
+            Some(replaced_enums) => StandardParams::Runtime { replaced_enums },
+            None => StandardParams::Own,
+        },
+        scopes: scope_consts(api),
+        module_types: module_types(api),
     }
+}
+
+/// A constant per OAuth scope, named after the URL's last segment (`CLOUD_PLATFORM`).
+fn scope_consts(api: &Api) -> Vec<ScopeConst> {
+    let mut names = crate::names::Namespace::default();
+    api.scopes
+        .iter()
+        .map(|(url, doc)| {
+            let last = url.trim_end_matches('/').rsplit('/').next().unwrap_or(url);
+            let name =
+                names.claim(heck::ToShoutySnakeCase::to_shouty_snake_case(last).replace('.', "_"));
+            let name = if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
+                format!("SCOPE_{name}")
+            } else {
+                name
+            };
+            ScopeConst {
+                name,
+                url: url.clone(),
+                doc: doc.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The types of each module, in id order.
+fn module_types(api: &Api) -> BTreeMap<ModulePath, Vec<TypeId>> {
+    let mut modules: BTreeMap<ModulePath, Vec<TypeId>> = BTreeMap::new();
+    for (i, def) in api.types.iter().enumerate() {
+        modules
+            .entry(def.module.clone())
+            .or_default()
+            .push(TypeId(i));
+    }
+    modules
 }
 
 /// A typed id for each method of `module` and its children that has an id, under the `cfg` that

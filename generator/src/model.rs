@@ -88,6 +88,30 @@ pub struct Crate<'a> {
     /// The `cfg` of what needs the runtime's Google credentials (the `Credentials` re-export): the crate's
     /// `adc` feature; none in a single file, whose including crate chooses the runtime's features.
     pub credentials_cfg: Cfg,
+    /// Where `StandardParameters` and its enums come from.
+    pub standard_params: StandardParams,
+    /// The constants of the `scopes` module, one per OAuth scope, in the document's order.
+    pub scopes: Vec<ScopeConst>,
+    /// The types each module declares, in id order (the root's under the empty path).
+    pub module_types: std::collections::BTreeMap<ModulePath, Vec<TypeId>>,
+}
+
+/// Where a crate's `StandardParameters` trait and its enums come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandardParams {
+    /// The document's global parameters are the standard set: the runtime's trait and enums, re-exported;
+    /// the crate's own enums for them (these ids) are not emitted.
+    Runtime { replaced_enums: Vec<TypeId> },
+    /// Other global parameters: the crate's own trait, with a setter per parameter.
+    Own,
+}
+
+/// `pub const NAME: &str = "url";` in the `scopes` module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeConst {
+    pub name: String,
+    pub url: String,
+    pub doc: String,
 }
 
 /// The `methods` module: a typed id per method, for the runtime's `testing` mocks.

@@ -514,6 +514,30 @@ fn scopes_added_and_removed() {
     assert_eq!(only(&r).severity, Severity::Breaking);
 }
 
+#[test]
+fn a_renamed_scope_constant_is_breaking() {
+    // A new scope whose URL ends the same way takes the constant's name first; the old one's changes.
+    let r = changed(|doc| {
+        at(doc, "/auth/oauth2/scopes")
+            .as_object_mut()
+            .unwrap()
+            .insert(
+                "https://www.googleapis.com/auth/admin/cloud-platform".into(),
+                json!({"description": "Administer your data"}),
+            );
+    });
+    let lines: Vec<String> = r.changes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "scope `https://www.googleapis.com/auth/cloud-platform`: constant renamed: \
+             `scopes::CLOUD_PLATFORM` → `scopes::CLOUD_PLATFORM2`",
+            "scope `https://www.googleapis.com/auth/admin/cloud-platform`: added",
+        ]
+    );
+    assert_eq!(r.changes[0].severity, Severity::Breaking);
+}
+
 // Real pairs of revisions.
 
 fn revision(name: &str) -> String {

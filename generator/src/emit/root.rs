@@ -10,23 +10,22 @@ use super::types::{module_types_except, schemas_rs};
 use super::{cfg, ident, Files, Scope};
 use crate::cargo_features::CRATE_FEATURES;
 use crate::ir::*;
-use crate::model::{Cfg, Crate, Layout, Package};
-use crate::names::Namespace;
+use crate::model::{Cfg, Crate, Layout, Package, ScopeConst, StandardParams};
 
 pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     let api = model.api;
     let scope = Scope::new(model, &[], root_names());
     let client = client(model, &scope);
     // Most documents declare the same global parameters: their trait and enums live in the runtime.
-    let standard_enums = api.standard_param_enums();
-    let standard = match &standard_enums {
-        Some(_) => {
-            quote! { pub use ::discogen_runtime::standard::{Alt, StandardParameters, Xgafv}; }
-        }
-        None => standard_parameters(&scope),
+    let (standard, replaced) = match &model.standard_params {
+        StandardParams::Runtime { replaced_enums } => (
+            quote! { pub use ::discogen_runtime::standard::{Alt, StandardParameters, Xgafv}; },
+            replaced_enums.as_slice(),
+        ),
+        StandardParams::Own => (standard_parameters(&scope), &[][..]),
     };
-    let scopes = scopes(api);
-    let types = module_types_except(model, &[], standard_enums.as_deref().unwrap_or_default());
+    let scopes = scopes(&model.scopes);
+    let types = module_types_except(model, &[], replaced);
     let lro = api.lro.as_ref().map(|lro| operations(model, lro));
     // A single file has no crate-level attributes: the including crate has its own.
     let inner = (model.layout == Layout::Crate).then(|| {
@@ -395,23 +394,13 @@ fn root_members(model: &Crate<'_>) -> TokenStream {
     quote! { #(#accessors)* #(#constructors)* }
 }
 
-fn scopes(api: &Api) -> TokenStream {
-    if api.scopes.is_empty() {
+fn scopes(scopes: &[ScopeConst]) -> TokenStream {
+    if scopes.is_empty() {
         return TokenStream::new();
     }
-    let mut names = Namespace::default();
-    let consts = api.scopes.iter().map(|(url, description)| {
-        let last = url.trim_end_matches('/').rsplit('/').next().unwrap_or(url);
-        let name =
-            names.claim(heck::ToShoutySnakeCase::to_shouty_snake_case(last).replace('.', "_"));
-        let name = ident(
-            &if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
-                format!("SCOPE_{name}")
-            } else {
-                name
-            },
-        );
-        let docs = doc_attrs([description.as_str()]);
+    let consts = scopes.iter().map(|ScopeConst { name, url, doc }| {
+        let name = ident(name);
+        let docs = doc_attrs([doc.as_str()]);
         quote! { #docs pub const #name: &str = #url; }
     });
     quote! {

@@ -17,9 +17,11 @@ pub fn module_types(model: &Crate<'_>, module: &[String]) -> TokenStream {
 pub fn module_types_except(model: &Crate<'_>, module: &[String], skip: &[TypeId]) -> TokenStream {
     // One scope for the module: building it walks every type of the API.
     let scope = Scope::new(model, module, []);
-    let ids = (0..model.api.types.len())
-        .map(TypeId)
-        .filter(|id| model.api.ty(*id).module == module && !skip.contains(id));
+    let declared = model
+        .module_types
+        .get(module)
+        .map_or(&[][..], Vec::as_slice);
+    let ids = declared.iter().copied().filter(|id| !skip.contains(id));
     types(&scope, ids)
 }
 
