@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::cargo_features::{self, Gates};
-use crate::ir::{Api, Method, ModulePath, Resource, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, Method, ModulePath, PathPart, Resource, TypeId, TypeKind, TypeRef};
 use crate::model::*;
 
 /// The crate model of `api`, laid out by `layout`.
@@ -433,8 +433,19 @@ fn calls(api: &Api, method: &Method) -> Vec<Call> {
         }));
     }
     if let Some(upload) = &method.upload {
-        calls.extend(upload.simple.clone().map(Call::Upload));
-        calls.extend(upload.resumable.clone().map(Call::UploadResumable));
+        let media = |path: &Vec<PathPart>| MediaUpload {
+            path: path.clone(),
+            max_size: upload.max_bytes.zip(upload.max_size.clone()),
+            accept: upload.accept.clone(),
+        };
+        calls.extend(upload.simple.as_ref().map(media).map(Call::Upload));
+        calls.extend(
+            upload
+                .resumable
+                .as_ref()
+                .map(media)
+                .map(Call::UploadResumable),
+        );
     }
     if method.download {
         calls.push(Call::Download);

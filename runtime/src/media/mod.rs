@@ -8,15 +8,21 @@
 //!   sent; after a failed chunk the session is asked what it has (`Content-Range: bytes */N`) and the
 //!   upload goes on from there, never from what was assumed. A server that reports fewer bytes than it
 //!   had confirmed, or more than were sent, and a source whose length changes, are errors.
+//! - [`Client::upload_media`](crate::Client::upload_media): a simple or multipart upload, the source
+//!   streamed in one request.
+//! - [`MediaLimits`]: the largest size and accepted media types a method's document gives, checked
+//!   before anything is sent.
 //! - [`Download`]: a stream of byte chunks (or [`Download::write_to`] a file), never the whole body in
 //!   memory; a body that breaks off is asked for again from the bytes already received (`Range`).
 
 mod download;
 mod exchange;
+mod limits;
 mod multipart;
 mod resumable;
 mod source;
 
 pub use download::Download;
+pub use limits::MediaLimits;
 pub use resumable::{Upload, UploadProgress, CHUNK_GRANULARITY, DEFAULT_CHUNK_SIZE};
 pub use source::UploadSource;

@@ -6,6 +6,7 @@ use http::header::{CONTENT_RANGE, LOCATION, RANGE};
 use serde::de::DeserializeOwned;
 
 use super::exchange::{back_off, status_failure, transport_failure, Failed, Opened};
+use super::limits::MediaLimits;
 use super::source::UploadSource;
 use crate::{response, Client, Error, Method, Request, Result};
 
@@ -98,15 +99,19 @@ impl Client {
     /// its path the method's resumable upload path) or resumes [`Upload::resume`]'s, sends the source
     /// in chunks and decodes the final response.
     ///
-    /// Fails with [`Error::UploadSessionExpired`] when the session is gone (the upload must start
-    /// again), [`Error::Media`] when the source cannot be read or changes length, and
+    /// Fails with [`Error::Media`] before anything is sent when the media is outside `limits`;
+    /// with [`Error::UploadSessionExpired`] when the session is gone (the upload must start
+    /// again), [`Error::Media`] when the source cannot be read or changes length (or, of unknown
+    /// length, turns out larger than `limits` allow), and
     /// [`Error::InvalidResponse`] when the server breaks the protocol (reports fewer bytes than it had
     /// confirmed, or more than were sent, or hands out a session on another host).
     pub async fn upload_resumable<T: DeserializeOwned>(
         &self,
         request: Request,
         upload: Upload,
+        limits: &MediaLimits,
     ) -> Result<T> {
+        limits.check(upload.source.len(), &upload.media_type)?;
         let method_id = request.method_id_str();
         let mut upload = upload;
         let resumed = upload.resume.is_some();
@@ -128,6 +133,7 @@ impl Client {
             url,
             method_id,
             total: upload.source.len(),
+            limits: *limits,
         };
         let (status, body) = session.run(upload, resumed).await?;
         response::decode_body(status, &body)
@@ -169,6 +175,7 @@ struct Session<'c> {
     url: String,
     method_id: Option<&'static str>,
     total: Option<u64>,
+    limits: MediaLimits,
 }
 
 /// The bytes read but not yet committed, from offset `start`.
@@ -202,7 +209,7 @@ impl Session<'_> {
                         .source
                         .skip(n)
                         .await
-                        .map_err(|e| source_error(&upload, e))?;
+                        .map_err(|e| upload.source.read_error(e))?;
                     pending.start = n;
                 }
             }
@@ -233,28 +240,23 @@ impl Session<'_> {
                 .source
                 .read(upload.chunk_size - pending.bytes.len())
                 .await
-                .map_err(|e| source_error(upload, e))?;
+                .map_err(|e| upload.source.read_error(e))?;
             pending.eof = more.is_empty();
             pending.bytes.extend_from_slice(&more);
         }
+        let end = pending.end();
+        self.limits.check_len(end)?;
         let Some(total) = self.total else {
             return Ok(());
         };
-        let end = pending.end();
         if end > total || (end == total && !pending.eof && self.grew(upload).await?) {
-            return Err(Error::Media(format!(
-                "{} grew past the {total} bytes it had when the upload started",
-                upload.source.label()
-            )));
+            return Err(upload.source.length_error(end.max(total + 1), total));
         }
         if end == total {
             pending.eof = true;
         }
         if pending.eof && end < total {
-            return Err(Error::Media(format!(
-                "{} ended after {end} of the {total} bytes it had when the upload started",
-                upload.source.label()
-            )));
+            return Err(upload.source.length_error(end, total));
         }
         Ok(())
     }
@@ -265,7 +267,7 @@ impl Session<'_> {
             .source
             .read(1)
             .await
-            .map_err(|e| source_error(upload, e))?;
+            .map_err(|e| upload.source.read_error(e))?;
         Ok(!probe.is_empty())
     }
 
@@ -380,8 +382,4 @@ fn report(upload: &mut Upload, committed: u64, total: Option<u64>) {
     if let Some(report) = &mut upload.on_progress {
         report(UploadProgress { committed, total });
     }
-}
-
-fn source_error(upload: &Upload, error: std::io::Error) -> Error {
-    Error::Media(format!("cannot read {}: {error}", upload.source.label()))
 }
