@@ -255,7 +255,7 @@ async fn resumable_upload_starts_a_session_then_puts_the_bytes() {
     let (start, put) = (&requests[0], &requests[1]);
     assert_eq!(
         (start.method.as_str(), start.path.as_str()),
-        ("POST", "/resumable/upload/media/v1/b/b/o")
+        ("POST", "/upload/media/v1/b/b/o")
     );
     assert_eq!(start.query_pairs(), vec![("uploadType", "resumable")]);
     assert_eq!(

@@ -165,7 +165,7 @@ impl Upload {
         request
             .set_path(
                 format!(
-                    "/resumable/upload/media/v1/{}/attachments:upload",
+                    "/upload/media/v1/{}/attachments:upload",
                     ::discogen_runtime::path::reserved(& self.parent)
                 ),
             );

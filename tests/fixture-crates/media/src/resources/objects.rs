@@ -311,8 +311,8 @@ impl Insert {
         request
             .set_path(
                 format!(
-                    "/resumable/upload/media/v1/b/{}/o",
-                    ::discogen_runtime::path::simple(& self.bucket)
+                    "/upload/media/v1/b/{}/o", ::discogen_runtime::path::simple(& self
+                    .bucket)
                 ),
             );
         let limits = ::discogen_runtime::media::MediaLimits {
