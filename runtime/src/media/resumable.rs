@@ -292,8 +292,10 @@ impl Session<'_> {
         }
         let kept = usize::try_from(committed - pending.start).unwrap_or(usize::MAX);
         pending.bytes.drain(..kept);
+        if kept > 0 {
+            report(upload, committed, self.total);
+        }
         pending.start = committed;
-        report(upload, committed, self.total);
         Ok(())
     }
 
