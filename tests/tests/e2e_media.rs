@@ -404,3 +404,57 @@ async fn drive_files_get_downloads_small_media_in_memory() {
         ["GET /drive/v3/files/f1?alt=media -"]
     );
 }
+
+mod media_app;
+
+/// The README's "Uploads and downloads" code, run: an upload that stops, resumed from the kept session
+/// URL by a new client, then downloaded to a file.
+#[tokio::test]
+async fn the_readme_media_app_uploads_resumes_and_downloads() {
+    let emulator = emulator().await;
+    let bytes = data(600 * KIB);
+    let video = file_with(&bytes);
+    let session_file = video.with_file_name("session.txt");
+    emulator.inject_media(MediaFault::DropMidChunk(100_000));
+    let stopping =
+        media_drive_v3::Client::new(runtime(&emulator, "drive/v3/", RetryPolicy::none()));
+    let error = media_app::upload_video(&stopping, &video, &session_file)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().starts_with("HTTP transport error"), "{error}");
+
+    let file = media_app::resume_video(&drive(&emulator), &video, &session_file)
+        .await
+        .unwrap();
+    assert_eq!(file.id.as_deref(), Some("upload-1"));
+    assert_eq!(emulator.uploads()[0].bytes.as_deref(), Some(&bytes[..]));
+    let ranges: Vec<_> = emulator
+        .requests()
+        .iter()
+        .map(|r| r.header("content-range").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        ranges,
+        [
+            None,
+            Some("bytes 0-614399/614400".to_owned()),
+            Some("bytes */614400".to_owned()),
+            Some("bytes 100000-614399/614400".to_owned()),
+        ]
+    );
+
+    emulator.insert_media(
+        "/drive/v3/files/upload-1",
+        MediaContent::Bytes(bytes.clone()),
+    );
+    emulator.inject_media(MediaFault::DropDownloadAfter(200_000));
+    let copy = video.with_file_name("copy.mp4");
+    let written = media_app::download(&drive(&emulator), "upload-1", &copy)
+        .await
+        .unwrap();
+    assert_eq!(written, 614_400);
+    assert!(
+        std::fs::read(&copy).unwrap() == bytes,
+        "the copy is not the upload"
+    );
+}
