@@ -421,7 +421,10 @@ async fn the_readme_media_app_uploads_resumes_and_downloads() {
     let error = media_app::upload_video(&stopping, &video, &session_file)
         .await
         .unwrap_err();
-    assert!(error.to_string().starts_with("HTTP transport error"), "{error}");
+    assert!(
+        error.to_string().starts_with("HTTP transport error"),
+        "{error}"
+    );
 
     let file = media_app::resume_video(&drive(&emulator), &video, &session_file)
         .await
