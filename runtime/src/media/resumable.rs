@@ -2,12 +2,13 @@
 
 use std::fmt;
 
-use http::header::{CONTENT_RANGE, LOCATION, RANGE};
+use http::header::{CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE};
 use serde::de::DeserializeOwned;
 
 use super::exchange::{back_off, status_failure, transport_failure, Failed, Opened};
 use super::limits::MediaLimits;
 use super::source::UploadSource;
+use crate::transport::Body;
 use crate::{response, Client, Error, Method, Request, Result};
 
 /// Chunk sizes are multiples of this (256 KiB), as the protocol requires of every chunk but the last.
@@ -178,10 +179,11 @@ struct Session<'c> {
     limits: MediaLimits,
 }
 
-/// The bytes read but not yet committed, from offset `start`.
+/// The bytes read but not yet committed, from offset `start`: one buffer, sent as it is (no copy per
+/// attempt).
 struct Pending {
     start: u64,
-    bytes: Vec<u8>,
+    bytes: bytes::Bytes,
     /// The source has no more.
     eof: bool,
 }
@@ -197,7 +199,7 @@ impl Session<'_> {
         let mut failures = 0;
         let mut pending = Pending {
             start: 0,
-            bytes: Vec::new(),
+            bytes: bytes::Bytes::new(),
             eof: false,
         };
         if resumed {
@@ -242,7 +244,11 @@ impl Session<'_> {
                 .await
                 .map_err(|e| upload.source.read_error(e))?;
             pending.eof = more.is_empty();
-            pending.bytes.extend_from_slice(&more);
+            pending.bytes = match pending.bytes.is_empty() {
+                true => more,
+                // After a partial commit: the rest of the chunk, then more.
+                false => [&pending.bytes[..], &more[..]].concat().into(),
+            };
         }
         let end = pending.end();
         self.limits.check_len(end)?;
@@ -291,7 +297,7 @@ impl Session<'_> {
             )));
         }
         let kept = usize::try_from(committed - pending.start).unwrap_or(usize::MAX);
-        pending.bytes.drain(..kept);
+        pending.bytes = pending.bytes.slice(kept.min(pending.bytes.len())..);
         if kept > 0 {
             report(upload, committed, self.total);
         }
@@ -316,10 +322,12 @@ impl Session<'_> {
             false => format!("bytes {}-{}/{total}", pending.start, pending.end() - 1),
         };
         let mut request = self.request(range);
-        if !pending.bytes.is_empty() {
-            request.raw_body(pending.bytes.clone(), upload.media_type.clone());
+        if pending.bytes.is_empty() {
+            return self.reply(request, None, attempt).await;
         }
-        self.reply(request, attempt).await
+        request.header(CONTENT_TYPE.as_str(), upload.media_type.clone());
+        let body = Body::from(pending.bytes.clone());
+        self.reply(request, Some(body), attempt).await
     }
 
     /// Asks the session what it has (`Content-Range: bytes */N`), retrying while that fails.
@@ -327,7 +335,7 @@ impl Session<'_> {
         loop {
             let total = self.total.map_or("*".to_owned(), |t| t.to_string());
             let request = self.request(format!("bytes */{total}"));
-            match self.reply(request, *failures + 1).await {
+            match self.reply(request, None, *failures + 1).await {
                 Ok(reply) => return Ok(reply),
                 Err(failed) => back_off(self.client, failures, failed).await?,
             }
@@ -343,8 +351,13 @@ impl Session<'_> {
         request
     }
 
-    async fn reply(&self, request: Request, attempt: u32) -> std::result::Result<Reply, Failed> {
-        let opened = self.client.open(request, attempt).await?;
+    async fn reply(
+        &self,
+        request: Request,
+        body: Option<Body>,
+        attempt: u32,
+    ) -> std::result::Result<Reply, Failed> {
+        let opened = self.client.open_with(request, body, attempt).await?;
         match opened.status {
             308 => committed_range(&opened)
                 .map(Reply::Committed)
