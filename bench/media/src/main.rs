@@ -23,7 +23,11 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let arg = |i: usize| args.get(i).cloned().ok_or("usage: MODE ARGS (see the source)");
+    let arg = |i: usize| {
+        args.get(i)
+            .cloned()
+            .ok_or("usage: MODE ARGS (see the source)")
+    };
     let mode = arg(0)?;
     if mode == "server" {
         return serve(arg(1)?.parse()?).await;
@@ -95,7 +99,10 @@ async fn upload_raw(base: &str, file: &str) -> Result<u64> {
         source.read_exact(&mut chunk).await?;
         let answer = http
             .put(&session)
-            .header("Content-Range", format!("bytes {sent}-{}/{len}", sent + n - 1))
+            .header(
+                "Content-Range",
+                format!("bytes {sent}-{}/{len}", sent + n - 1),
+            )
             .body(chunk)
             .send()
             .await?;
@@ -118,7 +125,10 @@ async fn download_ours(base: &str, file: &str) -> Result<u64> {
 
 async fn download_raw(base: &str, file: &str) -> Result<u64> {
     let response = raw_client()?
-        .get(format!("{}{OBJECT_PATH}?alt=media", base.trim_end_matches('/')))
+        .get(format!(
+            "{}{OBJECT_PATH}?alt=media",
+            base.trim_end_matches('/')
+        ))
         .send()
         .await?;
     let mut body = response.bytes_stream();
