@@ -8,7 +8,8 @@ use tokio::net::TcpStream;
 /// Largest request head (request line and headers) accepted.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Largest request body accepted.
-const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// Largest request body accepted: a default resumable chunk (8 MiB) with room to spare.
+const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// One parsed request.
 pub(crate) struct Incoming {
@@ -210,9 +211,56 @@ pub(crate) async fn write_response(
     stream.flush().await
 }
 
+/// Writes a download: the head, then `content`'s bytes `start..end` in blocks (never all in memory),
+/// closing after `drop_after` bytes when given.
+pub(crate) async fn write_media(
+    stream: &mut TcpStream,
+    download: &MediaDownload<'_>,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: {}\r\n",
+        download.status,
+        reason(download.status),
+        download.end - download.start,
+        if keep_alive { "keep-alive" } else { "close" },
+    );
+    for (name, value) in download.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    let stop = download
+        .drop_after
+        .map_or(download.end, |n| download.end.min(download.start + n));
+    let mut block = vec![0u8; 256 * 1024];
+    let mut at = download.start;
+    while at < stop {
+        let n = (stop - at).min(block.len() as u64) as usize;
+        download.content.fill(at, &mut block[..n]);
+        stream.write_all(&block[..n]).await?;
+        at += n as u64;
+    }
+    stream.flush().await
+}
+
+/// What [`write_media`] sends.
+pub(crate) struct MediaDownload<'a> {
+    pub status: u16,
+    pub headers: &'a [(String, String)],
+    pub content: &'a crate::media::MediaContent,
+    pub start: u64,
+    pub end: u64,
+    pub drop_after: Option<u64>,
+}
+
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        206 => "Partial Content",
+        308 => "Permanent Redirect",
+        410 => "Gone",
+        416 => "Range Not Satisfiable",
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",

@@ -20,6 +20,15 @@
 //! cancelled by Cloud SQL's `POST {name}/cancel`, failing with
 //! [`OperationScript::errors`].
 //!
+//! Media (any prefix): `POST ...?uploadType=resumable` starts a session (`200`, its URL in `Location`,
+//! the same URL with `upload_id`); `PUT` to it with `Content-Range: bytes a-b/N` stores a chunk and
+//! answers `308` with `Range: bytes=0-M` (what it has) until all `N` bytes are there (`200` with the
+//! resource); `bytes */N` asks what it has. `uploadType=media` and `multipart` (`multipart/related`)
+//! uploads are stored at once. Uploads are listed by [`Emulator::uploads`]; the resource answered is
+//! the metadata with an `id` and `size`. `GET {path}?alt=media` serves what [`Emulator::insert_media`]
+//! put there, `Range: bytes=a-` giving `206` with `Content-Range`. [`Emulator::inject_media`] scripts
+//! partial commits, chunks dropped midway, expired sessions (404/410) and downloads that break off.
+//!
 //! Unknown operations and routes get a 404 with a Google error body
 //! `{"error": {"code": 404, "message": "...", "status": "NOT_FOUND"}}`.
 //!
@@ -46,6 +55,7 @@
 #![warn(missing_docs)]
 
 mod http;
+mod media;
 mod service;
 
 use std::net::SocketAddr;
@@ -56,8 +66,11 @@ use serde_json::{json, Value};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-use crate::http::{read_request, write_response, Read, Response};
+use crate::http::{read_request, write_media, write_response, MediaDownload, Read, Response};
+use crate::media::{MediaAction, MediaRequest, MediaStore};
 use crate::service::Operations;
+
+pub use crate::media::{MediaContent, MediaFault, UploadedMedia};
 
 pub use crate::service::CANCELLED_MESSAGE;
 
@@ -84,6 +97,9 @@ pub struct EmulatorConfig {
     pub omit_false_done: bool,
     /// Which style of operations service to play.
     pub style: ServiceStyle,
+    /// Keep the bytes of media uploads (in [`UploadedMedia::bytes`] and the recorded requests); when
+    /// false only their lengths are kept, so that gigabytes can pass through. True by default.
+    pub keep_media: bool,
 }
 
 /// The style of operations service the emulator plays.
@@ -122,6 +138,7 @@ impl EmulatorConfig {
             )],
             omit_false_done: false,
             style: ServiceStyle::Longrunning,
+            keep_media: true,
         }
     }
 
@@ -518,6 +535,7 @@ struct Shared {
 #[derive(Debug, Default)]
 struct State {
     operations: Operations,
+    media: MediaStore,
     faults: Vec<Fault>,
     random_faults: RandomFaults,
     requests: Vec<RecordedRequest>,
@@ -591,7 +609,12 @@ impl Emulator {
             config,
             state: Mutex::new(State::default()),
         });
-        shared.lock().operations.link_base = format!("http://{addr}/{}", shared.config.prefix);
+        {
+            let mut state = shared.lock();
+            state.operations.link_base = format!("http://{addr}/{}", shared.config.prefix);
+            state.media.origin = format!("http://{addr}");
+            state.media.keep_bytes = shared.config.keep_media;
+        }
         let server = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
         Ok(Emulator {
             addr,
@@ -685,6 +708,27 @@ impl Emulator {
             .push((kind, probability));
     }
 
+    /// Serves `content` to `GET {path}?alt=media` (with `Range`); `path` as sent, e.g.
+    /// `/storage/v1/b/b/o/a.txt`.
+    pub fn insert_media(&self, path: impl Into<String>, content: MediaContent) {
+        self.shared.lock().media.insert(path.into(), content);
+    }
+
+    /// Queues `fault` for the next media request it applies to; faults apply in the order queued.
+    pub fn inject_media(&self, fault: MediaFault) {
+        self.shared.lock().media.faults.push_back(fault);
+    }
+
+    /// The media faults still queued.
+    pub fn pending_media_faults(&self) -> Vec<MediaFault> {
+        self.shared.lock().media.faults.iter().cloned().collect()
+    }
+
+    /// Every upload received in full (simple, multipart, or a finished session), in order.
+    pub fn uploads(&self) -> Vec<UploadedMedia> {
+        self.shared.lock().media.uploads.clone()
+    }
+
     /// Stops every fault added by [`Emulator::inject_random`].
     pub fn clear_random_faults(&self) {
         self.shared.lock().random_faults.kinds.clear();
@@ -722,6 +766,7 @@ enum Action {
     Reset,
     DelayThenHandle(Duration),
     Truncate(Response),
+    Media(MediaAction),
 }
 
 async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
@@ -744,12 +789,24 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
             let mut state = shared.lock();
             let fault = take_fault(&mut state.faults, &request.method, &path)
                 .or_else(|| state.random_faults.draw());
+            let media = MediaRequest {
+                method: &request.method,
+                path: &path,
+                query: &query,
+                headers: &request.headers,
+                body: &request.body,
+            };
+            let media_action = match (&fault, media.is_media()) {
+                (None, true) => Some(state.media.handle(&media)),
+                _ => None,
+            };
+            let keep_body = !media.is_media() || shared.config.keep_media;
             state.requests.push(RecordedRequest {
                 method: request.method.clone(),
                 path: path.clone(),
                 query: query.clone(),
                 headers: request.headers,
-                body: request.body,
+                body: if keep_body { request.body } else { Vec::new() },
                 fault: fault.clone(),
             });
             let mut handle = || {
@@ -757,34 +814,66 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
                     .operations
                     .handle(&shared.config, &request.method, &path, &query)
             };
-            match fault {
-                None => Action::Respond(handle()),
-                Some(FaultKind::TooManyRequests { retry_after_secs }) => {
-                    let mut response = Response::google_error(429, "Quota exceeded (emulated).");
-                    response
-                        .headers
-                        .push(("Retry-After".to_owned(), retry_after_secs.to_string()));
-                    Action::Respond(response)
+            if let Some(action) = media_action {
+                Action::Media(action)
+            } else {
+                match fault {
+                    None => Action::Respond(handle()),
+                    Some(FaultKind::TooManyRequests { retry_after_secs }) => {
+                        let mut response =
+                            Response::google_error(429, "Quota exceeded (emulated).");
+                        response
+                            .headers
+                            .push(("Retry-After".to_owned(), retry_after_secs.to_string()));
+                        Action::Respond(response)
+                    }
+                    Some(FaultKind::Unavailable) => Action::Respond(Response::google_error(
+                        503,
+                        "The service is currently unavailable (emulated).",
+                    )),
+                    Some(FaultKind::ConnectionReset) => Action::Reset,
+                    Some(FaultKind::Delay(delay)) => Action::DelayThenHandle(delay),
+                    Some(FaultKind::TruncatedBody) => Action::Truncate(handle()),
+                    Some(FaultKind::NotJson) => Action::Respond(Response {
+                        status: 200,
+                        content_type: "text/html; charset=UTF-8",
+                        headers: Vec::new(),
+                        body: b"<html><body>Not JSON (emulated)</body></html>".to_vec(),
+                    }),
                 }
-                Some(FaultKind::Unavailable) => Action::Respond(Response::google_error(
-                    503,
-                    "The service is currently unavailable (emulated).",
-                )),
-                Some(FaultKind::ConnectionReset) => Action::Reset,
-                Some(FaultKind::Delay(delay)) => Action::DelayThenHandle(delay),
-                Some(FaultKind::TruncatedBody) => Action::Truncate(handle()),
-                Some(FaultKind::NotJson) => Action::Respond(Response {
-                    status: 200,
-                    content_type: "text/html; charset=UTF-8",
-                    headers: Vec::new(),
-                    body: b"<html><body>Not JSON (emulated)</body></html>".to_vec(),
-                }),
             }
         };
         let (response, truncate) = match action {
             Action::Respond(response) => (response, false),
             Action::Truncate(response) => (response, true),
-            Action::Reset => return,
+            Action::Reset | Action::Media(MediaAction::Drop) => return,
+            Action::Media(MediaAction::Respond(response)) => (response, false),
+            Action::Media(MediaAction::Download {
+                status,
+                headers,
+                content,
+                start,
+                end,
+                drop_after,
+            }) => {
+                let download = MediaDownload {
+                    status,
+                    headers: &headers,
+                    content: &content,
+                    start,
+                    end,
+                    drop_after,
+                };
+                let keep_alive = request.keep_alive && drop_after.is_none();
+                if write_media(&mut stream, &download, keep_alive)
+                    .await
+                    .is_err()
+                    || !keep_alive
+                {
+                    return;
+                }
+                continue;
+            }
             Action::DelayThenHandle(delay) => {
                 tokio::time::sleep(delay).await;
                 let response =

@@ -385,6 +385,9 @@ pub struct Upload {
     pub accept: Vec<String>,
     /// The largest upload the service takes, as the document says it (e.g. `5TB`).
     pub max_size: Option<String>,
+    /// `max_size` in bytes (`5TB` is 5 × 2⁴⁰, as Google's clients read it); `None` when absent or
+    /// unreadable.
+    pub max_bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone)]

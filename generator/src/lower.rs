@@ -561,8 +561,17 @@ fn calls(api: &Api, method: &Method) -> Vec<Call> {
         }));
     }
     if let Some(upload) = &method.upload {
-        calls.extend(upload.simple.clone().map(Call::Upload));
-        calls.extend(upload.resumable.clone().map(Call::UploadResumable));
+        let media = |path: &Vec<PathPart>| MediaUpload {
+            path: path.clone(),
+            max_size: upload.max_bytes.zip(upload.max_size.clone()),
+            accept: upload.accept.clone(),
+        };
+        calls.extend(upload.simple.as_ref().map(media).map(Call::Upload));
+        // Sessions start at the `/upload/` path with `uploadType=resumable`, as Google's Python and Go
+        // clients start them; at the document's `/resumable/upload/` path only when it has no other.
+        let session_path = upload.resumable.as_ref().and(upload.simple.as_ref());
+        let session_path = session_path.or(upload.resumable.as_ref());
+        calls.extend(session_path.map(media).map(Call::UploadResumable));
     }
     if method.download {
         calls.push(Call::Download);

@@ -247,12 +247,23 @@ pub enum Call {
     Pages { page: TypeId, item: TypeRef },
     /// `start()`: the method returns a long-running operation.
     Start(StartKind),
-    /// `upload(data, media_type)`, to this path.
-    Upload(Vec<PathPart>),
-    /// `upload_resumable(data, media_type)`, starting a session at this path.
-    UploadResumable(Vec<PathPart>),
+    /// `upload(media, media_type)`: simple or multipart, in one request.
+    Upload(MediaUpload),
+    /// `upload_resumable(upload)`: a session, then chunks.
+    UploadResumable(MediaUpload),
     /// `download()`: the media instead of JSON.
     Download,
+}
+
+/// Where an upload goes and what media it takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaUpload {
+    /// The upload path (absolute, `/upload/...`).
+    pub path: Vec<PathPart>,
+    /// The largest upload in bytes, and as the document writes it (`5TB`), when it says.
+    pub max_size: Option<(u64, String)>,
+    /// Accepted media types (`image/*`); empty accepts any.
+    pub accept: Vec<String>,
 }
 
 /// What `start()`'s poller gives.

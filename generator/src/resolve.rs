@@ -702,7 +702,22 @@ fn upload(
         resumable: media_path(&media.protocols.resumable, "resumable")?,
         accept: media.accept.clone(),
         max_size: media.max_size.clone(),
+        max_bytes: media.max_size.as_deref().and_then(size_in_bytes),
     }))
+}
+
+/// A `maxSize` in bytes: a number, or a number with `KB`, `MB`, `GB` or `TB` (powers of 1024, as
+/// google-api-python-client reads them).
+fn size_in_bytes(size: &str) -> Option<u64> {
+    let shift = match size.len().checked_sub(2).and_then(|i| size.get(i..)) {
+        Some(unit) if unit.eq_ignore_ascii_case("KB") => 10,
+        Some(unit) if unit.eq_ignore_ascii_case("MB") => 20,
+        Some(unit) if unit.eq_ignore_ascii_case("GB") => 30,
+        Some(unit) if unit.eq_ignore_ascii_case("TB") => 40,
+        _ => return size.trim().parse().ok(),
+    };
+    let number: u64 = size[..size.len() - 2].trim().parse().ok()?;
+    number.checked_mul(1 << shift)
 }
 
 /// What the method needs that the generated crate cannot offer.
@@ -894,6 +909,16 @@ fn box_cycles(types: &mut [TypeDef]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_sizes_read_as_google_clients_read_them() {
+        assert_eq!(size_in_bytes("5TB"), Some(5 << 40));
+        assert_eq!(size_in_bytes("1GB"), Some(1 << 30));
+        assert_eq!(size_in_bytes("10kb"), Some(10 << 10));
+        assert_eq!(size_in_bytes("209715200"), Some(209_715_200));
+        assert_eq!(size_in_bytes("huge"), None);
+        assert_eq!(size_in_bytes("99999999999TB"), None);
+    }
 
     #[test]
     fn synthetic_types_know_the_schema_they_belong_to() {

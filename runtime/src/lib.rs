@@ -95,6 +95,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::lro::ids::{link_ids, name_ids, with_name_ids};
+    pub use crate::media::limits::MediaLimits;
     pub use crate::open_enum::deserialize_open_enum;
     pub use crate::paginate::{items, pages};
     pub use crate::request::{Params, QueryValue};

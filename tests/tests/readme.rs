@@ -23,6 +23,7 @@ fn readme_rust_blocks_are_compiled_code() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let copies = [
+        "tests/tests/media_app/mod.rs",
         "examples/testing-app/tests/app.rs",
         "examples/build-rs/build.rs",
         "examples/build-rs/src/lib.rs",

@@ -96,10 +96,7 @@ impl Server {
 
 /// A mock playing `server` for the upload path and the session.
 fn mock(server: &Arc<Mutex<Server>>) -> Mock {
-    plays(
-        server,
-        &[(http::Method::POST, "/resumable/upload/media/v1/b/b/o")],
-    )
+    plays(server, &[(http::Method::POST, "/upload/media/v1/b/b/o")])
 }
 
 /// A mock playing `server` for the session, and for `more`.
@@ -184,7 +181,7 @@ async fn chunks_of_256_kib_with_their_ranges_and_progress() {
     assert_eq!(
         lines(&mock),
         [
-            "POST /resumable/upload/media/v1/b/b/o -",
+            "POST /upload/media/v1/b/b/o -",
             "PUT /upload/session/1 bytes 0-262143/614400",
             "PUT /upload/session/1 bytes 262144-524287/614400",
             "PUT /upload/session/1 bytes 524288-614399/614400",
@@ -315,11 +312,9 @@ async fn the_session_url_is_handed_out_and_must_stay_on_the_clients_host() {
     assert_eq!(*kept.lock().unwrap(), SESSION);
 
     let elsewhere = Mock::new();
-    elsewhere
-        .on_http(http::Method::POST, "/resumable/upload/**")
-        .answers(
-            Answer::bytes(200, "").with_header("Location", "https://attacker.example/session"),
-        );
+    elsewhere.on_http(http::Method::POST, "/upload/**").answers(
+        Answer::bytes(200, "").with_header("Location", "https://attacker.example/session"),
+    );
     let error = upload(&elsewhere, Upload::new(b"x".to_vec(), "text/plain"))
         .await
         .unwrap_err();

@@ -8,7 +8,7 @@ use super::docs::{doc_attrs, markdown_attrs, one_line, param_doc_attrs, type_lin
 use super::types::{features_phrase, module_types};
 use super::{cfg, ident, Files, Scope};
 use crate::ir::*;
-use crate::model::{Builder, Call, Crate, ResourceModule, RustType, StartKind};
+use crate::model::{Builder, Call, Crate, MediaUpload, ResourceModule, RustType, StartKind};
 
 /// `resources.rs`: the top-level resource modules and the document-level methods.
 pub fn resources_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
@@ -491,8 +491,8 @@ fn call_fns(
     match call {
         Call::Pages { page, item } => pages(scope, *page, item),
         Call::Start(kind) => start(scope, *kind),
-        Call::Upload(path) => upload(scope, method, path, response),
-        Call::UploadResumable(path) => upload_resumable(scope, method, path, response),
+        Call::Upload(media) => upload(scope, method, media, response),
+        Call::UploadResumable(media) => upload_resumable(scope, method, media, response),
         Call::Download => download(scope),
     }
 }
@@ -672,49 +672,69 @@ fn path_expr(scope: &Scope<'_>, method: &Method, path: &[PathPart]) -> TokenStre
 }
 
 /// `Accepted media types: ... At most 5TB.` for the docs of uploads.
-fn upload_limits(method: &Method) -> String {
-    let Some(upload) = &method.upload else {
-        return String::new();
-    };
+fn upload_limits(media: &MediaUpload) -> String {
     let mut limits = Vec::new();
-    if !upload.accept.is_empty() {
+    if !media.accept.is_empty() {
         limits.push(format!(
             "Accepted media types: `{}`.",
-            upload.accept.join("`, `")
+            media.accept.join("`, `")
         ));
     }
-    if let Some(max) = &upload.max_size {
-        limits.push(format!("At most {max}."));
+    match &media.max_size {
+        Some((bytes, written)) if *written == bytes.to_string() => {
+            limits.push(format!("At most {written} bytes."));
+        }
+        Some((bytes, written)) => limits.push(format!("At most {written} ({bytes} bytes).")),
+        None => {}
     }
     limits.join(" ")
 }
 
-/// `upload(data, media_type)`: simple, or multipart with the request body as metadata.
+/// The runtime's `MediaLimits` of an upload, checked before anything is sent.
+fn media_limits(scope: &Scope<'_>, media: &MediaUpload) -> TokenStream {
+    let option = scope.std("Option");
+    let max_size = match &media.max_size {
+        Some((bytes, _)) => quote!(#option::Some(#bytes)),
+        None => quote!(#option::None),
+    };
+    let accept = &media.accept;
+    quote! {
+        ::discogen_runtime::__private::MediaLimits { max_size: #max_size, accept: &[#(#accept),*] }
+    }
+}
+
+/// The type an upload decodes its response as, and what turns that into the method's result.
+fn upload_result(method: &Method, response: &TokenStream) -> (TokenStream, TokenStream) {
+    match &method.response {
+        Some(_) => (response.clone(), quote!()),
+        None => (quote!(::serde::de::IgnoredAny), quote!(.map(|_| ()))),
+    }
+}
+
+/// `upload(media, media_type)`: simple, or multipart with the request body as metadata.
 fn upload(
     scope: &Scope<'_>,
     method: &Method,
-    path: &[PathPart],
+    media: &MediaUpload,
     response: &TokenStream,
 ) -> TokenStream {
     let into = scope.std("Into");
-    let vec = scope.std("Vec");
-    let execute = match &method.response {
-        Some(_) => quote!(execute),
-        None => quote!(execute_unit),
-    };
-    let path = path_expr(scope, method, path);
+    let path = path_expr(scope, method, &media.path);
+    let limits = media_limits(scope, media);
+    let (result, finish) = upload_result(method, response);
     let doc = format!(
-        " Sends `data` as this call's media in one request: with the request body as metadata (multipart) \
-         when the method has one, on its own otherwise. {}",
-        upload_limits(method)
+        " Sends `media` (bytes, a file, or a reader of known length) as this call's media in one \
+         request, streamed: with the request body as metadata (multipart) when the method has one, on \
+         its own otherwise. {}",
+        upload_limits(media)
     );
     quote! {
         #[doc = #doc]
-        pub async fn upload(self, data: impl #into<#vec<u8>>, media_type: &str) -> ::discogen_runtime::Result<#response> {
+        pub async fn upload(self, media: impl #into<::discogen_runtime::media::UploadSource>, media_type: &str) -> ::discogen_runtime::Result<#response> {
             let mut request = self.to_request();
             request.set_path(#path);
-            request.media(data.into(), media_type);
-            self.client.#execute(request).await
+            let limits = #limits;
+            self.client.upload_media::<#result>(request, media.into(), media_type, &limits).await #finish
         }
     }
 }
@@ -723,26 +743,25 @@ fn upload(
 fn upload_resumable(
     scope: &Scope<'_>,
     method: &Method,
-    path: &[PathPart],
+    media: &MediaUpload,
     response: &TokenStream,
 ) -> TokenStream {
-    let path = path_expr(scope, method, path);
-    let (result, finish) = match &method.response {
-        Some(_) => (response.clone(), quote!()),
-        None => (quote!(::serde::de::IgnoredAny), quote!(.map(|_| ()))),
-    };
+    let path = path_expr(scope, method, &media.path);
+    let limits = media_limits(scope, media);
+    let (result, finish) = upload_result(method, response);
     let doc = format!(
         " Sends the media of `upload` (bytes, a file or a reader) through a resumable upload session, in \
          chunks, resuming from what the server has after a failure (the request body, if any, is the \
          metadata). {}",
-        upload_limits(method)
+        upload_limits(media)
     );
     quote! {
         #[doc = #doc]
         pub async fn upload_resumable(self, upload: ::discogen_runtime::media::Upload) -> ::discogen_runtime::Result<#response> {
             let mut request = self.to_request();
             request.set_path(#path);
-            self.client.upload_resumable::<#result>(request, upload).await #finish
+            let limits = #limits;
+            self.client.upload_resumable::<#result>(request, upload, &limits).await #finish
         }
     }
 }

@@ -10,7 +10,7 @@ use super::types::{module_types_except, schemas_rs};
 use super::{cfg, ident, Files, Scope};
 use crate::cargo_features::CRATE_FEATURES;
 use crate::ir::*;
-use crate::model::{Cfg, Crate, Layout, Package, ScopeConst, StandardParams};
+use crate::model::{Builder, Call, Cfg, Crate, Layout, Package, ScopeConst, StandardParams};
 
 pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     let api = model.api;
@@ -116,6 +116,7 @@ fn crate_docs(model: &Crate<'_>) -> TokenStream {
     paragraphs.push(ONE_DEPENDENCY.to_owned());
     paragraphs.push(cargo_features_table(&model.features).trim_end().to_owned());
     paragraphs.extend(testing_section(model));
+    paragraphs.extend(media_section(model));
     crate_doc_attrs(&paragraphs.join("\n\n"))
 }
 
@@ -219,6 +220,53 @@ fn testing_section(model: &Crate<'_>) -> Option<String> {
          ```",
         name = first.name,
     ))
+}
+
+/// Uploads and downloads, when the API has a method that takes or gives media: the first such
+/// method's id names where the example's `Upload` goes.
+fn media_section(model: &Crate<'_>) -> Option<String> {
+    let krate = model.package.crate_ident.as_deref()?;
+    let uploads = |b: &&Builder<'_>| {
+        b.calls
+            .iter()
+            .any(|c| matches!(c, Call::UploadResumable(_)))
+    };
+    let downloads = |b: &&Builder<'_>| b.calls.contains(&Call::Download);
+    let uploader = model.builders.iter().find(uploads);
+    if uploader.is_none() && !model.builders.iter().any(|b| downloads(&b)) {
+        return None;
+    }
+    let mut section = "## Uploads and downloads\n\n\
+         Methods that take media have `upload(media, media_type)` (one request) and \
+         `upload_resumable(upload)` (a session, in chunks that survive a dropped connection); methods \
+         that give media have `download()` (in memory, for small media) and `download_stream()` (chunk \
+         by chunk, or `write_to` a file, resumed with `Range` when the connection breaks). Media comes \
+         from a [`media::UploadSource`] (bytes, a file, or any reader) and is streamed; the \
+         document's size limit and accepted media types are checked before anything is sent."
+        .to_owned();
+    let Some(method_id) = uploader.and_then(|b| b.method.id.as_deref()) else {
+        return Some(section);
+    };
+    section.push_str(&format!(
+        "\n\n\
+         ```no_run\n\
+         # async fn example(path: &std::path::Path) -> {krate}::Result<()> {{\n\
+         use {krate}::media::{{Upload, UploadSource}};\n\n\
+         let file = UploadSource::from_file(path).await.map_err(|e| {krate}::Error::Media(e.to_string()))?;\n\
+         let upload = Upload::new(file, \"application/octet-stream\")\n\
+         \x20   .on_session(|url| {{\n\
+         \x20       // Keep the URL (it carries the right to upload) to resume in another process:\n\
+         \x20       // `Upload::new(same_file, ..).resume(url)`.\n\
+         \x20       let _ = url;\n\
+         \x20   }})\n\
+         \x20   .on_progress(|p| eprintln!(\"{{}} of {{:?}} bytes\", p.committed, p.total));\n\
+         // Then `.upload_resumable(upload).await?` on the builder of a method that takes media, such as\n\
+         // `{method_id}`.\n\
+         # let _ = upload;\n\
+         # Ok(()) }}\n\
+         ```"
+    ));
+    Some(section)
 }
 
 /// What the crate root re-exports from the runtime.

@@ -63,11 +63,22 @@ impl Client {
         request: Request,
         attempt: u32,
     ) -> std::result::Result<Opened, Failed> {
+        self.open_with(request, None, attempt).await
+    }
+
+    /// [`open`](Client::open) with `streamed` as the body instead of the request's own, when given
+    /// (the request's headers then say its type and length).
+    pub(crate) async fn open_with(
+        &self,
+        request: Request,
+        streamed: Option<Body>,
+        attempt: u32,
+    ) -> std::result::Result<Opened, Failed> {
         let url = self.send_url(&request).map_err(Failed::Fatal)?;
         let target = Target::of(&url);
         let span = telemetry::attempt_span(request.method().as_str(), Some(&target), attempt);
         let opened = self
-            .open_in_span(request, url, attempt, &span)
+            .open_in_span(request, streamed, url, attempt, &span)
             .instrument(span.clone())
             .await;
         match &opened {
@@ -84,17 +95,21 @@ impl Client {
     async fn open_in_span(
         &self,
         mut request: Request,
+        streamed: Option<Body>,
         url: reqwest::Url,
         attempt: u32,
         span: &tracing::Span,
     ) -> std::result::Result<Opened, Failed> {
-        let body = request.take_body().map_err(Failed::Fatal)?;
+        let body = match streamed {
+            Some(body) => Some(body),
+            None => request.take_body().map_err(Failed::Fatal)?.map(Body::from),
+        };
         let mut headers = self
             .headers(&request, body.is_some())
             .await
             .map_err(Failed::Fatal)?;
         self.inject_trace_context(span, &mut headers);
-        let body = body.map(Body::from).unwrap_or_default();
+        let body = body.unwrap_or_default();
         let http =
             http_request(&request, &url, headers, body, attempt).map_err(transport_failure)?;
         let start = Instant::now();

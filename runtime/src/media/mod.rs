@@ -8,11 +8,16 @@
 //!   sent; after a failed chunk the session is asked what it has (`Content-Range: bytes */N`) and the
 //!   upload goes on from there, never from what was assumed. A server that reports fewer bytes than it
 //!   had confirmed, or more than were sent, and a source whose length changes, are errors.
+//! - Simple and multipart uploads (a generated builder's `upload`): the source streamed in one
+//!   request.
+//! - The largest size and the accepted media types a method's document gives are checked before
+//!   anything is sent.
 //! - [`Download`]: a stream of byte chunks (or [`Download::write_to`] a file), never the whole body in
 //!   memory; a body that breaks off is asked for again from the bytes already received (`Range`).
 
 mod download;
 mod exchange;
+pub(crate) mod limits;
 mod multipart;
 mod resumable;
 mod source;

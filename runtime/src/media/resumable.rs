@@ -2,11 +2,13 @@
 
 use std::fmt;
 
-use http::header::{CONTENT_RANGE, LOCATION, RANGE};
+use http::header::{CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE};
 use serde::de::DeserializeOwned;
 
 use super::exchange::{back_off, status_failure, transport_failure, Failed, Opened};
+use super::limits::MediaLimits;
 use super::source::UploadSource;
+use crate::transport::Body;
 use crate::{response, Client, Error, Method, Request, Result};
 
 /// Chunk sizes are multiples of this (256 KiB), as the protocol requires of every chunk but the last.
@@ -98,15 +100,20 @@ impl Client {
     /// its path the method's resumable upload path) or resumes [`Upload::resume`]'s, sends the source
     /// in chunks and decodes the final response.
     ///
-    /// Fails with [`Error::UploadSessionExpired`] when the session is gone (the upload must start
-    /// again), [`Error::Media`] when the source cannot be read or changes length, and
+    /// Fails with [`Error::Media`] before anything is sent when the media is outside `limits`;
+    /// with [`Error::UploadSessionExpired`] when the session is gone (the upload must start
+    /// again), [`Error::Media`] when the source cannot be read or changes length (or, of unknown
+    /// length, turns out larger than `limits` allow), and
     /// [`Error::InvalidResponse`] when the server breaks the protocol (reports fewer bytes than it had
     /// confirmed, or more than were sent, or hands out a session on another host).
+    #[doc(hidden)]
     pub async fn upload_resumable<T: DeserializeOwned>(
         &self,
         request: Request,
         upload: Upload,
+        limits: &MediaLimits,
     ) -> Result<T> {
+        limits.check(upload.source.len(), &upload.media_type)?;
         let method_id = request.method_id();
         let mut upload = upload;
         let resumed = upload.resume.is_some();
@@ -128,6 +135,7 @@ impl Client {
             url,
             method_id,
             total: upload.source.len(),
+            limits: *limits,
         };
         let (status, body) = session.run(upload, resumed).await?;
         response::decode_body(status, &body)
@@ -169,12 +177,14 @@ struct Session<'c> {
     url: String,
     method_id: Option<&'static str>,
     total: Option<u64>,
+    limits: MediaLimits,
 }
 
-/// The bytes read but not yet committed, from offset `start`.
+/// The bytes read but not yet committed, from offset `start`: one buffer, sent as it is (no copy per
+/// attempt).
 struct Pending {
     start: u64,
-    bytes: Vec<u8>,
+    bytes: bytes::Bytes,
     /// The source has no more.
     eof: bool,
 }
@@ -190,7 +200,7 @@ impl Session<'_> {
         let mut failures = 0;
         let mut pending = Pending {
             start: 0,
-            bytes: Vec::new(),
+            bytes: bytes::Bytes::new(),
             eof: false,
         };
         if resumed {
@@ -202,7 +212,7 @@ impl Session<'_> {
                         .source
                         .skip(n)
                         .await
-                        .map_err(|e| source_error(&upload, e))?;
+                        .map_err(|e| upload.source.read_error(e))?;
                     pending.start = n;
                 }
             }
@@ -233,28 +243,27 @@ impl Session<'_> {
                 .source
                 .read(upload.chunk_size - pending.bytes.len())
                 .await
-                .map_err(|e| source_error(upload, e))?;
+                .map_err(|e| upload.source.read_error(e))?;
             pending.eof = more.is_empty();
-            pending.bytes.extend_from_slice(&more);
+            pending.bytes = match pending.bytes.is_empty() {
+                true => more,
+                // After a partial commit: the rest of the chunk, then more.
+                false => [&pending.bytes[..], &more[..]].concat().into(),
+            };
         }
+        let end = pending.end();
+        self.limits.check_len(end)?;
         let Some(total) = self.total else {
             return Ok(());
         };
-        let end = pending.end();
         if end > total || (end == total && !pending.eof && self.grew(upload).await?) {
-            return Err(Error::Media(format!(
-                "{} grew past the {total} bytes it had when the upload started",
-                upload.source.label()
-            )));
+            return Err(upload.source.length_error(end.max(total + 1), total));
         }
         if end == total {
             pending.eof = true;
         }
         if pending.eof && end < total {
-            return Err(Error::Media(format!(
-                "{} ended after {end} of the {total} bytes it had when the upload started",
-                upload.source.label()
-            )));
+            return Err(upload.source.length_error(end, total));
         }
         Ok(())
     }
@@ -265,7 +274,7 @@ impl Session<'_> {
             .source
             .read(1)
             .await
-            .map_err(|e| source_error(upload, e))?;
+            .map_err(|e| upload.source.read_error(e))?;
         Ok(!probe.is_empty())
     }
 
@@ -289,9 +298,11 @@ impl Session<'_> {
             )));
         }
         let kept = usize::try_from(committed - pending.start).unwrap_or(usize::MAX);
-        pending.bytes.drain(..kept);
+        pending.bytes = pending.bytes.slice(kept.min(pending.bytes.len())..);
+        if kept > 0 {
+            report(upload, committed, self.total);
+        }
         pending.start = committed;
-        report(upload, committed, self.total);
         Ok(())
     }
 
@@ -312,10 +323,12 @@ impl Session<'_> {
             false => format!("bytes {}-{}/{total}", pending.start, pending.end() - 1),
         };
         let mut request = self.request(range);
-        if !pending.bytes.is_empty() {
-            request.raw_body(pending.bytes.clone(), upload.media_type.clone());
+        if pending.bytes.is_empty() {
+            return self.reply(request, None, attempt).await;
         }
-        self.reply(request, attempt).await
+        request.header(CONTENT_TYPE.as_str(), upload.media_type.clone());
+        let body = Body::from(pending.bytes.clone());
+        self.reply(request, Some(body), attempt).await
     }
 
     /// Asks the session what it has (`Content-Range: bytes */N`), retrying while that fails.
@@ -323,7 +336,7 @@ impl Session<'_> {
         loop {
             let total = self.total.map_or("*".to_owned(), |t| t.to_string());
             let request = self.request(format!("bytes */{total}"));
-            match self.reply(request, *failures + 1).await {
+            match self.reply(request, None, *failures + 1).await {
                 Ok(reply) => return Ok(reply),
                 Err(failed) => back_off(self.client, failures, failed).await?,
             }
@@ -339,8 +352,13 @@ impl Session<'_> {
         request
     }
 
-    async fn reply(&self, request: Request, attempt: u32) -> std::result::Result<Reply, Failed> {
-        let opened = self.client.open(request, attempt).await?;
+    async fn reply(
+        &self,
+        request: Request,
+        body: Option<Body>,
+        attempt: u32,
+    ) -> std::result::Result<Reply, Failed> {
+        let opened = self.client.open_with(request, body, attempt).await?;
         match opened.status {
             308 => committed_range(&opened)
                 .map(Reply::Committed)
@@ -380,8 +398,4 @@ fn report(upload: &mut Upload, committed: u64, total: Option<u64>) {
     if let Some(report) = &mut upload.on_progress {
         report(UploadProgress { committed, total });
     }
-}
-
-fn source_error(upload: &Upload, error: std::io::Error) -> Error {
-    Error::Media(format!("cannot read {}: {error}", upload.source.label()))
 }

@@ -69,6 +69,30 @@ impl UploadSource {
         &self.label
     }
 
+    /// The bytes, when they are in memory.
+    pub(crate) fn in_memory(&self) -> Option<&[u8]> {
+        match &self.reader {
+            Reader::Bytes(bytes) => Some(bytes),
+            Reader::File(_) | Reader::Stream(_) => None,
+        }
+    }
+
+    /// The error of a read that failed.
+    pub(crate) fn read_error(&self, error: std::io::Error) -> crate::Error {
+        crate::Error::Media(format!("cannot read {}: {error}", self.label))
+    }
+
+    /// The error of a source that gave `got` bytes (or more) when it had `len` when the upload started.
+    pub(crate) fn length_error(&self, got: u64, len: u64) -> crate::Error {
+        let label = &self.label;
+        crate::Error::Media(match got < len {
+            true => format!(
+                "{label} ended after {got} of the {len} bytes it had when the upload started"
+            ),
+            false => format!("{label} grew past the {len} bytes it had when the upload started"),
+        })
+    }
+
     /// Up to `n` more bytes; fewer only at the end.
     pub(crate) async fn read(&mut self, n: usize) -> std::io::Result<bytes::Bytes> {
         match &mut self.reader {

@@ -37,6 +37,28 @@
 //! | `testing` | Off by default, for an app's tests: `testing` (the runtime's in-process `Mock`, `FakeOperation`) and `methods`, a typed id per method for the mock's expectations. |
 //! | `attachments` | `attachments` |
 //! | `objects` | `objects` |
+//!
+//! ## Uploads and downloads
+//!
+//! Methods that take media have `upload(media, media_type)` (one request) and `upload_resumable(upload)` (a session, in chunks that survive a dropped connection); methods that give media have `download()` (in memory, for small media) and `download_stream()` (chunk by chunk, or `write_to` a file, resumed with `Range` when the connection breaks). Media comes from a [`media::UploadSource`] (bytes, a file, or any reader) and is streamed; the document's size limit and accepted media types are checked before anything is sent.
+//!
+//! ```no_run
+//! # async fn example(path: &std::path::Path) -> fixture_media::Result<()> {
+//! use fixture_media::media::{Upload, UploadSource};
+//!
+//! let file = UploadSource::from_file(path).await.map_err(|e| fixture_media::Error::Media(e.to_string()))?;
+//! let upload = Upload::new(file, "application/octet-stream")
+//!     .on_session(|url| {
+//!         // Keep the URL (it carries the right to upload) to resume in another process:
+//!         // `Upload::new(same_file, ..).resume(url)`.
+//!         let _ = url;
+//!     })
+//!     .on_progress(|p| eprintln!("{} of {:?} bytes", p.committed, p.total));
+//! // Then `.upload_resumable(upload).await?` on the builder of a method that takes media, such as
+//! // `media.attachments.upload`.
+//! # let _ = upload;
+//! # Ok(()) }
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod resources;
 

@@ -138,10 +138,10 @@ impl Upload {
         self.client.execute(self.to_request()).await
     }
 
-    /// Sends `data` as this call's media in one request: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `*/*`. At most 209715200.
+    /// Sends `media` (bytes, a file, or a reader of known length) as this call's media in one request, streamed: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `*/*`. At most 209715200 bytes.
     pub async fn upload(
         self,
-        data: impl Into<Vec<u8>>,
+        media: impl Into<::discogen_runtime::media::UploadSource>,
         media_type: &str,
     ) -> ::discogen_runtime::Result<crate::schemas::UploadAttachmentResponse> {
         let mut request = self.to_request();
@@ -152,11 +152,18 @@ impl Upload {
                     ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
-        request.media(data.into(), media_type);
-        self.client.execute(request).await
+        let limits = ::discogen_runtime::__private::MediaLimits {
+            max_size: Option::Some(209715200u64),
+            accept: &["*/*"],
+        };
+        self.client
+            .upload_media::<
+                crate::schemas::UploadAttachmentResponse,
+            >(request, media.into(), media_type, &limits)
+            .await
     }
 
-    /// Sends the media of `upload` (bytes, a file or a reader) through a resumable upload session, in chunks, resuming from what the server has after a failure (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 209715200.
+    /// Sends the media of `upload` (bytes, a file or a reader) through a resumable upload session, in chunks, resuming from what the server has after a failure (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 209715200 bytes.
     pub async fn upload_resumable(
         self,
         upload: ::discogen_runtime::media::Upload,
@@ -165,14 +172,18 @@ impl Upload {
         request
             .set_path(
                 format!(
-                    "/resumable/upload/media/v1/{}/attachments:upload",
+                    "/upload/media/v1/{}/attachments:upload",
                     ::discogen_runtime::__private::path::reserved(& self.parent)
                 ),
             );
+        let limits = ::discogen_runtime::__private::MediaLimits {
+            max_size: Option::Some(209715200u64),
+            accept: &["*/*"],
+        };
         self.client
             .upload_resumable::<
                 crate::schemas::UploadAttachmentResponse,
-            >(request, upload)
+            >(request, upload, &limits)
             .await
     }
 }

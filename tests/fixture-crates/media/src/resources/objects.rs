@@ -283,10 +283,10 @@ impl Insert {
         self.client.execute(self.to_request()).await
     }
 
-    /// Sends `data` as this call's media in one request: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `*/*`. At most 5497558138880.
+    /// Sends `media` (bytes, a file, or a reader of known length) as this call's media in one request, streamed: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `*/*`. At most 5497558138880 bytes.
     pub async fn upload(
         self,
-        data: impl Into<Vec<u8>>,
+        media: impl Into<::discogen_runtime::media::UploadSource>,
         media_type: &str,
     ) -> ::discogen_runtime::Result<crate::schemas::Object> {
         let mut request = self.to_request();
@@ -297,11 +297,18 @@ impl Insert {
                     ::discogen_runtime::__private::path::simple(& self.bucket)
                 ),
             );
-        request.media(data.into(), media_type);
-        self.client.execute(request).await
+        let limits = ::discogen_runtime::__private::MediaLimits {
+            max_size: Option::Some(5497558138880u64),
+            accept: &["*/*"],
+        };
+        self.client
+            .upload_media::<
+                crate::schemas::Object,
+            >(request, media.into(), media_type, &limits)
+            .await
     }
 
-    /// Sends the media of `upload` (bytes, a file or a reader) through a resumable upload session, in chunks, resuming from what the server has after a failure (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 5497558138880.
+    /// Sends the media of `upload` (bytes, a file or a reader) through a resumable upload session, in chunks, resuming from what the server has after a failure (the request body, if any, is the metadata). Accepted media types: `*/*`. At most 5497558138880 bytes.
     pub async fn upload_resumable(
         self,
         upload: ::discogen_runtime::media::Upload,
@@ -310,11 +317,17 @@ impl Insert {
         request
             .set_path(
                 format!(
-                    "/resumable/upload/media/v1/b/{}/o",
+                    "/upload/media/v1/b/{}/o",
                     ::discogen_runtime::__private::path::simple(& self.bucket)
                 ),
             );
-        self.client.upload_resumable::<crate::schemas::Object>(request, upload).await
+        let limits = ::discogen_runtime::__private::MediaLimits {
+            max_size: Option::Some(5497558138880u64),
+            accept: &["*/*"],
+        };
+        self.client
+            .upload_resumable::<crate::schemas::Object>(request, upload, &limits)
+            .await
     }
 }
 
@@ -357,10 +370,10 @@ impl UploadData {
         self.client.execute(self.to_request()).await
     }
 
-    /// Sends `data` as this call's media in one request: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `application/octet-stream`, `text/csv`, `image/*`. At most 1GB.
+    /// Sends `media` (bytes, a file, or a reader of known length) as this call's media in one request, streamed: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `application/octet-stream`, `text/csv`, `image/*`. At most 1GB (1073741824 bytes).
     pub async fn upload(
         self,
-        data: impl Into<Vec<u8>>,
+        media: impl Into<::discogen_runtime::media::UploadSource>,
         media_type: &str,
     ) -> ::discogen_runtime::Result<crate::schemas::Object> {
         let mut request = self.to_request();
@@ -371,8 +384,15 @@ impl UploadData {
                     ::discogen_runtime::__private::path::simple(& self.bucket)
                 ),
             );
-        request.media(data.into(), media_type);
-        self.client.execute(request).await
+        let limits = ::discogen_runtime::__private::MediaLimits {
+            max_size: Option::Some(1073741824u64),
+            accept: &["application/octet-stream", "text/csv", "image/*"],
+        };
+        self.client
+            .upload_media::<
+                crate::schemas::Object,
+            >(request, media.into(), media_type, &limits)
+            .await
     }
 }
 
