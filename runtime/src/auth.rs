@@ -27,9 +27,55 @@
 //! TRACE level have their token and key fields redacted.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
-pub use crate::client::{StaticToken, TokenProvider};
+use crate::Result;
+
+/// Source of OAuth access tokens.
+///
+/// Called once per request; implementations should cache tokens and refresh
+/// them as needed.
+pub trait TokenProvider: Send + Sync + fmt::Debug {
+    /// Returns a valid access token, sent as `Authorization: Bearer <token>`.
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String>> + Send + '_>>;
+}
+
+impl<T: TokenProvider + ?Sized> TokenProvider for Arc<T> {
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String>> + Send + '_>> {
+        (**self).token()
+    }
+}
+
+impl<T: TokenProvider + ?Sized> TokenProvider for Box<T> {
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String>> + Send + '_>> {
+        (**self).token()
+    }
+}
+
+/// A fixed bearer token. Its `Debug` output never shows the token.
+#[derive(Clone)]
+pub struct StaticToken(Arc<str>);
+
+impl StaticToken {
+    /// Wraps a token.
+    pub fn new(token: impl Into<String>) -> Self {
+        StaticToken(Arc::from(token.into()))
+    }
+}
+
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StaticToken(<redacted>)")
+    }
+}
+
+impl TokenProvider for StaticToken {
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String>> + Send + '_>> {
+        Box::pin(std::future::ready(Ok(self.0.to_string())))
+    }
+}
 
 /// An API key, sent as the `key=` query parameter. Its `Debug` output never
 /// shows the key.

@@ -36,9 +36,9 @@ pub mod testing;
 pub mod transport;
 mod wire;
 
-pub use crate::auth::ApiKey;
+pub use crate::auth::{ApiKey, StaticToken, TokenProvider};
 pub use crate::bytes::Bytes;
-pub use crate::client::{Client, ClientBuilder, StaticToken, TokenProvider};
+pub use crate::client::{Client, ClientBuilder};
 pub use crate::details::ErrorDetail;
 pub use crate::error::{ApiError, Error};
 pub use crate::object::UnknownFields;
