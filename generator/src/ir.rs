@@ -31,7 +31,7 @@ pub struct Api {
     pub lro: Option<Lro>,
     /// `features: ["dataWrapper"]`: request and response bodies travel as `{"data": ...}`.
     pub data_wrapper: bool,
-    /// Descriptions carried from an older revision (see [`crate::describe`]).
+    /// Descriptions carried from an older revision (see `crate::describe`).
     pub descriptions_from: Option<crate::describe::Carried>,
 }
 
@@ -49,6 +49,9 @@ pub struct CargoFeature {
 #[derive(Debug, Clone)]
 pub struct Lro {
     pub operation: TypeId,
+    /// google.longrunning (`done`) or status-style (`status`): decided once, where the operation schema
+    /// is recognised.
+    pub style: OperationStyle,
     pub fields: OperationFields,
     /// One service for google.longrunning operations; for status-style ones one per scope (compute's
     /// zone, region, global), most specific first, chosen by matching the operation's `selfLink`.
@@ -70,8 +73,17 @@ impl Lro {
 
     /// Whether operations are google.longrunning-style (`done`) rather than status-style (`status`).
     pub fn is_longrunning(&self) -> bool {
-        matches!(self.fields.done, DoneField::Flag(_))
+        self.style == OperationStyle::LongRunning
     }
+}
+
+/// How an API's operations say they are done, and so how they are polled and what they give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationStyle {
+    /// `google.longrunning.Operation`: `done`, then `error` or a `response` `Any`.
+    LongRunning,
+    /// Compute's and Cloud SQL's: `status` `DONE`, errors in `error.errors`, the result at `targetLink`.
+    Status,
 }
 
 /// The Rust names of the operation fields the poller reads.
@@ -349,7 +361,7 @@ pub struct Method {
     /// The method returns the API's long-running `Operation`.
     pub returns_operation: bool,
     /// What that operation's `response` and `metadata` hold, when the description or the manifest says
-    /// (see [`crate::operation_results`]); only on methods that return the operation.
+    /// (see `crate::operation_results`); only on methods that return the operation.
     pub operation_result: Option<OperationResult>,
     /// Media the method accepts (`mediaUpload`).
     pub upload: Option<Upload>,

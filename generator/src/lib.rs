@@ -1,7 +1,7 @@
 //! discogen: typed Rust clients from Google Discovery documents.
 //!
-//! The pipeline runs one way: [`parse`] (a tolerant serde model) → [`describe`] (missing descriptions from
-//! an older revision) → [`operation_results`] (what each operation returns) → [`select`] (which schemas
+//! The pipeline runs one way: [`parse`] (a tolerant serde model) → `describe` (missing descriptions from
+//! an older revision) → `operation_results` (what each operation returns) → `select` (which schemas
 //! become types) → [`resolve`] (the [`ir`] with stable type ids and final names) → [`lower`] (the crate
 //! [`model`]: files, `cfg`s, shared builders) → [`emit`] (token streams) → [`format`](mod@format)
 //! (prettyplease). This crate does no I/O: it turns document text into file contents; `xtask` reads and
@@ -13,7 +13,7 @@
 
 pub mod cargo_features;
 pub mod coverage;
-pub mod describe;
+mod describe;
 pub mod diff;
 pub mod emit;
 pub mod format;
@@ -22,12 +22,12 @@ pub mod lower;
 pub mod manifest;
 pub mod model;
 pub mod names;
-pub mod operation_results;
+mod operation_results;
 pub mod parse;
-pub mod reach;
+mod reach;
 pub mod resolve;
-pub mod select;
-pub mod shapes;
+mod select;
+mod shapes;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -80,11 +80,11 @@ pub struct CrateOptions {
 /// The manifest's per-API rules, applied to a parsed document before it is resolved.
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
-    /// Schema name prefixes whose unreached schemas are left out (see [`select::omit_unreached`]).
+    /// Schema name prefixes whose unreached schemas are left out (see `select::omit_unreached`).
     pub omit_unreached: Vec<String>,
-    /// An older revision whose descriptions fill what the document lacks (see [`describe`]).
+    /// An older revision whose descriptions fill what the document lacks (see `describe`).
     pub descriptions: Option<describe::DescriptionSource>,
-    /// Operation result types the descriptions do not name (see [`operation_results`]).
+    /// Operation result types the descriptions do not name (see `operation_results`).
     pub operation_results: BTreeMap<String, operation_results::ResultOverride>,
 }
 

@@ -61,9 +61,9 @@ const BUILDER_RESERVED: &[&str] = &[
 /// What the stages before resolution found, for resolution to record.
 #[derive(Debug, Clone, Default)]
 pub struct Findings {
-    /// Declared operation results by method id (see [`crate::operation_results`]).
+    /// Declared operation results by method id (see `crate::operation_results`).
     pub operation_results: BTreeMap<String, DeclaredResult>,
-    /// Descriptions carried from an older revision (see [`crate::describe`]).
+    /// Descriptions carried from an older revision (see `crate::describe`).
     pub carried: Option<crate::describe::Carried>,
 }
 
