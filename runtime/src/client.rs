@@ -21,7 +21,8 @@ use crate::response::{self, Verdict};
 use crate::retry::RetryPolicy;
 use crate::telemetry::{self, Target, TraceContext};
 use crate::transport::{
-    Body, CallInfo, HttpRequest, ReqwestTransport, Transport, TransportError, TransportErrorKind,
+    AttemptUrl, Body, CallInfo, HttpRequest, ReqwestTransport, Transport, TransportError,
+    TransportErrorKind,
 };
 use crate::{Error, Method, Request, Result};
 
@@ -595,6 +596,7 @@ pub(crate) fn http_request(
         method_id: request.method_id_str(),
         attempt,
     });
+    http.extensions_mut().insert(AttemptUrl(url.clone()));
     Ok(http)
 }
 

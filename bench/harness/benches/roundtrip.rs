@@ -57,7 +57,7 @@ fn roundtrip(c: &mut Criterion) {
     peer.base_url(base_url.clone());
     peer.root_url(base_url.clone());
 
-    // All three must get the same operation before anything is timed.
+    // All must get the same operation before anything is timed.
     rt.block_on(async {
         let a = ours
             .projects()
@@ -74,7 +74,16 @@ fn roundtrip(c: &mut Criterion) {
             .doit()
             .await
             .expect("peer");
+        let d = mocked
+            .projects()
+            .locations()
+            .operations()
+            .get(OPERATION_NAME)
+            .send()
+            .await
+            .expect("mocked");
         assert_eq!(a, b);
+        assert_eq!(a, d);
         assert_eq!(a.name.as_deref(), Some(OPERATION_NAME));
         assert_eq!(c.name.as_deref(), Some(OPERATION_NAME));
         assert_eq!(
