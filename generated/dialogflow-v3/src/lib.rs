@@ -118,9 +118,11 @@ impl Client {
     ];
 
     /// A builder for a client of this API, starting from [`Client::DEFAULT_BASE_URL`]; its
-    /// `build()` returns this `Client`.
+    /// `build()` returns this `Client`, which names this crate's version in the
+    /// `x-goog-api-client` header.
     pub fn builder() -> ::discogen_runtime::ClientBuilder<Client> {
         ::discogen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
+            .library_version(env!("CARGO_PKG_VERSION"))
     }
 
     /// Wraps a configured runtime client.
