@@ -247,8 +247,9 @@ fn cargo_features_table(families: &[CargoFeature]) -> String {
         table.push_str(&format!(
             "One per resource family, all on by default. To compile only the resources you call, depend \
              on this crate with `default-features = false` and name them, with `adc` for Google \
-             credentials, e.g. `features = [\"adc\", \"{}\"]`. The client, the operations service and \
-             the schemas they use are always compiled.{}\n\n",
+             credentials and `gzip` for compressed responses, e.g. \
+             `features = [\"adc\", \"gzip\", \"{}\"]`. The client, the operations service and the \
+             schemas they use are always compiled.{}\n\n",
             first.name,
             if families.iter().any(|f| f.is_unreached_schemas()) {
                 " A method's typed poller compiles the result types it names; the responses and \
