@@ -57,7 +57,11 @@ fn decode(c: &mut Criterion) {
     let ours: dialogflow_v2::schemas::GoogleCloudDialogflowV2ListIntentsResponse =
         serde_json::from_slice(&list).expect("ours");
     assert_eq!(ours.intents.as_ref().map(Vec::len), Some(100));
-    assert!(ours.intents.iter().flatten().all(|i| i.unknown_fields.is_empty()));
+    assert!(ours
+        .intents
+        .iter()
+        .flatten()
+        .all(|i| i.unknown_fields.is_empty()));
     let mut group = c.benchmark_group("decode-list");
     group
         .warm_up_time(Duration::from_secs(1))

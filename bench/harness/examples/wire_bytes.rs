@@ -36,7 +36,13 @@ fn main() {
 /// The response and metadata of operation `i`: the bench's, with ids, names and times of its own.
 fn operation(i: usize, seed: &mut u64) -> (Value, Value) {
     let model = format!("{PARENT}/conversationModels/{}", id(seed, 16));
-    let created = format!("2026-01-{:02}T{:02}:{:02}:44.{}Z", 1 + i % 28, i % 24, i % 60, id(seed, 6));
+    let created = format!(
+        "2026-01-{:02}T{:02}:{:02}:44.{}Z",
+        1 + i % 28,
+        i % 24,
+        i % 60,
+        id(seed, 6)
+    );
     let mut response = discogen_bench::response();
     response["name"] = json!(model);
     response["displayName"] = json!(format!("Smart reply model {i} for queue {}", id(seed, 4)));
