@@ -25,14 +25,20 @@ fn roundtrip(c: &mut Criterion) {
         .build()
         .expect("client runtime");
 
+    // Plain bodies for ours and the floor alike (the peer asks for no compression either): the figure is
+    // the HTTP path, not the emulator's gzip (wire_bytes measures that).
+    let plain = || {
+        discogen_runtime::transport::ReqwestTransport::client_builder()
+            .no_gzip()
+            .build()
+            .expect("reqwest client")
+    };
     let ours = dialogflow_v2::Client::builder()
         .base_url(base_url.clone())
+        .http_client(plain())
         .build()
         .expect("our client");
-
-    // reqwest is built without a TLS provider of its own (as the runtime uses it).
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let floor = reqwest::Client::new();
+    let floor = plain();
 
     let mock = discogen_runtime::testing::Mock::new();
     let body: serde_json::Value =
