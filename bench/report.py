@@ -231,7 +231,8 @@ def main():
     w("| input | ours | peer | ours/peer (time) |")
     w("|---|---|---|---|")
     for group, label in [("decode-operation", "Operation with metadata and response"),
-                         ("decode-payload", "the response as its typed schema (ConversationModel)")]:
+                         ("decode-payload", "the response as its typed schema (ConversationModel)"),
+                         ("decode-list", "a large list response (ListIntentsResponse, 100 intents)")]:
         o, p = criterion(cdir, group, "ours"), criterion(cdir, group, "peer")
         size = None
         bench = os.path.join(cdir, group, "ours", "new", "benchmark.json")

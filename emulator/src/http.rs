@@ -1,6 +1,6 @@
 //! Just enough HTTP/1.1 for a loopback test server: request heads,
-//! `Content-Length` bodies, keep-alive, and responses written by hand so that
-//! faults (a reset, a truncated body) can be produced on purpose.
+//! `Content-Length` bodies, keep-alive, gzip bodies for a client that accepts them, and responses
+//! written by hand so that faults (a reset, a truncated body) can be produced on purpose.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -48,6 +48,22 @@ impl Response {
             headers: Vec::new(),
             body: body.to_string().into_bytes(),
         }
+    }
+
+    /// The same response with its body gzip-compressed and `Content-Encoding: gzip`, as Google's front
+    /// ends answer a client that sends `Accept-Encoding: gzip`.
+    pub fn gzipped(mut self) -> Self {
+        use std::io::Write as _;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        // Writing to a Vec cannot fail.
+        if encoder.write_all(&self.body).is_ok() {
+            if let Ok(body) = encoder.finish() {
+                self.body = body;
+                self.headers
+                    .push(("Content-Encoding".to_owned(), "gzip".to_owned()));
+            }
+        }
+        self
     }
 
     /// A Google error response: `{"error": {"code", "message", "status"}}`.
@@ -134,6 +150,16 @@ pub(crate) async fn read_request(
         body,
         keep_alive,
     }))
+}
+
+/// Whether the request's `Accept-Encoding` (headers lower-cased) names gzip.
+pub(crate) fn accepts_gzip(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(name, value)| {
+        name == "accept-encoding"
+            && value
+                .split(',')
+                .any(|coding| coding.split(';').next().unwrap_or("").trim() == "gzip")
+    })
 }
 
 /// Splits a request head into method, target, version and lower-cased headers.

@@ -781,6 +781,7 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
                 return;
             }
         };
+        let gzip = http::accepts_gzip(&request.headers);
         let (path, query) = match request.target.split_once('?') {
             Some((path, query)) => (path.to_owned(), http::decode_query(query)),
             None => (request.target.clone(), Vec::new()),
@@ -883,6 +884,10 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
                         .handle(&shared.config, &request.method, &path, &query);
                 (response, false)
             }
+        };
+        let response = match gzip && !response.body.is_empty() {
+            true => response.gzipped(),
+            false => response,
         };
         let keep_alive = request.keep_alive && !truncate;
         if write_response(&mut stream, &response, keep_alive, truncate)

@@ -35,9 +35,19 @@ pub const ADC: &str = "adc";
 /// The feature of the `methods` module and the runtime's mocks, off by default.
 pub const TESTING: &str = "testing";
 
+/// The feature of compressed responses (the runtime's `gzip`), on by default.
+pub const GZIP: &str = "gzip";
+
+/// The feature of HTTP/2 (the runtime's `http2`), off by default.
+pub const HTTP2: &str = "http2";
+
+/// The crate's own features that are on by default (BENCHMARKS.md, "Compressed responses and HTTP/2":
+/// what each costs the build and saves on the wire).
+pub const DEFAULT_CRATE_FEATURES: [&str; 2] = [ADC, GZIP];
+
 /// The features every crate has beside its families, with what each does in one line of Markdown (the
 /// crate docs' table, the `Cargo.toml` comments).
-pub const CRATE_FEATURES: [(&str, &str); 2] = [
+pub const CRATE_FEATURES: [(&str, &str); 4] = [
     (
         ADC,
         "Google credentials, on by default: `Credentials` and `ClientBuilder::application_default_credentials`, \
@@ -48,6 +58,16 @@ pub const CRATE_FEATURES: [(&str, &str); 2] = [
         TESTING,
         "Off by default, for an app's tests: `testing` (the runtime's in-process `Mock`, `FakeOperation`) \
          and `methods`, a typed id per method for the mock's expectations",
+    ),
+    (
+        GZIP,
+        "Compressed responses, on by default: sends `Accept-Encoding: gzip` and decodes gzip bodies \
+         transparently (flate2, pure Rust); a large list response comes in a fraction of its bytes",
+    ),
+    (
+        HTTP2,
+        "HTTP/2, off by default: chosen by ALPN over TLS where the endpoint offers it (the `h2` crate); \
+         HTTP/1.1 with pooled keep-alive connections otherwise",
     ),
 ];
 
@@ -147,7 +167,7 @@ fn families(api: &Api) -> Option<Vec<(String, Vec<Vec<usize>>)>> {
     if families.len() < MIN_FAMILIES {
         return None;
     }
-    let mut names = Namespace::with_reserved(&["default", UNREACHED, ADC, TESTING]);
+    let mut names = Namespace::with_reserved(&["default", UNREACHED, ADC, TESTING, GZIP, HTTP2]);
     Some(
         families
             .into_iter()
@@ -373,11 +393,25 @@ mod tests {
 
     #[test]
     fn families_never_take_the_crates_own_feature_names() {
-        let api = api_with_families(&["adc", "default", "testing", "unreachedSchemas"]);
+        let api = api_with_families(&[
+            "adc",
+            "default",
+            "gzip",
+            "http2",
+            "testing",
+            "unreachedSchemas",
+        ]);
         let names: Vec<String> = assign(&api).features.into_iter().map(|f| f.name).collect();
         assert_eq!(
             names,
-            ["adc_2", "default_2", "testing_2", "unreached_schemas_2"]
+            [
+                "adc_2",
+                "default_2",
+                "gzip_2",
+                "http2_2",
+                "testing_2",
+                "unreached_schemas_2"
+            ]
         );
     }
 }

@@ -292,7 +292,8 @@ fn cargo_toml(model: &model::Crate<'_>, options: &CrateOptions) -> String {
 /// docs.rs labels for what each gates.
 fn features_toml(families: &[ir::CargoFeature]) -> String {
     let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
-    let default: String = std::iter::once(cargo_features::ADC)
+    let default: String = cargo_features::DEFAULT_CRATE_FEATURES
+        .into_iter()
         .chain(families.iter().map(|f| f.name.as_str()))
         .map(|name| format!("    {},\n", quoted(name)))
         .collect();

@@ -30,6 +30,23 @@ pub(crate) const CLIENT_ARTIFACT: &str = "discogen-runtime";
 /// `gcp.client.version`: its version.
 pub(crate) const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The header Google's client libraries name themselves in, for the service's usage metrics.
+pub(crate) const API_CLIENT: HeaderName = HeaderName::from_static("x-goog-api-client");
+
+mod build_info {
+    include!(concat!(env!("OUT_DIR"), "/rustc_version.rs"));
+}
+
+/// The `x-goog-api-client` value: the compiler's version and the library's (a generated crate's, else
+/// this runtime's, without semver build metadata such as `+20261106`), as Google's Discovery clients
+/// send it: `gl-rust/1.95.0 gdcl/0.4.0`. `None` for a version that is not a valid header value.
+pub(crate) fn api_client(library_version: Option<&str>) -> Option<HeaderValue> {
+    let library = library_version.unwrap_or(CLIENT_VERSION);
+    let library = library.split('+').next().unwrap_or_default();
+    let value = format!("gl-rust/{} gdcl/{library}", build_info::RUSTC_VERSION);
+    HeaderValue::from_str(&value).ok()
+}
+
 /// Gives the W3C trace context of a span, for the `traceparent` header of the attempt it stands for.
 ///
 /// `tracing` spans have no W3C ids of their own; the app's OpenTelemetry bridge does. With
@@ -156,4 +173,25 @@ pub(crate) fn record_error(span: &tracing::Span, error: &Error) {
     }
     span.record("error.type", &*error_type(error));
     span.record("otel.status_code", "ERROR");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_client_names_the_compiler_and_the_library_release() {
+        let rustc = build_info::RUSTC_VERSION;
+        assert!(rustc.starts_with(|c: char| c.is_ascii_digit()), "{rustc}");
+        let header = |version| api_client(version).map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(
+            header(Some("0.4.0+20261106")),
+            Some(format!("gl-rust/{rustc} gdcl/0.4.0"))
+        );
+        assert_eq!(
+            header(None),
+            Some(format!("gl-rust/{rustc} gdcl/{CLIENT_VERSION}"))
+        );
+        assert_eq!(header(Some("1.0\n")), None);
+    }
 }

@@ -61,6 +61,11 @@ impl CallInfo {
     }
 }
 
+/// The parsed URL an attempt's `Uri` was made from, among its extensions, so that [`ReqwestTransport`]
+/// need not format and parse the `Uri` again (used only while the `Uri` is unchanged).
+#[derive(Debug, Clone)]
+pub(crate) struct AttemptUrl(pub(crate) reqwest::Url);
+
 /// A request or response body: empty, bytes in memory, or a stream of byte chunks.
 ///
 /// A body is a [`Stream`] of its chunks; [`Body::bytes`] reads it whole. The client collects JSON
@@ -309,13 +314,10 @@ pub(crate) fn install_tls_provider() {
 
 impl Transport for ReqwestTransport {
     fn send(&self, request: HttpRequest) -> TransportFuture {
-        let (parts, body) = request.into_parts();
-        let url = match reqwest::Url::parse(&parts.uri.to_string()) {
+        let (mut parts, body) = request.into_parts();
+        let url = match request_url(&parts.uri, parts.extensions.remove::<AttemptUrl>()) {
             Ok(url) => url,
-            Err(e) => {
-                let error = TransportError::new(TransportErrorKind::Request, e);
-                return Box::pin(std::future::ready(Err(error)));
-            }
+            Err(error) => return Box::pin(std::future::ready(Err(error))),
         };
         let body = match body.kind {
             Kind::Bytes(bytes) => reqwest::Body::from(bytes),
@@ -328,17 +330,30 @@ impl Transport for ReqwestTransport {
             .body(body)
             .send();
         Box::pin(async move {
-            let response = sent.await?;
+            let mut response = sent.await?;
             let mut out = http::Response::builder()
                 .status(response.status())
                 .version(response.version());
             if let Some(headers) = out.headers_mut() {
-                *headers = response.headers().clone();
+                *headers = std::mem::take(response.headers_mut());
             }
             let body = Body::from_stream(response.bytes_stream().map_err(TransportError::from));
             out.body(body)
                 .map_err(|e| TransportError::new(TransportErrorKind::Other, e))
         })
+    }
+}
+
+/// The URL of `uri`: the client's own parsed URL while `uri` is still the one made from it (a wrapping
+/// transport may have changed it), else `uri` parsed.
+fn request_url(
+    uri: &http::Uri,
+    attempt: Option<AttemptUrl>,
+) -> Result<reqwest::Url, TransportError> {
+    match attempt {
+        Some(AttemptUrl(url)) if *uri == *url.as_str() => Ok(url),
+        _ => reqwest::Url::parse(&uri.to_string())
+            .map_err(|e| TransportError::new(TransportErrorKind::Request, e)),
     }
 }
 
@@ -372,6 +387,20 @@ mod tests {
         assert_eq!(error.kind(), TransportErrorKind::Body);
         assert!(error.is_retryable());
         assert_eq!(error.to_string(), "reset");
+    }
+
+    #[test]
+    fn the_client_url_is_used_only_for_an_unchanged_uri() {
+        let url = reqwest::Url::parse("http://a.example/x?q=1").unwrap();
+        let same: http::Uri = url.as_str().parse().unwrap();
+        let kept = request_url(&same, Some(AttemptUrl(url.clone()))).unwrap();
+        assert_eq!(kept, url);
+        // A transport in between sent the attempt elsewhere.
+        let moved: http::Uri = "http://b.example/y".parse().unwrap();
+        let parsed = request_url(&moved, Some(AttemptUrl(url))).unwrap();
+        assert_eq!(parsed.as_str(), "http://b.example/y");
+        let parsed = request_url(&same, None).unwrap();
+        assert_eq!(parsed.as_str(), "http://a.example/x?q=1");
     }
 
     #[test]

@@ -201,6 +201,62 @@ fn assert_call(request: &RecordedRequest, method: &str, path: &str) {
 // Tests
 // ---------------------------------------------------------------------------
 
+/// `x-goog-api-client` as Google's Discovery clients send it: `gl-rust/<rustc version> gdcl/<crate version>`.
+#[tokio::test]
+async fn calls_name_the_compiler_and_the_crate_in_x_goog_api_client() {
+    let (base_url, recorder) = fake_dialogflow().await;
+    within_timeout(
+        client(&base_url)
+            .projects()
+            .locations()
+            .operations()
+            .get(OP_1)
+            .send(),
+    )
+    .await
+    .expect("get operation");
+    let request = recorder.single();
+    let value = request
+        .header("x-goog-api-client")
+        .expect("x-goog-api-client");
+    let [language, library] = value.split(' ').collect::<Vec<_>>()[..] else {
+        panic!("two words: {value:?}");
+    };
+    let rustc = language.strip_prefix("gl-rust/").expect("gl-rust/");
+    let (release, pre) = rustc.split_once('-').unwrap_or((rustc, ""));
+    let numbers: Vec<&str> = release.split('.').collect();
+    assert!(
+        numbers.len() == 3 && numbers.iter().all(|n| n.parse::<u32>().is_ok()),
+        "a rustc version: {value:?}"
+    );
+    assert!(
+        ["", "beta", "nightly"].iter().any(|p| pre.starts_with(p)),
+        "{value:?}"
+    );
+    let version = crate_version("dialogflow-v2");
+    let release = version.split('+').next().unwrap();
+    assert_eq!(
+        library,
+        format!("gdcl/{release}"),
+        "the crate's version, without the revision"
+    );
+}
+
+/// The `[package]` version of the generated crate `name`.
+fn crate_version(name: &str) -> String {
+    let path = format!(
+        "{}/../generated/{name}/Cargo.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let manifest = std::fs::read_to_string(&path).expect("Cargo.toml");
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("a version line")
+        .to_owned()
+}
+
 #[tokio::test]
 async fn get_returns_a_done_export_agent_operation() {
     let (base_url, recorder) = fake_dialogflow().await;

@@ -391,6 +391,13 @@ async fn storage_objects_get_streams_to_a_file_and_resumes_with_range() {
             "GET /storage/v1/b/bucket/o/dir%2Fa.bin?alt=media bytes=400000-",
         ]
     );
+    // Every attempt asks for the stored bytes, which `Range` offsets count, not a gzipped form.
+    let encodings: Vec<_> = emulator
+        .requests()
+        .iter()
+        .map(|r| r.header("accept-encoding").map(str::to_owned))
+        .collect();
+    assert_eq!(encodings, vec![Some("identity".to_owned()); 3]);
 }
 
 #[tokio::test]

@@ -63,6 +63,47 @@ pub fn response_body() -> Vec<u8> {
     serde_json::to_vec(&response).expect("JSON")
 }
 
+/// A large list response: `intents.list` with 100 intents of 8 training phrases each (about 250 KB), as
+/// the agent API returns it, in the form `bench/ab/decode.rs` uses.
+pub fn list_intents_body() -> Vec<u8> {
+    let intents: Vec<Value> = (0..100).map(intent).collect();
+    serde_json::to_vec(&json!({"intents": intents, "nextPageToken": "token-2"})).expect("JSON")
+}
+
+fn intent(i: usize) -> Value {
+    let phrases: Vec<Value> = (0..8)
+        .map(|p| {
+            json!({
+                "name": format!("phrase-{i}-{p}"),
+                "type": "EXAMPLE",
+                "parts": [
+                    {"text": format!("book a table for {p} people at restaurant {i}"), "userDefined": false},
+                    {"text": "tomorrow", "entityType": "@sys.date", "alias": "date", "userDefined": true}
+                ],
+                "timesAddedCount": p,
+            })
+        })
+        .collect();
+    json!({
+        "name": format!("projects/bench-project/agent/intents/{i:08x}-3d4e-4f5a-8b9c-0d1e2f3a4b5c"),
+        "displayName": format!("book.table.{i}"),
+        "webhookState": "WEBHOOK_STATE_ENABLED",
+        "priority": 500000,
+        "isFallback": false,
+        "mlDisabled": false,
+        "trainingPhrases": phrases,
+        "action": "book.table",
+        "outputContexts": [{"name": format!("projects/bench-project/agent/sessions/-/contexts/booking-{i}"), "lifespanCount": 5}],
+        "resetContexts": false,
+        "parameters": [
+            {"name": "date", "displayName": "date", "value": "$date", "entityTypeDisplayName": "@sys.date", "mandatory": true, "prompts": ["For which day?"]},
+            {"name": "guests", "displayName": "guests", "value": "$guests", "entityTypeDisplayName": "@sys.number", "mandatory": true, "prompts": ["For how many people?"]}
+        ],
+        "messages": [{"text": {"text": ["Your table is booked.", "See you then!"]}}],
+        "events": ["BOOK_TABLE"],
+    })
+}
+
 /// An emulator serving [`OPERATION_NAME`] (done, with metadata and response) from a one-worker tokio
 /// runtime on a thread of its own, so that the clients' runtime only runs the clients.
 #[derive(Debug)]

@@ -290,8 +290,9 @@ fn cargo_features_table(families: &[CargoFeature]) -> String {
         table.push_str(&format!(
             "One per resource family, all on by default. To compile only the resources you call, depend \
              on this crate with `default-features = false` and name them, with `adc` for Google \
-             credentials, e.g. `features = [\"adc\", \"{}\"]`. The client, the operations service and \
-             the schemas they use are always compiled.{}\n\n",
+             credentials and `gzip` for compressed responses, e.g. \
+             `features = [\"adc\", \"gzip\", \"{}\"]`. The client, the operations service and the \
+             schemas they use are always compiled.{}\n\n",
             first.name,
             if families.iter().any(|f| f.is_unreached_schemas()) {
                 " A method's typed poller compiles the result types it names; the responses and \
@@ -353,9 +354,11 @@ fn client(model: &Crate<'_>, scope: &Scope<'_>) -> TokenStream {
             #endpoints
 
             /// A builder for a client of this API, starting from [`Client::DEFAULT_BASE_URL`]; its
-            /// `build()` returns this `Client`.
+            /// `build()` returns this `Client`, which names this crate's version in the
+            /// `x-goog-api-client` header.
             pub fn builder() -> ::discogen_runtime::ClientBuilder<Client> {
                 ::discogen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
+                    .library_version(env!("CARGO_PKG_VERSION"))
             }
 
             /// Wraps a configured runtime client.

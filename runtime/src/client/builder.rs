@@ -22,6 +22,7 @@ pub struct ClientBuilder<C = Client> {
     api_key: Option<ApiKey>,
     transport: Option<Arc<dyn Transport>>,
     user_agent: Option<String>,
+    library_version: Option<String>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     total_timeout: Option<Duration>,
@@ -65,6 +66,7 @@ impl<C> ClientBuilder<C> {
             api_key: None,
             transport: None,
             user_agent: None,
+            library_version: None,
             retry: RetryPolicy::default(),
             timeout: None,
             total_timeout: None,
@@ -216,6 +218,14 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// The library version sent as `gdcl/<version>` in the `x-goog-api-client` header, beside the
+    /// compiler's (`gl-rust/1.95.0 gdcl/0.4.0`); a generated crate's `Client::builder()` gives its own.
+    /// Default: this runtime's version.
+    pub fn library_version(mut self, version: impl Into<String>) -> Self {
+        self.library_version = Some(version.into());
+        self
+    }
+
     /// Builds the client (a generated crate's `Client`, from its `Client::builder()`).
     ///
     /// Fails with [`Error::Config`] if the base URL is not an absolute
@@ -297,6 +307,7 @@ impl<C> ClientBuilder<C> {
                 auth,
                 api_key: self.api_key,
                 user_agent,
+                api_client: telemetry::api_client(self.library_version.as_deref()),
                 retry: self.retry,
                 timeout: self.timeout,
                 total_timeout: self.total_timeout,

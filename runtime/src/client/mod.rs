@@ -18,7 +18,8 @@ use crate::response::{self, Verdict};
 use crate::retry::RetryPolicy;
 use crate::telemetry::{self, Target, TraceContext};
 use crate::transport::{
-    Body, CallInfo, HttpRequest, ReqwestTransport, Transport, TransportError, TransportErrorKind,
+    AttemptUrl, Body, CallInfo, HttpRequest, ReqwestTransport, Transport, TransportError,
+    TransportErrorKind,
 };
 use crate::{Error, Method, Request, Result};
 
@@ -53,6 +54,8 @@ struct Inner {
     auth: Option<Auth>,
     api_key: Option<ApiKey>,
     user_agent: HeaderValue,
+    /// `x-goog-api-client`: language and library versions.
+    api_client: Option<HeaderValue>,
     retry: RetryPolicy,
     /// Limit of one attempt.
     timeout: Option<Duration>,
@@ -425,6 +428,9 @@ impl Client {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(http::header::USER_AGENT, self.inner.user_agent.clone());
+        if let Some(value) = &self.inner.api_client {
+            headers.insert(telemetry::API_CLIENT, value.clone());
+        }
         if has_body {
             let media_type = request.content_type().unwrap_or("application/json");
             let value = HeaderValue::from_str(media_type)
@@ -496,6 +502,7 @@ pub(crate) fn http_request(
         method_id: request.method_id(),
         attempt,
     });
+    http.extensions_mut().insert(AttemptUrl(url.clone()));
     Ok(http)
 }
 

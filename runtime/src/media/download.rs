@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use futures_util::StreamExt as _;
-use http::header::{CONTENT_LENGTH, CONTENT_RANGE, RANGE};
+use http::header::{ACCEPT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, RANGE};
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
 use super::exchange::{back_off, status_failure, transport_failure, Failed, Opened};
@@ -138,6 +138,8 @@ impl Resuming {
     async fn open(&mut self, from: Option<u64>) -> Result<Opened> {
         loop {
             let mut request = self.request.clone();
+            // The stored bytes, never a compressed form: `Range` offsets count those.
+            request.header(ACCEPT_ENCODING.as_str(), "identity");
             if let Some(from) = from {
                 request.header(RANGE.as_str(), format!("bytes={from}-"));
             }

@@ -37,6 +37,8 @@
 //! |---|---|
 //! | `adc` | Google credentials, on by default: `Credentials` and `ClientBuilder::application_default_credentials`, through `google-cloud-auth`. Without it, bearer tokens, API keys and an app's own token provider still work, and `google-cloud-auth` is not built. |
 //! | `testing` | Off by default, for an app's tests: `testing` (the runtime's in-process `Mock`, `FakeOperation`) and `methods`, a typed id per method for the mock's expectations. |
+//! | `gzip` | Compressed responses, on by default: sends `Accept-Encoding: gzip` and decodes gzip bodies transparently (flate2, pure Rust); a large list response comes in a fraction of its bytes. |
+//! | `http2` | HTTP/2, off by default: chosen by ALPN over TLS where the endpoint offers it (the `h2` crate); HTTP/1.1 with pooled keep-alive connections otherwise. |
 //!
 //! ## Testing your app
 //!
@@ -103,9 +105,11 @@ impl Client {
     pub const MTLS_BASE_URL: &'static str = "https://example.mtls.googleapis.com/";
 
     /// A builder for a client of this API, starting from [`Client::DEFAULT_BASE_URL`]; its
-    /// `build()` returns this `Client`.
+    /// `build()` returns this `Client`, which names this crate's version in the
+    /// `x-goog-api-client` header.
     pub fn builder() -> ::discogen_runtime::ClientBuilder<Client> {
         ::discogen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
+            .library_version(env!("CARGO_PKG_VERSION"))
     }
 
     /// Wraps a configured runtime client.
