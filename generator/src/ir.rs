@@ -49,9 +49,6 @@ pub struct CargoFeature {
 #[derive(Debug, Clone)]
 pub struct Lro {
     pub operation: TypeId,
-    /// google.longrunning (`done`) or status-style (`status`): decided once, where the operation schema
-    /// is recognised.
-    pub style: OperationStyle,
     pub fields: OperationFields,
     /// One service for google.longrunning operations; for status-style ones one per scope (compute's
     /// zone, region, global), most specific first, chosen by matching the operation's `selfLink`.
@@ -73,17 +70,8 @@ impl Lro {
 
     /// Whether operations are google.longrunning-style (`done`) rather than status-style (`status`).
     pub fn is_longrunning(&self) -> bool {
-        self.style == OperationStyle::LongRunning
+        matches!(self.fields.done, DoneField::Flag(_))
     }
-}
-
-/// How an API's operations say they are done, and so how they are polled and what they give.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OperationStyle {
-    /// `google.longrunning.Operation`: `done`, then `error` or a `response` `Any`.
-    LongRunning,
-    /// Compute's and Cloud SQL's: `status` `DONE`, errors in `error.errors`, the result at `targetLink`.
-    Status,
 }
 
 /// The Rust names of the operation fields the poller reads.

@@ -328,7 +328,11 @@ impl<'a> Builders<'a> {
             return self.push(api, method, resource, cfg, root);
         }
         let key = Shape::of(api, method);
-        let movable = !takes_enum(api, method);
+        // A parameter enum is declared in its first method's module, so such a builder cannot move.
+        let movable = !key
+            .params
+            .iter()
+            .any(|p| matches!(p.ty, ParamType::ResourceEnum { .. }));
         let same_shape = self.by_shape.iter().position(|(shape, _)| *shape == key);
         let candidates = same_shape.map_or(&[][..], |i| &self.by_shape[i].1);
         let found = candidates
@@ -397,14 +401,6 @@ impl<'a> Builders<'a> {
         }
         builder.cfg = builder.cfg.union(cfg);
     }
-}
-
-/// Whether a method takes an enum declared in its resource's module.
-fn takes_enum(api: &Api, method: &Method) -> bool {
-    method.params.iter().any(|p| match &p.ty {
-        TypeRef::Named(id) => api.ty(*id).module.first().is_some_and(|m| m == "resources"),
-        _ => false,
-    })
 }
 
 /// What makes two methods' builders the same type: everything the builder's code and docs are made of

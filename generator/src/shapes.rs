@@ -83,7 +83,6 @@ fn operations_service(types: &[TypeDef], resource: &Resource, trail: &[String]) 
         });
     Some(Lro {
         operation: *operation,
-        style: OperationStyle::LongRunning,
         fields: OperationFields {
             name: rust("name"),
             handle: None,
@@ -161,7 +160,6 @@ fn find_status_lro(types: &[TypeDef], root: &Resource) -> Option<Lro> {
     });
     Some(Lro {
         operation,
-        style: OperationStyle::Status,
         fields,
         services,
     })
