@@ -208,8 +208,7 @@ pub struct Builder<'a> {
     pub serves: Vec<(&'a Method, ModulePath)>,
     /// What it offers besides `send()` and `to_request()`, in this order.
     pub calls: Vec<Call>,
-    /// Whether the crate root's client constructs it (document-level methods): its fields are then
-    /// visible crate-wide, as they are for every shared builder.
+    /// Whether the crate root's client constructs it (document-level methods).
     pub root: bool,
     /// The handle of its first method's resource (`KnowledgeBases`), which names it in the shared module.
     pub resource_handle: String,
@@ -217,8 +216,43 @@ pub struct Builder<'a> {
 
 impl Builder<'_> {
     /// Whether more than one method returns it.
-    pub fn shared(&self) -> bool {
+    pub fn serves_several(&self) -> bool {
         self.serves.len() > 1
+    }
+
+    /// Who may set its fields: the crate when another module constructs it (the root's client, or the
+    /// handles of the several methods it serves), else its own module's handle.
+    pub fn field_access(&self) -> FieldAccess {
+        if self.root || self.serves_several() {
+            FieldAccess::Crate
+        } else {
+            FieldAccess::Module
+        }
+    }
+
+    /// Where `to_request` finds the method id that names the call in its tracing span.
+    pub fn method_id(&self) -> MethodIdSource<'_> {
+        match (&self.method.id, self.serves_several()) {
+            (_, true) => MethodIdSource::Field,
+            (Some(id), false) => MethodIdSource::Const(id),
+            (None, false) => MethodIdSource::Unnamed,
+        }
+    }
+
+    /// Its fields: one per parameter, then the request body's, each with its type as declared.
+    pub fn fields<'b>(&'b self, api: &'b Api) -> impl Iterator<Item = (&'b str, RustType)> + 'b {
+        let params = self.method.params.iter().map(move |param| {
+            (
+                param.rust_name.as_str(),
+                RustType::builder_field(api, param),
+            )
+        });
+        let body = self
+            .method
+            .request
+            .iter()
+            .map(move |body| (body.rust_name.as_str(), RustType::of(api, &body.ty)));
+        params.chain(body)
     }
 
     /// What its `start()` gives, when the methods it serves start an operation.
@@ -238,6 +272,26 @@ impl Builder<'_> {
             .then_some(first)
             .flatten()
     }
+}
+
+/// Who may set a builder's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldAccess {
+    /// The module that defines it (private fields).
+    Module,
+    /// The whole crate (`pub(crate)`).
+    Crate,
+}
+
+/// Where a builder's request gets its method id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MethodIdSource<'a> {
+    /// Its `method_id` field, set by the constructor of each method it serves.
+    Field,
+    /// The one method it serves.
+    Const(&'a str),
+    /// The method has no id.
+    Unnamed,
 }
 
 /// A call a builder offers besides `send()`.
@@ -290,6 +344,7 @@ pub enum RustType {
     String,
     Vec(Box<RustType>),
     Box(Box<RustType>),
+    Option(Box<RustType>),
     /// `std::collections::BTreeMap<String, T>`.
     Map(Box<RustType>),
     /// A runtime type: `Bytes`, `Date`, `Timestamp`, `Duration`.
@@ -346,7 +401,23 @@ impl RustType {
         }
     }
 
-    /// A parameter's type as its builder stores it (a `Vec` when repeated).
+    /// A struct field as declared: an `Option` of [`RustType::field`].
+    pub fn field_decl(api: &Api, field: &Field) -> RustType {
+        RustType::Option(Box::new(RustType::field(api, field)))
+    }
+
+    /// A parameter's builder field: [`RustType::param`], in an `Option` when it is neither required
+    /// nor repeated (set by a setter, or not at all).
+    pub fn builder_field(api: &Api, param: &Param) -> RustType {
+        let ty = RustType::param(api, param);
+        if param.required || param.repeated {
+            ty
+        } else {
+            RustType::Option(Box::new(ty))
+        }
+    }
+
+    /// A parameter's type (a `Vec` when repeated).
     pub fn param(api: &Api, param: &Param) -> RustType {
         let ty = RustType::of(api, &param.ty);
         if param.repeated {
@@ -387,6 +458,7 @@ impl fmt::Display for RustType {
             RustType::String => f.write_str("String"),
             RustType::Vec(inner) => write!(f, "Vec<{inner}>"),
             RustType::Box(inner) => write!(f, "Box<{inner}>"),
+            RustType::Option(inner) => write!(f, "Option<{inner}>"),
             RustType::Map(inner) => write!(f, "BTreeMap<String, {inner}>"),
         }
     }

@@ -3,7 +3,8 @@
 //! Descriptions are loose markdown written for other tools: reference links with no target
 //! (`[google.rpc.Code][]`), raw HTML, bare URLs and indented text that rustdoc would run as a doctest.
 
-use crate::ir::{Api, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, TypeKind, TypeRef};
+use crate::model::RustType;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -205,42 +206,31 @@ pub fn markdown_attrs(markdown: &str) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-/// A type as the docs name it: named types as intra-doc links (`[`Intent`](crate::schemas::Intent)`).
-pub fn type_link(api: &Api, ty: &TypeRef) -> String {
+/// A type as the docs name it: named types as intra-doc links (`[`Intent`](crate::schemas::Intent)`),
+/// the others in words (`a list of ...`).
+pub fn type_link(ty: &RustType) -> String {
     match ty {
-        TypeRef::Named(id) => {
-            let def = api.ty(*id);
-            format!(
-                "[`{}`]({})",
-                def.name.trim_start_matches("r#"),
-                item_path(api, *id)
-            )
-        }
-        TypeRef::Array(inner) => format!("a list of {}", type_link(api, inner)),
-        TypeRef::Map(inner) => format!("a map of strings to {}", type_link(api, inner)),
-        TypeRef::Bool => "`bool`".to_owned(),
-        TypeRef::Int32 => "`i32`".to_owned(),
-        TypeRef::Uint32 => "`u32`".to_owned(),
-        TypeRef::Int64 => "`i64`".to_owned(),
-        TypeRef::Uint64 => "`u64`".to_owned(),
-        TypeRef::Float => "`f32`".to_owned(),
-        TypeRef::Double => "`f64`".to_owned(),
-        TypeRef::String => "a `String`".to_owned(),
-        TypeRef::FieldMask => "a field mask (`String`)".to_owned(),
-        TypeRef::Bytes => "bytes".to_owned(),
-        TypeRef::Date => "a date".to_owned(),
-        TypeRef::DateTime => "a timestamp".to_owned(),
-        TypeRef::Duration => "a duration".to_owned(),
-        TypeRef::Any => "JSON".to_owned(),
+        RustType::Named { module, name } => format!(
+            "[`{}`]({})",
+            name.trim_start_matches("r#"),
+            item_path(module, name)
+        ),
+        RustType::Runtime(name) => format!("[`{name}`](crate::{name})"),
+        RustType::Vec(inner) => format!("a list of {}", type_link(inner)),
+        RustType::Map(inner) => format!("a map of strings to {}", type_link(inner)),
+        RustType::Box(inner) | RustType::Option(inner) => type_link(inner),
+        RustType::Primitive(name) => format!("`{name}`"),
+        RustType::String => "a `String`".to_owned(),
+        RustType::Json => "JSON".to_owned(),
+        RustType::Unit => "nothing (`()`)".to_owned(),
     }
 }
 
-/// The path of a type for an intra-doc link, e.g. `crate::schemas::Intent`.
-pub fn item_path(api: &Api, id: TypeId) -> String {
-    let def = api.ty(id);
+/// The path of a generated item for an intra-doc link, e.g. `crate::schemas::Intent`.
+fn item_path(module: &[String], name: &str) -> String {
     let mut path = vec!["crate"];
-    path.extend(def.module.iter().map(|m| m.trim_start_matches("r#")));
-    path.push(def.name.trim_start_matches("r#"));
+    path.extend(module.iter().map(|m| m.trim_start_matches("r#")));
+    path.push(name.trim_start_matches("r#"));
     path.join("::")
 }
 
@@ -267,7 +257,8 @@ fn allowed_values(api: &Api, ty: &TypeRef) -> Option<String> {
     let TypeKind::Enum(e) = &api.ty(*id).kind else {
         return None;
     };
-    let path = item_path(api, *id);
+    let def = api.ty(*id);
+    let path = item_path(&def.module, &def.name);
     let mut out = String::from("Allowed values:");
     for variant in &e.variants {
         let name = variant.rust_name.trim_start_matches("r#");

@@ -224,11 +224,45 @@ impl<'a> Scope<'a> {
                 let inner = self.rust(inner);
                 quote!(#boxed<#inner>)
             }
+            RustType::Option(inner) => {
+                let option = self.std("Option");
+                let inner = self.rust(inner);
+                quote!(#option<#inner>)
+            }
             RustType::Map(inner) => {
                 let string = self.std("String");
                 let inner = self.rust(inner);
                 quote!(::std::collections::BTreeMap<#string, #inner>)
             }
+        }
+    }
+
+    /// `value` stored in a place of type `ty`: wrapped in its `Option` and `Box` (`Some(Box::new(value))`).
+    pub fn store(&self, ty: &RustType, value: TokenStream) -> TokenStream {
+        match ty {
+            RustType::Option(inner) => {
+                let some = self.option_variant("Some");
+                let inner = self.store(inner, value);
+                quote!(#some(#inner))
+            }
+            RustType::Box(inner) => {
+                let boxed = self.std("Box");
+                let inner = self.store(inner, value);
+                quote!(#boxed::new(#inner))
+            }
+            _ => value,
+        }
+    }
+
+    /// The value of a place of type `ty` before anything is set: `None` for an `Option`, an empty `Vec`.
+    pub fn unset(&self, ty: &RustType) -> Option<TokenStream> {
+        match ty {
+            RustType::Option(_) => Some(self.option_variant("None")),
+            RustType::Vec(_) => {
+                let vec = self.std("Vec");
+                Some(quote!(#vec::new()))
+            }
+            _ => None,
         }
     }
 

@@ -8,7 +8,8 @@ use super::docs::{doc_attrs, markdown_attrs, one_line, param_doc_attrs, type_lin
 use super::types::{features_phrase, module_types};
 use super::{cfg, ident, Files, Scope};
 use crate::ir::*;
-use crate::model::{Builder, Call, Crate, MediaUpload, ResourceModule, RustType, StartKind};
+use crate::model::{Builder, Call, Crate, FieldAccess, MediaUpload, MethodIdSource};
+use crate::model::{ResourceModule, RustType, StartKind};
 
 /// `resources.rs`: the top-level resource modules and the document-level methods.
 pub fn resources_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
@@ -193,19 +194,17 @@ pub fn constructor(
     let mut inits = Vec::new();
     for param in method.params.iter() {
         let field = ident(&param.rust_name);
-        if param.required {
-            let (arg_ty, convert) = setter_input(scope, param);
-            args.push(quote!(#field: #arg_ty));
-            inits.push(match convert {
-                Some(convert) => quote!(#field: #convert),
-                None => quote!(#field),
-            });
-        } else if param.repeated {
-            let vec = scope.std("Vec");
-            inits.push(quote!(#field: #vec::new()));
-        } else {
-            let none = scope.option_variant("None");
-            inits.push(quote!(#field: #none));
+        let unset = scope.unset(&RustType::builder_field(scope.api, param));
+        match unset.filter(|_| !param.required) {
+            Some(unset) => inits.push(quote!(#field: #unset)),
+            None => {
+                let (arg_ty, convert) = setter_input(scope, param);
+                args.push(quote!(#field: #arg_ty));
+                inits.push(match convert {
+                    Some(convert) => quote!(#field: #convert),
+                    None => quote!(#field),
+                });
+            }
         }
     }
     if let Some(body) = &method.request {
@@ -214,8 +213,8 @@ pub fn constructor(
         args.push(quote!(#field: #ty));
         inits.push(quote!(#field));
     }
-    // A shared builder names the method it was made for in its tracing span.
-    if shared.shared() {
+    // A builder of several methods names the one it was made for in its tracing span.
+    if shared.method_id() == MethodIdSource::Field {
         if let Some(id) = &method.id {
             inits.push(quote!(method_id: #id));
         }
@@ -269,18 +268,19 @@ fn setter_input(scope: &Scope<'_>, param: &Param) -> (TokenStream, Option<TokenS
 fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
     let method = shared.method;
     let name = ident(&shared.name);
-    // The client in the crate root, or the handles of other modules, construct these builders.
-    let field_vis = (shared.root || shared.shared()).then(|| quote!(pub(crate)));
-    let fields = builder_fields(scope, method, &field_vis);
-    let method_id = shared
-        .shared()
+    let field_vis = match shared.field_access() {
+        FieldAccess::Crate => Some(quote!(pub(crate))),
+        FieldAccess::Module => None,
+    };
+    let fields = shared.fields(scope.api).map(|(name, ty)| {
+        let (name, ty) = (ident(name), scope.rust(&ty));
+        quote!(#field_vis #name: #ty,)
+    });
+    let method_id = (shared.method_id() == MethodIdSource::Field)
         .then(|| quote!(#field_vis method_id: &'static str,));
     let setters = method.optional_params().map(|param| setter(scope, param));
     let to_request = to_request(scope, shared);
-    let response = match &method.response {
-        Some(ty) => scope.ty(ty),
-        None => quote!(()),
-    };
+    let response = scope.rust(&RustType::response(scope.api, method.response.as_ref()));
     let send_body = send_body(scope, method, &response);
     let calls = shared
         .calls
@@ -297,7 +297,7 @@ fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
         pub struct #name {
             #field_vis client: ::discogen_runtime::Client,
             #method_id
-            #fields
+            #(#fields)*
             #field_vis params: ::discogen_runtime::__private::Params,
         }
 
@@ -334,7 +334,7 @@ const BUILDER_TAKES_ALSO: &str = "\nBesides its setters, it takes the \
 fn builder_docs(shared: &Builder<'_>) -> TokenStream {
     let method = shared.method;
     let line = method.request_line();
-    let mut doc = if shared.shared() {
+    let mut doc = if shared.serves_several() {
         let served: Vec<String> = shared
             .serves
             .iter()
@@ -369,39 +369,12 @@ fn builder_docs(shared: &Builder<'_>) -> TokenStream {
     quote!(#described #takes_also)
 }
 
-/// A field per parameter (`Option` when it has a setter, `Vec` when repeated) and the body's.
-fn builder_fields(scope: &Scope<'_>, method: &Method, vis: &Option<TokenStream>) -> TokenStream {
-    let option = scope.std("Option");
-    let vec = scope.std("Vec");
-    let fields = method.params.iter().map(|param| {
-        let field = ident(&param.rust_name);
-        let ty = scope.ty(&param.ty);
-        let ty = match (param.repeated, param.required) {
-            (true, _) => quote!(#vec<#ty>),
-            (false, true) => ty,
-            (false, false) => quote!(#option<#ty>),
-        };
-        quote!(#vis #field: #ty,)
-    });
-    let body = method.request.as_ref().map(|body| {
-        let field = ident(&body.rust_name);
-        let ty = scope.ty(&body.ty);
-        quote!(#vis #field: #ty,)
-    });
-    quote! { #(#fields)* #body }
-}
-
 /// The setter of an optional parameter, with its description and allowed values.
 fn setter(scope: &Scope<'_>, param: &Param) -> TokenStream {
     let field = ident(&param.rust_name);
     let (input, convert) = setter_input(scope, param);
     let value = convert.unwrap_or_else(|| quote!(#field));
-    let stored = if param.repeated {
-        value
-    } else {
-        let some = scope.option_variant("Some");
-        quote!(#some(#value))
-    };
+    let stored = scope.store(&RustType::builder_field(scope.api, param), value);
     let deprecated = param.deprecated.then_some("Deprecated.");
     let docs = param_doc_attrs(
         scope.api,
@@ -445,13 +418,10 @@ fn to_request(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
         }
     });
     // Names the call in its tracing span.
-    let method_id = if shared.shared() {
-        Some(quote!(request.set_method_id(self.method_id);))
-    } else {
-        method
-            .id
-            .as_ref()
-            .map(|id| quote!(request.set_method_id(#id);))
+    let method_id = match shared.method_id() {
+        MethodIdSource::Field => Some(quote!(request.set_method_id(self.method_id);)),
+        MethodIdSource::Const(id) => Some(quote!(request.set_method_id(#id);)),
+        MethodIdSource::Unnamed => None,
     };
     quote! {
         /// The HTTP request this call sends.
@@ -564,11 +534,7 @@ fn start(scope: &Scope<'_>, kind: StartKind) -> TokenStream {
 }
 
 fn payload_doc(api: &Api, payload: OperationPayload) -> String {
-    match payload {
-        OperationPayload::Message(id) => type_link(api, &TypeRef::Named(id)),
-        OperationPayload::Unit => "nothing (`()`)".to_owned(),
-        OperationPayload::Json => "JSON".to_owned(),
-    }
+    type_link(&RustType::payload(api, payload))
 }
 
 /// A method's docs where it is called: its description, the HTTP request and method id, its arguments
@@ -598,7 +564,7 @@ fn method_docs(api: &Api, method: &Method, start: Option<StartKind>) -> TokenStr
         arguments.push(format!(
             "- `{}`: the request body, {}",
             body.rust_name.trim_start_matches("r#"),
-            type_link(api, &body.ty)
+            type_link(&RustType::of(api, &body.ty))
         ));
     }
     if !arguments.is_empty() {
@@ -614,7 +580,7 @@ fn method_docs(api: &Api, method: &Method, start: Option<StartKind>) -> TokenStr
 fn returns_doc(api: &Api, method: &Method, start: Option<StartKind>) -> String {
     let sent = match &method.response {
         None => "Returns nothing: `send()` gives `()`.".to_owned(),
-        Some(ty) => format!("Returns {}.", type_link(api, ty)),
+        Some(ty) => format!("Returns {}.", type_link(&RustType::of(api, ty))),
     };
     match start {
         None => sent,

@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::{cfg, ident, Files, Scope};
 use crate::ir::*;
-use crate::model::{Cfg, Crate};
+use crate::model::{Cfg, Crate, RustType};
 
 /// Every type declared in `module`, in id order.
 pub fn module_types(model: &Crate<'_>, module: &[String]) -> TokenStream {
@@ -144,7 +144,6 @@ fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
     let cfg = scope.type_cfg(def);
     let name = ident(&def.name);
-    let option = scope.std("Option");
     let fields = s.fields.iter().map(|field| {
         let mut notes = Vec::new();
         if field.read_only {
@@ -155,14 +154,10 @@ fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         }
         let docs = doc_attrs(field.doc.as_deref().into_iter().chain(notes));
         let field_name = ident(&field.rust_name);
-        let mut ty = scope.ty(&field.ty);
-        if field.boxed {
-            let boxed = scope.std("Box");
-            ty = quote!(#boxed<#ty>);
-        }
+        let ty = scope.rust(&RustType::field_decl(scope.api, field));
         quote! {
             #docs
-            pub #field_name: #option<#ty>,
+            pub #field_name: #ty,
         }
     });
     let additional = s.additional.as_ref().map(|(rust_name, ty)| {
@@ -206,18 +201,13 @@ fn setters(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     }
     let cfg = scope.type_cfg(def);
     let name = ident(&def.name);
-    let some = scope.option_variant("Some");
     let fields = s.fields.iter().map(|field| {
-        let mut value = quote!(value.into());
-        if field.boxed {
-            let boxed = scope.std("Box");
-            value = quote!(#boxed::new(#value));
-        }
+        let declared = RustType::field_decl(scope.api, field);
         setter(
             scope,
             &field.rust_name,
             scope.ty(&field.ty),
-            quote!(#some(#value)),
+            scope.store(&declared, quote!(value.into())),
         )
     });
     let additional = s.additional.as_ref().map(|(rust_name, ty)| {
