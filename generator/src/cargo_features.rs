@@ -217,7 +217,7 @@ fn schema_cfgs(api: &Api, named: &[(String, Vec<Vec<usize>>)]) -> (Vec<Cfg>, boo
     let cfgs = (0..api.types.len())
         .map(|i| {
             let module = &api.types[i].module;
-            let in_schemas = module.is_empty() || module[0] == "schemas";
+            let in_schemas = module.is_empty() || module[0] == crate::ir::root_items::SCHEMAS;
             if !in_schemas || core.contains(&TypeId(i)) {
                 return Cfg::default();
             }

@@ -896,7 +896,9 @@ impl<'a> Differ<'a> {
             {
                 return !other_schemas.contains(owner);
             }
-            def.module.first().is_some_and(|m| m == "resources")
+            def.module
+                .first()
+                .is_some_and(|m| m == crate::ir::root_items::RESOURCES)
                 && !other_modules.contains(&def.module)
         };
 

@@ -518,6 +518,89 @@ enum StandardType {
     Enum(&'static str, &'static [&'static str]),
 }
 
+/// The members the generator gives every request builder besides its parameters' fields and setters:
+/// emit declares them by these names, resolve keeps them free for parameters.
+pub mod builder_members {
+    /// The runtime client it sends with.
+    pub const CLIENT: &str = "client";
+    /// The standard parameters and per-call options set on it.
+    pub const PARAMS: &str = "params";
+    /// Of a builder that several methods return: the one it was made for.
+    pub const METHOD_ID: &str = "method_id";
+    pub const SEND: &str = "send";
+    pub const TO_REQUEST: &str = "to_request";
+    pub const PAGES: &str = "pages";
+    pub const ITEMS: &str = "items";
+    pub const START: &str = "start";
+    pub const UPLOAD: &str = "upload";
+    pub const UPLOAD_RESUMABLE: &str = "upload_resumable";
+    pub const DOWNLOAD: &str = "download";
+    pub const DOWNLOAD_STREAM: &str = "download_stream";
+    /// The methods of the runtime's `CallOptions`, which every builder implements (a test reads them
+    /// from the runtime's source).
+    pub const CALL_OPTIONS: &[&str] = &[
+        "call_params",
+        "with_timeout",
+        "with_attempt_timeout",
+        "with_retry_policy",
+        "with_idempotency",
+        "with_header",
+    ];
+
+    /// Every name above.
+    pub fn all() -> impl Iterator<Item = &'static str> {
+        [
+            CLIENT,
+            PARAMS,
+            METHOD_ID,
+            SEND,
+            TO_REQUEST,
+            PAGES,
+            ITEMS,
+            START,
+            UPLOAD,
+            UPLOAD_RESUMABLE,
+            DOWNLOAD,
+            DOWNLOAD_STREAM,
+        ]
+        .into_iter()
+        .chain(CALL_OPTIONS.iter().copied())
+    }
+}
+
+/// The associated functions of the generated `Client` besides its resource accessors and the
+/// constructors of the document-level methods: emit declares them by these names, resolve keeps them
+/// free.
+pub mod client_members {
+    pub const NEW: &str = "new";
+    pub const BUILDER: &str = "builder";
+    pub const RUNTIME: &str = "runtime";
+    /// The poller of an operation by name (APIs with operations).
+    pub const OPERATION: &str = "operation";
+    /// The regional endpoint (packages with a location template).
+    pub const LOCATION_BASE_URL: &str = "location_base_url";
+    pub const ALL: &[&str] = &[NEW, BUILDER, RUNTIME, OPERATION, LOCATION_BASE_URL];
+}
+
+/// The items the generator declares at a crate's root besides its types and the runtime's re-exports:
+/// emit declares them by these names, resolve keeps them free.
+pub mod root_items {
+    pub const CLIENT: &str = "Client";
+    pub const STANDARD_PARAMETERS: &str = "StandardParameters";
+    pub const SCHEMAS: &str = "schemas";
+    pub const RESOURCES: &str = "resources";
+    pub const METHODS: &str = "methods";
+    pub const SCOPES: &str = "scopes";
+    pub const ALL: &[&str] = &[
+        CLIENT,
+        STANDARD_PARAMETERS,
+        SCHEMAS,
+        RESOURCES,
+        METHODS,
+        SCOPES,
+    ];
+}
+
 /// Items of one runtime module that every generated crate re-exports at its root, so that an app needs one
 /// dependency per API.
 #[derive(Debug, Clone, Copy)]

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::cargo_features::{self, Gates};
+use crate::ir::root_items;
 use crate::ir::{
     Api, Enum, HttpMethod, Location, Method, ModulePath, OperationResult, Pagination, Param,
     PathPart, Resource, TypeId, TypeKind, TypeRef, Upload,
@@ -36,7 +37,7 @@ pub fn lower(api: &Api, package: Package, layout: Layout) -> Crate<'_> {
         let mut items = Vec::new();
         method_consts(api, &resources, &Cfg::default(), &builders.list, &mut items);
         MethodConsts {
-            file: module_file(&["methods".to_owned()]),
+            file: module_file(&[root_items::METHODS.to_owned()]),
             items,
         }
     });
@@ -169,7 +170,7 @@ fn shared_module(api: &Api) -> ModulePath {
     } else {
         "shared"
     };
-    vec!["resources".to_owned(), name.to_owned()]
+    vec![root_items::RESOURCES.to_owned(), name.to_owned()]
 }
 
 /// The `schemas` module's types: those always compiled stay in `schemas.rs`; the others go into one group
@@ -178,7 +179,7 @@ fn schemas(api: &Api, cfgs: &[Cfg], layout: Layout) -> Schemas {
     let mut always = Vec::new();
     let mut by_cfg: BTreeMap<&Cfg, Vec<TypeId>> = BTreeMap::new();
     for (i, def) in api.types.iter().enumerate() {
-        if def.module != ["schemas"] {
+        if def.module != [root_items::SCHEMAS] {
             continue;
         }
         match &cfgs[i] {
@@ -192,7 +193,7 @@ fn schemas(api: &Api, cfgs: &[Cfg], layout: Layout) -> Schemas {
         .map(|(cfg, types)| {
             let name = names.claim(crate::names::snake(&group_name(cfg)));
             SchemaGroup {
-                file: file_of(layout, &["schemas".to_owned(), name.clone()]),
+                file: file_of(layout, &[root_items::SCHEMAS.to_owned(), name.clone()]),
                 module: name,
                 cfg: cfg.clone(),
                 names_others: names_other_schemas(api, &types),
@@ -201,7 +202,7 @@ fn schemas(api: &Api, cfgs: &[Cfg], layout: Layout) -> Schemas {
         })
         .collect();
     Schemas {
-        file: file_of(layout, &["schemas".to_owned()]),
+        file: file_of(layout, &[root_items::SCHEMAS.to_owned()]),
         always,
         groups,
     }
@@ -229,7 +230,7 @@ fn names_other_schemas(api: &Api, group: &[TypeId]) -> bool {
         };
         refs.into_iter()
             .filter_map(named)
-            .any(|other| api.ty(other).module == ["schemas"] && !group.contains(&other))
+            .any(|other| api.ty(other).module == [root_items::SCHEMAS] && !group.contains(&other))
     })
 }
 
@@ -522,7 +523,7 @@ impl<'a> ParamType<'a> {
     fn of(api: &'a Api, ty: &'a TypeRef) -> Self {
         if let TypeRef::Named(id) = ty {
             let def = api.ty(*id);
-            if let (TypeKind::Enum(definition), Some("resources")) =
+            if let (TypeKind::Enum(definition), Some(root_items::RESOURCES)) =
                 (&def.kind, def.module.first().map(String::as_str))
             {
                 return ParamType::ResourceEnum {

@@ -452,7 +452,7 @@ impl fmt::Display for RustType {
             RustType::Unit => f.write_str("()"),
             RustType::Named { module, name } => match module.as_slice() {
                 [] => f.write_str(name),
-                [only] if only == "schemas" => f.write_str(name),
+                [only] if only == crate::ir::root_items::SCHEMAS => f.write_str(name),
                 module => write!(f, "{}::{name}", module.join("::")),
             },
             RustType::String => f.write_str("String"),

@@ -9,54 +9,20 @@ use crate::operation_results::{Declared, DeclaredResult};
 use crate::parse::{self, Document, Schema};
 use crate::Error;
 
-/// Names the emitter itself uses in the crate root; schemas and enums must not take them.
-const ROOT_RESERVED: &[&str] = &[
-    "Client",
-    "StandardParameters",
-    "schemas",
-    "resources",
-    "methods",
-];
-/// The crate root's namespace: [`ROOT_RESERVED`] and the runtime's re-exports are taken.
+/// The crate root's namespace: the generator's own root items and the runtime's re-exports are taken.
 fn root_namespace() -> Namespace {
-    let mut reserved: Vec<&str> = ROOT_RESERVED.to_vec();
+    let mut reserved: Vec<&str> = root_items::ALL.to_vec();
     for reexport in RUNTIME_REEXPORTS {
         reserved.extend_from_slice(reexport.names);
     }
     Namespace::with_reserved(&reserved)
 }
 
-/// Methods of the generated `Client` besides the resource accessors.
-const CLIENT_RESERVED: &[&str] = &[
-    "new",
-    "builder",
-    "runtime",
-    "operation",
-    "location_base_url",
-];
-/// Fields and methods of every builder besides the parameter setters.
-const BUILDER_RESERVED: &[&str] = &[
-    "client",
-    "params",
-    "send",
-    "to_request",
-    "pages",
-    "items",
-    "start",
-    "upload",
-    "upload_resumable",
-    "download",
-    "download_stream",
-    // A field of builders shared by several methods.
-    "method_id",
-    // `discogen_runtime::CallOptions`, implemented by every builder.
-    "call_params",
-    "with_timeout",
-    "with_attempt_timeout",
-    "with_retry_policy",
-    "with_idempotency",
-    "with_header",
-];
+/// A builder's namespace: its generated members are taken.
+fn builder_namespace() -> Namespace {
+    let reserved: Vec<&str> = builder_members::all().collect();
+    Namespace::with_reserved(&reserved)
+}
 
 /// What the stages before resolution found, for resolution to record.
 #[derive(Debug, Clone, Default)]
@@ -193,7 +159,7 @@ impl<'d> Resolver<'d> {
 
     /// The document's `parameters`, which every method takes.
     fn global_params(&mut self) -> Result<Vec<Param>, Error> {
-        let mut setter_names = Namespace::with_reserved(BUILDER_RESERVED);
+        let mut setter_names = builder_namespace();
         let mut params = Vec::new();
         for (wire, schema) in &self.doc.parameters {
             let path = key_path("$.parameters", wire);
@@ -217,7 +183,7 @@ impl<'d> Resolver<'d> {
         let mut root = Resource {
             wire_name: String::new(),
             wire_path: String::new(),
-            module: vec!["resources".to_owned()],
+            module: vec![root_items::RESOURCES.to_owned()],
             accessor: String::new(),
             handle: "Client".to_owned(),
             deprecated: false,
@@ -226,7 +192,7 @@ impl<'d> Resolver<'d> {
         };
         self.namespaces
             .insert(root.module.clone(), Namespace::default());
-        let mut accessors = Namespace::with_reserved(CLIENT_RESERVED);
+        let mut accessors = Namespace::with_reserved(client_members::ALL);
         let doc = self.doc;
         self.fill_resource(&mut root, &doc.resources, &doc.methods, &mut accessors, "$")?;
         Ok(root)
@@ -239,7 +205,7 @@ impl<'d> Resolver<'d> {
     /// Gives every top-level schema its id and name before any body is resolved, so forward and cyclic
     /// references resolve and real schemas keep their names ahead of synthetic ones.
     fn declare_schemas(&mut self) {
-        let module = vec!["schemas".to_owned()];
+        let module = vec![root_items::SCHEMAS.to_owned()];
         for (key, schema) in &self.doc.schemas {
             let name = self.namespace(&module).claim(pascal(key));
             self.schema_ids
@@ -255,7 +221,7 @@ impl<'d> Resolver<'d> {
     }
 
     fn define_schemas(&mut self) -> Result<(), Error> {
-        let module = vec!["schemas".to_owned()];
+        let module = vec![root_items::SCHEMAS.to_owned()];
         for (key, schema) in &self.doc.schemas {
             self.defining = Some(key);
             let id = self.schema_ids[key.as_str()];
@@ -496,7 +462,7 @@ impl<'d> Resolver<'d> {
         path: &str,
     ) -> Result<Method, Error> {
         let http_method = http_method(method, path)?;
-        let mut names = Namespace::with_reserved(BUILDER_RESERVED);
+        let mut names = builder_namespace();
         let params = self.params(method, &builder, module, path, &mut names)?;
         let path_parts = parse_path(
             &method.path,

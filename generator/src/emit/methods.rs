@@ -6,6 +6,7 @@ use quote::quote;
 use super::docs::{crate_doc_attrs, markdown_attrs};
 use super::{cfg, ident, Files, Scope};
 use crate::cargo_features::TESTING;
+use crate::ir::root_items;
 use crate::model::{Constructor, Crate, MethodConst};
 
 /// `#[cfg(feature = "testing")] pub mod methods;` and its file; nothing where the model has no such
@@ -14,7 +15,7 @@ pub fn methods_module(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     let Some(methods) = &model.methods else {
         return TokenStream::new();
     };
-    let module = ["methods".to_owned()];
+    let module = [root_items::METHODS.to_owned()];
     let scope = Scope::new(model, &module, []);
     let consts = methods.items.iter().map(|item| method_const(&scope, item));
     let doc = module_doc(methods.items.first().map(|item| item.name.as_str()));
@@ -24,7 +25,7 @@ pub fn methods_module(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     };
     let module = files.module(
         quote!(#[cfg(feature = #TESTING)] pub),
-        "methods",
+        root_items::METHODS,
         "lib.rs",
         &methods.file,
         body,

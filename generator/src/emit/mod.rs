@@ -66,7 +66,7 @@ pub fn emit_item(model: &Crate<'_>, item: Item<'_>) -> TokenStream {
                     .module
                     .last()
                     .map(String::as_str)
-                    .unwrap_or("resources"),
+                    .unwrap_or(root_items::RESOURCES),
             );
             quote! { pub mod #name { #body } }
         }

@@ -216,7 +216,8 @@ pub fn constructor(
     // A builder of several methods names the one it was made for in its tracing span.
     if shared.method_id() == MethodIdSource::Field {
         if let Some(id) = &method.id {
-            inits.push(quote!(method_id: #id));
+            let method_id = ident(builder_members::METHOD_ID);
+            inits.push(quote!(#method_id: #id));
         }
     }
     let docs = method_docs(scope.api, method, shared.start());
@@ -224,15 +225,19 @@ pub fn constructor(
     // The API named the method; it starts a call rather than constructing the handle.
     let allow_new = (method.fn_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
     let default = scope.std("Default");
+    let (client_field, params) = (
+        ident(builder_members::CLIENT),
+        ident(builder_members::PARAMS),
+    );
     quote! {
         #docs
         #deprecated
         #allow_new
         pub fn #name(&self, #(#args),*) -> #builder {
             #builder {
-                client: #client,
+                #client_field: #client,
                 #(#inits,)*
-                params: #default::default(),
+                #params: #default::default(),
             }
         }
     }
@@ -276,8 +281,15 @@ fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
         let (name, ty) = (ident(name), scope.rust(&ty));
         quote!(#field_vis #name: #ty,)
     });
-    let method_id = (shared.method_id() == MethodIdSource::Field)
-        .then(|| quote!(#field_vis method_id: &'static str,));
+    let method_id = (shared.method_id() == MethodIdSource::Field).then(|| {
+        let method_id = ident(builder_members::METHOD_ID);
+        quote!(#field_vis #method_id: &'static str,)
+    });
+    let (client, params, send) = (
+        ident(builder_members::CLIENT),
+        ident(builder_members::PARAMS),
+        ident(builder_members::SEND),
+    );
     let setters = method.optional_params().map(|param| setter(scope, param));
     let to_request = to_request(scope, shared);
     let response = scope.rust(&RustType::response(scope.api, method.response.as_ref()));
@@ -295,10 +307,10 @@ fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #name {
-            #field_vis client: ::discogen_runtime::Client,
+            #field_vis #client: ::discogen_runtime::Client,
             #method_id
             #(#fields)*
-            #field_vis params: ::discogen_runtime::__private::Params,
+            #field_vis #params: ::discogen_runtime::__private::Params,
         }
 
         #cfg
@@ -307,7 +319,7 @@ fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
             #to_request
 
             /// Sends the request and decodes the response.
-            pub async fn send(self) -> ::discogen_runtime::Result<#response> {
+            pub async fn #send(self) -> ::discogen_runtime::Result<#response> {
                 #send_body
             }
 
@@ -423,9 +435,10 @@ fn to_request(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
         MethodIdSource::Const(id) => Some(quote!(request.set_method_id(#id);)),
         MethodIdSource::Unnamed => None,
     };
+    let to_request = ident(builder_members::TO_REQUEST);
     quote! {
         /// The HTTP request this call sends.
-        pub fn to_request(&self) -> ::discogen_runtime::Request {
+        pub fn #to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(::discogen_runtime::Method::#http_method, #path);
             #method_id
             #(#queries)*
@@ -472,14 +485,15 @@ fn pages(scope: &Scope<'_>, page: TypeId, item: &TypeRef) -> TokenStream {
     let send = scope.std("Send");
     let page = scope.named(page);
     let item = scope.ty(item);
+    let (pages, items) = (ident(builder_members::PAGES), ident(builder_members::ITEMS));
     quote! {
         /// Every page of the result, following `nextPageToken` from this request on.
-        pub fn pages(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#page>> + #send {
+        pub fn #pages(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#page>> + #send {
             ::discogen_runtime::__private::pages(self.client.clone(), self.to_request())
         }
 
         /// Every item of every page.
-        pub fn items(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#item>> + #send {
+        pub fn #items(self) -> impl ::discogen_runtime::paginate::Stream<Item = ::discogen_runtime::Result<#item>> + #send {
             ::discogen_runtime::__private::items::<#page>(self.client.clone(), self.to_request())
         }
     }
@@ -523,9 +537,10 @@ fn start(scope: &Scope<'_>, kind: StartKind) -> TokenStream {
                 .to_owned(),
         ),
     };
+    let start = ident(builder_members::START);
     quote! {
         #[doc = #doc]
-        pub async fn start(self) -> ::discogen_runtime::Result<#ty> {
+        pub async fn #start(self) -> ::discogen_runtime::Result<#ty> {
             let client = crate::Client::new(self.client.clone());
             let operation = self.send().await?;
             #ok(#poller::from_operation(client, operation) #typed)
@@ -694,9 +709,10 @@ fn upload(
          its own otherwise. {}",
         upload_limits(media)
     );
+    let upload = ident(builder_members::UPLOAD);
     quote! {
         #[doc = #doc]
-        pub async fn upload(self, media: impl #into<::discogen_runtime::media::UploadSource>, media_type: &str) -> ::discogen_runtime::Result<#response> {
+        pub async fn #upload(self, media: impl #into<::discogen_runtime::media::UploadSource>, media_type: &str) -> ::discogen_runtime::Result<#response> {
             let mut request = self.to_request();
             request.set_path(#path);
             let limits = #limits;
@@ -721,9 +737,10 @@ fn upload_resumable(
          metadata). {}",
         upload_limits(media)
     );
+    let upload_resumable = ident(builder_members::UPLOAD_RESUMABLE);
     quote! {
         #[doc = #doc]
-        pub async fn upload_resumable(self, upload: ::discogen_runtime::media::Upload) -> ::discogen_runtime::Result<#response> {
+        pub async fn #upload_resumable(self, upload: ::discogen_runtime::media::Upload) -> ::discogen_runtime::Result<#response> {
             let mut request = self.to_request();
             request.set_path(#path);
             let limits = #limits;
@@ -735,16 +752,20 @@ fn upload_resumable(
 /// `download()`: the media instead of JSON.
 fn download(scope: &Scope<'_>) -> TokenStream {
     let vec = scope.std("Vec");
+    let (download, download_stream) = (
+        ident(builder_members::DOWNLOAD),
+        ident(builder_members::DOWNLOAD_STREAM),
+    );
     quote! {
         /// Sends the request with `alt=media` and returns the media itself rather than its metadata, in
         /// memory: for small media (see `download_stream`).
-        pub async fn download(self) -> ::discogen_runtime::Result<#vec<u8>> {
+        pub async fn #download(self) -> ::discogen_runtime::Result<#vec<u8>> {
             self.client.download(self.to_request()).await
         }
 
         /// Sends the request with `alt=media` and streams the media chunk by chunk (or into a file with
         /// `write_to`), resuming from the bytes received when the body breaks off.
-        pub async fn download_stream(self) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
+        pub async fn #download_stream(self) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
             self.client.download_stream(self.to_request()).await
         }
     }

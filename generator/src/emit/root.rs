@@ -37,7 +37,7 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     let resources = resources_rs(model, files);
     let resources = files.module(
         quote!(pub),
-        "resources",
+        root_items::RESOURCES,
         "lib.rs",
         &model.resources.file,
         resources,
@@ -45,7 +45,7 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     let schemas = schemas_rs(model, files);
     let schemas = files.module(
         quote!(pub),
-        "schemas",
+        root_items::SCHEMAS,
         "lib.rs",
         &model.schemas.file,
         schemas,
@@ -70,7 +70,7 @@ pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
 /// Names declared in the crate root besides its types.
 fn root_names<'a>() -> impl Iterator<Item = &'a str> {
     let reexported = RUNTIME_REEXPORTS.iter().flat_map(|r| r.names.iter());
-    ["Client", "StandardParameters"]
+    root_items::ALL
         .iter()
         .chain(reexported)
         .map(|name| -> &'a str { name })
@@ -319,7 +319,7 @@ fn construction_example(model: &Crate<'_>) -> Option<String> {
     api.types
         .iter()
         .zip(&model.type_cfgs)
-        .filter(|(def, cfg)| def.module == ["schemas"] && cfg.always())
+        .filter(|(def, cfg)| def.module == [root_items::SCHEMAS] && cfg.always())
         .map(|(def, _)| def)
         .find_map(|def| {
             let field = def.fields().iter().find(|f| f.ty == TypeRef::String)?;
@@ -339,6 +339,11 @@ fn client(model: &Crate<'_>, scope: &Scope<'_>) -> TokenStream {
     let location_url = location_base_url(&model.package);
     let members = root_members(model);
     let from = scope.std("From");
+    let (builder, new, runtime) = (
+        ident(client_members::BUILDER),
+        ident(client_members::NEW),
+        ident(client_members::RUNTIME),
+    );
     quote! {
         #[doc = #title]
         ///
@@ -356,18 +361,18 @@ fn client(model: &Crate<'_>, scope: &Scope<'_>) -> TokenStream {
             /// A builder for a client of this API, starting from [`Client::DEFAULT_BASE_URL`]; its
             /// `build()` returns this `Client`, which names this crate's version in the
             /// `x-goog-api-client` header.
-            pub fn builder() -> ::discogen_runtime::ClientBuilder<Client> {
+            pub fn #builder() -> ::discogen_runtime::ClientBuilder<Client> {
                 ::discogen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
                     .library_version(env!("CARGO_PKG_VERSION"))
             }
 
             /// Wraps a configured runtime client.
-            pub fn new(runtime: ::discogen_runtime::Client) -> Self {
+            pub fn #new(runtime: ::discogen_runtime::Client) -> Self {
                 Self { runtime }
             }
 
             /// The runtime client underneath.
-            pub fn runtime(&self) -> &::discogen_runtime::Client {
+            pub fn #runtime(&self) -> &::discogen_runtime::Client {
                 &self.runtime
             }
 
@@ -410,9 +415,10 @@ fn location_base_url(package: &Package) -> Option<TokenStream> {
         let example = template.replace("{location}", "europe-west1");
         let doc =
             format!(" The regional endpoint for `location`, e.g. `{example}` for `europe-west1`.");
+        let location_base_url = ident(client_members::LOCATION_BASE_URL);
         quote! {
             #[doc = #doc]
-            pub fn location_base_url(location: &str) -> String {
+            pub fn #location_base_url(location: &str) -> String {
                 format!(#template)
             }
         }
@@ -454,9 +460,10 @@ fn scopes(scopes: &[ScopeConst]) -> TokenStream {
         let docs = doc_attrs([doc.as_str()]);
         quote! { #docs pub const #name: &str = #url; }
     });
+    let module = ident(root_items::SCOPES);
     quote! {
         /// OAuth 2.0 scopes of this API.
-        pub mod scopes {
+        pub mod #module {
             #(#consts)*
         }
     }
@@ -504,7 +511,7 @@ fn standard_parameters(scope: &Scope<'_>) -> TokenStream {
 
 /// Wires the API's operations service to the runtime's poller.
 fn operations(model: &Crate<'_>, lro: &Lro) -> TokenStream {
-    let scope = Scope::new(model, &[], ["Client", "StandardParameters"]);
+    let scope = Scope::new(model, &[], root_items::ALL.iter().copied());
     let operation = scope.named(lro.operation);
     let impl_operation = long_running_operation(&scope, lro);
     let (get, cancel) = match lro.services.as_slice() {
@@ -538,6 +545,7 @@ fn operations(model: &Crate<'_>, lro: &Lro) -> TokenStream {
             /// `.wait_target::<T>()` fetches the resource the operation changed.
         }
     };
+    let poller_fn = ident(client_members::OPERATION);
     quote! {
         #impl_operation
 
@@ -558,7 +566,7 @@ fn operations(model: &Crate<'_>, lro: &Lro) -> TokenStream {
 
         impl Client {
             #resume
-            pub fn operation(&self, name: impl Into<String>) -> ::discogen_runtime::lro::Poller<Client> {
+            pub fn #poller_fn(&self, name: impl Into<String>) -> ::discogen_runtime::lro::Poller<Client> {
                 ::discogen_runtime::lro::Poller::new(self.clone(), name)
             }
         }

@@ -28,7 +28,7 @@ pub fn module_types_except(model: &Crate<'_>, module: &[String], skip: &[TypeId]
 /// `schemas.rs`: the schemas always compiled, and a private module per group of one `cfg`, whose types it
 /// re-exports (so each is still `schemas::Name`).
 pub fn schemas_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
-    let module = ["schemas".to_owned()];
+    let module = [root_items::SCHEMAS.to_owned()];
     let scope = Scope::new(model, &module, []);
     let always = types(&scope, model.schemas.always.iter().copied());
     let group_scope = Scope::new(model, &module, []).gated_as_a_whole();
