@@ -790,3 +790,154 @@ impl Method {
         self.params.iter().filter(|p| !p.required)
     }
 }
+
+/// The tables above that mirror the runtime, checked against its source.
+#[cfg(test)]
+mod runtime_mirrors {
+    use super::*;
+    use quote::ToTokens;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    fn runtime_file(name: &str) -> syn::File {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../runtime/src")
+            .join(name);
+        syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    }
+
+    /// The string literals of `tokens`, in order.
+    fn literals(tokens: proc_macro2::TokenStream) -> Vec<String> {
+        let mut out = Vec::new();
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Literal(lit) => {
+                    if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string()) {
+                        out.push(s.value());
+                    }
+                }
+                proc_macro2::TokenTree::Group(group) => out.extend(literals(group.stream())),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn standard_params_are_the_runtime_traits_setters() {
+        let file = runtime_file("standard.rs");
+        let mut enum_values = BTreeMap::new();
+        let mut setters = Vec::new();
+        for item in &file.items {
+            match item {
+                syn::Item::Trait(t) if t.ident == "StandardParameters" => {
+                    for item in &t.items {
+                        let syn::TraitItem::Fn(f) = item else {
+                            continue;
+                        };
+                        let Some(body) = &f.default else { continue };
+                        let ty = match f.sig.inputs.iter().nth(1) {
+                            Some(syn::FnArg::Typed(arg)) => arg.ty.to_token_stream().to_string(),
+                            _ => continue,
+                        };
+                        let wire = literals(body.to_token_stream()).remove(0);
+                        setters.push((wire, f.sig.ident.to_string(), ty));
+                    }
+                }
+                // `impl Xgafv { fn as_str }`: the wire values, in order.
+                syn::Item::Impl(block) if block.trait_.is_none() => {
+                    let name = block.self_ty.to_token_stream().to_string();
+                    for item in &block.items {
+                        if let syn::ImplItem::Fn(f) = item {
+                            if f.sig.ident == "as_str" {
+                                enum_values
+                                    .insert(name.clone(), literals(f.block.to_token_stream()));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let expected: Vec<(String, String, String)> = STANDARD_PARAMS
+            .iter()
+            .map(|(wire, rust, ty)| {
+                let ty = match ty {
+                    StandardType::String => "impl Into < String >".to_owned(),
+                    StandardType::Bool => "bool".to_owned(),
+                    StandardType::Enum(name, values) => {
+                        let values: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
+                        assert_eq!(enum_values.get(*name), Some(&values), "{name}");
+                        (*name).to_owned()
+                    }
+                };
+                ((*wire).to_owned(), (*rust).to_owned(), ty)
+            })
+            .collect();
+        assert_eq!(setters, expected);
+    }
+
+    /// What the runtime's root offers that generated crates do not re-export, and why.
+    const NOT_REEXPORTED: &[&str] = &[
+        // Under `auth::`, which is re-exported: apps that write their own token source name them there.
+        "StaticToken",
+        "TokenProvider",
+        // The runtime's client: each crate has its own `Client` wrapping it (`Client::runtime()`).
+        "Client",
+        // Under `details::`.
+        "ErrorDetail",
+        // Under `telemetry::` and `paginate::`.
+        "TraceContext",
+        "Page",
+        // Used by generated code; an app meets them through a builder (`to_request()`).
+        "Request",
+        "Method",
+        "DataWrapper",
+        "endpoint",
+        // Behind `Timestamp`, `Date` and `Duration`, which are.
+        "chrono",
+        // The crate's own `StandardParameters` (or a re-export of these) is at its root.
+        "standard",
+        // Behind the runtime's `testing` feature, which the crates' own `testing` feature re-exports.
+        "testing",
+        "__private",
+    ];
+
+    #[test]
+    fn every_public_runtime_root_item_is_reexported_or_said_why_not() {
+        let file = runtime_file("lib.rs");
+        let mut public = Vec::new();
+        for item in &file.items {
+            let (vis, names) = match item {
+                syn::Item::Mod(m) => (&m.vis, vec![m.ident.to_string()]),
+                syn::Item::Struct(s) => (&s.vis, vec![s.ident.to_string()]),
+                syn::Item::Type(t) => (&t.vis, vec![t.ident.to_string()]),
+                syn::Item::Use(u) => {
+                    let text = u.tree.to_token_stream().to_string();
+                    let last = text.rsplit("::").next().unwrap_or_default();
+                    let names = last
+                        .trim_matches(|c| c == '{' || c == '}' || c == ' ')
+                        .split(',')
+                        .map(|n| n.trim().to_owned())
+                        .collect();
+                    (&u.vis, names)
+                }
+                _ => continue,
+            };
+            if matches!(vis, syn::Visibility::Public(_)) {
+                public.extend(names);
+            }
+        }
+        let reexported: BTreeSet<&str> = RUNTIME_REEXPORTS
+            .iter()
+            .flat_map(|r| r.names.iter().copied())
+            .collect();
+        let unaccounted: Vec<&String> = public
+            .iter()
+            .filter(|n| !reexported.contains(n.as_str()) && !NOT_REEXPORTED.contains(&n.as_str()))
+            .collect();
+        assert!(
+            unaccounted.is_empty(),
+            "neither re-exported nor said why not: {unaccounted:?}"
+        );
+    }
+}
