@@ -2,9 +2,9 @@
 //! only their code and the schemas they reach. All are on by default, so the default build is the whole
 //! API.
 //!
-//! A family is a resource below the resource hierarchy's scopes (`projects`, `locations`, ...) with its
+//! A family is a resource below the resource hierarchy's containers (`projects`, `locations`, ...) with its
 //! whole subtree, merged by name: Dialogflow's `projects.agent` and `projects.locations.agent` are both in
-//! `agent`. Always compiled: the scopes' own methods, the operations service the poller drives, and the
+//! `agent`. Always compiled: the containers' own methods, the operations service the poller drives, and the
 //! schemas they reach. The schemas that no method reaches (webhook payloads, events, the responses and
 //! metadata of operations, named only by an `@type`) have a feature of their own, [`UNREACHED`].
 
@@ -14,9 +14,9 @@ use crate::ir::*;
 use crate::model::Cfg;
 use crate::names::Namespace;
 
-/// Resources that only scope others: Google's resource hierarchy (AIP-122) and fixed location segments
+/// Resources that only contain others: Google's resource hierarchy (AIP-122) and fixed location segments
 /// (`locations/global`, `projects/*/location/*`). Their children start families.
-const SCOPES: &[&str] = &[
+const CONTAINERS: &[&str] = &[
     "projects",
     "organizations",
     "folders",
@@ -80,7 +80,7 @@ pub struct Gates {
     pub features: Vec<CargoFeature>,
     /// By [`TypeId`]: the features any of which compiles the type; empty: always compiled.
     pub types: Vec<Cfg>,
-    /// By resource wire path (`projects.agent`): a family's root resource has its family's feature; a scope
+    /// By resource wire path (`projects.agent`): a family's root resource has its family's feature; a container
     /// with no methods of its own and only gated children, the union of theirs. Absent: not gated itself.
     pub resources: BTreeMap<String, Cfg>,
 }
@@ -120,7 +120,7 @@ pub fn assign(api: &Api) -> Gates {
         }
     }
     for child in &api.root.resources {
-        gate_scopes(child, &mut gates.resources);
+        gate_containers(child, &mut gates.resources);
     }
     gates.features = named
         .iter()
@@ -250,14 +250,14 @@ fn core_roots(api: &Api, gated: &BTreeSet<Vec<usize>>) -> Vec<TypeId> {
 
 /// Gates a resource that has no methods of its own and only gated children (e.g. `locations.global` when
 /// all its families are off), so that no empty handle is left behind. Returns the resource's features.
-fn gate_scopes(resource: &Resource, gated: &mut BTreeMap<String, Cfg>) -> Vec<String> {
+fn gate_containers(resource: &Resource, gated: &mut BTreeMap<String, Cfg>) -> Vec<String> {
     if let Some(cfg) = gated.get(&resource.wire_path) {
         return cfg.0.clone();
     }
     let mut union = BTreeSet::new();
     let mut always = !resource.methods.is_empty() || resource.resources.is_empty();
     for child in &resource.resources {
-        let features = gate_scopes(child, gated);
+        let features = gate_containers(child, gated);
         always |= features.is_empty();
         union.extend(features);
     }
@@ -277,7 +277,7 @@ fn find_family_roots(
 ) {
     for (i, child) in resource.resources.iter().enumerate() {
         path.push(i);
-        if SCOPES.contains(&child.wire_name.as_str()) {
+        if CONTAINERS.contains(&child.wire_name.as_str()) {
             find_family_roots(child, path, out);
         } else {
             out.push((child.wire_name.clone(), path.clone()));

@@ -1,5 +1,5 @@
 //! How much of a crate is documented: described / total for methods, parameters, schemas, properties and
-//! enum values, counted on the resolved model (what the crate emits).
+//! enum values, counted on the IR (what the crate emits).
 
 use std::fmt;
 

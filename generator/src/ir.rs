@@ -50,7 +50,7 @@ pub struct CargoFeature {
 pub struct Lro {
     pub operation: TypeId,
     pub fields: OperationFields,
-    /// One service for google.longrunning operations; for status-style ones one per scope (compute's
+    /// One service for google.longrunning operations; for status-style ones one per level (compute's
     /// zone, region, global), most specific first, chosen by matching the operation's `selfLink`.
     pub services: Vec<OperationsService>,
 }

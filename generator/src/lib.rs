@@ -1,13 +1,13 @@
 //! discogen: typed Rust clients from Google Discovery documents.
 //!
-//! The pipeline runs one way: [`parse`] (a tolerant serde model) → `describe` (missing descriptions from
+//! The pipeline runs one way: [`parse`] (tolerant serde types) → `describe` (missing descriptions from
 //! an older revision) → `operation_results` (what each operation returns) → `select` (which schemas
 //! become types) → [`resolve`] (the [`ir`] with stable type ids and final names) → [`lower`] (the crate
-//! [`model`]: files, `cfg`s, shared builders) → [`emit`] (token streams) → [`format`](mod@format)
+//! [`model`]: files, `cfg`s, builders) → [`emit`] (token streams) → [`format`](mod@format)
 //! (prettyplease). This crate does no I/O: it turns document text into file contents; `xtask` reads and
 //! writes.
 //!
-//! [`generate`] returns a crate's files; [`generate_single_file`] returns the same model laid out as one
+//! [`generate`] returns a crate's files; [`generate_single_file`] returns the same crate model laid out as one
 //! file, for a build script to write into `OUT_DIR`. [`diff`] compares the crate models of two revisions of
 //! a document: what changed in the generated API, and the version bump that follows.
 
@@ -100,7 +100,7 @@ pub fn generate(document: &str, options: &CrateOptions) -> Result<GeneratedCrate
     generate_from_api(&api, options)
 }
 
-/// Parses, describes, selects and resolves a document by `rules`: the model a crate is generated from,
+/// Parses, describes, selects and resolves a document by `rules`: the IR a crate is generated from,
 /// and the one change reports compare. A rule that matches nothing in the document is an error.
 pub fn prepare(document: &str, rules: &Rules) -> Result<ir::Api, Error> {
     prepare_revision(document, rules, true)

@@ -1,4 +1,4 @@
-//! A tolerant serde model of the Discovery document format.
+//! Tolerant serde types for the Discovery document format.
 //!
 //! Unknown keys are ignored; every key that the format treats as optional is optional here. Values whose
 //! type varies between documents (`default`, `minimum`, `required` on properties) are kept as JSON values:

@@ -33,7 +33,7 @@ pub struct Findings {
     pub carried: Option<crate::describe::Carried>,
 }
 
-/// Resolves a parsed document into the model the emitter prints.
+/// Resolves a parsed document into the IR that lower turns into a crate model.
 pub fn resolve(doc: &Document) -> Result<Api, Error> {
     resolve_with(doc, &Findings::default())
 }

@@ -12,7 +12,7 @@ use crate::ir::*;
 /// - status style (compute, sqladmin, container, deploymentmanager): operations resources (`operations`,
 ///   or compute's `zoneOperations`, `regionOperations`, `globalOperations`, ...) whose `get` returns a
 ///   struct with a `status` enum that has `DONE`, a string `selfLink` and an `error` (either
-///   `errors[]` entries or a `google.rpc.Status`). Every such resource is a scope of the one service.
+///   `errors[]` entries or a `google.rpc.Status`). Every such resource serves one level (zone, region, global) of the one service.
 pub fn find_lro(types: &[TypeDef], root: &Resource) -> Option<Lro> {
     let mut candidates = Vec::new();
     collect_operations(types, root, &mut Vec::new(), &mut candidates);
@@ -131,19 +131,19 @@ fn rpc_error(types: &[TypeDef], operation: &TypeDef) -> Option<ErrorField> {
     })
 }
 
-/// Status style: every operations resource whose `get` returns the same status-style operation is a
-/// scope of the service (the operation type most resources return wins, then the first by id).
+/// Status style: every operations resource whose `get` returns the same status-style operation serves
+/// one level of the service (the operation type most resources return wins, then the first by id).
 fn find_status_lro(types: &[TypeDef], root: &Resource) -> Option<Lro> {
-    let mut scopes: Vec<(TypeId, OperationsService)> = Vec::new();
-    collect_status_scopes(types, root, &mut Vec::new(), &mut scopes);
-    let operation = scopes.iter().map(|(id, _)| *id).max_by_key(|id| {
+    let mut levels: Vec<(TypeId, OperationsService)> = Vec::new();
+    collect_status_levels(types, root, &mut Vec::new(), &mut levels);
+    let operation = levels.iter().map(|(id, _)| *id).max_by_key(|id| {
         (
-            scopes.iter().filter(|(o, _)| o == id).count(),
+            levels.iter().filter(|(o, _)| o == id).count(),
             std::cmp::Reverse(*id),
         )
     })?;
     let fields = status_fields(types, &types[operation.0])?;
-    let mut services: Vec<OperationsService> = scopes
+    let mut services: Vec<OperationsService> = levels
         .into_iter()
         .filter(|(id, _)| *id == operation)
         .map(|(_, service)| service)
@@ -165,27 +165,27 @@ fn find_status_lro(types: &[TypeDef], root: &Resource) -> Option<Lro> {
     })
 }
 
-fn collect_status_scopes(
+fn collect_status_levels(
     types: &[TypeDef],
     resource: &Resource,
     trail: &mut Vec<String>,
     out: &mut Vec<(TypeId, OperationsService)>,
 ) {
     if is_operations_resource(&resource.wire_name) {
-        if let Some(scope) = status_scope(types, resource, trail) {
-            out.push(scope);
+        if let Some(level) = status_level(types, resource, trail) {
+            out.push(level);
         }
     }
     for child in &resource.resources {
         trail.push(child.accessor.clone());
-        collect_status_scopes(types, child, trail, out);
+        collect_status_levels(types, child, trail, out);
         trail.pop();
     }
 }
 
-/// One scope of a status-style service: `get` (its path becomes the link template), `wait` when the
+/// One level of a status-style service: `get` (its path becomes the link template), `wait` when the
 /// resource has one that takes the same arguments, and `cancel` likewise.
-fn status_scope(
+fn status_level(
     types: &[TypeDef],
     resource: &Resource,
     trail: &[String],
@@ -400,7 +400,7 @@ fn is_any_map(types: &[TypeDef], ty: &TypeRef) -> bool {
 /// `get` and `wait` return one it did not start), and list methods that page. A declared operation result stays
 /// only on the former.
 pub fn mark_methods(types: &[TypeDef], resource: &mut Resource, lro: Option<&Lro>) {
-    // A status-style API's scopes (`zoneOperations`, ...) are operations services too.
+    // A status-style API's levels (`zoneOperations`, ...) are operations services too.
     let service = resource.wire_name == "operations"
         || (lro.is_some_and(|l| !l.is_longrunning())
             && is_operations_resource(&resource.wire_name));

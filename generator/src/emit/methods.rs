@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{crate_doc_attrs, markdown_attrs};
-use super::{cfg, ident, Files, Scope};
+use super::{cfg, ident, Files, ModulePrinter};
 use crate::cargo_features::TESTING;
 use crate::ir::root_items;
 use crate::model::{Constructor, Crate, MethodConst};
@@ -16,8 +16,11 @@ pub fn methods_module(model: &Crate<'_>, files: &mut Files) -> TokenStream {
         return TokenStream::new();
     };
     let module = [root_items::METHODS.to_owned()];
-    let scope = Scope::new(model, &module, []);
-    let consts = methods.items.iter().map(|item| method_const(&scope, item));
+    let printer = ModulePrinter::new(model, &module, []);
+    let consts = methods
+        .items
+        .iter()
+        .map(|item| method_const(&printer, item));
     let doc = module_doc(methods.items.first().map(|item| item.name.as_str()));
     let body = quote! {
         #doc
@@ -55,9 +58,9 @@ fn module_doc(example: Option<&str>) -> TokenStream {
 }
 
 /// `pub const NAME: MethodId<Response> = MethodId::new("id");`, under its method's `cfg`.
-fn method_const(scope: &Scope<'_>, item: &MethodConst) -> TokenStream {
+fn method_const(printer: &ModulePrinter<'_>, item: &MethodConst) -> TokenStream {
     let name = ident(&item.name);
-    let response = scope.rust(&item.response);
+    let response = printer.rust(&item.response);
     let id = &item.id;
     let docs = markdown_attrs(&format!(
         "`{}` (`{id}`)\n\nBuilt by {}.",

@@ -1,5 +1,5 @@
 //! Emission: the crate model ([`Crate`]) becomes Rust token streams, one per file of the generated crate.
-//! Emit prints what the model decided: files, `cfg`s, names and shared builders come from [`crate::lower`].
+//! Emit prints what the model decided: files, `cfg`s, names and builders come from [`crate::lower`].
 
 mod docs;
 mod methods;
@@ -99,7 +99,7 @@ pub(crate) fn cfg(features: &Cfg) -> TokenStream {
 }
 
 /// What a module declares, so that std names are written short unless a generated item shadows them.
-pub(crate) struct Scope<'a> {
+pub(crate) struct ModulePrinter<'a> {
     pub api: &'a Api,
     pub module: &'a [String],
     declared: BTreeSet<&'a str>,
@@ -113,7 +113,7 @@ pub(crate) struct Scope<'a> {
     pub shared_builders: &'a [String],
 }
 
-impl<'a> Scope<'a> {
+impl<'a> ModulePrinter<'a> {
     pub fn new(
         model: &'a Crate<'a>,
         module: &'a [String],
@@ -129,7 +129,7 @@ impl<'a> Scope<'a> {
             }
         }
         declared.extend(extra);
-        Scope {
+        ModulePrinter {
             api,
             module,
             declared,
@@ -140,7 +140,7 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The same scope for a file gated as a whole: its types carry no `cfg` of their own.
+    /// The same printer for a file gated as a whole: its types carry no `cfg` of their own.
     pub fn gated_as_a_whole(mut self) -> Self {
         self.type_cfgs.clear();
         self
@@ -199,7 +199,7 @@ impl<'a> Scope<'a> {
         self.rust(&RustType::of(self.api, ty))
     }
 
-    /// A Rust type as tokens: std names short unless shadowed, generated types by [`Scope::path`].
+    /// A Rust type as tokens: std names short unless shadowed, generated types by [`ModulePrinter::path`].
     pub fn rust(&self, ty: &RustType) -> TokenStream {
         match ty {
             RustType::Primitive(name) => {

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, markdown_attrs, one_line, param_doc_attrs, type_link};
 use super::types::{features_phrase, module_types};
-use super::{cfg, ident, Files, Scope};
+use super::{cfg, ident, Files, ModulePrinter};
 use crate::ir::*;
 use crate::model::{Builder, Call, Crate, FieldAccess, MediaUpload, MethodIdSource};
 use crate::model::{ResourceModule, RustType, StartKind};
@@ -21,11 +21,11 @@ pub fn resources_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
         .collect();
     let shared = shared_builders(model, files);
     let builder_names = root.methods.iter().map(|m| m.method.builder.as_str());
-    let scope = Scope::new(model, &root.resource.module, builder_names);
+    let printer = ModulePrinter::new(model, &root.resource.module, builder_names);
     let builders = root
         .methods
         .iter()
-        .map(|item| builder(&scope, &model.builders[item.builder.0]));
+        .map(|item| builder(&printer, &model.builders[item.builder.0]));
     let types = module_types(model, &root.resource.module);
     quote! {
         //! Resources of the API: each a module with a handle whose methods start requests, and the request
@@ -49,8 +49,8 @@ fn shared_builders(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     if shared.is_empty() {
         return TokenStream::new();
     }
-    let scope = Scope::new(model, module, shared.iter().map(|b| b.name.as_str()));
-    let builders = shared.iter().map(|b| builder(&scope, b));
+    let printer = ModulePrinter::new(model, module, shared.iter().map(|b| b.name.as_str()));
+    let builders = shared.iter().map(|b| builder(&printer, b));
     let body = quote! {
         //! The request builders that methods of more than one resource family share, each re-exported
         //! where its methods are, under the name it has there.
@@ -101,7 +101,7 @@ pub fn resource_body(
     let resource = module.resource;
     let declared = std::iter::once(resource.handle.as_str())
         .chain(resource.methods.iter().map(|m| m.builder.as_str()));
-    let scope = Scope::new(model, &resource.module, declared);
+    let printer = ModulePrinter::new(model, &resource.module, declared);
     let handle = ident(&resource.handle);
     let handle_doc = format!(" The `{}` resource.", resource.wire_path);
     let client = quote!(::discogen_runtime::Client);
@@ -114,7 +114,7 @@ pub fn resource_body(
         let builder = &model.builders[item.builder.0];
         let name = ident(&item.method.builder);
         constructor(
-            &scope,
+            &printer,
             item.method,
             builder,
             quote!(self.client.clone()),
@@ -124,9 +124,9 @@ pub fn resource_body(
     let builders = module.methods.iter().map(|item| {
         let builder = &model.builders[item.builder.0];
         if builder.module == resource.module {
-            return self::builder(&scope, builder);
+            return self::builder(&printer, builder);
         }
-        let path = scope.path(&builder.module, &builder.name);
+        let path = printer.path(&builder.module, &builder.name);
         if builder.name == item.method.builder {
             quote!(pub use #path;)
         } else {
@@ -183,22 +183,22 @@ pub fn accessor(child: &ResourceModule<'_>, client: TokenStream) -> TokenStream 
 
 /// The method on a handle that starts a call: required parameters (and the body) are its arguments.
 pub fn constructor(
-    scope: &Scope<'_>,
+    printer: &ModulePrinter<'_>,
     method: &Method,
-    shared: &Builder<'_>,
+    builder: &Builder<'_>,
     client: TokenStream,
-    builder: TokenStream,
+    builder_path: TokenStream,
 ) -> TokenStream {
     let name = ident(&method.fn_name);
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for param in method.params.iter() {
         let field = ident(&param.rust_name);
-        let unset = scope.unset(&RustType::builder_field(scope.api, param));
+        let unset = printer.unset(&RustType::builder_field(printer.api, param));
         match unset.filter(|_| !param.required) {
             Some(unset) => inits.push(quote!(#field: #unset)),
             None => {
-                let (arg_ty, convert) = setter_input(scope, param);
+                let (arg_ty, convert) = setter_input(printer, param);
                 args.push(quote!(#field: #arg_ty));
                 inits.push(match convert {
                     Some(convert) => quote!(#field: #convert),
@@ -209,22 +209,22 @@ pub fn constructor(
     }
     if let Some(body) = &method.request {
         let field = ident(&body.rust_name);
-        let ty = scope.ty(&body.ty);
+        let ty = printer.ty(&body.ty);
         args.push(quote!(#field: #ty));
         inits.push(quote!(#field));
     }
     // A builder of several methods names the one it was made for in its tracing span.
-    if shared.method_id() == MethodIdSource::Field {
+    if builder.method_id() == MethodIdSource::Field {
         if let Some(id) = &method.id {
             let method_id = ident(builder_members::METHOD_ID);
             inits.push(quote!(#method_id: #id));
         }
     }
-    let docs = method_docs(scope.api, method, shared.start());
+    let docs = method_docs(printer.api, method, builder.start());
     let deprecated = method.deprecated.then(|| quote!(#[deprecated]));
     // The API named the method; it starts a call rather than constructing the handle.
     let allow_new = (method.fn_name == "new").then(|| quote!(#[allow(clippy::new_ret_no_self)]));
-    let default = scope.std("Default");
+    let default = printer.std("Default");
     let (client_field, params) = (
         ident(builder_members::CLIENT),
         ident(builder_members::PARAMS),
@@ -233,8 +233,8 @@ pub fn constructor(
         #docs
         #deprecated
         #allow_new
-        pub fn #name(&self, #(#args),*) -> #builder {
-            #builder {
+        pub fn #name(&self, #(#args),*) -> #builder_path {
+            #builder_path {
                 #client_field: #client,
                 #(#inits,)*
                 #params: #default::default(),
@@ -244,24 +244,24 @@ pub fn constructor(
 }
 
 /// A setter's (or constructor argument's) input type and the expression that stores it (`None`: as is).
-fn setter_input(scope: &Scope<'_>, param: &Param) -> (TokenStream, Option<TokenStream>) {
+fn setter_input(printer: &ModulePrinter<'_>, param: &Param) -> (TokenStream, Option<TokenStream>) {
     let field = ident(&param.rust_name);
-    let string = scope.std("String");
-    let into = scope.std("Into");
+    let string = printer.std("String");
+    let into = printer.std("Into");
     let is_string = matches!(param.ty, TypeRef::String | TypeRef::FieldMask);
     match (param.repeated, is_string) {
         (false, true) => (quote!(impl #into<#string>), Some(quote!(#field.into()))),
-        (false, false) => (scope.ty(&param.ty), None),
+        (false, false) => (printer.ty(&param.ty), None),
         (true, true) => {
-            let iter = scope.std("IntoIterator");
+            let iter = printer.std("IntoIterator");
             (
                 quote!(impl #iter<Item = impl #into<#string>>),
                 Some(quote!(#field.into_iter().map(#into::into).collect())),
             )
         }
         (true, false) => {
-            let iter = scope.std("IntoIterator");
-            let ty = scope.ty(&param.ty);
+            let iter = printer.std("IntoIterator");
+            let ty = printer.ty(&param.ty);
             (
                 quote!(impl #iter<Item = #ty>),
                 Some(quote!(#field.into_iter().collect())),
@@ -270,18 +270,18 @@ fn setter_input(scope: &Scope<'_>, param: &Param) -> (TokenStream, Option<TokenS
     }
 }
 
-fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
-    let method = shared.method;
-    let name = ident(&shared.name);
-    let field_vis = match shared.field_access() {
+fn builder(printer: &ModulePrinter<'_>, builder: &Builder<'_>) -> TokenStream {
+    let method = builder.method;
+    let name = ident(&builder.name);
+    let field_vis = match builder.field_access() {
         FieldAccess::Crate => Some(quote!(pub(crate))),
         FieldAccess::Module => None,
     };
-    let fields = shared.fields(scope.api).map(|(name, ty)| {
-        let (name, ty) = (ident(name), scope.rust(&ty));
+    let fields = builder.fields(printer.api).map(|(name, ty)| {
+        let (name, ty) = (ident(name), printer.rust(&ty));
         quote!(#field_vis #name: #ty,)
     });
-    let method_id = (shared.method_id() == MethodIdSource::Field).then(|| {
+    let method_id = (builder.method_id() == MethodIdSource::Field).then(|| {
         let method_id = ident(builder_members::METHOD_ID);
         quote!(#field_vis #method_id: &'static str,)
     });
@@ -290,17 +290,17 @@ fn builder(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
         ident(builder_members::PARAMS),
         ident(builder_members::SEND),
     );
-    let setters = method.optional_params().map(|param| setter(scope, param));
-    let to_request = to_request(scope, shared);
-    let response = scope.rust(&RustType::response(scope.api, method.response.as_ref()));
-    let send_body = send_body(scope, method, &response);
-    let calls = shared
+    let setters = method.optional_params().map(|param| setter(printer, param));
+    let to_request = to_request(printer, builder);
+    let response = printer.rust(&RustType::response(printer.api, method.response.as_ref()));
+    let send_body = send_body(printer, method, &response);
+    let calls = builder
         .calls
         .iter()
-        .map(|call| call_fns(scope, method, call, &response));
-    let docs = builder_docs(shared);
+        .map(|call| call_fns(printer, method, call, &response));
+    let docs = builder_docs(builder);
     // Only a builder in the shared module is gated by itself; the others, by their module.
-    let cfg = (shared.module == scope.shared_builders).then(|| cfg(&shared.cfg));
+    let cfg = (builder.module == printer.shared_builders).then(|| cfg(&builder.cfg));
     quote! {
         #docs
         #cfg
@@ -341,20 +341,20 @@ const BUILDER_TAKES_ALSO: &str = "\nBesides its setters, it takes the \
      [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the \
      [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).";
 
-/// The builder's docs: the method's description, its request line and id; a shared builder lists every
+/// The builder's docs: the method's description, its request line and id; a builder of several methods lists every
 /// method it serves.
-fn builder_docs(shared: &Builder<'_>) -> TokenStream {
-    let method = shared.method;
+fn builder_docs(builder: &Builder<'_>) -> TokenStream {
+    let method = builder.method;
     let line = method.request_line();
-    let mut doc = if shared.serves_several() {
-        let served: Vec<String> = shared
+    let mut doc = if builder.serves_several() {
+        let served: Vec<String> = builder
             .serves
             .iter()
             .filter_map(|(method, _)| method.id.as_ref())
             .map(|id| format!("- `{id}`"))
             .collect();
         vec![
-            shared.common_doc().map_or_else(
+            builder.common_doc().map_or_else(
                 || {
                     "The request of each method below: the same HTTP call, parameters and result."
                         .to_owned()
@@ -382,14 +382,14 @@ fn builder_docs(shared: &Builder<'_>) -> TokenStream {
 }
 
 /// The setter of an optional parameter, with its description and allowed values.
-fn setter(scope: &Scope<'_>, param: &Param) -> TokenStream {
+fn setter(printer: &ModulePrinter<'_>, param: &Param) -> TokenStream {
     let field = ident(&param.rust_name);
-    let (input, convert) = setter_input(scope, param);
+    let (input, convert) = setter_input(printer, param);
     let value = convert.unwrap_or_else(|| quote!(#field));
-    let stored = scope.store(&RustType::builder_field(scope.api, param), value);
+    let stored = printer.store(&RustType::builder_field(printer.api, param), value);
     let deprecated = param.deprecated.then_some("Deprecated.");
     let docs = param_doc_attrs(
-        scope.api,
+        printer.api,
         param.doc.as_deref().into_iter().chain(deprecated),
         &param.ty,
     );
@@ -403,10 +403,10 @@ fn setter(scope: &Scope<'_>, param: &Param) -> TokenStream {
 }
 
 /// `to_request()`: the HTTP call as data.
-fn to_request(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
-    let method = shared.method;
+fn to_request(printer: &ModulePrinter<'_>, builder: &Builder<'_>) -> TokenStream {
+    let method = builder.method;
     let http_method = format_ident!("{}", method.http_method.as_str());
-    let path = path_expr(scope, method, &method.path);
+    let path = path_expr(printer, method, &method.path);
     let queries = method
         .params
         .iter()
@@ -423,14 +423,14 @@ fn to_request(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
     let body = method.request.as_ref().map(|body| {
         let field = ident(&body.rust_name);
         // `features: ["dataWrapper"]` APIs wrap JSON bodies in `{"data": ...}` both ways.
-        if scope.api.data_wrapper {
+        if printer.api.data_wrapper {
             quote!(request.json_body(&::discogen_runtime::DataWrapper { data: &self.#field });)
         } else {
             quote!(request.json_body(&self.#field);)
         }
     });
     // Names the call in its tracing span.
-    let method_id = match shared.method_id() {
+    let method_id = match builder.method_id() {
         MethodIdSource::Field => Some(quote!(request.set_method_id(self.method_id);)),
         MethodIdSource::Const(id) => Some(quote!(request.set_method_id(#id);)),
         MethodIdSource::Unnamed => None,
@@ -451,8 +451,8 @@ fn to_request(scope: &Scope<'_>, shared: &Builder<'_>) -> TokenStream {
 }
 
 /// The body of `send()`: one generic call into the runtime.
-fn send_body(scope: &Scope<'_>, method: &Method, response: &TokenStream) -> TokenStream {
-    match (&method.response, scope.api.data_wrapper) {
+fn send_body(printer: &ModulePrinter<'_>, method: &Method, response: &TokenStream) -> TokenStream {
+    match (&method.response, printer.api.data_wrapper) {
         (Some(_), true) => quote! {
             self.client
                 .execute::<::discogen_runtime::DataWrapper<#response>>(self.to_request())
@@ -466,25 +466,25 @@ fn send_body(scope: &Scope<'_>, method: &Method, response: &TokenStream) -> Toke
 
 /// The functions a [`Call`] adds to a builder.
 fn call_fns(
-    scope: &Scope<'_>,
+    printer: &ModulePrinter<'_>,
     method: &Method,
     call: &Call,
     response: &TokenStream,
 ) -> TokenStream {
     match call {
-        Call::Pages { page, item } => pages(scope, *page, item),
-        Call::Start(kind) => start(scope, *kind),
-        Call::Upload(media) => upload(scope, method, media, response),
-        Call::UploadResumable(media) => upload_resumable(scope, method, media, response),
-        Call::Download => download(scope),
+        Call::Pages { page, item } => pages(printer, *page, item),
+        Call::Start(kind) => start(printer, *kind),
+        Call::Upload(media) => upload(printer, method, media, response),
+        Call::UploadResumable(media) => upload_resumable(printer, method, media, response),
+        Call::Download => download(printer),
     }
 }
 
 /// `pages()` and `items()`.
-fn pages(scope: &Scope<'_>, page: TypeId, item: &TypeRef) -> TokenStream {
-    let send = scope.std("Send");
-    let page = scope.named(page);
-    let item = scope.ty(item);
+fn pages(printer: &ModulePrinter<'_>, page: TypeId, item: &TypeRef) -> TokenStream {
+    let send = printer.std("Send");
+    let page = printer.named(page);
+    let item = printer.ty(item);
     let (pages, items) = (ident(builder_members::PAGES), ident(builder_members::ITEMS));
     quote! {
         /// Every page of the result, following `nextPageToken` from this request on.
@@ -501,19 +501,19 @@ fn pages(scope: &Scope<'_>, page: TypeId, item: &TypeRef) -> TokenStream {
 
 /// `start()`: sends the request and returns a poller for the operation it starts, typed by the declared
 /// result when there is one.
-fn start(scope: &Scope<'_>, kind: StartKind) -> TokenStream {
-    let ok = scope.ok_variant();
+fn start(printer: &ModulePrinter<'_>, kind: StartKind) -> TokenStream {
+    let ok = printer.ok_variant();
     let poller = quote!(::discogen_runtime::lro::Poller);
     let (ty, typed, doc) = match kind {
         StartKind::Typed { response, metadata } => {
             let doc = format!(
                 " Sends the request and returns a poller for the long-running operation it starts: `wait()` \
                  gives {}, `progress()` {} metadata.",
-                payload_doc(scope.api, response),
-                payload_doc(scope.api, metadata),
+                payload_doc(printer.api, response),
+                payload_doc(printer.api, metadata),
             );
-            let response = scope.rust(&RustType::payload(scope.api, response));
-            let metadata = scope.rust(&RustType::payload(scope.api, metadata));
+            let response = printer.rust(&RustType::payload(printer.api, response));
+            let metadata = printer.rust(&RustType::payload(printer.api, metadata));
             (
                 quote!(#poller<crate::Client, ::discogen_runtime::lro::Typed<#response, #metadata>>),
                 quote!(.typed()),
@@ -616,8 +616,8 @@ fn returns_doc(api: &Api, method: &Method, start: Option<StartKind>) -> String {
 }
 
 /// The expression that builds the request path: a `format!` over percent-encoded variables.
-fn path_expr(scope: &Scope<'_>, method: &Method, path: &[PathPart]) -> TokenStream {
-    let string = scope.std("String");
+fn path_expr(printer: &ModulePrinter<'_>, method: &Method, path: &[PathPart]) -> TokenStream {
+    let string = printer.std("String");
     let mut template = String::new();
     let mut args = Vec::new();
     for part in path {
@@ -672,8 +672,8 @@ fn upload_limits(media: &MediaUpload) -> String {
 }
 
 /// The runtime's `MediaLimits` of an upload, checked before anything is sent.
-fn media_limits(scope: &Scope<'_>, media: &MediaUpload) -> TokenStream {
-    let option = scope.std("Option");
+fn media_limits(printer: &ModulePrinter<'_>, media: &MediaUpload) -> TokenStream {
+    let option = printer.std("Option");
     let max_size = match &media.max_size {
         Some((bytes, _)) => quote!(#option::Some(#bytes)),
         None => quote!(#option::None),
@@ -694,14 +694,14 @@ fn upload_result(method: &Method, response: &TokenStream) -> (TokenStream, Token
 
 /// `upload(media, media_type)`: simple, or multipart with the request body as metadata.
 fn upload(
-    scope: &Scope<'_>,
+    printer: &ModulePrinter<'_>,
     method: &Method,
     media: &MediaUpload,
     response: &TokenStream,
 ) -> TokenStream {
-    let into = scope.std("Into");
-    let path = path_expr(scope, method, &media.path);
-    let limits = media_limits(scope, media);
+    let into = printer.std("Into");
+    let path = path_expr(printer, method, &media.path);
+    let limits = media_limits(printer, media);
     let (result, finish) = upload_result(method, response);
     let doc = format!(
         " Sends `media` (bytes, a file, or a reader of known length) as this call's media in one \
@@ -723,13 +723,13 @@ fn upload(
 
 /// `upload_resumable(upload)`: a session, then the media in chunks.
 fn upload_resumable(
-    scope: &Scope<'_>,
+    printer: &ModulePrinter<'_>,
     method: &Method,
     media: &MediaUpload,
     response: &TokenStream,
 ) -> TokenStream {
-    let path = path_expr(scope, method, &media.path);
-    let limits = media_limits(scope, media);
+    let path = path_expr(printer, method, &media.path);
+    let limits = media_limits(printer, media);
     let (result, finish) = upload_result(method, response);
     let doc = format!(
         " Sends the media of `upload` (bytes, a file or a reader) through a resumable upload session, in \
@@ -750,8 +750,8 @@ fn upload_resumable(
 }
 
 /// `download()`: the media instead of JSON.
-fn download(scope: &Scope<'_>) -> TokenStream {
-    let vec = scope.std("Vec");
+fn download(printer: &ModulePrinter<'_>) -> TokenStream {
+    let vec = printer.std("Vec");
     let (download, download_stream) = (
         ident(builder_members::DOWNLOAD),
         ident(builder_members::DOWNLOAD_STREAM),

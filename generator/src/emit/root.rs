@@ -7,22 +7,22 @@ use super::docs::{crate_doc_attrs, doc_attrs, param_doc_attrs, sanitize};
 use super::methods::methods_module;
 use super::resources::{accessor, constructor, resources_rs};
 use super::types::{module_types_except, schemas_rs};
-use super::{cfg, ident, Files, Scope};
+use super::{cfg, ident, Files, ModulePrinter};
 use crate::cargo_features::CRATE_FEATURES;
 use crate::ir::*;
 use crate::model::{Builder, Call, Cfg, Crate, Layout, Package, ScopeConst, StandardParams};
 
 pub fn lib_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     let api = model.api;
-    let scope = Scope::new(model, &[], root_names());
-    let client = client(model, &scope);
+    let printer = ModulePrinter::new(model, &[], root_names());
+    let client = client(model, &printer);
     // Most documents declare the same global parameters: their trait and enums live in the runtime.
     let (standard, replaced) = match &model.standard_params {
         StandardParams::Runtime { replaced_enums } => (
             quote! { pub use ::discogen_runtime::standard::{Alt, StandardParameters, Xgafv}; },
             replaced_enums.as_slice(),
         ),
-        StandardParams::Own => (standard_parameters(&scope), &[][..]),
+        StandardParams::Own => (standard_parameters(&printer), &[][..]),
     };
     let scopes = scopes(&model.scopes);
     let types = module_types_except(model, &[], replaced);
@@ -331,14 +331,14 @@ fn construction_example(model: &Crate<'_>) -> Option<String> {
         })
 }
 
-fn client(model: &Crate<'_>, scope: &Scope<'_>) -> TokenStream {
+fn client(model: &Crate<'_>, printer: &ModulePrinter<'_>) -> TokenStream {
     let api = model.api;
     let title = format!(" Client for the {}.", api.title);
     let base_url = &api.base_url;
     let endpoints = endpoint_consts(api);
     let location_url = location_base_url(&model.package);
     let members = root_members(model);
-    let from = scope.std("From");
+    let from = printer.std("From");
     let (builder, new, runtime) = (
         ident(client_members::BUILDER),
         ident(client_members::NEW),
@@ -432,7 +432,7 @@ fn root_members(model: &Crate<'_>) -> TokenStream {
         .children
         .iter()
         .map(|r| accessor(r, quote!(self.runtime.clone())));
-    let methods_scope = Scope::new(
+    let methods_printer = ModulePrinter::new(
         model,
         &root.resource.module,
         root.methods.iter().map(|m| m.method.builder.as_str()),
@@ -441,7 +441,7 @@ fn root_members(model: &Crate<'_>) -> TokenStream {
         let builder = &model.builders[item.builder.0];
         let name = ident(&builder.name);
         constructor(
-            &methods_scope,
+            &methods_printer,
             item.method,
             builder,
             quote!(self.runtime.clone()),
@@ -469,10 +469,10 @@ fn scopes(scopes: &[ScopeConst]) -> TokenStream {
     }
 }
 
-fn standard_parameters(scope: &Scope<'_>) -> TokenStream {
-    let api = scope.api;
-    let string = scope.std("String");
-    let into = scope.std("Into");
+fn standard_parameters(printer: &ModulePrinter<'_>) -> TokenStream {
+    let api = printer.api;
+    let string = printer.std("String");
+    let into = printer.std("Into");
     let setters = api.global_params.iter().map(|param| {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
@@ -488,7 +488,7 @@ fn standard_parameters(scope: &Scope<'_>) -> TokenStream {
                 }
             }
         } else {
-            let ty = scope.ty(&param.ty);
+            let ty = printer.ty(&param.ty);
             quote! {
                 #docs
                 fn #name(mut self, value: #ty) -> Self {
@@ -511,9 +511,9 @@ fn standard_parameters(scope: &Scope<'_>) -> TokenStream {
 
 /// Wires the API's operations service to the runtime's poller.
 fn operations(model: &Crate<'_>, lro: &Lro) -> TokenStream {
-    let scope = Scope::new(model, &[], root_items::ALL.iter().copied());
-    let operation = scope.named(lro.operation);
-    let impl_operation = long_running_operation(&scope, lro);
+    let printer = ModulePrinter::new(model, &[], root_items::ALL.iter().copied());
+    let operation = printer.named(lro.operation);
+    let impl_operation = long_running_operation(&printer, lro);
     let (get, cancel) = match lro.services.as_slice() {
         [service] if service.link_template.is_none() => {
             (by_name(&service.poll), service.cancel.as_ref().map(by_name))
@@ -607,7 +607,7 @@ fn by_name(path: &MethodPath) -> TokenStream {
     }
 }
 
-/// A status-style request: the first scope whose link template the handle matches, else a refused
+/// A status-style request: the first level whose link template the handle matches, else a refused
 /// request.
 fn by_link(
     services: &[OperationsService],
@@ -635,8 +635,8 @@ fn by_link(
 }
 
 /// `impl LongRunningOperation` for the operation schema: which fields say what.
-fn long_running_operation(scope: &Scope<'_>, lro: &Lro) -> TokenStream {
-    let operation = scope.named(lro.operation);
+fn long_running_operation(printer: &ModulePrinter<'_>, lro: &Lro) -> TokenStream {
+    let operation = printer.named(lro.operation);
     let f = &lro.fields;
     let name = str_field(&f.name);
     let handle = f.handle.as_ref().map(|_| {
@@ -647,7 +647,7 @@ fn long_running_operation(scope: &Scope<'_>, lro: &Lro) -> TokenStream {
             }
         }
     });
-    let done = done_expr(scope, &f.done);
+    let done = done_expr(printer, &f.done);
     let error = error_expr(&f.error);
     let map = quote!(::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>);
     let (metadata, response) = (json_field(&f.metadata), json_field(&f.response));
@@ -699,14 +699,14 @@ fn long_running_operation(scope: &Scope<'_>, lro: &Lro) -> TokenStream {
 }
 
 /// Whether the operation is done: its flag, or its status at the done variant.
-fn done_expr(scope: &Scope<'_>, done: &DoneField) -> TokenStream {
+fn done_expr(printer: &ModulePrinter<'_>, done: &DoneField) -> TokenStream {
     match done {
         DoneField::Flag(done) => {
             let done = ident(done);
             quote!(self.#done.unwrap_or(false))
         }
         DoneField::Status { field, ty, done } => {
-            let (field, ty, done) = (ident(field), scope.named(*ty), ident(done));
+            let (field, ty, done) = (ident(field), printer.named(*ty), ident(done));
             quote!(self.#field == Some(#ty::#done))
         }
     }

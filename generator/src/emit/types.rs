@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::{cfg, ident, Files, Scope};
+use super::{cfg, ident, Files, ModulePrinter};
 use crate::ir::*;
 use crate::model::{Cfg, Crate, RustType};
 
@@ -15,27 +15,27 @@ pub fn module_types(model: &Crate<'_>, module: &[String]) -> TokenStream {
 
 /// Every type declared in `module` but those of `skip`, in id order.
 pub fn module_types_except(model: &Crate<'_>, module: &[String], skip: &[TypeId]) -> TokenStream {
-    // One scope for the module: building it walks every type of the API.
-    let scope = Scope::new(model, module, []);
+    // One printer for the module: building it walks every type of the API.
+    let printer = ModulePrinter::new(model, module, []);
     let declared = model
         .module_types
         .get(module)
         .map_or(&[][..], Vec::as_slice);
     let ids = declared.iter().copied().filter(|id| !skip.contains(id));
-    types(&scope, ids)
+    types(&printer, ids)
 }
 
 /// `schemas.rs`: the schemas always compiled, and a private module per group of one `cfg`, whose types it
 /// re-exports (so each is still `schemas::Name`).
 pub fn schemas_rs(model: &Crate<'_>, files: &mut Files) -> TokenStream {
     let module = [root_items::SCHEMAS.to_owned()];
-    let scope = Scope::new(model, &module, []);
-    let always = types(&scope, model.schemas.always.iter().copied());
-    let group_scope = Scope::new(model, &module, []).gated_as_a_whole();
+    let printer = ModulePrinter::new(model, &module, []);
+    let always = types(&printer, model.schemas.always.iter().copied());
+    let group_printer = ModulePrinter::new(model, &module, []).gated_as_a_whole();
     let groups = model.schemas.groups.iter().map(|group| {
         let name = ident(&group.module);
         let cfg = cfg(&group.cfg);
-        let body = types(&group_scope, group.types.iter().copied());
+        let body = types(&group_printer, group.types.iter().copied());
         let doc = format!(" Schemas compiled with {}.", features_phrase(&group.cfg));
         let import = group.names_others.then(|| {
             quote!(
@@ -77,33 +77,33 @@ pub(crate) fn features_phrase(cfg: &Cfg) -> String {
 }
 
 /// The items of `ids`, in order, each with its `Page` impl when a list method pages through it.
-fn types(scope: &Scope<'_>, ids: impl Iterator<Item = TypeId>) -> TokenStream {
+fn types(printer: &ModulePrinter<'_>, ids: impl Iterator<Item = TypeId>) -> TokenStream {
     let items = ids.map(|id| {
-        if let Some(kept) = scope.type_reexports.get(&id) {
-            let path = scope.named(*kept);
+        if let Some(kept) = printer.type_reexports.get(&id) {
+            let path = printer.named(*kept);
             return quote!(pub use #path;);
         }
-        let def = scope.api.ty(id);
-        let body = type_def_in(scope, def);
-        let page = scope
+        let def = printer.api.ty(id);
+        let body = type_def_in(printer, def);
+        let page = printer
             .pages
             .get(&id)
-            .map(|pagination| page_impl(scope, def, pagination));
+            .map(|pagination| page_impl(printer, def, pagination));
         quote! { #body #page }
     });
     quote! { #(#items)* }
 }
 
 /// Lets the runtime follow `nextPageToken` and hand out the list's items.
-fn page_impl(scope: &Scope<'_>, def: &TypeDef, pagination: &Pagination) -> TokenStream {
-    let cfg = scope.type_cfg(def);
+fn page_impl(printer: &ModulePrinter<'_>, def: &TypeDef, pagination: &Pagination) -> TokenStream {
+    let cfg = printer.type_cfg(def);
     let name = ident(&def.name);
     let (field, item) = &pagination.items;
     let field = ident(field);
     let token = ident(&pagination.next_page_token);
-    let item = scope.ty(item);
-    let vec = scope.std("Vec");
-    let option = scope.std("Option");
+    let item = printer.ty(item);
+    let vec = printer.std("Vec");
+    let option = printer.std("Option");
     quote! {
         #cfg
         impl ::discogen_runtime::paginate::Page for #name {
@@ -122,27 +122,27 @@ fn page_impl(scope: &Scope<'_>, def: &TypeDef, pagination: &Pagination) -> Token
 
 pub fn type_def(model: &Crate<'_>, id: TypeId) -> TokenStream {
     let def = model.api.ty(id);
-    type_def_in(&Scope::new(model, &def.module, []), def)
+    type_def_in(&ModulePrinter::new(model, &def.module, []), def)
 }
 
-/// A type's items, in the scope of its module.
-fn type_def_in(scope: &Scope<'_>, def: &TypeDef) -> TokenStream {
+/// A type's items, printed in its module.
+fn type_def_in(printer: &ModulePrinter<'_>, def: &TypeDef) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(scope, def, s),
-        TypeKind::Enum(e) => enum_def(scope, def, e),
+        TypeKind::Struct(s) => struct_def(printer, def, s),
+        TypeKind::Enum(e) => enum_def(printer, def, e),
         TypeKind::Alias(target) => {
             let docs = doc_attrs(def.doc.as_deref());
-            let cfg = scope.type_cfg(def);
+            let cfg = printer.type_cfg(def);
             let name = ident(&def.name);
-            let target = scope.ty(target);
+            let target = printer.ty(target);
             quote! { #docs #cfg pub type #name = #target; }
         }
     }
 }
 
-fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+fn struct_def(printer: &ModulePrinter<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
-    let cfg = scope.type_cfg(def);
+    let cfg = printer.type_cfg(def);
     let name = ident(&def.name);
     let fields = s.fields.iter().map(|field| {
         let mut notes = Vec::new();
@@ -154,7 +154,7 @@ fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         }
         let docs = doc_attrs(field.doc.as_deref().into_iter().chain(notes));
         let field_name = ident(&field.rust_name);
-        let ty = scope.rust(&RustType::field_decl(scope.api, field));
+        let ty = printer.rust(&RustType::field_decl(printer.api, field));
         quote! {
             #docs
             pub #field_name: #ty,
@@ -162,7 +162,7 @@ fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     });
     let additional = s.additional.as_ref().map(|(rust_name, ty)| {
         let field_name = ident(rust_name);
-        let map = scope.ty(&TypeRef::Map(Box::new(ty.clone())));
+        let map = printer.ty(&TypeRef::Map(Box::new(ty.clone())));
         quote! {
             /// Properties not declared above.
             pub #field_name: #map,
@@ -175,8 +175,8 @@ fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             pub #field_name: ::discogen_runtime::UnknownFields,
         }
     });
-    let setters = setters(scope, def, s);
-    let object = object_impl(scope, def, s);
+    let setters = setters(printer, def, s);
+    let object = object_impl(printer, def, s);
     quote! {
         #docs
         #cfg
@@ -195,24 +195,24 @@ fn struct_def(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 
 /// `with_<field>` setters, so that a value is built as `Intent::default().with_display_name("x")` and code
 /// that builds one keeps compiling when the API adds fields. Inline and generic: no code until used.
-fn setters(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+fn setters(printer: &ModulePrinter<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     if s.fields.is_empty() && s.additional.is_none() {
         return TokenStream::new();
     }
-    let cfg = scope.type_cfg(def);
+    let cfg = printer.type_cfg(def);
     let name = ident(&def.name);
     let fields = s.fields.iter().map(|field| {
-        let declared = RustType::field_decl(scope.api, field);
+        let declared = RustType::field_decl(printer.api, field);
         setter(
-            scope,
+            printer,
             &field.rust_name,
-            scope.ty(&field.ty),
-            scope.store(&declared, quote!(value.into())),
+            printer.ty(&field.ty),
+            printer.store(&declared, quote!(value.into())),
         )
     });
     let additional = s.additional.as_ref().map(|(rust_name, ty)| {
-        let map = scope.ty(&TypeRef::Map(Box::new(ty.clone())));
-        setter(scope, rust_name, map, quote!(value.into()))
+        let map = printer.ty(&TypeRef::Map(Box::new(ty.clone())));
+        setter(printer, rust_name, map, quote!(value.into()))
     });
     quote! {
         #cfg
@@ -224,11 +224,16 @@ fn setters(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 }
 
 /// `with_<field>(value: impl Into<ty>)`, storing `stored` (an expression of `value`).
-fn setter(scope: &Scope<'_>, rust_name: &str, ty: TokenStream, stored: TokenStream) -> TokenStream {
+fn setter(
+    printer: &ModulePrinter<'_>,
+    rust_name: &str,
+    ty: TokenStream,
+    stored: TokenStream,
+) -> TokenStream {
     let field_name = ident(rust_name);
     let plain = rust_name.trim_start_matches("r#");
     let name = ident(&format!("with_{plain}"));
-    let into = scope.std("Into");
+    let into = printer.std("Into");
     let doc = format!(" Sets [`{plain}`](Self::{plain}).");
     quote! {
         #[doc = #doc]
@@ -242,8 +247,8 @@ fn setter(scope: &Scope<'_>, rust_name: &str, ty: TokenStream, stored: TokenStre
 
 /// The struct's JSON form: its keys, one `match` that reads a field, and the writes of the fields that are
 /// set (see the runtime's `object` module, which does the rest).
-fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
-    let cfg = scope.type_cfg(def);
+fn object_impl(printer: &ModulePrinter<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+    let cfg = printer.type_cfg(def);
     let name = ident(&def.name);
     // The schema id; a synthetic struct goes by its Rust name.
     let schema_name = def
@@ -251,23 +256,23 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         .schema()
         .unwrap_or_else(|| def.name.trim_start_matches("r#"));
     let result = quote!(::std::result::Result);
-    let ok = scope.ok_variant();
+    let ok = printer.ok_variant();
     let mut by_key: Vec<&Field> = s.fields.iter().collect();
     // The runtime's lookup order: by length, then bytes.
     by_key.sort_by_key(|f| (f.wire_name.len(), f.wire_name.as_bytes()));
     let keys = by_key.iter().map(|f| &f.wire_name);
-    let read_body = read_field_body(scope, &by_key);
+    let read_body = read_field_body(printer, &by_key);
     let writes = s.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let key = &field.wire_name;
-        let write = if scope.api.needs_wire(&field.ty) {
+        let write = if printer.api.needs_wire(&field.ty) {
             quote!(write_wire)
         } else {
             quote!(write)
         };
         quote!(::discogen_runtime::__private::object::#write(map, #key, &self.#field_name)?;)
     });
-    let (read_other, write_others) = other_members(scope, s);
+    let (read_other, write_others) = other_members(printer, s);
     quote! {
         #cfg
         impl ::discogen_runtime::__private::object::Object for #name {
@@ -297,11 +302,11 @@ fn object_impl(scope: &Scope<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 }
 
 /// The body of `read_field`: from the index of a key in `by_key` to the field it sets.
-fn read_field_body(scope: &Scope<'_>, by_key: &[&Field]) -> TokenStream {
+fn read_field_body(printer: &ModulePrinter<'_>, by_key: &[&Field]) -> TokenStream {
     let count = by_key.len();
     let arms = by_key.iter().enumerate().map(|(i, field)| {
         let field_name = ident(&field.rust_name);
-        let read = read_expr(scope, &field.ty);
+        let read = read_expr(printer, &field.ty);
         // The last arm takes the rest, so that the match needs no unreachable arm.
         let pattern = if i + 1 == count {
             quote!(_)
@@ -318,7 +323,7 @@ fn read_field_body(scope: &Scope<'_>, by_key: &[&Field]) -> TokenStream {
         }
     } else if count == 1 {
         let field_name = ident(&by_key[0].rust_name);
-        let read = read_expr(scope, &by_key[0].ty);
+        let read = read_expr(printer, &by_key[0].ty);
         quote! {
             let _ = index;
             self.#field_name = #read;
@@ -330,13 +335,16 @@ fn read_field_body(scope: &Scope<'_>, by_key: &[&Field]) -> TokenStream {
 
 /// `read_other`, and the writes of the members the struct does not declare: its `additionalProperties`
 /// map, or its unknown fields.
-fn other_members(scope: &Scope<'_>, s: &Struct) -> (Option<TokenStream>, Option<TokenStream>) {
+fn other_members(
+    printer: &ModulePrinter<'_>,
+    s: &Struct,
+) -> (Option<TokenStream>, Option<TokenStream>) {
     let result = quote!(::std::result::Result);
-    let ok = scope.ok_variant();
+    let ok = printer.ok_variant();
     let others = s.additional.as_ref().map(|(rust_name, ty)| {
         let field_name = ident(rust_name);
-        let read = read_expr(scope, ty);
-        let value = if scope.api.needs_wire(ty) {
+        let read = read_expr(printer, ty);
+        let value = if printer.api.needs_wire(ty) {
             quote!(&::discogen_runtime::__private::wire::Ser(value))
         } else {
             quote!(value)
@@ -362,8 +370,8 @@ fn other_members(scope: &Scope<'_>, s: &Struct) -> (Option<TokenStream>, Option<
         (Some(others), _) => (Some(others.0), Some(others.1)),
         (None, Some(rust_name)) => {
             let field_name = ident(rust_name);
-            let option = scope.std("Option");
-            let some = scope.option_variant("Some");
+            let option = printer.std("Option");
+            let some = printer.option_variant("Some");
             (
                 Some(quote! {
                     fn unknown_fields(&mut self) -> #option<&mut ::discogen_runtime::UnknownFields> {
@@ -378,19 +386,19 @@ fn other_members(scope: &Scope<'_>, s: &Struct) -> (Option<TokenStream>, Option<
 }
 
 /// Reads the next map value as `ty`, through the wire adapter where its JSON form needs one.
-fn read_expr(scope: &Scope<'_>, ty: &TypeRef) -> TokenStream {
-    if scope.api.needs_wire(ty) {
+fn read_expr(printer: &ModulePrinter<'_>, ty: &TypeRef) -> TokenStream {
+    if printer.api.needs_wire(ty) {
         quote!(::discogen_runtime::__private::object::read_wire(map)?)
     } else {
         quote!(map.next_value()?)
     }
 }
 
-fn enum_def(scope: &Scope<'_>, def: &TypeDef, e: &Enum) -> TokenStream {
+fn enum_def(printer: &ModulePrinter<'_>, def: &TypeDef, e: &Enum) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
     let name = ident(&def.name);
-    let string = scope.std("String");
-    let from = scope.std("From");
+    let string = printer.std("String");
+    let from = printer.std("From");
     let unknown = ident(&e.unknown_variant);
     let variants = e.variants.iter().map(|v| {
         let deprecated = v.deprecated.then_some("Deprecated.");
@@ -408,7 +416,7 @@ fn enum_def(scope: &Scope<'_>, def: &TypeDef, e: &Enum) -> TokenStream {
         let wire = &v.wire_name;
         quote! { #wire => Self::#variant, }
     });
-    let cfg = scope.type_cfg(def);
+    let cfg = printer.type_cfg(def);
     quote! {
         #docs
         #cfg
