@@ -301,7 +301,7 @@ impl ::discogen_runtime::__private::object::Object for Operation {
 pub struct PayloadOptions {
     /// Optional. If `include_resource` is set to `true`, the list of fields to include in the event payload. Separate fields with a comma. For example, to include a Google Chat message's sender and create time, enter `message.sender,message.createTime`. If omitted, the payload includes all fields for the resource. If you specify a field that doesn't exist for the resource, the system ignores the field.
     pub field_mask: Option<String>,
-    /// Optional. Whether the event payload includes data about the resource that changed. For example, for an event where a Google Chat message was created, whether the payload contains data about the \[`Message`\](<https://developers.google.com/chat/api/reference/rest/v1/spaces.messages>) resource. If false, the event payload only includes the name of the changed resource.
+    /// Optional. Whether the event payload includes data about the resource that changed. For example, for an event where a Google Chat message was created, whether the payload contains data about the [`Message`](https://developers.google.com/chat/api/reference/rest/v1/spaces.messages) resource. If false, the event payload only includes the name of the changed resource.
     pub include_resource: Option<bool>,
     /// Members of the JSON object this version of the crate does not know, written back unchanged.
     pub unknown_fields: ::discogen_runtime::UnknownFields,
@@ -480,7 +480,7 @@ impl ::discogen_runtime::__private::object::Object for Status {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Subscription {
-    /// Output only. The user who authorized the creation of the subscription. When a user authorizes the subscription, this field and the `user_authority` field have the same value and the format is: Format: `users/{user}` For Google Workspace users, the `{user}` value is the \[`user.id`\](<https://developers.google.com/admin-sdk/directory/reference/rest/v1/users#User.FIELDS.ids>) field from the Directory API. When a Chat app authorizes the subscription, only `service_account_authority` field populates and this field is empty.
+    /// Output only. The user who authorized the creation of the subscription. When a user authorizes the subscription, this field and the `user_authority` field have the same value and the format is: Format: `users/{user}` For Google Workspace users, the `{user}` value is the [`user.id`](https://developers.google.com/admin-sdk/directory/reference/rest/v1/users#User.FIELDS.ids) field from the Directory API. When a Chat app authorizes the subscription, only `service_account_authority` field populates and this field is empty.
     ///
     /// Output only: set by the server.
     pub authority: Option<String>,
@@ -530,7 +530,7 @@ pub struct Subscription {
     ///
     /// Output only: set by the server.
     pub update_time: Option<::discogen_runtime::Timestamp>,
-    /// Output only. The user who authorized the creation of the subscription. The user must be able to view the `target_resource`. For Google Workspace users, the `{user}` value is the \[`user.id`\](<https://developers.google.com/workspace/admin/directory/reference/rest/v1/users#User.FIELDS.id>) field from the Directory API. Format: `users/{user}`
+    /// Output only. The user who authorized the creation of the subscription. The user must be able to view the `target_resource`. For Google Workspace users, the `{user}` value is the [`user.id`](https://developers.google.com/workspace/admin/directory/reference/rest/v1/users#User.FIELDS.id) field from the Directory API. Format: `users/{user}`
     ///
     /// Output only: set by the server.
     pub user_authority: Option<String>,

@@ -94,12 +94,26 @@ fn is_list_item(line: &str) -> bool {
         || (digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") ")))
 }
 
-/// Escapes brackets and HTML outside code spans, keeps inline links, and wraps bare URLs in `<...>`.
+/// Escapes brackets and HTML outside code spans, keeps inline links (whose text may hold code spans),
+/// and wraps bare URLs in `<...>`.
 fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
     loop {
-        match rest.find('`') {
+        let tick = rest.find('`');
+        // An inline link before the next code span is kept whole, code spans in its text included.
+        let link = rest
+            .match_indices('[')
+            .map(|(i, _)| i)
+            .take_while(|&i| tick.is_none_or(|t| i < t))
+            .find_map(|i| inline_link_len(&rest[i..]).map(|len| (i, len)));
+        if let Some((start, len)) = link {
+            escape_text(&rest[..start], &mut out);
+            out.push_str(&rest[start..start + len]);
+            rest = &rest[start + len..];
+            continue;
+        }
+        match tick {
             Some(start) => match rest[start + 1..].find('`') {
                 Some(len) => {
                     escape_text(&rest[..start], &mut out);
@@ -160,7 +174,8 @@ fn inline_link_len(text: &str) -> Option<usize> {
     let inner = text.strip_prefix('[')?;
     let close = inner.find(']')?;
     let label = &inner[..close];
-    if label.contains('[') || label.contains('`') {
+    // Code spans in the text are whole (an even number of backticks).
+    if label.contains('[') || label.matches('`').count() % 2 == 1 {
         return None;
     }
     let after = &inner[close + 1..];
@@ -299,6 +314,14 @@ mod tests {
         assert_eq!(
             sanitize("see [docs](https://x.io/a)"),
             "see [docs](https://x.io/a)"
+        );
+        assert_eq!(
+            sanitize("the [`Message`](https://x.io/m) resource, `[a]`"),
+            "the [`Message`](https://x.io/m) resource, `[a]`"
+        );
+        assert_eq!(
+            sanitize("odd [`x](https://x.io) `y`"),
+            "odd \\[`x](https://x.io) `y\\`"
         );
     }
 

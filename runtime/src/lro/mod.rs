@@ -111,7 +111,7 @@ pub trait CancelOperations: OperationsApi {
 }
 
 /// A message type that can be the payload of an `Any` (named by its `@type`
-/// URL). Every generated schema struct is one, through its [`Object`](crate::object::Object) impl.
+/// URL). Every generated schema struct is one.
 pub trait Message: DeserializeOwned {
     /// The Discovery schema id, e.g. `"GoogleCloudDialogflowV2ExportAgentResponse"`.
     const SCHEMA_ID: &'static str;

@@ -6,7 +6,8 @@ use std::pin::Pin;
 
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncSeekExt as _};
 
-/// The bytes of an upload: in memory, a file, or any [`AsyncRead`], with its length when known. Only
+/// The bytes of an upload: in memory, a file, or any
+/// [`AsyncRead`](https://docs.rs/tokio/1/tokio/io/trait.AsyncRead.html), with its length when known. Only
 /// one chunk of it is in memory at a time.
 pub struct UploadSource {
     reader: Reader,

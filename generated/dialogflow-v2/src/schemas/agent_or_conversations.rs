@@ -975,7 +975,7 @@ pub enum GoogleCloudDialogflowV2InputAudioConfigAudioEncoding {
     AudioEncodingUnspecified,
     /// Uncompressed 16-bit signed little-endian samples (Linear PCM).
     AudioEncodingLinear16,
-    /// \[`FLAC`\](<https://xiph.org/flac/documentation.html>) (Free Lossless Audio Codec) is the recommended encoding because it is lossless (therefore recognition is not compromised) and requires only about half the bandwidth of `LINEAR16`. `FLAC` stream encoding supports 16-bit and 24-bit samples, however, not all fields in `STREAMINFO` are supported.
+    /// [`FLAC`](https://xiph.org/flac/documentation.html) (Free Lossless Audio Codec) is the recommended encoding because it is lossless (therefore recognition is not compromised) and requires only about half the bandwidth of `LINEAR16`. `FLAC` stream encoding supports 16-bit and 24-bit samples, however, not all fields in `STREAMINFO` are supported.
     AudioEncodingFlac,
     /// 8-bit samples that compand 14-bit audio samples using G.711 PCMU/mu-law.
     AudioEncodingMulaw,
