@@ -122,11 +122,10 @@ impl<'a> ModulePrinter<'a> {
         let api = model.api;
         let mut declared = BTreeSet::new();
         let mut type_cfgs = BTreeMap::new();
-        for (def, cfg) in api.types.iter().zip(&model.type_cfgs) {
-            if def.module == module {
-                declared.insert(def.name.as_str());
-                type_cfgs.insert(def.name.as_str(), cfg);
-            }
+        for &id in model.module_types.get(module).into_iter().flatten() {
+            let name = api.ty(id).name.as_str();
+            declared.insert(name);
+            type_cfgs.insert(name, &model.type_cfgs[id.0]);
         }
         declared.extend(extra);
         ModulePrinter {

@@ -15,7 +15,6 @@ pub fn module_types(model: &Crate<'_>, module: &[String]) -> TokenStream {
 
 /// Every type declared in `module` but those of `skip`, in id order.
 pub fn module_types_except(model: &Crate<'_>, module: &[String], skip: &[TypeId]) -> TokenStream {
-    // One printer for the module: building it walks every type of the API.
     let printer = ModulePrinter::new(model, module, []);
     let declared = model
         .module_types
