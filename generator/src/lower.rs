@@ -71,20 +71,19 @@ pub fn lower(api: &Api, package: Package, layout: Layout) -> Crate<'_> {
 
 /// A constant per OAuth scope, named after the URL's last segment (`CLOUD_PLATFORM`).
 fn scope_consts(api: &Api) -> Vec<ScopeConst> {
-    let mut names = crate::names::Namespace::default();
+    let mut names = crate::names::Namespace::constants();
     api.scopes
         .iter()
         .map(|(url, doc)| {
             let last = url.trim_end_matches('/').rsplit('/').next().unwrap_or(url);
-            let name =
-                names.claim(heck::ToShoutySnakeCase::to_shouty_snake_case(last).replace('.', "_"));
+            let name = heck::ToShoutySnakeCase::to_shouty_snake_case(last).replace('.', "_");
             let name = if name.starts_with(|c: char| c.is_ascii_digit()) || name.is_empty() {
                 format!("SCOPE_{name}")
             } else {
                 name
             };
             ScopeConst {
-                name,
+                name: names.claim(name),
                 url: url.clone(),
                 doc: doc.clone(),
             }

@@ -259,3 +259,30 @@ fn a_document_level_method_is_the_clients_and_may_answer_nothing() {
     assert_eq!(ping.constructor.handle, "Client");
     assert_eq!(ping.constructor.function, "ping");
 }
+
+#[test]
+fn scope_constants_that_collide_get_numbered_like_other_constants() {
+    let text = r#"{"name": "x", "version": "v1", "rootUrl": "https://x.googleapis.com/", "servicePath": "",
+        "auth": {"oauth2": {"scopes": {
+            "https://www.googleapis.com/auth/cloud-platform": {"description": "All of Cloud."},
+            "https://www.googleapis.com/auth/cloud-platform/": {"description": "The same, written again."},
+            "https://www.googleapis.com/auth/2fa": {"description": "A name that starts with a digit."},
+            "https://www.googleapis.com/auth/SCOPE_2fa": {"description": "The name that one becomes."}
+        }}}}"#;
+    let api = discogen::prepare(text, &discogen::Rules::default()).unwrap();
+    let model = lower(&api, Package::default(), Layout::Crate);
+    let names: Vec<(&str, &str)> = model
+        .scopes
+        .iter()
+        .map(|s| (s.name.as_str(), s.url.rsplit("auth/").next().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("SCOPE_2FA", "2fa"),
+            ("SCOPE_2FA_2", "SCOPE_2fa"),
+            ("CLOUD_PLATFORM", "cloud-platform"),
+            ("CLOUD_PLATFORM_2", "cloud-platform/"),
+        ]
+    );
+}
