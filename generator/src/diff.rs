@@ -657,6 +657,7 @@ impl<'a> Differ<'a> {
         self.regional_base_urls();
         self.operations();
         self.scopes();
+        self.method_consts();
     }
 
     fn regional_base_urls(&mut self) {
@@ -747,6 +748,26 @@ impl<'a> Differ<'a> {
                 format!("scope `{url}`"),
                 "added",
             );
+        }
+    }
+
+    /// The `methods` module's constants (feature `testing`), by method id: one renamed breaks the tests
+    /// that name it. Methods added or removed, or whose result changed, are reported as methods.
+    fn method_consts(&mut self) {
+        let by_id = |model: &'a Crate<'a>| -> BTreeMap<&'a str, &'a str> {
+            let consts = model.methods.iter().flat_map(|m| &m.items);
+            consts.map(|c| (c.id.as_str(), c.name.as_str())).collect()
+        };
+        let (before, after) = (by_id(self.old), by_id(self.new));
+        for (id, old) in &before {
+            if let Some(new) = after.get(id).filter(|new| *new != old) {
+                self.push(
+                    Severity::Breaking,
+                    ItemKind::Method,
+                    format!("method `{id}`"),
+                    format!("constant renamed: `methods::{old}` → `methods::{new}`"),
+                );
+            }
         }
     }
 

@@ -531,7 +531,7 @@ fn a_renamed_scope_constant_is_breaking() {
         lines,
         [
             "scope `https://www.googleapis.com/auth/cloud-platform`: constant renamed: \
-             `scopes::CLOUD_PLATFORM` → `scopes::CLOUD_PLATFORM2`",
+             `scopes::CLOUD_PLATFORM` → `scopes::CLOUD_PLATFORM_2`",
             "scope `https://www.googleapis.com/auth/admin/cloud-platform`: added",
         ]
     );
@@ -802,4 +802,34 @@ fn reports_are_deterministic() {
     let first = real("monitoring.v1.20230913.json", "monitoring.v1.20241003.json").1;
     let second = real("monitoring.v1.20230913.json", "monitoring.v1.20241003.json").1;
     assert_eq!(first, second);
+}
+
+#[test]
+fn a_renamed_method_constant_is_breaking() {
+    // A new method whose id makes the same constant, claimed first (its resource sorts first), takes the
+    // name; the old method's constant in `methods` changes.
+    let r = changed(|doc| {
+        doc["resources"]["Projects"] = json!({"methods": {"get": {
+            "id": "things.projects_things.get", "httpMethod": "GET", "path": "v1/other/{+name}",
+            "parameterOrder": ["name"],
+            "parameters": {"name": {"location": "path", "required": true, "type": "string"}},
+            "response": {"$ref": "Empty"}
+        }}});
+    });
+    let renamed: Vec<String> = r
+        .changes
+        .iter()
+        .filter(|c| c.detail.contains("constant renamed"))
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        renamed,
+        ["method `things.projects.things.get`: constant renamed: \
+          `methods::PROJECTS_THINGS_GET` → `methods::PROJECTS_THINGS_GET_2`"]
+    );
+    let change = r
+        .changes
+        .iter()
+        .find(|c| c.detail.contains("constant renamed"));
+    assert_eq!(change.map(|c| c.severity), Some(Severity::Breaking));
 }
