@@ -754,9 +754,13 @@ impl<'a> Differ<'a> {
     /// The `methods` module's constants (feature `testing`), by method id: one renamed breaks the tests
     /// that name it. Methods added or removed, or whose result changed, are reported as methods.
     fn method_consts(&mut self) {
+        // By id, the first constant of each: a document may repeat an id.
         let by_id = |model: &'a Crate<'a>| -> BTreeMap<&'a str, &'a str> {
-            let consts = model.methods.iter().flat_map(|m| &m.items);
-            consts.map(|c| (c.id.as_str(), c.name.as_str())).collect()
+            let mut consts = BTreeMap::new();
+            for c in model.methods.iter().flat_map(|m| &m.items) {
+                consts.entry(c.id.as_str()).or_insert(c.name.as_str());
+            }
+            consts
         };
         let (before, after) = (by_id(self.old), by_id(self.new));
         for (id, old) in &before {
