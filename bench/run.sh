@@ -19,6 +19,9 @@ GEN_RUNS="${BENCH_GEN_RUNS:-5}"
 T="$BENCH/target"
 R="$T/results"
 FEATURES=$([[ "${BENCH_SKIP_FEATURES:-0}" == 1 ]] && echo 0 || echo 1)
+# The profile override the README gives an app whose path dependency is our crate (with incremental = false,
+# which this workspace's profile already has).
+OVERRIDE="--config profile.dev.package.dialogflow-v2.debug=false"
 export CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0
 unset RUSTFLAGS CARGO_BUILD_RUSTFLAGS
 
@@ -59,6 +62,10 @@ fi
 say "warm-up: dev build and check of both crates' dependencies"
 cargo build -q -p discogen-bench
 cargo check -q -p dialogflow-v2 -p google-dialogflow2
+# Both ways an app gets our crate (see TARGETS): the runtime, a path dependency too, is built once for each.
+CARGO_INCREMENTAL=1 cargo build -q -p dialogflow-v2
+CARGO_INCREMENTAL=1 cargo check -q -p dialogflow-v2
+cargo build -q -p dialogflow-v2 $OVERRIDE
 if [[ $FEATURES == 1 ]]; then
     cargo build -q --manifest-path "$F/Cargo.toml" --target-dir "$T" --no-default-features
     cargo check -q --manifest-path "$F/Cargo.toml" --target-dir "$T" --no-default-features
@@ -71,32 +78,36 @@ cargo build -q --release --locked --manifest-path "$ROOT/Cargo.toml" -p xtask --
     || XTASK_OK=0
 
 # --- timed builds --------------------------------------------------------------------------------------
-# name | package | where (manifest, target dir) | features | rlib glob
+# name | package | where (manifest, target dir) | features and other flags | rlib glob | environment
+# `ours` and `peer` as a registry or git dependency is built (incremental off); ours also as a path
+# dependency (cargo turns incremental on), and as one with the README's profile override.
 TARGETS=(
-    "ours|dialogflow-v2|||libdialogflow_v2-*.rlib"
-    "peer|google-dialogflow2|||libgoogle_dialogflow2-*.rlib"
+    "ours|dialogflow-v2|||libdialogflow_v2-*.rlib|"
+    "peer|google-dialogflow2|||libgoogle_dialogflow2-*.rlib|"
+    "ours_path|dialogflow-v2|||libdialogflow_v2-*.rlib|CARGO_INCREMENTAL=1"
+    "ours_override|dialogflow-v2||$OVERRIDE|libdialogflow_v2-*.rlib|"
 )
 # Our crate with fewer of its cargo features (one per resource family; all on by default): none (the client
 # and the operations service), and one family alone.
 if [[ $FEATURES == 1 ]]; then
     TARGETS+=(
-        "features_all|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T||libdialogflow_v2_features-*.rlib"
-        "features_none|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T|--no-default-features|libdialogflow_v2_features-*.rlib"
-        "features_agent|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T|--no-default-features --features agent|libdialogflow_v2_features-*.rlib"
-        "features_conversations|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T|--no-default-features --features conversations|libdialogflow_v2_features-*.rlib"
+        "features_all|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T||libdialogflow_v2_features-*.rlib|"
+        "features_none|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T|--no-default-features|libdialogflow_v2_features-*.rlib|"
+        "features_agent|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T|--no-default-features --features agent|libdialogflow_v2_features-*.rlib|"
+        "features_conversations|dialogflow-v2-features|--manifest-path $F/Cargo.toml --target-dir $T|--no-default-features --features conversations|libdialogflow_v2_features-*.rlib|"
     )
 fi
 
 # One timed sample: clean the package, then time the command; redone once if cargo had to compile anything
 # else (a dependency edited meanwhile by someone else).
 sample() {
-    local name=$1 pkg=$2 where=$3 features=$4 mode=$5 try elapsed compiled
+    local name=$1 pkg=$2 where=$3 features=$4 mode=$5 environment=$6 try elapsed compiled
     for try in 1 2; do
         # shellcheck disable=SC2086
         cargo clean -q -p "$pkg" $where
         local t0=$EPOCHREALTIME
         # shellcheck disable=SC2086
-        cargo "$mode" -p "$pkg" $where $features 2>"$R/last.log"
+        env $environment cargo "$mode" -p "$pkg" $where $features 2>"$R/last.log"
         elapsed=$(echo "$EPOCHREALTIME - $t0" | bc)
         compiled=$(grep -c '^ *\(Compiling\|Checking\)' "$R/last.log" || true)
         [[ $compiled -le 1 ]] && break
@@ -109,9 +120,9 @@ sample() {
 for run in $(seq 1 "$RUNS"); do
     say "timed builds, run $run of $RUNS"
     for entry in "${TARGETS[@]}"; do
-        IFS='|' read -r name pkg where features glob <<<"$entry"
-        sample "$name" "$pkg" "$where" "$features" check
-        sample "$name" "$pkg" "$where" "$features" build
+        IFS='|' read -r name pkg where features glob environment <<<"$entry"
+        sample "$name" "$pkg" "$where" "$features" check "$environment"
+        sample "$name" "$pkg" "$where" "$features" build "$environment"
         record "rlib_dev_$name" "$(stat -c %s "$T"/debug/deps/$glob | tail -1)"
     done
 done
@@ -119,37 +130,47 @@ done
 # --- the app's bill: a tiny app calling operations.get, built with its API crate from cold -------------------
 # (every other dependency prebuilt), then rebuilt after an edit of the app. `cargo clean -p` of both, so the
 # API crate and the app are compiled and the binary linked; the edit is a touch of the app's main.rs.
-# name | the API crate's package
+# name | app | the API crate's package | flags | environment (the three ways of TARGETS for ours)
 APPS=(
-    "ours|dialogflow-v2"
-    "ours-no-features|dialogflow-v2"
-    "ours-testing|dialogflow-v2"
-    "peer|google-dialogflow2"
-    "official|google-cloud-dialogflow-v2"
+    "ours|ours|dialogflow-v2||"
+    "ours-path|ours|dialogflow-v2||CARGO_INCREMENTAL=1"
+    "ours-override|ours|dialogflow-v2|$OVERRIDE|"
+    "ours-no-features|ours-no-features|dialogflow-v2||"
+    "ours-testing|ours-testing|dialogflow-v2||"
+    "peer|peer|google-dialogflow2||"
+    "official|official|google-cloud-dialogflow-v2||"
 )
 say "warm-up: the apps' dependencies"
 for entry in "${APPS[@]}"; do
-    IFS='|' read -r app _ <<<"$entry"
-    cargo build -q -p "app-$app"
+    IFS='|' read -r _ app _ flags environment <<<"$entry"
+    # shellcheck disable=SC2086
+    env $environment cargo build -q -p "app-$app" $flags
 done
 app_sample() {
-    local app=$1 crate=$2 t0
+    local name=$1 app=$2 crate=$3 flags=$4 environment=$5 t0
     cargo clean -q -p "$crate" -p "app-$app"
     t0=$EPOCHREALTIME
-    cargo build -q -p "app-$app"
-    record "app_cold_$app" "$(echo "$EPOCHREALTIME - $t0" | bc)"
+    # shellcheck disable=SC2086
+    env $environment cargo build -q -p "app-$app" $flags
+    record "app_cold_$name" "$(echo "$EPOCHREALTIME - $t0" | bc)"
     touch "$BENCH/apps/$app/src/main.rs"
     t0=$EPOCHREALTIME
-    cargo build -q -p "app-$app"
-    record "app_rebuild_$app" "$(echo "$EPOCHREALTIME - $t0" | bc)"
-    say "  app $app: cold $(tail -2 "$R/results.tsv" | head -1 | cut -f2)s, rebuild $(tail -1 "$R/results.tsv" | cut -f2)s"
+    # shellcheck disable=SC2086
+    env $environment cargo build -q -p "app-$app" $flags
+    record "app_rebuild_$name" "$(echo "$EPOCHREALTIME - $t0" | bc)"
+    say "  app $name: cold $(tail -2 "$R/results.tsv" | head -1 | cut -f2)s, rebuild $(tail -1 "$R/results.tsv" | cut -f2)s"
 }
 for run in $(seq 1 "$RUNS"); do
     say "the app's bill, run $run of $RUNS"
     for entry in "${APPS[@]}"; do
-        IFS='|' read -r app crate <<<"$entry"
-        app_sample "$app" "$crate"
+        IFS='|' read -r name app crate flags environment <<<"$entry"
+        app_sample "$name" "$app" "$crate" "$flags" "$environment"
     done
+done
+# What each app compiles: its distinct crates (normal dependencies) and any crate in two versions.
+for app in ours ours-no-features peer official; do
+    record "app_crates_$app" "$(cargo tree -q -p "app-$app" -e normal --prefix none | sed 's/ (\*)$//' | sort -u | wc -l)"
+    record "app_duplicates_$app" "$(cargo tree -q -p "app-$app" -e normal -d --prefix none --depth 0 | grep -v '^$' | sed 's/ (\*)$//' | sort -u | paste -sd, -)"
 done
 record official_version "$(cargo metadata -q --format-version 1 | python3 -c '
 import json, sys
@@ -165,6 +186,10 @@ for p in json.load(sys.stdin)["packages"]:
         print(os.path.dirname(p["manifest_path"]))')
 record peer_dir "$PEER_DIR"
 record ours_dir "$ROOT/generated/dialogflow-v2"
+
+# --- bytes on the wire of a large list, with and without gzip --------------------------------------------
+say "wire bytes: a 100-operation list through the emulator, identity and gzip"
+cargo run -q --release -p discogen-bench --example wire_bytes | tee "$R/wire_bytes.txt" >&2
 
 # --- criterion: round trip and decode ------------------------------------------------------------------
 say "criterion: round trip (operations.get on 127.0.0.1) and decode"
