@@ -66,12 +66,14 @@ macro_rules! open_enum {
             }
 
             impl ::std::fmt::Display for $ty {
+                #[inline]
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(<$ty>::as_str(self))
                 }
             }
 
             impl $crate::__private::QueryValue for $ty {
+                #[inline]
                 fn append_to(
                     &self,
                     name: &'static str,

@@ -237,13 +237,17 @@ fn check_round(
 }
 
 /// Flat: from the middle round to the last (connections, buffers and the allocator warmed up by then),
-/// RSS grows by less than 1 MiB in all: under 700 bytes a call for the bounded run.
+/// RSS grows by less than 1 MiB in all: under 700 bytes a call for the bounded run. A leak grows RSS
+/// round after round, so growth past that which stopped in the last quarter (under half as much there,
+/// as a leak would add) is an allocator's one-off step, seen on a loaded machine, not a leak.
 fn assert_flat(figures: &Figures) {
     let rss = &figures.rss_kib_per_round;
-    let growth = rss.last().unwrap().saturating_sub(rss[rss.len() / 2 - 1]);
+    let last = *rss.last().unwrap();
+    let growth = last.saturating_sub(rss[rss.len() / 2 - 1]);
+    let late = last.saturating_sub(rss[rss.len() * 3 / 4 - 1]);
     assert!(
-        growth < 1024,
-        "RSS grew by {growth} KiB in the second half of the run: {rss:?}"
+        growth < 1024 || late < 512,
+        "RSS grew by {growth} KiB in the second half of the run, {late} KiB in its last quarter: {rss:?}"
     );
 }
 

@@ -154,6 +154,7 @@ impl Client {
     }
 
     /// The `projects` resource.
+    #[inline]
     pub fn projects(&self) -> crate::resources::projects::Projects {
         crate::resources::projects::Projects {
             client: self.runtime.clone(),

@@ -837,6 +837,7 @@ pub enum GoogleCloudDialogflowV2AgentApiVersion {
 
 impl GoogleCloudDialogflowV2AgentApiVersion {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApiVersionUnspecified => "API_VERSION_UNSPECIFIED",
@@ -849,6 +850,7 @@ impl GoogleCloudDialogflowV2AgentApiVersion {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2AgentApiVersion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "API_VERSION_UNSPECIFIED" => Self::ApiVersionUnspecified,
@@ -878,6 +880,7 @@ pub enum GoogleCloudDialogflowV2AgentMatchMode {
 
 impl GoogleCloudDialogflowV2AgentMatchMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MatchModeUnspecified => "MATCH_MODE_UNSPECIFIED",
@@ -889,6 +892,7 @@ impl GoogleCloudDialogflowV2AgentMatchMode {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2AgentMatchMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MATCH_MODE_UNSPECIFIED" => Self::MatchModeUnspecified,
@@ -921,6 +925,7 @@ pub enum GoogleCloudDialogflowV2AgentTier {
 
 impl GoogleCloudDialogflowV2AgentTier {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TierUnspecified => "TIER_UNSPECIFIED",
@@ -933,6 +938,7 @@ impl GoogleCloudDialogflowV2AgentTier {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2AgentTier {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TIER_UNSPECIFIED" => Self::TierUnspecified,

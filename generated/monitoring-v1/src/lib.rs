@@ -132,6 +132,7 @@ impl Client {
     ///
     /// Needs the cargo feature `metrics_scopes` (on by default).
     #[cfg(feature = "metrics_scopes")]
+    #[inline]
     pub fn locations(&self) -> crate::resources::locations::Locations {
         crate::resources::locations::Locations {
             client: self.runtime.clone(),
@@ -139,6 +140,7 @@ impl Client {
     }
 
     /// The `operations` resource.
+    #[inline]
     pub fn operations(&self) -> crate::resources::operations::Operations {
         crate::resources::operations::Operations {
             client: self.runtime.clone(),
@@ -149,6 +151,7 @@ impl Client {
     ///
     /// Needs one of the cargo features `dashboards`, `prometheus` (on by default).
     #[cfg(any(feature = "dashboards", feature = "prometheus"))]
+    #[inline]
     pub fn projects(&self) -> crate::resources::projects::Projects {
         crate::resources::projects::Projects {
             client: self.runtime.clone(),

@@ -123,6 +123,7 @@ impl Client {
     }
 
     /// The `operations` resource.
+    #[inline]
     pub fn operations(&self) -> crate::resources::operations::Operations {
         crate::resources::operations::Operations {
             client: self.runtime.clone(),
@@ -130,6 +131,7 @@ impl Client {
     }
 
     /// The `subscriptions` resource.
+    #[inline]
     pub fn subscriptions(&self) -> crate::resources::subscriptions::Subscriptions {
         crate::resources::subscriptions::Subscriptions {
             client: self.runtime.clone(),

@@ -831,6 +831,7 @@ pub enum SubscriptionState {
 
 impl SubscriptionState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -843,6 +844,7 @@ impl SubscriptionState {
 }
 
 impl From<&str> for SubscriptionState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,
@@ -886,6 +888,7 @@ pub enum SubscriptionSuspensionReason {
 
 impl SubscriptionSuspensionReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ErrorTypeUnspecified => "ERROR_TYPE_UNSPECIFIED",
@@ -904,6 +907,7 @@ impl SubscriptionSuspensionReason {
 }
 
 impl From<&str> for SubscriptionSuspensionReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ERROR_TYPE_UNSPECIFIED" => Self::ErrorTypeUnspecified,

@@ -1,5 +1,8 @@
-//! Resource handles and one builder per method. A builder is data (its parameters) plus `to_request`,
-//! which describes the HTTP call; the runtime's one generic `execute` sends it.
+//! Resource handles and request builders, one per shape of request. A builder is data (its parameters)
+//! plus `to_request`, which describes the HTTP call; the runtime's one generic `execute` sends it.
+//!
+//! Accessors, constructors, setters and `to_request` are `#[inline]`: each is compiled in the app that
+//! calls it, not in the generated crate, most of whose methods an app never calls.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -175,6 +178,7 @@ pub fn accessor(child: &ResourceModule<'_>, client: TokenStream) -> TokenStream 
         #needs
         #cfg
         #deprecated
+        #[inline]
         pub fn #name(&self) -> crate::resources #(::#path)* :: #handle {
             crate::resources #(::#path)* :: #handle { client: #client }
         }
@@ -233,6 +237,7 @@ pub fn constructor(
         #docs
         #deprecated
         #allow_new
+        #[inline]
         pub fn #name(&self, #(#args),*) -> #builder_path {
             #builder_path {
                 #client_field: #client,
@@ -395,6 +400,7 @@ fn setter(printer: &ModulePrinter<'_>, param: &Param) -> TokenStream {
     );
     quote! {
         #docs
+        #[inline]
         pub fn #field(mut self, #field: #input) -> Self {
             self.#field = #stored;
             self
@@ -438,6 +444,7 @@ fn to_request(printer: &ModulePrinter<'_>, builder: &Builder<'_>) -> TokenStream
     let to_request = ident(builder_members::TO_REQUEST);
     quote! {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn #to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(::discogen_runtime::Method::#http_method, #path);
             #method_id

@@ -393,6 +393,7 @@ fn read_expr(printer: &ModulePrinter<'_>, ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// An open enum. Its conversions are `#[inline]`, compiled where they are used (as the derives' are).
 fn enum_def(printer: &ModulePrinter<'_>, def: &TypeDef, e: &Enum) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
     let name = ident(&def.name);
@@ -430,6 +431,7 @@ fn enum_def(printer: &ModulePrinter<'_>, def: &TypeDef, e: &Enum) -> TokenStream
         #cfg
         impl #name {
             /// The value as it is sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_wire)*
@@ -440,6 +442,7 @@ fn enum_def(printer: &ModulePrinter<'_>, def: &TypeDef, e: &Enum) -> TokenStream
 
         #cfg
         impl #from<&str> for #name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_wire)*

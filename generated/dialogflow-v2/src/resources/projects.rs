@@ -12,6 +12,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `agent` (on by default).
     #[cfg(feature = "agent")]
+    #[inline]
     pub fn agent(&self) -> crate::resources::projects::agent::Agent {
         crate::resources::projects::agent::Agent {
             client: self.client.clone(),
@@ -22,6 +23,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `answer_records` (on by default).
     #[cfg(feature = "answer_records")]
+    #[inline]
     pub fn answer_records(
         &self,
     ) -> crate::resources::projects::answer_records::AnswerRecords {
@@ -34,6 +36,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `conversation_datasets` (on by default).
     #[cfg(feature = "conversation_datasets")]
+    #[inline]
     pub fn conversation_datasets(
         &self,
     ) -> crate::resources::projects::conversation_datasets::ConversationDatasets {
@@ -46,6 +49,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `conversation_models` (on by default).
     #[cfg(feature = "conversation_models")]
+    #[inline]
     pub fn conversation_models(
         &self,
     ) -> crate::resources::projects::conversation_models::ConversationModels {
@@ -58,6 +62,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `conversation_profiles` (on by default).
     #[cfg(feature = "conversation_profiles")]
+    #[inline]
     pub fn conversation_profiles(
         &self,
     ) -> crate::resources::projects::conversation_profiles::ConversationProfiles {
@@ -70,6 +75,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `conversations` (on by default).
     #[cfg(feature = "conversations")]
+    #[inline]
     pub fn conversations(
         &self,
     ) -> crate::resources::projects::conversations::Conversations {
@@ -82,6 +88,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `generators` (on by default).
     #[cfg(feature = "generators")]
+    #[inline]
     pub fn generators(&self) -> crate::resources::projects::generators::Generators {
         crate::resources::projects::generators::Generators {
             client: self.client.clone(),
@@ -92,6 +99,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `knowledge_bases` (on by default).
     #[cfg(feature = "knowledge_bases")]
+    #[inline]
     pub fn knowledge_bases(
         &self,
     ) -> crate::resources::projects::knowledge_bases::KnowledgeBases {
@@ -101,6 +109,7 @@ impl Projects {
     }
 
     /// The `locations` resource.
+    #[inline]
     pub fn locations(&self) -> crate::resources::projects::locations::Locations {
         crate::resources::projects::locations::Locations {
             client: self.client.clone(),
@@ -108,6 +117,7 @@ impl Projects {
     }
 
     /// The `operations` resource.
+    #[inline]
     pub fn operations(&self) -> crate::resources::projects::operations::Operations {
         crate::resources::projects::operations::Operations {
             client: self.client.clone(),
@@ -118,6 +128,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `suggestions` (on by default).
     #[cfg(feature = "suggestions")]
+    #[inline]
     pub fn suggestions(&self) -> crate::resources::projects::suggestions::Suggestions {
         crate::resources::projects::suggestions::Suggestions {
             client: self.client.clone(),
@@ -132,6 +143,7 @@ impl Projects {
     /// - `parent`: Required. The project that the agent to delete is associated with. Format: `projects/`.
     ///
     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+    #[inline]
     pub fn delete_agent(&self, parent: impl Into<String>) -> DeleteAgent {
         DeleteAgent {
             client: self.client.clone(),
@@ -149,6 +161,7 @@ impl Projects {
     /// - `parent`: Required. The project that the agent to fetch is associated with. Format: `projects/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent).
+    #[inline]
     pub fn get_agent(&self, parent: impl Into<String>) -> GetAgent {
         GetAgent {
             client: self.client.clone(),
@@ -167,6 +180,7 @@ impl Projects {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent)
     ///
     /// Returns [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent).
+    #[inline]
     pub fn set_agent(
         &self,
         parent: impl Into<String>,
@@ -201,6 +215,7 @@ pub struct DeleteAgent {
 
 impl DeleteAgent {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
@@ -246,6 +261,7 @@ pub struct GetAgent {
 
 impl GetAgent {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -293,12 +309,14 @@ pub struct SetAgent {
 
 impl SetAgent {
     /// Optional. The mask to control which fields get updated.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -373,6 +391,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `agent` (on by default).
         #[cfg(feature = "agent")]
+        #[inline]
         pub fn agent(&self) -> crate::resources::projects::locations::agent::Agent {
             crate::resources::projects::locations::agent::Agent {
                 client: self.client.clone(),
@@ -383,6 +402,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `answer_records` (on by default).
         #[cfg(feature = "answer_records")]
+        #[inline]
         pub fn answer_records(
             &self,
         ) -> crate::resources::projects::locations::answer_records::AnswerRecords {
@@ -395,6 +415,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `companion_agents` (on by default).
         #[cfg(feature = "companion_agents")]
+        #[inline]
         pub fn companion_agents(
             &self,
         ) -> crate::resources::projects::locations::companion_agents::CompanionAgents {
@@ -407,6 +428,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `conversation_datasets` (on by default).
         #[cfg(feature = "conversation_datasets")]
+        #[inline]
         pub fn conversation_datasets(
             &self,
         ) -> crate::resources::projects::locations::conversation_datasets::ConversationDatasets {
@@ -419,6 +441,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `conversation_models` (on by default).
         #[cfg(feature = "conversation_models")]
+        #[inline]
         pub fn conversation_models(
             &self,
         ) -> crate::resources::projects::locations::conversation_models::ConversationModels {
@@ -431,6 +454,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `conversation_profiles` (on by default).
         #[cfg(feature = "conversation_profiles")]
+        #[inline]
         pub fn conversation_profiles(
             &self,
         ) -> crate::resources::projects::locations::conversation_profiles::ConversationProfiles {
@@ -443,6 +467,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `conversations` (on by default).
         #[cfg(feature = "conversations")]
+        #[inline]
         pub fn conversations(
             &self,
         ) -> crate::resources::projects::locations::conversations::Conversations {
@@ -455,6 +480,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `encryption_spec` (on by default).
         #[cfg(feature = "encryption_spec")]
+        #[inline]
         pub fn encryption_spec(
             &self,
         ) -> crate::resources::projects::locations::encryption_spec::EncryptionSpec {
@@ -467,6 +493,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `generators` (on by default).
         #[cfg(feature = "generators")]
+        #[inline]
         pub fn generators(
             &self,
         ) -> crate::resources::projects::locations::generators::Generators {
@@ -479,6 +506,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `knowledge_bases` (on by default).
         #[cfg(feature = "knowledge_bases")]
+        #[inline]
         pub fn knowledge_bases(
             &self,
         ) -> crate::resources::projects::locations::knowledge_bases::KnowledgeBases {
@@ -488,6 +516,7 @@ pub mod locations {
         }
 
         /// The `operations` resource.
+        #[inline]
         pub fn operations(
             &self,
         ) -> crate::resources::projects::locations::operations::Operations {
@@ -500,6 +529,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `sip_trunks` (on by default).
         #[cfg(feature = "sip_trunks")]
+        #[inline]
         pub fn sip_trunks(
             &self,
         ) -> crate::resources::projects::locations::sip_trunks::SipTrunks {
@@ -512,6 +542,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `stateless_suggestion` (on by default).
         #[cfg(feature = "stateless_suggestion")]
+        #[inline]
         pub fn stateless_suggestion(
             &self,
         ) -> crate::resources::projects::locations::stateless_suggestion::StatelessSuggestion {
@@ -524,6 +555,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `suggestions` (on by default).
         #[cfg(feature = "suggestions")]
+        #[inline]
         pub fn suggestions(
             &self,
         ) -> crate::resources::projects::locations::suggestions::Suggestions {
@@ -536,6 +568,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `tools` (on by default).
         #[cfg(feature = "tools")]
+        #[inline]
         pub fn tools(&self) -> crate::resources::projects::locations::tools::Tools {
             crate::resources::projects::locations::tools::Tools {
                 client: self.client.clone(),
@@ -550,6 +583,7 @@ pub mod locations {
         /// - `parent`: Required. The project that the agent to delete is associated with. Format: `projects/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete_agent(&self, parent: impl Into<String>) -> DeleteAgent {
             DeleteAgent {
                 client: self.client.clone(),
@@ -567,6 +601,7 @@ pub mod locations {
         /// - `name`: Resource name for the location.
         ///
         /// Returns [`GoogleCloudLocationLocation`](crate::schemas::GoogleCloudLocationLocation).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -583,6 +618,7 @@ pub mod locations {
         /// - `parent`: Required. The project that the agent to fetch is associated with. Format: `projects/`.
         ///
         /// Returns [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent).
+        #[inline]
         pub fn get_agent(&self, parent: impl Into<String>) -> GetAgent {
             GetAgent {
                 client: self.client.clone(),
@@ -600,6 +636,7 @@ pub mod locations {
         /// - `name`: Required. The name of the encryption spec resource to get.
         ///
         /// Returns [`GoogleCloudDialogflowV2EncryptionSpec`](crate::schemas::GoogleCloudDialogflowV2EncryptionSpec).
+        #[inline]
         pub fn get_encryption_spec(&self, name: impl Into<String>) -> GetEncryptionSpec {
             GetEncryptionSpec {
                 client: self.client.clone(),
@@ -616,6 +653,7 @@ pub mod locations {
         /// - `name`: The resource that owns the locations collection, if applicable.
         ///
         /// Returns [`GoogleCloudLocationListLocationsResponse`](crate::schemas::GoogleCloudLocationListLocationsResponse).
+        #[inline]
         pub fn list(&self, name: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -637,6 +675,7 @@ pub mod locations {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent)
         ///
         /// Returns [`GoogleCloudDialogflowV2Agent`](crate::schemas::GoogleCloudDialogflowV2Agent).
+        #[inline]
         pub fn set_agent(
             &self,
             parent: impl Into<String>,
@@ -670,6 +709,7 @@ pub mod locations {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -713,6 +753,7 @@ pub mod locations {
 
     impl GetEncryptionSpec {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -760,6 +801,7 @@ pub mod locations {
 
     impl List {
         /// Optional. Do not use this field. It is unsupported and is ignored unless explicitly documented otherwise. This is primarily for internal usage.
+        #[inline]
         pub fn extra_location_types(
             mut self,
             extra_location_types: impl IntoIterator<Item = impl Into<String>>,
@@ -772,24 +814,28 @@ pub mod locations {
         }
 
         /// A filter to narrow down results to a preferred subset. The filtering language accepts strings like `"displayName=tokyo"`, and is documented in more detail in [AIP-160](https://google.aip.dev/160).
+        #[inline]
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
             self.filter = Some(filter.into());
             self
         }
 
         /// The maximum number of results to return. If not set, the service selects a default.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// A page token received from the `next_page_token` field in the response. Send that page token to receive the subsequent page.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -906,6 +952,7 @@ pub mod locations {
             /// - `name`: The name of the operation resource to be cancelled.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn cancel(&self, name: impl Into<String>) -> Cancel {
                 Cancel {
                     client: self.client.clone(),
@@ -923,6 +970,7 @@ pub mod locations {
             /// - `name`: The name of the operation resource.
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -940,6 +988,7 @@ pub mod locations {
             /// - `name`: The name of the operation's parent resource.
             ///
             /// Returns [`GoogleLongrunningListOperationsResponse`](crate::schemas::GoogleLongrunningListOperationsResponse).
+            #[inline]
             pub fn list(&self, name: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -972,6 +1021,7 @@ pub mod locations {
 
         impl Cancel {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -1017,6 +1067,7 @@ pub mod locations {
 
         impl Get {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -1066,24 +1117,28 @@ pub mod locations {
 
         impl List {
             /// The standard list filter.
+            #[inline]
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
                 self.filter = Some(filter.into());
                 self
             }
 
             /// The standard list page size.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// The standard list page token.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// When set to `true`, operations that are reachable are returned as normal, and those that are unreachable are returned in the ListOperationsResponse.unreachable field. This can only be `true` when reading across collections. For example, when `parent` is set to `"projects/example/locations/-"`. This field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless explicitly documented otherwise in service or product specific documentation.
+            #[inline]
             pub fn return_partial_success(
                 mut self,
                 return_partial_success: bool,
@@ -1093,6 +1148,7 @@ pub mod locations {
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -1188,6 +1244,7 @@ pub mod operations {
         /// - `name`: The name of the operation resource to be cancelled.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn cancel(&self, name: impl Into<String>) -> Cancel {
             Cancel {
                 client: self.client.clone(),
@@ -1205,6 +1262,7 @@ pub mod operations {
         /// - `name`: The name of the operation resource.
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -1222,6 +1280,7 @@ pub mod operations {
         /// - `name`: The name of the operation's parent resource.
         ///
         /// Returns [`GoogleLongrunningListOperationsResponse`](crate::schemas::GoogleLongrunningListOperationsResponse).
+        #[inline]
         pub fn list(&self, name: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),

@@ -3089,6 +3089,7 @@ pub enum GoogleCloudDialogflowV2BatchUpdateIntentsRequestIntentView {
 
 impl GoogleCloudDialogflowV2BatchUpdateIntentsRequestIntentView {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IntentViewUnspecified => "INTENT_VIEW_UNSPECIFIED",
@@ -3099,6 +3100,7 @@ impl GoogleCloudDialogflowV2BatchUpdateIntentsRequestIntentView {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2BatchUpdateIntentsRequestIntentView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INTENT_VIEW_UNSPECIFIED" => Self::IntentViewUnspecified,
@@ -3126,6 +3128,7 @@ pub enum GoogleCloudDialogflowV2EntityTypeAutoExpansionMode {
 
 impl GoogleCloudDialogflowV2EntityTypeAutoExpansionMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AutoExpansionModeUnspecified => "AUTO_EXPANSION_MODE_UNSPECIFIED",
@@ -3136,6 +3139,7 @@ impl GoogleCloudDialogflowV2EntityTypeAutoExpansionMode {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2EntityTypeAutoExpansionMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUTO_EXPANSION_MODE_UNSPECIFIED" => Self::AutoExpansionModeUnspecified,
@@ -3167,6 +3171,7 @@ pub enum GoogleCloudDialogflowV2EntityTypeKind {
 
 impl GoogleCloudDialogflowV2EntityTypeKind {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::KindUnspecified => "KIND_UNSPECIFIED",
@@ -3179,6 +3184,7 @@ impl GoogleCloudDialogflowV2EntityTypeKind {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2EntityTypeKind {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "KIND_UNSPECIFIED" => Self::KindUnspecified,
@@ -3210,6 +3216,7 @@ pub enum GoogleCloudDialogflowV2EnvironmentState {
 
 impl GoogleCloudDialogflowV2EnvironmentState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -3222,6 +3229,7 @@ impl GoogleCloudDialogflowV2EnvironmentState {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2EnvironmentState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,
@@ -3249,6 +3257,7 @@ pub enum GoogleCloudDialogflowV2FulfillmentFeatureType {
 
 impl GoogleCloudDialogflowV2FulfillmentFeatureType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TypeUnspecified => "TYPE_UNSPECIFIED",
@@ -3259,6 +3268,7 @@ impl GoogleCloudDialogflowV2FulfillmentFeatureType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2FulfillmentFeatureType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
@@ -3296,6 +3306,7 @@ pub enum GoogleCloudDialogflowV2TextToSpeechSettingsOutputAudioEncoding {
 
 impl GoogleCloudDialogflowV2TextToSpeechSettingsOutputAudioEncoding {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OutputAudioEncodingUnspecified => "OUTPUT_AUDIO_ENCODING_UNSPECIFIED",
@@ -3311,6 +3322,7 @@ impl GoogleCloudDialogflowV2TextToSpeechSettingsOutputAudioEncoding {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2TextToSpeechSettingsOutputAudioEncoding {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUTPUT_AUDIO_ENCODING_UNSPECIFIED" => Self::OutputAudioEncodingUnspecified,
@@ -3349,6 +3361,7 @@ pub enum GoogleCloudDialogflowV2ValidationErrorSeverity {
 
 impl GoogleCloudDialogflowV2ValidationErrorSeverity {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SeverityUnspecified => "SEVERITY_UNSPECIFIED",
@@ -3362,6 +3375,7 @@ impl GoogleCloudDialogflowV2ValidationErrorSeverity {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ValidationErrorSeverity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SEVERITY_UNSPECIFIED" => Self::SeverityUnspecified,
@@ -3396,6 +3410,7 @@ pub enum GoogleCloudDialogflowV2VersionStatus {
 
 impl GoogleCloudDialogflowV2VersionStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::VersionStatusUnspecified => "VERSION_STATUS_UNSPECIFIED",
@@ -3408,6 +3423,7 @@ impl GoogleCloudDialogflowV2VersionStatus {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2VersionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VERSION_STATUS_UNSPECIFIED" => Self::VersionStatusUnspecified,

@@ -3651,6 +3651,7 @@ pub enum GoogleCloudDialogflowV2IntentDefaultResponsePlatforms {
 
 impl GoogleCloudDialogflowV2IntentDefaultResponsePlatforms {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PlatformUnspecified => "PLATFORM_UNSPECIFIED",
@@ -3669,6 +3670,7 @@ impl GoogleCloudDialogflowV2IntentDefaultResponsePlatforms {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2IntentDefaultResponsePlatforms {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PLATFORM_UNSPECIFIED" => Self::PlatformUnspecified,
@@ -3706,6 +3708,7 @@ pub enum GoogleCloudDialogflowV2IntentWebhookState {
 
 impl GoogleCloudDialogflowV2IntentWebhookState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WebhookStateUnspecified => "WEBHOOK_STATE_UNSPECIFIED",
@@ -3719,6 +3722,7 @@ impl GoogleCloudDialogflowV2IntentWebhookState {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2IntentWebhookState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "WEBHOOK_STATE_UNSPECIFIED" => Self::WebhookStateUnspecified,
@@ -3763,6 +3767,7 @@ pub enum GoogleCloudDialogflowV2IntentMessagePlatform {
 
 impl GoogleCloudDialogflowV2IntentMessagePlatform {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PlatformUnspecified => "PLATFORM_UNSPECIFIED",
@@ -3781,6 +3786,7 @@ impl GoogleCloudDialogflowV2IntentMessagePlatform {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2IntentMessagePlatform {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PLATFORM_UNSPECIFIED" => Self::PlatformUnspecified,
@@ -3820,6 +3826,7 @@ pub enum GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardImageDisplayOptio
 
 impl GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardImageDisplayOptions {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ImageDisplayOptionsUnspecified => "IMAGE_DISPLAY_OPTIONS_UNSPECIFIED",
@@ -3834,6 +3841,7 @@ impl GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardImageDisplayOptions {
 
 impl From<&str>
 for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardImageDisplayOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IMAGE_DISPLAY_OPTIONS_UNSPECIFIED" => Self::ImageDisplayOptionsUnspecified,
@@ -3866,6 +3874,7 @@ pub enum GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCar
 
 impl GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlActionUrlTypeHint {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UrlTypeHintUnspecified => "URL_TYPE_HINT_UNSPECIFIED",
@@ -3878,6 +3887,7 @@ impl GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardIte
 
 impl From<&str>
 for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlActionUrlTypeHint {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "URL_TYPE_HINT_UNSPECIFIED" => Self::UrlTypeHintUnspecified,
@@ -3910,6 +3920,7 @@ pub enum GoogleCloudDialogflowV2IntentMessageColumnPropertiesHorizontalAlignment
 
 impl GoogleCloudDialogflowV2IntentMessageColumnPropertiesHorizontalAlignment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HorizontalAlignmentUnspecified => "HORIZONTAL_ALIGNMENT_UNSPECIFIED",
@@ -3923,6 +3934,7 @@ impl GoogleCloudDialogflowV2IntentMessageColumnPropertiesHorizontalAlignment {
 
 impl From<&str>
 for GoogleCloudDialogflowV2IntentMessageColumnPropertiesHorizontalAlignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HORIZONTAL_ALIGNMENT_UNSPECIFIED" => Self::HorizontalAlignmentUnspecified,
@@ -3952,6 +3964,7 @@ pub enum GoogleCloudDialogflowV2IntentMessageMediaContentMediaType {
 
 impl GoogleCloudDialogflowV2IntentMessageMediaContentMediaType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ResponseMediaTypeUnspecified => "RESPONSE_MEDIA_TYPE_UNSPECIFIED",
@@ -3962,6 +3975,7 @@ impl GoogleCloudDialogflowV2IntentMessageMediaContentMediaType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2IntentMessageMediaContentMediaType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESPONSE_MEDIA_TYPE_UNSPECIFIED" => Self::ResponseMediaTypeUnspecified,
@@ -3993,6 +4007,7 @@ pub enum GoogleCloudDialogflowV2IntentTrainingPhraseType {
 
 impl GoogleCloudDialogflowV2IntentTrainingPhraseType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TypeUnspecified => "TYPE_UNSPECIFIED",
@@ -4004,6 +4019,7 @@ impl GoogleCloudDialogflowV2IntentTrainingPhraseType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2IntentTrainingPhraseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,

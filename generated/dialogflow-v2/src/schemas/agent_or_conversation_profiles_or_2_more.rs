@@ -444,6 +444,7 @@ pub enum GoogleCloudDialogflowV2CustomPronunciationParamsPhoneticEncoding {
 
 impl GoogleCloudDialogflowV2CustomPronunciationParamsPhoneticEncoding {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PhoneticEncodingUnspecified => "PHONETIC_ENCODING_UNSPECIFIED",
@@ -455,6 +456,7 @@ impl GoogleCloudDialogflowV2CustomPronunciationParamsPhoneticEncoding {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2CustomPronunciationParamsPhoneticEncoding {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PHONETIC_ENCODING_UNSPECIFIED" => Self::PhoneticEncodingUnspecified,
@@ -481,6 +483,7 @@ pub enum GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigEndOfSpeechSens
 
 impl GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigEndOfSpeechSensitivity {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EndSensitivityUnspecified => "END_SENSITIVITY_UNSPECIFIED",
@@ -493,6 +496,7 @@ impl GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigEndOfSpeechSensitiv
 
 impl From<&str>
 for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigEndOfSpeechSensitivity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "END_SENSITIVITY_UNSPECIFIED" => Self::EndSensitivityUnspecified,
@@ -519,6 +523,7 @@ pub enum GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigStartOfSpeechSe
 
 impl GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigStartOfSpeechSensitivity {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StartSensitivityUnspecified => "START_SENSITIVITY_UNSPECIFIED",
@@ -531,6 +536,7 @@ impl GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigStartOfSpeechSensit
 
 impl From<&str>
 for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfigStartOfSpeechSensitivity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "START_SENSITIVITY_UNSPECIFIED" => Self::StartSensitivityUnspecified,
@@ -563,6 +569,7 @@ pub enum GoogleCloudDialogflowV2VoiceSelectionParamsSsmlGender {
 
 impl GoogleCloudDialogflowV2VoiceSelectionParamsSsmlGender {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SsmlVoiceGenderUnspecified => "SSML_VOICE_GENDER_UNSPECIFIED",
@@ -575,6 +582,7 @@ impl GoogleCloudDialogflowV2VoiceSelectionParamsSsmlGender {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2VoiceSelectionParamsSsmlGender {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SSML_VOICE_GENDER_UNSPECIFIED" => Self::SsmlVoiceGenderUnspecified,

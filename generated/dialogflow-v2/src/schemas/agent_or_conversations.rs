@@ -995,6 +995,7 @@ pub enum GoogleCloudDialogflowV2InputAudioConfigAudioEncoding {
 
 impl GoogleCloudDialogflowV2InputAudioConfigAudioEncoding {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AudioEncodingUnspecified => "AUDIO_ENCODING_UNSPECIFIED",
@@ -1014,6 +1015,7 @@ impl GoogleCloudDialogflowV2InputAudioConfigAudioEncoding {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2InputAudioConfigAudioEncoding {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUDIO_ENCODING_UNSPECIFIED" => Self::AudioEncodingUnspecified,
@@ -1054,6 +1056,7 @@ pub enum GoogleCloudDialogflowV2InputAudioConfigModelVariant {
 
 impl GoogleCloudDialogflowV2InputAudioConfigModelVariant {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SpeechModelVariantUnspecified => "SPEECH_MODEL_VARIANT_UNSPECIFIED",
@@ -1066,6 +1069,7 @@ impl GoogleCloudDialogflowV2InputAudioConfigModelVariant {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2InputAudioConfigModelVariant {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SPEECH_MODEL_VARIANT_UNSPECIFIED" => Self::SpeechModelVariantUnspecified,
@@ -1107,6 +1111,7 @@ pub enum GoogleCloudDialogflowV2OutputAudioConfigAudioEncoding {
 
 impl GoogleCloudDialogflowV2OutputAudioConfigAudioEncoding {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OutputAudioEncodingUnspecified => "OUTPUT_AUDIO_ENCODING_UNSPECIFIED",
@@ -1122,6 +1127,7 @@ impl GoogleCloudDialogflowV2OutputAudioConfigAudioEncoding {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2OutputAudioConfigAudioEncoding {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUTPUT_AUDIO_ENCODING_UNSPECIFIED" => Self::OutputAudioEncodingUnspecified,

@@ -249,6 +249,7 @@ pub enum GoogleCloudDialogflowV2SessionEntityTypeEntityOverrideMode {
 
 impl GoogleCloudDialogflowV2SessionEntityTypeEntityOverrideMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EntityOverrideModeUnspecified => "ENTITY_OVERRIDE_MODE_UNSPECIFIED",
@@ -260,6 +261,7 @@ impl GoogleCloudDialogflowV2SessionEntityTypeEntityOverrideMode {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2SessionEntityTypeEntityOverrideMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ENTITY_OVERRIDE_MODE_UNSPECIFIED" => Self::EntityOverrideModeUnspecified,

@@ -858,6 +858,7 @@ pub enum GoogleCloudDialogflowV2DocumentKnowledgeTypes {
 
 impl GoogleCloudDialogflowV2DocumentKnowledgeTypes {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::KnowledgeTypeUnspecified => "KNOWLEDGE_TYPE_UNSPECIFIED",
@@ -871,6 +872,7 @@ impl GoogleCloudDialogflowV2DocumentKnowledgeTypes {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2DocumentKnowledgeTypes {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "KNOWLEDGE_TYPE_UNSPECIFIED" => Self::KnowledgeTypeUnspecified,
@@ -907,6 +909,7 @@ pub enum GoogleCloudDialogflowV2DocumentState {
 
 impl GoogleCloudDialogflowV2DocumentState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -921,6 +924,7 @@ impl GoogleCloudDialogflowV2DocumentState {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2DocumentState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,
@@ -954,6 +958,7 @@ pub enum GoogleCloudDialogflowV2KnowledgeOperationMetadataState {
 
 impl GoogleCloudDialogflowV2KnowledgeOperationMetadataState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -966,6 +971,7 @@ impl GoogleCloudDialogflowV2KnowledgeOperationMetadataState {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2KnowledgeOperationMetadataState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,

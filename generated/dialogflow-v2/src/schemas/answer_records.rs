@@ -1276,6 +1276,7 @@ pub enum GoogleCloudDialogflowV2AgentAssistantFeedbackAnswerRelevance {
 
 impl GoogleCloudDialogflowV2AgentAssistantFeedbackAnswerRelevance {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AnswerRelevanceUnspecified => "ANSWER_RELEVANCE_UNSPECIFIED",
@@ -1287,6 +1288,7 @@ impl GoogleCloudDialogflowV2AgentAssistantFeedbackAnswerRelevance {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2AgentAssistantFeedbackAnswerRelevance {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ANSWER_RELEVANCE_UNSPECIFIED" => Self::AnswerRelevanceUnspecified,
@@ -1317,6 +1319,7 @@ pub enum GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentCorrectness {
 
 impl GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentCorrectness {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DocumentCorrectnessUnspecified => "DOCUMENT_CORRECTNESS_UNSPECIFIED",
@@ -1328,6 +1331,7 @@ impl GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentCorrectness {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentCorrectness {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DOCUMENT_CORRECTNESS_UNSPECIFIED" => Self::DocumentCorrectnessUnspecified,
@@ -1358,6 +1362,7 @@ pub enum GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentEfficiency {
 
 impl GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentEfficiency {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DocumentEfficiencyUnspecified => "DOCUMENT_EFFICIENCY_UNSPECIFIED",
@@ -1369,6 +1374,7 @@ impl GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentEfficiency {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2AgentAssistantFeedbackDocumentEfficiency {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DOCUMENT_EFFICIENCY_UNSPECIFIED" => Self::DocumentEfficiencyUnspecified,
@@ -1401,6 +1407,7 @@ pub enum GoogleCloudDialogflowV2AnswerFeedbackCorrectnessLevel {
 
 impl GoogleCloudDialogflowV2AnswerFeedbackCorrectnessLevel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CorrectnessLevelUnspecified => "CORRECTNESS_LEVEL_UNSPECIFIED",
@@ -1413,6 +1420,7 @@ impl GoogleCloudDialogflowV2AnswerFeedbackCorrectnessLevel {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2AnswerFeedbackCorrectnessLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CORRECTNESS_LEVEL_UNSPECIFIED" => Self::CorrectnessLevelUnspecified,

@@ -197,6 +197,7 @@ pub enum GoogleCloudDialogflowV2GuidanceInstructionTriggerEvent {
 
 impl GoogleCloudDialogflowV2GuidanceInstructionTriggerEvent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TriggerEventUnspecified => "TRIGGER_EVENT_UNSPECIFIED",
@@ -209,6 +210,7 @@ impl GoogleCloudDialogflowV2GuidanceInstructionTriggerEvent {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2GuidanceInstructionTriggerEvent {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TRIGGER_EVENT_UNSPECIFIED" => Self::TriggerEventUnspecified,

@@ -1730,6 +1730,7 @@ pub enum GoogleCloudDialogflowV2AgentCoachingInstructionTriggeringEvent {
 
 impl GoogleCloudDialogflowV2AgentCoachingInstructionTriggeringEvent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TriggerEventUnspecified => "TRIGGER_EVENT_UNSPECIFIED",
@@ -1744,6 +1745,7 @@ impl GoogleCloudDialogflowV2AgentCoachingInstructionTriggeringEvent {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2AgentCoachingInstructionTriggeringEvent {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TRIGGER_EVENT_UNSPECIFIED" => Self::TriggerEventUnspecified,
@@ -1777,6 +1779,7 @@ pub enum GoogleCloudDialogflowV2ToolCallState {
 
 impl GoogleCloudDialogflowV2ToolCallState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -1788,6 +1791,7 @@ impl GoogleCloudDialogflowV2ToolCallState {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ToolCallState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,

@@ -583,6 +583,7 @@ pub enum GoogleCloudDialogflowV2CompanionAgentSkillConfigSkillTriggeringEvent {
 
 impl GoogleCloudDialogflowV2CompanionAgentSkillConfigSkillTriggeringEvent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SkillTriggerEventUnspecified => "SKILL_TRIGGER_EVENT_UNSPECIFIED",
@@ -596,6 +597,7 @@ impl GoogleCloudDialogflowV2CompanionAgentSkillConfigSkillTriggeringEvent {
 
 impl From<&str>
 for GoogleCloudDialogflowV2CompanionAgentSkillConfigSkillTriggeringEvent {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SKILL_TRIGGER_EVENT_UNSPECIFIED" => Self::SkillTriggerEventUnspecified,

@@ -352,6 +352,7 @@ pub enum GoogleCloudDialogflowV2CesToolSpecConfirmationRequirement {
 
 impl GoogleCloudDialogflowV2CesToolSpecConfirmationRequirement {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConfirmationRequirementUnspecified => {
@@ -365,6 +366,7 @@ impl GoogleCloudDialogflowV2CesToolSpecConfirmationRequirement {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2CesToolSpecConfirmationRequirement {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CONFIRMATION_REQUIREMENT_UNSPECIFIED" => {
@@ -393,6 +395,7 @@ pub enum GoogleCloudDialogflowV2ToolsetToolConfirmationRequirement {
 
 impl GoogleCloudDialogflowV2ToolsetToolConfirmationRequirement {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConfirmationRequirementUnspecified => {
@@ -406,6 +409,7 @@ impl GoogleCloudDialogflowV2ToolsetToolConfirmationRequirement {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ToolsetToolConfirmationRequirement {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CONFIRMATION_REQUIREMENT_UNSPECIFIED" => {

@@ -1677,6 +1677,7 @@ pub enum GoogleCloudDialogflowV2ArticleSuggestionModelMetadataTrainingModelType 
 
 impl GoogleCloudDialogflowV2ArticleSuggestionModelMetadataTrainingModelType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ModelTypeUnspecified => "MODEL_TYPE_UNSPECIFIED",
@@ -1689,6 +1690,7 @@ impl GoogleCloudDialogflowV2ArticleSuggestionModelMetadataTrainingModelType {
 
 impl From<&str>
 for GoogleCloudDialogflowV2ArticleSuggestionModelMetadataTrainingModelType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MODEL_TYPE_UNSPECIFIED" => Self::ModelTypeUnspecified,
@@ -1731,6 +1733,7 @@ pub enum GoogleCloudDialogflowV2ConversationModelState {
 
 impl GoogleCloudDialogflowV2ConversationModelState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -1748,6 +1751,7 @@ impl GoogleCloudDialogflowV2ConversationModelState {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ConversationModelState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,
@@ -1790,6 +1794,7 @@ pub enum GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState {
 
 impl GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -1806,6 +1811,7 @@ impl GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState {
 
 impl From<&str>
 for GoogleCloudDialogflowV2CreateConversationModelOperationMetadataState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,
@@ -1840,6 +1846,7 @@ pub enum GoogleCloudDialogflowV2SmartReplyModelMetadataTrainingModelType {
 
 impl GoogleCloudDialogflowV2SmartReplyModelMetadataTrainingModelType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ModelTypeUnspecified => "MODEL_TYPE_UNSPECIFIED",
@@ -1851,6 +1858,7 @@ impl GoogleCloudDialogflowV2SmartReplyModelMetadataTrainingModelType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2SmartReplyModelMetadataTrainingModelType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MODEL_TYPE_UNSPECIFIED" => Self::ModelTypeUnspecified,

@@ -536,6 +536,7 @@ pub enum GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataPar
 
 impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataParticipantRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RoleUnspecified => "ROLE_UNSPECIFIED",
@@ -549,6 +550,7 @@ impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataPartici
 
 impl From<&str>
 for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataParticipantRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ROLE_UNSPECIFIED" => Self::RoleUnspecified,
@@ -588,6 +590,7 @@ pub enum GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataSug
 
 impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TypeUnspecified => "TYPE_UNSPECIFIED",
@@ -604,6 +607,7 @@ impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataSuggest
 
 impl From<&str>
 for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
@@ -640,6 +644,7 @@ pub enum GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestParticipantRo
 
 impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestParticipantRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RoleUnspecified => "ROLE_UNSPECIFIED",
@@ -653,6 +658,7 @@ impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestParticipantRole {
 
 impl From<&str>
 for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestParticipantRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ROLE_UNSPECIFIED" => Self::RoleUnspecified,
@@ -692,6 +698,7 @@ pub enum GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestSuggestionFea
 
 impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestSuggestionFeatureType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TypeUnspecified => "TYPE_UNSPECIFIED",
@@ -708,6 +715,7 @@ impl GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestSuggestionFeature
 
 impl From<&str>
 for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequestSuggestionFeatureType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
@@ -744,6 +752,7 @@ pub enum GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataParti
 
 impl GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataParticipantRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RoleUnspecified => "ROLE_UNSPECIFIED",
@@ -757,6 +766,7 @@ impl GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataParticipa
 
 impl From<&str>
 for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataParticipantRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ROLE_UNSPECIFIED" => Self::RoleUnspecified,
@@ -796,6 +806,7 @@ pub enum GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataSugge
 
 impl GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TypeUnspecified => "TYPE_UNSPECIFIED",
@@ -812,6 +823,7 @@ impl GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataSuggestio
 
 impl From<&str>
 for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadataSuggestionFeatureType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
@@ -848,6 +860,7 @@ pub enum GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequestParticipantRole
 
 impl GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequestParticipantRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RoleUnspecified => "ROLE_UNSPECIFIED",
@@ -861,6 +874,7 @@ impl GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequestParticipantRole {
 
 impl From<&str>
 for GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequestParticipantRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ROLE_UNSPECIFIED" => Self::RoleUnspecified,

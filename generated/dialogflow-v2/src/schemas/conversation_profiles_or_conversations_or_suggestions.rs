@@ -2940,6 +2940,7 @@ pub enum GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfigSuggestionTriggerEvent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TriggerEventUnspecified => "TRIGGER_EVENT_UNSPECIFIED",
@@ -2954,6 +2955,7 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfigSugg
 
 impl From<&str>
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfigSuggestionTriggerEvent {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TRIGGER_EVENT_UNSPECIFIED" => Self::TriggerEventUnspecified,
@@ -2993,6 +2995,7 @@ pub enum GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSe
 
 impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSectionsSectionTypes {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SectionTypeUnspecified => "SECTION_TYPE_UNSPECIFIED",
@@ -3009,6 +3012,7 @@ impl GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSectio
 
 impl From<&str>
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSectionsSectionTypes {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SECTION_TYPE_UNSPECIFIED" => Self::SectionTypeUnspecified,
@@ -3043,6 +3047,7 @@ pub enum GoogleCloudDialogflowV2NotificationConfigMessageFormat {
 
 impl GoogleCloudDialogflowV2NotificationConfigMessageFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MessageFormatUnspecified => "MESSAGE_FORMAT_UNSPECIFIED",
@@ -3054,6 +3059,7 @@ impl GoogleCloudDialogflowV2NotificationConfigMessageFormat {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2NotificationConfigMessageFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MESSAGE_FORMAT_UNSPECIFIED" => Self::MessageFormatUnspecified,
@@ -3088,6 +3094,7 @@ pub enum GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigCategory {
 
 impl GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigCategory {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RaiCategoryUnspecified => "RAI_CATEGORY_UNSPECIFIED",
@@ -3101,6 +3108,7 @@ impl GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigCategory {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigCategory {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RAI_CATEGORY_UNSPECIFIED" => Self::RaiCategoryUnspecified,
@@ -3137,6 +3145,7 @@ pub enum GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigSensitivityLevel {
 
 impl GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigSensitivityLevel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SensitivityLevelUnspecified => "SENSITIVITY_LEVEL_UNSPECIFIED",
@@ -3150,6 +3159,7 @@ impl GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigSensitivityLevel {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfigSensitivityLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SENSITIVITY_LEVEL_UNSPECIFIED" => Self::SensitivityLevelUnspecified,
@@ -3194,6 +3204,7 @@ pub enum GoogleCloudDialogflowV2SpeechToTextConfigAudioEncoding {
 
 impl GoogleCloudDialogflowV2SpeechToTextConfigAudioEncoding {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AudioEncodingUnspecified => "AUDIO_ENCODING_UNSPECIFIED",
@@ -3213,6 +3224,7 @@ impl GoogleCloudDialogflowV2SpeechToTextConfigAudioEncoding {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2SpeechToTextConfigAudioEncoding {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUDIO_ENCODING_UNSPECIFIED" => Self::AudioEncodingUnspecified,
@@ -3253,6 +3265,7 @@ pub enum GoogleCloudDialogflowV2SpeechToTextConfigSpeechModelVariant {
 
 impl GoogleCloudDialogflowV2SpeechToTextConfigSpeechModelVariant {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SpeechModelVariantUnspecified => "SPEECH_MODEL_VARIANT_UNSPECIFIED",
@@ -3265,6 +3278,7 @@ impl GoogleCloudDialogflowV2SpeechToTextConfigSpeechModelVariant {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2SpeechToTextConfigSpeechModelVariant {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SPEECH_MODEL_VARIANT_UNSPECIFIED" => Self::SpeechModelVariantUnspecified,
@@ -3304,6 +3318,7 @@ pub enum GoogleCloudDialogflowV2SuggestionFeatureType {
 
 impl GoogleCloudDialogflowV2SuggestionFeatureType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TypeUnspecified => "TYPE_UNSPECIFIED",
@@ -3319,6 +3334,7 @@ impl GoogleCloudDialogflowV2SuggestionFeatureType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2SuggestionFeatureType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,

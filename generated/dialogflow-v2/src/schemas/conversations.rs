@@ -3032,6 +3032,7 @@ pub enum GoogleCloudDialogflowV2AutomatedAgentReplyAutomatedAgentReplyType {
 
 impl GoogleCloudDialogflowV2AutomatedAgentReplyAutomatedAgentReplyType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AutomatedAgentReplyTypeUnspecified => {
@@ -3045,6 +3046,7 @@ impl GoogleCloudDialogflowV2AutomatedAgentReplyAutomatedAgentReplyType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2AutomatedAgentReplyAutomatedAgentReplyType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUTOMATED_AGENT_REPLY_TYPE_UNSPECIFIED" => {
@@ -3077,6 +3079,7 @@ pub enum GoogleCloudDialogflowV2ConversationConversationStage {
 
 impl GoogleCloudDialogflowV2ConversationConversationStage {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConversationStageUnspecified => "CONVERSATION_STAGE_UNSPECIFIED",
@@ -3088,6 +3091,7 @@ impl GoogleCloudDialogflowV2ConversationConversationStage {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ConversationConversationStage {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CONVERSATION_STAGE_UNSPECIFIED" => Self::ConversationStageUnspecified,
@@ -3118,6 +3122,7 @@ pub enum GoogleCloudDialogflowV2ConversationLifecycleState {
 
 impl GoogleCloudDialogflowV2ConversationLifecycleState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LifecycleStateUnspecified => "LIFECYCLE_STATE_UNSPECIFIED",
@@ -3129,6 +3134,7 @@ impl GoogleCloudDialogflowV2ConversationLifecycleState {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ConversationLifecycleState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LIFECYCLE_STATE_UNSPECIFIED" => Self::LifecycleStateUnspecified,
@@ -3159,6 +3165,7 @@ pub enum GoogleCloudDialogflowV2ConversationGeneratorContextGeneratorType {
 
 impl GoogleCloudDialogflowV2ConversationGeneratorContextGeneratorType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GeneratorTypeUnspecified => "GENERATOR_TYPE_UNSPECIFIED",
@@ -3174,6 +3181,7 @@ impl GoogleCloudDialogflowV2ConversationGeneratorContextGeneratorType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ConversationGeneratorContextGeneratorType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GENERATOR_TYPE_UNSPECIFIED" => Self::GeneratorTypeUnspecified,
@@ -3211,6 +3219,7 @@ pub enum GoogleCloudDialogflowV2GenerateSuggestionsRequestTriggerEvents {
 
 impl GoogleCloudDialogflowV2GenerateSuggestionsRequestTriggerEvents {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TriggerEventUnspecified => "TRIGGER_EVENT_UNSPECIFIED",
@@ -3224,6 +3233,7 @@ impl GoogleCloudDialogflowV2GenerateSuggestionsRequestTriggerEvents {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2GenerateSuggestionsRequestTriggerEvents {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TRIGGER_EVENT_UNSPECIFIED" => Self::TriggerEventUnspecified,
@@ -3262,6 +3272,7 @@ pub enum GoogleCloudDialogflowV2ParticipantAgentDesktopSource {
 
 impl GoogleCloudDialogflowV2ParticipantAgentDesktopSource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AgentDesktopSourceUnspecified => "AGENT_DESKTOP_SOURCE_UNSPECIFIED",
@@ -3276,6 +3287,7 @@ impl GoogleCloudDialogflowV2ParticipantAgentDesktopSource {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ParticipantAgentDesktopSource {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AGENT_DESKTOP_SOURCE_UNSPECIFIED" => Self::AgentDesktopSourceUnspecified,
@@ -3311,6 +3323,7 @@ pub enum GoogleCloudDialogflowV2ParticipantRole {
 
 impl GoogleCloudDialogflowV2ParticipantRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RoleUnspecified => "ROLE_UNSPECIFIED",
@@ -3323,6 +3336,7 @@ impl GoogleCloudDialogflowV2ParticipantRole {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ParticipantRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ROLE_UNSPECIFIED" => Self::RoleUnspecified,
@@ -3354,6 +3368,7 @@ pub enum GoogleCloudDialogflowV2SuggestionInputAction {
 
 impl GoogleCloudDialogflowV2SuggestionInputAction {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ActionUnspecified => "ACTION_UNSPECIFIED",
@@ -3366,6 +3381,7 @@ impl GoogleCloudDialogflowV2SuggestionInputAction {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2SuggestionInputAction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ACTION_UNSPECIFIED" => Self::ActionUnspecified,

@@ -257,6 +257,7 @@ pub enum GoogleCloudDialogflowV2ConversationContextReferenceUpdateMode {
 
 impl GoogleCloudDialogflowV2ConversationContextReferenceUpdateMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UpdateModeUnspecified => "UPDATE_MODE_UNSPECIFIED",
@@ -268,6 +269,7 @@ impl GoogleCloudDialogflowV2ConversationContextReferenceUpdateMode {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ConversationContextReferenceUpdateMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UPDATE_MODE_UNSPECIFIED" => Self::UpdateModeUnspecified,
@@ -298,6 +300,7 @@ pub enum GoogleCloudDialogflowV2ConversationContextReferenceContextContentConten
 
 impl GoogleCloudDialogflowV2ConversationContextReferenceContextContentContentFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ContentFormatUnspecified => "CONTENT_FORMAT_UNSPECIFIED",
@@ -310,6 +313,7 @@ impl GoogleCloudDialogflowV2ConversationContextReferenceContextContentContentFor
 
 impl From<&str>
 for GoogleCloudDialogflowV2ConversationContextReferenceContextContentContentFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CONTENT_FORMAT_UNSPECIFIED" => Self::ContentFormatUnspecified,

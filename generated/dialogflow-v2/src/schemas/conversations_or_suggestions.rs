@@ -1350,6 +1350,7 @@ pub enum GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerType {
 
 impl GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AnswerTypeUnspecified => "ANSWER_TYPE_UNSPECIFIED",
@@ -1364,6 +1365,7 @@ impl GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ANSWER_TYPE_UNSPECIFIED" => Self::AnswerTypeUnspecified,
@@ -1400,6 +1402,7 @@ pub enum GoogleCloudDialogflowV2SearchKnowledgeDebugInfoDatastoreResponseReason 
 
 impl GoogleCloudDialogflowV2SearchKnowledgeDebugInfoDatastoreResponseReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DatastoreResponseReasonUnspecified => {
@@ -1421,6 +1424,7 @@ impl GoogleCloudDialogflowV2SearchKnowledgeDebugInfoDatastoreResponseReason {
 
 impl From<&str>
 for GoogleCloudDialogflowV2SearchKnowledgeDebugInfoDatastoreResponseReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATASTORE_RESPONSE_REASON_UNSPECIFIED" => {
@@ -1460,6 +1464,7 @@ pub enum GoogleCloudDialogflowV2SearchKnowledgeRequestQuerySource {
 
 impl GoogleCloudDialogflowV2SearchKnowledgeRequestQuerySource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::QuerySourceUnspecified => "QUERY_SOURCE_UNSPECIFIED",
@@ -1471,6 +1476,7 @@ impl GoogleCloudDialogflowV2SearchKnowledgeRequestQuerySource {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2SearchKnowledgeRequestQuerySource {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "QUERY_SOURCE_UNSPECIFIED" => Self::QuerySourceUnspecified,
@@ -1501,6 +1507,7 @@ pub enum GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoos
 
 impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecAttributeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AttributeTypeUnspecified => "ATTRIBUTE_TYPE_UNSPECIFIED",
@@ -1513,6 +1520,7 @@ impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpe
 
 impl From<&str>
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecAttributeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ATTRIBUTE_TYPE_UNSPECIFIED" => Self::AttributeTypeUnspecified,
@@ -1541,6 +1549,7 @@ pub enum GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoos
 
 impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecInterpolationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InterpolationTypeUnspecified => "INTERPOLATION_TYPE_UNSPECIFIED",
@@ -1552,6 +1561,7 @@ impl GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpe
 
 impl From<&str>
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecInterpolationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INTERPOLATION_TYPE_UNSPECIFIED" => Self::InterpolationTypeUnspecified,

@@ -1204,6 +1204,7 @@ pub enum GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParamet
 
 impl GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfoIngestionStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IngestionStatusUnspecified => "INGESTION_STATUS_UNSPECIFIED",
@@ -1222,6 +1223,7 @@ impl GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDe
 
 impl From<&str>
 for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfoIngestionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INGESTION_STATUS_UNSPECIFIED" => Self::IngestionStatusUnspecified,
@@ -1260,6 +1262,7 @@ pub enum GoogleCloudDialogflowV2MessageParticipantRole {
 
 impl GoogleCloudDialogflowV2MessageParticipantRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RoleUnspecified => "ROLE_UNSPECIFIED",
@@ -1272,6 +1275,7 @@ impl GoogleCloudDialogflowV2MessageParticipantRole {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2MessageParticipantRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ROLE_UNSPECIFIED" => Self::RoleUnspecified,

@@ -2413,6 +2413,7 @@ pub enum GoogleCloudDialogflowV2KnowledgeAssistDebugInfoDatastoreResponseReason 
 
 impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfoDatastoreResponseReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DatastoreResponseReasonUnspecified => {
@@ -2434,6 +2435,7 @@ impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfoDatastoreResponseReason {
 
 impl From<&str>
 for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoDatastoreResponseReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATASTORE_RESPONSE_REASON_UNSPECIFIED" => {
@@ -2470,6 +2472,7 @@ pub enum GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryCategorizationFailu
 
 impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryCategorizationFailureReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::QueryCategorizationFailureReasonUnspecified => {
@@ -2489,6 +2492,7 @@ impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryCategorizationFailureRe
 
 impl From<&str>
 for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryCategorizationFailureReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "QUERY_CATEGORIZATION_FAILURE_REASON_UNSPECIFIED" => {
@@ -2530,6 +2534,7 @@ pub enum GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationFailureRe
 
 impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationFailureReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::QueryGenerationFailureReasonUnspecified => {
@@ -2562,6 +2567,7 @@ impl GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationFailureReason
 
 impl From<&str>
 for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationFailureReason {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "QUERY_GENERATION_FAILURE_REASON_UNSPECIFIED" => {

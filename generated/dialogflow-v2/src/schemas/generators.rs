@@ -2442,6 +2442,7 @@ pub enum GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigInputDat
 
 impl GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigInputDataSourceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InputDataSourceTypeUnspecified => "INPUT_DATA_SOURCE_TYPE_UNSPECIFIED",
@@ -2454,6 +2455,7 @@ impl GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigInputDataSou
 
 impl From<&str>
 for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigInputDataSourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INPUT_DATA_SOURCE_TYPE_UNSPECIFIED" => Self::InputDataSourceTypeUnspecified,
@@ -2486,6 +2488,7 @@ pub enum GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigSummaryG
 
 impl GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigSummaryGenerationOption {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SummaryGenerationOptionUnspecified => {
@@ -2501,6 +2504,7 @@ impl GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigSummaryGener
 
 impl From<&str>
 for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfigSummaryGenerationOption {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SUMMARY_GENERATION_OPTION_UNSPECIFIED" => {

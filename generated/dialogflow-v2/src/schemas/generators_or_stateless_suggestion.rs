@@ -1284,6 +1284,7 @@ pub enum GoogleCloudDialogflowV2CesAppSpecConfirmationRequirement {
 
 impl GoogleCloudDialogflowV2CesAppSpecConfirmationRequirement {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConfirmationRequirementUnspecified => {
@@ -1297,6 +1298,7 @@ impl GoogleCloudDialogflowV2CesAppSpecConfirmationRequirement {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2CesAppSpecConfirmationRequirement {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CONFIRMATION_REQUIREMENT_UNSPECIFIED" => {
@@ -1333,6 +1335,7 @@ pub enum GoogleCloudDialogflowV2GeneratorTriggerEvent {
 
 impl GoogleCloudDialogflowV2GeneratorTriggerEvent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TriggerEventUnspecified => "TRIGGER_EVENT_UNSPECIFIED",
@@ -1346,6 +1349,7 @@ impl GoogleCloudDialogflowV2GeneratorTriggerEvent {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2GeneratorTriggerEvent {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TRIGGER_EVENT_UNSPECIFIED" => Self::TriggerEventUnspecified,
@@ -1378,6 +1382,7 @@ pub enum GoogleCloudDialogflowV2MessageEntryRole {
 
 impl GoogleCloudDialogflowV2MessageEntryRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RoleUnspecified => "ROLE_UNSPECIFIED",
@@ -1390,6 +1395,7 @@ impl GoogleCloudDialogflowV2MessageEntryRole {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2MessageEntryRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ROLE_UNSPECIFIED" => Self::RoleUnspecified,
@@ -1433,6 +1439,7 @@ pub enum GoogleCloudDialogflowV2SummarizationSectionType {
 
 impl GoogleCloudDialogflowV2SummarizationSectionType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TypeUnspecified => "TYPE_UNSPECIFIED",
@@ -1451,6 +1458,7 @@ impl GoogleCloudDialogflowV2SummarizationSectionType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2SummarizationSectionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,

@@ -358,6 +358,7 @@ pub enum GoogleCloudDialogflowV2ImportDocumentTemplateKnowledgeTypes {
 
 impl GoogleCloudDialogflowV2ImportDocumentTemplateKnowledgeTypes {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::KnowledgeTypeUnspecified => "KNOWLEDGE_TYPE_UNSPECIFIED",
@@ -371,6 +372,7 @@ impl GoogleCloudDialogflowV2ImportDocumentTemplateKnowledgeTypes {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ImportDocumentTemplateKnowledgeTypes {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "KNOWLEDGE_TYPE_UNSPECIFIED" => Self::KnowledgeTypeUnspecified,

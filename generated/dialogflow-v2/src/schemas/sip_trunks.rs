@@ -790,6 +790,7 @@ pub enum GoogleCloudDialogflowV2ConnectionState {
 
 impl GoogleCloudDialogflowV2ConnectionState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -803,6 +804,7 @@ impl GoogleCloudDialogflowV2ConnectionState {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ConnectionState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,
@@ -845,6 +847,7 @@ pub enum GoogleCloudDialogflowV2ConnectionErrorDetailsCertificateState {
 
 impl GoogleCloudDialogflowV2ConnectionErrorDetailsCertificateState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CertificateStateUnspecified => "CERTIFICATE_STATE_UNSPECIFIED",
@@ -864,6 +867,7 @@ impl GoogleCloudDialogflowV2ConnectionErrorDetailsCertificateState {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ConnectionErrorDetailsCertificateState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CERTIFICATE_STATE_UNSPECIFIED" => Self::CertificateStateUnspecified,
@@ -898,6 +902,7 @@ pub enum GoogleCloudDialogflowV2ProbeDetailsProbeStatus {
 
 impl GoogleCloudDialogflowV2ProbeDetailsProbeStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ProbeStatusUnspecified => "PROBE_STATUS_UNSPECIFIED",
@@ -909,6 +914,7 @@ impl GoogleCloudDialogflowV2ProbeDetailsProbeStatus {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ProbeDetailsProbeStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PROBE_STATUS_UNSPECIFIED" => Self::ProbeStatusUnspecified,
@@ -937,6 +943,7 @@ pub enum GoogleCloudDialogflowV2SipHostnameConnectionState {
 
 impl GoogleCloudDialogflowV2SipHostnameConnectionState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConnectionStateUnspecified => "CONNECTION_STATE_UNSPECIFIED",
@@ -950,6 +957,7 @@ impl GoogleCloudDialogflowV2SipHostnameConnectionState {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2SipHostnameConnectionState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CONNECTION_STATE_UNSPECIFIED" => Self::ConnectionStateUnspecified,
@@ -984,6 +992,7 @@ pub enum GoogleCloudDialogflowV2SipHostnameHostnameErrorDetailsCertificateState 
 
 impl GoogleCloudDialogflowV2SipHostnameHostnameErrorDetailsCertificateState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HostnameCertificateStateUnspecified => {
@@ -1004,6 +1013,7 @@ impl GoogleCloudDialogflowV2SipHostnameHostnameErrorDetailsCertificateState {
 
 impl From<&str>
 for GoogleCloudDialogflowV2SipHostnameHostnameErrorDetailsCertificateState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HOSTNAME_CERTIFICATE_STATE_UNSPECIFIED" => {
@@ -1037,6 +1047,7 @@ pub enum GoogleCloudDialogflowV2SipTrunkGoogleRootCertFile {
 
 impl GoogleCloudDialogflowV2SipTrunkGoogleRootCertFile {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CertFileUnspecified => "CERT_FILE_UNSPECIFIED",
@@ -1047,6 +1058,7 @@ impl GoogleCloudDialogflowV2SipTrunkGoogleRootCertFile {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2SipTrunkGoogleRootCertFile {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CERT_FILE_UNSPECIFIED" => Self::CertFileUnspecified,

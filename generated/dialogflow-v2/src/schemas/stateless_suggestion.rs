@@ -243,6 +243,7 @@ pub enum GoogleCloudDialogflowV2GenerateStatelessSuggestionRequestTriggerEvents 
 
 impl GoogleCloudDialogflowV2GenerateStatelessSuggestionRequestTriggerEvents {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TriggerEventUnspecified => "TRIGGER_EVENT_UNSPECIFIED",
@@ -257,6 +258,7 @@ impl GoogleCloudDialogflowV2GenerateStatelessSuggestionRequestTriggerEvents {
 
 impl From<&str>
 for GoogleCloudDialogflowV2GenerateStatelessSuggestionRequestTriggerEvents {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TRIGGER_EVENT_UNSPECIFIED" => Self::TriggerEventUnspecified,

@@ -1563,6 +1563,7 @@ pub enum GoogleCloudDialogflowV2ToolActionConfirmationRequirement {
 
 impl GoogleCloudDialogflowV2ToolActionConfirmationRequirement {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConfirmationRequirementUnspecified => {
@@ -1576,6 +1577,7 @@ impl GoogleCloudDialogflowV2ToolActionConfirmationRequirement {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ToolActionConfirmationRequirement {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CONFIRMATION_REQUIREMENT_UNSPECIFIED" => {
@@ -1608,6 +1610,7 @@ pub enum GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfigRequestLocation {
 
 impl GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfigRequestLocation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RequestLocationUnspecified => "REQUEST_LOCATION_UNSPECIFIED",
@@ -1620,6 +1623,7 @@ impl GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfigRequestLocation {
 
 impl From<&str>
 for GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfigRequestLocation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REQUEST_LOCATION_UNSPECIFIED" => Self::RequestLocationUnspecified,
@@ -1648,6 +1652,7 @@ pub enum GoogleCloudDialogflowV2ToolAuthenticationOAuthConfigOauthGrantType {
 
 impl GoogleCloudDialogflowV2ToolAuthenticationOAuthConfigOauthGrantType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OauthGrantTypeUnspecified => "OAUTH_GRANT_TYPE_UNSPECIFIED",
@@ -1658,6 +1663,7 @@ impl GoogleCloudDialogflowV2ToolAuthenticationOAuthConfigOauthGrantType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ToolAuthenticationOAuthConfigOauthGrantType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OAUTH_GRANT_TYPE_UNSPECIFIED" => Self::OauthGrantTypeUnspecified,
@@ -1687,6 +1693,7 @@ pub enum GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfigServiceA
 
 impl GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ServiceAgentAuthUnspecified => "SERVICE_AGENT_AUTH_UNSPECIFIED",
@@ -1699,6 +1706,7 @@ impl GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfigServiceAgent
 
 impl From<&str>
 for GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SERVICE_AGENT_AUTH_UNSPECIFIED" => Self::ServiceAgentAuthUnspecified,
@@ -1735,6 +1743,7 @@ pub enum GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperationOperation 
 
 impl GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperationOperation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OperationTypeUnspecified => "OPERATION_TYPE_UNSPECIFIED",
@@ -1750,6 +1759,7 @@ impl GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperationOperation {
 
 impl From<&str>
 for GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperationOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OPERATION_TYPE_UNSPECIFIED" => Self::OperationTypeUnspecified,
@@ -1789,6 +1799,7 @@ pub enum GoogleCloudDialogflowV2ToolFunctionToolMethodType {
 
 impl GoogleCloudDialogflowV2ToolFunctionToolMethodType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MethodTypeUnspecified => "METHOD_TYPE_UNSPECIFIED",
@@ -1803,6 +1814,7 @@ impl GoogleCloudDialogflowV2ToolFunctionToolMethodType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ToolFunctionToolMethodType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "METHOD_TYPE_UNSPECIFIED" => Self::MethodTypeUnspecified,

@@ -1047,6 +1047,7 @@ pub enum GoogleCloudDialogflowV2ConversationEventType {
 
 impl GoogleCloudDialogflowV2ConversationEventType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TypeUnspecified => "TYPE_UNSPECIFIED",
@@ -1062,6 +1063,7 @@ impl GoogleCloudDialogflowV2ConversationEventType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2ConversationEventType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,
@@ -1100,6 +1102,7 @@ pub enum GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetada
 
 impl GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadataState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -1115,6 +1118,7 @@ impl GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadataSt
 
 impl From<&str>
 for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadataState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,
@@ -1152,6 +1156,7 @@ pub enum GoogleCloudDialogflowV2StreamingRecognitionResultMessageType {
 
 impl GoogleCloudDialogflowV2StreamingRecognitionResultMessageType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MessageTypeUnspecified => "MESSAGE_TYPE_UNSPECIFIED",
@@ -1167,6 +1172,7 @@ impl GoogleCloudDialogflowV2StreamingRecognitionResultMessageType {
 }
 
 impl From<&str> for GoogleCloudDialogflowV2StreamingRecognitionResultMessageType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MESSAGE_TYPE_UNSPECIFIED" => Self::MessageTypeUnspecified,

@@ -9,6 +9,7 @@ pub struct Projects {
 
 impl Projects {
     /// The `locations` resource.
+    #[inline]
     pub fn locations(&self) -> crate::resources::projects::locations::Locations {
         crate::resources::projects::locations::Locations {
             client: self.client.clone(),
@@ -16,6 +17,7 @@ impl Projects {
     }
 
     /// The `operations` resource.
+    #[inline]
     pub fn operations(&self) -> crate::resources::projects::operations::Operations {
         crate::resources::projects::operations::Operations {
             client: self.client.clone(),
@@ -36,6 +38,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `agents` (on by default).
         #[cfg(feature = "agents")]
+        #[inline]
         pub fn agents(&self) -> crate::resources::projects::locations::agents::Agents {
             crate::resources::projects::locations::agents::Agents {
                 client: self.client.clone(),
@@ -43,6 +46,7 @@ pub mod locations {
         }
 
         /// The `operations` resource.
+        #[inline]
         pub fn operations(
             &self,
         ) -> crate::resources::projects::locations::operations::Operations {
@@ -55,6 +59,7 @@ pub mod locations {
         ///
         /// Needs the cargo feature `security_settings` (on by default).
         #[cfg(feature = "security_settings")]
+        #[inline]
         pub fn security_settings(
             &self,
         ) -> crate::resources::projects::locations::security_settings::SecuritySettings {
@@ -71,6 +76,7 @@ pub mod locations {
         /// - `name`: Resource name for the location.
         ///
         /// Returns [`GoogleCloudLocationLocation`](crate::schemas::GoogleCloudLocationLocation).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -87,6 +93,7 @@ pub mod locations {
         /// - `name`: The resource that owns the locations collection, if applicable.
         ///
         /// Returns [`GoogleCloudLocationListLocationsResponse`](crate::schemas::GoogleCloudLocationListLocationsResponse).
+        #[inline]
         pub fn list(&self, name: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -115,6 +122,7 @@ pub mod locations {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -160,6 +168,7 @@ pub mod locations {
 
     impl List {
         /// Optional. Do not use this field. It is unsupported and is ignored unless explicitly documented otherwise. This is primarily for internal usage.
+        #[inline]
         pub fn extra_location_types(
             mut self,
             extra_location_types: impl IntoIterator<Item = impl Into<String>>,
@@ -172,24 +181,28 @@ pub mod locations {
         }
 
         /// A filter to narrow down results to a preferred subset. The filtering language accepts strings like `"displayName=tokyo"`, and is documented in more detail in [AIP-160](https://google.aip.dev/160).
+        #[inline]
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
             self.filter = Some(filter.into());
             self
         }
 
         /// The maximum number of results to return. If not set, the service selects a default.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// A page token received from the `next_page_token` field in the response. Send that page token to receive the subsequent page.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -268,6 +281,7 @@ pub mod locations {
             /// - `name`: The name of the operation resource to be cancelled.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn cancel(&self, name: impl Into<String>) -> Cancel {
                 Cancel {
                     client: self.client.clone(),
@@ -285,6 +299,7 @@ pub mod locations {
             /// - `name`: The name of the operation resource.
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -302,6 +317,7 @@ pub mod locations {
             /// - `name`: The name of the operation's parent resource.
             ///
             /// Returns [`GoogleLongrunningListOperationsResponse`](crate::schemas::GoogleLongrunningListOperationsResponse).
+            #[inline]
             pub fn list(&self, name: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -334,6 +350,7 @@ pub mod locations {
 
         impl Cancel {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -379,6 +396,7 @@ pub mod locations {
 
         impl Get {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -428,24 +446,28 @@ pub mod locations {
 
         impl List {
             /// The standard list filter.
+            #[inline]
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
                 self.filter = Some(filter.into());
                 self
             }
 
             /// The standard list page size.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// The standard list page token.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// When set to `true`, operations that are reachable are returned as normal, and those that are unreachable are returned in the ListOperationsResponse.unreachable field. This can only be `true` when reading across collections. For example, when `parent` is set to `"projects/example/locations/-"`. This field is not supported by default and will result in an `UNIMPLEMENTED` error if set unless explicitly documented otherwise in service or product specific documentation.
+            #[inline]
             pub fn return_partial_success(
                 mut self,
                 return_partial_success: bool,
@@ -455,6 +477,7 @@ pub mod locations {
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -538,6 +561,7 @@ pub mod operations {
         /// - `name`: The name of the operation resource to be cancelled.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn cancel(&self, name: impl Into<String>) -> Cancel {
             Cancel {
                 client: self.client.clone(),
@@ -555,6 +579,7 @@ pub mod operations {
         /// - `name`: The name of the operation resource.
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -572,6 +597,7 @@ pub mod operations {
         /// - `name`: The name of the operation's parent resource.
         ///
         /// Returns [`GoogleLongrunningListOperationsResponse`](crate::schemas::GoogleLongrunningListOperationsResponse).
+        #[inline]
         pub fn list(&self, name: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),

@@ -32,6 +32,7 @@ pub struct Delete {
 #[cfg(any(feature = "agents", feature = "security_settings"))]
 impl Delete {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,

@@ -25077,6 +25077,7 @@ pub enum GoogleCloudDialogflowCxV3AnswerFeedbackRating {
 
 impl GoogleCloudDialogflowCxV3AnswerFeedbackRating {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RatingUnspecified => "RATING_UNSPECIFIED",
@@ -25088,6 +25089,7 @@ impl GoogleCloudDialogflowCxV3AnswerFeedbackRating {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3AnswerFeedbackRating {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RATING_UNSPECIFIED" => Self::RatingUnspecified,
@@ -25116,6 +25118,7 @@ pub enum GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecAtt
 
 impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecAttributeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AttributeTypeUnspecified => "ATTRIBUTE_TYPE_UNSPECIFIED",
@@ -25128,6 +25131,7 @@ impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecAttribu
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecAttributeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ATTRIBUTE_TYPE_UNSPECIFIED" => Self::AttributeTypeUnspecified,
@@ -25156,6 +25160,7 @@ pub enum GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecInt
 
 impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecInterpolationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InterpolationTypeUnspecified => "INTERPOLATION_TYPE_UNSPECIFIED",
@@ -25167,6 +25172,7 @@ impl GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecInterpo
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecInterpolationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INTERPOLATION_TYPE_UNSPECIFIED" => Self::InterpolationTypeUnspecified,
@@ -25196,6 +25202,7 @@ pub enum GoogleCloudDialogflowCxV3ContinuousTestResultResult {
 
 impl GoogleCloudDialogflowCxV3ContinuousTestResultResult {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AggregatedTestResultUnspecified => "AGGREGATED_TEST_RESULT_UNSPECIFIED",
@@ -25207,6 +25214,7 @@ impl GoogleCloudDialogflowCxV3ContinuousTestResultResult {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ContinuousTestResultResult {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AGGREGATED_TEST_RESULT_UNSPECIFIED" => Self::AggregatedTestResultUnspecified,
@@ -25239,6 +25247,7 @@ pub enum GoogleCloudDialogflowCxV3DataStoreConnectionDataStoreType {
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionDataStoreType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DataStoreTypeUnspecified => "DATA_STORE_TYPE_UNSPECIFIED",
@@ -25251,6 +25260,7 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionDataStoreType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3DataStoreConnectionDataStoreType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATA_STORE_TYPE_UNSPECIFIED" => Self::DataStoreTypeUnspecified,
@@ -25282,6 +25292,7 @@ pub enum GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode {
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DocumentProcessingModeUnspecified => {
@@ -25295,6 +25306,7 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3DataStoreConnectionDocumentProcessingMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DOCUMENT_PROCESSING_MODE_UNSPECIFIED" => {
@@ -25327,6 +25339,7 @@ pub enum GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsDeci
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsDecision {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GroundingDecisionUnspecified => "GROUNDING_DECISION_UNSPECIFIED",
@@ -25339,6 +25352,7 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsDecision
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsDecision {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GROUNDING_DECISION_UNSPECIFIED" => Self::GroundingDecisionUnspecified,
@@ -25375,6 +25389,7 @@ pub enum GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScor
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScore {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GroundingScoreBucketUnspecified => "GROUNDING_SCORE_BUCKET_UNSPECIFIED",
@@ -25390,6 +25405,7 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScore {
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignalsScore {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GROUNDING_SCORE_BUCKET_UNSPECIFIED" => Self::GroundingScoreBucketUnspecified,
@@ -25425,6 +25441,7 @@ pub enum GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsBannedP
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsBannedPhraseMatch {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BannedPhraseMatchUnspecified => "BANNED_PHRASE_MATCH_UNSPECIFIED",
@@ -25438,6 +25455,7 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsBannedPhras
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsBannedPhraseMatch {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BANNED_PHRASE_MATCH_UNSPECIFIED" => Self::BannedPhraseMatchUnspecified,
@@ -25469,6 +25487,7 @@ pub enum GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsDecisio
 
 impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsDecision {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SafetyDecisionUnspecified => "SAFETY_DECISION_UNSPECIFIED",
@@ -25481,6 +25500,7 @@ impl GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsDecision {
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignalsDecision {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SAFETY_DECISION_UNSPECIFIED" => Self::SafetyDecisionUnspecified,
@@ -25513,6 +25533,7 @@ pub enum GoogleCloudDialogflowCxV3DeploymentState {
 
 impl GoogleCloudDialogflowCxV3DeploymentState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -25525,6 +25546,7 @@ impl GoogleCloudDialogflowCxV3DeploymentState {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3DeploymentState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,
@@ -25555,6 +25577,7 @@ pub enum GoogleCloudDialogflowCxV3DetectIntentRequestResponseView {
 
 impl GoogleCloudDialogflowCxV3DetectIntentRequestResponseView {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DetectIntentResponseViewUnspecified => {
@@ -25571,6 +25594,7 @@ impl GoogleCloudDialogflowCxV3DetectIntentRequestResponseView {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3DetectIntentRequestResponseView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DETECT_INTENT_RESPONSE_VIEW_UNSPECIFIED" => {
@@ -25606,6 +25630,7 @@ pub enum GoogleCloudDialogflowCxV3DetectIntentResponseResponseType {
 
 impl GoogleCloudDialogflowCxV3DetectIntentResponseResponseType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ResponseTypeUnspecified => "RESPONSE_TYPE_UNSPECIFIED",
@@ -25617,6 +25642,7 @@ impl GoogleCloudDialogflowCxV3DetectIntentResponseResponseType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3DetectIntentResponseResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESPONSE_TYPE_UNSPECIFIED" => Self::ResponseTypeUnspecified,
@@ -25645,6 +25671,7 @@ pub enum GoogleCloudDialogflowCxV3EntityTypeAutoExpansionMode {
 
 impl GoogleCloudDialogflowCxV3EntityTypeAutoExpansionMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AutoExpansionModeUnspecified => "AUTO_EXPANSION_MODE_UNSPECIFIED",
@@ -25655,6 +25682,7 @@ impl GoogleCloudDialogflowCxV3EntityTypeAutoExpansionMode {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3EntityTypeAutoExpansionMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUTO_EXPANSION_MODE_UNSPECIFIED" => Self::AutoExpansionModeUnspecified,
@@ -25686,6 +25714,7 @@ pub enum GoogleCloudDialogflowCxV3EntityTypeKind {
 
 impl GoogleCloudDialogflowCxV3EntityTypeKind {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::KindUnspecified => "KIND_UNSPECIFIED",
@@ -25698,6 +25727,7 @@ impl GoogleCloudDialogflowCxV3EntityTypeKind {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3EntityTypeKind {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "KIND_UNSPECIFIED" => Self::KindUnspecified,
@@ -25733,6 +25763,7 @@ pub enum GoogleCloudDialogflowCxV3ExampleConversationState {
 
 impl GoogleCloudDialogflowCxV3ExampleConversationState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OutputStateUnspecified => "OUTPUT_STATE_UNSPECIFIED",
@@ -25747,6 +25778,7 @@ impl GoogleCloudDialogflowCxV3ExampleConversationState {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ExampleConversationState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUTPUT_STATE_UNSPECIFIED" => Self::OutputStateUnspecified,
@@ -25784,6 +25816,7 @@ pub enum GoogleCloudDialogflowCxV3ExperimentState {
 
 impl GoogleCloudDialogflowCxV3ExperimentState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -25797,6 +25830,7 @@ impl GoogleCloudDialogflowCxV3ExperimentState {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ExperimentState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,
@@ -25829,6 +25863,7 @@ pub enum GoogleCloudDialogflowCxV3ExperimentResultMetricCountType {
 
 impl GoogleCloudDialogflowCxV3ExperimentResultMetricCountType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CountTypeUnspecified => "COUNT_TYPE_UNSPECIFIED",
@@ -25841,6 +25876,7 @@ impl GoogleCloudDialogflowCxV3ExperimentResultMetricCountType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ExperimentResultMetricCountType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COUNT_TYPE_UNSPECIFIED" => Self::CountTypeUnspecified,
@@ -25878,6 +25914,7 @@ pub enum GoogleCloudDialogflowCxV3ExperimentResultMetricType {
 
 impl GoogleCloudDialogflowCxV3ExperimentResultMetricType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MetricUnspecified => "METRIC_UNSPECIFIED",
@@ -25892,6 +25929,7 @@ impl GoogleCloudDialogflowCxV3ExperimentResultMetricType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ExperimentResultMetricType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "METRIC_UNSPECIFIED" => Self::MetricUnspecified,
@@ -25925,6 +25963,7 @@ pub enum GoogleCloudDialogflowCxV3ExportAgentRequestDataFormat {
 
 impl GoogleCloudDialogflowCxV3ExportAgentRequestDataFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DataFormatUnspecified => "DATA_FORMAT_UNSPECIFIED",
@@ -25936,6 +25975,7 @@ impl GoogleCloudDialogflowCxV3ExportAgentRequestDataFormat {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ExportAgentRequestDataFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATA_FORMAT_UNSPECIFIED" => Self::DataFormatUnspecified,
@@ -25966,6 +26006,7 @@ pub enum GoogleCloudDialogflowCxV3ExportEntityTypesRequestDataFormat {
 
 impl GoogleCloudDialogflowCxV3ExportEntityTypesRequestDataFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DataFormatUnspecified => "DATA_FORMAT_UNSPECIFIED",
@@ -25977,6 +26018,7 @@ impl GoogleCloudDialogflowCxV3ExportEntityTypesRequestDataFormat {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ExportEntityTypesRequestDataFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATA_FORMAT_UNSPECIFIED" => Self::DataFormatUnspecified,
@@ -26009,6 +26051,7 @@ pub enum GoogleCloudDialogflowCxV3ExportIntentsRequestDataFormat {
 
 impl GoogleCloudDialogflowCxV3ExportIntentsRequestDataFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DataFormatUnspecified => "DATA_FORMAT_UNSPECIFIED",
@@ -26021,6 +26064,7 @@ impl GoogleCloudDialogflowCxV3ExportIntentsRequestDataFormat {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ExportIntentsRequestDataFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATA_FORMAT_UNSPECIFIED" => Self::DataFormatUnspecified,
@@ -26052,6 +26096,7 @@ pub enum GoogleCloudDialogflowCxV3ExportPlaybookRequestDataFormat {
 
 impl GoogleCloudDialogflowCxV3ExportPlaybookRequestDataFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DataFormatUnspecified => "DATA_FORMAT_UNSPECIFIED",
@@ -26063,6 +26108,7 @@ impl GoogleCloudDialogflowCxV3ExportPlaybookRequestDataFormat {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ExportPlaybookRequestDataFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATA_FORMAT_UNSPECIFIED" => Self::DataFormatUnspecified,
@@ -26093,6 +26139,7 @@ pub enum GoogleCloudDialogflowCxV3ExportTestCasesRequestDataFormat {
 
 impl GoogleCloudDialogflowCxV3ExportTestCasesRequestDataFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DataFormatUnspecified => "DATA_FORMAT_UNSPECIFIED",
@@ -26104,6 +26151,7 @@ impl GoogleCloudDialogflowCxV3ExportTestCasesRequestDataFormat {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ExportTestCasesRequestDataFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATA_FORMAT_UNSPECIFIED" => Self::DataFormatUnspecified,
@@ -26140,6 +26188,7 @@ pub enum GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrategy {
 
 impl GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrategy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ImportStrategyUnspecified => "IMPORT_STRATEGY_UNSPECIFIED",
@@ -26154,6 +26203,7 @@ impl GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrategy {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3FlowImportStrategyGlobalImportStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IMPORT_STRATEGY_UNSPECIFIED" => Self::ImportStrategyUnspecified,
@@ -26193,6 +26243,7 @@ pub enum GoogleCloudDialogflowCxV3FlowInvocationFlowState {
 
 impl GoogleCloudDialogflowCxV3FlowInvocationFlowState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OutputStateUnspecified => "OUTPUT_STATE_UNSPECIFIED",
@@ -26207,6 +26258,7 @@ impl GoogleCloudDialogflowCxV3FlowInvocationFlowState {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3FlowInvocationFlowState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUTPUT_STATE_UNSPECIFIED" => Self::OutputStateUnspecified,
@@ -26246,6 +26298,7 @@ pub enum GoogleCloudDialogflowCxV3ImportEntityTypesRequestMergeOption {
 
 impl GoogleCloudDialogflowCxV3ImportEntityTypesRequestMergeOption {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MergeOptionUnspecified => "MERGE_OPTION_UNSPECIFIED",
@@ -26260,6 +26313,7 @@ impl GoogleCloudDialogflowCxV3ImportEntityTypesRequestMergeOption {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ImportEntityTypesRequestMergeOption {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MERGE_OPTION_UNSPECIFIED" => Self::MergeOptionUnspecified,
@@ -26293,6 +26347,7 @@ pub enum GoogleCloudDialogflowCxV3ImportFlowRequestImportOption {
 
 impl GoogleCloudDialogflowCxV3ImportFlowRequestImportOption {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ImportOptionUnspecified => "IMPORT_OPTION_UNSPECIFIED",
@@ -26304,6 +26359,7 @@ impl GoogleCloudDialogflowCxV3ImportFlowRequestImportOption {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ImportFlowRequestImportOption {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IMPORT_OPTION_UNSPECIFIED" => Self::ImportOptionUnspecified,
@@ -26344,6 +26400,7 @@ pub enum GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption {
 
 impl GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MergeOptionUnspecified => "MERGE_OPTION_UNSPECIFIED",
@@ -26359,6 +26416,7 @@ impl GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ImportIntentsRequestMergeOption {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MERGE_OPTION_UNSPECIFIED" => Self::MergeOptionUnspecified,
@@ -26397,6 +26455,7 @@ pub enum GoogleCloudDialogflowCxV3InlineSchemaType {
 
 impl GoogleCloudDialogflowCxV3InlineSchemaType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DataTypeUnspecified => "DATA_TYPE_UNSPECIFIED",
@@ -26410,6 +26469,7 @@ impl GoogleCloudDialogflowCxV3InlineSchemaType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3InlineSchemaType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DATA_TYPE_UNSPECIFIED" => Self::DataTypeUnspecified,
@@ -26452,6 +26512,7 @@ pub enum GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding {
 
 impl GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AudioEncodingUnspecified => "AUDIO_ENCODING_UNSPECIFIED",
@@ -26471,6 +26532,7 @@ impl GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3InputAudioConfigAudioEncoding {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUDIO_ENCODING_UNSPECIFIED" => Self::AudioEncodingUnspecified,
@@ -26511,6 +26573,7 @@ pub enum GoogleCloudDialogflowCxV3InputAudioConfigModelVariant {
 
 impl GoogleCloudDialogflowCxV3InputAudioConfigModelVariant {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SpeechModelVariantUnspecified => "SPEECH_MODEL_VARIANT_UNSPECIFIED",
@@ -26523,6 +26586,7 @@ impl GoogleCloudDialogflowCxV3InputAudioConfigModelVariant {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3InputAudioConfigModelVariant {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SPEECH_MODEL_VARIANT_UNSPECIFIED" => Self::SpeechModelVariantUnspecified,
@@ -26566,6 +26630,7 @@ pub enum GoogleCloudDialogflowCxV3MatchMatchType {
 
 impl GoogleCloudDialogflowCxV3MatchMatchType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
@@ -26583,6 +26648,7 @@ impl GoogleCloudDialogflowCxV3MatchMatchType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3MatchMatchType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
@@ -26617,6 +26683,7 @@ pub enum GoogleCloudDialogflowCxV3NluSettingsModelTrainingMode {
 
 impl GoogleCloudDialogflowCxV3NluSettingsModelTrainingMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ModelTrainingModeUnspecified => "MODEL_TRAINING_MODE_UNSPECIFIED",
@@ -26628,6 +26695,7 @@ impl GoogleCloudDialogflowCxV3NluSettingsModelTrainingMode {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3NluSettingsModelTrainingMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MODEL_TRAINING_MODE_UNSPECIFIED" => Self::ModelTrainingModeUnspecified,
@@ -26658,6 +26726,7 @@ pub enum GoogleCloudDialogflowCxV3NluSettingsModelType {
 
 impl GoogleCloudDialogflowCxV3NluSettingsModelType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ModelTypeUnspecified => "MODEL_TYPE_UNSPECIFIED",
@@ -26669,6 +26738,7 @@ impl GoogleCloudDialogflowCxV3NluSettingsModelType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3NluSettingsModelType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MODEL_TYPE_UNSPECIFIED" => Self::ModelTypeUnspecified,
@@ -26707,6 +26777,7 @@ pub enum GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding {
 
 impl GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OutputAudioEncodingUnspecified => "OUTPUT_AUDIO_ENCODING_UNSPECIFIED",
@@ -26722,6 +26793,7 @@ impl GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3OutputAudioConfigAudioEncoding {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUTPUT_AUDIO_ENCODING_UNSPECIFIED" => Self::OutputAudioEncodingUnspecified,
@@ -26764,6 +26836,7 @@ pub enum GoogleCloudDialogflowCxV3ParameterDefinitionType {
 
 impl GoogleCloudDialogflowCxV3ParameterDefinitionType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ParameterTypeUnspecified => "PARAMETER_TYPE_UNSPECIFIED",
@@ -26779,6 +26852,7 @@ impl GoogleCloudDialogflowCxV3ParameterDefinitionType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ParameterDefinitionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PARAMETER_TYPE_UNSPECIFIED" => Self::ParameterTypeUnspecified,
@@ -26813,6 +26887,7 @@ pub enum GoogleCloudDialogflowCxV3PlaybookPlaybookType {
 
 impl GoogleCloudDialogflowCxV3PlaybookPlaybookType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PlaybookTypeUnspecified => "PLAYBOOK_TYPE_UNSPECIFIED",
@@ -26824,6 +26899,7 @@ impl GoogleCloudDialogflowCxV3PlaybookPlaybookType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3PlaybookPlaybookType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PLAYBOOK_TYPE_UNSPECIFIED" => Self::PlaybookTypeUnspecified,
@@ -26858,6 +26934,7 @@ pub enum GoogleCloudDialogflowCxV3PlaybookImportStrategyMainPlaybookImportStrate
 
 impl GoogleCloudDialogflowCxV3PlaybookImportStrategyMainPlaybookImportStrategy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ImportStrategyUnspecified => "IMPORT_STRATEGY_UNSPECIFIED",
@@ -26873,6 +26950,7 @@ impl GoogleCloudDialogflowCxV3PlaybookImportStrategyMainPlaybookImportStrategy {
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3PlaybookImportStrategyMainPlaybookImportStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IMPORT_STRATEGY_UNSPECIFIED" => Self::ImportStrategyUnspecified,
@@ -26912,6 +26990,7 @@ pub enum GoogleCloudDialogflowCxV3PlaybookImportStrategyNestedResourceImportStra
 
 impl GoogleCloudDialogflowCxV3PlaybookImportStrategyNestedResourceImportStrategy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ImportStrategyUnspecified => "IMPORT_STRATEGY_UNSPECIFIED",
@@ -26927,6 +27006,7 @@ impl GoogleCloudDialogflowCxV3PlaybookImportStrategyNestedResourceImportStrategy
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3PlaybookImportStrategyNestedResourceImportStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IMPORT_STRATEGY_UNSPECIFIED" => Self::ImportStrategyUnspecified,
@@ -26966,6 +27046,7 @@ pub enum GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStrategy {
 
 impl GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStrategy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ImportStrategyUnspecified => "IMPORT_STRATEGY_UNSPECIFIED",
@@ -26980,6 +27061,7 @@ impl GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStrategy {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3PlaybookImportStrategyToolImportStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "IMPORT_STRATEGY_UNSPECIFIED" => Self::ImportStrategyUnspecified,
@@ -27019,6 +27101,7 @@ pub enum GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState {
 
 impl GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OutputStateUnspecified => "OUTPUT_STATE_UNSPECIFIED",
@@ -27033,6 +27116,7 @@ impl GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3PlaybookInvocationPlaybookState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUTPUT_STATE_UNSPECIFIED" => Self::OutputStateUnspecified,
@@ -27066,6 +27150,7 @@ pub enum GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption {
 
 impl GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RestoreOptionUnspecified => "RESTORE_OPTION_UNSPECIFIED",
@@ -27077,6 +27162,7 @@ impl GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3RestoreAgentRequestRestoreOption {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESTORE_OPTION_UNSPECIFIED" => Self::RestoreOptionUnspecified,
@@ -27107,6 +27193,7 @@ pub enum GoogleCloudDialogflowCxV3SafetySettingsDefaultBannedPhraseMatchStrategy
 
 impl GoogleCloudDialogflowCxV3SafetySettingsDefaultBannedPhraseMatchStrategy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PhraseMatchStrategyUnspecified => "PHRASE_MATCH_STRATEGY_UNSPECIFIED",
@@ -27119,6 +27206,7 @@ impl GoogleCloudDialogflowCxV3SafetySettingsDefaultBannedPhraseMatchStrategy {
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3SafetySettingsDefaultBannedPhraseMatchStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PHRASE_MATCH_STRATEGY_UNSPECIFIED" => Self::PhraseMatchStrategyUnspecified,
@@ -27153,6 +27241,7 @@ pub enum GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterCategor
 
 impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterCategory {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SafetyCategoryUnspecified => "SAFETY_CATEGORY_UNSPECIFIED",
@@ -27167,6 +27256,7 @@ impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterCategory {
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterCategory {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SAFETY_CATEGORY_UNSPECIFIED" => Self::SafetyCategoryUnspecified,
@@ -27203,6 +27293,7 @@ pub enum GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterL
 
 impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterLevel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SafetyFilterLevelUnspecified => "SAFETY_FILTER_LEVEL_UNSPECIFIED",
@@ -27217,6 +27308,7 @@ impl GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterLevel
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilterFilterLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SAFETY_FILTER_LEVEL_UNSPECIFIED" => Self::SafetyFilterLevelUnspecified,
@@ -27249,6 +27341,7 @@ pub enum GoogleCloudDialogflowCxV3SessionEntityTypeEntityOverrideMode {
 
 impl GoogleCloudDialogflowCxV3SessionEntityTypeEntityOverrideMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EntityOverrideModeUnspecified => "ENTITY_OVERRIDE_MODE_UNSPECIFIED",
@@ -27260,6 +27353,7 @@ impl GoogleCloudDialogflowCxV3SessionEntityTypeEntityOverrideMode {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3SessionEntityTypeEntityOverrideMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ENTITY_OVERRIDE_MODE_UNSPECIFIED" => Self::EntityOverrideModeUnspecified,
@@ -27290,6 +27384,7 @@ pub enum GoogleCloudDialogflowCxV3TestCaseResultTestResult {
 
 impl GoogleCloudDialogflowCxV3TestCaseResultTestResult {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TestResultUnspecified => "TEST_RESULT_UNSPECIFIED",
@@ -27301,6 +27396,7 @@ impl GoogleCloudDialogflowCxV3TestCaseResultTestResult {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3TestCaseResultTestResult {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TEST_RESULT_UNSPECIFIED" => Self::TestResultUnspecified,
@@ -27337,6 +27433,7 @@ pub enum GoogleCloudDialogflowCxV3TestRunDifferenceType {
 
 impl GoogleCloudDialogflowCxV3TestRunDifferenceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DiffTypeUnspecified => "DIFF_TYPE_UNSPECIFIED",
@@ -27351,6 +27448,7 @@ impl GoogleCloudDialogflowCxV3TestRunDifferenceType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3TestRunDifferenceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DIFF_TYPE_UNSPECIFIED" => Self::DiffTypeUnspecified,
@@ -27384,6 +27482,7 @@ pub enum GoogleCloudDialogflowCxV3ToolToolType {
 
 impl GoogleCloudDialogflowCxV3ToolToolType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ToolTypeUnspecified => "TOOL_TYPE_UNSPECIFIED",
@@ -27395,6 +27494,7 @@ impl GoogleCloudDialogflowCxV3ToolToolType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ToolToolType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TOOL_TYPE_UNSPECIFIED" => Self::ToolTypeUnspecified,
@@ -27423,6 +27523,7 @@ pub enum GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfigRequestLocation 
 
 impl GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfigRequestLocation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RequestLocationUnspecified => "REQUEST_LOCATION_UNSPECIFIED",
@@ -27435,6 +27536,7 @@ impl GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfigRequestLocation {
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfigRequestLocation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REQUEST_LOCATION_UNSPECIFIED" => Self::RequestLocationUnspecified,
@@ -27463,6 +27565,7 @@ pub enum GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfigOauthGrantType {
 
 impl GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfigOauthGrantType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OauthGrantTypeUnspecified => "OAUTH_GRANT_TYPE_UNSPECIFIED",
@@ -27474,6 +27577,7 @@ impl GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfigOauthGrantType {
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfigOauthGrantType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OAUTH_GRANT_TYPE_UNSPECIFIED" => Self::OauthGrantTypeUnspecified,
@@ -27503,6 +27607,7 @@ pub enum GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServic
 
 impl GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ServiceAgentAuthUnspecified => "SERVICE_AGENT_AUTH_UNSPECIFIED",
@@ -27515,6 +27620,7 @@ impl GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServiceAge
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfigServiceAgentAuth {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SERVICE_AGENT_AUTH_UNSPECIFIED" => Self::ServiceAgentAuthUnspecified,
@@ -27544,6 +27650,7 @@ pub enum GoogleCloudDialogflowCxV3TraceBlockEndState {
 
 impl GoogleCloudDialogflowCxV3TraceBlockEndState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OutputStateUnspecified => "OUTPUT_STATE_UNSPECIFIED",
@@ -27558,6 +27665,7 @@ impl GoogleCloudDialogflowCxV3TraceBlockEndState {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3TraceBlockEndState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OUTPUT_STATE_UNSPECIFIED" => Self::OutputStateUnspecified,
@@ -27613,6 +27721,7 @@ pub enum GoogleCloudDialogflowCxV3ValidationMessageResourceType {
 
 impl GoogleCloudDialogflowCxV3ValidationMessageResourceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ResourceTypeUnspecified => "RESOURCE_TYPE_UNSPECIFIED",
@@ -27636,6 +27745,7 @@ impl GoogleCloudDialogflowCxV3ValidationMessageResourceType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ValidationMessageResourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESOURCE_TYPE_UNSPECIFIED" => Self::ResourceTypeUnspecified,
@@ -27680,6 +27790,7 @@ pub enum GoogleCloudDialogflowCxV3ValidationMessageSeverity {
 
 impl GoogleCloudDialogflowCxV3ValidationMessageSeverity {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SeverityUnspecified => "SEVERITY_UNSPECIFIED",
@@ -27692,6 +27803,7 @@ impl GoogleCloudDialogflowCxV3ValidationMessageSeverity {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ValidationMessageSeverity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SEVERITY_UNSPECIFIED" => Self::SeverityUnspecified,
@@ -27725,6 +27837,7 @@ pub enum GoogleCloudDialogflowCxV3VersionState {
 
 impl GoogleCloudDialogflowCxV3VersionState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -27737,6 +27850,7 @@ impl GoogleCloudDialogflowCxV3VersionState {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3VersionState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,
@@ -27768,6 +27882,7 @@ pub enum GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender {
 
 impl GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SsmlVoiceGenderUnspecified => "SSML_VOICE_GENDER_UNSPECIFIED",
@@ -27780,6 +27895,7 @@ impl GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3VoiceSelectionParamsSsmlGender {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SSML_VOICE_GENDER_UNSPECIFIED" => Self::SsmlVoiceGenderUnspecified,
@@ -27821,6 +27937,7 @@ pub enum GoogleCloudDialogflowCxV3WebhookGenericWebServiceHttpMethod {
 
 impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceHttpMethod {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HttpMethodUnspecified => "HTTP_METHOD_UNSPECIFIED",
@@ -27837,6 +27954,7 @@ impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceHttpMethod {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3WebhookGenericWebServiceHttpMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HTTP_METHOD_UNSPECIFIED" => Self::HttpMethodUnspecified,
@@ -27874,6 +27992,7 @@ pub enum GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAgentAuth {
 
 impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAgentAuth {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ServiceAgentAuthUnspecified => "SERVICE_AGENT_AUTH_UNSPECIFIED",
@@ -27886,6 +28005,7 @@ impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAgentAuth {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAgentAuth {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SERVICE_AGENT_AUTH_UNSPECIFIED" => Self::ServiceAgentAuthUnspecified,
@@ -27917,6 +28037,7 @@ pub enum GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType {
 
 impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WebhookTypeUnspecified => "WEBHOOK_TYPE_UNSPECIFIED",
@@ -27928,6 +28049,7 @@ impl GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3WebhookGenericWebServiceWebhookType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "WEBHOOK_TYPE_UNSPECIFIED" => Self::WebhookTypeUnspecified,

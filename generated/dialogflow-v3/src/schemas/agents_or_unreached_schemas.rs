@@ -1048,6 +1048,7 @@ pub enum GoogleCloudDialogflowCxV3ResponseMessageResponseType {
 
 impl GoogleCloudDialogflowCxV3ResponseMessageResponseType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ResponseTypeUnspecified => "RESPONSE_TYPE_UNSPECIFIED",
@@ -1060,6 +1061,7 @@ impl GoogleCloudDialogflowCxV3ResponseMessageResponseType {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3ResponseMessageResponseType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESPONSE_TYPE_UNSPECIFIED" => Self::ResponseTypeUnspecified,

@@ -530,6 +530,7 @@ pub enum GoogleCloudDialogflowCxV3SecuritySettingsPurgeDataTypes {
 
 impl GoogleCloudDialogflowCxV3SecuritySettingsPurgeDataTypes {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PurgeDataTypeUnspecified => "PURGE_DATA_TYPE_UNSPECIFIED",
@@ -540,6 +541,7 @@ impl GoogleCloudDialogflowCxV3SecuritySettingsPurgeDataTypes {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3SecuritySettingsPurgeDataTypes {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PURGE_DATA_TYPE_UNSPECIFIED" => Self::PurgeDataTypeUnspecified,
@@ -567,6 +569,7 @@ pub enum GoogleCloudDialogflowCxV3SecuritySettingsRedactionScope {
 
 impl GoogleCloudDialogflowCxV3SecuritySettingsRedactionScope {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RedactionScopeUnspecified => "REDACTION_SCOPE_UNSPECIFIED",
@@ -577,6 +580,7 @@ impl GoogleCloudDialogflowCxV3SecuritySettingsRedactionScope {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3SecuritySettingsRedactionScope {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REDACTION_SCOPE_UNSPECIFIED" => Self::RedactionScopeUnspecified,
@@ -604,6 +608,7 @@ pub enum GoogleCloudDialogflowCxV3SecuritySettingsRedactionStrategy {
 
 impl GoogleCloudDialogflowCxV3SecuritySettingsRedactionStrategy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RedactionStrategyUnspecified => "REDACTION_STRATEGY_UNSPECIFIED",
@@ -614,6 +619,7 @@ impl GoogleCloudDialogflowCxV3SecuritySettingsRedactionStrategy {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3SecuritySettingsRedactionStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REDACTION_STRATEGY_UNSPECIFIED" => Self::RedactionStrategyUnspecified,
@@ -641,6 +647,7 @@ pub enum GoogleCloudDialogflowCxV3SecuritySettingsRetentionStrategy {
 
 impl GoogleCloudDialogflowCxV3SecuritySettingsRetentionStrategy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RetentionStrategyUnspecified => "RETENTION_STRATEGY_UNSPECIFIED",
@@ -651,6 +658,7 @@ impl GoogleCloudDialogflowCxV3SecuritySettingsRetentionStrategy {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3SecuritySettingsRetentionStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RETENTION_STRATEGY_UNSPECIFIED" => Self::RetentionStrategyUnspecified,
@@ -682,6 +690,7 @@ pub enum GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettingsAudioFormat
 
 impl GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettingsAudioFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AudioFormatUnspecified => "AUDIO_FORMAT_UNSPECIFIED",
@@ -695,6 +704,7 @@ impl GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettingsAudioFormat {
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettingsAudioFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AUDIO_FORMAT_UNSPECIFIED" => Self::AudioFormatUnspecified,

@@ -1840,6 +1840,7 @@ pub enum GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfoState {
 
 impl GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfoState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ParameterStateUnspecified => "PARAMETER_STATE_UNSPECIFIED",
@@ -1852,6 +1853,7 @@ impl GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfoState {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfoState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PARAMETER_STATE_UNSPECIFIED" => Self::ParameterStateUnspecified,
@@ -1882,6 +1884,7 @@ pub enum GoogleCloudDialogflowCxV3TurnSignalsFailureReasons {
 
 impl GoogleCloudDialogflowCxV3TurnSignalsFailureReasons {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FailureReasonUnspecified => "FAILURE_REASON_UNSPECIFIED",
@@ -1893,6 +1896,7 @@ impl GoogleCloudDialogflowCxV3TurnSignalsFailureReasons {
 }
 
 impl From<&str> for GoogleCloudDialogflowCxV3TurnSignalsFailureReasons {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FAILURE_REASON_UNSPECIFIED" => Self::FailureReasonUnspecified,
@@ -1923,6 +1927,7 @@ pub enum GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponseMergeBehavio
 
 impl GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponseMergeBehavior {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MergeBehaviorUnspecified => "MERGE_BEHAVIOR_UNSPECIFIED",
@@ -1935,6 +1940,7 @@ impl GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponseMergeBehavior {
 
 impl From<&str>
 for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponseMergeBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MERGE_BEHAVIOR_UNSPECIFIED" => Self::MergeBehaviorUnspecified,

@@ -12,6 +12,7 @@ impl Locations {
     ///
     /// Needs the cargo feature `metrics_scopes` (on by default).
     #[cfg(feature = "metrics_scopes")]
+    #[inline]
     pub fn global(&self) -> crate::resources::locations::global::Global {
         crate::resources::locations::global::Global {
             client: self.client.clone(),

@@ -12,6 +12,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `dashboards` (on by default).
     #[cfg(feature = "dashboards")]
+    #[inline]
     pub fn dashboards(&self) -> crate::resources::projects::dashboards::Dashboards {
         crate::resources::projects::dashboards::Dashboards {
             client: self.client.clone(),
@@ -22,6 +23,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `prometheus` (on by default).
     #[cfg(feature = "prometheus")]
+    #[inline]
     pub fn location(&self) -> crate::resources::projects::location::Location {
         crate::resources::projects::location::Location {
             client: self.client.clone(),

@@ -6044,6 +6044,7 @@ pub enum AggregationCrossSeriesReducer {
 
 impl AggregationCrossSeriesReducer {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ReduceNone => "REDUCE_NONE",
@@ -6066,6 +6067,7 @@ impl AggregationCrossSeriesReducer {
 }
 
 impl From<&str> for AggregationCrossSeriesReducer {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "REDUCE_NONE" => Self::ReduceNone,
@@ -6137,6 +6139,7 @@ pub enum AggregationPerSeriesAligner {
 
 impl AggregationPerSeriesAligner {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AlignNone => "ALIGN_NONE",
@@ -6164,6 +6167,7 @@ impl AggregationPerSeriesAligner {
 }
 
 impl From<&str> for AggregationPerSeriesAligner {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ALIGN_NONE" => Self::AlignNone,
@@ -6208,6 +6212,7 @@ pub enum AxisScale {
 
 impl AxisScale {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ScaleUnspecified => "SCALE_UNSPECIFIED",
@@ -6219,6 +6224,7 @@ impl AxisScale {
 }
 
 impl From<&str> for AxisScale {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SCALE_UNSPECIFIED" => Self::ScaleUnspecified,
@@ -6249,6 +6255,7 @@ pub enum BreakdownSortOrder {
 
 impl BreakdownSortOrder {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SortOrderUnspecified => "SORT_ORDER_UNSPECIFIED",
@@ -6261,6 +6268,7 @@ impl BreakdownSortOrder {
 }
 
 impl From<&str> for BreakdownSortOrder {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SORT_ORDER_UNSPECIFIED" => Self::SortOrderUnspecified,
@@ -6292,6 +6300,7 @@ pub enum ChartOptionsMode {
 
 impl ChartOptionsMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ModeUnspecified => "MODE_UNSPECIFIED",
@@ -6304,6 +6313,7 @@ impl ChartOptionsMode {
 }
 
 impl From<&str> for ChartOptionsMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MODE_UNSPECIFIED" => Self::ModeUnspecified,
@@ -6335,6 +6345,7 @@ pub enum ColumnSettingsAlignment {
 
 impl ColumnSettingsAlignment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CellAlignmentUnspecified => "CELL_ALIGNMENT_UNSPECIFIED",
@@ -6347,6 +6358,7 @@ impl ColumnSettingsAlignment {
 }
 
 impl From<&str> for ColumnSettingsAlignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CELL_ALIGNMENT_UNSPECIFIED" => Self::CellAlignmentUnspecified,
@@ -6378,6 +6390,7 @@ pub enum ColumnSortingOptionsDirection {
 
 impl ColumnSortingOptionsDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SortOrderUnspecified => "SORT_ORDER_UNSPECIFIED",
@@ -6390,6 +6403,7 @@ impl ColumnSortingOptionsDirection {
 }
 
 impl From<&str> for ColumnSortingOptionsDirection {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SORT_ORDER_UNSPECIFIED" => Self::SortOrderUnspecified,
@@ -6427,6 +6441,7 @@ pub enum DashboardFilterFilterType {
 
 impl DashboardFilterFilterType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FilterTypeUnspecified => "FILTER_TYPE_UNSPECIFIED",
@@ -6442,6 +6457,7 @@ impl DashboardFilterFilterType {
 }
 
 impl From<&str> for DashboardFilterFilterType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FILTER_TYPE_UNSPECIFIED" => Self::FilterTypeUnspecified,
@@ -6474,6 +6490,7 @@ pub enum DashboardFilterValueType {
 
 impl DashboardFilterValueType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ValueTypeUnspecified => "VALUE_TYPE_UNSPECIFIED",
@@ -6485,6 +6502,7 @@ impl DashboardFilterValueType {
 }
 
 impl From<&str> for DashboardFilterValueType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VALUE_TYPE_UNSPECIFIED" => Self::ValueTypeUnspecified,
@@ -6517,6 +6535,7 @@ pub enum DataSetPlotType {
 
 impl DataSetPlotType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PlotTypeUnspecified => "PLOT_TYPE_UNSPECIFIED",
@@ -6530,6 +6549,7 @@ impl DataSetPlotType {
 }
 
 impl From<&str> for DataSetPlotType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PLOT_TYPE_UNSPECIFIED" => Self::PlotTypeUnspecified,
@@ -6560,6 +6580,7 @@ pub enum DataSetTargetAxis {
 
 impl DataSetTargetAxis {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TargetAxisUnspecified => "TARGET_AXIS_UNSPECIFIED",
@@ -6571,6 +6592,7 @@ impl DataSetTargetAxis {
 }
 
 impl From<&str> for DataSetTargetAxis {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TARGET_AXIS_UNSPECIFIED" => Self::TargetAxisUnspecified,
@@ -6601,6 +6623,7 @@ pub enum DimensionSortOrder {
 
 impl DimensionSortOrder {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SortOrderUnspecified => "SORT_ORDER_UNSPECIFIED",
@@ -6613,6 +6636,7 @@ impl DimensionSortOrder {
 }
 
 impl From<&str> for DimensionSortOrder {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SORT_ORDER_UNSPECIFIED" => Self::SortOrderUnspecified,
@@ -6694,6 +6718,7 @@ pub enum EventAnnotationEventType {
 
 impl EventAnnotationEventType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EventTypeUnspecified => "EVENT_TYPE_UNSPECIFIED",
@@ -6733,6 +6758,7 @@ impl EventAnnotationEventType {
 }
 
 impl From<&str> for EventAnnotationEventType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "EVENT_TYPE_UNSPECIFIED" => Self::EventTypeUnspecified,
@@ -6789,6 +6815,7 @@ pub enum PickTimeSeriesFilterDirection {
 
 impl PickTimeSeriesFilterDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DirectionUnspecified => "DIRECTION_UNSPECIFIED",
@@ -6800,6 +6827,7 @@ impl PickTimeSeriesFilterDirection {
 }
 
 impl From<&str> for PickTimeSeriesFilterDirection {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DIRECTION_UNSPECIFIED" => Self::DirectionUnspecified,
@@ -6834,6 +6862,7 @@ pub enum PickTimeSeriesFilterRankingMethod {
 
 impl PickTimeSeriesFilterRankingMethod {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MethodUnspecified => "METHOD_UNSPECIFIED",
@@ -6848,6 +6877,7 @@ impl PickTimeSeriesFilterRankingMethod {
 }
 
 impl From<&str> for PickTimeSeriesFilterRankingMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "METHOD_UNSPECIFIED" => Self::MethodUnspecified,
@@ -6879,6 +6909,7 @@ pub enum PieChartChartType {
 
 impl PieChartChartType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PieChartTypeUnspecified => "PIE_CHART_TYPE_UNSPECIFIED",
@@ -6890,6 +6921,7 @@ impl PieChartChartType {
 }
 
 impl From<&str> for PieChartChartType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PIE_CHART_TYPE_UNSPECIFIED" => Self::PieChartTypeUnspecified,
@@ -6918,6 +6950,7 @@ pub enum SingleViewGroupDisplayType {
 
 impl SingleViewGroupDisplayType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DisplayTypeUnspecified => "DISPLAY_TYPE_UNSPECIFIED",
@@ -6929,6 +6962,7 @@ impl SingleViewGroupDisplayType {
 }
 
 impl From<&str> for SingleViewGroupDisplayType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DISPLAY_TYPE_UNSPECIFIED" => Self::DisplayTypeUnspecified,
@@ -6957,6 +6991,7 @@ pub enum SparkChartViewSparkChartType {
 
 impl SparkChartViewSparkChartType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SparkChartTypeUnspecified => "SPARK_CHART_TYPE_UNSPECIFIED",
@@ -6968,6 +7003,7 @@ impl SparkChartViewSparkChartType {
 }
 
 impl From<&str> for SparkChartViewSparkChartType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SPARK_CHART_TYPE_UNSPECIFIED" => Self::SparkChartTypeUnspecified,
@@ -6994,6 +7030,7 @@ pub enum StatisticalTimeSeriesFilterRankingMethod {
 
 impl StatisticalTimeSeriesFilterRankingMethod {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MethodUnspecified => "METHOD_UNSPECIFIED",
@@ -7004,6 +7041,7 @@ impl StatisticalTimeSeriesFilterRankingMethod {
 }
 
 impl From<&str> for StatisticalTimeSeriesFilterRankingMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "METHOD_UNSPECIFIED" => Self::MethodUnspecified,
@@ -7029,6 +7067,7 @@ pub enum TemplateVariableConditionComparator {
 
 impl TemplateVariableConditionComparator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ComparatorUnspecified => "COMPARATOR_UNSPECIFIED",
@@ -7039,6 +7078,7 @@ impl TemplateVariableConditionComparator {
 }
 
 impl From<&str> for TemplateVariableConditionComparator {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COMPARATOR_UNSPECIFIED" => Self::ComparatorUnspecified,
@@ -7066,6 +7106,7 @@ pub enum TextFormat {
 
 impl TextFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FormatUnspecified => "FORMAT_UNSPECIFIED",
@@ -7077,6 +7118,7 @@ impl TextFormat {
 }
 
 impl From<&str> for TextFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FORMAT_UNSPECIFIED" => Self::FormatUnspecified,
@@ -7111,6 +7153,7 @@ pub enum TextStyleFontSize {
 
 impl TextStyleFontSize {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FontSizeUnspecified => "FONT_SIZE_UNSPECIFIED",
@@ -7125,6 +7168,7 @@ impl TextStyleFontSize {
 }
 
 impl From<&str> for TextStyleFontSize {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FONT_SIZE_UNSPECIFIED" => Self::FontSizeUnspecified,
@@ -7158,6 +7202,7 @@ pub enum TextStyleHorizontalAlignment {
 
 impl TextStyleHorizontalAlignment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HorizontalAlignmentUnspecified => "HORIZONTAL_ALIGNMENT_UNSPECIFIED",
@@ -7170,6 +7215,7 @@ impl TextStyleHorizontalAlignment {
 }
 
 impl From<&str> for TextStyleHorizontalAlignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "HORIZONTAL_ALIGNMENT_UNSPECIFIED" => Self::HorizontalAlignmentUnspecified,
@@ -7205,6 +7251,7 @@ pub enum TextStylePadding {
 
 impl TextStylePadding {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PaddingSizeUnspecified => "PADDING_SIZE_UNSPECIFIED",
@@ -7219,6 +7266,7 @@ impl TextStylePadding {
 }
 
 impl From<&str> for TextStylePadding {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PADDING_SIZE_UNSPECIFIED" => Self::PaddingSizeUnspecified,
@@ -7270,6 +7318,7 @@ pub enum TextStylePointerLocation {
 
 impl TextStylePointerLocation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PointerLocationUnspecified => "POINTER_LOCATION_UNSPECIFIED",
@@ -7291,6 +7340,7 @@ impl TextStylePointerLocation {
 }
 
 impl From<&str> for TextStylePointerLocation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "POINTER_LOCATION_UNSPECIFIED" => Self::PointerLocationUnspecified,
@@ -7331,6 +7381,7 @@ pub enum TextStyleVerticalAlignment {
 
 impl TextStyleVerticalAlignment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::VerticalAlignmentUnspecified => "VERTICAL_ALIGNMENT_UNSPECIFIED",
@@ -7343,6 +7394,7 @@ impl TextStyleVerticalAlignment {
 }
 
 impl From<&str> for TextStyleVerticalAlignment {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VERTICAL_ALIGNMENT_UNSPECIFIED" => Self::VerticalAlignmentUnspecified,
@@ -7372,6 +7424,7 @@ pub enum ThresholdColor {
 
 impl ThresholdColor {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ColorUnspecified => "COLOR_UNSPECIFIED",
@@ -7383,6 +7436,7 @@ impl ThresholdColor {
 }
 
 impl From<&str> for ThresholdColor {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COLOR_UNSPECIFIED" => Self::ColorUnspecified,
@@ -7411,6 +7465,7 @@ pub enum ThresholdDirection {
 
 impl ThresholdDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DirectionUnspecified => "DIRECTION_UNSPECIFIED",
@@ -7422,6 +7477,7 @@ impl ThresholdDirection {
 }
 
 impl From<&str> for ThresholdDirection {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DIRECTION_UNSPECIFIED" => Self::DirectionUnspecified,
@@ -7450,6 +7506,7 @@ pub enum ThresholdTargetAxis {
 
 impl ThresholdTargetAxis {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TargetAxisUnspecified => "TARGET_AXIS_UNSPECIFIED",
@@ -7461,6 +7518,7 @@ impl ThresholdTargetAxis {
 }
 
 impl From<&str> for ThresholdTargetAxis {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TARGET_AXIS_UNSPECIFIED" => Self::TargetAxisUnspecified,
@@ -7489,6 +7547,7 @@ pub enum TimeSeriesTableMetricVisualization {
 
 impl TimeSeriesTableMetricVisualization {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MetricVisualizationUnspecified => "METRIC_VISUALIZATION_UNSPECIFIED",
@@ -7500,6 +7559,7 @@ impl TimeSeriesTableMetricVisualization {
 }
 
 impl From<&str> for TimeSeriesTableMetricVisualization {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "METRIC_VISUALIZATION_UNSPECIFIED" => Self::MetricVisualizationUnspecified,
@@ -7530,6 +7590,7 @@ pub enum TraceQuerySpanDataValue {
 
 impl TraceQuerySpanDataValue {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SpanDataValueUnspecified => "SPAN_DATA_VALUE_UNSPECIFIED",
@@ -7542,6 +7603,7 @@ impl TraceQuerySpanDataValue {
 }
 
 impl From<&str> for TraceQuerySpanDataValue {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SPAN_DATA_VALUE_UNSPECIFIED" => Self::SpanDataValueUnspecified,

@@ -374,6 +374,7 @@ pub enum OperationMetadataState {
 
 impl OperationMetadataState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -387,6 +388,7 @@ impl OperationMetadataState {
 }
 
 impl From<&str> for OperationMetadataState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,

@@ -548,6 +548,7 @@ pub enum FieldCardinality {
 
 impl FieldCardinality {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CardinalityUnknown => "CARDINALITY_UNKNOWN",
@@ -560,6 +561,7 @@ impl FieldCardinality {
 }
 
 impl From<&str> for FieldCardinality {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CARDINALITY_UNKNOWN" => Self::CardinalityUnknown,
@@ -621,6 +623,7 @@ pub enum FieldKind {
 
 impl FieldKind {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TypeUnknown => "TYPE_UNKNOWN",
@@ -648,6 +651,7 @@ impl FieldKind {
 }
 
 impl From<&str> for FieldKind {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TYPE_UNKNOWN" => Self::TypeUnknown,
@@ -692,6 +696,7 @@ pub enum TypeSyntax {
 
 impl TypeSyntax {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SyntaxProto2 => "SYNTAX_PROTO2",
@@ -703,6 +708,7 @@ impl TypeSyntax {
 }
 
 impl From<&str> for TypeSyntax {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SYNTAX_PROTO2" => Self::SyntaxProto2,

@@ -16,6 +16,7 @@ impl Operations {
     /// - `name`: The name of the operation resource.
     ///
     /// Returns [`Operation`](crate::schemas::Operation).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -40,6 +41,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,

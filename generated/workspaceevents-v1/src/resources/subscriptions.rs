@@ -16,6 +16,7 @@ impl Subscriptions {
     /// - `body`: the request body, [`Subscription`](crate::schemas::Subscription)
     ///
     /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives [`Subscription`](crate::schemas::Subscription) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn create(&self, body: crate::schemas::Subscription) -> Create {
         Create {
             client: self.client.clone(),
@@ -33,6 +34,7 @@ impl Subscriptions {
     /// - `name`: Required. Resource name of the subscription to delete. Format: `subscriptions/{subscription}`
     ///
     /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives nothing (`()`) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -52,6 +54,7 @@ impl Subscriptions {
     /// - `name`: Required. Resource name of the subscription. Format: `subscriptions/{subscription}`
     ///
     /// Returns [`Subscription`](crate::schemas::Subscription).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -65,6 +68,7 @@ impl Subscriptions {
     /// `GET v1/subscriptions` (`workspaceevents.subscriptions.list`)
     ///
     /// Returns [`ListSubscriptionsResponse`](crate::schemas::ListSubscriptionsResponse).
+    #[inline]
     pub fn list(&self) -> List {
         List {
             client: self.client.clone(),
@@ -84,6 +88,7 @@ impl Subscriptions {
     /// - `body`: the request body, [`Subscription`](crate::schemas::Subscription)
     ///
     /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives [`Subscription`](crate::schemas::Subscription) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -108,6 +113,7 @@ impl Subscriptions {
     /// - `body`: the request body, [`ReactivateSubscriptionRequest`](crate::schemas::ReactivateSubscriptionRequest)
     ///
     /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives [`Subscription`](crate::schemas::Subscription) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn reactivate(
         &self,
         name: impl Into<String>,
@@ -138,12 +144,14 @@ pub struct Create {
 
 impl Create {
     /// Optional. If set to `true`, validates and previews the request, but doesn't create the subscription.
+    #[inline]
     pub fn validate_only(mut self, validate_only: bool) -> Self {
         self.validate_only = Some(validate_only);
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -203,24 +211,28 @@ pub struct Delete {
 
 impl Delete {
     /// Optional. If set to `true` and the subscription isn't found, the request succeeds but doesn't delete the subscription.
+    #[inline]
     pub fn allow_missing(mut self, allow_missing: bool) -> Self {
         self.allow_missing = Some(allow_missing);
         self
     }
 
     /// Optional. Etag of the subscription. If present, it must match with the server's etag. Otherwise, request fails with the status `ABORTED`.
+    #[inline]
     pub fn etag(mut self, etag: impl Into<String>) -> Self {
         self.etag = Some(etag.into());
         self
     }
 
     /// Optional. If set to `true`, validates and previews the request, but doesn't delete the subscription.
+    #[inline]
     pub fn validate_only(mut self, validate_only: bool) -> Self {
         self.validate_only = Some(validate_only);
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
@@ -275,6 +287,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -314,24 +327,28 @@ pub struct List {
 
 impl List {
     /// Required. A query filter. You can filter subscriptions by event type (`event_types`) and target resource (`target_resource`). You must specify at least one event type in your query. To filter for multiple event types, use the `OR` operator. To filter by both event type and target resource, use the `AND` operator and specify the full resource name, such as `//chat.googleapis.com/spaces/{space}`. For example, the following queries are valid: ``` event_types:"google.workspace.chat.membership.v1.updated" OR event_types:"google.workspace.chat.message.v1.created" event_types:"google.workspace.chat.message.v1.created" AND target_resource="//chat.googleapis.com/spaces/{space}" ( event_types:"google.workspace.chat.membership.v1.updated" OR event_types:"google.workspace.chat.message.v1.created" ) AND target_resource="//chat.googleapis.com/spaces/{space}" ``` The following query is available in [Developer Preview](https://developers.google.com/workspace/preview): ``` event_types:"google.workspace.chat.message.v1.created" AND target_resource="//admin.googleapis.com/customers/my_customer" ``` The server rejects invalid queries with an `INVALID_ARGUMENT` error.
+    #[inline]
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
         self.filter = Some(filter.into());
         self
     }
 
     /// Optional. The maximum number of subscriptions to return. The service might return fewer than this value. If unspecified or set to `0`, up to 50 subscriptions are returned. The maximum value is 100. If you specify a value more than 100, the system only returns 100 subscriptions.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// Optional. A page token, received from a previous list subscriptions call. Provide this parameter to retrieve the subsequent page. When paginating, the filter value should match the call that provided the page token. Passing a different value might lead to unexpected results.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -397,18 +414,21 @@ pub struct Patch {
 
 impl Patch {
     /// Optional. The field to update. If omitted, updates any fields included in the request. You can update one of the following fields in a subscription: * `expire_time`: The timestamp when the subscription expires. * `ttl`: The time-to-live (TTL) or duration of the subscription. * `event_types`: The list of event types to receive about the target resource. When using the `*` wildcard (equivalent to `PUT`), omitted fields are set to empty values and rejected if they're invalid.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// Optional. If set to `true`, validates and previews the request, but doesn't update the subscription.
+    #[inline]
     pub fn validate_only(mut self, validate_only: bool) -> Self {
         self.validate_only = Some(validate_only);
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
@@ -467,6 +487,7 @@ pub struct Reactivate {
 
 impl Reactivate {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

@@ -112,6 +112,7 @@ impl Client {
     ///
     /// Needs the cargo feature `client` (on by default).
     #[cfg(feature = "client")]
+    #[inline]
     pub fn client(&self) -> crate::resources::client::Client {
         crate::resources::client::Client {
             client: self.runtime.clone(),
@@ -122,6 +123,7 @@ impl Client {
     ///
     /// Needs the cargo feature `foo_bars` (on by default).
     #[cfg(feature = "foo_bars")]
+    #[inline]
     pub fn foo_bars(&self) -> crate::resources::foo_bars::FooBars {
         crate::resources::foo_bars::FooBars {
             client: self.runtime.clone(),
@@ -132,6 +134,7 @@ impl Client {
     ///
     /// Needs the cargo feature `foo_bars_2` (on by default).
     #[cfg(feature = "foo_bars_2")]
+    #[inline]
     pub fn foo_bars_2(&self) -> crate::resources::foo_bars_2::FooBars {
         crate::resources::foo_bars_2::FooBars {
             client: self.runtime.clone(),
@@ -142,6 +145,7 @@ impl Client {
     ///
     /// Needs the cargo feature `operations` (on by default).
     #[cfg(feature = "operations")]
+    #[inline]
     pub fn operations(&self) -> crate::resources::operations::Operations {
         crate::resources::operations::Operations {
             client: self.runtime.clone(),
@@ -152,6 +156,7 @@ impl Client {
     ///
     /// Needs the cargo feature `requests` (on by default).
     #[cfg(feature = "requests")]
+    #[inline]
     pub fn requests(&self) -> crate::resources::requests::Requests {
         crate::resources::requests::Requests {
             client: self.runtime.clone(),

@@ -112,6 +112,7 @@ impl Client {
     ///
     /// Needs the cargo feature `nodes` (on by default).
     #[cfg(feature = "nodes")]
+    #[inline]
     pub fn nodes(&self) -> crate::resources::nodes::Nodes {
         crate::resources::nodes::Nodes {
             client: self.runtime.clone(),
@@ -122,6 +123,7 @@ impl Client {
     ///
     /// Needs the cargo feature `roots` (on by default).
     #[cfg(feature = "roots")]
+    #[inline]
     pub fn roots(&self) -> crate::resources::roots::Roots {
         crate::resources::roots::Roots {
             client: self.runtime.clone(),
@@ -132,6 +134,7 @@ impl Client {
     ///
     /// Needs the cargo feature `trees` (on by default).
     #[cfg(feature = "trees")]
+    #[inline]
     pub fn trees(&self) -> crate::resources::trees::Trees {
         crate::resources::trees::Trees {
             client: self.runtime.clone(),
@@ -142,6 +145,7 @@ impl Client {
     ///
     /// Needs the cargo feature `xs` (on by default).
     #[cfg(feature = "xs")]
+    #[inline]
     pub fn xs(&self) -> crate::resources::xs::Xs {
         crate::resources::xs::Xs {
             client: self.runtime.clone(),

@@ -125,6 +125,7 @@ impl Client {
     }
 
     /// The `docs` resource.
+    #[inline]
     pub fn docs(&self) -> crate::resources::docs::Docs {
         crate::resources::docs::Docs {
             client: self.runtime.clone(),

@@ -489,6 +489,7 @@ pub enum DocLevel {
 
 impl DocLevel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LevelUnspecified => "LEVEL_UNSPECIFIED",
@@ -500,6 +501,7 @@ impl DocLevel {
 }
 
 impl From<&str> for DocLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LEVEL_UNSPECIFIED" => Self::LevelUnspecified,

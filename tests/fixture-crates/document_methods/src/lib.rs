@@ -129,6 +129,7 @@ impl Client {
     }
 
     /// The `organizations` resource.
+    #[inline]
     pub fn organizations(&self) -> crate::resources::organizations::Organizations {
         crate::resources::organizations::Organizations {
             client: self.runtime.clone(),
@@ -140,6 +141,7 @@ impl Client {
     /// `GET my_api/v1.1beta2/ping` (`my_api.ping`)
     ///
     /// Returns nothing: `send()` gives `()`.
+    #[inline]
     pub fn ping(&self) -> crate::resources::Ping {
         crate::resources::Ping {
             client: self.runtime.clone(),
@@ -150,6 +152,7 @@ impl Client {
     /// `POST my_api/v1.1beta2/tokeninfo` (`my_api.tokeninfo`)
     ///
     /// Returns [`Tokeninfo`](crate::schemas::Tokeninfo).
+    #[inline]
     pub fn tokeninfo(&self) -> crate::resources::Tokeninfo {
         crate::resources::Tokeninfo {
             client: self.runtime.clone(),

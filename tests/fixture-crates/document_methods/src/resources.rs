@@ -20,6 +20,7 @@ pub struct Ping {
 
 impl Ping {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -58,6 +59,7 @@ pub struct Tokeninfo {
 }
 
 impl Tokeninfo {
+    #[inline]
     pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
         self.access_token = Some(access_token.into());
         self
@@ -67,29 +69,34 @@ impl Tokeninfo {
     ///
     /// Allowed values:
     /// - [`Json`](crate::resources::TokeninfoAlt::Json) (`json`): Responses with Content-Type of application/json
+    #[inline]
     pub fn alt(mut self, alt: TokeninfoAlt) -> Self {
         self.alt = Some(alt);
         self
     }
 
     /// Collides with the global `fields`.
+    #[inline]
     pub fn fields(mut self, fields: impl Into<String>) -> Self {
         self.fields = Some(fields.into());
         self
     }
 
+    #[inline]
     pub fn id_token(mut self, id_token: impl Into<String>) -> Self {
         self.id_token = Some(id_token.into());
         self
     }
 
     /// Collides with the global `key`.
+    #[inline]
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.key = Some(key.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -129,6 +136,7 @@ pub enum TokeninfoAlt {
 
 impl TokeninfoAlt {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Json => "json",
@@ -138,6 +146,7 @@ impl TokeninfoAlt {
 }
 
 impl From<&str> for TokeninfoAlt {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "json" => Self::Json,

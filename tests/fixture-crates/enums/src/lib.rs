@@ -123,6 +123,7 @@ impl Client {
     }
 
     /// The `videos` resource.
+    #[inline]
     pub fn videos(&self) -> crate::resources::videos::Videos {
         crate::resources::videos::Videos {
             client: self.runtime.clone(),

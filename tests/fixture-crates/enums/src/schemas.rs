@@ -18,6 +18,7 @@ pub enum Color {
 
 impl Color {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ColorUnspecified => "COLOR_UNSPECIFIED",
@@ -29,6 +30,7 @@ impl Color {
 }
 
 impl From<&str> for Color {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "COLOR_UNSPECIFIED" => Self::ColorUnspecified,
@@ -326,6 +328,7 @@ pub enum VideoCasing {
 
 impl VideoCasing {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FooBar => "FOO_BAR",
@@ -340,6 +343,7 @@ impl VideoCasing {
 }
 
 impl From<&str> for VideoCasing {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FOO_BAR" => Self::FooBar,
@@ -371,6 +375,7 @@ pub enum VideoEan {
 
 impl VideoEan {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ean13 => "EAN_13",
@@ -382,6 +387,7 @@ impl VideoEan {
 }
 
 impl From<&str> for VideoEan {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "EAN_13" => Self::Ean13,
@@ -409,6 +415,7 @@ pub enum VideoLabels {
 
 impl VideoLabels {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LevelUnspecified => "LEVEL_UNSPECIFIED",
@@ -420,6 +427,7 @@ impl VideoLabels {
 }
 
 impl From<&str> for VideoLabels {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "LEVEL_UNSPECIFIED" => Self::LevelUnspecified,
@@ -448,6 +456,7 @@ pub enum VideoOptional {
 
 impl VideoOptional {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => "",
@@ -459,6 +468,7 @@ impl VideoOptional {
 }
 
 impl From<&str> for VideoOptional {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "" => Self::Empty,
@@ -493,6 +503,7 @@ pub enum VideoPrelude {
 
 impl VideoPrelude {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -507,6 +518,7 @@ impl VideoPrelude {
 }
 
 impl From<&str> for VideoPrelude {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "NONE" => Self::None,
@@ -541,6 +553,7 @@ pub enum VideoRegion {
 
 impl VideoRegion {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UsCentral1 => "us-central1",
@@ -555,6 +568,7 @@ impl VideoRegion {
 }
 
 impl From<&str> for VideoRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "us-central1" => Self::UsCentral1,
@@ -590,6 +604,7 @@ pub enum VideoResolution {
 
 impl VideoResolution {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ResolutionUnspecified => "RESOLUTION_UNSPECIFIED",
@@ -603,6 +618,7 @@ impl VideoResolution {
 }
 
 impl From<&str> for VideoResolution {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESOLUTION_UNSPECIFIED" => Self::ResolutionUnspecified,
@@ -631,6 +647,7 @@ pub enum VideoShortDeprecated {
 
 impl VideoShortDeprecated {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::A => "A",
@@ -642,6 +659,7 @@ impl VideoShortDeprecated {
 }
 
 impl From<&str> for VideoShortDeprecated {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "A" => Self::A,
@@ -674,6 +692,7 @@ pub enum VideoState {
 
 impl VideoState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StateUnspecified => "STATE_UNSPECIFIED",
@@ -686,6 +705,7 @@ impl VideoState {
 }
 
 impl From<&str> for VideoState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATE_UNSPECIFIED" => Self::StateUnspecified,
@@ -716,6 +736,7 @@ pub enum VideoTags {
 
 impl VideoTags {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TagUnspecified => "TAG_UNSPECIFIED",
@@ -728,6 +749,7 @@ impl VideoTags {
 }
 
 impl From<&str> for VideoTags {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TAG_UNSPECIFIED" => Self::TagUnspecified,

@@ -123,6 +123,7 @@ impl Client {
     }
 
     /// The `async` resource.
+    #[inline]
     pub fn r#async(&self) -> crate::resources::r#async::Async {
         crate::resources::r#async::Async {
             client: self.runtime.clone(),

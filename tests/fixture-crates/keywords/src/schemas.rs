@@ -605,6 +605,7 @@ pub enum TypeType {
 
 impl TypeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TypeUnspecified => "TYPE_UNSPECIFIED",
@@ -616,6 +617,7 @@ impl TypeType {
 }
 
 impl From<&str> for TypeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "TYPE_UNSPECIFIED" => Self::TypeUnspecified,

@@ -118,6 +118,7 @@ impl Client {
     }
 
     /// The `users` resource.
+    #[inline]
     pub fn users(&self) -> crate::resources::users::Users {
         crate::resources::users::Users {
             client: self.runtime.clone(),
@@ -199,6 +200,7 @@ pub enum Alt {
 
 impl Alt {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Json => "json",
@@ -208,6 +210,7 @@ impl Alt {
 }
 
 impl From<&str> for Alt {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "json" => Self::Json,

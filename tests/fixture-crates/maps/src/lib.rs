@@ -123,6 +123,7 @@ impl Client {
     }
 
     /// The `maps` resource.
+    #[inline]
     pub fn maps(&self) -> crate::resources::maps::Maps {
         crate::resources::maps::Maps {
             client: self.runtime.clone(),

@@ -131,6 +131,7 @@ impl Client {
     ///
     /// Needs the cargo feature `attachments` (on by default).
     #[cfg(feature = "attachments")]
+    #[inline]
     pub fn attachments(&self) -> crate::resources::attachments::Attachments {
         crate::resources::attachments::Attachments {
             client: self.runtime.clone(),
@@ -141,6 +142,7 @@ impl Client {
     ///
     /// Needs the cargo feature `objects` (on by default).
     #[cfg(feature = "objects")]
+    #[inline]
     pub fn objects(&self) -> crate::resources::objects::Objects {
         crate::resources::objects::Objects {
             client: self.runtime.clone(),

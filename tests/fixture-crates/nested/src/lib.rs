@@ -123,6 +123,7 @@ impl Client {
     }
 
     /// The `outers` resource.
+    #[inline]
     pub fn outers(&self) -> crate::resources::outers::Outers {
         crate::resources::outers::Outers {
             client: self.runtime.clone(),

@@ -751,6 +751,7 @@ pub enum OuterInner2DeeperDeepestMode {
 
 impl OuterInner2DeeperDeepestMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ModeUnspecified => "MODE_UNSPECIFIED",
@@ -761,6 +762,7 @@ impl OuterInner2DeeperDeepestMode {
 }
 
 impl From<&str> for OuterInner2DeeperDeepestMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MODE_UNSPECIFIED" => Self::ModeUnspecified,

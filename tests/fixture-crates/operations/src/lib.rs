@@ -123,6 +123,7 @@ impl Client {
     }
 
     /// The `operations` resource.
+    #[inline]
     pub fn operations(&self) -> crate::resources::operations::Operations {
         crate::resources::operations::Operations {
             client: self.runtime.clone(),
@@ -130,6 +131,7 @@ impl Client {
     }
 
     /// The `projects` resource.
+    #[inline]
     pub fn projects(&self) -> crate::resources::projects::Projects {
         crate::resources::projects::Projects {
             client: self.runtime.clone(),

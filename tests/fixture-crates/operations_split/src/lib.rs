@@ -127,6 +127,7 @@ impl Client {
     }
 
     /// The `apps` resource.
+    #[inline]
     pub fn apps(&self) -> crate::resources::apps::Apps {
         crate::resources::apps::Apps {
             client: self.runtime.clone(),
@@ -137,6 +138,7 @@ impl Client {
     ///
     /// Needs the cargo feature `operations` (on by default).
     #[cfg(feature = "operations")]
+    #[inline]
     pub fn projects(&self) -> crate::resources::projects::Projects {
         crate::resources::projects::Projects {
             client: self.runtime.clone(),
@@ -147,6 +149,7 @@ impl Client {
     ///
     /// Needs the cargo feature `services` (on by default).
     #[cfg(feature = "services")]
+    #[inline]
     pub fn services(&self) -> crate::resources::services::Services {
         crate::resources::services::Services {
             client: self.runtime.clone(),

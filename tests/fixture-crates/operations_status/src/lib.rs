@@ -130,6 +130,7 @@ impl Client {
     ///
     /// Needs the cargo feature `disks` (on by default).
     #[cfg(feature = "disks")]
+    #[inline]
     pub fn disks(&self) -> crate::resources::disks::Disks {
         crate::resources::disks::Disks {
             client: self.runtime.clone(),
@@ -137,6 +138,7 @@ impl Client {
     }
 
     /// The `globalOperations` resource.
+    #[inline]
     pub fn global_operations(
         &self,
     ) -> crate::resources::global_operations::GlobalOperations {
@@ -149,6 +151,7 @@ impl Client {
     ///
     /// Needs the cargo feature `instances` (on by default).
     #[cfg(feature = "instances")]
+    #[inline]
     pub fn instances(&self) -> crate::resources::instances::Instances {
         crate::resources::instances::Instances {
             client: self.runtime.clone(),
@@ -156,6 +159,7 @@ impl Client {
     }
 
     /// The `regionOperations` resource.
+    #[inline]
     pub fn region_operations(
         &self,
     ) -> crate::resources::region_operations::RegionOperations {
@@ -165,6 +169,7 @@ impl Client {
     }
 
     /// The `zoneOperations` resource.
+    #[inline]
     pub fn zone_operations(&self) -> crate::resources::zone_operations::ZoneOperations {
         crate::resources::zone_operations::ZoneOperations {
             client: self.runtime.clone(),

@@ -425,6 +425,7 @@ pub enum OperationStatus {
 
 impl OperationStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Done => "DONE",
@@ -436,6 +437,7 @@ impl OperationStatus {
 }
 
 impl From<&str> for OperationStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "DONE" => Self::Done,

@@ -113,6 +113,7 @@ impl Client {
     ///
     /// Needs the cargo feature `buckets` (on by default).
     #[cfg(feature = "buckets")]
+    #[inline]
     pub fn buckets(&self) -> crate::resources::buckets::Buckets {
         crate::resources::buckets::Buckets {
             client: self.runtime.clone(),
@@ -123,6 +124,7 @@ impl Client {
     ///
     /// Needs the cargo feature `connectors` (on by default).
     #[cfg(feature = "connectors")]
+    #[inline]
     pub fn connectors(&self) -> crate::resources::connectors::Connectors {
         crate::resources::connectors::Connectors {
             client: self.runtime.clone(),
@@ -133,6 +135,7 @@ impl Client {
     ///
     /// Needs the cargo feature `hashes` (on by default).
     #[cfg(feature = "hashes")]
+    #[inline]
     pub fn hashes(&self) -> crate::resources::hashes::Hashes {
         crate::resources::hashes::Hashes {
             client: self.runtime.clone(),
@@ -143,6 +146,7 @@ impl Client {
     ///
     /// Needs the cargo feature `jobs` (on by default).
     #[cfg(feature = "jobs")]
+    #[inline]
     pub fn jobs(&self) -> crate::resources::jobs::Jobs {
         crate::resources::jobs::Jobs {
             client: self.runtime.clone(),
@@ -153,6 +157,7 @@ impl Client {
     ///
     /// Needs the cargo feature `keys` (on by default).
     #[cfg(feature = "keys")]
+    #[inline]
     pub fn keys(&self) -> crate::resources::keys::Keys {
         crate::resources::keys::Keys {
             client: self.runtime.clone(),
@@ -163,6 +168,7 @@ impl Client {
     ///
     /// Needs the cargo feature `users` (on by default).
     #[cfg(feature = "users")]
+    #[inline]
     pub fn users(&self) -> crate::resources::users::Users {
         crate::resources::users::Users {
             client: self.runtime.clone(),

@@ -123,6 +123,7 @@ impl Client {
     }
 
     /// The `scalars` resource.
+    #[inline]
     pub fn scalars(&self) -> crate::resources::scalars::Scalars {
         crate::resources::scalars::Scalars {
             client: self.runtime.clone(),

@@ -9,6 +9,7 @@ pub struct Agent {
 
 impl Agent {
     /// The `entityTypes` resource.
+    #[inline]
     pub fn entity_types(
         &self,
     ) -> crate::resources::projects::agent::entity_types::EntityTypes {
@@ -18,6 +19,7 @@ impl Agent {
     }
 
     /// The `environments` resource.
+    #[inline]
     pub fn environments(
         &self,
     ) -> crate::resources::projects::agent::environments::Environments {
@@ -27,6 +29,7 @@ impl Agent {
     }
 
     /// The `intents` resource.
+    #[inline]
     pub fn intents(&self) -> crate::resources::projects::agent::intents::Intents {
         crate::resources::projects::agent::intents::Intents {
             client: self.client.clone(),
@@ -34,6 +37,7 @@ impl Agent {
     }
 
     /// The `knowledgeBases` resource.
+    #[inline]
     pub fn knowledge_bases(
         &self,
     ) -> crate::resources::projects::agent::knowledge_bases::KnowledgeBases {
@@ -43,6 +47,7 @@ impl Agent {
     }
 
     /// The `sessions` resource.
+    #[inline]
     pub fn sessions(&self) -> crate::resources::projects::agent::sessions::Sessions {
         crate::resources::projects::agent::sessions::Sessions {
             client: self.client.clone(),
@@ -50,6 +55,7 @@ impl Agent {
     }
 
     /// The `versions` resource.
+    #[inline]
     pub fn versions(&self) -> crate::resources::projects::agent::versions::Versions {
         crate::resources::projects::agent::versions::Versions {
             client: self.client.clone(),
@@ -65,6 +71,7 @@ impl Agent {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ExportAgentRequest`](crate::schemas::GoogleCloudDialogflowV2ExportAgentRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn export(
         &self,
         parent: impl Into<String>,
@@ -87,6 +94,7 @@ impl Agent {
     /// - `name`: Required. The name of the fulfillment. Format: `projects//agent/fulfillment`.
     ///
     /// Returns [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment).
+    #[inline]
     pub fn get_fulfillment(&self, name: impl Into<String>) -> GetFulfillment {
         GetFulfillment {
             client: self.client.clone(),
@@ -104,6 +112,7 @@ impl Agent {
     /// - `parent`: Required. The project that the agent is associated with. Format: `projects/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2ValidationResult`](crate::schemas::GoogleCloudDialogflowV2ValidationResult).
+    #[inline]
     pub fn get_validation_result(
         &self,
         parent: impl Into<String>,
@@ -126,6 +135,7 @@ impl Agent {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ImportAgentRequest`](crate::schemas::GoogleCloudDialogflowV2ImportAgentRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn import(
         &self,
         parent: impl Into<String>,
@@ -149,6 +159,7 @@ impl Agent {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2RestoreAgentRequest`](crate::schemas::GoogleCloudDialogflowV2RestoreAgentRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn restore(
         &self,
         parent: impl Into<String>,
@@ -171,6 +182,7 @@ impl Agent {
     /// - `parent`: Required. The project to list agents from. Format: `projects/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2SearchAgentsResponse`](crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse).
+    #[inline]
     pub fn search(&self, parent: impl Into<String>) -> Search {
         Search {
             client: self.client.clone(),
@@ -191,6 +203,7 @@ impl Agent {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2TrainAgentRequest`](crate::schemas::GoogleCloudDialogflowV2TrainAgentRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn train(
         &self,
         parent: impl Into<String>,
@@ -214,6 +227,7 @@ impl Agent {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment)
     ///
     /// Returns [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment).
+    #[inline]
     pub fn update_fulfillment(
         &self,
         name: impl Into<String>,
@@ -249,6 +263,7 @@ pub struct Export {
 
 impl Export {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -312,6 +327,7 @@ pub struct GetFulfillment {
 
 impl GetFulfillment {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -355,12 +371,14 @@ pub struct GetValidationResult {
 
 impl GetValidationResult {
     /// Optional. The language for which you want a validation result. If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+    #[inline]
     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
         self.language_code = Some(language_code.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -410,6 +428,7 @@ pub struct Import {
 
 impl Import {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -474,6 +493,7 @@ pub struct Restore {
 
 impl Restore {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -539,18 +559,21 @@ pub struct Search {
 
 impl Search {
     /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// The next_page_token value returned from a previous list request.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -623,6 +646,7 @@ pub struct Train {
 
 impl Train {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -688,12 +712,14 @@ pub struct UpdateFulfillment {
 
 impl UpdateFulfillment {
     /// Required. The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
@@ -730,6 +756,7 @@ pub mod entity_types {
 
     impl EntityTypes {
         /// The `entities` resource.
+        #[inline]
         pub fn entities(
             &self,
         ) -> crate::resources::projects::agent::entity_types::entities::Entities {
@@ -747,6 +774,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn batch_delete(
             &self,
             parent: impl Into<String>,
@@ -770,6 +798,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn batch_update(
             &self,
             parent: impl Into<String>,
@@ -793,6 +822,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType)
         ///
         /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -816,6 +846,7 @@ pub mod entity_types {
         /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/entityTypes/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -833,6 +864,7 @@ pub mod entity_types {
         /// - `name`: Required. The name of the entity type. Format: `projects//agent/entityTypes/`.
         ///
         /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -851,6 +883,7 @@ pub mod entity_types {
         /// - `parent`: Required. The agent to list all entity types from. Format: `projects//agent`.
         ///
         /// Returns [`GoogleCloudDialogflowV2ListEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -872,6 +905,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType)
         ///
         /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -908,6 +942,7 @@ pub mod entity_types {
 
     impl BatchDelete {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -975,6 +1010,7 @@ pub mod entity_types {
 
     impl BatchUpdate {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -1043,12 +1079,14 @@ pub mod entity_types {
 
     impl Create {
         /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -1101,12 +1139,14 @@ pub mod entity_types {
 
     impl Get {
         /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -1157,24 +1197,28 @@ pub mod entity_types {
 
     impl List {
         /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// Optional. The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -1252,18 +1296,21 @@ pub mod entity_types {
 
     impl Patch {
         /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// Optional. The mask to control which fields get updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
@@ -1313,6 +1360,7 @@ pub mod entity_types {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchCreateEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchCreateEntitiesRequest)
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+            #[inline]
             pub fn batch_create(
                 &self,
                 parent: impl Into<String>,
@@ -1336,6 +1384,7 @@ pub mod entity_types {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteEntitiesRequest)
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+            #[inline]
             pub fn batch_delete(
                 &self,
                 parent: impl Into<String>,
@@ -1359,6 +1408,7 @@ pub mod entity_types {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntitiesRequest)
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+            #[inline]
             pub fn batch_update(
                 &self,
                 parent: impl Into<String>,
@@ -1393,6 +1443,7 @@ pub mod entity_types {
 
         impl BatchCreate {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -1460,6 +1511,7 @@ pub mod entity_types {
 
         impl BatchDelete {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -1527,6 +1579,7 @@ pub mod entity_types {
 
         impl BatchUpdate {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -1587,6 +1640,7 @@ pub mod environments {
 
     impl Environments {
         /// The `intents` resource.
+        #[inline]
         pub fn intents(
             &self,
         ) -> crate::resources::projects::agent::environments::intents::Intents {
@@ -1596,6 +1650,7 @@ pub mod environments {
         }
 
         /// The `users` resource.
+        #[inline]
         pub fn users(
             &self,
         ) -> crate::resources::projects::agent::environments::users::Users {
@@ -1613,6 +1668,7 @@ pub mod environments {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment)
         ///
         /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -1636,6 +1692,7 @@ pub mod environments {
         /// - `name`: Required. The name of the environment to delete. / Format: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -1653,6 +1710,7 @@ pub mod environments {
         /// - `name`: Required. The name of the environment. Supported formats: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
         ///
         /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -1670,6 +1728,7 @@ pub mod environments {
         /// - `parent`: Required. The name of the environment to retrieve history for. Supported formats: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
         ///
         /// Returns [`GoogleCloudDialogflowV2EnvironmentHistory`](crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory).
+        #[inline]
         pub fn get_history(&self, parent: impl Into<String>) -> GetHistory {
             GetHistory {
                 client: self.client.clone(),
@@ -1689,6 +1748,7 @@ pub mod environments {
         /// - `parent`: Required. The agent to list all environments from. Format: - `projects//agent` - `projects//locations//agent`
         ///
         /// Returns [`GoogleCloudDialogflowV2ListEnvironmentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -1709,6 +1769,7 @@ pub mod environments {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment)
         ///
         /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -1746,12 +1807,14 @@ pub mod environments {
 
     impl Create {
         /// Required. The unique id of the new environment.
+        #[inline]
         pub fn environment_id(mut self, environment_id: impl Into<String>) -> Self {
             self.environment_id = Some(environment_id.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -1803,6 +1866,7 @@ pub mod environments {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -1851,18 +1915,21 @@ pub mod environments {
 
     impl GetHistory {
         /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// Optional. The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -1938,18 +2005,21 @@ pub mod environments {
 
     impl List {
         /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// Optional. The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -2026,6 +2096,7 @@ pub mod environments {
 
     impl Patch {
         /// Optional. This field is used to prevent accidental overwrite of the default environment, which is an operation that cannot be undone. To confirm that the caller desires this overwrite, this field must be explicitly set to true when updating the default environment (environment ID = `-`).
+        #[inline]
         pub fn allow_load_to_draft_and_discard_changes(
             mut self,
             allow_load_to_draft_and_discard_changes: bool,
@@ -2037,12 +2108,14 @@ pub mod environments {
         }
 
         /// Required. The mask to control which fields get updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
@@ -2095,6 +2168,7 @@ pub mod environments {
             /// - `parent`: Required. The agent to list all intents from. Format: `projects//agent` or `projects//locations//agent`. Alternatively, you can specify the environment to list intents for. Format: `projects//agent/environments/` or `projects//locations//agent/environments/`. Note: training phrases of the intents will not be returned for non-draft environment.
             ///
             /// Returns [`GoogleCloudDialogflowV2ListIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -2137,30 +2211,35 @@ pub mod environments {
             /// Allowed values:
             /// - [`IntentViewUnspecified`](crate::resources::projects::agent::environments::intents::ListIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
             /// - [`IntentViewFull`](crate::resources::projects::agent::environments::intents::ListIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
+            #[inline]
             pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
                 self.intent_view = Some(intent_view);
                 self
             }
 
             /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
+            #[inline]
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
             /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// Optional. The next_page_token value returned from a previous list request.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -2235,6 +2314,7 @@ pub mod environments {
 
         impl ListIntentView {
             /// The value as it is sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     Self::IntentViewUnspecified => "INTENT_VIEW_UNSPECIFIED",
@@ -2245,6 +2325,7 @@ pub mod environments {
         }
 
         impl From<&str> for ListIntentView {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     "INTENT_VIEW_UNSPECIFIED" => Self::IntentViewUnspecified,
@@ -2267,6 +2348,7 @@ pub mod environments {
 
         impl Users {
             /// The `sessions` resource.
+            #[inline]
             pub fn sessions(
                 &self,
             ) -> crate::resources::projects::agent::environments::users::sessions::Sessions {
@@ -2286,6 +2368,7 @@ pub mod environments {
 
             impl Sessions {
                 /// The `contexts` resource.
+                #[inline]
                 pub fn contexts(
                     &self,
                 ) -> crate::resources::projects::agent::environments::users::sessions::contexts::Contexts {
@@ -2295,6 +2378,7 @@ pub mod environments {
                 }
 
                 /// The `entityTypes` resource.
+                #[inline]
                 pub fn entity_types(
                     &self,
                 ) -> crate::resources::projects::agent::environments::users::sessions::entity_types::EntityTypes {
@@ -2311,6 +2395,7 @@ pub mod environments {
                 /// - `parent`: Required. The name of the session to delete all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                 ///
                 /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+                #[inline]
                 pub fn delete_contexts(
                     &self,
                     parent: impl Into<String>,
@@ -2332,6 +2417,7 @@ pub mod environments {
                 /// - `body`: the request body, [`GoogleCloudDialogflowV2DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowV2DetectIntentRequest)
                 ///
                 /// Returns [`GoogleCloudDialogflowV2DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse).
+                #[inline]
                 pub fn detect_intent(
                     &self,
                     session: impl Into<String>,
@@ -2367,6 +2453,7 @@ pub mod environments {
 
             impl DeleteContexts {
                 /// The HTTP request this call sends.
+                #[inline]
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::DELETE,
@@ -2415,6 +2502,7 @@ pub mod environments {
 
             impl DetectIntent {
                 /// The HTTP request this call sends.
+                #[inline]
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::POST,
@@ -2463,6 +2551,7 @@ pub mod environments {
                     /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
                     ///
                     /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+                    #[inline]
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -2485,6 +2574,7 @@ pub mod environments {
                     /// - `name`: Required. The name of the context to delete. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+                    #[inline]
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -2502,6 +2592,7 @@ pub mod environments {
                     /// - `name`: Required. The name of the context. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+                    #[inline]
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -2519,6 +2610,7 @@ pub mod environments {
                     /// - `parent`: Required. The session to list all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleCloudDialogflowV2ListContextsResponse`](crate::schemas::GoogleCloudDialogflowV2ListContextsResponse).
+                    #[inline]
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -2539,6 +2631,7 @@ pub mod environments {
                     /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
                     ///
                     /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+                    #[inline]
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -2576,6 +2669,7 @@ pub mod environments {
 
                 impl Create {
                     /// The HTTP request this call sends.
+                    #[inline]
                     pub fn to_request(&self) -> ::discogen_runtime::Request {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::POST,
@@ -2630,6 +2724,7 @@ pub mod environments {
 
                 impl Get {
                     /// The HTTP request this call sends.
+                    #[inline]
                     pub fn to_request(&self) -> ::discogen_runtime::Request {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::GET,
@@ -2683,18 +2778,21 @@ pub mod environments {
 
                 impl List {
                     /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+                    #[inline]
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
                     /// Optional. The next_page_token value returned from a previous list request.
+                    #[inline]
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
                     }
 
                     /// The HTTP request this call sends.
+                    #[inline]
                     pub fn to_request(&self) -> ::discogen_runtime::Request {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::GET,
@@ -2777,6 +2875,7 @@ pub mod environments {
 
                 impl Patch {
                     /// Optional. The mask to control which fields get updated.
+                    #[inline]
                     pub fn update_mask(
                         mut self,
                         update_mask: impl Into<String>,
@@ -2786,6 +2885,7 @@ pub mod environments {
                     }
 
                     /// The HTTP request this call sends.
+                    #[inline]
                     pub fn to_request(&self) -> ::discogen_runtime::Request {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::PATCH,
@@ -2838,6 +2938,7 @@ pub mod environments {
                     /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
                     ///
                     /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+                    #[inline]
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -2860,6 +2961,7 @@ pub mod environments {
                     /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+                    #[inline]
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -2877,6 +2979,7 @@ pub mod environments {
                     /// - `name`: Required. The name of the session entity type. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+                    #[inline]
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -2894,6 +2997,7 @@ pub mod environments {
                     /// - `parent`: Required. The session to list all session entity types from. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleCloudDialogflowV2ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse).
+                    #[inline]
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -2914,6 +3018,7 @@ pub mod environments {
                     /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
                     ///
                     /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+                    #[inline]
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -2951,6 +3056,7 @@ pub mod environments {
 
                 impl Create {
                     /// The HTTP request this call sends.
+                    #[inline]
                     pub fn to_request(&self) -> ::discogen_runtime::Request {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::POST,
@@ -3005,6 +3111,7 @@ pub mod environments {
 
                 impl Get {
                     /// The HTTP request this call sends.
+                    #[inline]
                     pub fn to_request(&self) -> ::discogen_runtime::Request {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::GET,
@@ -3058,18 +3165,21 @@ pub mod environments {
 
                 impl List {
                     /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+                    #[inline]
                     pub fn page_size(mut self, page_size: i32) -> Self {
                         self.page_size = Some(page_size);
                         self
                     }
 
                     /// Optional. The next_page_token value returned from a previous list request.
+                    #[inline]
                     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                         self.page_token = Some(page_token.into());
                         self
                     }
 
                     /// The HTTP request this call sends.
+                    #[inline]
                     pub fn to_request(&self) -> ::discogen_runtime::Request {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::GET,
@@ -3152,6 +3262,7 @@ pub mod environments {
 
                 impl Patch {
                     /// Optional. The mask to control which fields get updated.
+                    #[inline]
                     pub fn update_mask(
                         mut self,
                         update_mask: impl Into<String>,
@@ -3161,6 +3272,7 @@ pub mod environments {
                     }
 
                     /// The HTTP request this call sends.
+                    #[inline]
                     pub fn to_request(&self) -> ::discogen_runtime::Request {
                         let mut request = ::discogen_runtime::Request::new(
                             ::discogen_runtime::Method::PATCH,
@@ -3216,6 +3328,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteIntentsRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteIntentsRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn batch_delete(
             &self,
             parent: impl Into<String>,
@@ -3239,6 +3352,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateIntentsRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn batch_update(
             &self,
             parent: impl Into<String>,
@@ -3262,6 +3376,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent)
         ///
         /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -3286,6 +3401,7 @@ pub mod intents {
         /// - `name`: Required. The name of the intent to delete. If this intent has direct or indirect followup intents, we also delete them. Format: `projects//agent/intents/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -3303,6 +3419,7 @@ pub mod intents {
         /// - `name`: Required. The name of the intent. Format: `projects//agent/intents/`.
         ///
         /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -3322,6 +3439,7 @@ pub mod intents {
         /// - `parent`: Required. The agent to list all intents from. Format: `projects//agent` or `projects//locations//agent`. Alternatively, you can specify the environment to list intents for. Format: `projects//agent/environments/` or `projects//locations//agent/environments/`. Note: training phrases of the intents will not be returned for non-draft environment.
         ///
         /// Returns [`GoogleCloudDialogflowV2ListIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -3344,6 +3462,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent)
         ///
         /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -3381,6 +3500,7 @@ pub mod intents {
 
     impl BatchDelete {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -3448,6 +3568,7 @@ pub mod intents {
 
     impl BatchUpdate {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -3521,18 +3642,21 @@ pub mod intents {
         /// Allowed values:
         /// - [`IntentViewUnspecified`](crate::resources::projects::agent::intents::CreateIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
         /// - [`IntentViewFull`](crate::resources::projects::agent::intents::CreateIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
+        #[inline]
         pub fn intent_view(mut self, intent_view: CreateIntentView) -> Self {
             self.intent_view = Some(intent_view);
             self
         }
 
         /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -3589,18 +3713,21 @@ pub mod intents {
         /// Allowed values:
         /// - [`IntentViewUnspecified`](crate::resources::projects::agent::intents::GetIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
         /// - [`IntentViewFull`](crate::resources::projects::agent::intents::GetIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
+        #[inline]
         pub fn intent_view(mut self, intent_view: GetIntentView) -> Self {
             self.intent_view = Some(intent_view);
             self
         }
 
         /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -3657,24 +3784,28 @@ pub mod intents {
         /// Allowed values:
         /// - [`IntentViewUnspecified`](crate::resources::projects::agent::intents::PatchIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Training phrases field is not populated in the response.
         /// - [`IntentViewFull`](crate::resources::projects::agent::intents::PatchIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
+        #[inline]
         pub fn intent_view(mut self, intent_view: PatchIntentView) -> Self {
             self.intent_view = Some(intent_view);
             self
         }
 
         /// Optional. The language used to access language-specific data. If not specified, the agent's default language is used. For more information, see [Multilingual intent and entity data](https://cloud.google.com/dialogflow/docs/agents-multilingual#intent-entity).
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// Optional. The mask to control which fields get updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
@@ -3719,6 +3850,7 @@ pub mod intents {
 
     impl CreateIntentView {
         /// The value as it is sent on the wire.
+        #[inline]
         pub fn as_str(&self) -> &str {
             match self {
                 Self::IntentViewUnspecified => "INTENT_VIEW_UNSPECIFIED",
@@ -3729,6 +3861,7 @@ pub mod intents {
     }
 
     impl From<&str> for CreateIntentView {
+        #[inline]
         fn from(value: &str) -> Self {
             match value {
                 "INTENT_VIEW_UNSPECIFIED" => Self::IntentViewUnspecified,
@@ -3754,6 +3887,7 @@ pub mod intents {
 
     impl GetIntentView {
         /// The value as it is sent on the wire.
+        #[inline]
         pub fn as_str(&self) -> &str {
             match self {
                 Self::IntentViewUnspecified => "INTENT_VIEW_UNSPECIFIED",
@@ -3764,6 +3898,7 @@ pub mod intents {
     }
 
     impl From<&str> for GetIntentView {
+        #[inline]
         fn from(value: &str) -> Self {
             match value {
                 "INTENT_VIEW_UNSPECIFIED" => Self::IntentViewUnspecified,
@@ -3791,6 +3926,7 @@ pub mod intents {
 
     impl PatchIntentView {
         /// The value as it is sent on the wire.
+        #[inline]
         pub fn as_str(&self) -> &str {
             match self {
                 Self::IntentViewUnspecified => "INTENT_VIEW_UNSPECIFIED",
@@ -3801,6 +3937,7 @@ pub mod intents {
     }
 
     impl From<&str> for PatchIntentView {
+        #[inline]
         fn from(value: &str) -> Self {
             match value {
                 "INTENT_VIEW_UNSPECIFIED" => Self::IntentViewUnspecified,
@@ -3823,6 +3960,7 @@ pub mod knowledge_bases {
 
     impl KnowledgeBases {
         /// The `documents` resource.
+        #[inline]
         pub fn documents(
             &self,
         ) -> crate::resources::projects::agent::knowledge_bases::documents::Documents {
@@ -3840,6 +3978,7 @@ pub mod knowledge_bases {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase)
         ///
         /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -3862,6 +4001,7 @@ pub mod knowledge_bases {
         /// - `name`: Required. The name of the knowledge base to delete. Format: `projects//locations//knowledgeBases/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -3880,6 +4020,7 @@ pub mod knowledge_bases {
         /// - `name`: Required. The name of the knowledge base to retrieve. Format `projects//locations//knowledgeBases/`.
         ///
         /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -3897,6 +4038,7 @@ pub mod knowledge_bases {
         /// - `parent`: Required. The project to list of knowledge bases for. Format: `projects//locations/`.
         ///
         /// Returns [`GoogleCloudDialogflowV2ListKnowledgeBasesResponse`](crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -3918,6 +4060,7 @@ pub mod knowledge_bases {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase)
         ///
         /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -3962,6 +4105,7 @@ pub mod knowledge_bases {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document)
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -3984,6 +4128,7 @@ pub mod knowledge_bases {
             /// - `name`: Required. The name of the document to delete. Format: `projects//locations//knowledgeBases//documents/`.
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -4001,6 +4146,7 @@ pub mod knowledge_bases {
             /// - `name`: Required. The name of the document to retrieve. Format `projects//locations//knowledgeBases//documents/`.
             ///
             /// Returns [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -4018,6 +4164,7 @@ pub mod knowledge_bases {
             /// - `parent`: Required. The knowledge base to list all documents for. Format: `projects//locations//knowledgeBases/`.
             ///
             /// Returns [`GoogleCloudDialogflowV2ListDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -4039,6 +4186,7 @@ pub mod knowledge_bases {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document)
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
+            #[inline]
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -4063,6 +4211,7 @@ pub mod knowledge_bases {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2ReloadDocumentRequest`](crate::schemas::GoogleCloudDialogflowV2ReloadDocumentRequest)
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
+            #[inline]
             pub fn reload(
                 &self,
                 name: impl Into<String>,
@@ -4102,6 +4251,7 @@ pub mod sessions {
 
     impl Sessions {
         /// The `contexts` resource.
+        #[inline]
         pub fn contexts(
             &self,
         ) -> crate::resources::projects::agent::sessions::contexts::Contexts {
@@ -4111,6 +4261,7 @@ pub mod sessions {
         }
 
         /// The `entityTypes` resource.
+        #[inline]
         pub fn entity_types(
             &self,
         ) -> crate::resources::projects::agent::sessions::entity_types::EntityTypes {
@@ -4127,6 +4278,7 @@ pub mod sessions {
         /// - `parent`: Required. The name of the session to delete all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete_contexts(&self, parent: impl Into<String>) -> DeleteContexts {
             DeleteContexts {
                 client: self.client.clone(),
@@ -4145,6 +4297,7 @@ pub mod sessions {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowV2DetectIntentRequest)
         ///
         /// Returns [`GoogleCloudDialogflowV2DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse).
+        #[inline]
         pub fn detect_intent(
             &self,
             session: impl Into<String>,
@@ -4182,6 +4335,7 @@ pub mod sessions {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
             ///
             /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -4204,6 +4358,7 @@ pub mod sessions {
             /// - `name`: Required. The name of the context to delete. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -4221,6 +4376,7 @@ pub mod sessions {
             /// - `name`: Required. The name of the context. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -4238,6 +4394,7 @@ pub mod sessions {
             /// - `parent`: Required. The session to list all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleCloudDialogflowV2ListContextsResponse`](crate::schemas::GoogleCloudDialogflowV2ListContextsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -4258,6 +4415,7 @@ pub mod sessions {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
             ///
             /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+            #[inline]
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -4303,6 +4461,7 @@ pub mod sessions {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
             ///
             /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -4325,6 +4484,7 @@ pub mod sessions {
             /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -4342,6 +4502,7 @@ pub mod sessions {
             /// - `name`: Required. The name of the session entity type. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -4359,6 +4520,7 @@ pub mod sessions {
             /// - `parent`: Required. The session to list all session entity types from. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleCloudDialogflowV2ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -4379,6 +4541,7 @@ pub mod sessions {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
             ///
             /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+            #[inline]
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -4425,6 +4588,7 @@ pub mod versions {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version)
         ///
         /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -4447,6 +4611,7 @@ pub mod versions {
         /// - `name`: Required. The name of the version to delete. Supported formats: - `projects//agent/versions/` - `projects//locations//agent/versions/`
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -4464,6 +4629,7 @@ pub mod versions {
         /// - `name`: Required. The name of the version. Supported formats: - `projects//agent/versions/` - `projects//locations//agent/versions/`
         ///
         /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -4481,6 +4647,7 @@ pub mod versions {
         /// - `parent`: Required. The agent to list all versions from. Supported formats: - `projects//agent` - `projects//locations//agent`
         ///
         /// Returns [`GoogleCloudDialogflowV2ListVersionsResponse`](crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -4501,6 +4668,7 @@ pub mod versions {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version)
         ///
         /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -4536,6 +4704,7 @@ pub mod versions {
 
     impl Create {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -4584,6 +4753,7 @@ pub mod versions {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -4630,18 +4800,21 @@ pub mod versions {
 
     impl List {
         /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// Optional. The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -4717,12 +4890,14 @@ pub mod versions {
 
     impl Patch {
         /// Required. The mask to control which fields get updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,

@@ -16,6 +16,7 @@ impl AnswerRecords {
     /// - `parent`: Required. The project to list all answer records for in reverse chronological order. Format: `projects//locations/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2ListAnswerRecordsResponse`](crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -37,6 +38,7 @@ impl AnswerRecords {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2AnswerRecord`](crate::schemas::GoogleCloudDialogflowV2AnswerRecord)
     ///
     /// Returns [`GoogleCloudDialogflowV2AnswerRecord`](crate::schemas::GoogleCloudDialogflowV2AnswerRecord).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -74,24 +76,28 @@ pub struct List {
 
 impl List {
     /// Optional. Filters to restrict results to specific answer records. The expression has the following syntax: \[AND \] ... The following fields and operators are supported: * conversation_id with equals(=) operator Examples: * `conversation_id=bar` matches answer records in the `projects/foo/locations/global/conversations/bar` conversation (assuming the parent is `projects/foo/locations/global`). For more information about filtering, see [API Filtering](https://aip.dev/160).
+    #[inline]
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
         self.filter = Some(filter.into());
         self
     }
 
     /// Optional. The maximum number of records to return in a single page. The server may return fewer records than this. If unspecified, we use 10. The maximum is 100.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// Optional. The ListAnswerRecordsResponse.next_page_token value returned from a previous list request used to continue listing on the next page.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -168,12 +174,14 @@ pub struct Patch {
 
 impl Patch {
     /// Required. The mask to control which fields get updated.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,

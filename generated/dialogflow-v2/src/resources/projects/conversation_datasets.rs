@@ -16,6 +16,7 @@ impl ConversationDatasets {
     /// - `name`: Required. The conversation dataset to retrieve. Format: `projects//locations//conversationDatasets/`
     ///
     /// Returns [`GoogleCloudDialogflowV2ConversationDataset`](crate::schemas::GoogleCloudDialogflowV2ConversationDataset).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -34,6 +35,7 @@ impl ConversationDatasets {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ImportConversationDataRequest`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ImportConversationDataOperationResponse`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse) and whose `progress()` shows [`GoogleCloudDialogflowV2ImportConversationDataOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata) metadata.
+    #[inline]
     pub fn import_conversation_data(
         &self,
         name: impl Into<String>,
@@ -56,6 +58,7 @@ impl ConversationDatasets {
     /// - `parent`: Required. The project and location name to list all conversation datasets for. Format: `projects//locations/`
     ///
     /// Returns [`GoogleCloudDialogflowV2ListConversationDatasetsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -86,6 +89,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -131,6 +135,7 @@ pub struct ImportConversationData {
 
 impl ImportConversationData {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -196,18 +201,21 @@ pub struct List {
 
 impl List {
     /// Optional. Maximum number of conversation datasets to return in a single page. By default 100 and at most 1000.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// Optional. The next_page_token value returned from a previous list request.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,

@@ -9,6 +9,7 @@ pub struct ConversationModels {
 
 impl ConversationModels {
     /// The `evaluations` resource.
+    #[inline]
     pub fn evaluations(
         &self,
     ) -> crate::resources::projects::conversation_models::evaluations::Evaluations {
@@ -26,6 +27,7 @@ impl ConversationModels {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel) and whose `progress()` shows [`GoogleCloudDialogflowV2CreateConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationModelOperationMetadata) metadata.
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -48,6 +50,7 @@ impl ConversationModels {
     /// - `name`: Required. The conversation model to delete. Format: `projects//conversationModels/`
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata) metadata.
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -66,6 +69,7 @@ impl ConversationModels {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2DeployConversationModelRequest`](crate::schemas::GoogleCloudDialogflowV2DeployConversationModelRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2DeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeployConversationModelOperationMetadata) metadata.
+    #[inline]
     pub fn deploy(
         &self,
         name: impl Into<String>,
@@ -88,6 +92,7 @@ impl ConversationModels {
     /// - `name`: Required. The conversation model to retrieve. Format: `projects//conversationModels/`
     ///
     /// Returns [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -105,6 +110,7 @@ impl ConversationModels {
     /// - `parent`: Required. The project to list all conversation models for. Format: `projects/`
     ///
     /// Returns [`GoogleCloudDialogflowV2ListConversationModelsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationModelsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -125,6 +131,7 @@ impl ConversationModels {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2UndeployConversationModelRequest`](crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata) metadata.
+    #[inline]
     pub fn undeploy(
         &self,
         name: impl Into<String>,
@@ -159,6 +166,7 @@ pub struct Create {
 
 impl Create {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -222,6 +230,7 @@ pub struct Delete {
 
 impl Delete {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
@@ -282,6 +291,7 @@ pub struct Deploy {
 
 impl Deploy {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -345,6 +355,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -391,18 +402,21 @@ pub struct List {
 
 impl List {
     /// Optional. Maximum number of conversation models to return in a single page. By default 100 and at most 1000.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// Optional. The next_page_token value returned from a previous list request.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -477,6 +491,7 @@ pub struct Undeploy {
 
 impl Undeploy {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -539,6 +554,7 @@ pub mod evaluations {
         /// - `name`: Required. The conversation model evaluation resource name. Format: `projects//conversationModels//evaluations/`
         ///
         /// Returns [`GoogleCloudDialogflowV2ConversationModelEvaluation`](crate::schemas::GoogleCloudDialogflowV2ConversationModelEvaluation).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -556,6 +572,7 @@ pub mod evaluations {
         /// - `parent`: Required. The conversation model resource name. Format: `projects//conversationModels/`
         ///
         /// Returns [`GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -586,6 +603,7 @@ pub mod evaluations {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -634,18 +652,21 @@ pub mod evaluations {
 
     impl List {
         /// Optional. Maximum number of evaluations to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// Optional. The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,

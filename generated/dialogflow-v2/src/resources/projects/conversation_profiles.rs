@@ -17,6 +17,7 @@ impl ConversationProfiles {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest`](crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile) and whose `progress()` shows [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata) metadata.
+    #[inline]
     pub fn clear_suggestion_feature_config(
         &self,
         conversation_profile: impl Into<String>,
@@ -40,6 +41,7 @@ impl ConversationProfiles {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile)
     ///
     /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -62,6 +64,7 @@ impl ConversationProfiles {
     /// - `name`: Required. The name of the conversation profile to delete. Format: `projects//locations//conversationProfiles/`.
     ///
     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -79,6 +82,7 @@ impl ConversationProfiles {
     /// - `name`: Required. The resource name of the conversation profile. Format: `projects//locations//conversationProfiles/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -96,6 +100,7 @@ impl ConversationProfiles {
     /// - `parent`: Required. The project to list all conversation profiles from. Format: `projects//locations/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2ListConversationProfilesResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -116,6 +121,7 @@ impl ConversationProfiles {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile)
     ///
     /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -140,6 +146,7 @@ impl ConversationProfiles {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest`](crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile) and whose `progress()` shows [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata) metadata.
+    #[inline]
     pub fn set_suggestion_feature_config(
         &self,
         conversation_profile: impl Into<String>,
@@ -174,6 +181,7 @@ pub struct ClearSuggestionFeatureConfig {
 
 impl ClearSuggestionFeatureConfig {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -239,6 +247,7 @@ pub struct Create {
 
 impl Create {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -289,6 +298,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -335,18 +345,21 @@ pub struct List {
 
 impl List {
     /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// The next_page_token value returned from a previous list request.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -422,12 +435,14 @@ pub struct Patch {
 
 impl Patch {
     /// Required. The mask to control which fields to update.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
@@ -475,6 +490,7 @@ pub struct SetSuggestionFeatureConfig {
 
 impl SetSuggestionFeatureConfig {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

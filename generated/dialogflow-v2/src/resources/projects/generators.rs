@@ -17,6 +17,7 @@ impl Generators {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator)
     ///
     /// Returns [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -40,6 +41,7 @@ impl Generators {
     /// - `parent`: Required. The project/location to list generators for. Format: `projects//locations/`
     ///
     /// Returns [`GoogleCloudDialogflowV2ListGeneratorsResponse`](crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -72,12 +74,14 @@ pub struct Create {
 
 impl Create {
     /// Optional. The ID to use for the generator, which will become the final component of the generator's resource name. The generator ID must be compliant with the regression formula `a-zA-Z*` with the characters length in range of \[3,64\]. If the field is not provided, an Id will be auto-generated. If the field is provided, the caller is responsible for 1. the uniqueness of the ID, otherwise the request will be rejected. 2. the consistency for whether to use custom ID or not under a project to better ensure uniqueness.
+    #[inline]
     pub fn generator_id(mut self, generator_id: impl Into<String>) -> Self {
         self.generator_id = Some(generator_id.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -127,18 +131,21 @@ pub struct List {
 
 impl List {
     /// Optional. Maximum number of conversation models to return in a single page. Default to 10.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// Optional. The next_page_token value returned from a previous list request.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,

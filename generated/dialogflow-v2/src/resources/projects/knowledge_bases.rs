@@ -9,6 +9,7 @@ pub struct KnowledgeBases {
 
 impl KnowledgeBases {
     /// The `documents` resource.
+    #[inline]
     pub fn documents(
         &self,
     ) -> crate::resources::projects::knowledge_bases::documents::Documents {
@@ -26,6 +27,7 @@ impl KnowledgeBases {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase)
     ///
     /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -48,6 +50,7 @@ impl KnowledgeBases {
     /// - `name`: Required. The name of the knowledge base to delete. Format: `projects//locations//knowledgeBases/`.
     ///
     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -66,6 +69,7 @@ impl KnowledgeBases {
     /// - `name`: Required. The name of the knowledge base to retrieve. Format `projects//locations//knowledgeBases/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -83,6 +87,7 @@ impl KnowledgeBases {
     /// - `parent`: Required. The project to list of knowledge bases for. Format: `projects//locations/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2ListKnowledgeBasesResponse`](crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -104,6 +109,7 @@ impl KnowledgeBases {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase)
     ///
     /// Returns [`GoogleCloudDialogflowV2KnowledgeBase`](crate::schemas::GoogleCloudDialogflowV2KnowledgeBase).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -148,6 +154,7 @@ pub mod documents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -170,6 +177,7 @@ pub mod documents {
         /// - `name`: Required. The name of the document to delete. Format: `projects//locations//knowledgeBases//documents/`.
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -188,6 +196,7 @@ pub mod documents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2ExportDocumentRequest`](crate::schemas::GoogleCloudDialogflowV2ExportDocumentRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
+        #[inline]
         pub fn export(
             &self,
             name: impl Into<String>,
@@ -210,6 +219,7 @@ pub mod documents {
         /// - `name`: Required. The name of the document to retrieve. Format `projects//locations//knowledgeBases//documents/`.
         ///
         /// Returns [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -228,6 +238,7 @@ pub mod documents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2ImportDocumentsRequest`](crate::schemas::GoogleCloudDialogflowV2ImportDocumentsRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ImportDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ImportDocumentsResponse) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
+        #[inline]
         pub fn import(
             &self,
             parent: impl Into<String>,
@@ -250,6 +261,7 @@ pub mod documents {
         /// - `parent`: Required. The knowledge base to list all documents for. Format: `projects//locations//knowledgeBases/`.
         ///
         /// Returns [`GoogleCloudDialogflowV2ListDocumentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -271,6 +283,7 @@ pub mod documents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -295,6 +308,7 @@ pub mod documents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2ReloadDocumentRequest`](crate::schemas::GoogleCloudDialogflowV2ReloadDocumentRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2Document`](crate::schemas::GoogleCloudDialogflowV2Document) and whose `progress()` shows [`GoogleCloudDialogflowV2KnowledgeOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2KnowledgeOperationMetadata) metadata.
+        #[inline]
         pub fn reload(
             &self,
             name: impl Into<String>,
@@ -333,6 +347,7 @@ pub mod documents {
 
     impl Export {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -402,6 +417,7 @@ pub mod documents {
 
     impl Import {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,

@@ -17,6 +17,7 @@ impl Suggestions {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2GenerateStatelessSummaryRequest`](crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryRequest)
     ///
     /// Returns [`GoogleCloudDialogflowV2GenerateStatelessSummaryResponse`](crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryResponse).
+    #[inline]
     pub fn generate_stateless_summary(
         &self,
         parent: impl Into<String>,
@@ -40,6 +41,7 @@ impl Suggestions {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2SearchKnowledgeRequest`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeRequest)
     ///
     /// Returns [`GoogleCloudDialogflowV2SearchKnowledgeResponse`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse).
+    #[inline]
     pub fn search_knowledge(
         &self,
         parent: impl Into<String>,

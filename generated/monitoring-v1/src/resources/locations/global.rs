@@ -12,6 +12,7 @@ impl Global {
     ///
     /// Needs the cargo feature `metrics_scopes` (on by default).
     #[cfg(feature = "metrics_scopes")]
+    #[inline]
     pub fn metrics_scopes(
         &self,
     ) -> crate::resources::locations::global::metrics_scopes::MetricsScopes {

@@ -17,6 +17,7 @@ impl Dashboards {
     /// - `body`: the request body, [`Dashboard`](crate::schemas::Dashboard)
     ///
     /// Returns [`Dashboard`](crate::schemas::Dashboard).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -39,6 +40,7 @@ impl Dashboards {
     /// - `name`: Required. The resource name of the Dashboard. The format is: projects/\[PROJECT_ID_OR_NUMBER\]/dashboards/\[DASHBOARD_ID\]
     ///
     /// Returns [`Empty`](crate::schemas::Empty).
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -55,6 +57,7 @@ impl Dashboards {
     /// - `name`: Required. The resource name of the Dashboard. The format is one of: dashboards/\[DASHBOARD_ID\] (for system dashboards) projects/\[PROJECT_ID_OR_NUMBER\]/dashboards/\[DASHBOARD_ID\] (for custom dashboards).
     ///
     /// Returns [`Dashboard`](crate::schemas::Dashboard).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -71,6 +74,7 @@ impl Dashboards {
     /// - `parent`: Required. The scope of the dashboards to list. The format is: projects/\[PROJECT_ID_OR_NUMBER\]
     ///
     /// Returns [`ListDashboardsResponse`](crate::schemas::ListDashboardsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -90,6 +94,7 @@ impl Dashboards {
     /// - `body`: the request body, [`Dashboard`](crate::schemas::Dashboard)
     ///
     /// Returns [`Dashboard`](crate::schemas::Dashboard).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -122,12 +127,14 @@ pub struct Create {
 
 impl Create {
     /// If set, validate the request and preview the review, but do not actually save it.
+    #[inline]
     pub fn validate_only(mut self, validate_only: bool) -> Self {
         self.validate_only = Some(validate_only);
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -170,6 +177,7 @@ pub struct Delete {
 
 impl Delete {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
@@ -207,6 +215,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -246,18 +255,21 @@ pub struct List {
 
 impl List {
     /// A positive number that is the maximum number of results to return. If unspecified, a default of 1000 is used.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// Optional. If this field is not empty then it must contain the nextPageToken value returned by a previous call to this method. Using this field causes the method to return additional results from the previous method call.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -324,12 +336,14 @@ pub struct Patch {
 
 impl Patch {
     /// If set, validate the request and preview the review, but do not actually save it.
+    #[inline]
     pub fn validate_only(mut self, validate_only: bool) -> Self {
         self.validate_only = Some(validate_only);
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,

@@ -12,6 +12,7 @@ impl Location {
     ///
     /// Needs the cargo feature `prometheus` (on by default).
     #[cfg(feature = "prometheus")]
+    #[inline]
     pub fn prometheus(
         &self,
     ) -> crate::resources::projects::location::prometheus::Prometheus {

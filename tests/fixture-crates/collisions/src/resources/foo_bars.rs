@@ -13,6 +13,7 @@ impl FooBars {
     /// `GET v1/fooBars` (`collisions.fooBars.get`)
     ///
     /// Returns [`Vec`](crate::schemas::Vec).
+    #[inline]
     pub fn get(&self) -> Get {
         Get {
             client: self.client.clone(),
@@ -35,6 +36,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,

@@ -9,6 +9,7 @@ pub struct Operations {
 
 impl Operations {
     /// The `list` resource.
+    #[inline]
     pub fn list(&self) -> crate::resources::operations::list::List {
         crate::resources::operations::list::List {
             client: self.client.clone(),
@@ -20,6 +21,7 @@ impl Operations {
     /// `GET v1/operations` (`collisions.operations.list`)
     ///
     /// Returns [`Uses`](crate::schemas::Uses).
+    #[inline]
     pub fn list_2(&self) -> List {
         List {
             client: self.client.clone(),
@@ -44,12 +46,14 @@ pub struct List {
 
 impl List {
     /// Page token.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -90,6 +94,7 @@ pub mod list {
         /// - `name`: Resource name.
         ///
         /// Returns [`Collide`](crate::schemas::Collide).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -114,6 +119,7 @@ pub mod list {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,

@@ -16,6 +16,7 @@ impl Requests {
     /// - `body`: the request body, [`Option`](crate::schemas::Option)
     ///
     /// Returns [`Box`](crate::schemas::Box).
+    #[inline]
     pub fn build(&self, body: crate::schemas::Option) -> Build {
         Build {
             client: self.client.clone(),
@@ -32,6 +33,7 @@ impl Requests {
     /// - `body`: the request body, [`FooBar`](crate::schemas::FooBar)
     ///
     /// Returns [`FooBar3`](crate::schemas::FooBar3).
+    #[inline]
     pub fn foo_bar(&self, body: crate::schemas::FooBar) -> FooBar {
         FooBar {
             client: self.client.clone(),
@@ -48,6 +50,7 @@ impl Requests {
     /// - `body`: the request body, [`FooBar2`](crate::schemas::FooBar2)
     ///
     /// Returns [`Error`](crate::schemas::Error).
+    #[inline]
     pub fn foo_bar_2(&self, body: crate::schemas::FooBar2) -> FooBar2 {
         FooBar2 {
             client: self.client.clone(),
@@ -61,6 +64,7 @@ impl Requests {
     /// `GET v1/requests` (`collisions.requests.list`)
     ///
     /// Returns [`ListRequestsResponse`](crate::schemas::ListRequestsResponse).
+    #[inline]
     pub fn list(&self) -> List {
         List {
             client: self.client.clone(),
@@ -79,6 +83,7 @@ impl Requests {
     ///
     /// Returns [`Response`](crate::schemas::Response).
     #[allow(clippy::new_ret_no_self)]
+    #[inline]
     pub fn new(&self, body: crate::schemas::Request) -> New {
         New {
             client: self.client.clone(),
@@ -92,6 +97,7 @@ impl Requests {
     /// `POST v1/requests:ok` (`collisions.requests.ok`)
     ///
     /// Returns [`Response`](crate::schemas::Response).
+    #[inline]
     pub fn ok(&self) -> Ok {
         Ok {
             client: self.client.clone(),
@@ -107,6 +113,7 @@ impl Requests {
     /// - `body`: the request body, [`Request`](crate::schemas::Request)
     ///
     /// Returns [`Result`](crate::schemas::Result).
+    #[inline]
     pub fn send(&self, body: crate::schemas::Request) -> Send {
         Send {
             client: self.client.clone(),
@@ -131,6 +138,7 @@ pub struct Build {
 
 impl Build {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -169,6 +177,7 @@ pub struct FooBar {
 
 impl FooBar {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -207,6 +216,7 @@ pub struct FooBar2 {
 
 impl FooBar2 {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -246,18 +256,21 @@ pub struct List {
 
 impl List {
     /// Page size.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// Page token.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -319,6 +332,7 @@ pub struct New {
 
 impl New {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -356,6 +370,7 @@ pub struct Ok {
 
 impl Ok {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -393,6 +408,7 @@ pub struct Send {
 
 impl Send {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

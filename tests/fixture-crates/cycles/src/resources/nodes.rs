@@ -16,6 +16,7 @@ impl Nodes {
     /// - `body`: the request body, [`Node`](crate::schemas::Node)
     ///
     /// Returns [`Node`](crate::schemas::Node).
+    #[inline]
     pub fn create(&self, body: crate::schemas::Node) -> Create {
         Create {
             client: self.client.clone(),
@@ -40,6 +41,7 @@ pub struct Create {
 
 impl Create {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

@@ -17,6 +17,7 @@ impl Xs {
     /// - `body`: the request body, [`X`](crate::schemas::X)
     ///
     /// Returns [`Z`](crate::schemas::Z).
+    #[inline]
     pub fn update(&self, name: impl Into<String>, body: crate::schemas::X) -> Update {
         Update {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ pub struct Update {
 
 impl Update {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PUT,

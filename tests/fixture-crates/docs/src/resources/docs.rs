@@ -20,6 +20,7 @@ impl Docs {
     /// - `name`: Name in the form projects/&lt;project&gt;/docs/&lt;doc&gt;; see [AIP-122](https://google.aip.dev/122).
     ///
     /// Returns [`Doc`](crate::schemas::Doc).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -32,6 +33,7 @@ impl Docs {
     /// `GET v1/docs` (`docs.docs.list`)
     ///
     /// Returns [`Undocumented`](crate::schemas::Undocumented).
+    #[inline]
     pub fn list(&self) -> List {
         List {
             client: self.client.clone(),
@@ -46,6 +48,7 @@ impl Docs {
     /// - `body`: the request body, [`EmptyDescription`](crate::schemas::EmptyDescription)
     ///
     /// Returns [`EmptyDescription`](crate::schemas::EmptyDescription).
+    #[inline]
     pub fn touch(&self, body: crate::schemas::EmptyDescription) -> Touch {
         Touch {
             client: self.client.clone(),
@@ -77,12 +80,14 @@ impl Get {
     /// Indented text:
     ///
     /// view=FULL
+    #[inline]
     pub fn view(mut self, view: impl Into<String>) -> Self {
         self.view = Some(view.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -118,12 +123,14 @@ pub struct List {
 }
 
 impl List {
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -160,6 +167,7 @@ pub struct Touch {
 
 impl Touch {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

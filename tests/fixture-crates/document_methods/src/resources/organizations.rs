@@ -9,6 +9,7 @@ pub struct Organizations {
 
 impl Organizations {
     /// The `folders` resource.
+    #[inline]
     pub fn folders(&self) -> crate::resources::organizations::folders::Folders {
         crate::resources::organizations::folders::Folders {
             client: self.client.clone(),
@@ -26,6 +27,7 @@ pub mod folders {
 
     impl Folders {
         /// The `projects` resource.
+        #[inline]
         pub fn projects(
             &self,
         ) -> crate::resources::organizations::folders::projects::Projects {
@@ -45,6 +47,7 @@ pub mod folders {
 
         impl Projects {
             /// The `zones` resource.
+            #[inline]
             pub fn zones(
                 &self,
             ) -> crate::resources::organizations::folders::projects::zones::Zones {
@@ -63,6 +66,7 @@ pub mod folders {
             /// - `project_id`: Project id.
             ///
             /// Returns [`Project`](crate::schemas::Project).
+            #[inline]
             pub fn get(
                 &self,
                 organization_id: impl Into<String>,
@@ -96,6 +100,7 @@ pub mod folders {
 
         impl Get {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -146,6 +151,7 @@ pub mod folders {
                 /// - `zone`: Zone name.
                 ///
                 /// Returns [`Zone`](crate::schemas::Zone).
+                #[inline]
                 pub fn get(
                     &self,
                     organization_id: impl Into<String>,
@@ -173,6 +179,7 @@ pub mod folders {
                 /// - `project_id`: Project id.
                 ///
                 /// Returns [`ZoneList`](crate::schemas::ZoneList).
+                #[inline]
                 pub fn list(
                     &self,
                     organization_id: impl Into<String>,
@@ -209,6 +216,7 @@ pub mod folders {
 
             impl Get {
                 /// The HTTP request this call sends.
+                #[inline]
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::GET,
@@ -263,18 +271,21 @@ pub mod folders {
 
             impl List {
                 /// Max results.
+                #[inline]
                 pub fn max_results(mut self, max_results: u32) -> Self {
                     self.max_results = Some(max_results);
                     self
                 }
 
                 /// Page token.
+                #[inline]
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
                 }
 
                 /// The HTTP request this call sends.
+                #[inline]
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::GET,

@@ -16,6 +16,7 @@ impl Videos {
     /// - `parent`: Parent.
     ///
     /// Returns [`ListVideosResponse`](crate::schemas::ListVideosResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -37,6 +38,7 @@ impl Videos {
     /// - `body`: the request body, [`Video`](crate::schemas::Video)
     ///
     /// Returns [`Video`](crate::schemas::Video).
+    #[inline]
     pub fn patch(&self, name: impl Into<String>, body: crate::schemas::Video) -> Patch {
         Patch {
             client: self.client.clone(),
@@ -73,12 +75,14 @@ impl List {
     /// - [`Mp4`](crate::resources::videos::ListFormats::Mp4) (`mp4`): MP4.
     /// - [`VideoWebm`](crate::resources::videos::ListFormats::VideoWebm) (`video/webm`): WebM.
     /// - [`Empty`](crate::resources::videos::ListFormats::Empty) (``): Empty.
+    #[inline]
     pub fn formats(mut self, formats: impl IntoIterator<Item = ListFormats>) -> Self {
         self.formats = formats.into_iter().collect();
         self
     }
 
     /// Page token.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
@@ -92,6 +96,7 @@ impl List {
     /// - [`V720p`](crate::resources::videos::ListResolution::V720p) (`720p`): HD.
     /// - [`V4k`](crate::resources::videos::ListResolution::V4k) (`4k`): Ultra HD.
     /// - [`Variable`](crate::resources::videos::ListResolution::Variable) (`variable`): Variable.
+    #[inline]
     pub fn resolution(mut self, resolution: ListResolution) -> Self {
         self.resolution = Some(resolution);
         self
@@ -104,12 +109,14 @@ impl List {
     /// - [`Basic`](crate::resources::videos::ListView::Basic) (`BASIC`): Basic.
     /// - [`Full`](crate::resources::videos::ListView::Full) (`FULL`): Full.
     /// - [`Legacy`](crate::resources::videos::ListView::Legacy) (`LEGACY`): Deprecated view. (deprecated)
+    #[inline]
     pub fn view(mut self, view: ListView) -> Self {
         self.view = Some(view);
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -178,12 +185,14 @@ pub struct Patch {
 
 impl Patch {
     /// Fields to update.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
@@ -226,6 +235,7 @@ pub enum ListFormats {
 
 impl ListFormats {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FormatUnspecified => "FORMAT_UNSPECIFIED",
@@ -238,6 +248,7 @@ impl ListFormats {
 }
 
 impl From<&str> for ListFormats {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "FORMAT_UNSPECIFIED" => Self::FormatUnspecified,
@@ -271,6 +282,7 @@ pub enum ListResolution {
 
 impl ListResolution {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ResolutionUnspecified => "RESOLUTION_UNSPECIFIED",
@@ -284,6 +296,7 @@ impl ListResolution {
 }
 
 impl From<&str> for ListResolution {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "RESOLUTION_UNSPECIFIED" => Self::ResolutionUnspecified,
@@ -318,6 +331,7 @@ pub enum ListView {
 
 impl ListView {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ViewUnspecified => "VIEW_UNSPECIFIED",
@@ -330,6 +344,7 @@ impl ListView {
 }
 
 impl From<&str> for ListView {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VIEW_UNSPECIFIED" => Self::ViewUnspecified,

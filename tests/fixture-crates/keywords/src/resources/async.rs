@@ -9,6 +9,7 @@ pub struct Async {
 
 impl Async {
     /// The `crate` resource.
+    #[inline]
     pub fn crate_(&self) -> crate::resources::r#async::crate_::Crate {
         crate::resources::r#async::crate_::Crate {
             client: self.client.clone(),
@@ -16,6 +17,7 @@ impl Async {
     }
 
     /// The `self` resource.
+    #[inline]
     pub fn self_(&self) -> crate::resources::r#async::self_::Self_ {
         crate::resources::r#async::self_::Self_ {
             client: self.client.clone(),
@@ -30,6 +32,7 @@ impl Async {
     /// - `parent`: Resource name.
     ///
     /// Returns [`MatchThingsResponse`](crate::schemas::MatchThingsResponse).
+    #[inline]
     pub fn r#match(&self, parent: impl Into<String>) -> Match {
         Match {
             client: self.client.clone(),
@@ -51,6 +54,7 @@ impl Async {
     /// - `body`: the request body, [`MoveThingRequest`](crate::schemas::MoveThingRequest)
     ///
     /// Returns [`Reserved`](crate::schemas::Reserved).
+    #[inline]
     pub fn r#move(
         &self,
         name: impl Into<String>,
@@ -72,6 +76,7 @@ impl Async {
     /// - `name`: Resource name.
     ///
     /// Returns [`Type`](crate::schemas::Type).
+    #[inline]
     pub fn r#type(&self, name: impl Into<String>) -> Type {
         Type {
             client: self.client.clone(),
@@ -100,30 +105,35 @@ pub struct Match {
 
 impl Match {
     /// A boolean query parameter named `async`.
+    #[inline]
     pub fn r#async(mut self, r#async: bool) -> Self {
         self.r#async = Some(r#async);
         self
     }
 
     /// A repeated query parameter named `ref`.
+    #[inline]
     pub fn r#ref(mut self, r#ref: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.r#ref = r#ref.into_iter().map(Into::into).collect();
         self
     }
 
     /// A query parameter named `self` (cannot be a raw identifier).
+    #[inline]
     pub fn self_(mut self, self_: impl Into<String>) -> Self {
         self.self_ = Some(self_.into());
         self
     }
 
     /// A query parameter named `type`.
+    #[inline]
     pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
         self.r#type = Some(r#type.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -171,6 +181,7 @@ pub struct Move {
 
 impl Move {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -211,6 +222,7 @@ pub struct Type {
 
 impl Type {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -252,6 +264,7 @@ pub mod crate_ {
         /// - `name`: Resource name.
         ///
         /// Returns [`Self_`](crate::schemas::Self_).
+        #[inline]
         pub fn r#fn(&self, name: impl Into<String>) -> Fn {
             Fn {
                 client: self.client.clone(),
@@ -276,6 +289,7 @@ pub mod crate_ {
 
     impl Fn {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -320,6 +334,7 @@ pub mod self_ {
         /// - `body`: the request body, [`Self_`](crate::schemas::Self_)
         ///
         /// Returns [`Self_`](crate::schemas::Self_).
+        #[inline]
         pub fn super_(
             &self,
             name: impl Into<String>,
@@ -350,6 +365,7 @@ pub mod self_ {
 
     impl Super {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,

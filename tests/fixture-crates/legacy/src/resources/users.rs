@@ -16,6 +16,7 @@ impl Users {
     /// - `user_key`: Email or id.
     ///
     /// Returns [`User`](crate::schemas::User).
+    #[inline]
     pub fn get(&self, user_key: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -32,6 +33,7 @@ impl Users {
     /// - `body`: the request body, [`User`](crate::schemas::User)
     ///
     /// Returns [`User`](crate::schemas::User).
+    #[inline]
     pub fn insert(&self, body: crate::schemas::User) -> Insert {
         Insert {
             client: self.client.clone(),
@@ -56,6 +58,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -100,6 +103,7 @@ pub struct Insert {
 
 impl Insert {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

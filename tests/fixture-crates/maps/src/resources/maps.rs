@@ -16,6 +16,7 @@ impl Maps {
     /// - `name`: Resource name.
     ///
     /// Returns [`Maps`](crate::schemas::Maps).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -32,6 +33,7 @@ impl Maps {
     /// - `name`: Resource name.
     ///
     /// Returns [`Attributes`](crate::schemas::Attributes).
+    #[inline]
     pub fn get_attributes(&self, name: impl Into<String>) -> GetAttributes {
         GetAttributes {
             client: self.client.clone(),
@@ -49,6 +51,7 @@ impl Maps {
     /// - `body`: the request body, [`Maps`](crate::schemas::Maps)
     ///
     /// Returns [`Table`](crate::schemas::Table).
+    #[inline]
     pub fn query(&self, name: impl Into<String>, body: crate::schemas::Maps) -> Query {
         Query {
             client: self.client.clone(),
@@ -67,6 +70,7 @@ impl Maps {
     /// - `body`: the request body, [`JsonObject`](crate::schemas::JsonObject)
     ///
     /// Returns [`JsonValue`](crate::schemas::JsonValue).
+    #[inline]
     pub fn set_attributes(
         &self,
         name: impl Into<String>,
@@ -89,6 +93,7 @@ impl Maps {
     /// - `body`: the request body, [`Hybrid`](crate::schemas::Hybrid)
     ///
     /// Returns [`Hybrid`](crate::schemas::Hybrid).
+    #[inline]
     pub fn update_hybrid(
         &self,
         name: impl Into<String>,
@@ -118,6 +123,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -155,6 +161,7 @@ pub struct GetAttributes {
 
 impl GetAttributes {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -196,6 +203,7 @@ pub struct Query {
 
 impl Query {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -237,6 +245,7 @@ pub struct SetAttributes {
 
 impl SetAttributes {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PUT,
@@ -279,6 +288,7 @@ pub struct UpdateHybrid {
 
 impl UpdateHybrid {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,

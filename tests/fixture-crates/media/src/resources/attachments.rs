@@ -16,6 +16,7 @@ impl Attachments {
     /// - `resource_name`: Name of the media.
     ///
     /// Returns [`Media`](crate::schemas::Media).
+    #[inline]
     pub fn download(&self, resource_name: impl Into<String>) -> Download {
         Download {
             client: self.client.clone(),
@@ -33,6 +34,7 @@ impl Attachments {
     /// - `body`: the request body, [`UploadAttachmentRequest`](crate::schemas::UploadAttachmentRequest)
     ///
     /// Returns [`UploadAttachmentResponse`](crate::schemas::UploadAttachmentResponse).
+    #[inline]
     pub fn upload(
         &self,
         parent: impl Into<String>,
@@ -62,6 +64,7 @@ pub struct Download {
 
 impl Download {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -117,6 +120,7 @@ pub struct Upload {
 
 impl Upload {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

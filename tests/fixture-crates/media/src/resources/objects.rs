@@ -18,6 +18,7 @@ impl Objects {
     /// - `mime_type`: Target MIME type.
     ///
     /// Returns nothing: `send()` gives `()`.
+    #[inline]
     pub fn export(
         &self,
         bucket: impl Into<String>,
@@ -42,6 +43,7 @@ impl Objects {
     /// - `object`: Name of the object; simple expansion, `/` is sent as %2F.
     ///
     /// Returns [`Object`](crate::schemas::Object).
+    #[inline]
     pub fn get(&self, bucket: impl Into<String>, object: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl Objects {
     /// - `body`: the request body, [`Object`](crate::schemas::Object)
     ///
     /// Returns [`Object`](crate::schemas::Object).
+    #[inline]
     pub fn insert(
         &self,
         bucket: impl Into<String>,
@@ -86,6 +89,7 @@ impl Objects {
     /// - `bucket`: Name of the bucket.
     ///
     /// Returns [`Object`](crate::schemas::Object).
+    #[inline]
     pub fn upload_data(&self, bucket: impl Into<String>) -> UploadData {
         UploadData {
             client: self.client.clone(),
@@ -112,6 +116,7 @@ pub struct Export {
 
 impl Export {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -170,6 +175,7 @@ pub struct Get {
 
 impl Get {
     /// Generation.
+    #[inline]
     pub fn generation(mut self, generation: i64) -> Self {
         self.generation = Some(generation);
         self
@@ -180,12 +186,14 @@ impl Get {
     /// Allowed values:
     /// - [`Full`](crate::resources::objects::GetProjection::Full) (`full`): Include all properties.
     /// - [`NoAcl`](crate::resources::objects::GetProjection::NoAcl) (`noAcl`): Omit the owner, acl property.
+    #[inline]
     pub fn projection(mut self, projection: GetProjection) -> Self {
         self.projection = Some(projection);
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -246,24 +254,28 @@ pub struct Insert {
 
 impl Insert {
     /// Content encoding of the uploaded data.
+    #[inline]
     pub fn content_encoding(mut self, content_encoding: impl Into<String>) -> Self {
         self.content_encoding = Some(content_encoding.into());
         self
     }
 
     /// Precondition on the generation.
+    #[inline]
     pub fn if_generation_match(mut self, if_generation_match: i64) -> Self {
         self.if_generation_match = Some(if_generation_match);
         self
     }
 
     /// Name of the object; required when no metadata is sent.
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -352,6 +364,7 @@ pub struct UploadData {
 
 impl UploadData {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -416,6 +429,7 @@ pub enum GetProjection {
 
 impl GetProjection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Full => "full",
@@ -426,6 +440,7 @@ impl GetProjection {
 }
 
 impl From<&str> for GetProjection {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "full" => Self::Full,

@@ -16,6 +16,7 @@ impl Outers {
     /// - `body`: the request body, [`Outer`](crate::schemas::Outer)
     ///
     /// Returns [`FooBar`](crate::schemas::FooBar).
+    #[inline]
     pub fn create(&self, body: crate::schemas::Outer) -> Create {
         Create {
             client: self.client.clone(),
@@ -33,6 +34,7 @@ impl Outers {
     /// - `body`: the request body, [`OuterInner`](crate::schemas::OuterInner)
     ///
     /// Returns [`Detections`](crate::schemas::Detections).
+    #[inline]
     pub fn detect(
         &self,
         name: impl Into<String>,
@@ -54,6 +56,7 @@ impl Outers {
     /// - `name`: Resource name.
     ///
     /// Returns [`Outer`](crate::schemas::Outer).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -78,6 +81,7 @@ pub struct Create {
 
 impl Create {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -117,6 +121,7 @@ pub struct Detect {
 
 impl Detect {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -158,6 +163,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,

@@ -17,6 +17,7 @@ impl Operations {
     /// - `body`: the request body, [`CancelOperationRequest`](crate::schemas::CancelOperationRequest)
     ///
     /// Returns [`Empty`](crate::schemas::Empty).
+    #[inline]
     pub fn cancel(
         &self,
         name: impl Into<String>,
@@ -38,6 +39,7 @@ impl Operations {
     /// - `name`: The name of the operation resource to be deleted.
     ///
     /// Returns [`Empty`](crate::schemas::Empty).
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -54,6 +56,7 @@ impl Operations {
     /// - `name`: The name of the operation resource.
     ///
     /// Returns [`Operation`](crate::schemas::Operation).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -70,6 +73,7 @@ impl Operations {
     /// - `name`: The name of the operation's parent resource.
     ///
     /// Returns [`ListOperationsResponse`](crate::schemas::ListOperationsResponse).
+    #[inline]
     pub fn list(&self, name: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -99,6 +103,7 @@ pub struct Cancel {
 
 impl Cancel {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -140,6 +145,7 @@ pub struct Delete {
 
 impl Delete {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
@@ -177,6 +183,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -218,30 +225,35 @@ pub struct List {
 
 impl List {
     /// The standard list filter.
+    #[inline]
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
         self.filter = Some(filter.into());
         self
     }
 
     /// The standard list page size.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// The standard list page token.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// Return reachable operations and list the others in `unreachable`.
+    #[inline]
     pub fn return_partial_success(mut self, return_partial_success: bool) -> Self {
         self.return_partial_success = Some(return_partial_success);
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,

@@ -9,6 +9,7 @@ pub struct Projects {
 
 impl Projects {
     /// The `widgets` resource.
+    #[inline]
     pub fn widgets(&self) -> crate::resources::projects::widgets::Widgets {
         crate::resources::projects::widgets::Widgets {
             client: self.client.clone(),
@@ -34,6 +35,7 @@ pub mod widgets {
         /// - `body`: the request body, [`Widget`](crate::schemas::Widget)
         ///
         /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -56,6 +58,7 @@ pub mod widgets {
         /// - `name`: Widget name.
         ///
         /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -82,12 +85,14 @@ pub mod widgets {
 
     impl Create {
         /// Id for the new widget.
+        #[inline]
         pub fn widget_id(mut self, widget_id: impl Into<String>) -> Self {
             self.widget_id = Some(widget_id.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -141,6 +146,7 @@ pub mod widgets {
 
     impl Delete {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,

@@ -9,6 +9,7 @@ pub struct Apps {
 
 impl Apps {
     /// The `operations` resource.
+    #[inline]
     pub fn operations(&self) -> crate::resources::apps::operations::Operations {
         crate::resources::apps::operations::Operations {
             client: self.client.clone(),
@@ -24,6 +25,7 @@ impl Apps {
     /// - `body`: the request body, [`RepairApplicationRequest`](crate::schemas::RepairApplicationRequest)
     ///
     /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
+    #[inline]
     pub fn repair(
         &self,
         apps_id: impl Into<String>,
@@ -54,6 +56,7 @@ pub struct Repair {
 
 impl Repair {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -107,6 +110,7 @@ pub mod operations {
         /// - `operations_id`: The ID of the operation resource.
         ///
         /// Returns nothing: `send()` gives `()`.
+        #[inline]
         pub fn cancel(
             &self,
             apps_id: impl Into<String>,
@@ -129,6 +133,7 @@ pub mod operations {
         /// - `apps_id`: Part of `name`. The name of the operation resource.
         ///
         /// Returns [`Operation`](crate::schemas::Operation).
+        #[inline]
         pub fn get(
             &self,
             operations_id: impl Into<String>,
@@ -150,6 +155,7 @@ pub mod operations {
         /// - `apps_id`: Part of `name`. The name of the operation's parent resource.
         ///
         /// Returns [`ListOperationsResponse`](crate::schemas::ListOperationsResponse).
+        #[inline]
         pub fn list(&self, apps_id: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -178,6 +184,7 @@ pub mod operations {
 
     impl Cancel {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -220,6 +227,7 @@ pub mod operations {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -266,24 +274,28 @@ pub mod operations {
 
     impl List {
         /// The standard list filter.
+        #[inline]
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
             self.filter = Some(filter.into());
             self
         }
 
         /// The standard list page size.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The standard list page token.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,

@@ -12,6 +12,7 @@ impl Projects {
     ///
     /// Needs the cargo feature `operations` (on by default).
     #[cfg(feature = "operations")]
+    #[inline]
     pub fn locations(&self) -> crate::resources::projects::locations::Locations {
         crate::resources::projects::locations::Locations {
             client: self.client.clone(),

@@ -18,6 +18,7 @@ impl Disks {
     /// - `body`: the request body, [`Disk`](crate::schemas::Disk)
     ///
     /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead; `wait_target::<T>()` on its poller fetches the resource the operation changed as `T`.
+    #[inline]
     pub fn insert(
         &self,
         project: impl Into<String>,
@@ -51,6 +52,7 @@ pub struct Insert {
 
 impl Insert {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

@@ -17,6 +17,7 @@ impl GlobalOperations {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric identifier.
     ///
     /// Returns [`Operation`](crate::schemas::Operation).
+    #[inline]
     pub fn get(&self, project: impl Into<String>, operation: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -34,6 +35,7 @@ impl GlobalOperations {
     /// - `project`: Project ID for this request.
     ///
     /// Returns [`OperationList`](crate::schemas::OperationList).
+    #[inline]
     pub fn list(&self, project: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -53,6 +55,7 @@ impl GlobalOperations {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric identifier.
     ///
     /// Returns [`Operation`](crate::schemas::Operation).
+    #[inline]
     pub fn wait(
         &self,
         project: impl Into<String>,
@@ -83,6 +86,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -126,18 +130,21 @@ pub struct List {
 
 impl List {
     /// The maximum number of results per page.
+    #[inline]
     pub fn max_results(mut self, max_results: u32) -> Self {
         self.max_results = Some(max_results);
         self
     }
 
     /// Specifies a page token to use.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -203,6 +210,7 @@ pub struct Wait {
 
 impl Wait {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

@@ -18,6 +18,7 @@ impl Instances {
     /// - `instance`: Name of the instance resource to return.
     ///
     /// Returns [`Instance`](crate::schemas::Instance).
+    #[inline]
     pub fn get(
         &self,
         project: impl Into<String>,
@@ -43,6 +44,7 @@ impl Instances {
     /// - `body`: the request body, [`Instance`](crate::schemas::Instance)
     ///
     /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead; `wait_target::<T>()` on its poller fetches the resource the operation changed as `T`.
+    #[inline]
     pub fn insert(
         &self,
         project: impl Into<String>,
@@ -76,6 +78,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -120,6 +123,7 @@ pub struct Insert {
 
 impl Insert {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

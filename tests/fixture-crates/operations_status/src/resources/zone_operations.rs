@@ -18,6 +18,7 @@ impl ZoneOperations {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric identifier.
     ///
     /// Returns [`Operation`](crate::schemas::Operation).
+    #[inline]
     pub fn get(
         &self,
         project: impl Into<String>,
@@ -42,6 +43,7 @@ impl ZoneOperations {
     /// - `zone`: The name of the zone for this request.
     ///
     /// Returns [`OperationList`](crate::schemas::OperationList).
+    #[inline]
     pub fn list(&self, project: impl Into<String>, zone: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -63,6 +65,7 @@ impl ZoneOperations {
     /// - `operation`: Name of the Operations resource to return, or its unique numeric identifier.
     ///
     /// Returns [`Operation`](crate::schemas::Operation).
+    #[inline]
     pub fn wait(
         &self,
         project: impl Into<String>,
@@ -96,6 +99,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -141,18 +145,21 @@ pub struct List {
 
 impl List {
     /// The maximum number of results per page.
+    #[inline]
     pub fn max_results(mut self, max_results: u32) -> Self {
         self.max_results = Some(max_results);
         self
     }
 
     /// Specifies a page token to use.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -220,6 +227,7 @@ pub struct Wait {
 
 impl Wait {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

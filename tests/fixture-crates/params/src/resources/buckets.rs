@@ -9,6 +9,7 @@ pub struct Buckets {
 
 impl Buckets {
     /// The `files` resource.
+    #[inline]
     pub fn files(&self) -> crate::resources::buckets::files::Files {
         crate::resources::buckets::files::Files {
             client: self.client.clone(),
@@ -34,6 +35,7 @@ pub mod files {
         /// - `file`: File name; may contain `/`.
         ///
         /// Returns [`Item`](crate::schemas::Item).
+        #[inline]
         pub fn get(&self, bucket: impl Into<String>, file: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -53,6 +55,7 @@ pub mod files {
         /// - `context_key`: Required but absent from parameterOrder.
         ///
         /// Returns [`Item`](crate::schemas::Item).
+        #[inline]
         pub fn view_context(
             &self,
             bucket: impl Into<String>,
@@ -85,6 +88,7 @@ pub mod files {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -128,6 +132,7 @@ pub mod files {
 
     impl ViewContext {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,

@@ -16,6 +16,7 @@ impl Connectors {
     /// - `parent`: The connector.
     ///
     /// Returns nothing: `send()` gives `()`.
+    #[inline]
     pub fn mcp(&self, parent: impl Into<String>) -> Mcp {
         Mcp {
             client: self.client.clone(),
@@ -46,18 +47,21 @@ pub struct Mcp {
 
 impl Mcp {
     /// The HTTP Content-Type header value specifying the content type of the body.
+    #[inline]
     pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
         self.content_type = Some(content_type.into());
         self
     }
 
     /// The HTTP request/response body as raw binary.
+    #[inline]
     pub fn data(mut self, data: ::discogen_runtime::Bytes) -> Self {
         self.data = Some(data);
         self
     }
 
     /// Application specific response metadata. Must be set in the first response for streaming APIs.
+    #[inline]
     pub fn extensions(
         mut self,
         extensions: impl IntoIterator<
@@ -69,6 +73,7 @@ impl Mcp {
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,

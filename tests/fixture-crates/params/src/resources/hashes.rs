@@ -16,6 +16,7 @@ impl Hashes {
     /// - `encoded_request`: A serialized request, base64 encoded.
     ///
     /// Returns nothing: `send()` gives `()`.
+    #[inline]
     pub fn get(&self, encoded_request: ::discogen_runtime::Bytes) -> Get {
         Get {
             client: self.client.clone(),
@@ -42,12 +43,14 @@ pub struct Get {
 
 impl Get {
     /// A client ID that uniquely identifies the client implementation.
+    #[inline]
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.client_id = Some(client_id.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,

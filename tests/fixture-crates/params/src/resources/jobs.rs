@@ -17,6 +17,7 @@ impl Jobs {
     /// - `body`: the request body, [`CancelJobRequest`](crate::schemas::CancelJobRequest)
     ///
     /// Returns [`Empty`](crate::schemas::Empty).
+    #[inline]
     pub fn cancel(
         &self,
         name: impl Into<String>,
@@ -39,6 +40,7 @@ impl Jobs {
     /// - `body`: the request body, [`DeleteJobRequest`](crate::schemas::DeleteJobRequest)
     ///
     /// Returns nothing: `send()` gives `()`.
+    #[inline]
     pub fn delete(
         &self,
         name: impl Into<String>,
@@ -60,6 +62,7 @@ impl Jobs {
     /// - `body`: the request body, [`Job`](crate::schemas::Job)
     ///
     /// Returns [`Job`](crate::schemas::Job).
+    #[inline]
     pub fn insert(&self, body: crate::schemas::Job) -> Insert {
         Insert {
             client: self.client.clone(),
@@ -74,6 +77,7 @@ impl Jobs {
     /// `POST v1/jobs:ping` (`params.jobs.ping`)
     ///
     /// Returns nothing: `send()` gives `()`.
+    #[inline]
     pub fn ping(&self) -> Ping {
         Ping {
             client: self.client.clone(),
@@ -90,6 +94,7 @@ impl Jobs {
     ///
     /// Returns [`Empty`](crate::schemas::Empty).
     #[deprecated]
+    #[inline]
     pub fn purge(&self, parent: impl Into<String>) -> Purge {
         Purge {
             client: self.client.clone(),
@@ -106,6 +111,7 @@ impl Jobs {
     /// - `body`: the request body, [`SearchJobsRequest`](crate::schemas::SearchJobsRequest)
     ///
     /// Returns [`SearchJobsResponse`](crate::schemas::SearchJobsResponse).
+    #[inline]
     pub fn search(&self, body: crate::schemas::SearchJobsRequest) -> Search {
         Search {
             client: self.client.clone(),
@@ -133,6 +139,7 @@ pub struct Cancel {
 
 impl Cancel {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -175,6 +182,7 @@ pub struct Delete {
 
 impl Delete {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,
@@ -214,12 +222,14 @@ pub struct Insert {
 
 impl Insert {
     /// Idempotency key.
+    #[inline]
     pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
         self.request_id = Some(request_id.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -258,6 +268,7 @@ pub struct Ping {
 
 impl Ping {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -295,6 +306,7 @@ pub struct Purge {
 
 impl Purge {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -338,18 +350,21 @@ pub struct Search {
 
 impl Search {
     /// Sort order.
+    #[inline]
     pub fn order_by(mut self, order_by: impl Into<String>) -> Self {
         self.order_by = Some(order_by.into());
         self
     }
 
     /// Page token.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,

@@ -16,6 +16,7 @@ impl Keys {
     /// - `key`: Key name.
     ///
     /// Returns [`RetrieveSecretResponse`](crate::schemas::RetrieveSecretResponse).
+    #[inline]
     pub fn retrieve_secret(&self, key: impl Into<String>) -> RetrieveSecret {
         RetrieveSecret {
             client: self.client.clone(),
@@ -40,6 +41,7 @@ pub struct RetrieveSecret {
 
 impl RetrieveSecret {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,

@@ -9,6 +9,7 @@ pub struct Users {
 
 impl Users {
     /// The `items` resource.
+    #[inline]
     pub fn items(&self) -> crate::resources::users::items::Items {
         crate::resources::users::items::Items {
             client: self.client.clone(),
@@ -34,6 +35,7 @@ pub mod items {
         /// - `item_id`: Item id, an int64 path parameter.
         ///
         /// Returns [`Item`](crate::schemas::Item).
+        #[inline]
         pub fn get(&self, user_id: impl Into<String>, item_id: i64) -> Get {
             Get {
                 client: self.client.clone(),
@@ -52,6 +54,7 @@ pub mod items {
         /// - `filter`: Required query parameter.
         ///
         /// Returns [`ListItemsResponse`](crate::schemas::ListItemsResponse).
+        #[inline]
         pub fn list(
             &self,
             user_id: impl Into<String>,
@@ -83,6 +86,7 @@ pub mod items {
         /// - `body`: the request body, [`Item`](crate::schemas::Item)
         ///
         /// Returns [`Item`](crate::schemas::Item).
+        #[inline]
         pub fn patch(
             &self,
             user_id: impl Into<String>,
@@ -116,6 +120,7 @@ pub mod items {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -166,48 +171,56 @@ pub mod items {
 
     impl List {
         /// A query parameter named `body`.
+        #[inline]
         pub fn body(mut self, body: impl Into<String>) -> Self {
             self.body = Some(body.into());
             self
         }
 
         /// A method parameter that collides with the global `fields` parameter.
+        #[inline]
         pub fn fields(mut self, fields: impl Into<String>) -> Self {
             self.fields = Some(fields.into());
             self
         }
 
         /// Repeated int64.
+        #[inline]
         pub fn ids(mut self, ids: impl IntoIterator<Item = i64>) -> Self {
             self.ids = ids.into_iter().collect();
             self
         }
 
         /// A boolean.
+        #[inline]
         pub fn include_deleted(mut self, include_deleted: bool) -> Self {
             self.include_deleted = Some(include_deleted);
             self
         }
 
         /// Optional int32.
+        #[inline]
         pub fn limit(mut self, limit: i32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Page token.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// A name with a dash (analytics.v3 style).
+        #[inline]
         pub fn start_date(mut self, start_date: impl Into<String>) -> Self {
             self.start_date = Some(start_date.into());
             self
         }
 
         /// Repeated string: sent once per value (?tags=a&tags=b).
+        #[inline]
         pub fn tags(
             mut self,
             tags: impl IntoIterator<Item = impl Into<String>>,
@@ -217,6 +230,7 @@ pub mod items {
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -291,12 +305,14 @@ pub mod items {
 
     impl Patch {
         /// Fields to update.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,

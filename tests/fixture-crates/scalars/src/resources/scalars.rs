@@ -16,6 +16,7 @@ impl Scalars {
     /// - `body`: the request body, [`Scalars`](crate::schemas::Scalars)
     ///
     /// Returns [`Scalars`](crate::schemas::Scalars).
+    #[inline]
     pub fn create(&self, body: crate::schemas::Scalars) -> Create {
         Create {
             client: self.client.clone(),
@@ -33,6 +34,7 @@ impl Scalars {
     /// - `name`: Resource name.
     ///
     /// Returns [`Scalars`](crate::schemas::Scalars).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl Scalars {
     /// - `body`: the request body, [`Scalars`](crate::schemas::Scalars)
     ///
     /// Returns [`Scalars`](crate::schemas::Scalars).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -93,12 +96,14 @@ pub struct Create {
 
 impl Create {
     /// Idempotency key.
+    #[inline]
     pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
         self.request_id = Some(request_id.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -150,30 +155,35 @@ pub struct Get {
 
 impl Get {
     /// boolean query parameter.
+    #[inline]
     pub fn bool_param(mut self, bool_param: bool) -> Self {
         self.bool_param = Some(bool_param);
         self
     }
 
     /// base64 query parameter.
+    #[inline]
     pub fn bytes_param(mut self, bytes_param: ::discogen_runtime::Bytes) -> Self {
         self.bytes_param = Some(bytes_param);
         self
     }
 
     /// date query parameter.
+    #[inline]
     pub fn date_param(mut self, date_param: ::discogen_runtime::Date) -> Self {
         self.date_param = Some(date_param);
         self
     }
 
     /// double query parameter.
+    #[inline]
     pub fn double_param(mut self, double_param: f64) -> Self {
         self.double_param = Some(double_param);
         self
     }
 
     /// duration query parameter.
+    #[inline]
     pub fn duration_param(
         mut self,
         duration_param: ::discogen_runtime::Duration,
@@ -183,48 +193,56 @@ impl Get {
     }
 
     /// float query parameter.
+    #[inline]
     pub fn float_param(mut self, float_param: f32) -> Self {
         self.float_param = Some(float_param);
         self
     }
 
     /// int32 query parameter.
+    #[inline]
     pub fn int32_param(mut self, int32_param: i32) -> Self {
         self.int32_param = Some(int32_param);
         self
     }
 
     /// int64 query parameter.
+    #[inline]
     pub fn int64_param(mut self, int64_param: i64) -> Self {
         self.int64_param = Some(int64_param);
         self
     }
 
     /// Field mask query parameter.
+    #[inline]
     pub fn read_mask(mut self, read_mask: impl Into<String>) -> Self {
         self.read_mask = Some(read_mask.into());
         self
     }
 
     /// timestamp query parameter.
+    #[inline]
     pub fn time_param(mut self, time_param: ::discogen_runtime::Timestamp) -> Self {
         self.time_param = Some(time_param);
         self
     }
 
     /// uint32 query parameter.
+    #[inline]
     pub fn uint32_param(mut self, uint32_param: u32) -> Self {
         self.uint32_param = Some(uint32_param);
         self
     }
 
     /// uint64 query parameter.
+    #[inline]
     pub fn uint64_param(mut self, uint64_param: u64) -> Self {
         self.uint64_param = Some(uint64_param);
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -276,12 +294,14 @@ pub struct Patch {
 
 impl Patch {
     /// Fields to update.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,

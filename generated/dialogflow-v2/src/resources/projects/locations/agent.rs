@@ -9,6 +9,7 @@ pub struct Agent {
 
 impl Agent {
     /// The `entityTypes` resource.
+    #[inline]
     pub fn entity_types(
         &self,
     ) -> crate::resources::projects::locations::agent::entity_types::EntityTypes {
@@ -18,6 +19,7 @@ impl Agent {
     }
 
     /// The `environments` resource.
+    #[inline]
     pub fn environments(
         &self,
     ) -> crate::resources::projects::locations::agent::environments::Environments {
@@ -27,6 +29,7 @@ impl Agent {
     }
 
     /// The `intents` resource.
+    #[inline]
     pub fn intents(
         &self,
     ) -> crate::resources::projects::locations::agent::intents::Intents {
@@ -36,6 +39,7 @@ impl Agent {
     }
 
     /// The `sessions` resource.
+    #[inline]
     pub fn sessions(
         &self,
     ) -> crate::resources::projects::locations::agent::sessions::Sessions {
@@ -45,6 +49,7 @@ impl Agent {
     }
 
     /// The `versions` resource.
+    #[inline]
     pub fn versions(
         &self,
     ) -> crate::resources::projects::locations::agent::versions::Versions {
@@ -62,6 +67,7 @@ impl Agent {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ExportAgentRequest`](crate::schemas::GoogleCloudDialogflowV2ExportAgentRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowV2ExportAgentResponse) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn export(
         &self,
         parent: impl Into<String>,
@@ -84,6 +90,7 @@ impl Agent {
     /// - `name`: Required. The name of the fulfillment. Format: `projects//agent/fulfillment`.
     ///
     /// Returns [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment).
+    #[inline]
     pub fn get_fulfillment(&self, name: impl Into<String>) -> GetFulfillment {
         GetFulfillment {
             client: self.client.clone(),
@@ -101,6 +108,7 @@ impl Agent {
     /// - `parent`: Required. The project that the agent is associated with. Format: `projects/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2ValidationResult`](crate::schemas::GoogleCloudDialogflowV2ValidationResult).
+    #[inline]
     pub fn get_validation_result(
         &self,
         parent: impl Into<String>,
@@ -123,6 +131,7 @@ impl Agent {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ImportAgentRequest`](crate::schemas::GoogleCloudDialogflowV2ImportAgentRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn import(
         &self,
         parent: impl Into<String>,
@@ -146,6 +155,7 @@ impl Agent {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2RestoreAgentRequest`](crate::schemas::GoogleCloudDialogflowV2RestoreAgentRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn restore(
         &self,
         parent: impl Into<String>,
@@ -168,6 +178,7 @@ impl Agent {
     /// - `parent`: Required. The project to list agents from. Format: `projects/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2SearchAgentsResponse`](crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse).
+    #[inline]
     pub fn search(&self, parent: impl Into<String>) -> Search {
         Search {
             client: self.client.clone(),
@@ -188,6 +199,7 @@ impl Agent {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2TrainAgentRequest`](crate::schemas::GoogleCloudDialogflowV2TrainAgentRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn train(
         &self,
         parent: impl Into<String>,
@@ -211,6 +223,7 @@ impl Agent {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment)
     ///
     /// Returns [`GoogleCloudDialogflowV2Fulfillment`](crate::schemas::GoogleCloudDialogflowV2Fulfillment).
+    #[inline]
     pub fn update_fulfillment(
         &self,
         name: impl Into<String>,
@@ -253,6 +266,7 @@ pub mod entity_types {
 
     impl EntityTypes {
         /// The `entities` resource.
+        #[inline]
         pub fn entities(
             &self,
         ) -> crate::resources::projects::locations::agent::entity_types::entities::Entities {
@@ -270,6 +284,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn batch_delete(
             &self,
             parent: impl Into<String>,
@@ -293,6 +308,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn batch_update(
             &self,
             parent: impl Into<String>,
@@ -316,6 +332,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType)
         ///
         /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -339,6 +356,7 @@ pub mod entity_types {
         /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/entityTypes/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -356,6 +374,7 @@ pub mod entity_types {
         /// - `name`: Required. The name of the entity type. Format: `projects//agent/entityTypes/`.
         ///
         /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -374,6 +393,7 @@ pub mod entity_types {
         /// - `parent`: Required. The agent to list all entity types from. Format: `projects//agent`.
         ///
         /// Returns [`GoogleCloudDialogflowV2ListEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -395,6 +415,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType)
         ///
         /// Returns [`GoogleCloudDialogflowV2EntityType`](crate::schemas::GoogleCloudDialogflowV2EntityType).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -444,6 +465,7 @@ pub mod entity_types {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchCreateEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchCreateEntitiesRequest)
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+            #[inline]
             pub fn batch_create(
                 &self,
                 parent: impl Into<String>,
@@ -467,6 +489,7 @@ pub mod entity_types {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteEntitiesRequest)
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+            #[inline]
             pub fn batch_delete(
                 &self,
                 parent: impl Into<String>,
@@ -490,6 +513,7 @@ pub mod entity_types {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateEntitiesRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateEntitiesRequest)
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+            #[inline]
             pub fn batch_update(
                 &self,
                 parent: impl Into<String>,
@@ -523,6 +547,7 @@ pub mod environments {
 
     impl Environments {
         /// The `intents` resource.
+        #[inline]
         pub fn intents(
             &self,
         ) -> crate::resources::projects::locations::agent::environments::intents::Intents {
@@ -532,6 +557,7 @@ pub mod environments {
         }
 
         /// The `users` resource.
+        #[inline]
         pub fn users(
             &self,
         ) -> crate::resources::projects::locations::agent::environments::users::Users {
@@ -549,6 +575,7 @@ pub mod environments {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment)
         ///
         /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -572,6 +599,7 @@ pub mod environments {
         /// - `name`: Required. The name of the environment to delete. / Format: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -589,6 +617,7 @@ pub mod environments {
         /// - `name`: Required. The name of the environment. Supported formats: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
         ///
         /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -606,6 +635,7 @@ pub mod environments {
         /// - `parent`: Required. The name of the environment to retrieve history for. Supported formats: - `projects//agent/environments/` - `projects//locations//agent/environments/` The environment ID for the default environment is `-`.
         ///
         /// Returns [`GoogleCloudDialogflowV2EnvironmentHistory`](crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory).
+        #[inline]
         pub fn get_history(&self, parent: impl Into<String>) -> GetHistory {
             GetHistory {
                 client: self.client.clone(),
@@ -625,6 +655,7 @@ pub mod environments {
         /// - `parent`: Required. The agent to list all environments from. Format: - `projects//agent` - `projects//locations//agent`
         ///
         /// Returns [`GoogleCloudDialogflowV2ListEnvironmentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -645,6 +676,7 @@ pub mod environments {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment)
         ///
         /// Returns [`GoogleCloudDialogflowV2Environment`](crate::schemas::GoogleCloudDialogflowV2Environment).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -691,6 +723,7 @@ pub mod environments {
             /// - `parent`: Required. The agent to list all intents from. Format: `projects//agent` or `projects//locations//agent`. Alternatively, you can specify the environment to list intents for. Format: `projects//agent/environments/` or `projects//locations//agent/environments/`. Note: training phrases of the intents will not be returned for non-draft environment.
             ///
             /// Returns [`GoogleCloudDialogflowV2ListIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -720,6 +753,7 @@ pub mod environments {
 
         impl Users {
             /// The `sessions` resource.
+            #[inline]
             pub fn sessions(
                 &self,
             ) -> crate::resources::projects::locations::agent::environments::users::sessions::Sessions {
@@ -739,6 +773,7 @@ pub mod environments {
 
             impl Sessions {
                 /// The `contexts` resource.
+                #[inline]
                 pub fn contexts(
                     &self,
                 ) -> crate::resources::projects::locations::agent::environments::users::sessions::contexts::Contexts {
@@ -748,6 +783,7 @@ pub mod environments {
                 }
 
                 /// The `entityTypes` resource.
+                #[inline]
                 pub fn entity_types(
                     &self,
                 ) -> crate::resources::projects::locations::agent::environments::users::sessions::entity_types::EntityTypes {
@@ -764,6 +800,7 @@ pub mod environments {
                 /// - `parent`: Required. The name of the session to delete all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                 ///
                 /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+                #[inline]
                 pub fn delete_contexts(
                     &self,
                     parent: impl Into<String>,
@@ -785,6 +822,7 @@ pub mod environments {
                 /// - `body`: the request body, [`GoogleCloudDialogflowV2DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowV2DetectIntentRequest)
                 ///
                 /// Returns [`GoogleCloudDialogflowV2DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse).
+                #[inline]
                 pub fn detect_intent(
                     &self,
                     session: impl Into<String>,
@@ -822,6 +860,7 @@ pub mod environments {
                     /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
                     ///
                     /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+                    #[inline]
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -844,6 +883,7 @@ pub mod environments {
                     /// - `name`: Required. The name of the context to delete. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+                    #[inline]
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -861,6 +901,7 @@ pub mod environments {
                     /// - `name`: Required. The name of the context. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+                    #[inline]
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -878,6 +919,7 @@ pub mod environments {
                     /// - `parent`: Required. The session to list all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleCloudDialogflowV2ListContextsResponse`](crate::schemas::GoogleCloudDialogflowV2ListContextsResponse).
+                    #[inline]
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -898,6 +940,7 @@ pub mod environments {
                     /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
                     ///
                     /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+                    #[inline]
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -943,6 +986,7 @@ pub mod environments {
                     /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
                     ///
                     /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+                    #[inline]
                     pub fn create(
                         &self,
                         parent: impl Into<String>,
@@ -965,6 +1009,7 @@ pub mod environments {
                     /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+                    #[inline]
                     pub fn delete(&self, name: impl Into<String>) -> Delete {
                         Delete {
                             client: self.client.clone(),
@@ -982,6 +1027,7 @@ pub mod environments {
                     /// - `name`: Required. The name of the session entity type. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+                    #[inline]
                     pub fn get(&self, name: impl Into<String>) -> Get {
                         Get {
                             client: self.client.clone(),
@@ -999,6 +1045,7 @@ pub mod environments {
                     /// - `parent`: Required. The session to list all session entity types from. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
                     ///
                     /// Returns [`GoogleCloudDialogflowV2ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse).
+                    #[inline]
                     pub fn list(&self, parent: impl Into<String>) -> List {
                         List {
                             client: self.client.clone(),
@@ -1019,6 +1066,7 @@ pub mod environments {
                     /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
                     ///
                     /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+                    #[inline]
                     pub fn patch(
                         &self,
                         name: impl Into<String>,
@@ -1067,6 +1115,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchDeleteIntentsRequest`](crate::schemas::GoogleCloudDialogflowV2BatchDeleteIntentsRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn batch_delete(
             &self,
             parent: impl Into<String>,
@@ -1090,6 +1139,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2BatchUpdateIntentsRequest`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2BatchUpdateIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2BatchUpdateIntentsResponse) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn batch_update(
             &self,
             parent: impl Into<String>,
@@ -1113,6 +1163,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent)
         ///
         /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -1137,6 +1188,7 @@ pub mod intents {
         /// - `name`: Required. The name of the intent to delete. If this intent has direct or indirect followup intents, we also delete them. Format: `projects//agent/intents/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -1154,6 +1206,7 @@ pub mod intents {
         /// - `name`: Required. The name of the intent. Format: `projects//agent/intents/`.
         ///
         /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -1173,6 +1226,7 @@ pub mod intents {
         /// - `parent`: Required. The agent to list all intents from. Format: `projects//agent` or `projects//locations//agent`. Alternatively, you can specify the environment to list intents for. Format: `projects//agent/environments/` or `projects//locations//agent/environments/`. Note: training phrases of the intents will not be returned for non-draft environment.
         ///
         /// Returns [`GoogleCloudDialogflowV2ListIntentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -1195,6 +1249,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent)
         ///
         /// Returns [`GoogleCloudDialogflowV2Intent`](crate::schemas::GoogleCloudDialogflowV2Intent).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -1246,6 +1301,7 @@ pub mod sessions {
 
     impl Sessions {
         /// The `contexts` resource.
+        #[inline]
         pub fn contexts(
             &self,
         ) -> crate::resources::projects::locations::agent::sessions::contexts::Contexts {
@@ -1255,6 +1311,7 @@ pub mod sessions {
         }
 
         /// The `entityTypes` resource.
+        #[inline]
         pub fn entity_types(
             &self,
         ) -> crate::resources::projects::locations::agent::sessions::entity_types::EntityTypes {
@@ -1271,6 +1328,7 @@ pub mod sessions {
         /// - `parent`: Required. The name of the session to delete all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete_contexts(&self, parent: impl Into<String>) -> DeleteContexts {
             DeleteContexts {
                 client: self.client.clone(),
@@ -1289,6 +1347,7 @@ pub mod sessions {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowV2DetectIntentRequest)
         ///
         /// Returns [`GoogleCloudDialogflowV2DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse).
+        #[inline]
         pub fn detect_intent(
             &self,
             session: impl Into<String>,
@@ -1326,6 +1385,7 @@ pub mod sessions {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
             ///
             /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -1348,6 +1408,7 @@ pub mod sessions {
             /// - `name`: Required. The name of the context to delete. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -1365,6 +1426,7 @@ pub mod sessions {
             /// - `name`: Required. The name of the context. Format: `projects//agent/sessions//contexts/` or `projects//agent/environments//users//sessions//contexts/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -1382,6 +1444,7 @@ pub mod sessions {
             /// - `parent`: Required. The session to list all contexts from. Format: `projects//agent/sessions/` or `projects//agent/environments//users//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleCloudDialogflowV2ListContextsResponse`](crate::schemas::GoogleCloudDialogflowV2ListContextsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -1402,6 +1465,7 @@ pub mod sessions {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context)
             ///
             /// Returns [`GoogleCloudDialogflowV2Context`](crate::schemas::GoogleCloudDialogflowV2Context).
+            #[inline]
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -1447,6 +1511,7 @@ pub mod sessions {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
             ///
             /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -1469,6 +1534,7 @@ pub mod sessions {
             /// - `name`: Required. The name of the entity type to delete. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -1486,6 +1552,7 @@ pub mod sessions {
             /// - `name`: Required. The name of the session entity type. Format: `projects//agent/sessions//entityTypes/` or `projects//agent/environments//users//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -1503,6 +1570,7 @@ pub mod sessions {
             /// - `parent`: Required. The session to list all session entity types from. Format: `projects//agent/sessions/` or `projects//agent/environments//users// sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment. If `User ID` is not specified, we assume default '-' user.
             ///
             /// Returns [`GoogleCloudDialogflowV2ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -1523,6 +1591,7 @@ pub mod sessions {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType)
             ///
             /// Returns [`GoogleCloudDialogflowV2SessionEntityType`](crate::schemas::GoogleCloudDialogflowV2SessionEntityType).
+            #[inline]
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -1569,6 +1638,7 @@ pub mod versions {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version)
         ///
         /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -1591,6 +1661,7 @@ pub mod versions {
         /// - `name`: Required. The name of the version to delete. Supported formats: - `projects//agent/versions/` - `projects//locations//agent/versions/`
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -1608,6 +1679,7 @@ pub mod versions {
         /// - `name`: Required. The name of the version. Supported formats: - `projects//agent/versions/` - `projects//locations//agent/versions/`
         ///
         /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -1625,6 +1697,7 @@ pub mod versions {
         /// - `parent`: Required. The agent to list all versions from. Supported formats: - `projects//agent` - `projects//locations//agent`
         ///
         /// Returns [`GoogleCloudDialogflowV2ListVersionsResponse`](crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -1645,6 +1718,7 @@ pub mod versions {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version)
         ///
         /// Returns [`GoogleCloudDialogflowV2Version`](crate::schemas::GoogleCloudDialogflowV2Version).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,

@@ -16,6 +16,7 @@ impl AnswerRecords {
     /// - `parent`: Required. The project to list all answer records for in reverse chronological order. Format: `projects//locations/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2ListAnswerRecordsResponse`](crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -37,6 +38,7 @@ impl AnswerRecords {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2AnswerRecord`](crate::schemas::GoogleCloudDialogflowV2AnswerRecord)
     ///
     /// Returns [`GoogleCloudDialogflowV2AnswerRecord`](crate::schemas::GoogleCloudDialogflowV2AnswerRecord).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,

@@ -15,6 +15,7 @@ impl CompanionAgents {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2CompanionAgent`](crate::schemas::GoogleCloudDialogflowV2CompanionAgent)
     ///
     /// Returns [`GoogleCloudDialogflowV2CompanionAgent`](crate::schemas::GoogleCloudDialogflowV2CompanionAgent).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -35,6 +36,7 @@ impl CompanionAgents {
     /// - `name`
     ///
     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -50,6 +52,7 @@ impl CompanionAgents {
     /// - `name`
     ///
     /// Returns [`GoogleCloudDialogflowV2CompanionAgent`](crate::schemas::GoogleCloudDialogflowV2CompanionAgent).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -64,6 +67,7 @@ impl CompanionAgents {
     /// - `parent`
     ///
     /// Returns [`GoogleCloudDialogflowV2ListCompanionAgentsResponse`](crate::schemas::GoogleCloudDialogflowV2ListCompanionAgentsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -81,6 +85,7 @@ impl CompanionAgents {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2CompanionAgent`](crate::schemas::GoogleCloudDialogflowV2CompanionAgent)
     ///
     /// Returns [`GoogleCloudDialogflowV2CompanionAgent`](crate::schemas::GoogleCloudDialogflowV2CompanionAgent).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -110,12 +115,14 @@ pub struct Create {
 }
 
 impl Create {
+    #[inline]
     pub fn companion_agent_id(mut self, companion_agent_id: impl Into<String>) -> Self {
         self.companion_agent_id = Some(companion_agent_id.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -162,6 +169,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -202,17 +210,20 @@ pub struct List {
 }
 
 impl List {
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -282,12 +293,14 @@ pub struct Patch {
 }
 
 impl Patch {
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,

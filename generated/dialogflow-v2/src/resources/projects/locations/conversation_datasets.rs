@@ -17,6 +17,7 @@ impl ConversationDatasets {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationDataset`](crate::schemas::GoogleCloudDialogflowV2ConversationDataset)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationDataset`](crate::schemas::GoogleCloudDialogflowV2ConversationDataset) and whose `progress()` shows [`GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata) metadata.
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -38,6 +39,7 @@ impl ConversationDatasets {
     /// - `name`: Required. The conversation dataset to delete. Format: `projects//locations//conversationDatasets/`
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata) metadata.
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -54,6 +56,7 @@ impl ConversationDatasets {
     /// - `name`: Required. The conversation dataset to retrieve. Format: `projects//locations//conversationDatasets/`
     ///
     /// Returns [`GoogleCloudDialogflowV2ConversationDataset`](crate::schemas::GoogleCloudDialogflowV2ConversationDataset).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -72,6 +75,7 @@ impl ConversationDatasets {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ImportConversationDataRequest`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ImportConversationDataOperationResponse`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationResponse) and whose `progress()` shows [`GoogleCloudDialogflowV2ImportConversationDataOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ImportConversationDataOperationMetadata) metadata.
+    #[inline]
     pub fn import_conversation_data(
         &self,
         name: impl Into<String>,
@@ -94,6 +98,7 @@ impl ConversationDatasets {
     /// - `parent`: Required. The project and location name to list all conversation datasets for. Format: `projects//locations/`
     ///
     /// Returns [`GoogleCloudDialogflowV2ListConversationDatasetsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -122,6 +127,7 @@ pub struct Create {
 
 impl Create {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -183,6 +189,7 @@ pub struct Delete {
 
 impl Delete {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::DELETE,

@@ -9,6 +9,7 @@ pub struct ConversationModels {
 
 impl ConversationModels {
     /// The `evaluations` resource.
+    #[inline]
     pub fn evaluations(
         &self,
     ) -> crate::resources::projects::locations::conversation_models::evaluations::Evaluations {
@@ -26,6 +27,7 @@ impl ConversationModels {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel) and whose `progress()` shows [`GoogleCloudDialogflowV2CreateConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2CreateConversationModelOperationMetadata) metadata.
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -48,6 +50,7 @@ impl ConversationModels {
     /// - `name`: Required. The conversation model to delete. Format: `projects//conversationModels/`
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata) metadata.
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -66,6 +69,7 @@ impl ConversationModels {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2DeployConversationModelRequest`](crate::schemas::GoogleCloudDialogflowV2DeployConversationModelRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2DeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2DeployConversationModelOperationMetadata) metadata.
+    #[inline]
     pub fn deploy(
         &self,
         name: impl Into<String>,
@@ -88,6 +92,7 @@ impl ConversationModels {
     /// - `name`: Required. The conversation model to retrieve. Format: `projects//conversationModels/`
     ///
     /// Returns [`GoogleCloudDialogflowV2ConversationModel`](crate::schemas::GoogleCloudDialogflowV2ConversationModel).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -105,6 +110,7 @@ impl ConversationModels {
     /// - `parent`: Required. The project to list all conversation models for. Format: `projects/`
     ///
     /// Returns [`GoogleCloudDialogflowV2ListConversationModelsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationModelsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -125,6 +131,7 @@ impl ConversationModels {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2UndeployConversationModelRequest`](crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows [`GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata) metadata.
+    #[inline]
     pub fn undeploy(
         &self,
         name: impl Into<String>,
@@ -170,6 +177,7 @@ pub mod evaluations {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest`](crate::schemas::GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -191,6 +199,7 @@ pub mod evaluations {
         /// - `name`: Required. The conversation model evaluation resource name. Format: `projects//conversationModels//evaluations/`
         ///
         /// Returns [`GoogleCloudDialogflowV2ConversationModelEvaluation`](crate::schemas::GoogleCloudDialogflowV2ConversationModelEvaluation).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -208,6 +217,7 @@ pub mod evaluations {
         /// - `parent`: Required. The conversation model resource name. Format: `projects//conversationModels/`
         ///
         /// Returns [`GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -236,6 +246,7 @@ pub mod evaluations {
 
     impl Create {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,

@@ -17,6 +17,7 @@ impl ConversationProfiles {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest`](crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile) and whose `progress()` shows [`GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata) metadata.
+    #[inline]
     pub fn clear_suggestion_feature_config(
         &self,
         conversation_profile: impl Into<String>,
@@ -40,6 +41,7 @@ impl ConversationProfiles {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile)
     ///
     /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -62,6 +64,7 @@ impl ConversationProfiles {
     /// - `name`: Required. The name of the conversation profile to delete. Format: `projects//locations//conversationProfiles/`.
     ///
     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -79,6 +82,7 @@ impl ConversationProfiles {
     /// - `name`: Required. The resource name of the conversation profile. Format: `projects//locations//conversationProfiles/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -96,6 +100,7 @@ impl ConversationProfiles {
     /// - `parent`: Required. The project to list all conversation profiles from. Format: `projects//locations/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2ListConversationProfilesResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -116,6 +121,7 @@ impl ConversationProfiles {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile)
     ///
     /// Returns [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -140,6 +146,7 @@ impl ConversationProfiles {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest`](crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowV2ConversationProfile`](crate::schemas::GoogleCloudDialogflowV2ConversationProfile) and whose `progress()` shows [`GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata`](crate::schemas::GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata) metadata.
+    #[inline]
     pub fn set_suggestion_feature_config(
         &self,
         conversation_profile: impl Into<String>,

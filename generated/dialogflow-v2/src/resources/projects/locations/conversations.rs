@@ -9,6 +9,7 @@ pub struct Conversations {
 
 impl Conversations {
     /// The `messages` resource.
+    #[inline]
     pub fn messages(
         &self,
     ) -> crate::resources::projects::locations::conversations::messages::Messages {
@@ -18,6 +19,7 @@ impl Conversations {
     }
 
     /// The `participants` resource.
+    #[inline]
     pub fn participants(
         &self,
     ) -> crate::resources::projects::locations::conversations::participants::Participants {
@@ -27,6 +29,7 @@ impl Conversations {
     }
 
     /// The `suggestions` resource.
+    #[inline]
     pub fn suggestions(
         &self,
     ) -> crate::resources::projects::locations::conversations::suggestions::Suggestions {
@@ -44,6 +47,7 @@ impl Conversations {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2CompleteConversationRequest`](crate::schemas::GoogleCloudDialogflowV2CompleteConversationRequest)
     ///
     /// Returns [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation).
+    #[inline]
     pub fn complete(
         &self,
         name: impl Into<String>,
@@ -67,6 +71,7 @@ impl Conversations {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation)
     ///
     /// Returns [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -90,6 +95,7 @@ impl Conversations {
     /// - `name`: Required. The name of the conversation. Format: `projects//locations//conversations/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2Conversation`](crate::schemas::GoogleCloudDialogflowV2Conversation).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -108,6 +114,7 @@ impl Conversations {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2IngestContextReferencesRequest`](crate::schemas::GoogleCloudDialogflowV2IngestContextReferencesRequest)
     ///
     /// Returns [`GoogleCloudDialogflowV2IngestContextReferencesResponse`](crate::schemas::GoogleCloudDialogflowV2IngestContextReferencesResponse).
+    #[inline]
     pub fn ingest_context_references(
         &self,
         conversation: impl Into<String>,
@@ -129,6 +136,7 @@ impl Conversations {
     /// - `parent`: Required. The project from which to list all conversation. Format: `projects//locations/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2ListConversationsResponse`](crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -164,6 +172,7 @@ pub struct IngestContextReferences {
 
 impl IngestContextReferences {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -216,6 +225,7 @@ pub mod messages {
         /// - `parent`: Required. The name of the conversation to list messages for. Format: `projects//locations//conversations/`
         ///
         /// Returns [`GoogleCloudDialogflowV2ListMessagesResponse`](crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -242,6 +252,7 @@ pub mod participants {
 
     impl Participants {
         /// The `suggestions` resource.
+        #[inline]
         pub fn suggestions(
             &self,
         ) -> crate::resources::projects::locations::conversations::participants::suggestions::Suggestions {
@@ -259,6 +270,7 @@ pub mod participants {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2AnalyzeContentRequest`](crate::schemas::GoogleCloudDialogflowV2AnalyzeContentRequest)
         ///
         /// Returns [`GoogleCloudDialogflowV2AnalyzeContentResponse`](crate::schemas::GoogleCloudDialogflowV2AnalyzeContentResponse).
+        #[inline]
         pub fn analyze_content(
             &self,
             participant: impl Into<String>,
@@ -282,6 +294,7 @@ pub mod participants {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant)
         ///
         /// Returns [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -304,6 +317,7 @@ pub mod participants {
         /// - `name`: Required. The name of the participant. Format: `projects//locations//conversations//participants/`.
         ///
         /// Returns [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -321,6 +335,7 @@ pub mod participants {
         /// - `parent`: Required. The conversation to list all participants from. Format: `projects//locations//conversations/`.
         ///
         /// Returns [`GoogleCloudDialogflowV2ListParticipantsResponse`](crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -341,6 +356,7 @@ pub mod participants {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant)
         ///
         /// Returns [`GoogleCloudDialogflowV2Participant`](crate::schemas::GoogleCloudDialogflowV2Participant).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -385,6 +401,7 @@ pub mod participants {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestArticlesRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestArticlesRequest)
             ///
             /// Returns [`GoogleCloudDialogflowV2SuggestArticlesResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestArticlesResponse).
+            #[inline]
             pub fn suggest_articles(
                 &self,
                 parent: impl Into<String>,
@@ -408,6 +425,7 @@ pub mod participants {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestFaqAnswersRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersRequest)
             ///
             /// Returns [`GoogleCloudDialogflowV2SuggestFaqAnswersResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersResponse).
+            #[inline]
             pub fn suggest_faq_answers(
                 &self,
                 parent: impl Into<String>,
@@ -431,6 +449,7 @@ pub mod participants {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest)
             ///
             /// Returns [`GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse).
+            #[inline]
             pub fn suggest_knowledge_assist(
                 &self,
                 parent: impl Into<String>,
@@ -454,6 +473,7 @@ pub mod participants {
             /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestSmartRepliesRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesRequest)
             ///
             /// Returns [`GoogleCloudDialogflowV2SuggestSmartRepliesResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesResponse).
+            #[inline]
             pub fn suggest_smart_replies(
                 &self,
                 parent: impl Into<String>,
@@ -497,6 +517,7 @@ pub mod suggestions {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2GenerateSuggestionsRequest`](crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsRequest)
         ///
         /// Returns [`GoogleCloudDialogflowV2GenerateSuggestionsResponse`](crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsResponse).
+        #[inline]
         pub fn generate(
             &self,
             conversation: impl Into<String>,
@@ -520,6 +541,7 @@ pub mod suggestions {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2SearchKnowledgeRequest`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeRequest)
         ///
         /// Returns [`GoogleCloudDialogflowV2SearchKnowledgeResponse`](crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse).
+        #[inline]
         pub fn search_knowledge(
             &self,
             conversation: impl Into<String>,
@@ -543,6 +565,7 @@ pub mod suggestions {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2SuggestConversationSummaryRequest`](crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryRequest)
         ///
         /// Returns [`GoogleCloudDialogflowV2SuggestConversationSummaryResponse`](crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryResponse).
+        #[inline]
         pub fn suggest_conversation_summary(
             &self,
             conversation: impl Into<String>,

@@ -17,6 +17,7 @@ impl EncryptionSpec {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2InitializeEncryptionSpecRequest`](crate::schemas::GoogleCloudDialogflowV2InitializeEncryptionSpecRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
+    #[inline]
     pub fn initialize(
         &self,
         name: impl Into<String>,
@@ -47,6 +48,7 @@ pub struct Initialize {
 
 impl Initialize {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

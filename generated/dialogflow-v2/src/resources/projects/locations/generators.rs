@@ -9,6 +9,7 @@ pub struct Generators {
 
 impl Generators {
     /// The `evaluations` resource.
+    #[inline]
     pub fn evaluations(
         &self,
     ) -> crate::resources::projects::locations::generators::evaluations::Evaluations {
@@ -26,6 +27,7 @@ impl Generators {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator)
     ///
     /// Returns [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -49,6 +51,7 @@ impl Generators {
     /// - `name`: Required. The generator resource name to delete. Format: `projects//locations//generators/`
     ///
     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -66,6 +69,7 @@ impl Generators {
     /// - `name`: Required. The generator resource name to retrieve. Format: `projects//locations//generators/`
     ///
     /// Returns [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -82,6 +86,7 @@ impl Generators {
     /// - `parent`: Required. The project/location to list generators for. Format: `projects//locations/`
     ///
     /// Returns [`GoogleCloudDialogflowV2ListGeneratorsResponse`](crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -102,6 +107,7 @@ impl Generators {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator)
     ///
     /// Returns [`GoogleCloudDialogflowV2Generator`](crate::schemas::GoogleCloudDialogflowV2Generator).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -136,6 +142,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -179,12 +186,14 @@ pub struct Patch {
 
 impl Patch {
     /// Optional. The list of fields to update.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
@@ -229,6 +238,7 @@ pub mod evaluations {
         /// - `body`: the request body, [`GoogleCloudDialogflowV2GeneratorEvaluation`](crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -250,6 +260,7 @@ pub mod evaluations {
         /// - `name`: Required. The generator evaluation resource name. Format: `projects//locations//generators// evaluations/`
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -267,6 +278,7 @@ pub mod evaluations {
         /// - `name`: Required. The generator evaluation resource name. Format: `projects//locations//generators//evaluations/`
         ///
         /// Returns [`GoogleCloudDialogflowV2GeneratorEvaluation`](crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -283,6 +295,7 @@ pub mod evaluations {
         /// - `parent`: Required. The generator resource name. Format: `projects//locations//generators/` Wildcard value `-` is supported on generator_id to list evaluations across all generators under same project.
         ///
         /// Returns [`GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse`](crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -310,6 +323,7 @@ pub mod evaluations {
 
     impl Create {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -367,6 +381,7 @@ pub mod evaluations {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -415,18 +430,21 @@ pub mod evaluations {
 
     impl List {
         /// Optional. Maximum number of evaluations to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// Optional. The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,

@@ -17,6 +17,7 @@ impl SipTrunks {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2SipTrunk`](crate::schemas::GoogleCloudDialogflowV2SipTrunk)
     ///
     /// Returns [`GoogleCloudDialogflowV2SipTrunk`](crate::schemas::GoogleCloudDialogflowV2SipTrunk).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -38,6 +39,7 @@ impl SipTrunks {
     /// - `name`: Required. The name of the SIP trunk to delete. Format: `projects//locations//sipTrunks/`.
     ///
     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -55,6 +57,7 @@ impl SipTrunks {
     /// - `name`: Required. The name of the SIP trunk to delete. Format: `projects//locations//sipTrunks/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2SipTrunk`](crate::schemas::GoogleCloudDialogflowV2SipTrunk).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -71,6 +74,7 @@ impl SipTrunks {
     /// - `parent`: Required. The location to list SIP trunks from. Format: `projects//locations/`.
     ///
     /// Returns [`GoogleCloudDialogflowV2ListSipTrunksResponse`](crate::schemas::GoogleCloudDialogflowV2ListSipTrunksResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -90,6 +94,7 @@ impl SipTrunks {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2SipTrunk`](crate::schemas::GoogleCloudDialogflowV2SipTrunk)
     ///
     /// Returns [`GoogleCloudDialogflowV2SipTrunk`](crate::schemas::GoogleCloudDialogflowV2SipTrunk).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -121,6 +126,7 @@ pub struct Create {
 
 impl Create {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -166,6 +172,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -207,18 +214,21 @@ pub struct List {
 
 impl List {
     /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// Optional. The next_page_token value returned from a previous list request.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -291,12 +301,14 @@ pub struct Patch {
 
 impl Patch {
     /// Optional. The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,

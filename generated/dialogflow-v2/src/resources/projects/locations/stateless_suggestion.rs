@@ -17,6 +17,7 @@ impl StatelessSuggestion {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest`](crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest)
     ///
     /// Returns [`GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse`](crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse).
+    #[inline]
     pub fn generate(
         &self,
         parent: impl Into<String>,
@@ -47,6 +48,7 @@ pub struct Generate {
 
 impl Generate {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,

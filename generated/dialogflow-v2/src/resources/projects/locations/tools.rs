@@ -17,6 +17,7 @@ impl Tools {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2Tool`](crate::schemas::GoogleCloudDialogflowV2Tool)
     ///
     /// Returns [`GoogleCloudDialogflowV2Tool`](crate::schemas::GoogleCloudDialogflowV2Tool).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -39,6 +40,7 @@ impl Tools {
     /// - `name`: Required. The tool resource name to delete. Format: `projects//locations//tools/`
     ///
     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -56,6 +58,7 @@ impl Tools {
     /// - `name`: Required. The tool resource name to retrieve. Format: `projects//locations//tools/`
     ///
     /// Returns [`GoogleCloudDialogflowV2Tool`](crate::schemas::GoogleCloudDialogflowV2Tool).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -72,6 +75,7 @@ impl Tools {
     /// - `parent`: Required. The project/location to list tools for. Format: `projects//locations/`
     ///
     /// Returns [`GoogleCloudDialogflowV2ListToolsResponse`](crate::schemas::GoogleCloudDialogflowV2ListToolsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -91,6 +95,7 @@ impl Tools {
     /// - `body`: the request body, [`GoogleCloudDialogflowV2Tool`](crate::schemas::GoogleCloudDialogflowV2Tool)
     ///
     /// Returns [`GoogleCloudDialogflowV2Tool`](crate::schemas::GoogleCloudDialogflowV2Tool).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -123,12 +128,14 @@ pub struct Create {
 
 impl Create {
     /// Optional. The ID to use for the tool, which will become the final component of the tool's resource name. The tool ID must be compliant with the regression formula `a-zA-Z*` with the characters length in range of \[3,64\]. If the field is not provide, an Id will be auto-generated. If the field is provided, the caller is responsible for 1. the uniqueness of the ID, otherwise the request will be rejected. 2. the consistency for whether to use custom ID or not under a project to better ensure uniqueness.
+    #[inline]
     pub fn tool_id(mut self, tool_id: impl Into<String>) -> Self {
         self.tool_id = Some(tool_id.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -175,6 +182,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -216,18 +224,21 @@ pub struct List {
 
 impl List {
     /// Optional. Maximum number of conversation models to return in a single page. Default to 10.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// Optional. The next_page_token value returned from a previous list request.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -298,12 +309,14 @@ pub struct Patch {
 
 impl Patch {
     /// Optional. The list of fields to update.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,

@@ -9,6 +9,7 @@ pub struct Agents {
 
 impl Agents {
     /// The `changelogs` resource.
+    #[inline]
     pub fn changelogs(
         &self,
     ) -> crate::resources::projects::locations::agents::changelogs::Changelogs {
@@ -18,6 +19,7 @@ impl Agents {
     }
 
     /// The `entityTypes` resource.
+    #[inline]
     pub fn entity_types(
         &self,
     ) -> crate::resources::projects::locations::agents::entity_types::EntityTypes {
@@ -27,6 +29,7 @@ impl Agents {
     }
 
     /// The `environments` resource.
+    #[inline]
     pub fn environments(
         &self,
     ) -> crate::resources::projects::locations::agents::environments::Environments {
@@ -36,6 +39,7 @@ impl Agents {
     }
 
     /// The `flows` resource.
+    #[inline]
     pub fn flows(&self) -> crate::resources::projects::locations::agents::flows::Flows {
         crate::resources::projects::locations::agents::flows::Flows {
             client: self.client.clone(),
@@ -43,6 +47,7 @@ impl Agents {
     }
 
     /// The `generators` resource.
+    #[inline]
     pub fn generators(
         &self,
     ) -> crate::resources::projects::locations::agents::generators::Generators {
@@ -52,6 +57,7 @@ impl Agents {
     }
 
     /// The `intents` resource.
+    #[inline]
     pub fn intents(
         &self,
     ) -> crate::resources::projects::locations::agents::intents::Intents {
@@ -61,6 +67,7 @@ impl Agents {
     }
 
     /// The `playbooks` resource.
+    #[inline]
     pub fn playbooks(
         &self,
     ) -> crate::resources::projects::locations::agents::playbooks::Playbooks {
@@ -70,6 +77,7 @@ impl Agents {
     }
 
     /// The `sessions` resource.
+    #[inline]
     pub fn sessions(
         &self,
     ) -> crate::resources::projects::locations::agents::sessions::Sessions {
@@ -79,6 +87,7 @@ impl Agents {
     }
 
     /// The `testCases` resource.
+    #[inline]
     pub fn test_cases(
         &self,
     ) -> crate::resources::projects::locations::agents::test_cases::TestCases {
@@ -88,6 +97,7 @@ impl Agents {
     }
 
     /// The `tools` resource.
+    #[inline]
     pub fn tools(&self) -> crate::resources::projects::locations::agents::tools::Tools {
         crate::resources::projects::locations::agents::tools::Tools {
             client: self.client.clone(),
@@ -95,6 +105,7 @@ impl Agents {
     }
 
     /// The `transitionRouteGroups` resource.
+    #[inline]
     pub fn transition_route_groups(
         &self,
     ) -> crate::resources::projects::locations::agents::transition_route_groups::TransitionRouteGroups {
@@ -104,6 +115,7 @@ impl Agents {
     }
 
     /// The `webhooks` resource.
+    #[inline]
     pub fn webhooks(
         &self,
     ) -> crate::resources::projects::locations::agents::webhooks::Webhooks {
@@ -121,6 +133,7 @@ impl Agents {
     /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Agent`](crate::schemas::GoogleCloudDialogflowCxV3Agent)
     ///
     /// Returns [`GoogleCloudDialogflowCxV3Agent`](crate::schemas::GoogleCloudDialogflowCxV3Agent).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -142,6 +155,7 @@ impl Agents {
     /// - `name`: Required. The name of the agent to delete. Format: `projects//locations//agents/`.
     ///
     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -160,6 +174,7 @@ impl Agents {
     /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportAgentRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportAgentRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ExportAgentResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportAgentResponse) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn export(
         &self,
         name: impl Into<String>,
@@ -181,6 +196,7 @@ impl Agents {
     /// - `name`: Required. The name of the agent. Format: `projects//locations//agents/`.
     ///
     /// Returns [`GoogleCloudDialogflowCxV3Agent`](crate::schemas::GoogleCloudDialogflowCxV3Agent).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -197,6 +213,7 @@ impl Agents {
     /// - `name`: Required. Format: `projects//locations//agents//generativeSettings`.
     ///
     /// Returns [`GoogleCloudDialogflowCxV3GenerativeSettings`](crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings).
+    #[inline]
     pub fn get_generative_settings(
         &self,
         name: impl Into<String>,
@@ -217,6 +234,7 @@ impl Agents {
     /// - `name`: Required. The agent name. Format: `projects//locations//agents//validationResult`.
     ///
     /// Returns [`GoogleCloudDialogflowCxV3AgentValidationResult`](crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult).
+    #[inline]
     pub fn get_validation_result(&self, name: impl Into<String>) -> GetValidationResult {
         GetValidationResult {
             client: self.client.clone(),
@@ -234,6 +252,7 @@ impl Agents {
     /// - `parent`: Required. The location to list all agents for. Format: `projects//locations/`.
     ///
     /// Returns [`GoogleCloudDialogflowCxV3ListAgentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -253,6 +272,7 @@ impl Agents {
     /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Agent`](crate::schemas::GoogleCloudDialogflowCxV3Agent)
     ///
     /// Returns [`GoogleCloudDialogflowCxV3Agent`](crate::schemas::GoogleCloudDialogflowCxV3Agent).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -276,6 +296,7 @@ impl Agents {
     /// - `body`: the request body, [`GoogleCloudDialogflowCxV3RestoreAgentRequest`](crate::schemas::GoogleCloudDialogflowCxV3RestoreAgentRequest)
     ///
     /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+    #[inline]
     pub fn restore(
         &self,
         name: impl Into<String>,
@@ -298,6 +319,7 @@ impl Agents {
     /// - `body`: the request body, [`GoogleCloudDialogflowCxV3GenerativeSettings`](crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings)
     ///
     /// Returns [`GoogleCloudDialogflowCxV3GenerativeSettings`](crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings).
+    #[inline]
     pub fn update_generative_settings(
         &self,
         name: impl Into<String>,
@@ -321,6 +343,7 @@ impl Agents {
     /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ValidateAgentRequest`](crate::schemas::GoogleCloudDialogflowCxV3ValidateAgentRequest)
     ///
     /// Returns [`GoogleCloudDialogflowCxV3AgentValidationResult`](crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult).
+    #[inline]
     pub fn validate(
         &self,
         name: impl Into<String>,
@@ -351,6 +374,7 @@ pub struct Create {
 
 impl Create {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -397,6 +421,7 @@ pub struct Export {
 
 impl Export {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -457,6 +482,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -497,12 +523,14 @@ pub struct GetGenerativeSettings {
 
 impl GetGenerativeSettings {
     /// Required. Language code of the generative settings.
+    #[inline]
     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
         self.language_code = Some(language_code.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -547,12 +575,14 @@ pub struct GetValidationResult {
 
 impl GetValidationResult {
     /// If not specified, the agent's default language is used.
+    #[inline]
     pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
         self.language_code = Some(language_code.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -598,18 +628,21 @@ pub struct List {
 
 impl List {
     /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// The next_page_token value returned from a previous list request.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -680,12 +713,14 @@ pub struct Patch {
 
 impl Patch {
     /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
@@ -728,6 +763,7 @@ pub struct Restore {
 
 impl Restore {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -790,12 +826,14 @@ pub struct UpdateGenerativeSettings {
 
 impl UpdateGenerativeSettings {
     /// Optional. The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,
@@ -843,6 +881,7 @@ pub struct Validate {
 
 impl Validate {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -890,6 +929,7 @@ pub mod changelogs {
         /// - `name`: Required. The name of the changelog to get. Format: `projects//locations//agents//changelogs/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Changelog`](crate::schemas::GoogleCloudDialogflowCxV3Changelog).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -906,6 +946,7 @@ pub mod changelogs {
         /// - `parent`: Required. The agent containing the changelogs. Format: `projects//locations//agents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3ListChangelogsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -933,6 +974,7 @@ pub mod changelogs {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -979,24 +1021,28 @@ pub mod changelogs {
 
     impl List {
         /// The filter string. Supports filter by user_email, resource, type and create_time. Some examples: 1. By user email: user_email = "someone@google.com" 2. By resource name: resource = "projects/123/locations/global/agents/456/flows/789" 3. By resource display name: display_name = "my agent" 4. By action: action = "Create" 5. By type: type = "flows" 6. By create time. Currently predicates on `create_time` and `create_time_epoch_seconds` are supported: create_time_epoch_seconds &gt; 1551790877 AND create_time &lt;= 2017-01-15T01:30:15.01Z 7. Combination of above filters: resource = "projects/123/locations/global/agents/456/flows/789" AND user_email = "someone@google.com" AND create_time &lt;= 2017-01-15T01:30:15.01Z
+        #[inline]
         pub fn filter(mut self, filter: impl Into<String>) -> Self {
             self.filter = Some(filter.into());
             self
         }
 
         /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -1073,6 +1119,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3EntityType`](crate::schemas::GoogleCloudDialogflowCxV3EntityType)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3EntityType`](crate::schemas::GoogleCloudDialogflowCxV3EntityType).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -1095,6 +1142,7 @@ pub mod entity_types {
         /// - `name`: Required. The name of the entity type to delete. Format: `projects//locations//agents//entityTypes/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -1113,6 +1161,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportEntityTypesRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
+        #[inline]
         pub fn export(
             &self,
             parent: impl Into<String>,
@@ -1134,6 +1183,7 @@ pub mod entity_types {
         /// - `name`: Required. The name of the entity type. Format: `projects//locations//agents//entityTypes/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3EntityType`](crate::schemas::GoogleCloudDialogflowCxV3EntityType).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -1152,6 +1202,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ImportEntityTypesRequest`](crate::schemas::GoogleCloudDialogflowCxV3ImportEntityTypesRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
+        #[inline]
         pub fn import(
             &self,
             parent: impl Into<String>,
@@ -1173,6 +1224,7 @@ pub mod entity_types {
         /// - `parent`: Required. The agent to list all entity types for. Format: `projects//locations//agents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3ListEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -1193,6 +1245,7 @@ pub mod entity_types {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3EntityType`](crate::schemas::GoogleCloudDialogflowCxV3EntityType)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3EntityType`](crate::schemas::GoogleCloudDialogflowCxV3EntityType).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -1226,12 +1279,14 @@ pub mod entity_types {
 
     impl Create {
         /// The language of the following fields in `entity_type`: * `EntityType.entities.value` * `EntityType.entities.synonyms` * `EntityType.excluded_phrases.value` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -1282,12 +1337,14 @@ pub mod entity_types {
 
     impl Delete {
         /// This field has no effect for entity type not being used. For entity types that are used by intents or pages: * If `force` is set to false, an error will be returned with message indicating the referencing resources. * If `force` is set to true, Dialogflow will remove the entity type, as well as any references to the entity type (i.e. Page parameter of the entity type will be changed to '@sys.any' and intent parameter of the entity type will be removed).
+        #[inline]
         pub fn force(mut self, force: bool) -> Self {
             self.force = Some(force);
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
@@ -1334,6 +1391,7 @@ pub mod entity_types {
 
     impl Export {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -1390,12 +1448,14 @@ pub mod entity_types {
 
     impl Get {
         /// The language to retrieve the entity type for. The following fields are language dependent: * `EntityType.entities.value` * `EntityType.entities.synonyms` * `EntityType.excluded_phrases.value` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -1442,6 +1502,7 @@ pub mod entity_types {
 
     impl Import {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -1500,24 +1561,28 @@ pub mod entity_types {
 
     impl List {
         /// The language to list entity types for. The following fields are language dependent: * `EntityType.entities.value` * `EntityType.entities.synonyms` * `EntityType.excluded_phrases.value` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -1593,18 +1658,21 @@ pub mod entity_types {
 
     impl Patch {
         /// The language of the following fields in `entity_type`: * `EntityType.entities.value` * `EntityType.entities.synonyms` * `EntityType.excluded_phrases.value` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The mask to control which fields get updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
@@ -1648,6 +1716,7 @@ pub mod environments {
 
     impl Environments {
         /// The `continuousTestResults` resource.
+        #[inline]
         pub fn continuous_test_results(
             &self,
         ) -> crate::resources::projects::locations::agents::environments::continuous_test_results::ContinuousTestResults {
@@ -1657,6 +1726,7 @@ pub mod environments {
         }
 
         /// The `deployments` resource.
+        #[inline]
         pub fn deployments(
             &self,
         ) -> crate::resources::projects::locations::agents::environments::deployments::Deployments {
@@ -1666,6 +1736,7 @@ pub mod environments {
         }
 
         /// The `experiments` resource.
+        #[inline]
         pub fn experiments(
             &self,
         ) -> crate::resources::projects::locations::agents::environments::experiments::Experiments {
@@ -1675,6 +1746,7 @@ pub mod environments {
         }
 
         /// The `sessions` resource.
+        #[inline]
         pub fn sessions(
             &self,
         ) -> crate::resources::projects::locations::agents::environments::sessions::Sessions {
@@ -1692,6 +1764,7 @@ pub mod environments {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -1713,6 +1786,7 @@ pub mod environments {
         /// - `name`: Required. The name of the Environment to delete. Format: `projects//locations//agents//environments/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -1731,6 +1805,7 @@ pub mod environments {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3DeployFlowRequest`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3DeployFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3DeployFlowMetadata`](crate::schemas::GoogleCloudDialogflowCxV3DeployFlowMetadata) metadata.
+        #[inline]
         pub fn deploy_flow(
             &self,
             environment: impl Into<String>,
@@ -1752,6 +1827,7 @@ pub mod environments {
         /// - `name`: Required. The name of the Environment. Format: `projects//locations//agents//environments/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -1768,6 +1844,7 @@ pub mod environments {
         /// - `parent`: Required. The Agent to list all environments for. Format: `projects//locations//agents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3ListEnvironmentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -1786,6 +1863,7 @@ pub mod environments {
         /// - `name`: Required. Resource name of the environment to look up the history for. Format: `projects//locations//agents//environments/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse`](crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse).
+        #[inline]
         pub fn lookup_environment_history(
             &self,
             name: impl Into<String>,
@@ -1808,6 +1886,7 @@ pub mod environments {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3Environment`](crate::schemas::GoogleCloudDialogflowCxV3Environment) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -1831,6 +1910,7 @@ pub mod environments {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3RunContinuousTestRequest`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3RunContinuousTestResponse`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3RunContinuousTestMetadata`](crate::schemas::GoogleCloudDialogflowCxV3RunContinuousTestMetadata) metadata.
+        #[inline]
         pub fn run_continuous_test(
             &self,
             environment: impl Into<String>,
@@ -1861,6 +1941,7 @@ pub mod environments {
 
     impl Create {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -1930,6 +2011,7 @@ pub mod environments {
 
     impl DeployFlow {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -1996,6 +2078,7 @@ pub mod environments {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -2042,18 +2125,21 @@ pub mod environments {
 
     impl List {
         /// The maximum number of items to return in a single page. By default 20 and at most 100.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -2127,18 +2213,21 @@ pub mod environments {
 
     impl LookupEnvironmentHistory {
         /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -2214,12 +2303,14 @@ pub mod environments {
 
     impl Patch {
         /// Required. The mask to control which fields get updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
@@ -2287,6 +2378,7 @@ pub mod environments {
 
     impl RunContinuousTest {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -2355,6 +2447,7 @@ pub mod environments {
             /// - `parent`: Required. The environment to list results for. Format: `projects//locations//agents//environments/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -2383,18 +2476,21 @@ pub mod environments {
 
         impl List {
             /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// The next_page_token value returned from a previous list request.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -2474,6 +2570,7 @@ pub mod environments {
             /// - `name`: Required. The name of the Deployment. Format: `projects//locations//agents//environments//deployments/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Deployment`](crate::schemas::GoogleCloudDialogflowCxV3Deployment).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -2490,6 +2587,7 @@ pub mod environments {
             /// - `parent`: Required. The Environment to list all environments for. Format: `projects//locations//agents//environments/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ListDeploymentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -2516,6 +2614,7 @@ pub mod environments {
 
         impl Get {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -2565,18 +2664,21 @@ pub mod environments {
 
         impl List {
             /// The maximum number of items to return in a single page. By default 20 and at most 100.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// The next_page_token value returned from a previous list request.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -2657,6 +2759,7 @@ pub mod environments {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment).
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -2678,6 +2781,7 @@ pub mod environments {
             /// - `name`: Required. The name of the Environment to delete. Format: `projects//locations//agents//environments//experiments/`.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -2695,6 +2799,7 @@ pub mod environments {
             /// - `name`: Required. The name of the Environment. Format: `projects//locations//agents//environments//experiments/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -2711,6 +2816,7 @@ pub mod environments {
             /// - `parent`: Required. The Environment to list all environments for. Format: `projects//locations//agents//environments/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ListExperimentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -2730,6 +2836,7 @@ pub mod environments {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment).
+            #[inline]
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -2753,6 +2860,7 @@ pub mod environments {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3StartExperimentRequest`](crate::schemas::GoogleCloudDialogflowCxV3StartExperimentRequest)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment).
+            #[inline]
             pub fn start(
                 &self,
                 name: impl Into<String>,
@@ -2775,6 +2883,7 @@ pub mod environments {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3StopExperimentRequest`](crate::schemas::GoogleCloudDialogflowCxV3StopExperimentRequest)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Experiment`](crate::schemas::GoogleCloudDialogflowCxV3Experiment).
+            #[inline]
             pub fn stop(
                 &self,
                 name: impl Into<String>,
@@ -2805,6 +2914,7 @@ pub mod environments {
 
         impl Create {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -2855,6 +2965,7 @@ pub mod environments {
 
         impl Get {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -2904,18 +3015,21 @@ pub mod environments {
 
         impl List {
             /// The maximum number of items to return in a single page. By default 20 and at most 100.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// The next_page_token value returned from a previous list request.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -2994,12 +3108,14 @@ pub mod environments {
 
         impl Patch {
             /// Required. The mask to control which fields get updated.
+            #[inline]
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::PATCH,
@@ -3050,6 +3166,7 @@ pub mod environments {
 
         impl Start {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -3099,6 +3216,7 @@ pub mod environments {
 
         impl Stop {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -3143,6 +3261,7 @@ pub mod environments {
 
         impl Sessions {
             /// The `entityTypes` resource.
+            #[inline]
             pub fn entity_types(
                 &self,
             ) -> crate::resources::projects::locations::agents::environments::sessions::entity_types::EntityTypes {
@@ -3160,6 +3279,7 @@ pub mod environments {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentRequest)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse).
+            #[inline]
             pub fn detect_intent(
                 &self,
                 session: impl Into<String>,
@@ -3183,6 +3303,7 @@ pub mod environments {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3FulfillIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentRequest)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3FulfillIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse).
+            #[inline]
             pub fn fulfill_intent(
                 &self,
                 session: impl Into<String>,
@@ -3206,6 +3327,7 @@ pub mod environments {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3MatchIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3MatchIntentRequest)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3MatchIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3MatchIntentResponse).
+            #[inline]
             pub fn match_intent(
                 &self,
                 session: impl Into<String>,
@@ -3229,6 +3351,7 @@ pub mod environments {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentRequest)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse).
+            #[inline]
             pub fn server_streaming_detect_intent(
                 &self,
                 session: impl Into<String>,
@@ -3263,6 +3386,7 @@ pub mod environments {
 
         impl DetectIntent {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -3312,6 +3436,7 @@ pub mod environments {
 
         impl FulfillIntent {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -3361,6 +3486,7 @@ pub mod environments {
 
         impl MatchIntent {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -3410,6 +3536,7 @@ pub mod environments {
 
         impl ServerStreamingDetectIntent {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -3458,6 +3585,7 @@ pub mod environments {
                 /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType)
                 ///
                 /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
+                #[inline]
                 pub fn create(
                     &self,
                     parent: impl Into<String>,
@@ -3480,6 +3608,7 @@ pub mod environments {
                 /// - `name`: Required. The name of the session entity type to delete. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
                 ///
                 /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+                #[inline]
                 pub fn delete(&self, name: impl Into<String>) -> Delete {
                     Delete {
                         client: self.client.clone(),
@@ -3497,6 +3626,7 @@ pub mod environments {
                 /// - `name`: Required. The name of the session entity type. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
                 ///
                 /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
+                #[inline]
                 pub fn get(&self, name: impl Into<String>) -> Get {
                     Get {
                         client: self.client.clone(),
@@ -3514,6 +3644,7 @@ pub mod environments {
                 /// - `parent`: Required. The session to list all session entity types from. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment.
                 ///
                 /// Returns [`GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse).
+                #[inline]
                 pub fn list(&self, parent: impl Into<String>) -> List {
                     List {
                         client: self.client.clone(),
@@ -3534,6 +3665,7 @@ pub mod environments {
                 /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType)
                 ///
                 /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
+                #[inline]
                 pub fn patch(
                     &self,
                     name: impl Into<String>,
@@ -3569,6 +3701,7 @@ pub mod environments {
 
             impl Create {
                 /// The HTTP request this call sends.
+                #[inline]
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::POST,
@@ -3619,6 +3752,7 @@ pub mod environments {
 
             impl Get {
                 /// The HTTP request this call sends.
+                #[inline]
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::GET,
@@ -3668,18 +3802,21 @@ pub mod environments {
 
             impl List {
                 /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+                #[inline]
                 pub fn page_size(mut self, page_size: i32) -> Self {
                     self.page_size = Some(page_size);
                     self
                 }
 
                 /// The next_page_token value returned from a previous list request.
+                #[inline]
                 pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                     self.page_token = Some(page_token.into());
                     self
                 }
 
                 /// The HTTP request this call sends.
+                #[inline]
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::GET,
@@ -3758,12 +3895,14 @@ pub mod environments {
 
             impl Patch {
                 /// The mask to control which fields get updated.
+                #[inline]
                 pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                     self.update_mask = Some(update_mask.into());
                     self
                 }
 
                 /// The HTTP request this call sends.
+                #[inline]
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::PATCH,
@@ -3808,6 +3947,7 @@ pub mod flows {
 
     impl Flows {
         /// The `pages` resource.
+        #[inline]
         pub fn pages(
             &self,
         ) -> crate::resources::projects::locations::agents::flows::pages::Pages {
@@ -3817,6 +3957,7 @@ pub mod flows {
         }
 
         /// The `transitionRouteGroups` resource.
+        #[inline]
         pub fn transition_route_groups(
             &self,
         ) -> crate::resources::projects::locations::agents::flows::transition_route_groups::TransitionRouteGroups {
@@ -3826,6 +3967,7 @@ pub mod flows {
         }
 
         /// The `versions` resource.
+        #[inline]
         pub fn versions(
             &self,
         ) -> crate::resources::projects::locations::agents::flows::versions::Versions {
@@ -3843,6 +3985,7 @@ pub mod flows {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Flow`](crate::schemas::GoogleCloudDialogflowCxV3Flow)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Flow`](crate::schemas::GoogleCloudDialogflowCxV3Flow).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -3865,6 +4008,7 @@ pub mod flows {
         /// - `name`: Required. The name of the flow to delete. Format: `projects//locations//agents//flows/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -3883,6 +4027,7 @@ pub mod flows {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportFlowRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportFlowRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ExportFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportFlowResponse) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn export(
             &self,
             name: impl Into<String>,
@@ -3904,6 +4049,7 @@ pub mod flows {
         /// - `name`: Required. The name of the flow to get. Format: `projects//locations//agents//flows/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Flow`](crate::schemas::GoogleCloudDialogflowCxV3Flow).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -3921,6 +4067,7 @@ pub mod flows {
         /// - `name`: Required. The flow name. Format: `projects//locations//agents//flows//validationResult`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3FlowValidationResult`](crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult).
+        #[inline]
         pub fn get_validation_result(
             &self,
             name: impl Into<String>,
@@ -3942,6 +4089,7 @@ pub mod flows {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ImportFlowRequest`](crate::schemas::GoogleCloudDialogflowCxV3ImportFlowRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ImportFlowResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportFlowResponse) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn import(
             &self,
             parent: impl Into<String>,
@@ -3963,6 +4111,7 @@ pub mod flows {
         /// - `parent`: Required. The agent containing the flows. Format: `projects//locations//agents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3ListFlowsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -3983,6 +4132,7 @@ pub mod flows {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Flow`](crate::schemas::GoogleCloudDialogflowCxV3Flow)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Flow`](crate::schemas::GoogleCloudDialogflowCxV3Flow).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -4007,6 +4157,7 @@ pub mod flows {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TrainFlowRequest`](crate::schemas::GoogleCloudDialogflowCxV3TrainFlowRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+        #[inline]
         pub fn train(
             &self,
             name: impl Into<String>,
@@ -4029,6 +4180,7 @@ pub mod flows {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ValidateFlowRequest`](crate::schemas::GoogleCloudDialogflowCxV3ValidateFlowRequest)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3FlowValidationResult`](crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult).
+        #[inline]
         pub fn validate(
             &self,
             name: impl Into<String>,
@@ -4060,12 +4212,14 @@ pub mod flows {
 
     impl Create {
         /// The language of the following fields in `flow`: * `Flow.event_handlers.trigger_fulfillment.messages` * `Flow.event_handlers.trigger_fulfillment.conditional_cases` * `Flow.transition_routes.trigger_fulfillment.messages` * `Flow.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -4111,12 +4265,14 @@ pub mod flows {
 
     impl Delete {
         /// This field has no effect for flows with no incoming transitions. For flows with incoming transitions: * If `force` is set to false, an error will be returned with message indicating the incoming transitions. * If `force` is set to true, Dialogflow will remove the flow, as well as any transitions to the flow (i.e. Target flow in event handlers or Target flow in transition routes that point to this flow will be cleared).
+        #[inline]
         pub fn force(mut self, force: bool) -> Self {
             self.force = Some(force);
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
@@ -4160,6 +4316,7 @@ pub mod flows {
 
     impl Export {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -4224,12 +4381,14 @@ pub mod flows {
 
     impl Get {
         /// The language to retrieve the flow for. The following fields are language dependent: * `Flow.event_handlers.trigger_fulfillment.messages` * `Flow.event_handlers.trigger_fulfillment.conditional_cases` * `Flow.transition_routes.trigger_fulfillment.messages` * `Flow.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -4273,12 +4432,14 @@ pub mod flows {
 
     impl GetValidationResult {
         /// If not specified, the agent's default language is used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -4327,6 +4488,7 @@ pub mod flows {
 
     impl Import {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -4393,24 +4555,28 @@ pub mod flows {
 
     impl List {
         /// The language to list flows for. The following fields are language dependent: * `Flow.event_handlers.trigger_fulfillment.messages` * `Flow.event_handlers.trigger_fulfillment.conditional_cases` * `Flow.transition_routes.trigger_fulfillment.messages` * `Flow.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -4485,18 +4651,21 @@ pub mod flows {
 
     impl Patch {
         /// The language of the following fields in `flow`: * `Flow.event_handlers.trigger_fulfillment.messages` * `Flow.event_handlers.trigger_fulfillment.conditional_cases` * `Flow.transition_routes.trigger_fulfillment.messages` * `Flow.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
@@ -4542,6 +4711,7 @@ pub mod flows {
 
     impl Train {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -4606,6 +4776,7 @@ pub mod flows {
 
     impl Validate {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -4654,6 +4825,7 @@ pub mod flows {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Page`](crate::schemas::GoogleCloudDialogflowCxV3Page)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Page`](crate::schemas::GoogleCloudDialogflowCxV3Page).
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -4676,6 +4848,7 @@ pub mod flows {
             /// - `name`: Required. The name of the page to delete. Format: `projects//locations//agents//Flows//pages/`.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -4693,6 +4866,7 @@ pub mod flows {
             /// - `name`: Required. The name of the page. Format: `projects//locations//agents//flows//pages/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Page`](crate::schemas::GoogleCloudDialogflowCxV3Page).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -4710,6 +4884,7 @@ pub mod flows {
             /// - `parent`: Required. The flow to list all pages for. Format: `projects//locations//agents//flows/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ListPagesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -4730,6 +4905,7 @@ pub mod flows {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Page`](crate::schemas::GoogleCloudDialogflowCxV3Page)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Page`](crate::schemas::GoogleCloudDialogflowCxV3Page).
+            #[inline]
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -4763,12 +4939,14 @@ pub mod flows {
 
         impl Create {
             /// The language of the following fields in `page`: * `Page.entry_fulfillment.messages` * `Page.entry_fulfillment.conditional_cases` * `Page.event_handlers.trigger_fulfillment.messages` * `Page.event_handlers.trigger_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.messages` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.messages` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.conditional_cases` * `Page.transition_routes.trigger_fulfillment.messages` * `Page.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+            #[inline]
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -4819,12 +4997,14 @@ pub mod flows {
 
         impl Delete {
             /// This field has no effect for pages with no incoming transitions. For pages with incoming transitions: * If `force` is set to false, an error will be returned with message indicating the incoming transitions. * If `force` is set to true, Dialogflow will remove the page, as well as any transitions to the page (i.e. Target page in event handlers or Target page in transition routes that point to this page will be cleared).
+            #[inline]
             pub fn force(mut self, force: bool) -> Self {
                 self.force = Some(force);
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::DELETE,
@@ -4872,12 +5052,14 @@ pub mod flows {
 
         impl Get {
             /// The language to retrieve the page for. The following fields are language dependent: * `Page.entry_fulfillment.messages` * `Page.entry_fulfillment.conditional_cases` * `Page.event_handlers.trigger_fulfillment.messages` * `Page.event_handlers.trigger_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.messages` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.messages` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.conditional_cases` * `Page.transition_routes.trigger_fulfillment.messages` * `Page.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+            #[inline]
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -4929,24 +5111,28 @@ pub mod flows {
 
         impl List {
             /// The language to list pages for. The following fields are language dependent: * `Page.entry_fulfillment.messages` * `Page.entry_fulfillment.conditional_cases` * `Page.event_handlers.trigger_fulfillment.messages` * `Page.event_handlers.trigger_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.messages` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.messages` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.conditional_cases` * `Page.transition_routes.trigger_fulfillment.messages` * `Page.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+            #[inline]
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
             /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// The next_page_token value returned from a previous list request.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -5027,18 +5213,21 @@ pub mod flows {
 
         impl Patch {
             /// The language of the following fields in `page`: * `Page.entry_fulfillment.messages` * `Page.entry_fulfillment.conditional_cases` * `Page.event_handlers.trigger_fulfillment.messages` * `Page.event_handlers.trigger_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.messages` * `Page.form.parameters.fill_behavior.initial_prompt_fulfillment.conditional_cases` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.messages` * `Page.form.parameters.fill_behavior.reprompt_event_handlers.conditional_cases` * `Page.transition_routes.trigger_fulfillment.messages` * `Page.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+            #[inline]
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
             /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+            #[inline]
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::PATCH,
@@ -5093,6 +5282,7 @@ pub mod flows {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -5116,6 +5306,7 @@ pub mod flows {
             /// - `name`: Required. The name of the TransitionRouteGroup to delete. Format: `projects//locations//agents//flows//transitionRouteGroups/` or `projects//locations//agents//transitionRouteGroups/`.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -5134,6 +5325,7 @@ pub mod flows {
             /// - `name`: Required. The name of the TransitionRouteGroup. Format: `projects//locations//agents//flows//transitionRouteGroups/` or `projects//locations//agents//transitionRouteGroups/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -5152,6 +5344,7 @@ pub mod flows {
             /// - `parent`: Required. The flow to list all transition route groups for. Format: `projects//locations//agents//flows/` or \`projects//locations//agents/.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -5173,6 +5366,7 @@ pub mod flows {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
+            #[inline]
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -5210,12 +5404,14 @@ pub mod flows {
 
         impl Create {
             /// The language of the following fields in `TransitionRouteGroup`: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+            #[inline]
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -5266,12 +5462,14 @@ pub mod flows {
 
         impl Delete {
             /// This field has no effect for transition route group that no page is using. If the transition route group is referenced by any page: * If `force` is set to false, an error will be returned with message indicating pages that reference the transition route group. * If `force` is set to true, Dialogflow will remove the transition route group, as well as any reference to it.
+            #[inline]
             pub fn force(mut self, force: bool) -> Self {
                 self.force = Some(force);
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::DELETE,
@@ -5319,12 +5517,14 @@ pub mod flows {
 
         impl Get {
             /// The language to retrieve the transition route group for. The following fields are language dependent: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+            #[inline]
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -5376,24 +5576,28 @@ pub mod flows {
 
         impl List {
             /// The language to list transition route groups for. The following fields are language dependent: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+            #[inline]
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
             /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// The next_page_token value returned from a previous list request.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -5474,18 +5678,21 @@ pub mod flows {
 
         impl Patch {
             /// The language of the following fields in `TransitionRouteGroup`: * `TransitionRouteGroup.transition_routes.trigger_fulfillment.messages` * `TransitionRouteGroup.transition_routes.trigger_fulfillment.conditional_cases` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+            #[inline]
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
             /// The mask to control which fields get updated.
+            #[inline]
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::PATCH,
@@ -5537,6 +5744,7 @@ pub mod flows {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3CompareVersionsRequest`](crate::schemas::GoogleCloudDialogflowCxV3CompareVersionsRequest)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3CompareVersionsResponse`](crate::schemas::GoogleCloudDialogflowCxV3CompareVersionsResponse).
+            #[inline]
             pub fn compare_versions(
                 &self,
                 base_version: impl Into<String>,
@@ -5559,6 +5767,7 @@ pub mod flows {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version)
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version) and whose `progress()` shows [`GoogleCloudDialogflowCxV3CreateVersionOperationMetadata`](crate::schemas::GoogleCloudDialogflowCxV3CreateVersionOperationMetadata) metadata.
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -5580,6 +5789,7 @@ pub mod flows {
             /// - `name`: Required. The name of the Version to delete. Format: `projects//locations//agents//flows//versions/`.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -5597,6 +5807,7 @@ pub mod flows {
             /// - `name`: Required. The name of the Version. Format: `projects//locations//agents//flows//versions/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -5613,6 +5824,7 @@ pub mod flows {
             /// - `parent`: Required. The Flow to list all versions for. Format: `projects//locations//agents//flows/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ListVersionsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -5632,6 +5844,7 @@ pub mod flows {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3LoadVersionRequest`](crate::schemas::GoogleCloudDialogflowCxV3LoadVersionRequest)
             ///
             /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty) and whose `progress()` shows JSON metadata.
+            #[inline]
             pub fn load(
                 &self,
                 name: impl Into<String>,
@@ -5654,6 +5867,7 @@ pub mod flows {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Version`](crate::schemas::GoogleCloudDialogflowCxV3Version).
+            #[inline]
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -5685,6 +5899,7 @@ pub mod flows {
 
         impl CompareVersions {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -5735,6 +5950,7 @@ pub mod flows {
 
         impl Create {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -5803,6 +6019,7 @@ pub mod flows {
 
         impl Get {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -5852,18 +6069,21 @@ pub mod flows {
 
         impl List {
             /// The maximum number of items to return in a single page. By default 20 and at most 100.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// The next_page_token value returned from a previous list request.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -5941,6 +6161,7 @@ pub mod flows {
 
         impl Load {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -6009,12 +6230,14 @@ pub mod flows {
 
         impl Patch {
             /// Required. The mask to control which fields get updated. Currently only `description` and `display_name` can be updated.
+            #[inline]
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::PATCH,
@@ -6069,6 +6292,7 @@ pub mod generators {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Generator`](crate::schemas::GoogleCloudDialogflowCxV3Generator)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Generator`](crate::schemas::GoogleCloudDialogflowCxV3Generator).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -6091,6 +6315,7 @@ pub mod generators {
         /// - `name`: Required. The name of the generator to delete. Format: `projects//locations//agents//generators/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -6108,6 +6333,7 @@ pub mod generators {
         /// - `name`: Required. The name of the generator. Format: `projects//locations//agents//generators/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Generator`](crate::schemas::GoogleCloudDialogflowCxV3Generator).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -6125,6 +6351,7 @@ pub mod generators {
         /// - `parent`: Required. The agent to list all generators for. Format: `projects//locations//agents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3ListGeneratorsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -6145,6 +6372,7 @@ pub mod generators {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Generator`](crate::schemas::GoogleCloudDialogflowCxV3Generator)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Generator`](crate::schemas::GoogleCloudDialogflowCxV3Generator).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -6178,12 +6406,14 @@ pub mod generators {
 
     impl Create {
         /// The language to create generators for the following fields: * `Generator.prompt_text.text` If not specified, the agent's default language is used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -6232,12 +6462,14 @@ pub mod generators {
 
     impl Delete {
         /// This field has no effect for generators not being used. For generators that are used by pages/flows/transition route groups: * If `force` is set to false, an error will be returned with message indicating the referenced resources. * If `force` is set to true, Dialogflow will remove the generator, as well as any references to the generator (i.e. Generator) in fulfillments.
+        #[inline]
         pub fn force(mut self, force: bool) -> Self {
             self.force = Some(force);
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
@@ -6282,12 +6514,14 @@ pub mod generators {
 
     impl Get {
         /// The language to list generators for.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -6335,24 +6569,28 @@ pub mod generators {
 
     impl List {
         /// The language to list generators for.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -6428,18 +6666,21 @@ pub mod generators {
 
     impl Patch {
         /// The language to list generators for.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
@@ -6491,6 +6732,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Intent`](crate::schemas::GoogleCloudDialogflowCxV3Intent)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Intent`](crate::schemas::GoogleCloudDialogflowCxV3Intent).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -6513,6 +6755,7 @@ pub mod intents {
         /// - `name`: Required. The name of the intent to delete. Format: `projects//locations//agents//intents/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -6531,6 +6774,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportIntentsRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ExportIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3ExportIntentsMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ExportIntentsMetadata) metadata.
+        #[inline]
         pub fn export(
             &self,
             parent: impl Into<String>,
@@ -6552,6 +6796,7 @@ pub mod intents {
         /// - `name`: Required. The name of the intent. Format: `projects//locations//agents//intents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Intent`](crate::schemas::GoogleCloudDialogflowCxV3Intent).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -6570,6 +6815,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ImportIntentsRequest`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ImportIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3ImportIntentsMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ImportIntentsMetadata) metadata.
+        #[inline]
         pub fn import(
             &self,
             parent: impl Into<String>,
@@ -6591,6 +6837,7 @@ pub mod intents {
         /// - `parent`: Required. The agent to list all intents for. Format: `projects//locations//agents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3ListIntentsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -6612,6 +6859,7 @@ pub mod intents {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Intent`](crate::schemas::GoogleCloudDialogflowCxV3Intent)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Intent`](crate::schemas::GoogleCloudDialogflowCxV3Intent).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -6645,12 +6893,14 @@ pub mod intents {
 
     impl Create {
         /// The language of the following fields in `intent`: * `Intent.training_phrases.parts.text` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -6700,6 +6950,7 @@ pub mod intents {
 
     impl Export {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -6764,12 +7015,14 @@ pub mod intents {
 
     impl Get {
         /// The language to retrieve the intent for. The following fields are language dependent: * `Intent.training_phrases.parts.text` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -6815,6 +7068,7 @@ pub mod intents {
 
     impl Import {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -6887,30 +7141,35 @@ pub mod intents {
         /// - [`IntentViewUnspecified`](crate::resources::projects::locations::agents::intents::ListIntentView::IntentViewUnspecified) (`INTENT_VIEW_UNSPECIFIED`): Not specified. Treated as INTENT_VIEW_FULL.
         /// - [`IntentViewPartial`](crate::resources::projects::locations::agents::intents::ListIntentView::IntentViewPartial) (`INTENT_VIEW_PARTIAL`): Training phrases field is not populated in the response.
         /// - [`IntentViewFull`](crate::resources::projects::locations::agents::intents::ListIntentView::IntentViewFull) (`INTENT_VIEW_FULL`): All fields are populated.
+        #[inline]
         pub fn intent_view(mut self, intent_view: ListIntentView) -> Self {
             self.intent_view = Some(intent_view);
             self
         }
 
         /// The language to list intents for. The following fields are language dependent: * `Intent.training_phrases.parts.text` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -6986,18 +7245,21 @@ pub mod intents {
 
     impl Patch {
         /// The language of the following fields in `intent`: * `Intent.training_phrases.parts.text` If not specified, the agent's default language is used. [Many languages](https://cloud.google.com/dialogflow/cx/docs/reference/language) are supported. Note: languages must be enabled in the agent before they can be used.
+        #[inline]
         pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
             self.language_code = Some(language_code.into());
             self
         }
 
         /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
@@ -7045,6 +7307,7 @@ pub mod intents {
 
     impl ListIntentView {
         /// The value as it is sent on the wire.
+        #[inline]
         pub fn as_str(&self) -> &str {
             match self {
                 Self::IntentViewUnspecified => "INTENT_VIEW_UNSPECIFIED",
@@ -7056,6 +7319,7 @@ pub mod intents {
     }
 
     impl From<&str> for ListIntentView {
+        #[inline]
         fn from(value: &str) -> Self {
             match value {
                 "INTENT_VIEW_UNSPECIFIED" => Self::IntentViewUnspecified,
@@ -7079,6 +7343,7 @@ pub mod playbooks {
 
     impl Playbooks {
         /// The `examples` resource.
+        #[inline]
         pub fn examples(
             &self,
         ) -> crate::resources::projects::locations::agents::playbooks::examples::Examples {
@@ -7088,6 +7353,7 @@ pub mod playbooks {
         }
 
         /// The `versions` resource.
+        #[inline]
         pub fn versions(
             &self,
         ) -> crate::resources::projects::locations::agents::playbooks::versions::Versions {
@@ -7105,6 +7371,7 @@ pub mod playbooks {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Playbook`](crate::schemas::GoogleCloudDialogflowCxV3Playbook)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Playbook`](crate::schemas::GoogleCloudDialogflowCxV3Playbook).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -7126,6 +7393,7 @@ pub mod playbooks {
         /// - `name`: Required. The name of the playbook to delete. Format: `projects//locations//agents//playbooks/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -7144,6 +7412,7 @@ pub mod playbooks {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportPlaybookRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportPlaybookRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
+        #[inline]
         pub fn export(
             &self,
             name: impl Into<String>,
@@ -7165,6 +7434,7 @@ pub mod playbooks {
         /// - `name`: Required. The name of the playbook. Format: `projects//locations//agents//playbooks/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Playbook`](crate::schemas::GoogleCloudDialogflowCxV3Playbook).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -7182,6 +7452,7 @@ pub mod playbooks {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ImportPlaybookRequest`](crate::schemas::GoogleCloudDialogflowCxV3ImportPlaybookRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead; what the operation returns is not in the document (`wait_for::<T>()` decodes it as `T`).
+        #[inline]
         pub fn import(
             &self,
             parent: impl Into<String>,
@@ -7203,6 +7474,7 @@ pub mod playbooks {
         /// - `parent`: Required. The agent to list playbooks from. Format: `projects//locations//agents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3ListPlaybooksResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -7222,6 +7494,7 @@ pub mod playbooks {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Playbook`](crate::schemas::GoogleCloudDialogflowCxV3Playbook)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Playbook`](crate::schemas::GoogleCloudDialogflowCxV3Playbook).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -7253,6 +7526,7 @@ pub mod playbooks {
 
     impl Create {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -7302,6 +7576,7 @@ pub mod playbooks {
 
     impl Export {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -7355,6 +7630,7 @@ pub mod playbooks {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -7399,6 +7675,7 @@ pub mod playbooks {
 
     impl Import {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -7454,18 +7731,21 @@ pub mod playbooks {
 
     impl List {
         /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -7538,12 +7818,14 @@ pub mod playbooks {
 
     impl Patch {
         /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
@@ -7593,6 +7875,7 @@ pub mod playbooks {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Example`](crate::schemas::GoogleCloudDialogflowCxV3Example)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Example`](crate::schemas::GoogleCloudDialogflowCxV3Example).
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -7614,6 +7897,7 @@ pub mod playbooks {
             /// - `name`: Required. The name of the example to delete. Format: `projects//locations//agents//playbooks//examples/`.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -7631,6 +7915,7 @@ pub mod playbooks {
             /// - `name`: Required. The name of the example. Format: `projects//locations//agents//playbooks//examples/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Example`](crate::schemas::GoogleCloudDialogflowCxV3Example).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -7647,6 +7932,7 @@ pub mod playbooks {
             /// - `parent`: Required. The playbook to list the examples from. Format: `projects//locations//agents//playbooks/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ListExamplesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -7667,6 +7953,7 @@ pub mod playbooks {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Example`](crate::schemas::GoogleCloudDialogflowCxV3Example)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3Example`](crate::schemas::GoogleCloudDialogflowCxV3Example).
+            #[inline]
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -7698,6 +7985,7 @@ pub mod playbooks {
 
         impl Create {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -7748,6 +8036,7 @@ pub mod playbooks {
 
         impl Get {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -7798,24 +8087,28 @@ pub mod playbooks {
 
         impl List {
             /// Optional. The language to list examples for. If not specified, list all examples under the playbook. Note: languages must be enabled in the agent before they can be used.
+            #[inline]
             pub fn language_code(mut self, language_code: impl Into<String>) -> Self {
                 self.language_code = Some(language_code.into());
                 self
             }
 
             /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// Optional. The next_page_token value returned from a previous list request.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -7895,12 +8188,14 @@ pub mod playbooks {
 
         impl Patch {
             /// Optional. The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+            #[inline]
             pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
                 self.update_mask = Some(update_mask.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::PATCH,
@@ -7954,6 +8249,7 @@ pub mod playbooks {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3PlaybookVersion`](crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3PlaybookVersion`](crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion).
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -7975,6 +8271,7 @@ pub mod playbooks {
             /// - `name`: Required. The name of the playbook version to delete. Format: `projects//locations//agents//playbooks//versions/`.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -7992,6 +8289,7 @@ pub mod playbooks {
             /// - `name`: Required. The name of the playbook version. Format: `projects//locations//agents//playbooks//versions/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3PlaybookVersion`](crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -8008,6 +8306,7 @@ pub mod playbooks {
             /// - `parent`: Required. The playbook to list versions for. Format: `projects//locations//agents//playbooks/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -8027,6 +8326,7 @@ pub mod playbooks {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest`](crate::schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse`](crate::schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse).
+            #[inline]
             pub fn restore(
                 &self,
                 name: impl Into<String>,
@@ -8057,6 +8357,7 @@ pub mod playbooks {
 
         impl Create {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -8107,6 +8408,7 @@ pub mod playbooks {
 
         impl Get {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -8156,18 +8458,21 @@ pub mod playbooks {
 
         impl List {
             /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// Optional. The next_page_token value returned from a previous list request.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -8245,6 +8550,7 @@ pub mod playbooks {
 
         impl Restore {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -8290,6 +8596,7 @@ pub mod sessions {
 
     impl Sessions {
         /// The `entityTypes` resource.
+        #[inline]
         pub fn entity_types(
             &self,
         ) -> crate::resources::projects::locations::agents::sessions::entity_types::EntityTypes {
@@ -8307,6 +8614,7 @@ pub mod sessions {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentRequest)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse).
+        #[inline]
         pub fn detect_intent(
             &self,
             session: impl Into<String>,
@@ -8330,6 +8638,7 @@ pub mod sessions {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3FulfillIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentRequest)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3FulfillIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse).
+        #[inline]
         pub fn fulfill_intent(
             &self,
             session: impl Into<String>,
@@ -8353,6 +8662,7 @@ pub mod sessions {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3MatchIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3MatchIntentRequest)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3MatchIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3MatchIntentResponse).
+        #[inline]
         pub fn match_intent(
             &self,
             session: impl Into<String>,
@@ -8376,6 +8686,7 @@ pub mod sessions {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3DetectIntentRequest`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentRequest)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3DetectIntentResponse`](crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse).
+        #[inline]
         pub fn server_streaming_detect_intent(
             &self,
             session: impl Into<String>,
@@ -8399,6 +8710,7 @@ pub mod sessions {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest`](crate::schemas::GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3AnswerFeedback`](crate::schemas::GoogleCloudDialogflowCxV3AnswerFeedback).
+        #[inline]
         pub fn submit_answer_feedback(
             &self,
             session: impl Into<String>,
@@ -8437,6 +8749,7 @@ pub mod sessions {
 
     impl SubmitAnswerFeedback {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -8488,6 +8801,7 @@ pub mod sessions {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -8510,6 +8824,7 @@ pub mod sessions {
             /// - `name`: Required. The name of the session entity type to delete. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -8527,6 +8842,7 @@ pub mod sessions {
             /// - `name`: Required. The name of the session entity type. Format: `projects//locations//agents//sessions//entityTypes/` or `projects//locations//agents//environments//sessions//entityTypes/`. If `Environment ID` is not specified, we assume default 'draft' environment.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -8544,6 +8860,7 @@ pub mod sessions {
             /// - `parent`: Required. The session to list all session entity types from. Format: `projects//locations//agents//sessions/` or `projects//locations//agents//environments//sessions/`. If `Environment ID` is not specified, we assume default 'draft' environment.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -8564,6 +8881,7 @@ pub mod sessions {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3SessionEntityType`](crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType).
+            #[inline]
             pub fn patch(
                 &self,
                 name: impl Into<String>,
@@ -8602,6 +8920,7 @@ pub mod test_cases {
 
     impl TestCases {
         /// The `results` resource.
+        #[inline]
         pub fn results(
             &self,
         ) -> crate::resources::projects::locations::agents::test_cases::results::Results {
@@ -8619,6 +8938,7 @@ pub mod test_cases {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest`](crate::schemas::GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest)
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn batch_delete(
             &self,
             parent: impl Into<String>,
@@ -8641,6 +8961,7 @@ pub mod test_cases {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3BatchRunTestCasesRequest`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3BatchRunTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata) metadata.
+        #[inline]
         pub fn batch_run(
             &self,
             parent: impl Into<String>,
@@ -8662,6 +8983,7 @@ pub mod test_cases {
         /// - `agent`: Required. The agent to calculate coverage for. Format: `projects//locations//agents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3CalculateCoverageResponse`](crate::schemas::GoogleCloudDialogflowCxV3CalculateCoverageResponse).
+        #[inline]
         pub fn calculate_coverage(&self, agent: impl Into<String>) -> CalculateCoverage {
             CalculateCoverage {
                 client: self.client.clone(),
@@ -8680,6 +9002,7 @@ pub mod test_cases {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TestCase`](crate::schemas::GoogleCloudDialogflowCxV3TestCase)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3TestCase`](crate::schemas::GoogleCloudDialogflowCxV3TestCase).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -8702,6 +9025,7 @@ pub mod test_cases {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ExportTestCasesRequest`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ExportTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3ExportTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ExportTestCasesMetadata) metadata.
+        #[inline]
         pub fn export(
             &self,
             parent: impl Into<String>,
@@ -8723,6 +9047,7 @@ pub mod test_cases {
         /// - `name`: Required. The name of the testcase. Format: `projects//locations//agents//testCases/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3TestCase`](crate::schemas::GoogleCloudDialogflowCxV3TestCase).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -8740,6 +9065,7 @@ pub mod test_cases {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ImportTestCasesRequest`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3ImportTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3ImportTestCasesMetadata`](crate::schemas::GoogleCloudDialogflowCxV3ImportTestCasesMetadata) metadata.
+        #[inline]
         pub fn import(
             &self,
             parent: impl Into<String>,
@@ -8761,6 +9087,7 @@ pub mod test_cases {
         /// - `parent`: Required. The agent to list all pages for. Format: `projects//locations//agents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3ListTestCasesResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -8781,6 +9108,7 @@ pub mod test_cases {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TestCase`](crate::schemas::GoogleCloudDialogflowCxV3TestCase)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3TestCase`](crate::schemas::GoogleCloudDialogflowCxV3TestCase).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -8804,6 +9132,7 @@ pub mod test_cases {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3RunTestCaseRequest`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseRequest)
         ///
         /// Returns [`GoogleLongrunningOperation`](crate::schemas::GoogleLongrunningOperation). `start()` waits on it instead: a poller whose `wait()` gives [`GoogleCloudDialogflowCxV3RunTestCaseResponse`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseResponse) and whose `progress()` shows [`GoogleCloudDialogflowCxV3RunTestCaseMetadata`](crate::schemas::GoogleCloudDialogflowCxV3RunTestCaseMetadata) metadata.
+        #[inline]
         pub fn run(
             &self,
             name: impl Into<String>,
@@ -8834,6 +9163,7 @@ pub mod test_cases {
 
     impl BatchDelete {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -8881,6 +9211,7 @@ pub mod test_cases {
 
     impl BatchRun {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -8954,12 +9285,14 @@ pub mod test_cases {
         /// - [`Intent`](crate::resources::projects::locations::agents::test_cases::CalculateCoverageType::Intent) (`INTENT`): Intent coverage.
         /// - [`PageTransition`](crate::resources::projects::locations::agents::test_cases::CalculateCoverageType::PageTransition) (`PAGE_TRANSITION`): Page transition coverage.
         /// - [`TransitionRouteGroup`](crate::resources::projects::locations::agents::test_cases::CalculateCoverageType::TransitionRouteGroup) (`TRANSITION_ROUTE_GROUP`): Transition route group coverage.
+        #[inline]
         pub fn r#type(mut self, r#type: CalculateCoverageType) -> Self {
             self.r#type = Some(r#type);
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -9009,6 +9342,7 @@ pub mod test_cases {
 
     impl Create {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -9056,6 +9390,7 @@ pub mod test_cases {
 
     impl Export {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -9120,6 +9455,7 @@ pub mod test_cases {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -9164,6 +9500,7 @@ pub mod test_cases {
 
     impl Import {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -9231,12 +9568,14 @@ pub mod test_cases {
 
     impl List {
         /// The maximum number of items to return in a single page. By default 20. Note that when TestCaseView = FULL, the maximum page size allowed is 20. When TestCaseView = BASIC, the maximum page size allowed is 500.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
@@ -9248,12 +9587,14 @@ pub mod test_cases {
         /// - [`TestCaseViewUnspecified`](crate::resources::projects::locations::agents::test_cases::ListView::TestCaseViewUnspecified) (`TEST_CASE_VIEW_UNSPECIFIED`): The default / unset value. The API will default to the BASIC view.
         /// - [`Basic`](crate::resources::projects::locations::agents::test_cases::ListView::Basic) (`BASIC`): Include basic metadata about the test case, but not the conversation turns. This is the default value.
         /// - [`Full`](crate::resources::projects::locations::agents::test_cases::ListView::Full) (`FULL`): Include everything.
+        #[inline]
         pub fn view(mut self, view: ListView) -> Self {
             self.view = Some(view);
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -9327,12 +9668,14 @@ pub mod test_cases {
 
     impl Patch {
         /// Required. The mask to specify which fields should be updated. The `creationTime` and `lastTestResult` cannot be updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
@@ -9380,6 +9723,7 @@ pub mod test_cases {
 
     impl Run {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -9446,6 +9790,7 @@ pub mod test_cases {
 
     impl CalculateCoverageType {
         /// The value as it is sent on the wire.
+        #[inline]
         pub fn as_str(&self) -> &str {
             match self {
                 Self::CoverageTypeUnspecified => "COVERAGE_TYPE_UNSPECIFIED",
@@ -9458,6 +9803,7 @@ pub mod test_cases {
     }
 
     impl From<&str> for CalculateCoverageType {
+        #[inline]
         fn from(value: &str) -> Self {
             match value {
                 "COVERAGE_TYPE_UNSPECIFIED" => Self::CoverageTypeUnspecified,
@@ -9487,6 +9833,7 @@ pub mod test_cases {
 
     impl ListView {
         /// The value as it is sent on the wire.
+        #[inline]
         pub fn as_str(&self) -> &str {
             match self {
                 Self::TestCaseViewUnspecified => "TEST_CASE_VIEW_UNSPECIFIED",
@@ -9498,6 +9845,7 @@ pub mod test_cases {
     }
 
     impl From<&str> for ListView {
+        #[inline]
         fn from(value: &str) -> Self {
             match value {
                 "TEST_CASE_VIEW_UNSPECIFIED" => Self::TestCaseViewUnspecified,
@@ -9527,6 +9875,7 @@ pub mod test_cases {
             /// - `name`: Required. The name of the testcase. Format: `projects//locations//agents//testCases//results/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3TestCaseResult`](crate::schemas::GoogleCloudDialogflowCxV3TestCaseResult).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -9543,6 +9892,7 @@ pub mod test_cases {
             /// - `parent`: Required. The test case to list results for. Format: `projects//locations//agents//testCases/`. Specify a `-` as a wildcard for TestCase ID to list results across multiple test cases.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ListTestCaseResultsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -9570,6 +9920,7 @@ pub mod test_cases {
 
         impl Get {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -9620,24 +9971,28 @@ pub mod test_cases {
 
         impl List {
             /// The filter expression used to filter test case results. See [API Filtering](https://aip.dev/160). The expression is case insensitive. Only 'AND' is supported for logical operators. The supported syntax is listed below in detail: \[AND \] ... \[AND latest\] The supported fields and operators are: field operator `environment` `=`, `IN` (Use value `draft` for draft environment) `test_time` `>`, `<` `latest` only returns the latest test result in all results for each test case. Examples: * "environment=draft AND latest" matches the latest test result for each test case in the draft environment. * "environment IN (e1,e2)" matches any test case results with an environment resource name of either "e1" or "e2". * "test_time &gt; 1602540713" matches any test case results with test time later than a unix timestamp in seconds 1602540713.
+            #[inline]
             pub fn filter(mut self, filter: impl Into<String>) -> Self {
                 self.filter = Some(filter.into());
                 self
             }
 
             /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// The next_page_token value returned from a previous list request.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -9712,6 +10067,7 @@ pub mod tools {
 
     impl Tools {
         /// The `versions` resource.
+        #[inline]
         pub fn versions(
             &self,
         ) -> crate::resources::projects::locations::agents::tools::versions::Versions {
@@ -9729,6 +10085,7 @@ pub mod tools {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Tool`](crate::schemas::GoogleCloudDialogflowCxV3Tool)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Tool`](crate::schemas::GoogleCloudDialogflowCxV3Tool).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -9750,6 +10107,7 @@ pub mod tools {
         /// - `name`: Required. The name of the Tool to be deleted. Format: `projects//locations//agents//tools/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -9767,6 +10125,7 @@ pub mod tools {
         /// - `name`: Required. The name of the Tool. Format: `projects//locations//agents//tools/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Tool`](crate::schemas::GoogleCloudDialogflowCxV3Tool).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -9783,6 +10142,7 @@ pub mod tools {
         /// - `parent`: Required. The agent to list the Tools from. Format: `projects//locations//agents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3ListToolsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -9802,6 +10162,7 @@ pub mod tools {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Tool`](crate::schemas::GoogleCloudDialogflowCxV3Tool)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Tool`](crate::schemas::GoogleCloudDialogflowCxV3Tool).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -9833,6 +10194,7 @@ pub mod tools {
 
     impl Create {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -9877,12 +10239,14 @@ pub mod tools {
 
     impl Delete {
         /// This field has no effect for Tools not being used. For Tools that are used: * If `force` is set to false, an error will be returned with message indicating the referenced resources. * If `force` is set to true, Dialogflow will remove the tool, as well as any references to the tool.
+        #[inline]
         pub fn force(mut self, force: bool) -> Self {
             self.force = Some(force);
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
@@ -9925,6 +10289,7 @@ pub mod tools {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -9968,18 +10333,21 @@ pub mod tools {
 
     impl List {
         /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -10052,12 +10420,14 @@ pub mod tools {
 
     impl Patch {
         /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,
@@ -10104,6 +10474,7 @@ pub mod tools {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3ToolVersion`](crate::schemas::GoogleCloudDialogflowCxV3ToolVersion)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ToolVersion`](crate::schemas::GoogleCloudDialogflowCxV3ToolVersion).
+            #[inline]
             pub fn create(
                 &self,
                 parent: impl Into<String>,
@@ -10125,6 +10496,7 @@ pub mod tools {
             /// - `name`: Required. The name of the tool version to delete. Format: `projects//locations//agents//tools//versions/`.
             ///
             /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+            #[inline]
             pub fn delete(&self, name: impl Into<String>) -> Delete {
                 Delete {
                     client: self.client.clone(),
@@ -10142,6 +10514,7 @@ pub mod tools {
             /// - `name`: Required. The name of the tool version. Format: `projects//locations//agents//tools//versions/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ToolVersion`](crate::schemas::GoogleCloudDialogflowCxV3ToolVersion).
+            #[inline]
             pub fn get(&self, name: impl Into<String>) -> Get {
                 Get {
                     client: self.client.clone(),
@@ -10158,6 +10531,7 @@ pub mod tools {
             /// - `parent`: Required. The parent of the tool versions. Format: `projects//locations//agents//tools/`.
             ///
             /// Returns [`GoogleCloudDialogflowCxV3ListToolVersionsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse).
+            #[inline]
             pub fn list(&self, parent: impl Into<String>) -> List {
                 List {
                     client: self.client.clone(),
@@ -10177,6 +10551,7 @@ pub mod tools {
             /// - `body`: the request body, [`GoogleCloudDialogflowCxV3RestoreToolVersionRequest`](crate::schemas::GoogleCloudDialogflowCxV3RestoreToolVersionRequest)
             ///
             /// Returns [`GoogleCloudDialogflowCxV3RestoreToolVersionResponse`](crate::schemas::GoogleCloudDialogflowCxV3RestoreToolVersionResponse).
+            #[inline]
             pub fn restore(
                 &self,
                 name: impl Into<String>,
@@ -10207,6 +10582,7 @@ pub mod tools {
 
         impl Create {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -10256,12 +10632,14 @@ pub mod tools {
 
         impl Delete {
             /// Optional. This field has no effect for Tools not being used. For Tools that are used: * If `force` is set to false, an error will be returned with message indicating the referenced resources. * If `force` is set to true, Dialogflow will remove the tool, as well as any references to the tool.
+            #[inline]
             pub fn force(mut self, force: bool) -> Self {
                 self.force = Some(force);
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::DELETE,
@@ -10308,6 +10686,7 @@ pub mod tools {
 
         impl Get {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -10357,18 +10736,21 @@ pub mod tools {
 
         impl List {
             /// Optional. The maximum number of items to return in a single page. By default 100 and at most 1000.
+            #[inline]
             pub fn page_size(mut self, page_size: i32) -> Self {
                 self.page_size = Some(page_size);
                 self
             }
 
             /// Optional. The next_page_token value returned from a previous list request.
+            #[inline]
             pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
                 self.page_token = Some(page_token.into());
                 self
             }
 
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::GET,
@@ -10446,6 +10828,7 @@ pub mod tools {
 
         impl Restore {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -10499,6 +10882,7 @@ pub mod transition_route_groups {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -10522,6 +10906,7 @@ pub mod transition_route_groups {
         /// - `name`: Required. The name of the TransitionRouteGroup to delete. Format: `projects//locations//agents//flows//transitionRouteGroups/` or `projects//locations//agents//transitionRouteGroups/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -10540,6 +10925,7 @@ pub mod transition_route_groups {
         /// - `name`: Required. The name of the TransitionRouteGroup. Format: `projects//locations//agents//flows//transitionRouteGroups/` or `projects//locations//agents//transitionRouteGroups/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -10558,6 +10944,7 @@ pub mod transition_route_groups {
         /// - `parent`: Required. The flow to list all transition route groups for. Format: `projects//locations//agents//flows/` or \`projects//locations//agents/.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -10579,6 +10966,7 @@ pub mod transition_route_groups {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3TransitionRouteGroup`](crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -10625,6 +11013,7 @@ pub mod webhooks {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Webhook`](crate::schemas::GoogleCloudDialogflowCxV3Webhook)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Webhook`](crate::schemas::GoogleCloudDialogflowCxV3Webhook).
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -10646,6 +11035,7 @@ pub mod webhooks {
         /// - `name`: Required. The name of the webhook to delete. Format: `projects//locations//agents//webhooks/`.
         ///
         /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -10663,6 +11053,7 @@ pub mod webhooks {
         /// - `name`: Required. The name of the webhook. Format: `projects//locations//agents//webhooks/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Webhook`](crate::schemas::GoogleCloudDialogflowCxV3Webhook).
+        #[inline]
         pub fn get(&self, name: impl Into<String>) -> Get {
             Get {
                 client: self.client.clone(),
@@ -10679,6 +11070,7 @@ pub mod webhooks {
         /// - `parent`: Required. The agent to list all webhooks for. Format: `projects//locations//agents/`.
         ///
         /// Returns [`GoogleCloudDialogflowCxV3ListWebhooksResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse).
+        #[inline]
         pub fn list(&self, parent: impl Into<String>) -> List {
             List {
                 client: self.client.clone(),
@@ -10698,6 +11090,7 @@ pub mod webhooks {
         /// - `body`: the request body, [`GoogleCloudDialogflowCxV3Webhook`](crate::schemas::GoogleCloudDialogflowCxV3Webhook)
         ///
         /// Returns [`GoogleCloudDialogflowCxV3Webhook`](crate::schemas::GoogleCloudDialogflowCxV3Webhook).
+        #[inline]
         pub fn patch(
             &self,
             name: impl Into<String>,
@@ -10729,6 +11122,7 @@ pub mod webhooks {
 
     impl Create {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -10776,12 +11170,14 @@ pub mod webhooks {
 
     impl Delete {
         /// This field has no effect for webhook not being used. For webhooks that are used by pages/flows/transition route groups: * If `force` is set to false, an error will be returned with message indicating the referenced resources. * If `force` is set to true, Dialogflow will remove the webhook, as well as any references to the webhook (i.e. Webhook and tagin fulfillments that point to this webhook will be removed).
+        #[inline]
         pub fn force(mut self, force: bool) -> Self {
             self.force = Some(force);
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,
@@ -10825,6 +11221,7 @@ pub mod webhooks {
 
     impl Get {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -10870,18 +11267,21 @@ pub mod webhooks {
 
     impl List {
         /// The maximum number of items to return in a single page. By default 100 and at most 1000.
+        #[inline]
         pub fn page_size(mut self, page_size: i32) -> Self {
             self.page_size = Some(page_size);
             self
         }
 
         /// The next_page_token value returned from a previous list request.
+        #[inline]
         pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
             self.page_token = Some(page_token.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::GET,
@@ -10954,12 +11354,14 @@ pub mod webhooks {
 
     impl Patch {
         /// The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+        #[inline]
         pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
             self.update_mask = Some(update_mask.into());
             self
         }
 
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::PATCH,

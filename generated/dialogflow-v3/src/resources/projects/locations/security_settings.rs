@@ -17,6 +17,7 @@ impl SecuritySettings {
     /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SecuritySettings`](crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings)
     ///
     /// Returns [`GoogleCloudDialogflowCxV3SecuritySettings`](crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings).
+    #[inline]
     pub fn create(
         &self,
         parent: impl Into<String>,
@@ -38,6 +39,7 @@ impl SecuritySettings {
     /// - `name`: Required. The name of the SecuritySettings to delete. Format: `projects//locations//securitySettings/`.
     ///
     /// Returns [`GoogleProtobufEmpty`](crate::schemas::GoogleProtobufEmpty).
+    #[inline]
     pub fn delete(&self, name: impl Into<String>) -> Delete {
         Delete {
             client: self.client.clone(),
@@ -55,6 +57,7 @@ impl SecuritySettings {
     /// - `name`: Required. Resource name of the settings. Format: `projects//locations//securitySettings/`.
     ///
     /// Returns [`GoogleCloudDialogflowCxV3SecuritySettings`](crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -71,6 +74,7 @@ impl SecuritySettings {
     /// - `parent`: Required. The location to list all security settings for. Format: `projects//locations/`.
     ///
     /// Returns [`GoogleCloudDialogflowCxV3ListSecuritySettingsResponse`](crate::schemas::GoogleCloudDialogflowCxV3ListSecuritySettingsResponse).
+    #[inline]
     pub fn list(&self, parent: impl Into<String>) -> List {
         List {
             client: self.client.clone(),
@@ -90,6 +94,7 @@ impl SecuritySettings {
     /// - `body`: the request body, [`GoogleCloudDialogflowCxV3SecuritySettings`](crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings)
     ///
     /// Returns [`GoogleCloudDialogflowCxV3SecuritySettings`](crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings).
+    #[inline]
     pub fn patch(
         &self,
         name: impl Into<String>,
@@ -121,6 +126,7 @@ pub struct Create {
 
 impl Create {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::POST,
@@ -168,6 +174,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -211,18 +218,21 @@ pub struct List {
 
 impl List {
     /// The maximum number of items to return in a single page. By default 20 and at most 100.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
 
     /// The next_page_token value returned from a previous list request.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(page_token.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -295,12 +305,14 @@ pub struct Patch {
 
 impl Patch {
     /// Required. The mask to control which fields get updated. If the mask is not present, all fields will be updated.
+    #[inline]
     pub fn update_mask(mut self, update_mask: impl Into<String>) -> Self {
         self.update_mask = Some(update_mask.into());
         self
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::PATCH,

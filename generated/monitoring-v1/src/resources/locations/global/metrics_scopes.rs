@@ -9,6 +9,7 @@ pub struct MetricsScopes {
 
 impl MetricsScopes {
     /// The `projects` resource.
+    #[inline]
     pub fn projects(
         &self,
     ) -> crate::resources::locations::global::metrics_scopes::projects::Projects {
@@ -25,6 +26,7 @@ impl MetricsScopes {
     /// - `name`: Required. The resource name of the Metrics Scope. Example: locations/global/metricsScopes/{SCOPING_PROJECT_ID_OR_NUMBER}
     ///
     /// Returns [`MetricsScope`](crate::schemas::MetricsScope).
+    #[inline]
     pub fn get(&self, name: impl Into<String>) -> Get {
         Get {
             client: self.client.clone(),
@@ -38,6 +40,7 @@ impl MetricsScopes {
     /// `GET v1/locations/global/metricsScopes:listMetricsScopesByMonitoredProject` (`monitoring.locations.global.metricsScopes.listMetricsScopesByMonitoredProject`)
     ///
     /// Returns [`ListMetricsScopesByMonitoredProjectResponse`](crate::schemas::ListMetricsScopesByMonitoredProjectResponse).
+    #[inline]
     pub fn list_metrics_scopes_by_monitored_project(
         &self,
     ) -> ListMetricsScopesByMonitoredProject {
@@ -64,6 +67,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -101,6 +105,7 @@ pub struct ListMetricsScopesByMonitoredProject {
 
 impl ListMetricsScopesByMonitoredProject {
     /// Required. The resource name of the Monitored Project being requested. Example: projects/{MONITORED_PROJECT_ID_OR_NUMBER}
+    #[inline]
     pub fn monitored_resource_container(
         mut self,
         monitored_resource_container: impl Into<String>,
@@ -110,6 +115,7 @@ impl ListMetricsScopesByMonitoredProject {
     }
 
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
@@ -160,6 +166,7 @@ pub mod projects {
         /// - `body`: the request body, [`MonitoredProject`](crate::schemas::MonitoredProject)
         ///
         /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives [`MonitoredProject`](crate::schemas::MonitoredProject) and whose `progress()` shows [`OperationMetadata`](crate::schemas::OperationMetadata) metadata.
+        #[inline]
         pub fn create(
             &self,
             parent: impl Into<String>,
@@ -181,6 +188,7 @@ pub mod projects {
         /// - `name`: Required. The resource name of the MonitoredProject. Example: locations/global/metricsScopes/{SCOPING_PROJECT_ID_OR_NUMBER}/projects/{MONITORED_PROJECT_ID_OR_NUMBER}Authorization requires the following Google IAM (<https://cloud.google.com/iam>) permissions on both the Metrics Scope and on the MonitoredProject: monitoring.metricsScopes.link
         ///
         /// Returns [`Operation`](crate::schemas::Operation). `start()` waits on it instead: a poller whose `wait()` gives [`Empty`](crate::schemas::Empty) and whose `progress()` shows [`OperationMetadata`](crate::schemas::OperationMetadata) metadata.
+        #[inline]
         pub fn delete(&self, name: impl Into<String>) -> Delete {
             Delete {
                 client: self.client.clone(),
@@ -206,6 +214,7 @@ pub mod projects {
 
     impl Create {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::POST,
@@ -272,6 +281,7 @@ pub mod projects {
 
     impl Delete {
         /// The HTTP request this call sends.
+        #[inline]
         pub fn to_request(&self) -> ::discogen_runtime::Request {
             let mut request = ::discogen_runtime::Request::new(
                 ::discogen_runtime::Method::DELETE,

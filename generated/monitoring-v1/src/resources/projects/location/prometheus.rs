@@ -9,6 +9,7 @@ pub struct Prometheus {
 
 impl Prometheus {
     /// The `api` resource.
+    #[inline]
     pub fn api(&self) -> crate::resources::projects::location::prometheus::api::Api {
         crate::resources::projects::location::prometheus::api::Api {
             client: self.client.clone(),
@@ -26,6 +27,7 @@ pub mod api {
 
     impl Api {
         /// The `v1` resource.
+        #[inline]
         pub fn v1(
             &self,
         ) -> crate::resources::projects::location::prometheus::api::v1::V1 {
@@ -45,6 +47,7 @@ pub mod api {
 
         impl V1 {
             /// The `label` resource.
+            #[inline]
             pub fn label(
                 &self,
             ) -> crate::resources::projects::location::prometheus::api::v1::label::Label {
@@ -54,6 +57,7 @@ pub mod api {
             }
 
             /// The `metadata` resource.
+            #[inline]
             pub fn metadata(
                 &self,
             ) -> crate::resources::projects::location::prometheus::api::v1::metadata::Metadata {
@@ -72,6 +76,7 @@ pub mod api {
             /// - `body`: the request body, [`QueryLabelsRequest`](crate::schemas::QueryLabelsRequest)
             ///
             /// Returns [`HttpBody`](crate::schemas::HttpBody).
+            #[inline]
             pub fn labels(
                 &self,
                 name: impl Into<String>,
@@ -97,6 +102,7 @@ pub mod api {
             /// - `body`: the request body, [`QueryInstantRequest`](crate::schemas::QueryInstantRequest)
             ///
             /// Returns [`HttpBody`](crate::schemas::HttpBody).
+            #[inline]
             pub fn query(
                 &self,
                 name: impl Into<String>,
@@ -122,6 +128,7 @@ pub mod api {
             /// - `body`: the request body, [`QueryExemplarsRequest`](crate::schemas::QueryExemplarsRequest)
             ///
             /// Returns [`HttpBody`](crate::schemas::HttpBody).
+            #[inline]
             pub fn query_exemplars(
                 &self,
                 name: impl Into<String>,
@@ -147,6 +154,7 @@ pub mod api {
             /// - `body`: the request body, [`QueryRangeRequest`](crate::schemas::QueryRangeRequest)
             ///
             /// Returns [`HttpBody`](crate::schemas::HttpBody).
+            #[inline]
             pub fn query_range(
                 &self,
                 name: impl Into<String>,
@@ -172,6 +180,7 @@ pub mod api {
             /// - `body`: the request body, [`QuerySeriesRequest`](crate::schemas::QuerySeriesRequest)
             ///
             /// Returns [`HttpBody`](crate::schemas::HttpBody).
+            #[inline]
             pub fn series(
                 &self,
                 name: impl Into<String>,
@@ -205,6 +214,7 @@ pub mod api {
 
         impl Labels {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -254,6 +264,7 @@ pub mod api {
 
         impl Query {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -303,6 +314,7 @@ pub mod api {
 
         impl QueryExemplars {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -352,6 +364,7 @@ pub mod api {
 
         impl QueryRange {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -401,6 +414,7 @@ pub mod api {
 
         impl Series {
             /// The HTTP request this call sends.
+            #[inline]
             pub fn to_request(&self) -> ::discogen_runtime::Request {
                 let mut request = ::discogen_runtime::Request::new(
                     ::discogen_runtime::Method::POST,
@@ -452,6 +466,7 @@ pub mod api {
                 /// - `label`: The label name for which values are queried.
                 ///
                 /// Returns [`HttpBody`](crate::schemas::HttpBody).
+                #[inline]
                 pub fn values(
                     &self,
                     name: impl Into<String>,
@@ -491,24 +506,28 @@ pub mod api {
 
             impl Values {
                 /// The end time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
+                #[inline]
                 pub fn end(mut self, end: impl Into<String>) -> Self {
                     self.end = Some(end.into());
                     self
                 }
 
                 /// A list of matchers encoded in the Prometheus label matcher format to constrain the values to series that satisfy them.
+                #[inline]
                 pub fn r#match(mut self, r#match: impl Into<String>) -> Self {
                     self.r#match = Some(r#match.into());
                     self
                 }
 
                 /// The start time to evaluate the query for. Either floating point UNIX seconds or RFC3339 formatted timestamp.
+                #[inline]
                 pub fn start_2(mut self, start_2: impl Into<String>) -> Self {
                     self.start_2 = Some(start_2.into());
                     self
                 }
 
                 /// The HTTP request this call sends.
+                #[inline]
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::GET,
@@ -563,6 +582,7 @@ pub mod api {
                 /// - `location`: Location of the resource information. Has to be "global" for now.
                 ///
                 /// Returns [`HttpBody`](crate::schemas::HttpBody).
+                #[inline]
                 pub fn list(
                     &self,
                     name: impl Into<String>,
@@ -597,18 +617,21 @@ pub mod api {
 
             impl List {
                 /// Maximum number of metrics to return.
+                #[inline]
                 pub fn limit(mut self, limit: i64) -> Self {
                     self.limit = Some(limit);
                     self
                 }
 
                 /// The metric name for which to query metadata. If unset, all metric metadata is returned.
+                #[inline]
                 pub fn metric(mut self, metric: impl Into<String>) -> Self {
                     self.metric = Some(metric.into());
                     self
                 }
 
                 /// The HTTP request this call sends.
+                #[inline]
                 pub fn to_request(&self) -> ::discogen_runtime::Request {
                     let mut request = ::discogen_runtime::Request::new(
                         ::discogen_runtime::Method::GET,

@@ -12,6 +12,7 @@ impl Locations {
     ///
     /// Needs the cargo feature `operations` (on by default).
     #[cfg(feature = "operations")]
+    #[inline]
     pub fn operations(
         &self,
     ) -> crate::resources::projects::locations::operations::Operations {

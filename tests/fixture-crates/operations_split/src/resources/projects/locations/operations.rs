@@ -18,6 +18,7 @@ impl Operations {
     /// - `operations_id`: Part of `name`. See documentation of `projectsId`.
     ///
     /// Returns [`Operation`](crate::schemas::Operation).
+    #[inline]
     pub fn get(
         &self,
         projects_id: impl Into<String>,
@@ -51,6 +52,7 @@ pub struct Get {
 
 impl Get {
     /// The HTTP request this call sends.
+    #[inline]
     pub fn to_request(&self) -> ::discogen_runtime::Request {
         let mut request = ::discogen_runtime::Request::new(
             ::discogen_runtime::Method::GET,
