@@ -621,9 +621,9 @@ pub const RUNTIME_REEXPORTS: &[RuntimeReexport] = &[
             "Bytes",
             "CallOptions",
             "ClientBuilder",
+            "Code",
             "Date",
             "Duration",
-            "Code",
             "Error",
             "Result",
             "RetryPolicy",
@@ -891,7 +891,6 @@ mod runtime_mirrors {
         // Used by generated code; an app meets them through a builder (`to_request()`).
         "Request",
         "Method",
-        "DataWrapper",
         "endpoint",
         // Behind `Timestamp`, `Date` and `Duration`, which are.
         "chrono",

@@ -49,32 +49,6 @@ pub use crate::status::{Code, Status};
 pub use crate::telemetry::TraceContext;
 pub use http::Method;
 
-/// A JSON body wrapped as `{"data": ...}`, for APIs with the Discovery feature `dataWrapper`. Reading
-/// accepts an unwrapped body too, as Google's Python client does.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct DataWrapper<T> {
-    /// The wrapped value.
-    pub data: T,
-}
-
-impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for DataWrapper<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let inner = match value {
-            serde_json::Value::Object(mut object) if object.contains_key("data") => {
-                object.remove("data").unwrap_or_default()
-            }
-            other => other,
-        };
-        T::deserialize(inner)
-            .map(|data| DataWrapper { data })
-            .map_err(D::Error::custom)
-    }
-}
-
 /// A point in time (Discovery `google-datetime` and `date-time`): RFC 3339 on the wire.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
 
@@ -99,6 +73,7 @@ pub mod __private {
     pub use crate::open_enum::deserialize_open_enum;
     pub use crate::paginate::{items, pages};
     pub use crate::request::{Params, QueryValue};
+    pub use crate::response::DataWrapper;
     pub use crate::{object_serde, open_enum};
     pub use serde;
 

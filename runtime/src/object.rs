@@ -225,7 +225,6 @@ impl<'de, T: Object> Visitor<'de> for KeySeed<T> {
 
 /// `Serialize` and `Deserialize` for generated [`Object`] structs, forwarding to this module.
 #[doc(hidden)]
-#[doc(hidden)]
 #[macro_export]
 macro_rules! object_serde {
     ($($ty:ty),+ $(,)?) => {

@@ -72,6 +72,32 @@ pub fn decode_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
     })
 }
 
+/// A JSON body wrapped as `{"data": ...}`, for APIs with the Discovery feature `dataWrapper`. Reading
+/// accepts an unwrapped body too, as Google's Python client does.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DataWrapper<T> {
+    /// The wrapped value.
+    pub data: T,
+}
+
+impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for DataWrapper<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let inner = match value {
+            serde_json::Value::Object(mut object) if object.contains_key("data") => {
+                object.remove("data").unwrap_or_default()
+            }
+            other => other,
+        };
+        T::deserialize(inner)
+            .map(|data| DataWrapper { data })
+            .map_err(D::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use http::HeaderValue;

@@ -430,7 +430,7 @@ fn to_request(printer: &ModulePrinter<'_>, builder: &Builder<'_>) -> TokenStream
         let field = ident(&body.rust_name);
         // `features: ["dataWrapper"]` APIs wrap JSON bodies in `{"data": ...}` both ways.
         if printer.api.data_wrapper {
-            quote!(request.json_body(&::discogen_runtime::DataWrapper { data: &self.#field });)
+            quote!(request.json_body(&::discogen_runtime::__private::DataWrapper { data: &self.#field });)
         } else {
             quote!(request.json_body(&self.#field);)
         }
@@ -462,7 +462,7 @@ fn send_body(printer: &ModulePrinter<'_>, method: &Method, response: &TokenStrea
     match (&method.response, printer.api.data_wrapper) {
         (Some(_), true) => quote! {
             self.client
-                .execute::<::discogen_runtime::DataWrapper<#response>>(self.to_request())
+                .execute::<::discogen_runtime::__private::DataWrapper<#response>>(self.to_request())
                 .await
                 .map(|wrapper| wrapper.data)
         },

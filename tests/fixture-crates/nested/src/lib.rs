@@ -70,7 +70,7 @@ pub mod methods;
 pub use ::discogen_runtime::testing;
 
 pub use ::discogen_runtime::{
-    ApiError, Bytes, CallOptions, ClientBuilder, Date, Duration, Code, Error, Result,
+    ApiError, Bytes, CallOptions, ClientBuilder, Code, Date, Duration, Error, Result,
     RetryPolicy, Status, Timestamp, UnknownFields,
 };
 

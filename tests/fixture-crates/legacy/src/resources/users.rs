@@ -75,7 +75,7 @@ impl Get {
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::User> {
         self.client
             .execute::<
-                ::discogen_runtime::DataWrapper<crate::schemas::User>,
+                ::discogen_runtime::__private::DataWrapper<crate::schemas::User>,
             >(self.to_request())
             .await
             .map(|wrapper| wrapper.data)
@@ -112,7 +112,7 @@ impl Insert {
         request.set_method_id("directory.users.insert");
         request
             .json_body(
-                &::discogen_runtime::DataWrapper {
+                &::discogen_runtime::__private::DataWrapper {
                     data: &self.body,
                 },
             );
@@ -124,7 +124,7 @@ impl Insert {
     pub async fn send(self) -> ::discogen_runtime::Result<crate::schemas::User> {
         self.client
             .execute::<
-                ::discogen_runtime::DataWrapper<crate::schemas::User>,
+                ::discogen_runtime::__private::DataWrapper<crate::schemas::User>,
             >(self.to_request())
             .await
             .map(|wrapper| wrapper.data)
