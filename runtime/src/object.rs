@@ -1,6 +1,7 @@
 //! JSON objects of generated schemas, read and written without serde's derive.
 //!
-//! A generated struct implements [`Object`] (its field names and one `match` that reads a field) and
+//! A generated struct implements [`Object`] (a `match` from a key to its field's number, one that reads a
+//! field by number, and the writes of the fields that are set) and
 //! calls [`object_serde!`](crate::object_serde) for its `Serialize`/`Deserialize` impls, which forward here.
 //! Compared with `#[derive(Serialize, Deserialize)]`, which writes a field enum, its visitor and a sequence
 //! visitor per struct, this halves the compile time of a crate of a few hundred schemas, and the generic
@@ -26,11 +27,10 @@ pub trait Object: Default {
     /// The Discovery schema id (for a struct nested in a schema, its Rust name): for error messages, and
     /// the [`Message::SCHEMA_ID`](crate::lro::Message::SCHEMA_ID) that `@type` checks compare.
     const NAME: &'static str;
-    /// The JSON keys of the fields, sorted by length, then bytes (so that most comparisons of a lookup are
-    /// one of lengths); [`Object::read_field`] takes an index into it.
-    const FIELDS: &'static [&'static str];
+    /// The index of the field whose JSON key is `key`, as [`Object::read_field`] numbers them.
+    fn field_index(key: &str) -> Option<usize>;
 
-    /// Reads the value of the field `FIELDS[index]` from `map`.
+    /// Reads the value of the field numbered `index` from `map`.
     fn read_field<'de, A: MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -213,12 +213,9 @@ impl<'de, T: Object> Visitor<'de> for KeySeed<T> {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-        let found = T::FIELDS.binary_search_by(|probe| {
-            (probe.len(), probe.as_bytes()).cmp(&(key.len(), key.as_bytes()))
-        });
-        Ok(match found {
-            Ok(index) => Key::Field(index),
-            Err(_) => Key::Other(key.to_owned()),
+        Ok(match T::field_index(key) {
+            Some(index) => Key::Field(index),
+            None => Key::Other(key.to_owned()),
         })
     }
 }
@@ -267,7 +264,12 @@ mod tests {
 
     impl Object for Sample {
         const NAME: &'static str = "Sample";
-        const FIELDS: &'static [&'static str] = &["name", "type", "count", "nested"];
+
+        fn field_index(key: &str) -> Option<usize> {
+            ["name", "type", "count", "nested"]
+                .iter()
+                .position(|k| *k == key)
+        }
 
         fn read_field<'de, A: MapAccess<'de>>(
             &mut self,

@@ -137,20 +137,24 @@ impl GoogleCloudDialogflowV2Agent {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Agent {
     const NAME: &'static str = "GoogleCloudDialogflowV2Agent";
 
-    const FIELDS: &'static [&'static str] = &[
-        "tier",
-        "parent",
-        "timeZone",
-        "avatarUri",
-        "matchMode",
-        "apiVersion",
-        "description",
-        "displayName",
-        "enableLogging",
-        "defaultLanguageCode",
-        "supportedLanguageCodes",
-        "classificationThreshold",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "apiVersion" => Some(0),
+            "avatarUri" => Some(1),
+            "classificationThreshold" => Some(2),
+            "defaultLanguageCode" => Some(3),
+            "description" => Some(4),
+            "displayName" => Some(5),
+            "enableLogging" => Some(6),
+            "matchMode" => Some(7),
+            "parent" => Some(8),
+            "supportedLanguageCodes" => Some(9),
+            "tier" => Some(10),
+            "timeZone" => Some(11),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -162,22 +166,22 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Ag
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tier = map.next_value()?,
-            1 => self.parent = map.next_value()?,
-            2 => self.time_zone = map.next_value()?,
-            3 => self.avatar_uri = map.next_value()?,
-            4 => self.match_mode = map.next_value()?,
-            5 => self.api_version = map.next_value()?,
-            6 => self.description = map.next_value()?,
-            7 => self.display_name = map.next_value()?,
-            8 => self.enable_logging = map.next_value()?,
-            9 => self.default_language_code = map.next_value()?,
-            10 => self.supported_language_codes = map.next_value()?,
-            _ => {
+            0 => self.api_version = map.next_value()?,
+            1 => self.avatar_uri = map.next_value()?,
+            2 => {
                 self.classification_threshold = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            3 => self.default_language_code = map.next_value()?,
+            4 => self.description = map.next_value()?,
+            5 => self.display_name = map.next_value()?,
+            6 => self.enable_logging = map.next_value()?,
+            7 => self.match_mode = map.next_value()?,
+            8 => self.parent = map.next_value()?,
+            9 => self.supported_language_codes = map.next_value()?,
+            10 => self.tier = map.next_value()?,
+            _ => self.time_zone = map.next_value()?,
         }
         Ok(())
     }
@@ -272,7 +276,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EncryptionSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2EncryptionSpec";
 
-    const FIELDS: &'static [&'static str] = &["name", "kmsKey"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "kmsKey" => Some(0),
+            "name" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -284,8 +295,8 @@ for GoogleCloudDialogflowV2EncryptionSpec {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            _ => self.kms_key = map.next_value()?,
+            0 => self.kms_key = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -337,7 +348,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudLocationListLocationsResponse {
     const NAME: &'static str = "GoogleCloudLocationListLocationsResponse";
 
-    const FIELDS: &'static [&'static str] = &["locations", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "locations" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -447,13 +465,17 @@ impl GoogleCloudLocationLocation {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudLocationLocation {
     const NAME: &'static str = "GoogleCloudLocationLocation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "labels",
-        "metadata",
-        "locationId",
-        "displayName",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "labels" => Some(1),
+            "locationId" => Some(2),
+            "metadata" => Some(3),
+            "name" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -465,11 +487,11 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudLocationLocati
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
             1 => self.labels = map.next_value()?,
-            2 => self.metadata = map.next_value()?,
-            3 => self.location_id = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            2 => self.location_id = map.next_value()?,
+            3 => self.metadata = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -541,11 +563,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleLongrunningListOperationsResponse {
     const NAME: &'static str = "GoogleLongrunningListOperationsResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "operations",
-        "unreachable",
-        "nextPageToken",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "operations" => Some(1),
+            "unreachable" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -557,9 +583,9 @@ for GoogleLongrunningListOperationsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.operations = map.next_value()?,
-            1 => self.unreachable = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            1 => self.operations = map.next_value()?,
+            _ => self.unreachable = map.next_value()?,
         }
         Ok(())
     }
@@ -665,13 +691,17 @@ impl GoogleLongrunningOperation {
 impl ::discogen_runtime::__private::object::Object for GoogleLongrunningOperation {
     const NAME: &'static str = "GoogleLongrunningOperation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "done",
-        "name",
-        "error",
-        "metadata",
-        "response",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "done" => Some(0),
+            "error" => Some(1),
+            "metadata" => Some(2),
+            "name" => Some(3),
+            "response" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -684,9 +714,9 @@ impl ::discogen_runtime::__private::object::Object for GoogleLongrunningOperatio
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.done = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.error = map.next_value()?,
-            3 => self.metadata = map.next_value()?,
+            1 => self.error = map.next_value()?,
+            2 => self.metadata = map.next_value()?,
+            3 => self.name = map.next_value()?,
             _ => self.response = map.next_value()?,
         }
         Ok(())
@@ -718,7 +748,11 @@ pub struct GoogleProtobufEmpty {
 impl ::discogen_runtime::__private::object::Object for GoogleProtobufEmpty {
     const NAME: &'static str = "GoogleProtobufEmpty";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -787,7 +821,15 @@ impl GoogleRpcStatus {
 impl ::discogen_runtime::__private::object::Object for GoogleRpcStatus {
     const NAME: &'static str = "GoogleRpcStatus";
 
-    const FIELDS: &'static [&'static str] = &["code", "details", "message"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "code" => Some(0),
+            "details" => Some(1),
+            "message" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

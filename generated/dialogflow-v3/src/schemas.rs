@@ -37,7 +37,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudLocationListLocationsResponse {
     const NAME: &'static str = "GoogleCloudLocationListLocationsResponse";
 
-    const FIELDS: &'static [&'static str] = &["locations", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "locations" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -147,13 +154,17 @@ impl GoogleCloudLocationLocation {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudLocationLocation {
     const NAME: &'static str = "GoogleCloudLocationLocation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "labels",
-        "metadata",
-        "locationId",
-        "displayName",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "labels" => Some(1),
+            "locationId" => Some(2),
+            "metadata" => Some(3),
+            "name" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -165,11 +176,11 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudLocationLocati
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
             1 => self.labels = map.next_value()?,
-            2 => self.metadata = map.next_value()?,
-            3 => self.location_id = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            2 => self.location_id = map.next_value()?,
+            3 => self.metadata = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -241,11 +252,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleLongrunningListOperationsResponse {
     const NAME: &'static str = "GoogleLongrunningListOperationsResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "operations",
-        "unreachable",
-        "nextPageToken",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "operations" => Some(1),
+            "unreachable" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -257,9 +272,9 @@ for GoogleLongrunningListOperationsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.operations = map.next_value()?,
-            1 => self.unreachable = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            1 => self.operations = map.next_value()?,
+            _ => self.unreachable = map.next_value()?,
         }
         Ok(())
     }
@@ -365,13 +380,17 @@ impl GoogleLongrunningOperation {
 impl ::discogen_runtime::__private::object::Object for GoogleLongrunningOperation {
     const NAME: &'static str = "GoogleLongrunningOperation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "done",
-        "name",
-        "error",
-        "metadata",
-        "response",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "done" => Some(0),
+            "error" => Some(1),
+            "metadata" => Some(2),
+            "name" => Some(3),
+            "response" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -384,9 +403,9 @@ impl ::discogen_runtime::__private::object::Object for GoogleLongrunningOperatio
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.done = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.error = map.next_value()?,
-            3 => self.metadata = map.next_value()?,
+            1 => self.error = map.next_value()?,
+            2 => self.metadata = map.next_value()?,
+            3 => self.name = map.next_value()?,
             _ => self.response = map.next_value()?,
         }
         Ok(())
@@ -418,7 +437,11 @@ pub struct GoogleProtobufEmpty {
 impl ::discogen_runtime::__private::object::Object for GoogleProtobufEmpty {
     const NAME: &'static str = "GoogleProtobufEmpty";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -487,7 +510,15 @@ impl GoogleRpcStatus {
 impl ::discogen_runtime::__private::object::Object for GoogleRpcStatus {
     const NAME: &'static str = "GoogleRpcStatus";
 
-    const FIELDS: &'static [&'static str] = &["code", "details", "message"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "code" => Some(0),
+            "details" => Some(1),
+            "message" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -70,13 +70,17 @@ impl Operation {
 impl ::discogen_runtime::__private::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "done",
-        "name",
-        "error",
-        "metadata",
-        "response",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "done" => ::std::option::Option::Some(0),
+            "error" => ::std::option::Option::Some(1),
+            "metadata" => ::std::option::Option::Some(2),
+            "name" => ::std::option::Option::Some(3),
+            "response" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -91,9 +95,9 @@ impl ::discogen_runtime::__private::object::Object for Operation {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.done = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.error = map.next_value()?,
-            3 => self.metadata = map.next_value()?,
+            1 => self.error = map.next_value()?,
+            2 => self.metadata = map.next_value()?,
+            3 => self.name = map.next_value()?,
             _ => self.response = map.next_value()?,
         }
         Ok(())
@@ -159,7 +163,15 @@ impl Status {
 impl ::discogen_runtime::__private::object::Object for Status {
     const NAME: &'static str = "Status";
 
-    const FIELDS: &'static [&'static str] = &["code", "details", "message"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "code" => ::std::option::Option::Some(0),
+            "details" => ::std::option::Option::Some(1),
+            "message" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,

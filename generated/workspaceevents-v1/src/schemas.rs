@@ -24,7 +24,13 @@ impl DriveOptions {
 impl ::discogen_runtime::__private::object::Object for DriveOptions {
     const NAME: &'static str = "DriveOptions";
 
-    const FIELDS: &'static [&'static str] = &["includeDescendants"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "includeDescendants" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -86,7 +92,14 @@ impl ListSubscriptionsResponse {
 impl ::discogen_runtime::__private::object::Object for ListSubscriptionsResponse {
     const NAME: &'static str = "ListSubscriptionsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "subscriptions"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "subscriptions" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -158,7 +171,13 @@ impl NotificationEndpoint {
 impl ::discogen_runtime::__private::object::Object for NotificationEndpoint {
     const NAME: &'static str = "NotificationEndpoint";
 
-    const FIELDS: &'static [&'static str] = &["pubsubTopic"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "pubsubTopic" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -253,13 +272,17 @@ impl Operation {
 impl ::discogen_runtime::__private::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "done",
-        "name",
-        "error",
-        "metadata",
-        "response",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "done" => Some(0),
+            "error" => Some(1),
+            "metadata" => Some(2),
+            "name" => Some(3),
+            "response" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -272,9 +295,9 @@ impl ::discogen_runtime::__private::object::Object for Operation {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.done = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.error = map.next_value()?,
-            3 => self.metadata = map.next_value()?,
+            1 => self.error = map.next_value()?,
+            2 => self.metadata = map.next_value()?,
+            3 => self.name = map.next_value()?,
             _ => self.response = map.next_value()?,
         }
         Ok(())
@@ -326,7 +349,14 @@ impl PayloadOptions {
 impl ::discogen_runtime::__private::object::Object for PayloadOptions {
     const NAME: &'static str = "PayloadOptions";
 
-    const FIELDS: &'static [&'static str] = &["fieldMask", "includeResource"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "fieldMask" => Some(0),
+            "includeResource" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -375,7 +405,11 @@ pub struct ReactivateSubscriptionRequest {
 impl ::discogen_runtime::__private::object::Object for ReactivateSubscriptionRequest {
     const NAME: &'static str = "ReactivateSubscriptionRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -444,7 +478,15 @@ impl Status {
 impl ::discogen_runtime::__private::object::Object for Status {
     const NAME: &'static str = "Status";
 
-    const FIELDS: &'static [&'static str] = &["code", "details", "message"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "code" => Some(0),
+            "details" => Some(1),
+            "message" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -684,26 +726,30 @@ impl Subscription {
 impl ::discogen_runtime::__private::object::Object for Subscription {
     const NAME: &'static str = "Subscription";
 
-    const FIELDS: &'static [&'static str] = &[
-        "ttl",
-        "uid",
-        "etag",
-        "name",
-        "state",
-        "authority",
-        "createTime",
-        "eventTypes",
-        "expireTime",
-        "updateTime",
-        "reconciling",
-        "driveOptions",
-        "userAuthority",
-        "payloadOptions",
-        "targetResource",
-        "suspensionReason",
-        "notificationEndpoint",
-        "serviceAccountAuthority",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "authority" => Some(0),
+            "createTime" => Some(1),
+            "driveOptions" => Some(2),
+            "etag" => Some(3),
+            "eventTypes" => Some(4),
+            "expireTime" => Some(5),
+            "name" => Some(6),
+            "notificationEndpoint" => Some(7),
+            "payloadOptions" => Some(8),
+            "reconciling" => Some(9),
+            "serviceAccountAuthority" => Some(10),
+            "state" => Some(11),
+            "suspensionReason" => Some(12),
+            "targetResource" => Some(13),
+            "ttl" => Some(14),
+            "uid" => Some(15),
+            "updateTime" => Some(16),
+            "userAuthority" => Some(17),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -715,24 +761,24 @@ impl ::discogen_runtime::__private::object::Object for Subscription {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.ttl = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.uid = map.next_value()?,
-            2 => self.etag = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.state = map.next_value()?,
-            5 => self.authority = map.next_value()?,
-            6 => self.create_time = map.next_value()?,
-            7 => self.event_types = map.next_value()?,
-            8 => self.expire_time = map.next_value()?,
-            9 => self.update_time = map.next_value()?,
-            10 => self.reconciling = map.next_value()?,
-            11 => self.drive_options = map.next_value()?,
-            12 => self.user_authority = map.next_value()?,
-            13 => self.payload_options = map.next_value()?,
-            14 => self.target_resource = map.next_value()?,
-            15 => self.suspension_reason = map.next_value()?,
-            16 => self.notification_endpoint = map.next_value()?,
-            _ => self.service_account_authority = map.next_value()?,
+            0 => self.authority = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.drive_options = map.next_value()?,
+            3 => self.etag = map.next_value()?,
+            4 => self.event_types = map.next_value()?,
+            5 => self.expire_time = map.next_value()?,
+            6 => self.name = map.next_value()?,
+            7 => self.notification_endpoint = map.next_value()?,
+            8 => self.payload_options = map.next_value()?,
+            9 => self.reconciling = map.next_value()?,
+            10 => self.service_account_authority = map.next_value()?,
+            11 => self.state = map.next_value()?,
+            12 => self.suspension_reason = map.next_value()?,
+            13 => self.target_resource = map.next_value()?,
+            14 => self.ttl = ::discogen_runtime::__private::object::read_wire(map)?,
+            15 => self.uid = map.next_value()?,
+            16 => self.update_time = map.next_value()?,
+            _ => self.user_authority = map.next_value()?,
         }
         Ok(())
     }

@@ -244,8 +244,9 @@ fn setter(
     }
 }
 
-/// The struct's JSON form: its keys, one `match` that reads a field, and the writes of the fields that are
-/// set (see the runtime's `object` module, which does the rest).
+/// The struct's JSON form: a `match` from a key to its field's number (the shape serde's derive gives, and
+/// as fast), one that reads a field by number, and the writes of the fields that are set (see the runtime's
+/// `object` module, which does the rest).
 fn object_impl(printer: &ModulePrinter<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let cfg = printer.type_cfg(def);
     let name = ident(&def.name);
@@ -256,10 +257,32 @@ fn object_impl(printer: &ModulePrinter<'_>, def: &TypeDef, s: &Struct) -> TokenS
         .unwrap_or_else(|| def.name.trim_start_matches("r#"));
     let result = quote!(::std::result::Result);
     let ok = printer.ok_variant();
+    // Numbered by key, so that the numbering does not follow the fields' Rust names.
     let mut by_key: Vec<&Field> = s.fields.iter().collect();
-    // The runtime's lookup order: by length, then bytes.
-    by_key.sort_by_key(|f| (f.wire_name.len(), f.wire_name.as_bytes()));
-    let keys = by_key.iter().map(|f| &f.wire_name);
+    by_key.sort_by_key(|f| f.wire_name.as_str());
+    let (option, some, none) = (
+        printer.std("Option"),
+        printer.option_variant("Some"),
+        printer.option_variant("None"),
+    );
+    let key_arms = by_key.iter().enumerate().map(|(i, f)| {
+        let key = &f.wire_name;
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(#key => #some(#i),)
+    });
+    let field_index_body = if by_key.is_empty() {
+        quote! {
+            let _ = key;
+            #none
+        }
+    } else {
+        quote! {
+            match key {
+                #(#key_arms)*
+                _ => #none,
+            }
+        }
+    };
     let read_body = read_field_body(printer, &by_key);
     let writes = s.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
@@ -276,7 +299,11 @@ fn object_impl(printer: &ModulePrinter<'_>, def: &TypeDef, s: &Struct) -> TokenS
         #cfg
         impl ::discogen_runtime::__private::object::Object for #name {
             const NAME: &'static str = #schema_name;
-            const FIELDS: &'static [&'static str] = &[#(#keys),*];
+
+            #[inline]
+            fn field_index(key: &str) -> #option<usize> {
+                #field_index_body
+            }
             #read_other
 
             fn read_field<'de, A: ::serde::de::MapAccess<'de>>(

@@ -5,7 +5,9 @@ use hyper_util::client::legacy::connect::HttpConnector;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), common::Error> {
-    let endpoint = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:8080/".into());
+    let endpoint = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "http://127.0.0.1:8080/".into());
     let http: common::Client<HttpConnector> =
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .build(HttpConnector::new());

@@ -39,7 +39,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchCreateEntitiesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchCreateEntitiesRequest";
 
-    const FIELDS: &'static [&'static str] = &["entities", "languageCode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entities" => Some(0),
+            "languageCode" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -107,7 +114,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchDeleteEntitiesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchDeleteEntitiesRequest";
 
-    const FIELDS: &'static [&'static str] = &["entityValues", "languageCode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityValues" => Some(0),
+            "languageCode" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -170,7 +184,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchDeleteEntityTypesRequest";
 
-    const FIELDS: &'static [&'static str] = &["entityTypeNames"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityTypeNames" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -229,7 +249,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchDeleteIntentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchDeleteIntentsRequest";
 
-    const FIELDS: &'static [&'static str] = &["intents"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "intents" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -302,7 +328,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntitiesRequest";
 
-    const FIELDS: &'static [&'static str] = &["entities", "updateMask", "languageCode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entities" => Some(0),
+            "languageCode" => Some(1),
+            "updateMask" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -315,8 +349,8 @@ for GoogleCloudDialogflowV2BatchUpdateEntitiesRequest {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.entities = map.next_value()?,
-            1 => self.update_mask = map.next_value()?,
-            _ => self.language_code = map.next_value()?,
+            1 => self.language_code = map.next_value()?,
+            _ => self.update_mask = map.next_value()?,
         }
         Ok(())
     }
@@ -397,12 +431,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "updateMask",
-        "languageCode",
-        "entityTypeBatchUri",
-        "entityTypeBatchInline",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityTypeBatchInline" => Some(0),
+            "entityTypeBatchUri" => Some(1),
+            "languageCode" => Some(2),
+            "updateMask" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -414,10 +452,10 @@ for GoogleCloudDialogflowV2BatchUpdateEntityTypesRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.update_mask = map.next_value()?,
-            1 => self.language_code = map.next_value()?,
-            2 => self.entity_type_batch_uri = map.next_value()?,
-            _ => self.entity_type_batch_inline = map.next_value()?,
+            0 => self.entity_type_batch_inline = map.next_value()?,
+            1 => self.entity_type_batch_uri = map.next_value()?,
+            2 => self.language_code = map.next_value()?,
+            _ => self.update_mask = map.next_value()?,
         }
         Ok(())
     }
@@ -480,7 +518,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateEntityTypesResponse";
 
-    const FIELDS: &'static [&'static str] = &["entityTypes"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityTypes" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -577,13 +621,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateIntentsRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "intentView",
-        "updateMask",
-        "languageCode",
-        "intentBatchUri",
-        "intentBatchInline",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "intentBatchInline" => Some(0),
+            "intentBatchUri" => Some(1),
+            "intentView" => Some(2),
+            "languageCode" => Some(3),
+            "updateMask" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -595,11 +643,11 @@ for GoogleCloudDialogflowV2BatchUpdateIntentsRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.intent_view = map.next_value()?,
-            1 => self.update_mask = map.next_value()?,
-            2 => self.language_code = map.next_value()?,
-            3 => self.intent_batch_uri = map.next_value()?,
-            _ => self.intent_batch_inline = map.next_value()?,
+            0 => self.intent_batch_inline = map.next_value()?,
+            1 => self.intent_batch_uri = map.next_value()?,
+            2 => self.intent_view = map.next_value()?,
+            3 => self.language_code = map.next_value()?,
+            _ => self.update_mask = map.next_value()?,
         }
         Ok(())
     }
@@ -667,7 +715,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2BatchUpdateIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2BatchUpdateIntentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["intents"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "intents" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -767,13 +821,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DetectIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2DetectIntentRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "inputAudio",
-        "queryInput",
-        "queryParams",
-        "outputAudioConfig",
-        "outputAudioConfigMask",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "inputAudio" => Some(0),
+            "outputAudioConfig" => Some(1),
+            "outputAudioConfigMask" => Some(2),
+            "queryInput" => Some(3),
+            "queryParams" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -786,10 +844,10 @@ for GoogleCloudDialogflowV2DetectIntentRequest {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.input_audio = map.next_value()?,
-            1 => self.query_input = map.next_value()?,
-            2 => self.query_params = map.next_value()?,
-            3 => self.output_audio_config = map.next_value()?,
-            _ => self.output_audio_config_mask = map.next_value()?,
+            1 => self.output_audio_config = map.next_value()?,
+            2 => self.output_audio_config_mask = map.next_value()?,
+            3 => self.query_input = map.next_value()?,
+            _ => self.query_params = map.next_value()?,
         }
         Ok(())
     }
@@ -906,14 +964,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EntityType {
     const NAME: &'static str = "GoogleCloudDialogflowV2EntityType";
 
-    const FIELDS: &'static [&'static str] = &[
-        "kind",
-        "name",
-        "entities",
-        "displayName",
-        "autoExpansionMode",
-        "enableFuzzyExtraction",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "autoExpansionMode" => Some(0),
+            "displayName" => Some(1),
+            "enableFuzzyExtraction" => Some(2),
+            "entities" => Some(3),
+            "kind" => Some(4),
+            "name" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -925,12 +987,12 @@ for GoogleCloudDialogflowV2EntityType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.kind = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.entities = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            4 => self.auto_expansion_mode = map.next_value()?,
-            _ => self.enable_fuzzy_extraction = map.next_value()?,
+            0 => self.auto_expansion_mode = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.enable_fuzzy_extraction = map.next_value()?,
+            3 => self.entities = map.next_value()?,
+            4 => self.kind = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -989,7 +1051,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EntityTypeBatch {
     const NAME: &'static str = "GoogleCloudDialogflowV2EntityTypeBatch";
 
-    const FIELDS: &'static [&'static str] = &["entityTypes"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityTypes" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1115,15 +1183,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2Environment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Environment";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "state",
-        "updateTime",
-        "description",
-        "fulfillment",
-        "agentVersion",
-        "textToSpeechSettings",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentVersion" => Some(0),
+            "description" => Some(1),
+            "fulfillment" => Some(2),
+            "name" => Some(3),
+            "state" => Some(4),
+            "textToSpeechSettings" => Some(5),
+            "updateTime" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1135,13 +1207,13 @@ for GoogleCloudDialogflowV2Environment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.state = map.next_value()?,
-            2 => self.update_time = map.next_value()?,
-            3 => self.description = map.next_value()?,
-            4 => self.fulfillment = map.next_value()?,
-            5 => self.agent_version = map.next_value()?,
-            _ => self.text_to_speech_settings = map.next_value()?,
+            0 => self.agent_version = map.next_value()?,
+            1 => self.description = map.next_value()?,
+            2 => self.fulfillment = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.state = map.next_value()?,
+            5 => self.text_to_speech_settings = map.next_value()?,
+            _ => self.update_time = map.next_value()?,
         }
         Ok(())
     }
@@ -1233,7 +1305,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EnvironmentHistory {
     const NAME: &'static str = "GoogleCloudDialogflowV2EnvironmentHistory";
 
-    const FIELDS: &'static [&'static str] = &["parent", "entries", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entries" => Some(0),
+            "nextPageToken" => Some(1),
+            "parent" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1245,9 +1325,9 @@ for GoogleCloudDialogflowV2EnvironmentHistory {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.parent = map.next_value()?,
-            1 => self.entries = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.entries = map.next_value()?,
+            1 => self.next_page_token = map.next_value()?,
+            _ => self.parent = map.next_value()?,
         }
         Ok(())
     }
@@ -1325,11 +1405,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EnvironmentHistoryEntry {
     const NAME: &'static str = "GoogleCloudDialogflowV2EnvironmentHistoryEntry";
 
-    const FIELDS: &'static [&'static str] = &[
-        "createTime",
-        "description",
-        "agentVersion",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentVersion" => Some(0),
+            "createTime" => Some(1),
+            "description" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1341,9 +1425,9 @@ for GoogleCloudDialogflowV2EnvironmentHistoryEntry {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.description = map.next_value()?,
-            _ => self.agent_version = map.next_value()?,
+            0 => self.agent_version = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            _ => self.description = map.next_value()?,
         }
         Ok(())
     }
@@ -1398,7 +1482,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ExportAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportAgentRequest";
 
-    const FIELDS: &'static [&'static str] = &["agentUri"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentUri" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1460,7 +1550,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ExportAgentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportAgentResponse";
 
-    const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentContent" => Some(0),
+            "agentUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1472,8 +1569,8 @@ for GoogleCloudDialogflowV2ExportAgentResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_uri = map.next_value()?,
-            _ => self.agent_content = map.next_value()?,
+            0 => self.agent_content = map.next_value()?,
+            _ => self.agent_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -1559,13 +1656,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2Fulfillment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Fulfillment";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "enabled",
-        "features",
-        "displayName",
-        "genericWebService",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "enabled" => Some(1),
+            "features" => Some(2),
+            "genericWebService" => Some(3),
+            "name" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1577,11 +1678,11 @@ for GoogleCloudDialogflowV2Fulfillment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
             1 => self.enabled = map.next_value()?,
             2 => self.features = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            _ => self.generic_web_service = map.next_value()?,
+            3 => self.generic_web_service = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -1635,7 +1736,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2FulfillmentFeature {
     const NAME: &'static str = "GoogleCloudDialogflowV2FulfillmentFeature";
 
-    const FIELDS: &'static [&'static str] = &["type"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "type" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1726,13 +1833,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2FulfillmentGenericWebService {
     const NAME: &'static str = "GoogleCloudDialogflowV2FulfillmentGenericWebService";
 
-    const FIELDS: &'static [&'static str] = &[
-        "uri",
-        "password",
-        "username",
-        "requestHeaders",
-        "isCloudFunction",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "isCloudFunction" => Some(0),
+            "password" => Some(1),
+            "requestHeaders" => Some(2),
+            "uri" => Some(3),
+            "username" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1744,11 +1855,11 @@ for GoogleCloudDialogflowV2FulfillmentGenericWebService {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.uri = map.next_value()?,
+            0 => self.is_cloud_function = map.next_value()?,
             1 => self.password = map.next_value()?,
-            2 => self.username = map.next_value()?,
-            3 => self.request_headers = map.next_value()?,
-            _ => self.is_cloud_function = map.next_value()?,
+            2 => self.request_headers = map.next_value()?,
+            3 => self.uri = map.next_value()?,
+            _ => self.username = map.next_value()?,
         }
         Ok(())
     }
@@ -1813,7 +1924,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportAgentRequest";
 
-    const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentContent" => Some(0),
+            "agentUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1825,8 +1943,8 @@ for GoogleCloudDialogflowV2ImportAgentRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_uri = map.next_value()?,
-            _ => self.agent_content = map.next_value()?,
+            0 => self.agent_content = map.next_value()?,
+            _ => self.agent_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -1873,7 +1991,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentBatch {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentBatch";
 
-    const FIELDS: &'static [&'static str] = &["intents"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "intents" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1935,7 +2059,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListContextsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListContextsResponse";
 
-    const FIELDS: &'static [&'static str] = &["contexts", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contexts" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2018,7 +2149,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListEntityTypesResponse";
 
-    const FIELDS: &'static [&'static str] = &["entityTypes", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityTypes" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2106,7 +2244,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListEnvironmentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListEnvironmentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "environments" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2194,7 +2339,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListIntentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["intents", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "intents" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2275,7 +2427,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListSessionEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListSessionEntityTypesResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "sessionEntityTypes"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "sessionEntityTypes" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2363,7 +2522,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListVersionsResponse";
 
-    const FIELDS: &'static [&'static str] = &["versions", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "versions" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2375,8 +2541,8 @@ for GoogleCloudDialogflowV2ListVersionsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.versions = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.versions = map.next_value()?,
         }
         Ok(())
     }
@@ -2461,7 +2627,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2QueryInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2QueryInput";
 
-    const FIELDS: &'static [&'static str] = &["text", "event", "audioConfig"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audioConfig" => Some(0),
+            "event" => Some(1),
+            "text" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2473,9 +2647,9 @@ for GoogleCloudDialogflowV2QueryInput {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
+            0 => self.audio_config = map.next_value()?,
             1 => self.event = map.next_value()?,
-            _ => self.audio_config = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -2532,7 +2706,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2RestoreAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2RestoreAgentRequest";
 
-    const FIELDS: &'static [&'static str] = &["agentUri", "agentContent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentContent" => Some(0),
+            "agentUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2544,8 +2725,8 @@ for GoogleCloudDialogflowV2RestoreAgentRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_uri = map.next_value()?,
-            _ => self.agent_content = map.next_value()?,
+            0 => self.agent_content = map.next_value()?,
+            _ => self.agent_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -2601,7 +2782,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchAgentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchAgentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["agents", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agents" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2717,12 +2905,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2TextToSpeechSettings {
     const NAME: &'static str = "GoogleCloudDialogflowV2TextToSpeechSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "sampleRateHertz",
-        "enableTextToSpeech",
-        "outputAudioEncoding",
-        "synthesizeSpeechConfigs",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enableTextToSpeech" => Some(0),
+            "outputAudioEncoding" => Some(1),
+            "sampleRateHertz" => Some(2),
+            "synthesizeSpeechConfigs" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2734,9 +2926,9 @@ for GoogleCloudDialogflowV2TextToSpeechSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.sample_rate_hertz = map.next_value()?,
-            1 => self.enable_text_to_speech = map.next_value()?,
-            2 => self.output_audio_encoding = map.next_value()?,
+            0 => self.enable_text_to_speech = map.next_value()?,
+            1 => self.output_audio_encoding = map.next_value()?,
+            2 => self.sample_rate_hertz = map.next_value()?,
             _ => self.synthesize_speech_configs = map.next_value()?,
         }
         Ok(())
@@ -2786,7 +2978,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2TrainAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2TrainAgentRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2856,7 +3052,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ValidationError {
     const NAME: &'static str = "GoogleCloudDialogflowV2ValidationError";
 
-    const FIELDS: &'static [&'static str] = &["entries", "severity", "errorMessage"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entries" => Some(0),
+            "errorMessage" => Some(1),
+            "severity" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2869,8 +3073,8 @@ for GoogleCloudDialogflowV2ValidationError {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.entries = map.next_value()?,
-            1 => self.severity = map.next_value()?,
-            _ => self.error_message = map.next_value()?,
+            1 => self.error_message = map.next_value()?,
+            _ => self.severity = map.next_value()?,
         }
         Ok(())
     }
@@ -2918,7 +3122,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ValidationResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2ValidationResult";
 
-    const FIELDS: &'static [&'static str] = &["validationErrors"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "validationErrors" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3021,13 +3231,17 @@ impl GoogleCloudDialogflowV2Version {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Version {
     const NAME: &'static str = "GoogleCloudDialogflowV2Version";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "status",
-        "createTime",
-        "description",
-        "versionNumber",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "createTime" => Some(0),
+            "description" => Some(1),
+            "name" => Some(2),
+            "status" => Some(3),
+            "versionNumber" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3039,10 +3253,10 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Ve
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.status = map.next_value()?,
-            2 => self.create_time = map.next_value()?,
-            3 => self.description = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.description = map.next_value()?,
+            2 => self.name = map.next_value()?,
+            3 => self.status = map.next_value()?,
             _ => self.version_number = map.next_value()?,
         }
         Ok(())

@@ -47,7 +47,15 @@ impl GoogleCloudDialogflowV2Context {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Context {
     const NAME: &'static str = "GoogleCloudDialogflowV2Context";
 
-    const FIELDS: &'static [&'static str] = &["name", "parameters", "lifespanCount"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "lifespanCount" => Some(0),
+            "name" => Some(1),
+            "parameters" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -59,9 +67,9 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Co
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.parameters = map.next_value()?,
-            _ => self.lifespan_count = map.next_value()?,
+            0 => self.lifespan_count = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            _ => self.parameters = map.next_value()?,
         }
         Ok(())
     }
@@ -309,28 +317,32 @@ impl GoogleCloudDialogflowV2Intent {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Intent {
     const NAME: &'static str = "GoogleCloudDialogflowV2Intent";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "action",
-        "events",
-        "messages",
-        "priority",
-        "isFallback",
-        "mlDisabled",
-        "parameters",
-        "displayName",
-        "webhookState",
-        "resetContexts",
-        "endInteraction",
-        "outputContexts",
-        "trainingPhrases",
-        "liveAgentHandoff",
-        "inputContextNames",
-        "followupIntentInfo",
-        "rootFollowupIntentName",
-        "defaultResponsePlatforms",
-        "parentFollowupIntentName",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "action" => Some(0),
+            "defaultResponsePlatforms" => Some(1),
+            "displayName" => Some(2),
+            "endInteraction" => Some(3),
+            "events" => Some(4),
+            "followupIntentInfo" => Some(5),
+            "inputContextNames" => Some(6),
+            "isFallback" => Some(7),
+            "liveAgentHandoff" => Some(8),
+            "messages" => Some(9),
+            "mlDisabled" => Some(10),
+            "name" => Some(11),
+            "outputContexts" => Some(12),
+            "parameters" => Some(13),
+            "parentFollowupIntentName" => Some(14),
+            "priority" => Some(15),
+            "resetContexts" => Some(16),
+            "rootFollowupIntentName" => Some(17),
+            "trainingPhrases" => Some(18),
+            "webhookState" => Some(19),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -342,26 +354,26 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2In
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.action = map.next_value()?,
-            2 => self.events = map.next_value()?,
-            3 => self.messages = map.next_value()?,
-            4 => self.priority = map.next_value()?,
-            5 => self.is_fallback = map.next_value()?,
-            6 => self.ml_disabled = map.next_value()?,
-            7 => self.parameters = map.next_value()?,
-            8 => self.display_name = map.next_value()?,
-            9 => self.webhook_state = map.next_value()?,
-            10 => self.reset_contexts = map.next_value()?,
-            11 => self.end_interaction = map.next_value()?,
+            0 => self.action = map.next_value()?,
+            1 => self.default_response_platforms = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.end_interaction = map.next_value()?,
+            4 => self.events = map.next_value()?,
+            5 => self.followup_intent_info = map.next_value()?,
+            6 => self.input_context_names = map.next_value()?,
+            7 => self.is_fallback = map.next_value()?,
+            8 => self.live_agent_handoff = map.next_value()?,
+            9 => self.messages = map.next_value()?,
+            10 => self.ml_disabled = map.next_value()?,
+            11 => self.name = map.next_value()?,
             12 => self.output_contexts = map.next_value()?,
-            13 => self.training_phrases = map.next_value()?,
-            14 => self.live_agent_handoff = map.next_value()?,
-            15 => self.input_context_names = map.next_value()?,
-            16 => self.followup_intent_info = map.next_value()?,
+            13 => self.parameters = map.next_value()?,
+            14 => self.parent_followup_intent_name = map.next_value()?,
+            15 => self.priority = map.next_value()?,
+            16 => self.reset_contexts = map.next_value()?,
             17 => self.root_followup_intent_name = map.next_value()?,
-            18 => self.default_response_platforms = map.next_value()?,
-            _ => self.parent_followup_intent_name = map.next_value()?,
+            18 => self.training_phrases = map.next_value()?,
+            _ => self.webhook_state = map.next_value()?,
         }
         Ok(())
     }
@@ -488,10 +500,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentFollowupIntentInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentFollowupIntentInfo";
 
-    const FIELDS: &'static [&'static str] = &[
-        "followupIntentName",
-        "parentFollowupIntentName",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "followupIntentName" => Some(0),
+            "parentFollowupIntentName" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -729,23 +745,27 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessage {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessage";
 
-    const FIELDS: &'static [&'static str] = &[
-        "card",
-        "text",
-        "image",
-        "payload",
-        "platform",
-        "basicCard",
-        "tableCard",
-        "listSelect",
-        "suggestions",
-        "mediaContent",
-        "quickReplies",
-        "carouselSelect",
-        "simpleResponses",
-        "linkOutSuggestion",
-        "browseCarouselCard",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "basicCard" => Some(0),
+            "browseCarouselCard" => Some(1),
+            "card" => Some(2),
+            "carouselSelect" => Some(3),
+            "image" => Some(4),
+            "linkOutSuggestion" => Some(5),
+            "listSelect" => Some(6),
+            "mediaContent" => Some(7),
+            "payload" => Some(8),
+            "platform" => Some(9),
+            "quickReplies" => Some(10),
+            "simpleResponses" => Some(11),
+            "suggestions" => Some(12),
+            "tableCard" => Some(13),
+            "text" => Some(14),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -757,21 +777,21 @@ for GoogleCloudDialogflowV2IntentMessage {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.card = map.next_value()?,
-            1 => self.text = map.next_value()?,
-            2 => self.image = map.next_value()?,
-            3 => self.payload = map.next_value()?,
-            4 => self.platform = map.next_value()?,
-            5 => self.basic_card = map.next_value()?,
-            6 => self.table_card = map.next_value()?,
-            7 => self.list_select = map.next_value()?,
-            8 => self.suggestions = map.next_value()?,
-            9 => self.media_content = map.next_value()?,
+            0 => self.basic_card = map.next_value()?,
+            1 => self.browse_carousel_card = map.next_value()?,
+            2 => self.card = map.next_value()?,
+            3 => self.carousel_select = map.next_value()?,
+            4 => self.image = map.next_value()?,
+            5 => self.link_out_suggestion = map.next_value()?,
+            6 => self.list_select = map.next_value()?,
+            7 => self.media_content = map.next_value()?,
+            8 => self.payload = map.next_value()?,
+            9 => self.platform = map.next_value()?,
             10 => self.quick_replies = map.next_value()?,
-            11 => self.carousel_select = map.next_value()?,
-            12 => self.simple_responses = map.next_value()?,
-            13 => self.link_out_suggestion = map.next_value()?,
-            _ => self.browse_carousel_card = map.next_value()?,
+            11 => self.simple_responses = map.next_value()?,
+            12 => self.suggestions = map.next_value()?,
+            13 => self.table_card = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -906,13 +926,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBasicCard {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCard";
 
-    const FIELDS: &'static [&'static str] = &[
-        "image",
-        "title",
-        "buttons",
-        "subtitle",
-        "formattedText",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "buttons" => Some(0),
+            "formattedText" => Some(1),
+            "image" => Some(2),
+            "subtitle" => Some(3),
+            "title" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -924,11 +948,11 @@ for GoogleCloudDialogflowV2IntentMessageBasicCard {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.image = map.next_value()?,
-            1 => self.title = map.next_value()?,
-            2 => self.buttons = map.next_value()?,
+            0 => self.buttons = map.next_value()?,
+            1 => self.formatted_text = map.next_value()?,
+            2 => self.image = map.next_value()?,
             3 => self.subtitle = map.next_value()?,
-            _ => self.formatted_text = map.next_value()?,
+            _ => self.title = map.next_value()?,
         }
         Ok(())
     }
@@ -993,7 +1017,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBasicCardButton {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCardButton";
 
-    const FIELDS: &'static [&'static str] = &["title", "openUriAction"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "openUriAction" => Some(0),
+            "title" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1005,8 +1036,8 @@ for GoogleCloudDialogflowV2IntentMessageBasicCardButton {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.title = map.next_value()?,
-            _ => self.open_uri_action = map.next_value()?,
+            0 => self.open_uri_action = map.next_value()?,
+            _ => self.title = map.next_value()?,
         }
         Ok(())
     }
@@ -1052,7 +1083,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBasicCardButtonOpenUriAction";
 
-    const FIELDS: &'static [&'static str] = &["uri"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "uri" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1129,7 +1166,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard";
 
-    const FIELDS: &'static [&'static str] = &["items", "imageDisplayOptions"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "imageDisplayOptions" => Some(0),
+            "items" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1141,8 +1185,8 @@ for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCard {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.items = map.next_value()?,
-            _ => self.image_display_options = map.next_value()?,
+            0 => self.image_display_options = map.next_value()?,
+            _ => self.items = map.next_value()?,
         }
         Ok(())
     }
@@ -1234,13 +1278,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem";
 
-    const FIELDS: &'static [&'static str] = &[
-        "image",
-        "title",
-        "footer",
-        "description",
-        "openUriAction",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "description" => Some(0),
+            "footer" => Some(1),
+            "image" => Some(2),
+            "openUriAction" => Some(3),
+            "title" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1252,11 +1300,11 @@ for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItem
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.image = map.next_value()?,
-            1 => self.title = map.next_value()?,
-            2 => self.footer = map.next_value()?,
-            3 => self.description = map.next_value()?,
-            _ => self.open_uri_action = map.next_value()?,
+            0 => self.description = map.next_value()?,
+            1 => self.footer = map.next_value()?,
+            2 => self.image = map.next_value()?,
+            3 => self.open_uri_action = map.next_value()?,
+            _ => self.title = map.next_value()?,
         }
         Ok(())
     }
@@ -1325,7 +1373,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageBrowseCarouselCardBrowseCarouselCardItemOpenUrlAction";
 
-    const FIELDS: &'static [&'static str] = &["url", "urlTypeHint"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "url" => Some(0),
+            "urlTypeHint" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1414,12 +1469,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageCard {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCard";
 
-    const FIELDS: &'static [&'static str] = &[
-        "title",
-        "buttons",
-        "imageUri",
-        "subtitle",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "buttons" => Some(0),
+            "imageUri" => Some(1),
+            "subtitle" => Some(2),
+            "title" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1431,10 +1490,10 @@ for GoogleCloudDialogflowV2IntentMessageCard {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.title = map.next_value()?,
-            1 => self.buttons = map.next_value()?,
-            2 => self.image_uri = map.next_value()?,
-            _ => self.subtitle = map.next_value()?,
+            0 => self.buttons = map.next_value()?,
+            1 => self.image_uri = map.next_value()?,
+            2 => self.subtitle = map.next_value()?,
+            _ => self.title = map.next_value()?,
         }
         Ok(())
     }
@@ -1485,7 +1544,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageCardButton {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCardButton";
 
-    const FIELDS: &'static [&'static str] = &["text", "postback"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "postback" => Some(0),
+            "text" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1497,8 +1563,8 @@ for GoogleCloudDialogflowV2IntentMessageCardButton {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            _ => self.postback = map.next_value()?,
+            0 => self.postback = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -1543,7 +1609,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageCarouselSelect {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelect";
 
-    const FIELDS: &'static [&'static str] = &["items"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "items" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1628,7 +1700,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageCarouselSelectItem";
 
-    const FIELDS: &'static [&'static str] = &["info", "image", "title", "description"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "description" => Some(0),
+            "image" => Some(1),
+            "info" => Some(2),
+            "title" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1640,10 +1721,10 @@ for GoogleCloudDialogflowV2IntentMessageCarouselSelectItem {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.info = map.next_value()?,
+            0 => self.description = map.next_value()?,
             1 => self.image = map.next_value()?,
-            2 => self.title = map.next_value()?,
-            _ => self.description = map.next_value()?,
+            2 => self.info = map.next_value()?,
+            _ => self.title = map.next_value()?,
         }
         Ok(())
     }
@@ -1707,7 +1788,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageColumnProperties {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageColumnProperties";
 
-    const FIELDS: &'static [&'static str] = &["header", "horizontalAlignment"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "header" => Some(0),
+            "horizontalAlignment" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1775,7 +1863,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageImage {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageImage";
 
-    const FIELDS: &'static [&'static str] = &["imageUri", "accessibilityText"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "accessibilityText" => Some(0),
+            "imageUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1787,8 +1882,8 @@ for GoogleCloudDialogflowV2IntentMessageImage {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.image_uri = map.next_value()?,
-            _ => self.accessibility_text = map.next_value()?,
+            0 => self.accessibility_text = map.next_value()?,
+            _ => self.image_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -1841,7 +1936,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion";
 
-    const FIELDS: &'static [&'static str] = &["uri", "destinationName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "destinationName" => Some(0),
+            "uri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1853,8 +1955,8 @@ for GoogleCloudDialogflowV2IntentMessageLinkOutSuggestion {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.uri = map.next_value()?,
-            _ => self.destination_name = map.next_value()?,
+            0 => self.destination_name = map.next_value()?,
+            _ => self.uri = map.next_value()?,
         }
         Ok(())
     }
@@ -1921,7 +2023,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageListSelect {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelect";
 
-    const FIELDS: &'static [&'static str] = &["items", "title", "subtitle"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "items" => Some(0),
+            "subtitle" => Some(1),
+            "title" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1934,8 +2044,8 @@ for GoogleCloudDialogflowV2IntentMessageListSelect {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.items = map.next_value()?,
-            1 => self.title = map.next_value()?,
-            _ => self.subtitle = map.next_value()?,
+            1 => self.subtitle = map.next_value()?,
+            _ => self.title = map.next_value()?,
         }
         Ok(())
     }
@@ -2011,7 +2121,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageListSelectItem {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageListSelectItem";
 
-    const FIELDS: &'static [&'static str] = &["info", "image", "title", "description"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "description" => Some(0),
+            "image" => Some(1),
+            "info" => Some(2),
+            "title" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2023,10 +2142,10 @@ for GoogleCloudDialogflowV2IntentMessageListSelectItem {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.info = map.next_value()?,
+            0 => self.description = map.next_value()?,
             1 => self.image = map.next_value()?,
-            2 => self.title = map.next_value()?,
-            _ => self.description = map.next_value()?,
+            2 => self.info = map.next_value()?,
+            _ => self.title = map.next_value()?,
         }
         Ok(())
     }
@@ -2093,7 +2212,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageMediaContent {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageMediaContent";
 
-    const FIELDS: &'static [&'static str] = &["mediaType", "mediaObjects"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "mediaObjects" => Some(0),
+            "mediaType" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2105,8 +2231,8 @@ for GoogleCloudDialogflowV2IntentMessageMediaContent {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.media_type = map.next_value()?,
-            _ => self.media_objects = map.next_value()?,
+            0 => self.media_objects = map.next_value()?,
+            _ => self.media_type = map.next_value()?,
         }
         Ok(())
     }
@@ -2198,13 +2324,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject";
 
-    const FIELDS: &'static [&'static str] = &[
-        "icon",
-        "name",
-        "contentUrl",
-        "largeImage",
-        "description",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contentUrl" => Some(0),
+            "description" => Some(1),
+            "icon" => Some(2),
+            "largeImage" => Some(3),
+            "name" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2216,11 +2346,11 @@ for GoogleCloudDialogflowV2IntentMessageMediaContentResponseMediaObject {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.icon = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.content_url = map.next_value()?,
+            0 => self.content_url = map.next_value()?,
+            1 => self.description = map.next_value()?,
+            2 => self.icon = map.next_value()?,
             3 => self.large_image = map.next_value()?,
-            _ => self.description = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -2286,7 +2416,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageQuickReplies {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageQuickReplies";
 
-    const FIELDS: &'static [&'static str] = &["title", "quickReplies"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "quickReplies" => Some(0),
+            "title" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2298,8 +2435,8 @@ for GoogleCloudDialogflowV2IntentMessageQuickReplies {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.title = map.next_value()?,
-            _ => self.quick_replies = map.next_value()?,
+            0 => self.quick_replies = map.next_value()?,
+            _ => self.title = map.next_value()?,
         }
         Ok(())
     }
@@ -2354,7 +2491,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageSelectItemInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSelectItemInfo";
 
-    const FIELDS: &'static [&'static str] = &["key", "synonyms"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "key" => Some(0),
+            "synonyms" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2427,7 +2571,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageSimpleResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSimpleResponse";
 
-    const FIELDS: &'static [&'static str] = &["ssml", "displayText", "textToSpeech"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayText" => Some(0),
+            "ssml" => Some(1),
+            "textToSpeech" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2439,8 +2591,8 @@ for GoogleCloudDialogflowV2IntentMessageSimpleResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.ssml = map.next_value()?,
-            1 => self.display_text = map.next_value()?,
+            0 => self.display_text = map.next_value()?,
+            1 => self.ssml = map.next_value()?,
             _ => self.text_to_speech = map.next_value()?,
         }
         Ok(())
@@ -2497,7 +2649,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageSimpleResponses {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSimpleResponses";
 
-    const FIELDS: &'static [&'static str] = &["simpleResponses"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "simpleResponses" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2553,7 +2711,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSuggestion";
 
-    const FIELDS: &'static [&'static str] = &["title"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "title" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2608,7 +2772,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageSuggestions {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageSuggestions";
 
-    const FIELDS: &'static [&'static str] = &["suggestions"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "suggestions" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2723,14 +2893,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageTableCard {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCard";
 
-    const FIELDS: &'static [&'static str] = &[
-        "rows",
-        "image",
-        "title",
-        "buttons",
-        "subtitle",
-        "columnProperties",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "buttons" => Some(0),
+            "columnProperties" => Some(1),
+            "image" => Some(2),
+            "rows" => Some(3),
+            "subtitle" => Some(4),
+            "title" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2742,12 +2916,12 @@ for GoogleCloudDialogflowV2IntentMessageTableCard {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.rows = map.next_value()?,
-            1 => self.image = map.next_value()?,
-            2 => self.title = map.next_value()?,
-            3 => self.buttons = map.next_value()?,
+            0 => self.buttons = map.next_value()?,
+            1 => self.column_properties = map.next_value()?,
+            2 => self.image = map.next_value()?,
+            3 => self.rows = map.next_value()?,
             4 => self.subtitle = map.next_value()?,
-            _ => self.column_properties = map.next_value()?,
+            _ => self.title = map.next_value()?,
         }
         Ok(())
     }
@@ -2797,7 +2971,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageTableCardCell {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCardCell";
 
-    const FIELDS: &'static [&'static str] = &["text"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "text" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2861,7 +3041,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageTableCardRow {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageTableCardRow";
 
-    const FIELDS: &'static [&'static str] = &["cells", "dividerAfter"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "cells" => Some(0),
+            "dividerAfter" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2920,7 +3107,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentMessageText {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentMessageText";
 
-    const FIELDS: &'static [&'static str] = &["text"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "text" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3033,16 +3226,20 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentParameter {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentParameter";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "value",
-        "isList",
-        "prompts",
-        "mandatory",
-        "displayName",
-        "defaultValue",
-        "entityTypeDisplayName",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "defaultValue" => Some(0),
+            "displayName" => Some(1),
+            "entityTypeDisplayName" => Some(2),
+            "isList" => Some(3),
+            "mandatory" => Some(4),
+            "name" => Some(5),
+            "prompts" => Some(6),
+            "value" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3054,14 +3251,14 @@ for GoogleCloudDialogflowV2IntentParameter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.value = map.next_value()?,
-            2 => self.is_list = map.next_value()?,
-            3 => self.prompts = map.next_value()?,
+            0 => self.default_value = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.entity_type_display_name = map.next_value()?,
+            3 => self.is_list = map.next_value()?,
             4 => self.mandatory = map.next_value()?,
-            5 => self.display_name = map.next_value()?,
-            6 => self.default_value = map.next_value()?,
-            _ => self.entity_type_display_name = map.next_value()?,
+            5 => self.name = map.next_value()?,
+            6 => self.prompts = map.next_value()?,
+            _ => self.value = map.next_value()?,
         }
         Ok(())
     }
@@ -3154,12 +3351,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentTrainingPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrase";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "type",
-        "parts",
-        "timesAddedCount",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "parts" => Some(1),
+            "timesAddedCount" => Some(2),
+            "type" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3172,9 +3373,9 @@ for GoogleCloudDialogflowV2IntentTrainingPhrase {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.name = map.next_value()?,
-            1 => self.r#type = map.next_value()?,
-            2 => self.parts = map.next_value()?,
-            _ => self.times_added_count = map.next_value()?,
+            1 => self.parts = map.next_value()?,
+            2 => self.times_added_count = map.next_value()?,
+            _ => self.r#type = map.next_value()?,
         }
         Ok(())
     }
@@ -3249,12 +3450,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentTrainingPhrasePart {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentTrainingPhrasePart";
 
-    const FIELDS: &'static [&'static str] = &[
-        "text",
-        "alias",
-        "entityType",
-        "userDefined",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "alias" => Some(0),
+            "entityType" => Some(1),
+            "text" => Some(2),
+            "userDefined" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3266,9 +3471,9 @@ for GoogleCloudDialogflowV2IntentTrainingPhrasePart {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            1 => self.alias = map.next_value()?,
-            2 => self.entity_type = map.next_value()?,
+            0 => self.alias = map.next_value()?,
+            1 => self.entity_type = map.next_value()?,
+            2 => self.text = map.next_value()?,
             _ => self.user_defined = map.next_value()?,
         }
         Ok(())
@@ -3483,24 +3688,28 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2QueryResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2QueryResult";
 
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "intent",
-        "queryText",
-        "parameters",
-        "languageCode",
-        "webhookSource",
-        "diagnosticInfo",
-        "outputContexts",
-        "webhookPayload",
-        "fulfillmentText",
-        "cancelsSlotFilling",
-        "fulfillmentMessages",
-        "sentimentAnalysisResult",
-        "allRequiredParamsPresent",
-        "intentDetectionConfidence",
-        "speechRecognitionConfidence",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "action" => Some(0),
+            "allRequiredParamsPresent" => Some(1),
+            "cancelsSlotFilling" => Some(2),
+            "diagnosticInfo" => Some(3),
+            "fulfillmentMessages" => Some(4),
+            "fulfillmentText" => Some(5),
+            "intent" => Some(6),
+            "intentDetectionConfidence" => Some(7),
+            "languageCode" => Some(8),
+            "outputContexts" => Some(9),
+            "parameters" => Some(10),
+            "queryText" => Some(11),
+            "sentimentAnalysisResult" => Some(12),
+            "speechRecognitionConfidence" => Some(13),
+            "webhookPayload" => Some(14),
+            "webhookSource" => Some(15),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3513,29 +3722,29 @@ for GoogleCloudDialogflowV2QueryResult {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.action = map.next_value()?,
-            1 => self.intent = map.next_value()?,
-            2 => self.query_text = map.next_value()?,
-            3 => self.parameters = map.next_value()?,
-            4 => self.language_code = map.next_value()?,
-            5 => self.webhook_source = map.next_value()?,
-            6 => self.diagnostic_info = map.next_value()?,
-            7 => self.output_contexts = map.next_value()?,
-            8 => self.webhook_payload = map.next_value()?,
-            9 => self.fulfillment_text = map.next_value()?,
-            10 => self.cancels_slot_filling = map.next_value()?,
-            11 => self.fulfillment_messages = map.next_value()?,
-            12 => self.sentiment_analysis_result = map.next_value()?,
-            13 => self.all_required_params_present = map.next_value()?,
-            14 => {
+            1 => self.all_required_params_present = map.next_value()?,
+            2 => self.cancels_slot_filling = map.next_value()?,
+            3 => self.diagnostic_info = map.next_value()?,
+            4 => self.fulfillment_messages = map.next_value()?,
+            5 => self.fulfillment_text = map.next_value()?,
+            6 => self.intent = map.next_value()?,
+            7 => {
                 self.intent_detection_confidence = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            _ => {
+            8 => self.language_code = map.next_value()?,
+            9 => self.output_contexts = map.next_value()?,
+            10 => self.parameters = map.next_value()?,
+            11 => self.query_text = map.next_value()?,
+            12 => self.sentiment_analysis_result = map.next_value()?,
+            13 => {
                 self.speech_recognition_confidence = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            14 => self.webhook_payload = map.next_value()?,
+            _ => self.webhook_source = map.next_value()?,
         }
         Ok(())
     }

@@ -35,7 +35,14 @@ impl GoogleCloudDialogflowV2Sentiment {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Sentiment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Sentiment";
 
-    const FIELDS: &'static [&'static str] = &["score", "magnitude"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "magnitude" => Some(0),
+            "score" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -47,8 +54,8 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Se
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
-            _ => self.magnitude = ::discogen_runtime::__private::object::read_wire(map)?,
+            0 => self.magnitude = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -104,7 +111,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2SentimentAnalysisResult";
 
-    const FIELDS: &'static [&'static str] = &["status", "queryTextSentiment"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "queryTextSentiment" => Some(0),
+            "status" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -116,8 +130,8 @@ for GoogleCloudDialogflowV2SentimentAnalysisResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.status = map.next_value()?,
-            _ => self.query_text_sentiment = map.next_value()?,
+            0 => self.query_text_sentiment = map.next_value()?,
+            _ => self.status = map.next_value()?,
         }
         Ok(())
     }

@@ -50,11 +50,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CustomPronunciationParams {
     const NAME: &'static str = "GoogleCloudDialogflowV2CustomPronunciationParams";
 
-    const FIELDS: &'static [&'static str] = &[
-        "phrase",
-        "pronunciation",
-        "phoneticEncoding",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "phoneticEncoding" => Some(0),
+            "phrase" => Some(1),
+            "pronunciation" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -66,9 +70,9 @@ for GoogleCloudDialogflowV2CustomPronunciationParams {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.phrase = map.next_value()?,
-            1 => self.pronunciation = map.next_value()?,
-            _ => self.phonetic_encoding = map.next_value()?,
+            0 => self.phonetic_encoding = map.next_value()?,
+            1 => self.phrase = map.next_value()?,
+            _ => self.pronunciation = map.next_value()?,
         }
         Ok(())
     }
@@ -155,12 +159,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "prefixPaddingMs",
-        "silenceDurationMs",
-        "endOfSpeechSensitivity",
-        "startOfSpeechSensitivity",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "endOfSpeechSensitivity" => Some(0),
+            "prefixPaddingMs" => Some(1),
+            "silenceDurationMs" => Some(2),
+            "startOfSpeechSensitivity" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -172,9 +180,9 @@ for GoogleCloudDialogflowV2SpeechToTextConfigGeminiAsrConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.prefix_padding_ms = map.next_value()?,
-            1 => self.silence_duration_ms = map.next_value()?,
-            2 => self.end_of_speech_sensitivity = map.next_value()?,
+            0 => self.end_of_speech_sensitivity = map.next_value()?,
+            1 => self.prefix_padding_ms = map.next_value()?,
+            2 => self.silence_duration_ms = map.next_value()?,
             _ => self.start_of_speech_sensitivity = map.next_value()?,
         }
         Ok(())
@@ -286,14 +294,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SynthesizeSpeechConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SynthesizeSpeechConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "pitch",
-        "voice",
-        "speakingRate",
-        "volumeGainDb",
-        "pronunciations",
-        "effectsProfileId",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "effectsProfileId" => Some(0),
+            "pitch" => Some(1),
+            "pronunciations" => Some(2),
+            "speakingRate" => Some(3),
+            "voice" => Some(4),
+            "volumeGainDb" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -305,20 +317,20 @@ for GoogleCloudDialogflowV2SynthesizeSpeechConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.pitch = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.voice = map.next_value()?,
-            2 => {
+            0 => self.effects_profile_id = map.next_value()?,
+            1 => self.pitch = ::discogen_runtime::__private::object::read_wire(map)?,
+            2 => self.pronunciations = map.next_value()?,
+            3 => {
                 self.speaking_rate = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            3 => {
+            4 => self.voice = map.next_value()?,
+            _ => {
                 self.volume_gain_db = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            4 => self.pronunciations = map.next_value()?,
-            _ => self.effects_profile_id = map.next_value()?,
         }
         Ok(())
     }
@@ -392,7 +404,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2VoiceSelectionParams {
     const NAME: &'static str = "GoogleCloudDialogflowV2VoiceSelectionParams";
 
-    const FIELDS: &'static [&'static str] = &["name", "ssmlGender"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "ssmlGender" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -72,13 +72,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DetectIntentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2DetectIntentResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "responseId",
-        "outputAudio",
-        "queryResult",
-        "webhookStatus",
-        "outputAudioConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "outputAudio" => Some(0),
+            "outputAudioConfig" => Some(1),
+            "queryResult" => Some(2),
+            "responseId" => Some(3),
+            "webhookStatus" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -90,11 +94,11 @@ for GoogleCloudDialogflowV2DetectIntentResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.response_id = map.next_value()?,
-            1 => self.output_audio = map.next_value()?,
+            0 => self.output_audio = map.next_value()?,
+            1 => self.output_audio_config = map.next_value()?,
             2 => self.query_result = map.next_value()?,
-            3 => self.webhook_status = map.next_value()?,
-            _ => self.output_audio_config = map.next_value()?,
+            3 => self.response_id = map.next_value()?,
+            _ => self.webhook_status = map.next_value()?,
         }
         Ok(())
     }
@@ -343,27 +347,31 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2InputAudioConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2InputAudioConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "model",
-        "phraseSets",
-        "phraseHints",
-        "languageCode",
-        "modelVariant",
-        "useGeminiAsr",
-        "audioEncoding",
-        "enableWordInfo",
-        "speechContexts",
-        "geminiAsrConfig",
-        "profanityFilter",
-        "sampleRateHertz",
-        "singleUtterance",
-        "alternativeLanguageCodes",
-        "enableVoiceActivityEvents",
-        "enableAutomaticPunctuation",
-        "optOutConformerModelMigration",
-        "disableInterimInputTranscripts",
-        "disableNoSpeechRecognizedEvent",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "alternativeLanguageCodes" => Some(0),
+            "audioEncoding" => Some(1),
+            "disableInterimInputTranscripts" => Some(2),
+            "disableNoSpeechRecognizedEvent" => Some(3),
+            "enableAutomaticPunctuation" => Some(4),
+            "enableVoiceActivityEvents" => Some(5),
+            "enableWordInfo" => Some(6),
+            "geminiAsrConfig" => Some(7),
+            "languageCode" => Some(8),
+            "model" => Some(9),
+            "modelVariant" => Some(10),
+            "optOutConformerModelMigration" => Some(11),
+            "phraseHints" => Some(12),
+            "phraseSets" => Some(13),
+            "profanityFilter" => Some(14),
+            "sampleRateHertz" => Some(15),
+            "singleUtterance" => Some(16),
+            "speechContexts" => Some(17),
+            "useGeminiAsr" => Some(18),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -375,25 +383,25 @@ for GoogleCloudDialogflowV2InputAudioConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.model = map.next_value()?,
-            1 => self.phrase_sets = map.next_value()?,
-            2 => self.phrase_hints = map.next_value()?,
-            3 => self.language_code = map.next_value()?,
-            4 => self.model_variant = map.next_value()?,
-            5 => self.use_gemini_asr = map.next_value()?,
-            6 => self.audio_encoding = map.next_value()?,
-            7 => self.enable_word_info = map.next_value()?,
-            8 => self.speech_contexts = map.next_value()?,
-            9 => self.gemini_asr_config = map.next_value()?,
-            10 => self.profanity_filter = map.next_value()?,
-            11 => self.sample_rate_hertz = map.next_value()?,
-            12 => self.single_utterance = map.next_value()?,
-            13 => self.alternative_language_codes = map.next_value()?,
-            14 => self.enable_voice_activity_events = map.next_value()?,
-            15 => self.enable_automatic_punctuation = map.next_value()?,
-            16 => self.opt_out_conformer_model_migration = map.next_value()?,
-            17 => self.disable_interim_input_transcripts = map.next_value()?,
-            _ => self.disable_no_speech_recognized_event = map.next_value()?,
+            0 => self.alternative_language_codes = map.next_value()?,
+            1 => self.audio_encoding = map.next_value()?,
+            2 => self.disable_interim_input_transcripts = map.next_value()?,
+            3 => self.disable_no_speech_recognized_event = map.next_value()?,
+            4 => self.enable_automatic_punctuation = map.next_value()?,
+            5 => self.enable_voice_activity_events = map.next_value()?,
+            6 => self.enable_word_info = map.next_value()?,
+            7 => self.gemini_asr_config = map.next_value()?,
+            8 => self.language_code = map.next_value()?,
+            9 => self.model = map.next_value()?,
+            10 => self.model_variant = map.next_value()?,
+            11 => self.opt_out_conformer_model_migration = map.next_value()?,
+            12 => self.phrase_hints = map.next_value()?,
+            13 => self.phrase_sets = map.next_value()?,
+            14 => self.profanity_filter = map.next_value()?,
+            15 => self.sample_rate_hertz = map.next_value()?,
+            16 => self.single_utterance = map.next_value()?,
+            17 => self.speech_contexts = map.next_value()?,
+            _ => self.use_gemini_asr = map.next_value()?,
         }
         Ok(())
     }
@@ -546,11 +554,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2OutputAudioConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2OutputAudioConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "audioEncoding",
-        "sampleRateHertz",
-        "synthesizeSpeechConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audioEncoding" => Some(0),
+            "sampleRateHertz" => Some(1),
+            "synthesizeSpeechConfig" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -706,17 +718,21 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2QueryParameters {
     const NAME: &'static str = "GoogleCloudDialogflowV2QueryParameters";
 
-    const FIELDS: &'static [&'static str] = &[
-        "payload",
-        "contexts",
-        "platform",
-        "timeZone",
-        "geoLocation",
-        "resetContexts",
-        "webhookHeaders",
-        "sessionEntityTypes",
-        "sentimentAnalysisRequestConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contexts" => Some(0),
+            "geoLocation" => Some(1),
+            "payload" => Some(2),
+            "platform" => Some(3),
+            "resetContexts" => Some(4),
+            "sentimentAnalysisRequestConfig" => Some(5),
+            "sessionEntityTypes" => Some(6),
+            "timeZone" => Some(7),
+            "webhookHeaders" => Some(8),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -728,15 +744,15 @@ for GoogleCloudDialogflowV2QueryParameters {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.payload = map.next_value()?,
-            1 => self.contexts = map.next_value()?,
-            2 => self.platform = map.next_value()?,
-            3 => self.time_zone = map.next_value()?,
-            4 => self.geo_location = map.next_value()?,
-            5 => self.reset_contexts = map.next_value()?,
-            6 => self.webhook_headers = map.next_value()?,
-            7 => self.session_entity_types = map.next_value()?,
-            _ => self.sentiment_analysis_request_config = map.next_value()?,
+            0 => self.contexts = map.next_value()?,
+            1 => self.geo_location = map.next_value()?,
+            2 => self.payload = map.next_value()?,
+            3 => self.platform = map.next_value()?,
+            4 => self.reset_contexts = map.next_value()?,
+            5 => self.sentiment_analysis_request_config = map.next_value()?,
+            6 => self.session_entity_types = map.next_value()?,
+            7 => self.time_zone = map.next_value()?,
+            _ => self.webhook_headers = map.next_value()?,
         }
         Ok(())
     }
@@ -803,7 +819,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SentimentAnalysisRequestConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SentimentAnalysisRequestConfig";
 
-    const FIELDS: &'static [&'static str] = &["analyzeQueryTextSentiment"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "analyzeQueryTextSentiment" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -868,7 +890,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SpeechContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechContext";
 
-    const FIELDS: &'static [&'static str] = &["boost", "phrases"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "boost" => Some(0),
+            "phrases" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -929,7 +958,14 @@ impl GoogleTypeLatLng {
 impl ::discogen_runtime::__private::object::Object for GoogleTypeLatLng {
     const NAME: &'static str = "GoogleTypeLatLng";
 
-    const FIELDS: &'static [&'static str] = &["latitude", "longitude"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "latitude" => Some(0),
+            "longitude" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -33,7 +33,14 @@ impl GoogleCloudDialogflowV2TextInput {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2TextInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2TextInput";
 
-    const FIELDS: &'static [&'static str] = &["text", "languageCode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "languageCode" => Some(0),
+            "text" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -45,8 +52,8 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Te
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            _ => self.language_code = map.next_value()?,
+            0 => self.language_code = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }

@@ -34,7 +34,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EntityTypeEntity {
     const NAME: &'static str = "GoogleCloudDialogflowV2EntityTypeEntity";
 
-    const FIELDS: &'static [&'static str] = &["value", "synonyms"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "synonyms" => Some(0),
+            "value" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -46,8 +53,8 @@ for GoogleCloudDialogflowV2EntityTypeEntity {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.value = map.next_value()?,
-            _ => self.synonyms = map.next_value()?,
+            0 => self.synonyms = map.next_value()?,
+            _ => self.value = map.next_value()?,
         }
         Ok(())
     }
@@ -108,7 +115,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EventInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2EventInput";
 
-    const FIELDS: &'static [&'static str] = &["name", "parameters", "languageCode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "languageCode" => Some(0),
+            "name" => Some(1),
+            "parameters" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -120,9 +135,9 @@ for GoogleCloudDialogflowV2EventInput {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.parameters = map.next_value()?,
-            _ => self.language_code = map.next_value()?,
+            0 => self.language_code = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            _ => self.parameters = map.next_value()?,
         }
         Ok(())
     }
@@ -197,7 +212,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SessionEntityType {
     const NAME: &'static str = "GoogleCloudDialogflowV2SessionEntityType";
 
-    const FIELDS: &'static [&'static str] = &["name", "entities", "entityOverrideMode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entities" => Some(0),
+            "entityOverrideMode" => Some(1),
+            "name" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -209,9 +232,9 @@ for GoogleCloudDialogflowV2SessionEntityType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.entities = map.next_value()?,
-            _ => self.entity_override_mode = map.next_value()?,
+            0 => self.entities = map.next_value()?,
+            1 => self.entity_override_mode = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }

@@ -126,18 +126,22 @@ impl GoogleCloudDialogflowV2Document {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Document {
     const NAME: &'static str = "GoogleCloudDialogflowV2Document";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "state",
-        "metadata",
-        "mimeType",
-        "contentUri",
-        "rawContent",
-        "displayName",
-        "knowledgeTypes",
-        "enableAutoReload",
-        "latestReloadStatus",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contentUri" => Some(0),
+            "displayName" => Some(1),
+            "enableAutoReload" => Some(2),
+            "knowledgeTypes" => Some(3),
+            "latestReloadStatus" => Some(4),
+            "metadata" => Some(5),
+            "mimeType" => Some(6),
+            "name" => Some(7),
+            "rawContent" => Some(8),
+            "state" => Some(9),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -149,16 +153,16 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Do
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.state = map.next_value()?,
-            2 => self.metadata = map.next_value()?,
-            3 => self.mime_type = map.next_value()?,
-            4 => self.content_uri = map.next_value()?,
-            5 => self.raw_content = map.next_value()?,
-            6 => self.display_name = map.next_value()?,
-            7 => self.knowledge_types = map.next_value()?,
-            8 => self.enable_auto_reload = map.next_value()?,
-            _ => self.latest_reload_status = map.next_value()?,
+            0 => self.content_uri = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.enable_auto_reload = map.next_value()?,
+            3 => self.knowledge_types = map.next_value()?,
+            4 => self.latest_reload_status = map.next_value()?,
+            5 => self.metadata = map.next_value()?,
+            6 => self.mime_type = map.next_value()?,
+            7 => self.name = map.next_value()?,
+            8 => self.raw_content = map.next_value()?,
+            _ => self.state = map.next_value()?,
         }
         Ok(())
     }
@@ -239,7 +243,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DocumentReloadStatus {
     const NAME: &'static str = "GoogleCloudDialogflowV2DocumentReloadStatus";
 
-    const FIELDS: &'static [&'static str] = &["time", "status"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "status" => Some(0),
+            "time" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -251,8 +262,8 @@ for GoogleCloudDialogflowV2DocumentReloadStatus {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.time = map.next_value()?,
-            _ => self.status = map.next_value()?,
+            0 => self.status = map.next_value()?,
+            _ => self.time = map.next_value()?,
         }
         Ok(())
     }
@@ -297,7 +308,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ExportOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &["exportedGcsDestination"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "exportedGcsDestination" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -353,7 +370,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GcsDestination {
     const NAME: &'static str = "GoogleCloudDialogflowV2GcsDestination";
 
-    const FIELDS: &'static [&'static str] = &["uri"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "uri" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -421,7 +444,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeBase {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeBase";
 
-    const FIELDS: &'static [&'static str] = &["name", "displayName", "languageCode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "languageCode" => Some(1),
+            "name" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -433,9 +464,9 @@ for GoogleCloudDialogflowV2KnowledgeBase {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            _ => self.language_code = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            1 => self.language_code = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -524,12 +555,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &[
-        "state",
-        "doneTime",
-        "knowledgeBase",
-        "exportOperationMetadata",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "doneTime" => Some(0),
+            "exportOperationMetadata" => Some(1),
+            "knowledgeBase" => Some(2),
+            "state" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -541,10 +576,10 @@ for GoogleCloudDialogflowV2KnowledgeOperationMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.state = map.next_value()?,
-            1 => self.done_time = map.next_value()?,
+            0 => self.done_time = map.next_value()?,
+            1 => self.export_operation_metadata = map.next_value()?,
             2 => self.knowledge_base = map.next_value()?,
-            _ => self.export_operation_metadata = map.next_value()?,
+            _ => self.state = map.next_value()?,
         }
         Ok(())
     }
@@ -608,7 +643,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListDocumentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListDocumentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["documents", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "documents" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -692,7 +734,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListKnowledgeBasesResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "knowledgeBases"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "knowledgeBases" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -704,8 +753,8 @@ for GoogleCloudDialogflowV2ListKnowledgeBasesResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.knowledge_bases = map.next_value()?,
+            0 => self.knowledge_bases = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -789,11 +838,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ReloadDocumentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ReloadDocumentRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "contentUri",
-        "importGcsCustomMetadata",
-        "smartMessagingPartialUpdate",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contentUri" => Some(0),
+            "importGcsCustomMetadata" => Some(1),
+            "smartMessagingPartialUpdate" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

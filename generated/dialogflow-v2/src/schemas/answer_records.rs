@@ -123,15 +123,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentAssistantFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedback";
 
-    const FIELDS: &'static [&'static str] = &[
-        "answerRelevance",
-        "companionFeedback",
-        "documentEfficiency",
-        "documentCorrectness",
-        "summarizationFeedback",
-        "knowledgeAssistFeedback",
-        "knowledgeSearchFeedback",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRelevance" => Some(0),
+            "companionFeedback" => Some(1),
+            "documentCorrectness" => Some(2),
+            "documentEfficiency" => Some(3),
+            "knowledgeAssistFeedback" => Some(4),
+            "knowledgeSearchFeedback" => Some(5),
+            "summarizationFeedback" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -145,11 +149,11 @@ for GoogleCloudDialogflowV2AgentAssistantFeedback {
         match index {
             0 => self.answer_relevance = map.next_value()?,
             1 => self.companion_feedback = map.next_value()?,
-            2 => self.document_efficiency = map.next_value()?,
-            3 => self.document_correctness = map.next_value()?,
-            4 => self.summarization_feedback = map.next_value()?,
-            5 => self.knowledge_assist_feedback = map.next_value()?,
-            _ => self.knowledge_search_feedback = map.next_value()?,
+            2 => self.document_correctness = map.next_value()?,
+            3 => self.document_efficiency = map.next_value()?,
+            4 => self.knowledge_assist_feedback = map.next_value()?,
+            5 => self.knowledge_search_feedback = map.next_value()?,
+            _ => self.summarization_feedback = map.next_value()?,
         }
         Ok(())
     }
@@ -212,7 +216,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedbackCompanionFeedback";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -272,7 +280,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback";
 
-    const FIELDS: &'static [&'static str] = &["clickedUris", "answerCopied"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerCopied" => Some(0),
+            "clickedUris" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -284,8 +299,8 @@ for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeAssistFeedback {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.clicked_uris = map.next_value()?,
-            _ => self.answer_copied = map.next_value()?,
+            0 => self.answer_copied = map.next_value()?,
+            _ => self.clicked_uris = map.next_value()?,
         }
         Ok(())
     }
@@ -344,7 +359,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback";
 
-    const FIELDS: &'static [&'static str] = &["clickedUris", "answerCopied"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerCopied" => Some(0),
+            "clickedUris" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -356,8 +378,8 @@ for GoogleCloudDialogflowV2AgentAssistantFeedbackKnowledgeSearchFeedback {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.clicked_uris = map.next_value()?,
-            _ => self.answer_copied = map.next_value()?,
+            0 => self.answer_copied = map.next_value()?,
+            _ => self.clicked_uris = map.next_value()?,
         }
         Ok(())
     }
@@ -443,12 +465,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantFeedbackSummarizationFeedback";
 
-    const FIELDS: &'static [&'static str] = &[
-        "startTime",
-        "submitTime",
-        "summaryText",
-        "textSections",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "startTime" => Some(0),
+            "submitTime" => Some(1),
+            "summaryText" => Some(2),
+            "textSections" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -598,14 +624,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentAssistantRecord {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentAssistantRecord";
 
-    const FIELDS: &'static [&'static str] = &[
-        "faqAnswer",
-        "companionSuggestion",
-        "generatorSuggestion",
-        "dialogflowAssistAnswer",
-        "articleSuggestionAnswer",
-        "reactiveCompanionSuggestion",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "articleSuggestionAnswer" => Some(0),
+            "companionSuggestion" => Some(1),
+            "dialogflowAssistAnswer" => Some(2),
+            "faqAnswer" => Some(3),
+            "generatorSuggestion" => Some(4),
+            "reactiveCompanionSuggestion" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -617,11 +647,11 @@ for GoogleCloudDialogflowV2AgentAssistantRecord {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.faq_answer = map.next_value()?,
+            0 => self.article_suggestion_answer = map.next_value()?,
             1 => self.companion_suggestion = map.next_value()?,
-            2 => self.generator_suggestion = map.next_value()?,
-            3 => self.dialogflow_assist_answer = map.next_value()?,
-            4 => self.article_suggestion_answer = map.next_value()?,
+            2 => self.dialogflow_assist_answer = map.next_value()?,
+            3 => self.faq_answer = map.next_value()?,
+            4 => self.generator_suggestion = map.next_value()?,
             _ => self.reactive_companion_suggestion = map.next_value()?,
         }
         Ok(())
@@ -751,14 +781,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AnswerFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnswerFeedback";
 
-    const FIELDS: &'static [&'static str] = &[
-        "clicked",
-        "clickTime",
-        "displayed",
-        "displayTime",
-        "correctnessLevel",
-        "agentAssistantDetailFeedback",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentAssistantDetailFeedback" => Some(0),
+            "clickTime" => Some(1),
+            "clicked" => Some(2),
+            "correctnessLevel" => Some(3),
+            "displayTime" => Some(4),
+            "displayed" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -770,12 +804,12 @@ for GoogleCloudDialogflowV2AnswerFeedback {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.clicked = map.next_value()?,
+            0 => self.agent_assistant_detail_feedback = map.next_value()?,
             1 => self.click_time = map.next_value()?,
-            2 => self.displayed = map.next_value()?,
-            3 => self.display_time = map.next_value()?,
-            4 => self.correctness_level = map.next_value()?,
-            _ => self.agent_assistant_detail_feedback = map.next_value()?,
+            2 => self.clicked = map.next_value()?,
+            3 => self.correctness_level = map.next_value()?,
+            4 => self.display_time = map.next_value()?,
+            _ => self.displayed = map.next_value()?,
         }
         Ok(())
     }
@@ -861,11 +895,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AnswerRecord {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnswerRecord";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "answerFeedback",
-        "agentAssistantRecord",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentAssistantRecord" => Some(0),
+            "answerFeedback" => Some(1),
+            "name" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -877,9 +915,9 @@ for GoogleCloudDialogflowV2AnswerRecord {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
+            0 => self.agent_assistant_record = map.next_value()?,
             1 => self.answer_feedback = map.next_value()?,
-            _ => self.agent_assistant_record = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -952,11 +990,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DialogflowAssistAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2DialogflowAssistAnswer";
 
-    const FIELDS: &'static [&'static str] = &[
-        "queryResult",
-        "answerRecord",
-        "intentSuggestion",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecord" => Some(0),
+            "intentSuggestion" => Some(1),
+            "queryResult" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -968,9 +1010,9 @@ for GoogleCloudDialogflowV2DialogflowAssistAnswer {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.query_result = map.next_value()?,
-            1 => self.answer_record = map.next_value()?,
-            _ => self.intent_suggestion = map.next_value()?,
+            0 => self.answer_record = map.next_value()?,
+            1 => self.intent_suggestion = map.next_value()?,
+            _ => self.query_result = map.next_value()?,
         }
         Ok(())
     }
@@ -1043,7 +1085,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IntentSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2IntentSuggestion";
 
-    const FIELDS: &'static [&'static str] = &["intentV2", "description", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "description" => Some(0),
+            "displayName" => Some(1),
+            "intentV2" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1055,9 +1105,9 @@ for GoogleCloudDialogflowV2IntentSuggestion {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.intent_v2 = map.next_value()?,
-            1 => self.description = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            0 => self.description = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            _ => self.intent_v2 = map.next_value()?,
         }
         Ok(())
     }
@@ -1118,7 +1168,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListAnswerRecordsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListAnswerRecordsResponse";
 
-    const FIELDS: &'static [&'static str] = &["answerRecords", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecords" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1214,11 +1271,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactiveModeResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "response",
-        "toolCalls",
-        "groundingMetadata",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "groundingMetadata" => Some(0),
+            "response" => Some(1),
+            "toolCalls" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1230,9 +1291,9 @@ for GoogleCloudDialogflowV2StreamingReactiveCompanionSuggestionsResponseReactive
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.response = map.next_value()?,
-            1 => self.tool_calls = map.next_value()?,
-            _ => self.grounding_metadata = map.next_value()?,
+            0 => self.grounding_metadata = map.next_value()?,
+            1 => self.response = map.next_value()?,
+            _ => self.tool_calls = map.next_value()?,
         }
         Ok(())
     }

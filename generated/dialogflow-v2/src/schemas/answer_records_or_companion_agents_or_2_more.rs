@@ -69,14 +69,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GuidanceInstruction {
     const NAME: &'static str = "GoogleCloudDialogflowV2GuidanceInstruction";
 
-    const FIELDS: &'static [&'static str] = &[
-        "actions",
-        "condition",
-        "displayName",
-        "triggerEvent",
-        "displayDetails",
-        "disableSuggestedReply",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "actions" => Some(0),
+            "condition" => Some(1),
+            "disableSuggestedReply" => Some(2),
+            "displayDetails" => Some(3),
+            "displayName" => Some(4),
+            "triggerEvent" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -90,10 +94,10 @@ for GoogleCloudDialogflowV2GuidanceInstruction {
         match index {
             0 => self.actions = map.next_value()?,
             1 => self.condition = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.trigger_event = map.next_value()?,
-            4 => self.display_details = map.next_value()?,
-            _ => self.disable_suggested_reply = map.next_value()?,
+            2 => self.disable_suggested_reply = map.next_value()?,
+            3 => self.display_details = map.next_value()?,
+            4 => self.display_name = map.next_value()?,
+            _ => self.trigger_event = map.next_value()?,
         }
         Ok(())
     }
@@ -151,7 +155,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GuidanceInstructionAction {
     const NAME: &'static str = "GoogleCloudDialogflowV2GuidanceInstructionAction";
 
-    const FIELDS: &'static [&'static str] = &["description"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "description" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

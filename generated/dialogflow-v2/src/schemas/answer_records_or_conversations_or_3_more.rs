@@ -92,15 +92,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingInstruction {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingInstruction";
 
-    const FIELDS: &'static [&'static str] = &[
-        "condition",
-        "agentAction",
-        "displayName",
-        "systemAction",
-        "displayDetails",
-        "triggeringEvent",
-        "duplicateCheckResult",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentAction" => Some(0),
+            "condition" => Some(1),
+            "displayDetails" => Some(2),
+            "displayName" => Some(3),
+            "duplicateCheckResult" => Some(4),
+            "systemAction" => Some(5),
+            "triggeringEvent" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -112,13 +116,13 @@ for GoogleCloudDialogflowV2AgentCoachingInstruction {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.condition = map.next_value()?,
-            1 => self.agent_action = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.system_action = map.next_value()?,
-            4 => self.display_details = map.next_value()?,
-            5 => self.triggering_event = map.next_value()?,
-            _ => self.duplicate_check_result = map.next_value()?,
+            0 => self.agent_action = map.next_value()?,
+            1 => self.condition = map.next_value()?,
+            2 => self.display_details = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            4 => self.duplicate_check_result = map.next_value()?,
+            5 => self.system_action = map.next_value()?,
+            _ => self.triggering_event = map.next_value()?,
         }
         Ok(())
     }
@@ -202,7 +206,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResult";
 
-    const FIELDS: &'static [&'static str] = &["duplicateSuggestions"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "duplicateSuggestions" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -282,11 +292,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingInstructionDuplicateCheckResultDuplicateSuggestion";
 
-    const FIELDS: &'static [&'static str] = &[
-        "answerRecord",
-        "similarityScore",
-        "suggestionIndex",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecord" => Some(0),
+            "similarityScore" => Some(1),
+            "suggestionIndex" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -396,11 +410,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestion";
 
-    const FIELDS: &'static [&'static str] = &[
-        "sampleResponses",
-        "agentActionSuggestions",
-        "applicableInstructions",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentActionSuggestions" => Some(0),
+            "applicableInstructions" => Some(1),
+            "sampleResponses" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -412,9 +430,9 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestion {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.sample_responses = map.next_value()?,
-            1 => self.agent_action_suggestions = map.next_value()?,
-            _ => self.applicable_instructions = map.next_value()?,
+            0 => self.agent_action_suggestions = map.next_value()?,
+            1 => self.applicable_instructions = map.next_value()?,
+            _ => self.sample_responses = map.next_value()?,
         }
         Ok(())
     }
@@ -501,11 +519,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion";
 
-    const FIELDS: &'static [&'static str] = &[
-        "sources",
-        "agentAction",
-        "duplicateCheckResult",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentAction" => Some(0),
+            "duplicateCheckResult" => Some(1),
+            "sources" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -517,9 +539,9 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionAgentActionSuggestion {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.sources = map.next_value()?,
-            1 => self.agent_action = map.next_value()?,
-            _ => self.duplicate_check_result = map.next_value()?,
+            0 => self.agent_action = map.next_value()?,
+            1 => self.duplicate_check_result = map.next_value()?,
+            _ => self.sources = map.next_value()?,
         }
         Ok(())
     }
@@ -583,7 +605,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResult";
 
-    const FIELDS: &'static [&'static str] = &["duplicateSuggestions"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "duplicateSuggestions" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -677,12 +705,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateSuggestion";
 
-    const FIELDS: &'static [&'static str] = &[
-        "sources",
-        "answerRecord",
-        "similarityScore",
-        "suggestionIndex",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecord" => Some(0),
+            "similarityScore" => Some(1),
+            "sources" => Some(2),
+            "suggestionIndex" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -694,13 +726,13 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionDuplicateCheckResultDuplicateS
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.sources = map.next_value()?,
-            1 => self.answer_record = map.next_value()?,
-            2 => {
+            0 => self.answer_record = map.next_value()?,
+            1 => {
                 self.similarity_score = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            2 => self.sources = map.next_value()?,
             _ => self.suggestion_index = map.next_value()?,
         }
         Ok(())
@@ -789,11 +821,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "sources",
-        "responseText",
-        "duplicateCheckResult",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "duplicateCheckResult" => Some(0),
+            "responseText" => Some(1),
+            "sources" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -805,9 +841,9 @@ for GoogleCloudDialogflowV2AgentCoachingSuggestionSampleResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.sources = map.next_value()?,
+            0 => self.duplicate_check_result = map.next_value()?,
             1 => self.response_text = map.next_value()?,
-            _ => self.duplicate_check_result = map.next_value()?,
+            _ => self.sources = map.next_value()?,
         }
         Ok(())
     }
@@ -860,7 +896,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingSuggestionSources {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingSuggestionSources";
 
-    const FIELDS: &'static [&'static str] = &["instructionIndexes"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "instructionIndexes" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -916,7 +958,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2FreeFormSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2FreeFormSuggestion";
 
-    const FIELDS: &'static [&'static str] = &["response"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "response" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1009,12 +1057,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorSuggestion";
 
-    const FIELDS: &'static [&'static str] = &[
-        "toolCallInfo",
-        "summarySuggestion",
-        "freeFormSuggestion",
-        "agentCoachingSuggestion",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentCoachingSuggestion" => Some(0),
+            "freeFormSuggestion" => Some(1),
+            "summarySuggestion" => Some(2),
+            "toolCallInfo" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1026,10 +1078,10 @@ for GoogleCloudDialogflowV2GeneratorSuggestion {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tool_call_info = map.next_value()?,
-            1 => self.summary_suggestion = map.next_value()?,
-            2 => self.free_form_suggestion = map.next_value()?,
-            _ => self.agent_coaching_suggestion = map.next_value()?,
+            0 => self.agent_coaching_suggestion = map.next_value()?,
+            1 => self.free_form_suggestion = map.next_value()?,
+            2 => self.summary_suggestion = map.next_value()?,
+            _ => self.tool_call_info = map.next_value()?,
         }
         Ok(())
     }
@@ -1102,7 +1154,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorSuggestionToolCallInfo";
 
-    const FIELDS: &'static [&'static str] = &["toolCall", "toolCallResult"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "toolCall" => Some(0),
+            "toolCallResult" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1166,7 +1225,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarySuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarySuggestion";
 
-    const FIELDS: &'static [&'static str] = &["summarySections"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "summarySections" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1229,7 +1294,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarySuggestionSummarySection {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarySuggestionSummarySection";
 
-    const FIELDS: &'static [&'static str] = &["section", "summary"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "section" => Some(0),
+            "summary" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1385,19 +1457,23 @@ impl GoogleCloudDialogflowV2ToolCall {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2ToolCall {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolCall";
 
-    const FIELDS: &'static [&'static str] = &[
-        "tool",
-        "state",
-        "action",
-        "cesApp",
-        "cesTool",
-        "cesToolset",
-        "createTime",
-        "answerRecord",
-        "inputParameters",
-        "toolDisplayName",
-        "toolDisplayDetails",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "action" => Some(0),
+            "answerRecord" => Some(1),
+            "cesApp" => Some(2),
+            "cesTool" => Some(3),
+            "cesToolset" => Some(4),
+            "createTime" => Some(5),
+            "inputParameters" => Some(6),
+            "state" => Some(7),
+            "tool" => Some(8),
+            "toolDisplayDetails" => Some(9),
+            "toolDisplayName" => Some(10),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1409,17 +1485,17 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2To
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tool = map.next_value()?,
-            1 => self.state = map.next_value()?,
-            2 => self.action = map.next_value()?,
-            3 => self.ces_app = map.next_value()?,
-            4 => self.ces_tool = map.next_value()?,
-            5 => self.ces_toolset = map.next_value()?,
-            6 => self.create_time = map.next_value()?,
-            7 => self.answer_record = map.next_value()?,
-            8 => self.input_parameters = map.next_value()?,
-            9 => self.tool_display_name = map.next_value()?,
-            _ => self.tool_display_details = map.next_value()?,
+            0 => self.action = map.next_value()?,
+            1 => self.answer_record = map.next_value()?,
+            2 => self.ces_app = map.next_value()?,
+            3 => self.ces_tool = map.next_value()?,
+            4 => self.ces_toolset = map.next_value()?,
+            5 => self.create_time = map.next_value()?,
+            6 => self.input_parameters = map.next_value()?,
+            7 => self.state = map.next_value()?,
+            8 => self.tool = map.next_value()?,
+            9 => self.tool_display_details = map.next_value()?,
+            _ => self.tool_display_name = map.next_value()?,
         }
         Ok(())
     }
@@ -1581,18 +1657,22 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolCallResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolCallResult";
 
-    const FIELDS: &'static [&'static str] = &[
-        "tool",
-        "error",
-        "action",
-        "cesApp",
-        "cesTool",
-        "content",
-        "cesToolset",
-        "createTime",
-        "rawContent",
-        "answerRecord",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "action" => Some(0),
+            "answerRecord" => Some(1),
+            "cesApp" => Some(2),
+            "cesTool" => Some(3),
+            "cesToolset" => Some(4),
+            "content" => Some(5),
+            "createTime" => Some(6),
+            "error" => Some(7),
+            "rawContent" => Some(8),
+            "tool" => Some(9),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1604,16 +1684,16 @@ for GoogleCloudDialogflowV2ToolCallResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tool = map.next_value()?,
-            1 => self.error = map.next_value()?,
-            2 => self.action = map.next_value()?,
-            3 => self.ces_app = map.next_value()?,
-            4 => self.ces_tool = map.next_value()?,
+            0 => self.action = map.next_value()?,
+            1 => self.answer_record = map.next_value()?,
+            2 => self.ces_app = map.next_value()?,
+            3 => self.ces_tool = map.next_value()?,
+            4 => self.ces_toolset = map.next_value()?,
             5 => self.content = map.next_value()?,
-            6 => self.ces_toolset = map.next_value()?,
-            7 => self.create_time = map.next_value()?,
+            6 => self.create_time = map.next_value()?,
+            7 => self.error = map.next_value()?,
             8 => self.raw_content = map.next_value()?,
-            _ => self.answer_record = map.next_value()?,
+            _ => self.tool = map.next_value()?,
         }
         Ok(())
     }
@@ -1685,7 +1765,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolCallResultError {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolCallResultError";
 
-    const FIELDS: &'static [&'static str] = &["message", "retryable"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "message" => Some(0),
+            "retryable" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

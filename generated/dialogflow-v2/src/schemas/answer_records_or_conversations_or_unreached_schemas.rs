@@ -75,14 +75,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ArticleAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2ArticleAnswer";
 
-    const FIELDS: &'static [&'static str] = &[
-        "uri",
-        "title",
-        "metadata",
-        "snippets",
-        "confidence",
-        "answerRecord",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecord" => Some(0),
+            "confidence" => Some(1),
+            "metadata" => Some(2),
+            "snippets" => Some(3),
+            "title" => Some(4),
+            "uri" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -94,12 +98,12 @@ for GoogleCloudDialogflowV2ArticleAnswer {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.uri = map.next_value()?,
-            1 => self.title = map.next_value()?,
+            0 => self.answer_record = map.next_value()?,
+            1 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
             2 => self.metadata = map.next_value()?,
             3 => self.snippets = map.next_value()?,
-            4 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
-            _ => self.answer_record = map.next_value()?,
+            4 => self.title = map.next_value()?,
+            _ => self.uri = map.next_value()?,
         }
         Ok(())
     }
@@ -152,7 +156,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionSuggestion";
 
-    const FIELDS: &'static [&'static str] = &["guidances"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "guidances" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -275,16 +285,20 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionSuggestionGuidance {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionSuggestionGuidance";
 
-    const FIELDS: &'static [&'static str] = &[
-        "toolCalls",
-        "explanation",
-        "suggestedReply",
-        "suggestedAction",
-        "knowledgeSources",
-        "groundingMetadata",
-        "instructionSource",
-        "triggeringToolCallAnswerRecords",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "explanation" => Some(0),
+            "groundingMetadata" => Some(1),
+            "instructionSource" => Some(2),
+            "knowledgeSources" => Some(3),
+            "suggestedAction" => Some(4),
+            "suggestedReply" => Some(5),
+            "toolCalls" => Some(6),
+            "triggeringToolCallAnswerRecords" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -296,13 +310,13 @@ for GoogleCloudDialogflowV2CompanionSuggestionGuidance {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tool_calls = map.next_value()?,
-            1 => self.explanation = map.next_value()?,
-            2 => self.suggested_reply = map.next_value()?,
-            3 => self.suggested_action = map.next_value()?,
-            4 => self.knowledge_sources = map.next_value()?,
-            5 => self.grounding_metadata = map.next_value()?,
-            6 => self.instruction_source = map.next_value()?,
+            0 => self.explanation = map.next_value()?,
+            1 => self.grounding_metadata = map.next_value()?,
+            2 => self.instruction_source = map.next_value()?,
+            3 => self.knowledge_sources = map.next_value()?,
+            4 => self.suggested_action = map.next_value()?,
+            5 => self.suggested_reply = map.next_value()?,
+            6 => self.tool_calls = map.next_value()?,
             _ => self.triggering_tool_call_answer_records = map.next_value()?,
         }
         Ok(())
@@ -397,11 +411,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource";
 
-    const FIELDS: &'static [&'static str] = &[
-        "knowledgeSnippet",
-        "knowledgeArticleUrl",
-        "knowledgeArticleTitle",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "knowledgeArticleTitle" => Some(0),
+            "knowledgeArticleUrl" => Some(1),
+            "knowledgeSnippet" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -413,9 +431,9 @@ for GoogleCloudDialogflowV2CompanionSuggestionGuidanceKnowledgeSource {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.knowledge_snippet = map.next_value()?,
+            0 => self.knowledge_article_title = map.next_value()?,
             1 => self.knowledge_article_url = map.next_value()?,
-            _ => self.knowledge_article_title = map.next_value()?,
+            _ => self.knowledge_snippet = map.next_value()?,
         }
         Ok(())
     }
@@ -517,14 +535,18 @@ impl GoogleCloudDialogflowV2FaqAnswer {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2FaqAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2FaqAnswer";
 
-    const FIELDS: &'static [&'static str] = &[
-        "answer",
-        "source",
-        "metadata",
-        "question",
-        "confidence",
-        "answerRecord",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answer" => Some(0),
+            "answerRecord" => Some(1),
+            "confidence" => Some(2),
+            "metadata" => Some(3),
+            "question" => Some(4),
+            "source" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -537,11 +559,11 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Fa
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer = map.next_value()?,
-            1 => self.source = map.next_value()?,
-            2 => self.metadata = map.next_value()?,
-            3 => self.question = map.next_value()?,
-            4 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
-            _ => self.answer_record = map.next_value()?,
+            1 => self.answer_record = map.next_value()?,
+            2 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
+            3 => self.metadata = map.next_value()?,
+            4 => self.question = map.next_value()?,
+            _ => self.source = map.next_value()?,
         }
         Ok(())
     }
@@ -605,7 +627,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GroundingChunk {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingChunk";
 
-    const FIELDS: &'static [&'static str] = &["web", "retrievedContext"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "retrievedContext" => Some(0),
+            "web" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -617,8 +646,8 @@ for GoogleCloudDialogflowV2GroundingChunk {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.web = map.next_value()?,
-            _ => self.retrieved_context = map.next_value()?,
+            0 => self.retrieved_context = map.next_value()?,
+            _ => self.web = map.next_value()?,
         }
         Ok(())
     }
@@ -679,7 +708,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingChunkRetrievedContext";
 
-    const FIELDS: &'static [&'static str] = &["uri", "text", "title"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "text" => Some(0),
+            "title" => Some(1),
+            "uri" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -691,9 +728,9 @@ for GoogleCloudDialogflowV2GroundingChunkRetrievedContext {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.uri = map.next_value()?,
-            1 => self.text = map.next_value()?,
-            _ => self.title = map.next_value()?,
+            0 => self.text = map.next_value()?,
+            1 => self.title = map.next_value()?,
+            _ => self.uri = map.next_value()?,
         }
         Ok(())
     }
@@ -753,7 +790,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GroundingChunkWeb {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingChunkWeb";
 
-    const FIELDS: &'static [&'static str] = &["uri", "title", "domain"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "domain" => Some(0),
+            "title" => Some(1),
+            "uri" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -765,9 +810,9 @@ for GoogleCloudDialogflowV2GroundingChunkWeb {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.uri = map.next_value()?,
+            0 => self.domain = map.next_value()?,
             1 => self.title = map.next_value()?,
-            _ => self.domain = map.next_value()?,
+            _ => self.uri = map.next_value()?,
         }
         Ok(())
     }
@@ -839,12 +884,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GroundingMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingMetadata";
 
-    const FIELDS: &'static [&'static str] = &[
-        "groundingChunks",
-        "searchEntryPoint",
-        "webSearchQueries",
-        "groundingSupports",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "groundingChunks" => Some(0),
+            "groundingSupports" => Some(1),
+            "searchEntryPoint" => Some(2),
+            "webSearchQueries" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -857,9 +906,9 @@ for GoogleCloudDialogflowV2GroundingMetadata {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.grounding_chunks = map.next_value()?,
-            1 => self.search_entry_point = map.next_value()?,
-            2 => self.web_search_queries = map.next_value()?,
-            _ => self.grounding_supports = map.next_value()?,
+            1 => self.grounding_supports = map.next_value()?,
+            2 => self.search_entry_point = map.next_value()?,
+            _ => self.web_search_queries = map.next_value()?,
         }
         Ok(())
     }
@@ -926,7 +975,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GroundingSupport {
     const NAME: &'static str = "GoogleCloudDialogflowV2GroundingSupport";
 
-    const FIELDS: &'static [&'static str] = &["segment", "groundingChunkIndices"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "groundingChunkIndices" => Some(0),
+            "segment" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -938,8 +994,8 @@ for GoogleCloudDialogflowV2GroundingSupport {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.segment = map.next_value()?,
-            _ => self.grounding_chunk_indices = map.next_value()?,
+            0 => self.grounding_chunk_indices = map.next_value()?,
+            _ => self.segment = map.next_value()?,
         }
         Ok(())
     }
@@ -981,7 +1037,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchEntryPoint {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchEntryPoint";
 
-    const FIELDS: &'static [&'static str] = &["renderedContent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "renderedContent" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1051,7 +1113,15 @@ impl GoogleCloudDialogflowV2Segment {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Segment {
     const NAME: &'static str = "GoogleCloudDialogflowV2Segment";
 
-    const FIELDS: &'static [&'static str] = &["text", "endIndex", "startIndex"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "endIndex" => Some(0),
+            "startIndex" => Some(1),
+            "text" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1063,9 +1133,9 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Se
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            1 => self.end_index = map.next_value()?,
-            _ => self.start_index = map.next_value()?,
+            0 => self.end_index = map.next_value()?,
+            1 => self.start_index = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -1119,7 +1189,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolCallSuggestion {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolCallSuggestion";
 
-    const FIELDS: &'static [&'static str] = &["textUpdate", "toolCallInfo"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "textUpdate" => Some(0),
+            "toolCallInfo" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

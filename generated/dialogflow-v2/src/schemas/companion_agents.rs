@@ -98,16 +98,20 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionAgent {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgent";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "createTime",
-        "updateTime",
-        "description",
-        "displayName",
-        "cesToolSpecs",
-        "skillConfigs",
-        "toolsetTools",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "cesToolSpecs" => Some(0),
+            "createTime" => Some(1),
+            "description" => Some(2),
+            "displayName" => Some(3),
+            "name" => Some(4),
+            "skillConfigs" => Some(5),
+            "toolsetTools" => Some(6),
+            "updateTime" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -119,14 +123,14 @@ for GoogleCloudDialogflowV2CompanionAgent {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
+            0 => self.ces_tool_specs = map.next_value()?,
             1 => self.create_time = map.next_value()?,
-            2 => self.update_time = map.next_value()?,
-            3 => self.description = map.next_value()?,
-            4 => self.display_name = map.next_value()?,
-            5 => self.ces_tool_specs = map.next_value()?,
-            6 => self.skill_configs = map.next_value()?,
-            _ => self.toolset_tools = map.next_value()?,
+            2 => self.description = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            4 => self.name = map.next_value()?,
+            5 => self.skill_configs = map.next_value()?,
+            6 => self.toolset_tools = map.next_value()?,
+            _ => self.update_time = map.next_value()?,
         }
         Ok(())
     }
@@ -220,11 +224,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "knowledgeSource",
-        "overarchingGuidance",
-        "guidanceInstructions",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "guidanceInstructions" => Some(0),
+            "knowledgeSource" => Some(1),
+            "overarchingGuidance" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -236,9 +244,9 @@ for GoogleCloudDialogflowV2CompanionAgentGuidanceSkillConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.knowledge_source = map.next_value()?,
-            1 => self.overarching_guidance = map.next_value()?,
-            _ => self.guidance_instructions = map.next_value()?,
+            0 => self.guidance_instructions = map.next_value()?,
+            1 => self.knowledge_source = map.next_value()?,
+            _ => self.overarching_guidance = map.next_value()?,
         }
         Ok(())
     }
@@ -281,7 +289,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionAgentKnowledgeSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgentKnowledgeSource";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -363,11 +375,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionAgentSkillConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgentSkillConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "guidanceSkillConfig",
-        "skillTriggeringEvent",
-        "translationSkillConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "guidanceSkillConfig" => Some(0),
+            "skillTriggeringEvent" => Some(1),
+            "translationSkillConfig" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -442,10 +458,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompanionAgentTranslationSkillConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "agentLanguageCode",
-        "customerLanguageCode",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentLanguageCode" => Some(0),
+            "customerLanguageCode" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -517,7 +537,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListCompanionAgentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListCompanionAgentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "companionAgents"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "companionAgents" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -529,8 +556,8 @@ for GoogleCloudDialogflowV2ListCompanionAgentsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.companion_agents = map.next_value()?,
+            0 => self.companion_agents = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }

@@ -63,13 +63,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CesToolSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2CesToolSpec";
 
-    const FIELDS: &'static [&'static str] = &[
-        "cesTool",
-        "reactiveEnabled",
-        "proactiveEnabled",
-        "parameterOverrides",
-        "confirmationRequirement",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "cesTool" => Some(0),
+            "confirmationRequirement" => Some(1),
+            "parameterOverrides" => Some(2),
+            "proactiveEnabled" => Some(3),
+            "reactiveEnabled" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -82,10 +86,10 @@ for GoogleCloudDialogflowV2CesToolSpec {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.ces_tool = map.next_value()?,
-            1 => self.reactive_enabled = map.next_value()?,
-            2 => self.proactive_enabled = map.next_value()?,
-            3 => self.parameter_overrides = map.next_value()?,
-            _ => self.confirmation_requirement = map.next_value()?,
+            1 => self.confirmation_requirement = map.next_value()?,
+            2 => self.parameter_overrides = map.next_value()?,
+            3 => self.proactive_enabled = map.next_value()?,
+            _ => self.reactive_enabled = map.next_value()?,
         }
         Ok(())
     }
@@ -158,11 +162,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ParameterOverride {
     const NAME: &'static str = "GoogleCloudDialogflowV2ParameterOverride";
 
-    const FIELDS: &'static [&'static str] = &[
-        "fieldPath",
-        "parameterName",
-        "contextReferenceKey",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contextReferenceKey" => Some(0),
+            "fieldPath" => Some(1),
+            "parameterName" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -174,9 +182,9 @@ for GoogleCloudDialogflowV2ParameterOverride {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.field_path = map.next_value()?,
-            1 => self.parameter_name = map.next_value()?,
-            _ => self.context_reference_key = map.next_value()?,
+            0 => self.context_reference_key = map.next_value()?,
+            1 => self.field_path = map.next_value()?,
+            _ => self.parameter_name = map.next_value()?,
         }
         Ok(())
     }
@@ -275,14 +283,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolsetTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolsetTool";
 
-    const FIELDS: &'static [&'static str] = &[
-        "toolset",
-        "operationId",
-        "reactiveEnabled",
-        "proactiveEnabled",
-        "parameterOverrides",
-        "confirmationRequirement",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "confirmationRequirement" => Some(0),
+            "operationId" => Some(1),
+            "parameterOverrides" => Some(2),
+            "proactiveEnabled" => Some(3),
+            "reactiveEnabled" => Some(4),
+            "toolset" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -294,12 +306,12 @@ for GoogleCloudDialogflowV2ToolsetTool {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.toolset = map.next_value()?,
+            0 => self.confirmation_requirement = map.next_value()?,
             1 => self.operation_id = map.next_value()?,
-            2 => self.reactive_enabled = map.next_value()?,
+            2 => self.parameter_overrides = map.next_value()?,
             3 => self.proactive_enabled = map.next_value()?,
-            4 => self.parameter_overrides = map.next_value()?,
-            _ => self.confirmation_requirement = map.next_value()?,
+            4 => self.reactive_enabled = map.next_value()?,
+            _ => self.toolset = map.next_value()?,
         }
         Ok(())
     }

@@ -122,17 +122,21 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationDataset {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationDataset";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "createTime",
-        "description",
-        "displayName",
-        "inputConfig",
-        "satisfiesPzi",
-        "satisfiesPzs",
-        "conversationInfo",
-        "conversationCount",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationCount" => Some(0),
+            "conversationInfo" => Some(1),
+            "createTime" => Some(2),
+            "description" => Some(3),
+            "displayName" => Some(4),
+            "inputConfig" => Some(5),
+            "name" => Some(6),
+            "satisfiesPzi" => Some(7),
+            "satisfiesPzs" => Some(8),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -144,19 +148,19 @@ for GoogleCloudDialogflowV2ConversationDataset {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.description = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            4 => self.input_config = map.next_value()?,
-            5 => self.satisfies_pzi = map.next_value()?,
-            6 => self.satisfies_pzs = map.next_value()?,
-            7 => self.conversation_info = map.next_value()?,
-            _ => {
+            0 => {
                 self.conversation_count = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            1 => self.conversation_info = map.next_value()?,
+            2 => self.create_time = map.next_value()?,
+            3 => self.description = map.next_value()?,
+            4 => self.display_name = map.next_value()?,
+            5 => self.input_config = map.next_value()?,
+            6 => self.name = map.next_value()?,
+            7 => self.satisfies_pzi = map.next_value()?,
+            _ => self.satisfies_pzs = map.next_value()?,
         }
         Ok(())
     }
@@ -235,7 +239,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationInfo";
 
-    const FIELDS: &'static [&'static str] = &["languageCode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "languageCode" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -289,7 +299,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2CreateConversationDatasetOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &["conversationDataset"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationDataset" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -334,7 +350,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeleteConversationDatasetOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -409,11 +429,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportConversationDataOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &[
-        "createTime",
-        "partialFailures",
-        "conversationDataset",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationDataset" => Some(0),
+            "createTime" => Some(1),
+            "partialFailures" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -425,9 +449,9 @@ for GoogleCloudDialogflowV2ImportConversationDataOperationMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.partial_failures = map.next_value()?,
-            _ => self.conversation_dataset = map.next_value()?,
+            0 => self.conversation_dataset = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            _ => self.partial_failures = map.next_value()?,
         }
         Ok(())
     }
@@ -491,7 +515,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportConversationDataOperationResponse";
 
-    const FIELDS: &'static [&'static str] = &["importCount", "conversationDataset"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationDataset" => Some(0),
+            "importCount" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -503,8 +534,8 @@ for GoogleCloudDialogflowV2ImportConversationDataOperationResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.import_count = map.next_value()?,
-            _ => self.conversation_dataset = map.next_value()?,
+            0 => self.conversation_dataset = map.next_value()?,
+            _ => self.import_count = map.next_value()?,
         }
         Ok(())
     }
@@ -557,7 +588,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportConversationDataRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportConversationDataRequest";
 
-    const FIELDS: &'static [&'static str] = &["inputConfig"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "inputConfig" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -616,7 +653,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2InputConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2InputConfig";
 
-    const FIELDS: &'static [&'static str] = &["gcsSource"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "gcsSource" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -682,7 +725,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListConversationDatasetsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationDatasetsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationDatasets"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationDatasets" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -694,8 +744,8 @@ for GoogleCloudDialogflowV2ListConversationDatasetsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.conversation_datasets = map.next_value()?,
+            0 => self.conversation_datasets = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }

@@ -25,7 +25,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GcsSources {
     const NAME: &'static str = "GoogleCloudDialogflowV2GcsSources";
 
-    const FIELDS: &'static [&'static str] = &["uris"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "uris" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -32,7 +32,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ArticleSuggestionModelMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2ArticleSuggestionModelMetadata";
 
-    const FIELDS: &'static [&'static str] = &["trainingModelType"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "trainingModelType" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -196,18 +202,22 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationModel {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationModel";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "state",
-        "datasets",
-        "createTime",
-        "displayName",
-        "languageCode",
-        "satisfiesPzi",
-        "satisfiesPzs",
-        "smartReplyModelMetadata",
-        "articleSuggestionModelMetadata",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "articleSuggestionModelMetadata" => Some(0),
+            "createTime" => Some(1),
+            "datasets" => Some(2),
+            "displayName" => Some(3),
+            "languageCode" => Some(4),
+            "name" => Some(5),
+            "satisfiesPzi" => Some(6),
+            "satisfiesPzs" => Some(7),
+            "smartReplyModelMetadata" => Some(8),
+            "state" => Some(9),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -219,16 +229,16 @@ for GoogleCloudDialogflowV2ConversationModel {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.state = map.next_value()?,
+            0 => self.article_suggestion_model_metadata = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
             2 => self.datasets = map.next_value()?,
-            3 => self.create_time = map.next_value()?,
-            4 => self.display_name = map.next_value()?,
-            5 => self.language_code = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            4 => self.language_code = map.next_value()?,
+            5 => self.name = map.next_value()?,
             6 => self.satisfies_pzi = map.next_value()?,
             7 => self.satisfies_pzs = map.next_value()?,
             8 => self.smart_reply_model_metadata = map.next_value()?,
-            _ => self.article_suggestion_model_metadata = map.next_value()?,
+            _ => self.state = map.next_value()?,
         }
         Ok(())
     }
@@ -364,14 +374,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationModelEvaluation {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationModelEvaluation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "createTime",
-        "displayName",
-        "evaluationConfig",
-        "smartReplyMetrics",
-        "rawHumanEvalTemplateCsv",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "createTime" => Some(0),
+            "displayName" => Some(1),
+            "evaluationConfig" => Some(2),
+            "name" => Some(3),
+            "rawHumanEvalTemplateCsv" => Some(4),
+            "smartReplyMetrics" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -383,12 +397,12 @@ for GoogleCloudDialogflowV2ConversationModelEvaluation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.evaluation_config = map.next_value()?,
-            4 => self.smart_reply_metrics = map.next_value()?,
-            _ => self.raw_human_eval_template_csv = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.evaluation_config = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.raw_human_eval_template_csv = map.next_value()?,
+            _ => self.smart_reply_metrics = map.next_value()?,
         }
         Ok(())
     }
@@ -459,7 +473,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2CreateConversationModelEvaluationRequest";
 
-    const FIELDS: &'static [&'static str] = &["conversationModelEvaluation"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationModelEvaluation" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -555,12 +575,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2CreateConversationModelOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &[
-        "state",
-        "doneTime",
-        "createTime",
-        "conversationModel",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationModel" => Some(0),
+            "createTime" => Some(1),
+            "doneTime" => Some(2),
+            "state" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -572,10 +596,10 @@ for GoogleCloudDialogflowV2CreateConversationModelOperationMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.state = map.next_value()?,
-            1 => self.done_time = map.next_value()?,
-            2 => self.create_time = map.next_value()?,
-            _ => self.conversation_model = map.next_value()?,
+            0 => self.conversation_model = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.done_time = map.next_value()?,
+            _ => self.state = map.next_value()?,
         }
         Ok(())
     }
@@ -651,11 +675,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &[
-        "doneTime",
-        "createTime",
-        "conversationModel",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationModel" => Some(0),
+            "createTime" => Some(1),
+            "doneTime" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -667,9 +695,9 @@ for GoogleCloudDialogflowV2DeleteConversationModelOperationMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.done_time = map.next_value()?,
+            0 => self.conversation_model = map.next_value()?,
             1 => self.create_time = map.next_value()?,
-            _ => self.conversation_model = map.next_value()?,
+            _ => self.done_time = map.next_value()?,
         }
         Ok(())
     }
@@ -744,11 +772,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeployConversationModelOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &[
-        "doneTime",
-        "createTime",
-        "conversationModel",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationModel" => Some(0),
+            "createTime" => Some(1),
+            "doneTime" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -760,9 +792,9 @@ for GoogleCloudDialogflowV2DeployConversationModelOperationMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.done_time = map.next_value()?,
+            0 => self.conversation_model = map.next_value()?,
             1 => self.create_time = map.next_value()?,
-            _ => self.conversation_model = map.next_value()?,
+            _ => self.done_time = map.next_value()?,
         }
         Ok(())
     }
@@ -802,7 +834,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DeployConversationModelRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2DeployConversationModelRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -884,11 +920,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EvaluationConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "datasets",
-        "smartReplyConfig",
-        "smartComposeConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "datasets" => Some(0),
+            "smartComposeConfig" => Some(1),
+            "smartReplyConfig" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -901,8 +941,8 @@ for GoogleCloudDialogflowV2EvaluationConfig {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.datasets = map.next_value()?,
-            1 => self.smart_reply_config = map.next_value()?,
-            _ => self.smart_compose_config = map.next_value()?,
+            1 => self.smart_compose_config = map.next_value()?,
+            _ => self.smart_reply_config = map.next_value()?,
         }
         Ok(())
     }
@@ -960,7 +1000,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig";
 
-    const FIELDS: &'static [&'static str] = &["maxResultCount", "allowlistDocument"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowlistDocument" => Some(0),
+            "maxResultCount" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -972,8 +1019,8 @@ for GoogleCloudDialogflowV2EvaluationConfigSmartComposeConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.max_result_count = map.next_value()?,
-            _ => self.allowlist_document = map.next_value()?,
+            0 => self.allowlist_document = map.next_value()?,
+            _ => self.max_result_count = map.next_value()?,
         }
         Ok(())
     }
@@ -1032,7 +1079,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig";
 
-    const FIELDS: &'static [&'static str] = &["maxResultCount", "allowlistDocument"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowlistDocument" => Some(0),
+            "maxResultCount" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1044,8 +1098,8 @@ for GoogleCloudDialogflowV2EvaluationConfigSmartReplyConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.max_result_count = map.next_value()?,
-            _ => self.allowlist_document = map.next_value()?,
+            0 => self.allowlist_document = map.next_value()?,
+            _ => self.max_result_count = map.next_value()?,
         }
         Ok(())
     }
@@ -1095,7 +1149,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2InputDataset {
     const NAME: &'static str = "GoogleCloudDialogflowV2InputDataset";
 
-    const FIELDS: &'static [&'static str] = &["dataset"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataset" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1159,10 +1219,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "nextPageToken",
-        "conversationModelEvaluations",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationModelEvaluations" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1174,8 +1238,8 @@ for GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.conversation_model_evaluations = map.next_value()?,
+            0 => self.conversation_model_evaluations = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -1250,7 +1314,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListConversationModelsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationModelsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationModels"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationModels" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1262,8 +1333,8 @@ for GoogleCloudDialogflowV2ListConversationModelsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.conversation_models = map.next_value()?,
+            0 => self.conversation_models = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -1347,11 +1418,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SmartReplyMetrics {
     const NAME: &'static str = "GoogleCloudDialogflowV2SmartReplyMetrics";
 
-    const FIELDS: &'static [&'static str] = &[
-        "topNMetrics",
-        "allowlistCoverage",
-        "conversationCount",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowlistCoverage" => Some(0),
+            "conversationCount" => Some(1),
+            "topNMetrics" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1363,17 +1438,17 @@ for GoogleCloudDialogflowV2SmartReplyMetrics {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.top_n_metrics = map.next_value()?,
-            1 => {
+            0 => {
                 self.allowlist_coverage = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            _ => {
+            1 => {
                 self.conversation_count = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            _ => self.top_n_metrics = map.next_value()?,
         }
         Ok(())
     }
@@ -1435,7 +1510,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics {
     const NAME: &'static str = "GoogleCloudDialogflowV2SmartReplyMetricsTopNMetrics";
 
-    const FIELDS: &'static [&'static str] = &["n", "recall"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "n" => Some(0),
+            "recall" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1495,7 +1577,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SmartReplyModelMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2SmartReplyModelMetadata";
 
-    const FIELDS: &'static [&'static str] = &["trainingModelType"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "trainingModelType" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1575,11 +1663,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &[
-        "doneTime",
-        "createTime",
-        "conversationModel",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationModel" => Some(0),
+            "createTime" => Some(1),
+            "doneTime" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1591,9 +1683,9 @@ for GoogleCloudDialogflowV2UndeployConversationModelOperationMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.done_time = map.next_value()?,
+            0 => self.conversation_model = map.next_value()?,
             1 => self.create_time = map.next_value()?,
-            _ => self.conversation_model = map.next_value()?,
+            _ => self.done_time = map.next_value()?,
         }
         Ok(())
     }
@@ -1633,7 +1725,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2UndeployConversationModelRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2UndeployConversationModelRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

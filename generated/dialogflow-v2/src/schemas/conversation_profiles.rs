@@ -71,12 +71,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &[
-        "createTime",
-        "participantRole",
-        "conversationProfile",
-        "suggestionFeatureType",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationProfile" => Some(0),
+            "createTime" => Some(1),
+            "participantRole" => Some(2),
+            "suggestionFeatureType" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -88,9 +92,9 @@ for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigOperationMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.participant_role = map.next_value()?,
-            2 => self.conversation_profile = map.next_value()?,
+            0 => self.conversation_profile = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.participant_role = map.next_value()?,
             _ => self.suggestion_feature_type = map.next_value()?,
         }
         Ok(())
@@ -174,10 +178,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ClearSuggestionFeatureConfigRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "participantRole",
-        "suggestionFeatureType",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "participantRole" => Some(0),
+            "suggestionFeatureType" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -252,7 +260,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListConversationProfilesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationProfilesResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "conversationProfiles"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationProfiles" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -264,8 +279,8 @@ for GoogleCloudDialogflowV2ListConversationProfilesResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.conversation_profiles = map.next_value()?,
+            0 => self.conversation_profiles = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -372,12 +387,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &[
-        "createTime",
-        "participantRole",
-        "conversationProfile",
-        "suggestionFeatureType",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationProfile" => Some(0),
+            "createTime" => Some(1),
+            "participantRole" => Some(2),
+            "suggestionFeatureType" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -389,9 +408,9 @@ for GoogleCloudDialogflowV2SetSuggestionFeatureConfigOperationMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.participant_role = map.next_value()?,
-            2 => self.conversation_profile = map.next_value()?,
+            0 => self.conversation_profile = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.participant_role = map.next_value()?,
             _ => self.suggestion_feature_type = map.next_value()?,
         }
         Ok(())
@@ -475,10 +494,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SetSuggestionFeatureConfigRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "participantRole",
-        "suggestionFeatureConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "participantRole" => Some(0),
+            "suggestionFeatureConfig" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

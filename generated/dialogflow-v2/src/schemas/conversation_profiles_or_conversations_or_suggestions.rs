@@ -39,7 +39,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AutomatedAgentConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2AutomatedAgentConfig";
 
-    const FIELDS: &'static [&'static str] = &["agent", "sessionTtl"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agent" => Some(0),
+            "sessionTtl" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -291,25 +298,29 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationProfile {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationProfile";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "timeZone",
-        "sipConfig",
-        "sttConfig",
-        "ttsConfig",
-        "createTime",
-        "updateTime",
-        "displayName",
-        "languageCode",
-        "loggingConfig",
-        "securitySettings",
-        "notificationConfig",
-        "automatedAgentConfig",
-        "humanAgentHandoffConfig",
-        "humanAgentAssistantConfig",
-        "newMessageEventNotificationConfig",
-        "newRecognitionResultNotificationConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "automatedAgentConfig" => Some(0),
+            "createTime" => Some(1),
+            "displayName" => Some(2),
+            "humanAgentAssistantConfig" => Some(3),
+            "humanAgentHandoffConfig" => Some(4),
+            "languageCode" => Some(5),
+            "loggingConfig" => Some(6),
+            "name" => Some(7),
+            "newMessageEventNotificationConfig" => Some(8),
+            "newRecognitionResultNotificationConfig" => Some(9),
+            "notificationConfig" => Some(10),
+            "securitySettings" => Some(11),
+            "sipConfig" => Some(12),
+            "sttConfig" => Some(13),
+            "timeZone" => Some(14),
+            "ttsConfig" => Some(15),
+            "updateTime" => Some(16),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -321,23 +332,23 @@ for GoogleCloudDialogflowV2ConversationProfile {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.time_zone = map.next_value()?,
-            2 => self.sip_config = map.next_value()?,
-            3 => self.stt_config = map.next_value()?,
-            4 => self.tts_config = map.next_value()?,
-            5 => self.create_time = map.next_value()?,
-            6 => self.update_time = map.next_value()?,
-            7 => self.display_name = map.next_value()?,
-            8 => self.language_code = map.next_value()?,
-            9 => self.logging_config = map.next_value()?,
-            10 => self.security_settings = map.next_value()?,
-            11 => self.notification_config = map.next_value()?,
-            12 => self.automated_agent_config = map.next_value()?,
-            13 => self.human_agent_handoff_config = map.next_value()?,
-            14 => self.human_agent_assistant_config = map.next_value()?,
-            15 => self.new_message_event_notification_config = map.next_value()?,
-            _ => self.new_recognition_result_notification_config = map.next_value()?,
+            0 => self.automated_agent_config = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.human_agent_assistant_config = map.next_value()?,
+            4 => self.human_agent_handoff_config = map.next_value()?,
+            5 => self.language_code = map.next_value()?,
+            6 => self.logging_config = map.next_value()?,
+            7 => self.name = map.next_value()?,
+            8 => self.new_message_event_notification_config = map.next_value()?,
+            9 => self.new_recognition_result_notification_config = map.next_value()?,
+            10 => self.notification_config = map.next_value()?,
+            11 => self.security_settings = map.next_value()?,
+            12 => self.sip_config = map.next_value()?,
+            13 => self.stt_config = map.next_value()?,
+            14 => self.time_zone = map.next_value()?,
+            15 => self.tts_config = map.next_value()?,
+            _ => self.update_time = map.next_value()?,
         }
         Ok(())
     }
@@ -503,12 +514,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "notificationConfig",
-        "messageAnalysisConfig",
-        "endUserSuggestionConfig",
-        "humanAgentSuggestionConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "endUserSuggestionConfig" => Some(0),
+            "humanAgentSuggestionConfig" => Some(1),
+            "messageAnalysisConfig" => Some(2),
+            "notificationConfig" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -520,10 +535,10 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.notification_config = map.next_value()?,
-            1 => self.message_analysis_config = map.next_value()?,
-            2 => self.end_user_suggestion_config = map.next_value()?,
-            _ => self.human_agent_suggestion_config = map.next_value()?,
+            0 => self.end_user_suggestion_config = map.next_value()?,
+            1 => self.human_agent_suggestion_config = map.next_value()?,
+            2 => self.message_analysis_config = map.next_value()?,
+            _ => self.notification_config = map.next_value()?,
         }
         Ok(())
     }
@@ -592,7 +607,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig";
 
-    const FIELDS: &'static [&'static str] = &["model", "baselineModelVersion"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "baselineModelVersion" => Some(0),
+            "model" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -604,8 +626,8 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationModelConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.model = map.next_value()?,
-            _ => self.baseline_model_version = map.next_value()?,
+            0 => self.baseline_model_version = map.next_value()?,
+            _ => self.model = map.next_value()?,
         }
         Ok(())
     }
@@ -651,7 +673,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigConversationProcessConfig";
 
-    const FIELDS: &'static [&'static str] = &["recentSentencesCount"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "recentSentencesCount" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -724,11 +752,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigMessageAnalysisConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "enableEntityExtraction",
-        "enableSentimentAnalysis",
-        "enableSentimentAnalysisV3",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enableEntityExtraction" => Some(0),
+            "enableSentimentAnalysis" => Some(1),
+            "enableSentimentAnalysisV3" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -877,16 +909,20 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "generators",
-        "companionAgent",
-        "featureConfigs",
-        "enableAsyncToolCall",
-        "groupSuggestionResponses",
-        "skipEmptyEventBasedSuggestion",
-        "useUnredactedConversationData",
-        "disableHighLatencyFeaturesSyncDelivery",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "companionAgent" => Some(0),
+            "disableHighLatencyFeaturesSyncDelivery" => Some(1),
+            "enableAsyncToolCall" => Some(2),
+            "featureConfigs" => Some(3),
+            "generators" => Some(4),
+            "groupSuggestionResponses" => Some(5),
+            "skipEmptyEventBasedSuggestion" => Some(6),
+            "useUnredactedConversationData" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -898,14 +934,14 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.generators = map.next_value()?,
-            1 => self.companion_agent = map.next_value()?,
-            2 => self.feature_configs = map.next_value()?,
-            3 => self.enable_async_tool_call = map.next_value()?,
-            4 => self.group_suggestion_responses = map.next_value()?,
-            5 => self.skip_empty_event_based_suggestion = map.next_value()?,
-            6 => self.use_unredacted_conversation_data = map.next_value()?,
-            _ => self.disable_high_latency_features_sync_delivery = map.next_value()?,
+            0 => self.companion_agent = map.next_value()?,
+            1 => self.disable_high_latency_features_sync_delivery = map.next_value()?,
+            2 => self.enable_async_tool_call = map.next_value()?,
+            3 => self.feature_configs = map.next_value()?,
+            4 => self.generators = map.next_value()?,
+            5 => self.group_suggestion_responses = map.next_value()?,
+            6 => self.skip_empty_event_based_suggestion = map.next_value()?,
+            _ => self.use_unredacted_conversation_data = map.next_value()?,
         }
         Ok(())
     }
@@ -1147,22 +1183,26 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "queryConfig",
-        "raiSettings",
-        "suggestionFeature",
-        "suggestionTriggerEvent",
-        "conversationModelConfig",
-        "enableResponseDebugInfo",
-        "disableAgentQueryLogging",
-        "conversationProcessConfig",
-        "disableQuerySearchContext",
-        "enableQuerySuggestionOnly",
-        "suggestionTriggerSettings",
-        "enableEventBasedSuggestion",
-        "enableConversationAugmentedQuery",
-        "enableQuerySuggestionWhenNoAnswer",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationModelConfig" => Some(0),
+            "conversationProcessConfig" => Some(1),
+            "disableAgentQueryLogging" => Some(2),
+            "disableQuerySearchContext" => Some(3),
+            "enableConversationAugmentedQuery" => Some(4),
+            "enableEventBasedSuggestion" => Some(5),
+            "enableQuerySuggestionOnly" => Some(6),
+            "enableQuerySuggestionWhenNoAnswer" => Some(7),
+            "enableResponseDebugInfo" => Some(8),
+            "queryConfig" => Some(9),
+            "raiSettings" => Some(10),
+            "suggestionFeature" => Some(11),
+            "suggestionTriggerEvent" => Some(12),
+            "suggestionTriggerSettings" => Some(13),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1174,20 +1214,20 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionFeatureConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.query_config = map.next_value()?,
-            1 => self.rai_settings = map.next_value()?,
-            2 => self.suggestion_feature = map.next_value()?,
-            3 => self.suggestion_trigger_event = map.next_value()?,
-            4 => self.conversation_model_config = map.next_value()?,
-            5 => self.enable_response_debug_info = map.next_value()?,
-            6 => self.disable_agent_query_logging = map.next_value()?,
-            7 => self.conversation_process_config = map.next_value()?,
-            8 => self.disable_query_search_context = map.next_value()?,
-            9 => self.enable_query_suggestion_only = map.next_value()?,
-            10 => self.suggestion_trigger_settings = map.next_value()?,
-            11 => self.enable_event_based_suggestion = map.next_value()?,
-            12 => self.enable_conversation_augmented_query = map.next_value()?,
-            _ => self.enable_query_suggestion_when_no_answer = map.next_value()?,
+            0 => self.conversation_model_config = map.next_value()?,
+            1 => self.conversation_process_config = map.next_value()?,
+            2 => self.disable_agent_query_logging = map.next_value()?,
+            3 => self.disable_query_search_context = map.next_value()?,
+            4 => self.enable_conversation_augmented_query = map.next_value()?,
+            5 => self.enable_event_based_suggestion = map.next_value()?,
+            6 => self.enable_query_suggestion_only = map.next_value()?,
+            7 => self.enable_query_suggestion_when_no_answer = map.next_value()?,
+            8 => self.enable_response_debug_info = map.next_value()?,
+            9 => self.query_config = map.next_value()?,
+            10 => self.rai_settings = map.next_value()?,
+            11 => self.suggestion_feature = map.next_value()?,
+            12 => self.suggestion_trigger_event = map.next_value()?,
+            _ => self.suggestion_trigger_settings = map.next_value()?,
         }
         Ok(())
     }
@@ -1395,16 +1435,20 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "sections",
-        "maxResults",
-        "contextSize",
-        "confidenceThreshold",
-        "documentQuerySource",
-        "contextFilterSettings",
-        "dialogflowQuerySource",
-        "knowledgeBaseQuerySource",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "confidenceThreshold" => Some(0),
+            "contextFilterSettings" => Some(1),
+            "contextSize" => Some(2),
+            "dialogflowQuerySource" => Some(3),
+            "documentQuerySource" => Some(4),
+            "knowledgeBaseQuerySource" => Some(5),
+            "maxResults" => Some(6),
+            "sections" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1416,18 +1460,18 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.sections = map.next_value()?,
-            1 => self.max_results = map.next_value()?,
-            2 => self.context_size = map.next_value()?,
-            3 => {
+            0 => {
                 self.confidence_threshold = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            1 => self.context_filter_settings = map.next_value()?,
+            2 => self.context_size = map.next_value()?,
+            3 => self.dialogflow_query_source = map.next_value()?,
             4 => self.document_query_source = map.next_value()?,
-            5 => self.context_filter_settings = map.next_value()?,
-            6 => self.dialogflow_query_source = map.next_value()?,
-            _ => self.knowledge_base_query_source = map.next_value()?,
+            5 => self.knowledge_base_query_source = map.next_value()?,
+            6 => self.max_results = map.next_value()?,
+            _ => self.sections = map.next_value()?,
         }
         Ok(())
     }
@@ -1521,11 +1565,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContextFilterSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "dropIvrMessages",
-        "dropHandoffMessages",
-        "dropVirtualAgentMessages",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dropHandoffMessages" => Some(0),
+            "dropIvrMessages" => Some(1),
+            "dropVirtualAgentMessages" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1537,8 +1585,8 @@ for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigContext
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.drop_ivr_messages = map.next_value()?,
-            1 => self.drop_handoff_messages = map.next_value()?,
+            0 => self.drop_handoff_messages = map.next_value()?,
+            1 => self.drop_ivr_messages = map.next_value()?,
             _ => self.drop_virtual_agent_messages = map.next_value()?,
         }
         Ok(())
@@ -1610,7 +1658,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySource {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySource";
 
-    const FIELDS: &'static [&'static str] = &["agent", "humanAgentSideConfig"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agent" => Some(0),
+            "humanAgentSideConfig" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1669,7 +1724,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDialogflowQuerySourceHumanAgentSideConfig";
 
-    const FIELDS: &'static [&'static str] = &["agent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agent" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1721,7 +1782,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumentQuerySource {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigDocumentQuerySource";
 
-    const FIELDS: &'static [&'static str] = &["documents"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "documents" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1773,7 +1840,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigKnowledgeBaseQuerySource";
 
-    const FIELDS: &'static [&'static str] = &["knowledgeBases"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "knowledgeBases" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1840,7 +1913,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSections {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionQueryConfigSections";
 
-    const FIELDS: &'static [&'static str] = &["sectionTypes"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "sectionTypes" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1905,7 +1984,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantConfigSuggestionTriggerSettings";
 
-    const FIELDS: &'static [&'static str] = &["noSmalltalk", "onlyEndUser"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "noSmalltalk" => Some(0),
+            "onlyEndUser" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1989,10 +2075,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentHandoffConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentHandoffConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "livePersonConfig",
-        "salesforceLiveAgentConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "livePersonConfig" => Some(0),
+            "salesforceLiveAgentConfig" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2055,7 +2145,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentHandoffConfigLivePersonConfig";
 
-    const FIELDS: &'static [&'static str] = &["accountNumber"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "accountNumber" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2138,12 +2234,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentHandoffConfigSalesforceLiveAgentConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "buttonId",
-        "deploymentId",
-        "endpointDomain",
-        "organizationId",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "buttonId" => Some(0),
+            "deploymentId" => Some(1),
+            "endpointDomain" => Some(2),
+            "organizationId" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2214,7 +2314,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2LoggingConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2LoggingConfig";
 
-    const FIELDS: &'static [&'static str] = &["enableStackdriverLogging"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enableStackdriverLogging" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2280,7 +2386,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2NotificationConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2NotificationConfig";
 
-    const FIELDS: &'static [&'static str] = &["topic", "messageFormat"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "messageFormat" => Some(0),
+            "topic" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2292,8 +2405,8 @@ for GoogleCloudDialogflowV2NotificationConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.topic = map.next_value()?,
-            _ => self.message_format = map.next_value()?,
+            0 => self.message_format = map.next_value()?,
+            _ => self.topic = map.next_value()?,
         }
         Ok(())
     }
@@ -2342,7 +2455,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2RaiSettings {
     const NAME: &'static str = "GoogleCloudDialogflowV2RaiSettings";
 
-    const FIELDS: &'static [&'static str] = &["raiCategoryConfigs"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "raiCategoryConfigs" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2415,7 +2534,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2RaiSettingsRaiCategoryConfig";
 
-    const FIELDS: &'static [&'static str] = &["category", "sensitivityLevel"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "category" => Some(0),
+            "sensitivityLevel" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2534,15 +2660,19 @@ impl GoogleCloudDialogflowV2SipConfig {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2SipConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "inactiveStart",
-        "keepConversationRunning",
-        "copyInboundCallLegHeaders",
-        "maxAudioRecordingDuration",
-        "createConversationOnTheFly",
-        "allowVirtualAgentInteraction",
-        "ignoreReinviteMediaDirection",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowVirtualAgentInteraction" => Some(0),
+            "copyInboundCallLegHeaders" => Some(1),
+            "createConversationOnTheFly" => Some(2),
+            "ignoreReinviteMediaDirection" => Some(3),
+            "inactiveStart" => Some(4),
+            "keepConversationRunning" => Some(5),
+            "maxAudioRecordingDuration" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2554,17 +2684,17 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Si
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.inactive_start = map.next_value()?,
-            1 => self.keep_conversation_running = map.next_value()?,
-            2 => self.copy_inbound_call_leg_headers = map.next_value()?,
-            3 => {
+            0 => self.allow_virtual_agent_interaction = map.next_value()?,
+            1 => self.copy_inbound_call_leg_headers = map.next_value()?,
+            2 => self.create_conversation_on_the_fly = map.next_value()?,
+            3 => self.ignore_reinvite_media_direction = map.next_value()?,
+            4 => self.inactive_start = map.next_value()?,
+            5 => self.keep_conversation_running = map.next_value()?,
+            _ => {
                 self.max_audio_recording_duration = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            4 => self.create_conversation_on_the_fly = map.next_value()?,
-            5 => self.allow_virtual_agent_interaction = map.next_value()?,
-            _ => self.ignore_reinvite_media_direction = map.next_value()?,
         }
         Ok(())
     }
@@ -2759,21 +2889,25 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SpeechToTextConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechToTextConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "model",
-        "phraseSets",
-        "languageCode",
-        "useGeminiAsr",
-        "audioEncoding",
-        "enableWordInfo",
-        "geminiAsrConfig",
-        "profanityFilter",
-        "sampleRateHertz",
-        "speechModelVariant",
-        "alternativeLanguageCodes",
-        "useTimeoutBasedEndpointing",
-        "disableInterimInputTranscripts",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "alternativeLanguageCodes" => Some(0),
+            "audioEncoding" => Some(1),
+            "disableInterimInputTranscripts" => Some(2),
+            "enableWordInfo" => Some(3),
+            "geminiAsrConfig" => Some(4),
+            "languageCode" => Some(5),
+            "model" => Some(6),
+            "phraseSets" => Some(7),
+            "profanityFilter" => Some(8),
+            "sampleRateHertz" => Some(9),
+            "speechModelVariant" => Some(10),
+            "useGeminiAsr" => Some(11),
+            "useTimeoutBasedEndpointing" => Some(12),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2785,19 +2919,19 @@ for GoogleCloudDialogflowV2SpeechToTextConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.model = map.next_value()?,
-            1 => self.phrase_sets = map.next_value()?,
-            2 => self.language_code = map.next_value()?,
-            3 => self.use_gemini_asr = map.next_value()?,
-            4 => self.audio_encoding = map.next_value()?,
-            5 => self.enable_word_info = map.next_value()?,
-            6 => self.gemini_asr_config = map.next_value()?,
-            7 => self.profanity_filter = map.next_value()?,
-            8 => self.sample_rate_hertz = map.next_value()?,
-            9 => self.speech_model_variant = map.next_value()?,
-            10 => self.alternative_language_codes = map.next_value()?,
-            11 => self.use_timeout_based_endpointing = map.next_value()?,
-            _ => self.disable_interim_input_transcripts = map.next_value()?,
+            0 => self.alternative_language_codes = map.next_value()?,
+            1 => self.audio_encoding = map.next_value()?,
+            2 => self.disable_interim_input_transcripts = map.next_value()?,
+            3 => self.enable_word_info = map.next_value()?,
+            4 => self.gemini_asr_config = map.next_value()?,
+            5 => self.language_code = map.next_value()?,
+            6 => self.model = map.next_value()?,
+            7 => self.phrase_sets = map.next_value()?,
+            8 => self.profanity_filter = map.next_value()?,
+            9 => self.sample_rate_hertz = map.next_value()?,
+            10 => self.speech_model_variant = map.next_value()?,
+            11 => self.use_gemini_asr = map.next_value()?,
+            _ => self.use_timeout_based_endpointing = map.next_value()?,
         }
         Ok(())
     }
@@ -2899,7 +3033,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestionFeature {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestionFeature";
 
-    const FIELDS: &'static [&'static str] = &["type"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "type" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -123,17 +123,21 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AnalyzeContentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnalyzeContentRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "requestId",
-        "textInput",
-        "audioInput",
-        "eventInput",
-        "queryParams",
-        "cxParameters",
-        "suggestionInput",
-        "replyAudioConfig",
-        "assistQueryParams",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "assistQueryParams" => Some(0),
+            "audioInput" => Some(1),
+            "cxParameters" => Some(2),
+            "eventInput" => Some(3),
+            "queryParams" => Some(4),
+            "replyAudioConfig" => Some(5),
+            "requestId" => Some(6),
+            "suggestionInput" => Some(7),
+            "textInput" => Some(8),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -145,15 +149,15 @@ for GoogleCloudDialogflowV2AnalyzeContentRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.request_id = map.next_value()?,
-            1 => self.text_input = map.next_value()?,
-            2 => self.audio_input = map.next_value()?,
+            0 => self.assist_query_params = map.next_value()?,
+            1 => self.audio_input = map.next_value()?,
+            2 => self.cx_parameters = map.next_value()?,
             3 => self.event_input = map.next_value()?,
             4 => self.query_params = map.next_value()?,
-            5 => self.cx_parameters = map.next_value()?,
-            6 => self.suggestion_input = map.next_value()?,
-            7 => self.reply_audio_config = map.next_value()?,
-            _ => self.assist_query_params = map.next_value()?,
+            5 => self.reply_audio_config = map.next_value()?,
+            6 => self.request_id = map.next_value()?,
+            7 => self.suggestion_input = map.next_value()?,
+            _ => self.text_input = map.next_value()?,
         }
         Ok(())
     }
@@ -314,15 +318,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AnalyzeContentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnalyzeContentResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "message",
-        "replyText",
-        "replyAudio",
-        "dtmfParameters",
-        "automatedAgentReply",
-        "endUserSuggestionResults",
-        "humanAgentSuggestionResults",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "automatedAgentReply" => Some(0),
+            "dtmfParameters" => Some(1),
+            "endUserSuggestionResults" => Some(2),
+            "humanAgentSuggestionResults" => Some(3),
+            "message" => Some(4),
+            "replyAudio" => Some(5),
+            "replyText" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -334,13 +342,13 @@ for GoogleCloudDialogflowV2AnalyzeContentResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.message = map.next_value()?,
-            1 => self.reply_text = map.next_value()?,
-            2 => self.reply_audio = map.next_value()?,
-            3 => self.dtmf_parameters = map.next_value()?,
-            4 => self.automated_agent_reply = map.next_value()?,
-            5 => self.end_user_suggestion_results = map.next_value()?,
-            _ => self.human_agent_suggestion_results = map.next_value()?,
+            0 => self.automated_agent_reply = map.next_value()?,
+            1 => self.dtmf_parameters = map.next_value()?,
+            2 => self.end_user_suggestion_results = map.next_value()?,
+            3 => self.human_agent_suggestion_results = map.next_value()?,
+            4 => self.message = map.next_value()?,
+            5 => self.reply_audio = map.next_value()?,
+            _ => self.reply_text = map.next_value()?,
         }
         Ok(())
     }
@@ -414,7 +422,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AssistQueryParameters {
     const NAME: &'static str = "GoogleCloudDialogflowV2AssistQueryParameters";
 
-    const FIELDS: &'static [&'static str] = &["documentsMetadataFilters"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "documentsMetadataFilters" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -482,7 +496,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AudioInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2AudioInput";
 
-    const FIELDS: &'static [&'static str] = &["audio", "config"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audio" => Some(0),
+            "config" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -629,18 +650,22 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AutomatedAgentReply {
     const NAME: &'static str = "GoogleCloudDialogflowV2AutomatedAgentReply";
 
-    const FIELDS: &'static [&'static str] = &[
-        "event",
-        "intent",
-        "parameters",
-        "cxCurrentPage",
-        "matchConfidence",
-        "responseMessages",
-        "allowCancellation",
-        "detectIntentResponse",
-        "callCompanionAuthCode",
-        "automatedAgentReplyType",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowCancellation" => Some(0),
+            "automatedAgentReplyType" => Some(1),
+            "callCompanionAuthCode" => Some(2),
+            "cxCurrentPage" => Some(3),
+            "detectIntentResponse" => Some(4),
+            "event" => Some(5),
+            "intent" => Some(6),
+            "matchConfidence" => Some(7),
+            "parameters" => Some(8),
+            "responseMessages" => Some(9),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -652,20 +677,20 @@ for GoogleCloudDialogflowV2AutomatedAgentReply {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.event = map.next_value()?,
-            1 => self.intent = map.next_value()?,
-            2 => self.parameters = map.next_value()?,
+            0 => self.allow_cancellation = map.next_value()?,
+            1 => self.automated_agent_reply_type = map.next_value()?,
+            2 => self.call_companion_auth_code = map.next_value()?,
             3 => self.cx_current_page = map.next_value()?,
-            4 => {
+            4 => self.detect_intent_response = map.next_value()?,
+            5 => self.event = map.next_value()?,
+            6 => self.intent = map.next_value()?,
+            7 => {
                 self.match_confidence = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            5 => self.response_messages = map.next_value()?,
-            6 => self.allow_cancellation = map.next_value()?,
-            7 => self.detect_intent_response = map.next_value()?,
-            8 => self.call_companion_auth_code = map.next_value()?,
-            _ => self.automated_agent_reply_type = map.next_value()?,
+            8 => self.parameters = map.next_value()?,
+            _ => self.response_messages = map.next_value()?,
         }
         Ok(())
     }
@@ -734,7 +759,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CompleteConversationRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2CompleteConversationRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -938,19 +967,23 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2Conversation {
     const NAME: &'static str = "GoogleCloudDialogflowV2Conversation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "endTime",
-        "startTime",
-        "phoneNumber",
-        "lifecycleState",
-        "conversationStage",
-        "conversationProfile",
-        "telephonyConnectionInfo",
-        "initialGeneratorContexts",
-        "ingestedContextReferences",
-        "initialConversationProfile",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationProfile" => Some(0),
+            "conversationStage" => Some(1),
+            "endTime" => Some(2),
+            "ingestedContextReferences" => Some(3),
+            "initialConversationProfile" => Some(4),
+            "initialGeneratorContexts" => Some(5),
+            "lifecycleState" => Some(6),
+            "name" => Some(7),
+            "phoneNumber" => Some(8),
+            "startTime" => Some(9),
+            "telephonyConnectionInfo" => Some(10),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -962,17 +995,17 @@ for GoogleCloudDialogflowV2Conversation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.end_time = map.next_value()?,
-            2 => self.start_time = map.next_value()?,
-            3 => self.phone_number = map.next_value()?,
-            4 => self.lifecycle_state = map.next_value()?,
-            5 => self.conversation_stage = map.next_value()?,
-            6 => self.conversation_profile = map.next_value()?,
-            7 => self.telephony_connection_info = map.next_value()?,
-            8 => self.initial_generator_contexts = map.next_value()?,
-            9 => self.ingested_context_references = map.next_value()?,
-            _ => self.initial_conversation_profile = map.next_value()?,
+            0 => self.conversation_profile = map.next_value()?,
+            1 => self.conversation_stage = map.next_value()?,
+            2 => self.end_time = map.next_value()?,
+            3 => self.ingested_context_references = map.next_value()?,
+            4 => self.initial_conversation_profile = map.next_value()?,
+            5 => self.initial_generator_contexts = map.next_value()?,
+            6 => self.lifecycle_state = map.next_value()?,
+            7 => self.name = map.next_value()?,
+            8 => self.phone_number = map.next_value()?,
+            9 => self.start_time = map.next_value()?,
+            _ => self.telephony_connection_info = map.next_value()?,
         }
         Ok(())
     }
@@ -1063,7 +1096,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationGeneratorContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationGeneratorContext";
 
-    const FIELDS: &'static [&'static str] = &["generatorType"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "generatorType" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1132,7 +1171,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationPhoneNumber {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationPhoneNumber";
 
-    const FIELDS: &'static [&'static str] = &["countryCode", "phoneNumber"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "countryCode" => Some(0),
+            "phoneNumber" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1242,12 +1288,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo";
 
-    const FIELDS: &'static [&'static str] = &[
-        "sdp",
-        "sipHeaders",
-        "dialedNumber",
-        "extraMimeContents",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dialedNumber" => Some(0),
+            "extraMimeContents" => Some(1),
+            "sdp" => Some(2),
+            "sipHeaders" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1259,10 +1309,10 @@ for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.sdp = map.next_value()?,
-            1 => self.sip_headers = map.next_value()?,
-            2 => self.dialed_number = map.next_value()?,
-            _ => self.extra_mime_contents = map.next_value()?,
+            0 => self.dialed_number = map.next_value()?,
+            1 => self.extra_mime_contents = map.next_value()?,
+            2 => self.sdp = map.next_value()?,
+            _ => self.sip_headers = map.next_value()?,
         }
         Ok(())
     }
@@ -1327,7 +1377,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoMimeContent";
 
-    const FIELDS: &'static [&'static str] = &["content", "mimeType"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "content" => Some(0),
+            "mimeType" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1391,7 +1448,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationTelephonyConnectionInfoSipHeader";
 
-    const FIELDS: &'static [&'static str] = &["name", "value"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "value" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1446,7 +1510,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2DtmfParameters {
     const NAME: &'static str = "GoogleCloudDialogflowV2DtmfParameters";
 
-    const FIELDS: &'static [&'static str] = &["acceptsDtmfInput"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "acceptsDtmfInput" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1516,7 +1586,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateSuggestionsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsRequest";
 
-    const FIELDS: &'static [&'static str] = &["latestMessage", "triggerEvents"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "latestMessage" => Some(0),
+            "triggerEvents" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1592,7 +1669,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IngestContextReferencesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2IngestContextReferencesRequest";
 
-    const FIELDS: &'static [&'static str] = &["contextReferences"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contextReferences" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1661,7 +1744,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IngestContextReferencesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2IngestContextReferencesResponse";
 
-    const FIELDS: &'static [&'static str] = &["ingestedContextReferences"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "ingestedContextReferences" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1729,7 +1818,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListConversationsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListConversationsResponse";
 
-    const FIELDS: &'static [&'static str] = &["conversations", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversations" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1817,7 +1913,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListMessagesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListMessagesResponse";
 
-    const FIELDS: &'static [&'static str] = &["messages", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "messages" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1900,7 +2003,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListParticipantsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListParticipantsResponse";
 
-    const FIELDS: &'static [&'static str] = &["participants", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "participants" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1912,8 +2022,8 @@ for GoogleCloudDialogflowV2ListParticipantsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.participants = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.participants = map.next_value()?,
         }
         Ok(())
     }
@@ -1988,7 +2098,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2OutputAudio {
     const NAME: &'static str = "GoogleCloudDialogflowV2OutputAudio";
 
-    const FIELDS: &'static [&'static str] = &["audio", "config"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audio" => Some(0),
+            "config" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2097,14 +2214,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2Participant {
     const NAME: &'static str = "GoogleCloudDialogflowV2Participant";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "role",
-        "agentDesktopSource",
-        "sipRecordingMediaLabel",
-        "documentsMetadataFilters",
-        "obfuscatedExternalUserId",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentDesktopSource" => Some(0),
+            "documentsMetadataFilters" => Some(1),
+            "name" => Some(2),
+            "obfuscatedExternalUserId" => Some(3),
+            "role" => Some(4),
+            "sipRecordingMediaLabel" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2116,12 +2237,12 @@ for GoogleCloudDialogflowV2Participant {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.role = map.next_value()?,
-            2 => self.agent_desktop_source = map.next_value()?,
-            3 => self.sip_recording_media_label = map.next_value()?,
-            4 => self.documents_metadata_filters = map.next_value()?,
-            _ => self.obfuscated_external_user_id = map.next_value()?,
+            0 => self.agent_desktop_source = map.next_value()?,
+            1 => self.documents_metadata_filters = map.next_value()?,
+            2 => self.name = map.next_value()?,
+            3 => self.obfuscated_external_user_id = map.next_value()?,
+            4 => self.role = map.next_value()?,
+            _ => self.sip_recording_media_label = map.next_value()?,
         }
         Ok(())
     }
@@ -2202,11 +2323,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestArticlesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestArticlesRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "contextSize",
-        "latestMessage",
-        "assistQueryParams",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "assistQueryParams" => Some(0),
+            "contextSize" => Some(1),
+            "latestMessage" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2218,9 +2343,9 @@ for GoogleCloudDialogflowV2SuggestArticlesRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_size = map.next_value()?,
-            1 => self.latest_message = map.next_value()?,
-            _ => self.assist_query_params = map.next_value()?,
+            0 => self.assist_query_params = map.next_value()?,
+            1 => self.context_size = map.next_value()?,
+            _ => self.latest_message = map.next_value()?,
         }
         Ok(())
     }
@@ -2296,11 +2421,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "contextSize",
-        "latestMessage",
-        "assistQueryParams",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "assistQueryParams" => Some(0),
+            "contextSize" => Some(1),
+            "latestMessage" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2312,9 +2441,9 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_size = map.next_value()?,
-            1 => self.latest_message = map.next_value()?,
-            _ => self.assist_query_params = map.next_value()?,
+            0 => self.assist_query_params = map.next_value()?,
+            1 => self.context_size = map.next_value()?,
+            _ => self.latest_message = map.next_value()?,
         }
         Ok(())
     }
@@ -2394,7 +2523,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestConversationSummaryResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponse";
 
-    const FIELDS: &'static [&'static str] = &["summary", "contextSize", "latestMessage"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contextSize" => Some(0),
+            "latestMessage" => Some(1),
+            "summary" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2406,9 +2543,9 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.summary = map.next_value()?,
-            1 => self.context_size = map.next_value()?,
-            _ => self.latest_message = map.next_value()?,
+            0 => self.context_size = map.next_value()?,
+            1 => self.latest_message = map.next_value()?,
+            _ => self.summary = map.next_value()?,
         }
         Ok(())
     }
@@ -2508,13 +2645,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary";
 
-    const FIELDS: &'static [&'static str] = &[
-        "text",
-        "answerRecord",
-        "textSections",
-        "sortedTextSections",
-        "baselineModelVersion",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecord" => Some(0),
+            "baselineModelVersion" => Some(1),
+            "sortedTextSections" => Some(2),
+            "text" => Some(3),
+            "textSections" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2526,11 +2667,11 @@ for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummary {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            1 => self.answer_record = map.next_value()?,
-            2 => self.text_sections = map.next_value()?,
-            3 => self.sorted_text_sections = map.next_value()?,
-            _ => self.baseline_model_version = map.next_value()?,
+            0 => self.answer_record = map.next_value()?,
+            1 => self.baseline_model_version = map.next_value()?,
+            2 => self.sorted_text_sections = map.next_value()?,
+            3 => self.text = map.next_value()?,
+            _ => self.text_sections = map.next_value()?,
         }
         Ok(())
     }
@@ -2599,7 +2740,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestConversationSummaryResponseSummarySummarySection";
 
-    const FIELDS: &'static [&'static str] = &["section", "summary"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "section" => Some(0),
+            "summary" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2675,11 +2823,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestFaqAnswersRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "contextSize",
-        "latestMessage",
-        "assistQueryParams",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "assistQueryParams" => Some(0),
+            "contextSize" => Some(1),
+            "latestMessage" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2691,9 +2843,9 @@ for GoogleCloudDialogflowV2SuggestFaqAnswersRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_size = map.next_value()?,
-            1 => self.latest_message = map.next_value()?,
-            _ => self.assist_query_params = map.next_value()?,
+            0 => self.assist_query_params = map.next_value()?,
+            1 => self.context_size = map.next_value()?,
+            _ => self.latest_message = map.next_value()?,
         }
         Ok(())
     }
@@ -2766,11 +2918,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestKnowledgeAssistRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "contextSize",
-        "latestMessage",
-        "previousSuggestedQuery",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contextSize" => Some(0),
+            "latestMessage" => Some(1),
+            "previousSuggestedQuery" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2860,11 +3016,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestSmartRepliesRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "contextSize",
-        "latestMessage",
-        "currentTextInput",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contextSize" => Some(0),
+            "currentTextInput" => Some(1),
+            "latestMessage" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2877,8 +3037,8 @@ for GoogleCloudDialogflowV2SuggestSmartRepliesRequest {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.context_size = map.next_value()?,
-            1 => self.latest_message = map.next_value()?,
-            _ => self.current_text_input = map.next_value()?,
+            1 => self.current_text_input = map.next_value()?,
+            _ => self.latest_message = map.next_value()?,
         }
         Ok(())
     }
@@ -2969,12 +3129,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestionInput {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestionInput";
 
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "sendTime",
-        "parameters",
-        "answerRecord",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "action" => Some(0),
+            "answerRecord" => Some(1),
+            "parameters" => Some(2),
+            "sendTime" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2987,9 +3151,9 @@ for GoogleCloudDialogflowV2SuggestionInput {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.action = map.next_value()?,
-            1 => self.send_time = map.next_value()?,
+            1 => self.answer_record = map.next_value()?,
             2 => self.parameters = map.next_value()?,
-            _ => self.answer_record = map.next_value()?,
+            _ => self.send_time = map.next_value()?,
         }
         Ok(())
     }

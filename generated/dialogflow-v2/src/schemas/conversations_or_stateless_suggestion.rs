@@ -69,12 +69,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationContextReference {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationContextReference";
 
-    const FIELDS: &'static [&'static str] = &[
-        "createTime",
-        "updateMode",
-        "languageCode",
-        "contextContents",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contextContents" => Some(0),
+            "createTime" => Some(1),
+            "languageCode" => Some(2),
+            "updateMode" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -86,10 +90,10 @@ for GoogleCloudDialogflowV2ConversationContextReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.create_time = map.next_value()?,
-            1 => self.update_mode = map.next_value()?,
+            0 => self.context_contents = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
             2 => self.language_code = map.next_value()?,
-            _ => self.context_contents = map.next_value()?,
+            _ => self.update_mode = map.next_value()?,
         }
         Ok(())
     }
@@ -188,12 +192,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationContextReferenceContextContent";
 
-    const FIELDS: &'static [&'static str] = &[
-        "content",
-        "answerRecord",
-        "contentFormat",
-        "ingestionTime",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecord" => Some(0),
+            "content" => Some(1),
+            "contentFormat" => Some(2),
+            "ingestionTime" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -205,8 +213,8 @@ for GoogleCloudDialogflowV2ConversationContextReferenceContextContent {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.content = map.next_value()?,
-            1 => self.answer_record = map.next_value()?,
+            0 => self.answer_record = map.next_value()?,
+            1 => self.content = map.next_value()?,
             2 => self.content_format = map.next_value()?,
             _ => self.ingestion_time = map.next_value()?,
         }

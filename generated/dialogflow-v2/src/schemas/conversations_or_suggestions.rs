@@ -62,12 +62,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeAnswer";
 
-    const FIELDS: &'static [&'static str] = &[
-        "answer",
-        "answerType",
-        "answerRecord",
-        "answerSources",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answer" => Some(0),
+            "answerRecord" => Some(1),
+            "answerSources" => Some(2),
+            "answerType" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -80,9 +84,9 @@ for GoogleCloudDialogflowV2SearchKnowledgeAnswer {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer = map.next_value()?,
-            1 => self.answer_type = map.next_value()?,
-            2 => self.answer_record = map.next_value()?,
-            _ => self.answer_sources = map.next_value()?,
+            1 => self.answer_record = map.next_value()?,
+            2 => self.answer_sources = map.next_value()?,
+            _ => self.answer_type = map.next_value()?,
         }
         Ok(())
     }
@@ -168,7 +172,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource";
 
-    const FIELDS: &'static [&'static str] = &["uri", "title", "snippet", "metadata"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "snippet" => Some(1),
+            "title" => Some(2),
+            "uri" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -180,10 +193,10 @@ for GoogleCloudDialogflowV2SearchKnowledgeAnswerAnswerSource {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.uri = map.next_value()?,
-            1 => self.title = map.next_value()?,
-            2 => self.snippet = map.next_value()?,
-            _ => self.metadata = map.next_value()?,
+            0 => self.metadata = map.next_value()?,
+            1 => self.snippet = map.next_value()?,
+            2 => self.title = map.next_value()?,
+            _ => self.uri = map.next_value()?,
         }
         Ok(())
     }
@@ -284,13 +297,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeDebugInfo";
 
-    const FIELDS: &'static [&'static str] = &[
-        "cesDebugInfo",
-        "serviceLatency",
-        "datastoreResponseReason",
-        "searchKnowledgeBehavior",
-        "ingestedContextReferenceDebugInfo",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "cesDebugInfo" => Some(0),
+            "datastoreResponseReason" => Some(1),
+            "ingestedContextReferenceDebugInfo" => Some(2),
+            "searchKnowledgeBehavior" => Some(3),
+            "serviceLatency" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -303,10 +320,10 @@ for GoogleCloudDialogflowV2SearchKnowledgeDebugInfo {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.ces_debug_info = map.next_value()?,
-            1 => self.service_latency = map.next_value()?,
-            2 => self.datastore_response_reason = map.next_value()?,
+            1 => self.datastore_response_reason = map.next_value()?,
+            2 => self.ingested_context_reference_debug_info = map.next_value()?,
             3 => self.search_knowledge_behavior = map.next_value()?,
-            _ => self.ingested_context_reference_debug_info = map.next_value()?,
+            _ => self.service_latency = map.next_value()?,
         }
         Ok(())
     }
@@ -385,11 +402,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior";
 
-    const FIELDS: &'static [&'static str] = &[
-        "endUserMetadataIncluded",
-        "answerGenerationRewriterOn",
-        "thirdPartyConnectorAllowed",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerGenerationRewriterOn" => Some(0),
+            "endUserMetadataIncluded" => Some(1),
+            "thirdPartyConnectorAllowed" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -401,8 +422,8 @@ for GoogleCloudDialogflowV2SearchKnowledgeDebugInfoSearchKnowledgeBehavior {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.end_user_metadata_included = map.next_value()?,
-            1 => self.answer_generation_rewriter_on = map.next_value()?,
+            0 => self.answer_generation_rewriter_on = map.next_value()?,
+            1 => self.end_user_metadata_included = map.next_value()?,
             _ => self.third_party_connector_allowed = map.next_value()?,
         }
         Ok(())
@@ -553,18 +574,22 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "query",
-        "parent",
-        "sessionId",
-        "exactSearch",
-        "querySource",
-        "conversation",
-        "searchConfig",
-        "latestMessage",
-        "endUserMetadata",
-        "conversationProfile",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversation" => Some(0),
+            "conversationProfile" => Some(1),
+            "endUserMetadata" => Some(2),
+            "exactSearch" => Some(3),
+            "latestMessage" => Some(4),
+            "parent" => Some(5),
+            "query" => Some(6),
+            "querySource" => Some(7),
+            "searchConfig" => Some(8),
+            "sessionId" => Some(9),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -576,16 +601,16 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.query = map.next_value()?,
-            1 => self.parent = map.next_value()?,
-            2 => self.session_id = map.next_value()?,
+            0 => self.conversation = map.next_value()?,
+            1 => self.conversation_profile = map.next_value()?,
+            2 => self.end_user_metadata = map.next_value()?,
             3 => self.exact_search = map.next_value()?,
-            4 => self.query_source = map.next_value()?,
-            5 => self.conversation = map.next_value()?,
-            6 => self.search_config = map.next_value()?,
-            7 => self.latest_message = map.next_value()?,
-            8 => self.end_user_metadata = map.next_value()?,
-            _ => self.conversation_profile = map.next_value()?,
+            4 => self.latest_message = map.next_value()?,
+            5 => self.parent = map.next_value()?,
+            6 => self.query = map.next_value()?,
+            7 => self.query_source = map.next_value()?,
+            8 => self.search_config = map.next_value()?,
+            _ => self.session_id = map.next_value()?,
         }
         Ok(())
     }
@@ -690,7 +715,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfig";
 
-    const FIELDS: &'static [&'static str] = &["boostSpecs", "filterSpecs"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "boostSpecs" => Some(0),
+            "filterSpecs" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -771,7 +803,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs";
 
-    const FIELDS: &'static [&'static str] = &["spec", "dataStores"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataStores" => Some(0),
+            "spec" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -783,8 +822,8 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecs {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.spec = map.next_value()?,
-            _ => self.data_stores = map.next_value()?,
+            0 => self.data_stores = map.next_value()?,
+            _ => self.spec = map.next_value()?,
         }
         Ok(())
     }
@@ -841,7 +880,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec";
 
-    const FIELDS: &'static [&'static str] = &["conditionBoostSpecs"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conditionBoostSpecs" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -922,7 +967,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpec";
 
-    const FIELDS: &'static [&'static str] = &["boost", "condition", "boostControlSpec"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "boost" => Some(0),
+            "boostControlSpec" => Some(1),
+            "condition" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -935,8 +988,8 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.boost = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.condition = map.next_value()?,
-            _ => self.boost_control_spec = map.next_value()?,
+            1 => self.boost_control_spec = map.next_value()?,
+            _ => self.condition = map.next_value()?,
         }
         Ok(())
     }
@@ -1035,12 +1088,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpec";
 
-    const FIELDS: &'static [&'static str] = &[
-        "fieldName",
-        "attributeType",
-        "controlPoints",
-        "interpolationType",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "attributeType" => Some(0),
+            "controlPoints" => Some(1),
+            "fieldName" => Some(2),
+            "interpolationType" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1052,9 +1109,9 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.field_name = map.next_value()?,
-            1 => self.attribute_type = map.next_value()?,
-            2 => self.control_points = map.next_value()?,
+            0 => self.attribute_type = map.next_value()?,
+            1 => self.control_points = map.next_value()?,
+            2 => self.field_name = map.next_value()?,
             _ => self.interpolation_type = map.next_value()?,
         }
         Ok(())
@@ -1124,7 +1181,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpecConditionBoostSpecBoostControlSpecControlPoint";
 
-    const FIELDS: &'static [&'static str] = &["boostAmount", "attributeValue"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "attributeValue" => Some(0),
+            "boostAmount" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1136,12 +1200,12 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigBoostSpecsBoostSpec
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => {
+            0 => self.attribute_value = map.next_value()?,
+            _ => {
                 self.boost_amount = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            _ => self.attribute_value = map.next_value()?,
         }
         Ok(())
     }
@@ -1200,7 +1264,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs";
 
-    const FIELDS: &'static [&'static str] = &["filter", "dataStores"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataStores" => Some(0),
+            "filter" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1212,8 +1283,8 @@ for GoogleCloudDialogflowV2SearchKnowledgeRequestSearchConfigFilterSpecs {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.filter = map.next_value()?,
-            _ => self.data_stores = map.next_value()?,
+            0 => self.data_stores = map.next_value()?,
+            _ => self.filter = map.next_value()?,
         }
         Ok(())
     }
@@ -1284,11 +1355,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SearchKnowledgeResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SearchKnowledgeResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "answers",
-        "rewrittenQuery",
-        "searchKnowledgeDebugInfo",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answers" => Some(0),
+            "rewrittenQuery" => Some(1),
+            "searchKnowledgeDebugInfo" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

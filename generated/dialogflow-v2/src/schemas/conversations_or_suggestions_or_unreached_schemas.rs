@@ -48,7 +48,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AnnotatedMessagePart {
     const NAME: &'static str = "GoogleCloudDialogflowV2AnnotatedMessagePart";
 
-    const FIELDS: &'static [&'static str] = &["text", "entityType", "formattedValue"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityType" => Some(0),
+            "formattedValue" => Some(1),
+            "text" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -60,9 +68,9 @@ for GoogleCloudDialogflowV2AnnotatedMessagePart {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            1 => self.entity_type = map.next_value()?,
-            _ => self.formatted_value = map.next_value()?,
+            0 => self.entity_type = map.next_value()?,
+            1 => self.formatted_value = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -138,11 +146,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo";
 
-    const FIELDS: &'static [&'static str] = &[
-        "projectNotAllowlisted",
-        "contextReferenceRetrieved",
-        "ingestedParametersDebugInfo",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contextReferenceRetrieved" => Some(0),
+            "ingestedParametersDebugInfo" => Some(1),
+            "projectNotAllowlisted" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -154,9 +166,9 @@ for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.project_not_allowlisted = map.next_value()?,
-            1 => self.context_reference_retrieved = map.next_value()?,
-            _ => self.ingested_parameters_debug_info = map.next_value()?,
+            0 => self.context_reference_retrieved = map.next_value()?,
+            1 => self.ingested_parameters_debug_info = map.next_value()?,
+            _ => self.project_not_allowlisted = map.next_value()?,
         }
         Ok(())
     }
@@ -224,7 +236,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDebugInfo";
 
-    const FIELDS: &'static [&'static str] = &["parameter", "ingestionStatus"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "ingestionStatus" => Some(0),
+            "parameter" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -236,8 +255,8 @@ for GoogleCloudDialogflowV2IngestedContextReferenceDebugInfoIngestedParameterDeb
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.parameter = map.next_value()?,
-            _ => self.ingestion_status = map.next_value()?,
+            0 => self.ingestion_status = map.next_value()?,
+            _ => self.parameter = map.next_value()?,
         }
         Ok(())
     }
@@ -390,18 +409,22 @@ impl GoogleCloudDialogflowV2Message {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Message {
     const NAME: &'static str = "GoogleCloudDialogflowV2Message";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "content",
-        "sendTime",
-        "createTime",
-        "participant",
-        "languageCode",
-        "participantRole",
-        "responseMessages",
-        "messageAnnotation",
-        "sentimentAnalysis",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "content" => Some(0),
+            "createTime" => Some(1),
+            "languageCode" => Some(2),
+            "messageAnnotation" => Some(3),
+            "name" => Some(4),
+            "participant" => Some(5),
+            "participantRole" => Some(6),
+            "responseMessages" => Some(7),
+            "sendTime" => Some(8),
+            "sentimentAnalysis" => Some(9),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -413,15 +436,15 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Me
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.content = map.next_value()?,
-            2 => self.send_time = map.next_value()?,
-            3 => self.create_time = map.next_value()?,
-            4 => self.participant = map.next_value()?,
-            5 => self.language_code = map.next_value()?,
+            0 => self.content = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.language_code = map.next_value()?,
+            3 => self.message_annotation = map.next_value()?,
+            4 => self.name = map.next_value()?,
+            5 => self.participant = map.next_value()?,
             6 => self.participant_role = map.next_value()?,
             7 => self.response_messages = map.next_value()?,
-            8 => self.message_annotation = map.next_value()?,
+            8 => self.send_time = map.next_value()?,
             _ => self.sentiment_analysis = map.next_value()?,
         }
         Ok(())
@@ -510,7 +533,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2MessageAnnotation {
     const NAME: &'static str = "GoogleCloudDialogflowV2MessageAnnotation";
 
-    const FIELDS: &'static [&'static str] = &["parts", "containEntities"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "containEntities" => Some(0),
+            "parts" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -522,8 +552,8 @@ for GoogleCloudDialogflowV2MessageAnnotation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.parts = map.next_value()?,
-            _ => self.contain_entities = map.next_value()?,
+            0 => self.contain_entities = map.next_value()?,
+            _ => self.parts = map.next_value()?,
         }
         Ok(())
     }
@@ -627,14 +657,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessage {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessage";
 
-    const FIELDS: &'static [&'static str] = &[
-        "text",
-        "payload",
-        "mixedAudio",
-        "endInteraction",
-        "liveAgentHandoff",
-        "telephonyTransferCall",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "endInteraction" => Some(0),
+            "liveAgentHandoff" => Some(1),
+            "mixedAudio" => Some(2),
+            "payload" => Some(3),
+            "telephonyTransferCall" => Some(4),
+            "text" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -646,12 +680,12 @@ for GoogleCloudDialogflowV2ResponseMessage {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            1 => self.payload = map.next_value()?,
+            0 => self.end_interaction = map.next_value()?,
+            1 => self.live_agent_handoff = map.next_value()?,
             2 => self.mixed_audio = map.next_value()?,
-            3 => self.end_interaction = map.next_value()?,
-            4 => self.live_agent_handoff = map.next_value()?,
-            _ => self.telephony_transfer_call = map.next_value()?,
+            3 => self.payload = map.next_value()?,
+            4 => self.telephony_transfer_call = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -699,7 +733,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessageEndInteraction {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageEndInteraction";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -751,7 +789,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageLiveAgentHandoff";
 
-    const FIELDS: &'static [&'static str] = &["metadata"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -804,7 +848,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessageMixedAudio {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudio";
 
-    const FIELDS: &'static [&'static str] = &["segments"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "segments" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -870,11 +920,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment";
 
-    const FIELDS: &'static [&'static str] = &[
-        "uri",
-        "audio",
-        "allowPlaybackInterruption",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowPlaybackInterruption" => Some(0),
+            "audio" => Some(1),
+            "uri" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -886,9 +940,9 @@ for GoogleCloudDialogflowV2ResponseMessageMixedAudioSegment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.uri = map.next_value()?,
+            0 => self.allow_playback_interruption = map.next_value()?,
             1 => self.audio = map.next_value()?,
-            _ => self.allow_playback_interruption = map.next_value()?,
+            _ => self.uri = map.next_value()?,
         }
         Ok(())
     }
@@ -941,7 +995,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall";
 
-    const FIELDS: &'static [&'static str] = &["sipUri", "phoneNumber"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "phoneNumber" => Some(0),
+            "sipUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -953,8 +1014,8 @@ for GoogleCloudDialogflowV2ResponseMessageTelephonyTransferCall {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.sip_uri = map.next_value()?,
-            _ => self.phone_number = map.next_value()?,
+            0 => self.phone_number = map.next_value()?,
+            _ => self.sip_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -998,7 +1059,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ResponseMessageText {
     const NAME: &'static str = "GoogleCloudDialogflowV2ResponseMessageText";
 
-    const FIELDS: &'static [&'static str] = &["text"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "text" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1053,7 +1120,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ServiceLatency {
     const NAME: &'static str = "GoogleCloudDialogflowV2ServiceLatency";
 
-    const FIELDS: &'static [&'static str] = &["internalServiceLatencies"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "internalServiceLatencies" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1135,12 +1208,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
     const NAME: &'static str = "GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency";
 
-    const FIELDS: &'static [&'static str] = &[
-        "step",
-        "latencyMs",
-        "startTime",
-        "completeTime",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "completeTime" => Some(0),
+            "latencyMs" => Some(1),
+            "startTime" => Some(2),
+            "step" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1152,10 +1229,10 @@ for GoogleCloudDialogflowV2ServiceLatencyInternalServiceLatency {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.step = map.next_value()?,
+            0 => self.complete_time = map.next_value()?,
             1 => self.latency_ms = ::discogen_runtime::__private::object::read_wire(map)?,
             2 => self.start_time = map.next_value()?,
-            _ => self.complete_time = map.next_value()?,
+            _ => self.step = map.next_value()?,
         }
         Ok(())
     }

@@ -53,12 +53,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "answerRecord",
-        "latestMessage",
-        "suggestionIndex",
-        "companionSuggestion",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecord" => Some(0),
+            "companionSuggestion" => Some(1),
+            "latestMessage" => Some(2),
+            "suggestionIndex" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -71,9 +75,9 @@ for GoogleCloudDialogflowV2GenerateCompanionSuggestionsResponse {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer_record = map.next_value()?,
-            1 => self.latest_message = map.next_value()?,
-            2 => self.suggestion_index = map.next_value()?,
-            _ => self.companion_suggestion = map.next_value()?,
+            1 => self.companion_suggestion = map.next_value()?,
+            2 => self.latest_message = map.next_value()?,
+            _ => self.suggestion_index = map.next_value()?,
         }
         Ok(())
     }
@@ -151,10 +155,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateSuggestionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "latestMessage",
-        "generatorSuggestionAnswers",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "generatorSuggestionAnswers" => Some(0),
+            "latestMessage" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -166,8 +174,8 @@ for GoogleCloudDialogflowV2GenerateSuggestionsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.latest_message = map.next_value()?,
-            _ => self.generator_suggestion_answers = map.next_value()?,
+            0 => self.generator_suggestion_answers = map.next_value()?,
+            _ => self.latest_message = map.next_value()?,
         }
         Ok(())
     }
@@ -238,11 +246,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer";
 
-    const FIELDS: &'static [&'static str] = &[
-        "answerRecord",
-        "sourceGenerator",
-        "generatorSuggestion",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecord" => Some(0),
+            "generatorSuggestion" => Some(1),
+            "sourceGenerator" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -255,8 +267,8 @@ for GoogleCloudDialogflowV2GenerateSuggestionsResponseGeneratorSuggestionAnswer 
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer_record = map.next_value()?,
-            1 => self.source_generator = map.next_value()?,
-            _ => self.generator_suggestion = map.next_value()?,
+            1 => self.generator_suggestion = map.next_value()?,
+            _ => self.source_generator = map.next_value()?,
         }
         Ok(())
     }
@@ -352,12 +364,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswer";
 
-    const FIELDS: &'static [&'static str] = &[
-        "answerRecord",
-        "suggestedQuery",
-        "suggestedQueryAnswer",
-        "knowledgeAssistDebugInfo",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecord" => Some(0),
+            "knowledgeAssistDebugInfo" => Some(1),
+            "suggestedQuery" => Some(2),
+            "suggestedQueryAnswer" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -370,9 +386,9 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswer {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer_record = map.next_value()?,
-            1 => self.suggested_query = map.next_value()?,
-            2 => self.suggested_query_answer = map.next_value()?,
-            _ => self.knowledge_assist_debug_info = map.next_value()?,
+            1 => self.knowledge_assist_debug_info = map.next_value()?,
+            2 => self.suggested_query = map.next_value()?,
+            _ => self.suggested_query_answer = map.next_value()?,
         }
         Ok(())
     }
@@ -445,7 +461,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerAdditionalSuggestedQueryResult";
 
-    const FIELDS: &'static [&'static str] = &["answerRecord", "suggestedQuery"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecord" => Some(0),
+            "suggestedQuery" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -570,13 +593,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer";
 
-    const FIELDS: &'static [&'static str] = &[
-        "faqSource",
-        "answerText",
-        "eventSource",
-        "playbookSource",
-        "generativeSource",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerText" => Some(0),
+            "eventSource" => Some(1),
+            "faqSource" => Some(2),
+            "generativeSource" => Some(3),
+            "playbookSource" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -588,11 +615,11 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswer {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.faq_source = map.next_value()?,
-            1 => self.answer_text = map.next_value()?,
-            2 => self.event_source = map.next_value()?,
-            3 => self.playbook_source = map.next_value()?,
-            _ => self.generative_source = map.next_value()?,
+            0 => self.answer_text = map.next_value()?,
+            1 => self.event_source = map.next_value()?,
+            2 => self.faq_source = map.next_value()?,
+            3 => self.generative_source = map.next_value()?,
+            _ => self.playbook_source = map.next_value()?,
         }
         Ok(())
     }
@@ -670,7 +697,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerEventSource";
 
-    const FIELDS: &'static [&'static str] = &["event", "snippets"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "event" => Some(0),
+            "snippets" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -725,7 +759,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerFaqSource";
 
-    const FIELDS: &'static [&'static str] = &["question"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "question" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -788,7 +828,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSource";
 
-    const FIELDS: &'static [&'static str] = &["snippets"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "snippets" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -870,7 +916,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceSnippet";
 
-    const FIELDS: &'static [&'static str] = &["uri", "text", "title", "metadata"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "text" => Some(1),
+            "title" => Some(2),
+            "uri" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -882,10 +937,10 @@ for GoogleCloudDialogflowV2KnowledgeAssistAnswerKnowledgeAnswerGenerativeSourceS
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.uri = map.next_value()?,
+            0 => self.metadata = map.next_value()?,
             1 => self.text = map.next_value()?,
             2 => self.title = map.next_value()?,
-            _ => self.metadata = map.next_value()?,
+            _ => self.uri = map.next_value()?,
         }
         Ok(())
     }
@@ -944,7 +999,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuery";
 
-    const FIELDS: &'static [&'static str] = &["queryText", "searchContexts"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "queryText" => Some(0),
+            "searchContexts" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1013,7 +1075,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistAnswerSuggestedQuerySearchContext";
 
-    const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "key" => Some(0),
+            "value" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1170,16 +1239,20 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistDebugInfo";
 
-    const FIELDS: &'static [&'static str] = &[
-        "cesDebugInfo",
-        "serviceLatency",
-        "datastoreResponseReason",
-        "knowledgeAssistBehavior",
-        "queryGenerationDebugInfo",
-        "queryGenerationFailureReason",
-        "queryCategorizationFailureReason",
-        "ingestedContextReferenceDebugInfo",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "cesDebugInfo" => Some(0),
+            "datastoreResponseReason" => Some(1),
+            "ingestedContextReferenceDebugInfo" => Some(2),
+            "knowledgeAssistBehavior" => Some(3),
+            "queryCategorizationFailureReason" => Some(4),
+            "queryGenerationDebugInfo" => Some(5),
+            "queryGenerationFailureReason" => Some(6),
+            "serviceLatency" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1192,13 +1265,13 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfo {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.ces_debug_info = map.next_value()?,
-            1 => self.service_latency = map.next_value()?,
-            2 => self.datastore_response_reason = map.next_value()?,
+            1 => self.datastore_response_reason = map.next_value()?,
+            2 => self.ingested_context_reference_debug_info = map.next_value()?,
             3 => self.knowledge_assist_behavior = map.next_value()?,
-            4 => self.query_generation_debug_info = map.next_value()?,
-            5 => self.query_generation_failure_reason = map.next_value()?,
-            6 => self.query_categorization_failure_reason = map.next_value()?,
-            _ => self.ingested_context_reference_debug_info = map.next_value()?,
+            4 => self.query_categorization_failure_reason = map.next_value()?,
+            5 => self.query_generation_debug_info = map.next_value()?,
+            6 => self.query_generation_failure_reason = map.next_value()?,
+            _ => self.service_latency = map.next_value()?,
         }
         Ok(())
     }
@@ -1425,25 +1498,29 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior";
 
-    const FIELDS: &'static [&'static str] = &[
-        "returnQueryOnly",
-        "usePubsubDelivery",
-        "disableSyncDelivery",
-        "useTranslatedMessage",
-        "endUserMetadataIncluded",
-        "previousQueriesIncluded",
-        "multipleQueriesGenerated",
-        "answerGenerationRewriterOn",
-        "appendedSearchContextCount",
-        "thirdPartyConnectorAllowed",
-        "useCustomSafetyFilterLevel",
-        "queryContainedSearchContext",
-        "primaryQueryRedactedAndReplaced",
-        "invalidItemsQuerySuggestionSkipped",
-        "queryGenerationAgentLanguageMismatch",
-        "queryGenerationEndUserLanguageMismatch",
-        "conversationTranscriptHasMixedLanguages",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerGenerationRewriterOn" => Some(0),
+            "appendedSearchContextCount" => Some(1),
+            "conversationTranscriptHasMixedLanguages" => Some(2),
+            "disableSyncDelivery" => Some(3),
+            "endUserMetadataIncluded" => Some(4),
+            "invalidItemsQuerySuggestionSkipped" => Some(5),
+            "multipleQueriesGenerated" => Some(6),
+            "previousQueriesIncluded" => Some(7),
+            "primaryQueryRedactedAndReplaced" => Some(8),
+            "queryContainedSearchContext" => Some(9),
+            "queryGenerationAgentLanguageMismatch" => Some(10),
+            "queryGenerationEndUserLanguageMismatch" => Some(11),
+            "returnQueryOnly" => Some(12),
+            "thirdPartyConnectorAllowed" => Some(13),
+            "useCustomSafetyFilterLevel" => Some(14),
+            "usePubsubDelivery" => Some(15),
+            "useTranslatedMessage" => Some(16),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1455,23 +1532,23 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoKnowledgeAssistBehavior {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.return_query_only = map.next_value()?,
-            1 => self.use_pubsub_delivery = map.next_value()?,
-            2 => self.disable_sync_delivery = map.next_value()?,
-            3 => self.use_translated_message = map.next_value()?,
+            0 => self.answer_generation_rewriter_on = map.next_value()?,
+            1 => self.appended_search_context_count = map.next_value()?,
+            2 => self.conversation_transcript_has_mixed_languages = map.next_value()?,
+            3 => self.disable_sync_delivery = map.next_value()?,
             4 => self.end_user_metadata_included = map.next_value()?,
-            5 => self.previous_queries_included = map.next_value()?,
+            5 => self.invalid_items_query_suggestion_skipped = map.next_value()?,
             6 => self.multiple_queries_generated = map.next_value()?,
-            7 => self.answer_generation_rewriter_on = map.next_value()?,
-            8 => self.appended_search_context_count = map.next_value()?,
-            9 => self.third_party_connector_allowed = map.next_value()?,
-            10 => self.use_custom_safety_filter_level = map.next_value()?,
-            11 => self.query_contained_search_context = map.next_value()?,
-            12 => self.primary_query_redacted_and_replaced = map.next_value()?,
-            13 => self.invalid_items_query_suggestion_skipped = map.next_value()?,
-            14 => self.query_generation_agent_language_mismatch = map.next_value()?,
-            15 => self.query_generation_end_user_language_mismatch = map.next_value()?,
-            _ => self.conversation_transcript_has_mixed_languages = map.next_value()?,
+            7 => self.previous_queries_included = map.next_value()?,
+            8 => self.primary_query_redacted_and_replaced = map.next_value()?,
+            9 => self.query_contained_search_context = map.next_value()?,
+            10 => self.query_generation_agent_language_mismatch = map.next_value()?,
+            11 => self.query_generation_end_user_language_mismatch = map.next_value()?,
+            12 => self.return_query_only = map.next_value()?,
+            13 => self.third_party_connector_allowed = map.next_value()?,
+            14 => self.use_custom_safety_filter_level = map.next_value()?,
+            15 => self.use_pubsub_delivery = map.next_value()?,
+            _ => self.use_translated_message = map.next_value()?,
         }
         Ok(())
     }
@@ -1645,15 +1722,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo";
 
-    const FIELDS: &'static [&'static str] = &[
-        "thinkingLevel",
-        "totalTokenCount",
-        "promptTokenCount",
-        "candidatesTokenCount",
-        "thinkingBudgetTokens",
-        "similarityToLastQuery",
-        "similarityToLastQueryThreshold",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "candidatesTokenCount" => Some(0),
+            "promptTokenCount" => Some(1),
+            "similarityToLastQuery" => Some(2),
+            "similarityToLastQueryThreshold" => Some(3),
+            "thinkingBudgetTokens" => Some(4),
+            "thinkingLevel" => Some(5),
+            "totalTokenCount" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1665,21 +1746,21 @@ for GoogleCloudDialogflowV2KnowledgeAssistDebugInfoQueryGenerationDebugInfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.thinking_level = map.next_value()?,
-            1 => self.total_token_count = map.next_value()?,
-            2 => self.prompt_token_count = map.next_value()?,
-            3 => self.candidates_token_count = map.next_value()?,
-            4 => self.thinking_budget_tokens = map.next_value()?,
-            5 => {
+            0 => self.candidates_token_count = map.next_value()?,
+            1 => self.prompt_token_count = map.next_value()?,
+            2 => {
                 self.similarity_to_last_query = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            _ => {
+            3 => {
                 self.similarity_to_last_query_threshold = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            4 => self.thinking_budget_tokens = map.next_value()?,
+            5 => self.thinking_level = map.next_value()?,
+            _ => self.total_token_count = map.next_value()?,
         }
         Ok(())
     }
@@ -1772,7 +1853,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SmartReplyAnswer {
     const NAME: &'static str = "GoogleCloudDialogflowV2SmartReplyAnswer";
 
-    const FIELDS: &'static [&'static str] = &["reply", "confidence", "answerRecord"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerRecord" => Some(0),
+            "confidence" => Some(1),
+            "reply" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1784,9 +1873,9 @@ for GoogleCloudDialogflowV2SmartReplyAnswer {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.reply = map.next_value()?,
+            0 => self.answer_record = map.next_value()?,
             1 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
-            _ => self.answer_record = map.next_value()?,
+            _ => self.reply = map.next_value()?,
         }
         Ok(())
     }
@@ -1856,11 +1945,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestArticlesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestArticlesResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "contextSize",
-        "latestMessage",
-        "articleAnswers",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "articleAnswers" => Some(0),
+            "contextSize" => Some(1),
+            "latestMessage" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1872,9 +1965,9 @@ for GoogleCloudDialogflowV2SuggestArticlesResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_size = map.next_value()?,
-            1 => self.latest_message = map.next_value()?,
-            _ => self.article_answers = map.next_value()?,
+            0 => self.article_answers = map.next_value()?,
+            1 => self.context_size = map.next_value()?,
+            _ => self.latest_message = map.next_value()?,
         }
         Ok(())
     }
@@ -1950,11 +2043,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestFaqAnswersResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "faqAnswers",
-        "contextSize",
-        "latestMessage",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contextSize" => Some(0),
+            "faqAnswers" => Some(1),
+            "latestMessage" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1966,8 +2063,8 @@ for GoogleCloudDialogflowV2SuggestFaqAnswersResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.faq_answers = map.next_value()?,
-            1 => self.context_size = map.next_value()?,
+            0 => self.context_size = map.next_value()?,
+            1 => self.faq_answers = map.next_value()?,
             _ => self.latest_message = map.next_value()?,
         }
         Ok(())
@@ -2063,12 +2160,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "contextSize",
-        "latestMessage",
-        "knowledgeAssistAnswer",
-        "additionalSuggestedQueryResults",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "additionalSuggestedQueryResults" => Some(0),
+            "contextSize" => Some(1),
+            "knowledgeAssistAnswer" => Some(2),
+            "latestMessage" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2080,10 +2181,10 @@ for GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.context_size = map.next_value()?,
-            1 => self.latest_message = map.next_value()?,
+            0 => self.additional_suggested_query_results = map.next_value()?,
+            1 => self.context_size = map.next_value()?,
             2 => self.knowledge_assist_answer = map.next_value()?,
-            _ => self.additional_suggested_query_results = map.next_value()?,
+            _ => self.latest_message = map.next_value()?,
         }
         Ok(())
     }
@@ -2166,11 +2267,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestSmartRepliesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestSmartRepliesResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "contextSize",
-        "latestMessage",
-        "smartReplyAnswers",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contextSize" => Some(0),
+            "latestMessage" => Some(1),
+            "smartReplyAnswers" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2322,15 +2427,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestionResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestionResult";
 
-    const FIELDS: &'static [&'static str] = &[
-        "error",
-        "suggestArticlesResponse",
-        "suggestFaqAnswersResponse",
-        "generateSuggestionsResponse",
-        "suggestSmartRepliesResponse",
-        "suggestKnowledgeAssistResponse",
-        "generateCompanionSuggestionsResponse",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "error" => Some(0),
+            "generateCompanionSuggestionsResponse" => Some(1),
+            "generateSuggestionsResponse" => Some(2),
+            "suggestArticlesResponse" => Some(3),
+            "suggestFaqAnswersResponse" => Some(4),
+            "suggestKnowledgeAssistResponse" => Some(5),
+            "suggestSmartRepliesResponse" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2343,12 +2452,12 @@ for GoogleCloudDialogflowV2SuggestionResult {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.error = map.next_value()?,
-            1 => self.suggest_articles_response = map.next_value()?,
-            2 => self.suggest_faq_answers_response = map.next_value()?,
-            3 => self.generate_suggestions_response = map.next_value()?,
-            4 => self.suggest_smart_replies_response = map.next_value()?,
+            1 => self.generate_companion_suggestions_response = map.next_value()?,
+            2 => self.generate_suggestions_response = map.next_value()?,
+            3 => self.suggest_articles_response = map.next_value()?,
+            4 => self.suggest_faq_answers_response = map.next_value()?,
             5 => self.suggest_knowledge_assist_response = map.next_value()?,
-            _ => self.generate_companion_suggestions_response = map.next_value()?,
+            _ => self.suggest_smart_replies_response = map.next_value()?,
         }
         Ok(())
     }

@@ -30,7 +30,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2InitializeEncryptionSpecRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2InitializeEncryptionSpecRequest";
 
-    const FIELDS: &'static [&'static str] = &["encryptionSpec"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "encryptionSpec" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -40,7 +40,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2EvaluationStatus {
     const NAME: &'static str = "GoogleCloudDialogflowV2EvaluationStatus";
 
-    const FIELDS: &'static [&'static str] = &["done", "pipelineStatus"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "done" => Some(0),
+            "pipelineStatus" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -214,18 +221,22 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorEvaluation {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "createTime",
-        "displayName",
-        "completeTime",
-        "satisfiesPzi",
-        "satisfiesPzs",
-        "evaluationStatus",
-        "initialGenerator",
-        "summarizationMetrics",
-        "generatorEvaluationConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "completeTime" => Some(0),
+            "createTime" => Some(1),
+            "displayName" => Some(2),
+            "evaluationStatus" => Some(3),
+            "generatorEvaluationConfig" => Some(4),
+            "initialGenerator" => Some(5),
+            "name" => Some(6),
+            "satisfiesPzi" => Some(7),
+            "satisfiesPzs" => Some(8),
+            "summarizationMetrics" => Some(9),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -237,16 +248,16 @@ for GoogleCloudDialogflowV2GeneratorEvaluation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
+            0 => self.complete_time = map.next_value()?,
             1 => self.create_time = map.next_value()?,
             2 => self.display_name = map.next_value()?,
-            3 => self.complete_time = map.next_value()?,
-            4 => self.satisfies_pzi = map.next_value()?,
-            5 => self.satisfies_pzs = map.next_value()?,
-            6 => self.evaluation_status = map.next_value()?,
-            7 => self.initial_generator = map.next_value()?,
-            8 => self.summarization_metrics = map.next_value()?,
-            _ => self.generator_evaluation_config = map.next_value()?,
+            3 => self.evaluation_status = map.next_value()?,
+            4 => self.generator_evaluation_config = map.next_value()?,
+            5 => self.initial_generator = map.next_value()?,
+            6 => self.name = map.next_value()?,
+            7 => self.satisfies_pzi = map.next_value()?,
+            8 => self.satisfies_pzs = map.next_value()?,
+            _ => self.summarization_metrics = map.next_value()?,
         }
         Ok(())
     }
@@ -360,11 +371,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorEvaluationConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "inputDataConfig",
-        "outputGcsBucketPath",
-        "summarizationConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "inputDataConfig" => Some(0),
+            "outputGcsBucketPath" => Some(1),
+            "summarizationConfig" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -448,7 +463,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfigAgentAssistInputDataConfig";
 
-    const FIELDS: &'static [&'static str] = &["endTime", "startTime"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "endTime" => Some(0),
+            "startTime" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -507,7 +529,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfigDatasetInputDataConfig";
 
-    const FIELDS: &'static [&'static str] = &["dataset"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataset" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -664,16 +692,20 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "endTime",
-        "startTime",
-        "sampleSize",
-        "inputDataSourceType",
-        "datasetInputDataConfig",
-        "summaryGenerationOption",
-        "agentAssistInputDataConfig",
-        "isSummaryGenerationAllowed",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentAssistInputDataConfig" => Some(0),
+            "datasetInputDataConfig" => Some(1),
+            "endTime" => Some(2),
+            "inputDataSourceType" => Some(3),
+            "isSummaryGenerationAllowed" => Some(4),
+            "sampleSize" => Some(5),
+            "startTime" => Some(6),
+            "summaryGenerationOption" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -685,14 +717,14 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigInputDataConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.end_time = map.next_value()?,
-            1 => self.start_time = map.next_value()?,
-            2 => self.sample_size = map.next_value()?,
+            0 => self.agent_assist_input_data_config = map.next_value()?,
+            1 => self.dataset_input_data_config = map.next_value()?,
+            2 => self.end_time = map.next_value()?,
             3 => self.input_data_source_type = map.next_value()?,
-            4 => self.dataset_input_data_config = map.next_value()?,
-            5 => self.summary_generation_option = map.next_value()?,
-            6 => self.agent_assist_input_data_config = map.next_value()?,
-            _ => self.is_summary_generation_allowed = map.next_value()?,
+            4 => self.is_summary_generation_allowed = map.next_value()?,
+            5 => self.sample_size = map.next_value()?,
+            6 => self.start_time = map.next_value()?,
+            _ => self.summary_generation_option = map.next_value()?,
         }
         Ok(())
     }
@@ -818,13 +850,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "evaluatorVersion",
-        "enableAccuracyEvaluation",
-        "accuracyEvaluationVersion",
-        "enableCompletenessEvaluation",
-        "completenessEvaluationVersion",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "accuracyEvaluationVersion" => Some(0),
+            "completenessEvaluationVersion" => Some(1),
+            "enableAccuracyEvaluation" => Some(2),
+            "enableCompletenessEvaluation" => Some(3),
+            "evaluatorVersion" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -836,11 +872,11 @@ for GoogleCloudDialogflowV2GeneratorEvaluationConfigSummarizationConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.evaluator_version = map.next_value()?,
-            1 => self.enable_accuracy_evaluation = map.next_value()?,
-            2 => self.accuracy_evaluation_version = map.next_value()?,
+            0 => self.accuracy_evaluation_version = map.next_value()?,
+            1 => self.completeness_evaluation_version = map.next_value()?,
+            2 => self.enable_accuracy_evaluation = map.next_value()?,
             3 => self.enable_completeness_evaluation = map.next_value()?,
-            _ => self.completeness_evaluation_version = map.next_value()?,
+            _ => self.evaluator_version = map.next_value()?,
         }
         Ok(())
     }
@@ -917,7 +953,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "generatorEvaluations"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "generatorEvaluations" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -929,8 +972,8 @@ for GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.generator_evaluations = map.next_value()?,
+            0 => self.generator_evaluations = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -1005,7 +1048,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListGeneratorsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListGeneratorsResponse";
 
-    const FIELDS: &'static [&'static str] = &["generators", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "generators" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1164,13 +1214,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetrics";
 
-    const FIELDS: &'static [&'static str] = &[
-        "overallMetrics",
-        "conversationDetails",
-        "overallSectionTokens",
-        "summarizationEvaluationResults",
-        "summarizationEvaluationMergedResultsUri",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationDetails" => Some(0),
+            "overallMetrics" => Some(1),
+            "overallSectionTokens" => Some(2),
+            "summarizationEvaluationMergedResultsUri" => Some(3),
+            "summarizationEvaluationResults" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1182,11 +1236,11 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetrics {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.overall_metrics = map.next_value()?,
-            1 => self.conversation_details = map.next_value()?,
+            0 => self.conversation_details = map.next_value()?,
+            1 => self.overall_metrics = map.next_value()?,
             2 => self.overall_section_tokens = map.next_value()?,
-            3 => self.summarization_evaluation_results = map.next_value()?,
-            _ => self.summarization_evaluation_merged_results_uri = map.next_value()?,
+            3 => self.summarization_evaluation_merged_results_uri = map.next_value()?,
+            _ => self.summarization_evaluation_results = map.next_value()?,
         }
         Ok(())
     }
@@ -1275,11 +1329,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition";
 
-    const FIELDS: &'static [&'static str] = &[
-        "point",
-        "isAccurate",
-        "accuracyReasoning",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "accuracyReasoning" => Some(0),
+            "isAccurate" => Some(1),
+            "point" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1291,9 +1349,9 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAccuracyDecomposition {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.point = map.next_value()?,
+            0 => self.accuracy_reasoning = map.next_value()?,
             1 => self.is_accurate = map.next_value()?,
-            _ => self.accuracy_reasoning = map.next_value()?,
+            _ => self.point = map.next_value()?,
         }
         Ok(())
     }
@@ -1368,11 +1426,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition";
 
-    const FIELDS: &'static [&'static str] = &[
-        "point",
-        "isAdherent",
-        "adherenceReasoning",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "adherenceReasoning" => Some(0),
+            "isAdherent" => Some(1),
+            "point" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1384,9 +1446,9 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceDecomposition 
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.point = map.next_value()?,
+            0 => self.adherence_reasoning = map.next_value()?,
             1 => self.is_adherent = map.next_value()?,
-            _ => self.adherence_reasoning = map.next_value()?,
+            _ => self.point = map.next_value()?,
         }
         Ok(())
     }
@@ -1461,7 +1523,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric";
 
-    const FIELDS: &'static [&'static str] = &["question", "reasoning", "isAddressed"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "isAddressed" => Some(0),
+            "question" => Some(1),
+            "reasoning" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1473,9 +1543,9 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsAdherenceRubric {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.question = map.next_value()?,
-            1 => self.reasoning = map.next_value()?,
-            _ => self.is_addressed = map.next_value()?,
+            0 => self.is_addressed = map.next_value()?,
+            1 => self.question = map.next_value()?,
+            _ => self.reasoning = map.next_value()?,
         }
         Ok(())
     }
@@ -1535,7 +1605,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric";
 
-    const FIELDS: &'static [&'static str] = &["question", "isAddressed"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "isAddressed" => Some(0),
+            "question" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1547,8 +1624,8 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsCompletenessRubric {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.question = map.next_value()?,
-            _ => self.is_addressed = map.next_value()?,
+            0 => self.is_addressed = map.next_value()?,
+            _ => self.question = map.next_value()?,
         }
         Ok(())
     }
@@ -1655,12 +1732,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail";
 
-    const FIELDS: &'static [&'static str] = &[
-        "metricDetails",
-        "sectionTokens",
-        "messageEntries",
-        "summarySections",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "messageEntries" => Some(0),
+            "metricDetails" => Some(1),
+            "sectionTokens" => Some(2),
+            "summarySections" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1672,9 +1753,9 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetail {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.metric_details = map.next_value()?,
-            1 => self.section_tokens = map.next_value()?,
-            2 => self.message_entries = map.next_value()?,
+            0 => self.message_entries = map.next_value()?,
+            1 => self.metric_details = map.next_value()?,
+            2 => self.section_tokens = map.next_value()?,
             _ => self.summary_sections = map.next_value()?,
         }
         Ok(())
@@ -1770,7 +1851,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetail";
 
-    const FIELDS: &'static [&'static str] = &["score", "metric", "sectionDetails"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "metric" => Some(0),
+            "score" => Some(1),
+            "sectionDetails" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1782,8 +1871,8 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.metric = map.next_value()?,
+            0 => self.metric = map.next_value()?,
+            1 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
             _ => self.section_details = map.next_value()?,
         }
         Ok(())
@@ -1873,12 +1962,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetricDetailSectionDetail";
 
-    const FIELDS: &'static [&'static str] = &[
-        "score",
-        "section",
-        "sectionSummary",
-        "evaluationResults",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "evaluationResults" => Some(0),
+            "score" => Some(1),
+            "section" => Some(2),
+            "sectionSummary" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1890,10 +1983,10 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsConversationDetailMetri
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.section = map.next_value()?,
-            2 => self.section_summary = map.next_value()?,
-            _ => self.evaluation_results = map.next_value()?,
+            0 => self.evaluation_results = map.next_value()?,
+            1 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
+            2 => self.section = map.next_value()?,
+            _ => self.section_summary = map.next_value()?,
         }
         Ok(())
     }
@@ -1968,10 +2061,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsDecomposition";
 
-    const FIELDS: &'static [&'static str] = &[
-        "accuracyDecomposition",
-        "adherenceDecomposition",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "accuracyDecomposition" => Some(0),
+            "adherenceDecomposition" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2073,11 +2170,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult";
 
-    const FIELDS: &'static [&'static str] = &[
-        "adherenceRubric",
-        "completenessRubric",
-        "accuracyDecomposition",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "accuracyDecomposition" => Some(0),
+            "adherenceRubric" => Some(1),
+            "completenessRubric" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2089,9 +2190,9 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsEvaluationResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.adherence_rubric = map.next_value()?,
-            1 => self.completeness_rubric = map.next_value()?,
-            _ => self.accuracy_decomposition = map.next_value()?,
+            0 => self.accuracy_decomposition = map.next_value()?,
+            1 => self.adherence_rubric = map.next_value()?,
+            _ => self.completeness_rubric = map.next_value()?,
         }
         Ok(())
     }
@@ -2148,7 +2249,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsOverallScoresByMetric";
 
-    const FIELDS: &'static [&'static str] = &["metric"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "metric" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2213,7 +2320,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsSectionToken";
 
-    const FIELDS: &'static [&'static str] = &["section", "tokenCount"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "section" => Some(0),
+            "tokenCount" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2360,15 +2474,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluationResult";
 
-    const FIELDS: &'static [&'static str] = &[
-        "score",
-        "metric",
-        "section",
-        "sessionId",
-        "decompositions",
-        "sectionSummary",
-        "evaluationResults",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "decompositions" => Some(0),
+            "evaluationResults" => Some(1),
+            "metric" => Some(2),
+            "score" => Some(3),
+            "section" => Some(4),
+            "sectionSummary" => Some(5),
+            "sessionId" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2380,13 +2498,13 @@ for GoogleCloudDialogflowV2SummarizationEvaluationMetricsSummarizationEvaluation
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.metric = map.next_value()?,
-            2 => self.section = map.next_value()?,
-            3 => self.session_id = map.next_value()?,
-            4 => self.decompositions = map.next_value()?,
+            0 => self.decompositions = map.next_value()?,
+            1 => self.evaluation_results = map.next_value()?,
+            2 => self.metric = map.next_value()?,
+            3 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
+            4 => self.section = map.next_value()?,
             5 => self.section_summary = map.next_value()?,
-            _ => self.evaluation_results = map.next_value()?,
+            _ => self.session_id = map.next_value()?,
         }
         Ok(())
     }

@@ -57,12 +57,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2AgentCoachingContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2AgentCoachingContext";
 
-    const FIELDS: &'static [&'static str] = &[
-        "version",
-        "instructions",
-        "outputLanguageCode",
-        "overarchingGuidance",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "instructions" => Some(0),
+            "outputLanguageCode" => Some(1),
+            "overarchingGuidance" => Some(2),
+            "version" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -74,10 +78,10 @@ for GoogleCloudDialogflowV2AgentCoachingContext {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.version = map.next_value()?,
-            1 => self.instructions = map.next_value()?,
-            2 => self.output_language_code = map.next_value()?,
-            _ => self.overarching_guidance = map.next_value()?,
+            0 => self.instructions = map.next_value()?,
+            1 => self.output_language_code = map.next_value()?,
+            2 => self.overarching_guidance = map.next_value()?,
+            _ => self.version = map.next_value()?,
         }
         Ok(())
     }
@@ -160,12 +164,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CesAppSpec {
     const NAME: &'static str = "GoogleCloudDialogflowV2CesAppSpec";
 
-    const FIELDS: &'static [&'static str] = &[
-        "cesApp",
-        "reactiveEnabled",
-        "proactiveEnabled",
-        "confirmationRequirement",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "cesApp" => Some(0),
+            "confirmationRequirement" => Some(1),
+            "proactiveEnabled" => Some(2),
+            "reactiveEnabled" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -178,9 +186,9 @@ for GoogleCloudDialogflowV2CesAppSpec {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.ces_app = map.next_value()?,
-            1 => self.reactive_enabled = map.next_value()?,
+            1 => self.confirmation_requirement = map.next_value()?,
             2 => self.proactive_enabled = map.next_value()?,
-            _ => self.confirmation_requirement = map.next_value()?,
+            _ => self.reactive_enabled = map.next_value()?,
         }
         Ok(())
     }
@@ -237,7 +245,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationContext";
 
-    const FIELDS: &'static [&'static str] = &["messageEntries"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "messageEntries" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -332,12 +346,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2FewShotExample {
     const NAME: &'static str = "GoogleCloudDialogflowV2FewShotExample";
 
-    const FIELDS: &'static [&'static str] = &[
-        "output",
-        "extraInfo",
-        "conversationContext",
-        "summarizationSectionList",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationContext" => Some(0),
+            "extraInfo" => Some(1),
+            "output" => Some(2),
+            "summarizationSectionList" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -349,9 +367,9 @@ for GoogleCloudDialogflowV2FewShotExample {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.output = map.next_value()?,
+            0 => self.conversation_context = map.next_value()?,
             1 => self.extra_info = map.next_value()?,
-            2 => self.conversation_context = map.next_value()?,
+            2 => self.output = map.next_value()?,
             _ => self.summarization_section_list = map.next_value()?,
         }
         Ok(())
@@ -406,7 +424,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2FreeFormContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2FreeFormContext";
 
-    const FIELDS: &'static [&'static str] = &["text"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "text" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -620,23 +644,27 @@ impl GoogleCloudDialogflowV2Generator {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Generator {
     const NAME: &'static str = "GoogleCloudDialogflowV2Generator";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "tools",
-        "createTime",
-        "updateTime",
-        "cesAppSpecs",
-        "description",
-        "cesToolSpecs",
-        "toolsetTools",
-        "triggerEvent",
-        "publishedModel",
-        "freeFormContext",
-        "inferenceParameter",
-        "agentCoachingContext",
-        "summarizationContext",
-        "suggestionDedupingConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentCoachingContext" => Some(0),
+            "cesAppSpecs" => Some(1),
+            "cesToolSpecs" => Some(2),
+            "createTime" => Some(3),
+            "description" => Some(4),
+            "freeFormContext" => Some(5),
+            "inferenceParameter" => Some(6),
+            "name" => Some(7),
+            "publishedModel" => Some(8),
+            "suggestionDedupingConfig" => Some(9),
+            "summarizationContext" => Some(10),
+            "tools" => Some(11),
+            "toolsetTools" => Some(12),
+            "triggerEvent" => Some(13),
+            "updateTime" => Some(14),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -648,21 +676,21 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Ge
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.tools = map.next_value()?,
-            2 => self.create_time = map.next_value()?,
-            3 => self.update_time = map.next_value()?,
-            4 => self.ces_app_specs = map.next_value()?,
-            5 => self.description = map.next_value()?,
-            6 => self.ces_tool_specs = map.next_value()?,
-            7 => self.toolset_tools = map.next_value()?,
-            8 => self.trigger_event = map.next_value()?,
-            9 => self.published_model = map.next_value()?,
-            10 => self.free_form_context = map.next_value()?,
-            11 => self.inference_parameter = map.next_value()?,
-            12 => self.agent_coaching_context = map.next_value()?,
-            13 => self.summarization_context = map.next_value()?,
-            _ => self.suggestion_deduping_config = map.next_value()?,
+            0 => self.agent_coaching_context = map.next_value()?,
+            1 => self.ces_app_specs = map.next_value()?,
+            2 => self.ces_tool_specs = map.next_value()?,
+            3 => self.create_time = map.next_value()?,
+            4 => self.description = map.next_value()?,
+            5 => self.free_form_context = map.next_value()?,
+            6 => self.inference_parameter = map.next_value()?,
+            7 => self.name = map.next_value()?,
+            8 => self.published_model = map.next_value()?,
+            9 => self.suggestion_deduping_config = map.next_value()?,
+            10 => self.summarization_context = map.next_value()?,
+            11 => self.tools = map.next_value()?,
+            12 => self.toolset_tools = map.next_value()?,
+            13 => self.trigger_event = map.next_value()?,
+            _ => self.update_time = map.next_value()?,
         }
         Ok(())
     }
@@ -794,12 +822,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2InferenceParameter {
     const NAME: &'static str = "GoogleCloudDialogflowV2InferenceParameter";
 
-    const FIELDS: &'static [&'static str] = &[
-        "topK",
-        "topP",
-        "temperature",
-        "maxOutputTokens",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "maxOutputTokens" => Some(0),
+            "temperature" => Some(1),
+            "topK" => Some(2),
+            "topP" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -811,12 +843,12 @@ for GoogleCloudDialogflowV2InferenceParameter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.top_k = map.next_value()?,
-            1 => self.top_p = ::discogen_runtime::__private::object::read_wire(map)?,
-            2 => {
+            0 => self.max_output_tokens = map.next_value()?,
+            1 => {
                 self.temperature = ::discogen_runtime::__private::object::read_wire(map)?;
             }
-            _ => self.max_output_tokens = map.next_value()?,
+            2 => self.top_k = map.next_value()?,
+            _ => self.top_p = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -899,12 +931,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2MessageEntry {
     const NAME: &'static str = "GoogleCloudDialogflowV2MessageEntry";
 
-    const FIELDS: &'static [&'static str] = &[
-        "role",
-        "text",
-        "createTime",
-        "languageCode",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "createTime" => Some(0),
+            "languageCode" => Some(1),
+            "role" => Some(2),
+            "text" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -916,10 +952,10 @@ for GoogleCloudDialogflowV2MessageEntry {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.role = map.next_value()?,
-            1 => self.text = map.next_value()?,
-            2 => self.create_time = map.next_value()?,
-            _ => self.language_code = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.language_code = map.next_value()?,
+            2 => self.role = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -978,7 +1014,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SuggestionDedupingConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2SuggestionDedupingConfig";
 
-    const FIELDS: &'static [&'static str] = &["enableDeduping", "similarityThreshold"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enableDeduping" => Some(0),
+            "similarityThreshold" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1078,12 +1121,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationContext {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationContext";
 
-    const FIELDS: &'static [&'static str] = &[
-        "version",
-        "fewShotExamples",
-        "outputLanguageCode",
-        "summarizationSections",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "fewShotExamples" => Some(0),
+            "outputLanguageCode" => Some(1),
+            "summarizationSections" => Some(2),
+            "version" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1095,10 +1142,10 @@ for GoogleCloudDialogflowV2SummarizationContext {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.version = map.next_value()?,
-            1 => self.few_shot_examples = map.next_value()?,
-            2 => self.output_language_code = map.next_value()?,
-            _ => self.summarization_sections = map.next_value()?,
+            0 => self.few_shot_examples = map.next_value()?,
+            1 => self.output_language_code = map.next_value()?,
+            2 => self.summarization_sections = map.next_value()?,
+            _ => self.version = map.next_value()?,
         }
         Ok(())
     }
@@ -1175,7 +1222,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationSection {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationSection";
 
-    const FIELDS: &'static [&'static str] = &["key", "type", "definition"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "definition" => Some(0),
+            "key" => Some(1),
+            "type" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1187,9 +1242,9 @@ for GoogleCloudDialogflowV2SummarizationSection {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.key = map.next_value()?,
-            1 => self.r#type = map.next_value()?,
-            _ => self.definition = map.next_value()?,
+            0 => self.definition = map.next_value()?,
+            1 => self.key = map.next_value()?,
+            _ => self.r#type = map.next_value()?,
         }
         Ok(())
     }
@@ -1239,7 +1294,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SummarizationSectionList {
     const NAME: &'static str = "GoogleCloudDialogflowV2SummarizationSectionList";
 
-    const FIELDS: &'static [&'static str] = &["summarizationSections"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "summarizationSections" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -51,11 +51,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ExportDocumentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ExportDocumentRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "gcsDestination",
-        "exportFullContent",
-        "smartMessagingPartialUpdate",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "exportFullContent" => Some(0),
+            "gcsDestination" => Some(1),
+            "smartMessagingPartialUpdate" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -67,8 +71,8 @@ for GoogleCloudDialogflowV2ExportDocumentRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.gcs_destination = map.next_value()?,
-            1 => self.export_full_content = map.next_value()?,
+            0 => self.export_full_content = map.next_value()?,
+            1 => self.gcs_destination = map.next_value()?,
             _ => self.smart_messaging_partial_update = map.next_value()?,
         }
         Ok(())
@@ -152,7 +156,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportDocumentTemplate {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportDocumentTemplate";
 
-    const FIELDS: &'static [&'static str] = &["metadata", "mimeType", "knowledgeTypes"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "knowledgeTypes" => Some(0),
+            "metadata" => Some(1),
+            "mimeType" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -164,9 +176,9 @@ for GoogleCloudDialogflowV2ImportDocumentTemplate {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.metadata = map.next_value()?,
-            1 => self.mime_type = map.next_value()?,
-            _ => self.knowledge_types = map.next_value()?,
+            0 => self.knowledge_types = map.next_value()?,
+            1 => self.metadata = map.next_value()?,
+            _ => self.mime_type = map.next_value()?,
         }
         Ok(())
     }
@@ -237,11 +249,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportDocumentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportDocumentsRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "gcsSource",
-        "documentTemplate",
-        "importGcsCustomMetadata",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "documentTemplate" => Some(0),
+            "gcsSource" => Some(1),
+            "importGcsCustomMetadata" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -253,8 +269,8 @@ for GoogleCloudDialogflowV2ImportDocumentsRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.gcs_source = map.next_value()?,
-            1 => self.document_template = map.next_value()?,
+            0 => self.document_template = map.next_value()?,
+            1 => self.gcs_source = map.next_value()?,
             _ => self.import_gcs_custom_metadata = map.next_value()?,
         }
         Ok(())
@@ -310,7 +326,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ImportDocumentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ImportDocumentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["warnings"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "warnings" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

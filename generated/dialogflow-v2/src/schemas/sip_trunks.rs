@@ -69,12 +69,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2Connection {
     const NAME: &'static str = "GoogleCloudDialogflowV2Connection";
 
-    const FIELDS: &'static [&'static str] = &[
-        "state",
-        "updateTime",
-        "connectionId",
-        "errorDetails",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "connectionId" => Some(0),
+            "errorDetails" => Some(1),
+            "state" => Some(2),
+            "updateTime" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -86,10 +90,10 @@ for GoogleCloudDialogflowV2Connection {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.state = map.next_value()?,
-            1 => self.update_time = map.next_value()?,
-            2 => self.connection_id = map.next_value()?,
-            _ => self.error_details = map.next_value()?,
+            0 => self.connection_id = map.next_value()?,
+            1 => self.error_details = map.next_value()?,
+            2 => self.state = map.next_value()?,
+            _ => self.update_time = map.next_value()?,
         }
         Ok(())
     }
@@ -159,7 +163,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConnectionErrorDetails {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConnectionErrorDetails";
 
-    const FIELDS: &'static [&'static str] = &["errorMessage", "certificateState"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "certificateState" => Some(0),
+            "errorMessage" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -171,8 +182,8 @@ for GoogleCloudDialogflowV2ConnectionErrorDetails {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.error_message = map.next_value()?,
-            _ => self.certificate_state = map.next_value()?,
+            0 => self.certificate_state = map.next_value()?,
+            _ => self.error_message = map.next_value()?,
         }
         Ok(())
     }
@@ -234,7 +245,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListSipTrunksResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListSipTrunksResponse";
 
-    const FIELDS: &'static [&'static str] = &["sipTrunks", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "sipTrunks" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -246,8 +264,8 @@ for GoogleCloudDialogflowV2ListSipTrunksResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.sip_trunks = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.sip_trunks = map.next_value()?,
         }
         Ok(())
     }
@@ -336,11 +354,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ProbeDetails {
     const NAME: &'static str = "GoogleCloudDialogflowV2ProbeDetails";
 
-    const FIELDS: &'static [&'static str] = &[
-        "initTime",
-        "probeStatus",
-        "optionsLatency",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "initTime" => Some(0),
+            "optionsLatency" => Some(1),
+            "probeStatus" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -353,12 +375,12 @@ for GoogleCloudDialogflowV2ProbeDetails {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.init_time = map.next_value()?,
-            1 => self.probe_status = map.next_value()?,
-            _ => {
+            1 => {
                 self.options_latency = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            _ => self.probe_status = map.next_value()?,
         }
         Ok(())
     }
@@ -471,15 +493,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SipHostname {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipHostname";
 
-    const FIELDS: &'static [&'static str] = &[
-        "errorDetails",
-        "peerHostname",
-        "pingInterval",
-        "probeDetails",
-        "enabledSipPing",
-        "connectionState",
-        "peerSocketAddress",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "connectionState" => Some(0),
+            "enabledSipPing" => Some(1),
+            "errorDetails" => Some(2),
+            "peerHostname" => Some(3),
+            "peerSocketAddress" => Some(4),
+            "pingInterval" => Some(5),
+            "probeDetails" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -491,17 +517,17 @@ for GoogleCloudDialogflowV2SipHostname {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.error_details = map.next_value()?,
-            1 => self.peer_hostname = map.next_value()?,
-            2 => {
+            0 => self.connection_state = map.next_value()?,
+            1 => self.enabled_sip_ping = map.next_value()?,
+            2 => self.error_details = map.next_value()?,
+            3 => self.peer_hostname = map.next_value()?,
+            4 => self.peer_socket_address = map.next_value()?,
+            5 => {
                 self.ping_interval = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            3 => self.probe_details = map.next_value()?,
-            4 => self.enabled_sip_ping = map.next_value()?,
-            5 => self.connection_state = map.next_value()?,
-            _ => self.peer_socket_address = map.next_value()?,
+            _ => self.probe_details = map.next_value()?,
         }
         Ok(())
     }
@@ -589,7 +615,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails";
 
-    const FIELDS: &'static [&'static str] = &["errorMessage", "certificateState"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "certificateState" => Some(0),
+            "errorMessage" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -601,8 +634,8 @@ for GoogleCloudDialogflowV2SipHostnameHostnameErrorDetails {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.error_message = map.next_value()?,
-            _ => self.certificate_state = map.next_value()?,
+            0 => self.certificate_state = map.next_value()?,
+            _ => self.error_message = map.next_value()?,
         }
         Ok(())
     }
@@ -705,14 +738,18 @@ impl GoogleCloudDialogflowV2SipTrunk {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2SipTrunk {
     const NAME: &'static str = "GoogleCloudDialogflowV2SipTrunk";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "connections",
-        "displayName",
-        "peerHostnames",
-        "expectedHostname",
-        "googleRootCertFile",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "connections" => Some(0),
+            "displayName" => Some(1),
+            "expectedHostname" => Some(2),
+            "googleRootCertFile" => Some(3),
+            "name" => Some(4),
+            "peerHostnames" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -724,12 +761,12 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Si
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.connections = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.peer_hostnames = map.next_value()?,
-            4 => self.expected_hostname = map.next_value()?,
-            _ => self.google_root_cert_file = map.next_value()?,
+            0 => self.connections = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.expected_hostname = map.next_value()?,
+            3 => self.google_root_cert_file = map.next_value()?,
+            4 => self.name = map.next_value()?,
+            _ => self.peer_hostnames = map.next_value()?,
         }
         Ok(())
     }

@@ -98,14 +98,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "generator",
-        "generatorName",
-        "triggerEvents",
-        "securitySettings",
-        "contextReferences",
-        "conversationContext",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contextReferences" => Some(0),
+            "conversationContext" => Some(1),
+            "generator" => Some(2),
+            "generatorName" => Some(3),
+            "securitySettings" => Some(4),
+            "triggerEvents" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -117,12 +121,12 @@ for GoogleCloudDialogflowV2GenerateStatelessSuggestionRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.generator = map.next_value()?,
-            1 => self.generator_name = map.next_value()?,
-            2 => self.trigger_events = map.next_value()?,
-            3 => self.security_settings = map.next_value()?,
-            4 => self.context_references = map.next_value()?,
-            _ => self.conversation_context = map.next_value()?,
+            0 => self.context_references = map.next_value()?,
+            1 => self.conversation_context = map.next_value()?,
+            2 => self.generator = map.next_value()?,
+            3 => self.generator_name = map.next_value()?,
+            4 => self.security_settings = map.next_value()?,
+            _ => self.trigger_events = map.next_value()?,
         }
         Ok(())
     }
@@ -191,7 +195,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse";
 
-    const FIELDS: &'static [&'static str] = &["generatorSuggestion"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "generatorSuggestion" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -64,12 +64,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "latestMessage",
-        "maxContextSize",
-        "conversationProfile",
-        "statelessConversation",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationProfile" => Some(0),
+            "latestMessage" => Some(1),
+            "maxContextSize" => Some(2),
+            "statelessConversation" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -81,9 +85,9 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.latest_message = map.next_value()?,
-            1 => self.max_context_size = map.next_value()?,
-            2 => self.conversation_profile = map.next_value()?,
+            0 => self.conversation_profile = map.next_value()?,
+            1 => self.latest_message = map.next_value()?,
+            2 => self.max_context_size = map.next_value()?,
             _ => self.stateless_conversation = map.next_value()?,
         }
         Ok(())
@@ -147,7 +151,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryRequestMinimalConversation";
 
-    const FIELDS: &'static [&'static str] = &["messages"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "messages" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -220,7 +230,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSummaryResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryResponse";
 
-    const FIELDS: &'static [&'static str] = &["summary", "contextSize", "latestMessage"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "contextSize" => Some(0),
+            "latestMessage" => Some(1),
+            "summary" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -232,9 +250,9 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.summary = map.next_value()?,
-            1 => self.context_size = map.next_value()?,
-            _ => self.latest_message = map.next_value()?,
+            0 => self.context_size = map.next_value()?,
+            1 => self.latest_message = map.next_value()?,
+            _ => self.summary = map.next_value()?,
         }
         Ok(())
     }
@@ -306,11 +324,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary {
     const NAME: &'static str = "GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary";
 
-    const FIELDS: &'static [&'static str] = &[
-        "text",
-        "textSections",
-        "baselineModelVersion",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "baselineModelVersion" => Some(0),
+            "text" => Some(1),
+            "textSections" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -322,9 +344,9 @@ for GoogleCloudDialogflowV2GenerateStatelessSummaryResponseSummary {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            1 => self.text_sections = map.next_value()?,
-            _ => self.baseline_model_version = map.next_value()?,
+            0 => self.baseline_model_version = map.next_value()?,
+            1 => self.text = map.next_value()?,
+            _ => self.text_sections = map.next_value()?,
         }
         Ok(())
     }

@@ -37,7 +37,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ListToolsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2ListToolsResponse";
 
-    const FIELDS: &'static [&'static str] = &["tools", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "tools" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -49,8 +56,8 @@ for GoogleCloudDialogflowV2ListToolsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tools = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.tools = map.next_value()?,
         }
         Ok(())
     }
@@ -256,21 +263,25 @@ impl GoogleCloudDialogflowV2Tool {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2Tool {
     const NAME: &'static str = "GoogleCloudDialogflowV2Tool";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "toolKey",
-        "createTime",
-        "updateTime",
-        "description",
-        "displayName",
-        "openApiSpec",
-        "functionSpec",
-        "satisfiesPzi",
-        "satisfiesPzs",
-        "connectorSpec",
-        "extensionSpec",
-        "actionConfirmationRequirement",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "actionConfirmationRequirement" => Some(0),
+            "connectorSpec" => Some(1),
+            "createTime" => Some(2),
+            "description" => Some(3),
+            "displayName" => Some(4),
+            "extensionSpec" => Some(5),
+            "functionSpec" => Some(6),
+            "name" => Some(7),
+            "openApiSpec" => Some(8),
+            "satisfiesPzi" => Some(9),
+            "satisfiesPzs" => Some(10),
+            "toolKey" => Some(11),
+            "updateTime" => Some(12),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -282,19 +293,19 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowV2To
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.tool_key = map.next_value()?,
+            0 => self.action_confirmation_requirement = map.next_value()?,
+            1 => self.connector_spec = map.next_value()?,
             2 => self.create_time = map.next_value()?,
-            3 => self.update_time = map.next_value()?,
-            4 => self.description = map.next_value()?,
-            5 => self.display_name = map.next_value()?,
-            6 => self.open_api_spec = map.next_value()?,
-            7 => self.function_spec = map.next_value()?,
-            8 => self.satisfies_pzi = map.next_value()?,
-            9 => self.satisfies_pzs = map.next_value()?,
-            10 => self.connector_spec = map.next_value()?,
-            11 => self.extension_spec = map.next_value()?,
-            _ => self.action_confirmation_requirement = map.next_value()?,
+            3 => self.description = map.next_value()?,
+            4 => self.display_name = map.next_value()?,
+            5 => self.extension_spec = map.next_value()?,
+            6 => self.function_spec = map.next_value()?,
+            7 => self.name = map.next_value()?,
+            8 => self.open_api_spec = map.next_value()?,
+            9 => self.satisfies_pzi = map.next_value()?,
+            10 => self.satisfies_pzs = map.next_value()?,
+            11 => self.tool_key = map.next_value()?,
+            _ => self.update_time = map.next_value()?,
         }
         Ok(())
     }
@@ -432,12 +443,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolAuthentication {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthentication";
 
-    const FIELDS: &'static [&'static str] = &[
-        "oauthConfig",
-        "apiKeyConfig",
-        "bearerTokenConfig",
-        "serviceAgentAuthConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "apiKeyConfig" => Some(0),
+            "bearerTokenConfig" => Some(1),
+            "oauthConfig" => Some(2),
+            "serviceAgentAuthConfig" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -449,9 +464,9 @@ for GoogleCloudDialogflowV2ToolAuthentication {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.oauth_config = map.next_value()?,
-            1 => self.api_key_config = map.next_value()?,
-            2 => self.bearer_token_config = map.next_value()?,
+            0 => self.api_key_config = map.next_value()?,
+            1 => self.bearer_token_config = map.next_value()?,
+            2 => self.oauth_config = map.next_value()?,
             _ => self.service_agent_auth_config = map.next_value()?,
         }
         Ok(())
@@ -544,12 +559,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationApiKeyConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "apiKey",
-        "keyName",
-        "requestLocation",
-        "secretVersionForApiKey",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "apiKey" => Some(0),
+            "keyName" => Some(1),
+            "requestLocation" => Some(2),
+            "secretVersionForApiKey" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -625,7 +644,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig";
 
-    const FIELDS: &'static [&'static str] = &["token", "secretVersionForToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "secretVersionForToken" => Some(0),
+            "token" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -637,8 +663,8 @@ for GoogleCloudDialogflowV2ToolAuthenticationBearerTokenConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.token = map.next_value()?,
-            _ => self.secret_version_for_token = map.next_value()?,
+            0 => self.secret_version_for_token = map.next_value()?,
+            _ => self.token = map.next_value()?,
         }
         Ok(())
     }
@@ -739,14 +765,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "scopes",
-        "clientId",
-        "clientSecret",
-        "tokenEndpoint",
-        "oauthGrantType",
-        "secretVersionForClientSecret",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "clientId" => Some(0),
+            "clientSecret" => Some(1),
+            "oauthGrantType" => Some(2),
+            "scopes" => Some(3),
+            "secretVersionForClientSecret" => Some(4),
+            "tokenEndpoint" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -758,12 +788,12 @@ for GoogleCloudDialogflowV2ToolAuthenticationOAuthConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.scopes = map.next_value()?,
-            1 => self.client_id = map.next_value()?,
-            2 => self.client_secret = map.next_value()?,
-            3 => self.token_endpoint = map.next_value()?,
-            4 => self.oauth_grant_type = map.next_value()?,
-            _ => self.secret_version_for_client_secret = map.next_value()?,
+            0 => self.client_id = map.next_value()?,
+            1 => self.client_secret = map.next_value()?,
+            2 => self.oauth_grant_type = map.next_value()?,
+            3 => self.scopes = map.next_value()?,
+            4 => self.secret_version_for_client_secret = map.next_value()?,
+            _ => self.token_endpoint = map.next_value()?,
         }
         Ok(())
     }
@@ -832,7 +862,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolAuthenticationServiceAgentAuthConfig";
 
-    const FIELDS: &'static [&'static str] = &["serviceAgentAuth"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "serviceAgentAuth" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -900,7 +936,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolConnectorTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolConnectorTool";
 
-    const FIELDS: &'static [&'static str] = &["name", "actions"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "actions" => Some(0),
+            "name" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -912,8 +955,8 @@ for GoogleCloudDialogflowV2ToolConnectorTool {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            _ => self.actions = map.next_value()?,
+            0 => self.actions = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -985,12 +1028,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolConnectorToolAction {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolConnectorToolAction";
 
-    const FIELDS: &'static [&'static str] = &[
-        "inputFields",
-        "outputFields",
-        "entityOperation",
-        "connectionActionId",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "connectionActionId" => Some(0),
+            "entityOperation" => Some(1),
+            "inputFields" => Some(2),
+            "outputFields" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1002,10 +1049,10 @@ for GoogleCloudDialogflowV2ToolConnectorToolAction {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.input_fields = map.next_value()?,
-            1 => self.output_fields = map.next_value()?,
-            2 => self.entity_operation = map.next_value()?,
-            _ => self.connection_action_id = map.next_value()?,
+            0 => self.connection_action_id = map.next_value()?,
+            1 => self.entity_operation = map.next_value()?,
+            2 => self.input_fields = map.next_value()?,
+            _ => self.output_fields = map.next_value()?,
         }
         Ok(())
     }
@@ -1081,7 +1128,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolConnectorToolActionEntityOperation";
 
-    const FIELDS: &'static [&'static str] = &["entityId", "operation"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityId" => Some(0),
+            "operation" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1136,7 +1190,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolExtensionTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolExtensionTool";
 
-    const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1213,11 +1273,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolFunctionTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolFunctionTool";
 
-    const FIELDS: &'static [&'static str] = &[
-        "methodType",
-        "inputSchema",
-        "outputSchema",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "inputSchema" => Some(0),
+            "methodType" => Some(1),
+            "outputSchema" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1229,8 +1293,8 @@ for GoogleCloudDialogflowV2ToolFunctionTool {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.method_type = map.next_value()?,
-            1 => self.input_schema = map.next_value()?,
+            0 => self.input_schema = map.next_value()?,
+            1 => self.method_type = map.next_value()?,
             _ => self.output_schema = map.next_value()?,
         }
         Ok(())
@@ -1322,12 +1386,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolOpenApiTool {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolOpenApiTool";
 
-    const FIELDS: &'static [&'static str] = &[
-        "tlsConfig",
-        "textSchema",
-        "authentication",
-        "serviceDirectoryConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "authentication" => Some(0),
+            "serviceDirectoryConfig" => Some(1),
+            "textSchema" => Some(2),
+            "tlsConfig" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1339,10 +1407,10 @@ for GoogleCloudDialogflowV2ToolOpenApiTool {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tls_config = map.next_value()?,
-            1 => self.text_schema = map.next_value()?,
-            2 => self.authentication = map.next_value()?,
-            _ => self.service_directory_config = map.next_value()?,
+            0 => self.authentication = map.next_value()?,
+            1 => self.service_directory_config = map.next_value()?,
+            2 => self.text_schema = map.next_value()?,
+            _ => self.tls_config = map.next_value()?,
         }
         Ok(())
     }
@@ -1400,7 +1468,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolServiceDirectoryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolServiceDirectoryConfig";
 
-    const FIELDS: &'static [&'static str] = &["service"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "service" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1455,7 +1529,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolTlsConfig {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolTLSConfig";
 
-    const FIELDS: &'static [&'static str] = &["caCerts"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "caCerts" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1514,7 +1594,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ToolTlsConfigCaCert {
     const NAME: &'static str = "GoogleCloudDialogflowV2ToolTLSConfigCACert";
 
-    const FIELDS: &'static [&'static str] = &["cert", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "cert" => Some(0),
+            "displayName" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

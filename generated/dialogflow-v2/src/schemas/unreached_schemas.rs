@@ -74,13 +74,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2ConversationEvent {
     const NAME: &'static str = "GoogleCloudDialogflowV2ConversationEvent";
 
-    const FIELDS: &'static [&'static str] = &[
-        "type",
-        "errorStatus",
-        "conversation",
-        "newMessagePayload",
-        "newRecognitionResultPayload",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversation" => Some(0),
+            "errorStatus" => Some(1),
+            "newMessagePayload" => Some(2),
+            "newRecognitionResultPayload" => Some(3),
+            "type" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -92,11 +96,11 @@ for GoogleCloudDialogflowV2ConversationEvent {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.r#type = map.next_value()?,
+            0 => self.conversation = map.next_value()?,
             1 => self.error_status = map.next_value()?,
-            2 => self.conversation = map.next_value()?,
-            3 => self.new_message_payload = map.next_value()?,
-            _ => self.new_recognition_result_payload = map.next_value()?,
+            2 => self.new_message_payload = map.next_value()?,
+            3 => self.new_recognition_result_payload = map.next_value()?,
+            _ => self.r#type = map.next_value()?,
         }
         Ok(())
     }
@@ -195,12 +199,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &[
-        "state",
-        "createTime",
-        "conversationModel",
-        "conversationModelEvaluation",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationModel" => Some(0),
+            "conversationModelEvaluation" => Some(1),
+            "createTime" => Some(2),
+            "state" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -212,10 +220,10 @@ for GoogleCloudDialogflowV2CreateConversationModelEvaluationOperationMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.state = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.conversation_model = map.next_value()?,
-            _ => self.conversation_model_evaluation = map.next_value()?,
+            0 => self.conversation_model = map.next_value()?,
+            1 => self.conversation_model_evaluation = map.next_value()?,
+            2 => self.create_time = map.next_value()?,
+            _ => self.state = map.next_value()?,
         }
         Ok(())
     }
@@ -292,11 +300,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2HumanAgentAssistantEvent {
     const NAME: &'static str = "GoogleCloudDialogflowV2HumanAgentAssistantEvent";
 
-    const FIELDS: &'static [&'static str] = &[
-        "participant",
-        "conversation",
-        "suggestionResults",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversation" => Some(0),
+            "participant" => Some(1),
+            "suggestionResults" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -308,8 +320,8 @@ for GoogleCloudDialogflowV2HumanAgentAssistantEvent {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.participant = map.next_value()?,
-            1 => self.conversation = map.next_value()?,
+            0 => self.conversation = map.next_value()?,
+            1 => self.participant = map.next_value()?,
             _ => self.suggestion_results = map.next_value()?,
         }
         Ok(())
@@ -370,7 +382,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowV2InitializeEncryptionSpecMetadata";
 
-    const FIELDS: &'static [&'static str] = &["request"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "request" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -443,7 +461,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2OriginalDetectIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2OriginalDetectIntentRequest";
 
-    const FIELDS: &'static [&'static str] = &["source", "payload", "version"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "payload" => Some(0),
+            "source" => Some(1),
+            "version" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -455,8 +481,8 @@ for GoogleCloudDialogflowV2OriginalDetectIntentRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.source = map.next_value()?,
-            1 => self.payload = map.next_value()?,
+            0 => self.payload = map.next_value()?,
+            1 => self.source = map.next_value()?,
             _ => self.version = map.next_value()?,
         }
         Ok(())
@@ -533,12 +559,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2SpeechWordInfo {
     const NAME: &'static str = "GoogleCloudDialogflowV2SpeechWordInfo";
 
-    const FIELDS: &'static [&'static str] = &[
-        "word",
-        "endOffset",
-        "confidence",
-        "startOffset",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "confidence" => Some(0),
+            "endOffset" => Some(1),
+            "startOffset" => Some(2),
+            "word" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -550,14 +580,14 @@ for GoogleCloudDialogflowV2SpeechWordInfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.word = map.next_value()?,
+            0 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
             1 => self.end_offset = ::discogen_runtime::__private::object::read_wire(map)?,
-            2 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
-            _ => {
+            2 => {
                 self.start_offset = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            _ => self.word = map.next_value()?,
         }
         Ok(())
     }
@@ -676,15 +706,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2StreamingRecognitionResult {
     const NAME: &'static str = "GoogleCloudDialogflowV2StreamingRecognitionResult";
 
-    const FIELDS: &'static [&'static str] = &[
-        "isFinal",
-        "confidence",
-        "transcript",
-        "messageType",
-        "languageCode",
-        "speechWordInfo",
-        "speechEndOffset",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "confidence" => Some(0),
+            "isFinal" => Some(1),
+            "languageCode" => Some(2),
+            "messageType" => Some(3),
+            "speechEndOffset" => Some(4),
+            "speechWordInfo" => Some(5),
+            "transcript" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -696,17 +730,17 @@ for GoogleCloudDialogflowV2StreamingRecognitionResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.is_final = map.next_value()?,
-            1 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
-            2 => self.transcript = map.next_value()?,
+            0 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
+            1 => self.is_final = map.next_value()?,
+            2 => self.language_code = map.next_value()?,
             3 => self.message_type = map.next_value()?,
-            4 => self.language_code = map.next_value()?,
-            5 => self.speech_word_info = map.next_value()?,
-            _ => {
+            4 => {
                 self.speech_end_offset = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            5 => self.speech_word_info = map.next_value()?,
+            _ => self.transcript = map.next_value()?,
         }
         Ok(())
     }
@@ -812,12 +846,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2WebhookRequest {
     const NAME: &'static str = "GoogleCloudDialogflowV2WebhookRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "session",
-        "responseId",
-        "queryResult",
-        "originalDetectIntentRequest",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "originalDetectIntentRequest" => Some(0),
+            "queryResult" => Some(1),
+            "responseId" => Some(2),
+            "session" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -829,10 +867,10 @@ for GoogleCloudDialogflowV2WebhookRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.session = map.next_value()?,
-            1 => self.response_id = map.next_value()?,
-            2 => self.query_result = map.next_value()?,
-            _ => self.original_detect_intent_request = map.next_value()?,
+            0 => self.original_detect_intent_request = map.next_value()?,
+            1 => self.query_result = map.next_value()?,
+            2 => self.response_id = map.next_value()?,
+            _ => self.session = map.next_value()?,
         }
         Ok(())
     }
@@ -955,15 +993,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowV2WebhookResponse {
     const NAME: &'static str = "GoogleCloudDialogflowV2WebhookResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "source",
-        "payload",
-        "outputContexts",
-        "fulfillmentText",
-        "followupEventInput",
-        "sessionEntityTypes",
-        "fulfillmentMessages",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "followupEventInput" => Some(0),
+            "fulfillmentMessages" => Some(1),
+            "fulfillmentText" => Some(2),
+            "outputContexts" => Some(3),
+            "payload" => Some(4),
+            "sessionEntityTypes" => Some(5),
+            "source" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -975,13 +1017,13 @@ for GoogleCloudDialogflowV2WebhookResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.source = map.next_value()?,
-            1 => self.payload = map.next_value()?,
-            2 => self.output_contexts = map.next_value()?,
-            3 => self.fulfillment_text = map.next_value()?,
-            4 => self.followup_event_input = map.next_value()?,
+            0 => self.followup_event_input = map.next_value()?,
+            1 => self.fulfillment_messages = map.next_value()?,
+            2 => self.fulfillment_text = map.next_value()?,
+            3 => self.output_contexts = map.next_value()?,
+            4 => self.payload = map.next_value()?,
             5 => self.session_entity_types = map.next_value()?,
-            _ => self.fulfillment_messages = map.next_value()?,
+            _ => self.source = map.next_value()?,
         }
         Ok(())
     }

@@ -101,15 +101,19 @@ impl GoogleCloudDialogflowCxV3Action {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Action {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Action";
 
-    const FIELDS: &'static [&'static str] = &[
-        "toolUse",
-        "userUtterance",
-        "agentUtterance",
-        "flowInvocation",
-        "flowTransition",
-        "playbookInvocation",
-        "playbookTransition",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentUtterance" => Some(0),
+            "flowInvocation" => Some(1),
+            "flowTransition" => Some(2),
+            "playbookInvocation" => Some(3),
+            "playbookTransition" => Some(4),
+            "toolUse" => Some(5),
+            "userUtterance" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -121,13 +125,13 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tool_use = map.next_value()?,
-            1 => self.user_utterance = map.next_value()?,
-            2 => self.agent_utterance = map.next_value()?,
-            3 => self.flow_invocation = map.next_value()?,
-            4 => self.flow_transition = map.next_value()?,
-            5 => self.playbook_invocation = map.next_value()?,
-            _ => self.playbook_transition = map.next_value()?,
+            0 => self.agent_utterance = map.next_value()?,
+            1 => self.flow_invocation = map.next_value()?,
+            2 => self.flow_transition = map.next_value()?,
+            3 => self.playbook_invocation = map.next_value()?,
+            4 => self.playbook_transition = map.next_value()?,
+            5 => self.tool_use = map.next_value()?,
+            _ => self.user_utterance = map.next_value()?,
         }
         Ok(())
     }
@@ -237,12 +241,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AdvancedSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "dtmfSettings",
-        "speechSettings",
-        "loggingSettings",
-        "audioExportGcsDestination",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audioExportGcsDestination" => Some(0),
+            "dtmfSettings" => Some(1),
+            "loggingSettings" => Some(2),
+            "speechSettings" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -254,10 +262,10 @@ for GoogleCloudDialogflowCxV3AdvancedSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.dtmf_settings = map.next_value()?,
-            1 => self.speech_settings = map.next_value()?,
+            0 => self.audio_export_gcs_destination = map.next_value()?,
+            1 => self.dtmf_settings = map.next_value()?,
             2 => self.logging_settings = map.next_value()?,
-            _ => self.audio_export_gcs_destination = map.next_value()?,
+            _ => self.speech_settings = map.next_value()?,
         }
         Ok(())
     }
@@ -357,13 +365,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "enabled",
-        "maxDigits",
-        "finishDigit",
-        "interdigitTimeoutDuration",
-        "endpointingTimeoutDuration",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enabled" => Some(0),
+            "endpointingTimeoutDuration" => Some(1),
+            "finishDigit" => Some(2),
+            "interdigitTimeoutDuration" => Some(3),
+            "maxDigits" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -376,18 +388,18 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsDtmfSettings {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.enabled = map.next_value()?,
-            1 => self.max_digits = map.next_value()?,
+            1 => {
+                self.endpointing_timeout_duration = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             2 => self.finish_digit = map.next_value()?,
             3 => {
                 self.interdigit_timeout_duration = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            _ => {
-                self.endpointing_timeout_duration = ::discogen_runtime::__private::object::read_wire(
-                    map,
-                )?;
-            }
+            _ => self.max_digits = map.next_value()?,
         }
         Ok(())
     }
@@ -469,11 +481,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "enableInteractionLogging",
-        "enableStackdriverLogging",
-        "enableConsentBasedRedaction",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enableConsentBasedRedaction" => Some(0),
+            "enableInteractionLogging" => Some(1),
+            "enableStackdriverLogging" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -485,9 +501,9 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsLoggingSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.enable_interaction_logging = map.next_value()?,
-            1 => self.enable_stackdriver_logging = map.next_value()?,
-            _ => self.enable_consent_based_redaction = map.next_value()?,
+            0 => self.enable_consent_based_redaction = map.next_value()?,
+            1 => self.enable_interaction_logging = map.next_value()?,
+            _ => self.enable_stackdriver_logging = map.next_value()?,
         }
         Ok(())
     }
@@ -575,12 +591,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "models",
-        "noSpeechTimeout",
-        "endpointerSensitivity",
-        "useTimeoutBasedEndpointing",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "endpointerSensitivity" => Some(0),
+            "models" => Some(1),
+            "noSpeechTimeout" => Some(2),
+            "useTimeoutBasedEndpointing" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -592,13 +612,13 @@ for GoogleCloudDialogflowCxV3AdvancedSettingsSpeechSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.models = map.next_value()?,
-            1 => {
+            0 => self.endpointer_sensitivity = map.next_value()?,
+            1 => self.models = map.next_value()?,
+            2 => {
                 self.no_speech_timeout = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            2 => self.endpointer_sensitivity = map.next_value()?,
             _ => self.use_timeout_based_endpointing = map.next_value()?,
         }
         Ok(())
@@ -907,32 +927,36 @@ impl GoogleCloudDialogflowCxV3Agent {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Agent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Agent";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "locked",
-        "timeZone",
-        "avatarUri",
-        "startFlow",
-        "description",
-        "displayName",
-        "satisfiesPzi",
-        "satisfiesPzs",
-        "startPlaybook",
-        "advancedSettings",
-        "securitySettings",
-        "defaultLanguageCode",
-        "speechToTextSettings",
-        "textToSpeechSettings",
-        "enableSpellCorrection",
-        "genAppBuilderSettings",
-        "answerFeedbackSettings",
-        "gitIntegrationSettings",
-        "supportedLanguageCodes",
-        "personalizationSettings",
-        "enableStackdriverLogging",
-        "clientCertificateSettings",
-        "enableMultiLanguageTraining",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "advancedSettings" => Some(0),
+            "answerFeedbackSettings" => Some(1),
+            "avatarUri" => Some(2),
+            "clientCertificateSettings" => Some(3),
+            "defaultLanguageCode" => Some(4),
+            "description" => Some(5),
+            "displayName" => Some(6),
+            "enableMultiLanguageTraining" => Some(7),
+            "enableSpellCorrection" => Some(8),
+            "enableStackdriverLogging" => Some(9),
+            "genAppBuilderSettings" => Some(10),
+            "gitIntegrationSettings" => Some(11),
+            "locked" => Some(12),
+            "name" => Some(13),
+            "personalizationSettings" => Some(14),
+            "satisfiesPzi" => Some(15),
+            "satisfiesPzs" => Some(16),
+            "securitySettings" => Some(17),
+            "speechToTextSettings" => Some(18),
+            "startFlow" => Some(19),
+            "startPlaybook" => Some(20),
+            "supportedLanguageCodes" => Some(21),
+            "textToSpeechSettings" => Some(22),
+            "timeZone" => Some(23),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -944,30 +968,30 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.locked = map.next_value()?,
-            2 => self.time_zone = map.next_value()?,
-            3 => self.avatar_uri = map.next_value()?,
-            4 => self.start_flow = map.next_value()?,
+            0 => self.advanced_settings = map.next_value()?,
+            1 => self.answer_feedback_settings = map.next_value()?,
+            2 => self.avatar_uri = map.next_value()?,
+            3 => self.client_certificate_settings = map.next_value()?,
+            4 => self.default_language_code = map.next_value()?,
             5 => self.description = map.next_value()?,
             6 => self.display_name = map.next_value()?,
-            7 => self.satisfies_pzi = map.next_value()?,
-            8 => self.satisfies_pzs = map.next_value()?,
-            9 => self.start_playbook = map.next_value()?,
-            10 => self.advanced_settings = map.next_value()?,
-            11 => self.security_settings = map.next_value()?,
-            12 => self.default_language_code = map.next_value()?,
-            13 => self.speech_to_text_settings = map.next_value()?,
-            14 => self.text_to_speech_settings = map.next_value()?,
-            15 => self.enable_spell_correction = map.next_value()?,
-            16 => self.gen_app_builder_settings = map.next_value()?,
-            17 => self.answer_feedback_settings = map.next_value()?,
-            18 => self.git_integration_settings = map.next_value()?,
-            19 => self.supported_language_codes = map.next_value()?,
-            20 => self.personalization_settings = map.next_value()?,
-            21 => self.enable_stackdriver_logging = map.next_value()?,
-            22 => self.client_certificate_settings = map.next_value()?,
-            _ => self.enable_multi_language_training = map.next_value()?,
+            7 => self.enable_multi_language_training = map.next_value()?,
+            8 => self.enable_spell_correction = map.next_value()?,
+            9 => self.enable_stackdriver_logging = map.next_value()?,
+            10 => self.gen_app_builder_settings = map.next_value()?,
+            11 => self.git_integration_settings = map.next_value()?,
+            12 => self.locked = map.next_value()?,
+            13 => self.name = map.next_value()?,
+            14 => self.personalization_settings = map.next_value()?,
+            15 => self.satisfies_pzi = map.next_value()?,
+            16 => self.satisfies_pzs = map.next_value()?,
+            17 => self.security_settings = map.next_value()?,
+            18 => self.speech_to_text_settings = map.next_value()?,
+            19 => self.start_flow = map.next_value()?,
+            20 => self.start_playbook = map.next_value()?,
+            21 => self.supported_language_codes = map.next_value()?,
+            22 => self.text_to_speech_settings = map.next_value()?,
+            _ => self.time_zone = map.next_value()?,
         }
         Ok(())
     }
@@ -1113,7 +1137,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentAnswerFeedbackSettings";
 
-    const FIELDS: &'static [&'static str] = &["enableAnswerFeedback"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enableAnswerFeedback" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1187,11 +1217,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentClientCertificateSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentClientCertificateSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "passphrase",
-        "privateKey",
-        "sslCertificate",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "passphrase" => Some(0),
+            "privateKey" => Some(1),
+            "sslCertificate" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1260,7 +1294,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGenAppBuilderSettings";
 
-    const FIELDS: &'static [&'static str] = &["engine"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "engine" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1319,7 +1359,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentGitIntegrationSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGitIntegrationSettings";
 
-    const FIELDS: &'static [&'static str] = &["githubSettings"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "githubSettings" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1411,13 +1457,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "branches",
-        "accessToken",
-        "displayName",
-        "repositoryUri",
-        "trackingBranch",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "accessToken" => Some(0),
+            "branches" => Some(1),
+            "displayName" => Some(2),
+            "repositoryUri" => Some(3),
+            "trackingBranch" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1429,8 +1479,8 @@ for GoogleCloudDialogflowCxV3AgentGitIntegrationSettingsGithubSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.branches = map.next_value()?,
-            1 => self.access_token = map.next_value()?,
+            0 => self.access_token = map.next_value()?,
+            1 => self.branches = map.next_value()?,
             2 => self.display_name = map.next_value()?,
             3 => self.repository_uri = map.next_value()?,
             _ => self.tracking_branch = map.next_value()?,
@@ -1499,7 +1549,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentPersonalizationSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentPersonalizationSettings";
 
-    const FIELDS: &'static [&'static str] = &["defaultEndUserMetadata"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "defaultEndUserMetadata" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1555,7 +1611,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentUtterance {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentUtterance";
 
-    const FIELDS: &'static [&'static str] = &["text"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "text" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1619,7 +1681,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AgentValidationResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AgentValidationResult";
 
-    const FIELDS: &'static [&'static str] = &["name", "flowValidationResults"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "flowValidationResults" => Some(0),
+            "name" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1631,8 +1700,8 @@ for GoogleCloudDialogflowCxV3AgentValidationResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            _ => self.flow_validation_results = map.next_value()?,
+            0 => self.flow_validation_results = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -1702,7 +1771,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AnswerFeedback {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedback";
 
-    const FIELDS: &'static [&'static str] = &["rating", "customRating", "ratingReason"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "customRating" => Some(0),
+            "rating" => Some(1),
+            "ratingReason" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1714,8 +1791,8 @@ for GoogleCloudDialogflowCxV3AnswerFeedback {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.rating = map.next_value()?,
-            1 => self.custom_rating = map.next_value()?,
+            0 => self.custom_rating = map.next_value()?,
+            1 => self.rating = map.next_value()?,
             _ => self.rating_reason = map.next_value()?,
         }
         Ok(())
@@ -1774,7 +1851,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AnswerFeedbackRatingReason";
 
-    const FIELDS: &'static [&'static str] = &["feedback", "reasonLabels"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "feedback" => Some(0),
+            "reasonLabels" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1845,7 +1929,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3AudioInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3AudioInput";
 
-    const FIELDS: &'static [&'static str] = &["audio", "config"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audio" => Some(0),
+            "config" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1913,7 +2004,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BargeInConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BargeInConfig";
 
-    const FIELDS: &'static [&'static str] = &["totalDuration", "noBargeInDuration"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "noBargeInDuration" => Some(0),
+            "totalDuration" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1926,12 +2024,12 @@ for GoogleCloudDialogflowCxV3BargeInConfig {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => {
-                self.total_duration = ::discogen_runtime::__private::object::read_wire(
+                self.no_barge_in_duration = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
             _ => {
-                self.no_barge_in_duration = ::discogen_runtime::__private::object::read_wire(
+                self.total_duration = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
@@ -1982,7 +2080,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchDeleteTestCasesRequest";
 
-    const FIELDS: &'static [&'static str] = &["names"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "names" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2037,7 +2141,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesMetadata";
 
-    const FIELDS: &'static [&'static str] = &["errors"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "errors" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2098,7 +2208,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesRequest";
 
-    const FIELDS: &'static [&'static str] = &["testCases", "environment"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "environment" => Some(0),
+            "testCases" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2110,8 +2227,8 @@ for GoogleCloudDialogflowCxV3BatchRunTestCasesRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.test_cases = map.next_value()?,
-            _ => self.environment = map.next_value()?,
+            0 => self.environment = map.next_value()?,
+            _ => self.test_cases = map.next_value()?,
         }
         Ok(())
     }
@@ -2164,7 +2281,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BatchRunTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BatchRunTestCasesResponse";
 
-    const FIELDS: &'static [&'static str] = &["results"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "results" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2221,7 +2344,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpec";
 
-    const FIELDS: &'static [&'static str] = &["conditionBoostSpecs"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conditionBoostSpecs" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2300,7 +2429,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec";
 
-    const FIELDS: &'static [&'static str] = &["boost", "condition", "boostControlSpec"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "boost" => Some(0),
+            "boostControlSpec" => Some(1),
+            "condition" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2313,8 +2450,8 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpec {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.boost = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.condition = map.next_value()?,
-            _ => self.boost_control_spec = map.next_value()?,
+            1 => self.boost_control_spec = map.next_value()?,
+            _ => self.condition = map.next_value()?,
         }
         Ok(())
     }
@@ -2413,12 +2550,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec";
 
-    const FIELDS: &'static [&'static str] = &[
-        "fieldName",
-        "attributeType",
-        "controlPoints",
-        "interpolationType",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "attributeType" => Some(0),
+            "controlPoints" => Some(1),
+            "fieldName" => Some(2),
+            "interpolationType" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2430,9 +2571,9 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpec {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.field_name = map.next_value()?,
-            1 => self.attribute_type = map.next_value()?,
-            2 => self.control_points = map.next_value()?,
+            0 => self.attribute_type = map.next_value()?,
+            1 => self.control_points = map.next_value()?,
+            2 => self.field_name = map.next_value()?,
             _ => self.interpolation_type = map.next_value()?,
         }
         Ok(())
@@ -2502,7 +2643,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlPoint";
 
-    const FIELDS: &'static [&'static str] = &["boostAmount", "attributeValue"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "attributeValue" => Some(0),
+            "boostAmount" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2514,12 +2662,12 @@ for GoogleCloudDialogflowCxV3BoostSpecConditionBoostSpecBoostControlSpecControlP
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => {
+            0 => self.attribute_value = map.next_value()?,
+            _ => {
                 self.boost_amount = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            _ => self.attribute_value = map.next_value()?,
         }
         Ok(())
     }
@@ -2581,7 +2729,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3BoostSpecs {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3BoostSpecs";
 
-    const FIELDS: &'static [&'static str] = &["spec", "dataStores"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataStores" => Some(0),
+            "spec" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2593,8 +2748,8 @@ for GoogleCloudDialogflowCxV3BoostSpecs {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.spec = map.next_value()?,
-            _ => self.data_stores = map.next_value()?,
+            0 => self.data_stores = map.next_value()?,
+            _ => self.spec = map.next_value()?,
         }
         Ok(())
     }
@@ -2676,12 +2831,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3CalculateCoverageResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CalculateCoverageResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "agent",
-        "intentCoverage",
-        "routeGroupCoverage",
-        "transitionCoverage",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agent" => Some(0),
+            "intentCoverage" => Some(1),
+            "routeGroupCoverage" => Some(2),
+            "transitionCoverage" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2818,16 +2977,20 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3Changelog {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Changelog";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "type",
-        "action",
-        "resource",
-        "userEmail",
-        "createTime",
-        "displayName",
-        "languageCode",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "action" => Some(0),
+            "createTime" => Some(1),
+            "displayName" => Some(2),
+            "languageCode" => Some(3),
+            "name" => Some(4),
+            "resource" => Some(5),
+            "type" => Some(6),
+            "userEmail" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2839,14 +3002,14 @@ for GoogleCloudDialogflowCxV3Changelog {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.r#type = map.next_value()?,
-            2 => self.action = map.next_value()?,
-            3 => self.resource = map.next_value()?,
-            4 => self.user_email = map.next_value()?,
-            5 => self.create_time = map.next_value()?,
-            6 => self.display_name = map.next_value()?,
-            _ => self.language_code = map.next_value()?,
+            0 => self.action = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.language_code = map.next_value()?,
+            4 => self.name = map.next_value()?,
+            5 => self.resource = map.next_value()?,
+            6 => self.r#type = map.next_value()?,
+            _ => self.user_email = map.next_value()?,
         }
         Ok(())
     }
@@ -2908,7 +3071,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3CodeBlock {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CodeBlock";
 
-    const FIELDS: &'static [&'static str] = &["code"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "code" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -2967,7 +3136,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3CompareVersionsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsRequest";
 
-    const FIELDS: &'static [&'static str] = &["languageCode", "targetVersion"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "languageCode" => Some(0),
+            "targetVersion" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3051,11 +3227,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3CompareVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CompareVersionsResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "compareTime",
-        "baseVersionContentJson",
-        "targetVersionContentJson",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "baseVersionContentJson" => Some(0),
+            "compareTime" => Some(1),
+            "targetVersionContentJson" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3067,8 +3247,8 @@ for GoogleCloudDialogflowCxV3CompareVersionsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.compare_time = map.next_value()?,
-            1 => self.base_version_content_json = map.next_value()?,
+            0 => self.base_version_content_json = map.next_value()?,
+            1 => self.compare_time = map.next_value()?,
             _ => self.target_version_content_json = map.next_value()?,
         }
         Ok(())
@@ -3157,12 +3337,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ContinuousTestResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ContinuousTestResult";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "result",
-        "runTime",
-        "testCaseResults",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "result" => Some(1),
+            "runTime" => Some(2),
+            "testCaseResults" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3242,7 +3426,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ConversationTurn {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationTurn";
 
-    const FIELDS: &'static [&'static str] = &["userInput", "virtualAgentOutput"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "userInput" => Some(0),
+            "virtualAgentOutput" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3338,12 +3529,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnUserInput";
 
-    const FIELDS: &'static [&'static str] = &[
-        "input",
-        "isWebhookEnabled",
-        "injectedParameters",
-        "enableSentimentAnalysis",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enableSentimentAnalysis" => Some(0),
+            "injectedParameters" => Some(1),
+            "input" => Some(2),
+            "isWebhookEnabled" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3355,10 +3550,10 @@ for GoogleCloudDialogflowCxV3ConversationTurnUserInput {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.input = map.next_value()?,
-            1 => self.is_webhook_enabled = map.next_value()?,
-            2 => self.injected_parameters = map.next_value()?,
-            _ => self.enable_sentiment_analysis = map.next_value()?,
+            0 => self.enable_sentiment_analysis = map.next_value()?,
+            1 => self.injected_parameters = map.next_value()?,
+            2 => self.input = map.next_value()?,
+            _ => self.is_webhook_enabled = map.next_value()?,
         }
         Ok(())
     }
@@ -3492,15 +3687,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput";
 
-    const FIELDS: &'static [&'static str] = &[
-        "status",
-        "currentPage",
-        "differences",
-        "textResponses",
-        "diagnosticInfo",
-        "triggeredIntent",
-        "sessionParameters",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "currentPage" => Some(0),
+            "diagnosticInfo" => Some(1),
+            "differences" => Some(2),
+            "sessionParameters" => Some(3),
+            "status" => Some(4),
+            "textResponses" => Some(5),
+            "triggeredIntent" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3512,13 +3711,13 @@ for GoogleCloudDialogflowCxV3ConversationTurnVirtualAgentOutput {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.status = map.next_value()?,
-            1 => self.current_page = map.next_value()?,
+            0 => self.current_page = map.next_value()?,
+            1 => self.diagnostic_info = map.next_value()?,
             2 => self.differences = map.next_value()?,
-            3 => self.text_responses = map.next_value()?,
-            4 => self.diagnostic_info = map.next_value()?,
-            5 => self.triggered_intent = map.next_value()?,
-            _ => self.session_parameters = map.next_value()?,
+            3 => self.session_parameters = map.next_value()?,
+            4 => self.status = map.next_value()?,
+            5 => self.text_responses = map.next_value()?,
+            _ => self.triggered_intent = map.next_value()?,
         }
         Ok(())
     }
@@ -3589,7 +3788,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3CreateVersionOperationMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3CreateVersionOperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &["version"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "version" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3671,11 +3876,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnection {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnection";
 
-    const FIELDS: &'static [&'static str] = &[
-        "dataStore",
-        "dataStoreType",
-        "documentProcessingMode",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataStore" => Some(0),
+            "dataStoreType" => Some(1),
+            "documentProcessingMode" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3865,17 +4074,21 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignals";
 
-    const FIELDS: &'static [&'static str] = &[
-        "answer",
-        "answerParts",
-        "citedSnippets",
-        "safetySignals",
-        "rewrittenQuery",
-        "searchSnippets",
-        "groundingSignals",
-        "rewriterModelCallSignals",
-        "answerGenerationModelCallSignals",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answer" => Some(0),
+            "answerGenerationModelCallSignals" => Some(1),
+            "answerParts" => Some(2),
+            "citedSnippets" => Some(3),
+            "groundingSignals" => Some(4),
+            "rewriterModelCallSignals" => Some(5),
+            "rewrittenQuery" => Some(6),
+            "safetySignals" => Some(7),
+            "searchSnippets" => Some(8),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -3888,14 +4101,14 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignals {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.answer = map.next_value()?,
-            1 => self.answer_parts = map.next_value()?,
-            2 => self.cited_snippets = map.next_value()?,
-            3 => self.safety_signals = map.next_value()?,
-            4 => self.rewritten_query = map.next_value()?,
-            5 => self.search_snippets = map.next_value()?,
-            6 => self.grounding_signals = map.next_value()?,
-            7 => self.rewriter_model_call_signals = map.next_value()?,
-            _ => self.answer_generation_model_call_signals = map.next_value()?,
+            1 => self.answer_generation_model_call_signals = map.next_value()?,
+            2 => self.answer_parts = map.next_value()?,
+            3 => self.cited_snippets = map.next_value()?,
+            4 => self.grounding_signals = map.next_value()?,
+            5 => self.rewriter_model_call_signals = map.next_value()?,
+            6 => self.rewritten_query = map.next_value()?,
+            7 => self.safety_signals = map.next_value()?,
+            _ => self.search_snippets = map.next_value()?,
         }
         Ok(())
     }
@@ -3994,7 +4207,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerGenerationModelCallSignals";
 
-    const FIELDS: &'static [&'static str] = &["model", "modelOutput", "renderedPrompt"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "model" => Some(0),
+            "modelOutput" => Some(1),
+            "renderedPrompt" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4068,7 +4289,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart";
 
-    const FIELDS: &'static [&'static str] = &["text", "supportingIndices"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "supportingIndices" => Some(0),
+            "text" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4080,8 +4308,8 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsAnswerPart {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            _ => self.supporting_indices = map.next_value()?,
+            0 => self.supporting_indices = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -4143,7 +4371,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet";
 
-    const FIELDS: &'static [&'static str] = &["snippetIndex", "searchSnippet"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "searchSnippet" => Some(0),
+            "snippetIndex" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4155,8 +4390,8 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsCitedSnippet {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.snippet_index = map.next_value()?,
-            _ => self.search_snippet = map.next_value()?,
+            0 => self.search_snippet = map.next_value()?,
+            _ => self.snippet_index = map.next_value()?,
         }
         Ok(())
     }
@@ -4229,7 +4464,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals";
 
-    const FIELDS: &'static [&'static str] = &["score", "decision"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "decision" => Some(0),
+            "score" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4241,8 +4483,8 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsGroundingSignals {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = map.next_value()?,
-            _ => self.decision = map.next_value()?,
+            0 => self.decision = map.next_value()?,
+            _ => self.score = map.next_value()?,
         }
         Ok(())
     }
@@ -4302,7 +4544,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsRewriterModelCallSignals";
 
-    const FIELDS: &'static [&'static str] = &["model", "modelOutput", "renderedPrompt"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "model" => Some(0),
+            "modelOutput" => Some(1),
+            "renderedPrompt" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4399,11 +4649,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals";
 
-    const FIELDS: &'static [&'static str] = &[
-        "decision",
-        "bannedPhraseMatch",
-        "matchedBannedPhrase",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "bannedPhraseMatch" => Some(0),
+            "decision" => Some(1),
+            "matchedBannedPhrase" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4415,8 +4669,8 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSafetySignals {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.decision = map.next_value()?,
-            1 => self.banned_phrase_match = map.next_value()?,
+            0 => self.banned_phrase_match = map.next_value()?,
+            1 => self.decision = map.next_value()?,
             _ => self.matched_banned_phrase = map.next_value()?,
         }
         Ok(())
@@ -4498,12 +4752,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet";
 
-    const FIELDS: &'static [&'static str] = &[
-        "text",
-        "metadata",
-        "documentUri",
-        "documentTitle",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "documentTitle" => Some(0),
+            "documentUri" => Some(1),
+            "metadata" => Some(2),
+            "text" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4515,10 +4773,10 @@ for GoogleCloudDialogflowCxV3DataStoreConnectionSignalsSearchSnippet {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            1 => self.metadata = map.next_value()?,
-            2 => self.document_uri = map.next_value()?,
-            _ => self.document_title = map.next_value()?,
+            0 => self.document_title = map.next_value()?,
+            1 => self.document_uri = map.next_value()?,
+            2 => self.metadata = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -4573,7 +4831,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DeployFlowMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowMetadata";
 
-    const FIELDS: &'static [&'static str] = &["testErrors"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "testErrors" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4629,7 +4893,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DeployFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowRequest";
 
-    const FIELDS: &'static [&'static str] = &["flowVersion"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "flowVersion" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4695,7 +4965,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DeployFlowResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeployFlowResponse";
 
-    const FIELDS: &'static [&'static str] = &["deployment", "environment"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "deployment" => Some(0),
+            "environment" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4815,14 +5092,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3Deployment {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Deployment";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "state",
-        "result",
-        "endTime",
-        "startTime",
-        "flowVersion",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "endTime" => Some(0),
+            "flowVersion" => Some(1),
+            "name" => Some(2),
+            "result" => Some(3),
+            "startTime" => Some(4),
+            "state" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4834,12 +5115,12 @@ for GoogleCloudDialogflowCxV3Deployment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.state = map.next_value()?,
-            2 => self.result = map.next_value()?,
-            3 => self.end_time = map.next_value()?,
+            0 => self.end_time = map.next_value()?,
+            1 => self.flow_version = map.next_value()?,
+            2 => self.name = map.next_value()?,
+            3 => self.result = map.next_value()?,
             4 => self.start_time = map.next_value()?,
-            _ => self.flow_version = map.next_value()?,
+            _ => self.state = map.next_value()?,
         }
         Ok(())
     }
@@ -4903,7 +5184,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DeploymentResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DeploymentResult";
 
-    const FIELDS: &'static [&'static str] = &["experiment", "deploymentTestResults"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "deploymentTestResults" => Some(0),
+            "experiment" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -4915,8 +5203,8 @@ for GoogleCloudDialogflowCxV3DeploymentResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.experiment = map.next_value()?,
-            _ => self.deployment_test_results = map.next_value()?,
+            0 => self.deployment_test_results = map.next_value()?,
+            _ => self.experiment = map.next_value()?,
         }
         Ok(())
     }
@@ -5003,12 +5291,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DetectIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DetectIntentRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "queryInput",
-        "queryParams",
-        "responseView",
-        "outputAudioConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "outputAudioConfig" => Some(0),
+            "queryInput" => Some(1),
+            "queryParams" => Some(2),
+            "responseView" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -5020,10 +5312,10 @@ for GoogleCloudDialogflowCxV3DetectIntentRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.query_input = map.next_value()?,
-            1 => self.query_params = map.next_value()?,
-            2 => self.response_view = map.next_value()?,
-            _ => self.output_audio_config = map.next_value()?,
+            0 => self.output_audio_config = map.next_value()?,
+            1 => self.query_input = map.next_value()?,
+            2 => self.query_params = map.next_value()?,
+            _ => self.response_view = map.next_value()?,
         }
         Ok(())
     }
@@ -5140,14 +5432,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DetectIntentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DetectIntentResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "responseId",
-        "outputAudio",
-        "queryResult",
-        "responseType",
-        "allowCancellation",
-        "outputAudioConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowCancellation" => Some(0),
+            "outputAudio" => Some(1),
+            "outputAudioConfig" => Some(2),
+            "queryResult" => Some(3),
+            "responseId" => Some(4),
+            "responseType" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -5159,12 +5455,12 @@ for GoogleCloudDialogflowCxV3DetectIntentResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.response_id = map.next_value()?,
+            0 => self.allow_cancellation = map.next_value()?,
             1 => self.output_audio = map.next_value()?,
-            2 => self.query_result = map.next_value()?,
-            3 => self.response_type = map.next_value()?,
-            4 => self.allow_cancellation = map.next_value()?,
-            _ => self.output_audio_config = map.next_value()?,
+            2 => self.output_audio_config = map.next_value()?,
+            3 => self.query_result = map.next_value()?,
+            4 => self.response_id = map.next_value()?,
+            _ => self.response_type = map.next_value()?,
         }
         Ok(())
     }
@@ -5243,7 +5539,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3DtmfInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3DtmfInput";
 
-    const FIELDS: &'static [&'static str] = &["digits", "finishDigit"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "digits" => Some(0),
+            "finishDigit" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -5377,16 +5680,20 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EntityType {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityType";
 
-    const FIELDS: &'static [&'static str] = &[
-        "kind",
-        "name",
-        "redact",
-        "entities",
-        "displayName",
-        "excludedPhrases",
-        "autoExpansionMode",
-        "enableFuzzyExtraction",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "autoExpansionMode" => Some(0),
+            "displayName" => Some(1),
+            "enableFuzzyExtraction" => Some(2),
+            "entities" => Some(3),
+            "excludedPhrases" => Some(4),
+            "kind" => Some(5),
+            "name" => Some(6),
+            "redact" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -5398,14 +5705,14 @@ for GoogleCloudDialogflowCxV3EntityType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.kind = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.redact = map.next_value()?,
+            0 => self.auto_expansion_mode = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.enable_fuzzy_extraction = map.next_value()?,
             3 => self.entities = map.next_value()?,
-            4 => self.display_name = map.next_value()?,
-            5 => self.excluded_phrases = map.next_value()?,
-            6 => self.auto_expansion_mode = map.next_value()?,
-            _ => self.enable_fuzzy_extraction = map.next_value()?,
+            4 => self.excluded_phrases = map.next_value()?,
+            5 => self.kind = map.next_value()?,
+            6 => self.name = map.next_value()?,
+            _ => self.redact = map.next_value()?,
         }
         Ok(())
     }
@@ -5476,7 +5783,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EntityTypeEntity {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityTypeEntity";
 
-    const FIELDS: &'static [&'static str] = &["value", "synonyms"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "synonyms" => Some(0),
+            "value" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -5488,8 +5802,8 @@ for GoogleCloudDialogflowCxV3EntityTypeEntity {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.value = map.next_value()?,
-            _ => self.synonyms = map.next_value()?,
+            0 => self.synonyms = map.next_value()?,
+            _ => self.value = map.next_value()?,
         }
         Ok(())
     }
@@ -5529,7 +5843,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EntityTypeExcludedPhrase";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "value" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -5649,15 +5969,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3Environment {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Environment";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "updateTime",
-        "description",
-        "displayName",
-        "webhookConfig",
-        "versionConfigs",
-        "testCasesConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "description" => Some(0),
+            "displayName" => Some(1),
+            "name" => Some(2),
+            "testCasesConfig" => Some(3),
+            "updateTime" => Some(4),
+            "versionConfigs" => Some(5),
+            "webhookConfig" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -5669,13 +5993,13 @@ for GoogleCloudDialogflowCxV3Environment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.update_time = map.next_value()?,
-            2 => self.description = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            4 => self.webhook_config = map.next_value()?,
+            0 => self.description = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.name = map.next_value()?,
+            3 => self.test_cases_config = map.next_value()?,
+            4 => self.update_time = map.next_value()?,
             5 => self.version_configs = map.next_value()?,
-            _ => self.test_cases_config = map.next_value()?,
+            _ => self.webhook_config = map.next_value()?,
         }
         Ok(())
     }
@@ -5762,11 +6086,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "testCases",
-        "enableContinuousRun",
-        "enablePredeploymentRun",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enableContinuousRun" => Some(0),
+            "enablePredeploymentRun" => Some(1),
+            "testCases" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -5778,9 +6106,9 @@ for GoogleCloudDialogflowCxV3EnvironmentTestCasesConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.test_cases = map.next_value()?,
-            1 => self.enable_continuous_run = map.next_value()?,
-            _ => self.enable_predeployment_run = map.next_value()?,
+            0 => self.enable_continuous_run = map.next_value()?,
+            1 => self.enable_predeployment_run = map.next_value()?,
+            _ => self.test_cases = map.next_value()?,
         }
         Ok(())
     }
@@ -5835,7 +6163,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EnvironmentVersionConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentVersionConfig";
 
-    const FIELDS: &'static [&'static str] = &["version"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "version" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -5890,7 +6224,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EnvironmentWebhookConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EnvironmentWebhookConfig";
 
-    const FIELDS: &'static [&'static str] = &["webhookOverrides"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "webhookOverrides" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -5996,14 +6336,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EventHandler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EventHandler";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "event",
-        "targetFlow",
-        "targetPage",
-        "targetPlaybook",
-        "triggerFulfillment",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "event" => Some(0),
+            "name" => Some(1),
+            "targetFlow" => Some(2),
+            "targetPage" => Some(3),
+            "targetPlaybook" => Some(4),
+            "triggerFulfillment" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -6015,8 +6359,8 @@ for GoogleCloudDialogflowCxV3EventHandler {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.event = map.next_value()?,
+            0 => self.event = map.next_value()?,
+            1 => self.name = map.next_value()?,
             2 => self.target_flow = map.next_value()?,
             3 => self.target_page = map.next_value()?,
             4 => self.target_playbook = map.next_value()?,
@@ -6080,7 +6424,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3EventInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3EventInput";
 
-    const FIELDS: &'static [&'static str] = &["event"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "event" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -6243,19 +6593,23 @@ impl GoogleCloudDialogflowCxV3Example {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Example {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Example";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "actions",
-        "createTime",
-        "tokenCount",
-        "updateTime",
-        "description",
-        "displayName",
-        "languageCode",
-        "playbookInput",
-        "playbookOutput",
-        "conversationState",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "actions" => Some(0),
+            "conversationState" => Some(1),
+            "createTime" => Some(2),
+            "description" => Some(3),
+            "displayName" => Some(4),
+            "languageCode" => Some(5),
+            "name" => Some(6),
+            "playbookInput" => Some(7),
+            "playbookOutput" => Some(8),
+            "tokenCount" => Some(9),
+            "updateTime" => Some(10),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -6267,19 +6621,19 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.actions = map.next_value()?,
+            0 => self.actions = map.next_value()?,
+            1 => self.conversation_state = map.next_value()?,
             2 => self.create_time = map.next_value()?,
-            3 => {
+            3 => self.description = map.next_value()?,
+            4 => self.display_name = map.next_value()?,
+            5 => self.language_code = map.next_value()?,
+            6 => self.name = map.next_value()?,
+            7 => self.playbook_input = map.next_value()?,
+            8 => self.playbook_output = map.next_value()?,
+            9 => {
                 self.token_count = ::discogen_runtime::__private::object::read_wire(map)?;
             }
-            4 => self.update_time = map.next_value()?,
-            5 => self.description = map.next_value()?,
-            6 => self.display_name = map.next_value()?,
-            7 => self.language_code = map.next_value()?,
-            8 => self.playbook_input = map.next_value()?,
-            9 => self.playbook_output = map.next_value()?,
-            _ => self.conversation_state = map.next_value()?,
+            _ => self.update_time = map.next_value()?,
         }
         Ok(())
     }
@@ -6523,23 +6877,27 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3Experiment {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Experiment";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "state",
-        "result",
-        "endTime",
-        "startTime",
-        "createTime",
-        "definition",
-        "description",
-        "displayName",
-        "rolloutState",
-        "rolloutConfig",
-        "lastUpdateTime",
-        "variantsHistory",
-        "experimentLength",
-        "rolloutFailureReason",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "createTime" => Some(0),
+            "definition" => Some(1),
+            "description" => Some(2),
+            "displayName" => Some(3),
+            "endTime" => Some(4),
+            "experimentLength" => Some(5),
+            "lastUpdateTime" => Some(6),
+            "name" => Some(7),
+            "result" => Some(8),
+            "rolloutConfig" => Some(9),
+            "rolloutFailureReason" => Some(10),
+            "rolloutState" => Some(11),
+            "startTime" => Some(12),
+            "state" => Some(13),
+            "variantsHistory" => Some(14),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -6551,25 +6909,25 @@ for GoogleCloudDialogflowCxV3Experiment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.state = map.next_value()?,
-            2 => self.result = map.next_value()?,
-            3 => self.end_time = map.next_value()?,
-            4 => self.start_time = map.next_value()?,
-            5 => self.create_time = map.next_value()?,
-            6 => self.definition = map.next_value()?,
-            7 => self.description = map.next_value()?,
-            8 => self.display_name = map.next_value()?,
-            9 => self.rollout_state = map.next_value()?,
-            10 => self.rollout_config = map.next_value()?,
-            11 => self.last_update_time = map.next_value()?,
-            12 => self.variants_history = map.next_value()?,
-            13 => {
+            0 => self.create_time = map.next_value()?,
+            1 => self.definition = map.next_value()?,
+            2 => self.description = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            4 => self.end_time = map.next_value()?,
+            5 => {
                 self.experiment_length = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            _ => self.rollout_failure_reason = map.next_value()?,
+            6 => self.last_update_time = map.next_value()?,
+            7 => self.name = map.next_value()?,
+            8 => self.result = map.next_value()?,
+            9 => self.rollout_config = map.next_value()?,
+            10 => self.rollout_failure_reason = map.next_value()?,
+            11 => self.rollout_state = map.next_value()?,
+            12 => self.start_time = map.next_value()?,
+            13 => self.state = map.next_value()?,
+            _ => self.variants_history = map.next_value()?,
         }
         Ok(())
     }
@@ -6678,7 +7036,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExperimentDefinition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentDefinition";
 
-    const FIELDS: &'static [&'static str] = &["condition", "versionVariants"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "condition" => Some(0),
+            "versionVariants" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -6754,7 +7119,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExperimentResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResult";
 
-    const FIELDS: &'static [&'static str] = &["lastUpdateTime", "versionMetrics"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "lastUpdateTime" => Some(0),
+            "versionMetrics" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -6842,12 +7214,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval";
 
-    const FIELDS: &'static [&'static str] = &[
-        "ratio",
-        "lowerBound",
-        "upperBound",
-        "confidenceLevel",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "confidenceLevel" => Some(0),
+            "lowerBound" => Some(1),
+            "ratio" => Some(2),
+            "upperBound" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -6859,17 +7235,17 @@ for GoogleCloudDialogflowCxV3ExperimentResultConfidenceInterval {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.ratio = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => {
-                self.lower_bound = ::discogen_runtime::__private::object::read_wire(map)?;
-            }
-            2 => {
-                self.upper_bound = ::discogen_runtime::__private::object::read_wire(map)?;
-            }
-            _ => {
+            0 => {
                 self.confidence_level = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
+            }
+            1 => {
+                self.lower_bound = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
+            2 => self.ratio = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => {
+                self.upper_bound = ::discogen_runtime::__private::object::read_wire(map)?;
             }
         }
         Ok(())
@@ -6973,13 +7349,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExperimentResultMetric {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultMetric";
 
-    const FIELDS: &'static [&'static str] = &[
-        "type",
-        "count",
-        "ratio",
-        "countType",
-        "confidenceInterval",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "confidenceInterval" => Some(0),
+            "count" => Some(1),
+            "countType" => Some(2),
+            "ratio" => Some(3),
+            "type" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -6991,11 +7371,11 @@ for GoogleCloudDialogflowCxV3ExperimentResultMetric {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.r#type = map.next_value()?,
+            0 => self.confidence_interval = map.next_value()?,
             1 => self.count = ::discogen_runtime::__private::object::read_wire(map)?,
-            2 => self.ratio = ::discogen_runtime::__private::object::read_wire(map)?,
-            3 => self.count_type = map.next_value()?,
-            _ => self.confidence_interval = map.next_value()?,
+            2 => self.count_type = map.next_value()?,
+            3 => self.ratio = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => self.r#type = map.next_value()?,
         }
         Ok(())
     }
@@ -7069,7 +7449,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics";
 
-    const FIELDS: &'static [&'static str] = &["metrics", "version", "sessionCount"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "metrics" => Some(0),
+            "sessionCount" => Some(1),
+            "version" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -7082,8 +7470,8 @@ for GoogleCloudDialogflowCxV3ExperimentResultVersionMetrics {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.metrics = map.next_value()?,
-            1 => self.version = map.next_value()?,
-            _ => self.session_count = map.next_value()?,
+            1 => self.session_count = map.next_value()?,
+            _ => self.version = map.next_value()?,
         }
         Ok(())
     }
@@ -7177,13 +7565,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "agentUri",
-        "dataFormat",
-        "environment",
-        "gitDestination",
-        "includeBigqueryExportSettings",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentUri" => Some(0),
+            "dataFormat" => Some(1),
+            "environment" => Some(2),
+            "gitDestination" => Some(3),
+            "includeBigqueryExportSettings" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -7269,7 +7661,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentRequestGitDestination";
 
-    const FIELDS: &'static [&'static str] = &["commitMessage", "trackingBranch"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "commitMessage" => Some(0),
+            "trackingBranch" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -7353,7 +7752,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportAgentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportAgentResponse";
 
-    const FIELDS: &'static [&'static str] = &["agentUri", "commitSha", "agentContent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentContent" => Some(0),
+            "agentUri" => Some(1),
+            "commitSha" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -7365,9 +7772,9 @@ for GoogleCloudDialogflowCxV3ExportAgentResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_uri = map.next_value()?,
-            1 => self.commit_sha = map.next_value()?,
-            _ => self.agent_content = map.next_value()?,
+            0 => self.agent_content = map.next_value()?,
+            1 => self.agent_uri = map.next_value()?,
+            _ => self.commit_sha = map.next_value()?,
         }
         Ok(())
     }
@@ -7457,13 +7864,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "dataFormat",
-        "entityTypes",
-        "languageCode",
-        "entityTypesUri",
-        "entityTypesContentInline",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataFormat" => Some(0),
+            "entityTypes" => Some(1),
+            "entityTypesContentInline" => Some(2),
+            "entityTypesUri" => Some(3),
+            "languageCode" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -7477,9 +7888,9 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesRequest {
         match index {
             0 => self.data_format = map.next_value()?,
             1 => self.entity_types = map.next_value()?,
-            2 => self.language_code = map.next_value()?,
+            2 => self.entity_types_content_inline = map.next_value()?,
             3 => self.entity_types_uri = map.next_value()?,
-            _ => self.entity_types_content_inline = map.next_value()?,
+            _ => self.language_code = map.next_value()?,
         }
         Ok(())
     }
@@ -7553,7 +7964,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportFlowRequest";
 
-    const FIELDS: &'static [&'static str] = &["flowUri", "includeReferencedFlows"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "flowUri" => Some(0),
+            "includeReferencedFlows" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -7622,7 +8040,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportFlowResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportFlowResponse";
 
-    const FIELDS: &'static [&'static str] = &["flowUri", "flowContent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "flowContent" => Some(0),
+            "flowUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -7634,8 +8059,8 @@ for GoogleCloudDialogflowCxV3ExportFlowResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.flow_uri = map.next_value()?,
-            _ => self.flow_content = map.next_value()?,
+            0 => self.flow_content = map.next_value()?,
+            _ => self.flow_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -7670,7 +8095,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportIntentsMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsMetadata";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -7751,12 +8180,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportIntentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "intents",
-        "dataFormat",
-        "intentsUri",
-        "intentsContentInline",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataFormat" => Some(0),
+            "intents" => Some(1),
+            "intentsContentInline" => Some(2),
+            "intentsUri" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -7768,10 +8201,10 @@ for GoogleCloudDialogflowCxV3ExportIntentsRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.intents = map.next_value()?,
-            1 => self.data_format = map.next_value()?,
-            2 => self.intents_uri = map.next_value()?,
-            _ => self.intents_content_inline = map.next_value()?,
+            0 => self.data_format = map.next_value()?,
+            1 => self.intents = map.next_value()?,
+            2 => self.intents_content_inline = map.next_value()?,
+            _ => self.intents_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -7839,7 +8272,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportIntentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["intentsUri", "intentsContent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "intentsContent" => Some(0),
+            "intentsUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -7851,8 +8291,8 @@ for GoogleCloudDialogflowCxV3ExportIntentsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.intents_uri = map.next_value()?,
-            _ => self.intents_content = map.next_value()?,
+            0 => self.intents_content = map.next_value()?,
+            _ => self.intents_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -7914,7 +8354,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportPlaybookRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportPlaybookRequest";
 
-    const FIELDS: &'static [&'static str] = &["dataFormat", "playbookUri"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataFormat" => Some(0),
+            "playbookUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -7966,7 +8413,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesMetadata";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -8038,7 +8489,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesRequest";
 
-    const FIELDS: &'static [&'static str] = &["filter", "gcsUri", "dataFormat"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataFormat" => Some(0),
+            "filter" => Some(1),
+            "gcsUri" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -8050,9 +8509,9 @@ for GoogleCloudDialogflowCxV3ExportTestCasesRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.filter = map.next_value()?,
-            1 => self.gcs_uri = map.next_value()?,
-            _ => self.data_format = map.next_value()?,
+            0 => self.data_format = map.next_value()?,
+            1 => self.filter = map.next_value()?,
+            _ => self.gcs_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -8108,7 +8567,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportTestCasesResponse";
 
-    const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "content" => Some(0),
+            "gcsUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -8120,8 +8586,8 @@ for GoogleCloudDialogflowCxV3ExportTestCasesResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.gcs_uri = map.next_value()?,
-            _ => self.content = map.next_value()?,
+            0 => self.content = map.next_value()?,
+            _ => self.gcs_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -8172,7 +8638,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FilterSpecs {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FilterSpecs";
 
-    const FIELDS: &'static [&'static str] = &["filter", "dataStores"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataStores" => Some(0),
+            "filter" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -8184,8 +8657,8 @@ for GoogleCloudDialogflowCxV3FilterSpecs {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.filter = map.next_value()?,
-            _ => self.data_stores = map.next_value()?,
+            0 => self.data_stores = map.next_value()?,
+            _ => self.filter = map.next_value()?,
         }
         Ok(())
     }
@@ -8371,21 +8844,25 @@ impl GoogleCloudDialogflowCxV3Flow {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Flow {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Flow";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "locked",
-        "description",
-        "displayName",
-        "nluSettings",
-        "eventHandlers",
-        "advancedSettings",
-        "transitionRoutes",
-        "multiLanguageSettings",
-        "transitionRouteGroups",
-        "inputParameterDefinitions",
-        "knowledgeConnectorSettings",
-        "outputParameterDefinitions",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "advancedSettings" => Some(0),
+            "description" => Some(1),
+            "displayName" => Some(2),
+            "eventHandlers" => Some(3),
+            "inputParameterDefinitions" => Some(4),
+            "knowledgeConnectorSettings" => Some(5),
+            "locked" => Some(6),
+            "multiLanguageSettings" => Some(7),
+            "name" => Some(8),
+            "nluSettings" => Some(9),
+            "outputParameterDefinitions" => Some(10),
+            "transitionRouteGroups" => Some(11),
+            "transitionRoutes" => Some(12),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -8397,19 +8874,19 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.locked = map.next_value()?,
-            2 => self.description = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            4 => self.nlu_settings = map.next_value()?,
-            5 => self.event_handlers = map.next_value()?,
-            6 => self.advanced_settings = map.next_value()?,
-            7 => self.transition_routes = map.next_value()?,
-            8 => self.multi_language_settings = map.next_value()?,
-            9 => self.transition_route_groups = map.next_value()?,
-            10 => self.input_parameter_definitions = map.next_value()?,
-            11 => self.knowledge_connector_settings = map.next_value()?,
-            _ => self.output_parameter_definitions = map.next_value()?,
+            0 => self.advanced_settings = map.next_value()?,
+            1 => self.description = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.event_handlers = map.next_value()?,
+            4 => self.input_parameter_definitions = map.next_value()?,
+            5 => self.knowledge_connector_settings = map.next_value()?,
+            6 => self.locked = map.next_value()?,
+            7 => self.multi_language_settings = map.next_value()?,
+            8 => self.name = map.next_value()?,
+            9 => self.nlu_settings = map.next_value()?,
+            10 => self.output_parameter_definitions = map.next_value()?,
+            11 => self.transition_route_groups = map.next_value()?,
+            _ => self.transition_routes = map.next_value()?,
         }
         Ok(())
     }
@@ -8509,7 +8986,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FlowImportStrategy {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowImportStrategy";
 
-    const FIELDS: &'static [&'static str] = &["globalImportStrategy"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "globalImportStrategy" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -8588,7 +9071,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FlowInvocation {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowInvocation";
 
-    const FIELDS: &'static [&'static str] = &["flow", "flowState", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "flow" => Some(1),
+            "flowState" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -8600,9 +9091,9 @@ for GoogleCloudDialogflowCxV3FlowInvocation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.flow = map.next_value()?,
-            1 => self.flow_state = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            1 => self.flow = map.next_value()?,
+            _ => self.flow_state = map.next_value()?,
         }
         Ok(())
     }
@@ -8666,10 +9157,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FlowMultiLanguageSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowMultiLanguageSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "enableMultiLanguageDetection",
-        "supportedResponseLanguageCodes",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enableMultiLanguageDetection" => Some(0),
+            "supportedResponseLanguageCodes" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -8739,7 +9234,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FlowTraceMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowTraceMetadata";
 
-    const FIELDS: &'static [&'static str] = &["flow", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "flow" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -8751,8 +9253,8 @@ for GoogleCloudDialogflowCxV3FlowTraceMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.flow = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            _ => self.flow = map.next_value()?,
         }
         Ok(())
     }
@@ -8807,7 +9309,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FlowTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowTransition";
 
-    const FIELDS: &'static [&'static str] = &["flow", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "flow" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -8819,8 +9328,8 @@ for GoogleCloudDialogflowCxV3FlowTransition {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.flow = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            _ => self.flow = map.next_value()?,
         }
         Ok(())
     }
@@ -8888,11 +9397,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FlowValidationResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FlowValidationResult";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "updateTime",
-        "validationMessages",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "updateTime" => Some(1),
+            "validationMessages" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -8959,7 +9472,13 @@ impl GoogleCloudDialogflowCxV3Form {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Form {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Form";
 
-    const FIELDS: &'static [&'static str] = &["parameters"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "parameters" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -9082,16 +9601,20 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FormParameter {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FormParameter";
 
-    const FIELDS: &'static [&'static str] = &[
-        "isList",
-        "redact",
-        "required",
-        "entityType",
-        "displayName",
-        "defaultValue",
-        "fillBehavior",
-        "advancedSettings",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "advancedSettings" => Some(0),
+            "defaultValue" => Some(1),
+            "displayName" => Some(2),
+            "entityType" => Some(3),
+            "fillBehavior" => Some(4),
+            "isList" => Some(5),
+            "redact" => Some(6),
+            "required" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -9103,14 +9626,14 @@ for GoogleCloudDialogflowCxV3FormParameter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.is_list = map.next_value()?,
-            1 => self.redact = map.next_value()?,
-            2 => self.required = map.next_value()?,
+            0 => self.advanced_settings = map.next_value()?,
+            1 => self.default_value = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
             3 => self.entity_type = map.next_value()?,
-            4 => self.display_name = map.next_value()?,
-            5 => self.default_value = map.next_value()?,
-            6 => self.fill_behavior = map.next_value()?,
-            _ => self.advanced_settings = map.next_value()?,
+            4 => self.fill_behavior = map.next_value()?,
+            5 => self.is_list = map.next_value()?,
+            6 => self.redact = map.next_value()?,
+            _ => self.required = map.next_value()?,
         }
         Ok(())
     }
@@ -9191,10 +9714,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FormParameterFillBehavior";
 
-    const FIELDS: &'static [&'static str] = &[
-        "repromptEventHandlers",
-        "initialPromptFulfillment",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "initialPromptFulfillment" => Some(0),
+            "repromptEventHandlers" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -9206,8 +9733,8 @@ for GoogleCloudDialogflowCxV3FormParameterFillBehavior {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.reprompt_event_handlers = map.next_value()?,
-            _ => self.initial_prompt_fulfillment = map.next_value()?,
+            0 => self.initial_prompt_fulfillment = map.next_value()?,
+            _ => self.reprompt_event_handlers = map.next_value()?,
         }
         Ok(())
     }
@@ -9284,11 +9811,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillIntentRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "match",
-        "outputAudioConfig",
-        "matchIntentRequest",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "match" => Some(0),
+            "matchIntentRequest" => Some(1),
+            "outputAudioConfig" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -9301,8 +9832,8 @@ for GoogleCloudDialogflowCxV3FulfillIntentRequest {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.r#match = map.next_value()?,
-            1 => self.output_audio_config = map.next_value()?,
-            _ => self.match_intent_request = map.next_value()?,
+            1 => self.match_intent_request = map.next_value()?,
+            _ => self.output_audio_config = map.next_value()?,
         }
         Ok(())
     }
@@ -9389,12 +9920,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillIntentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillIntentResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "responseId",
-        "outputAudio",
-        "queryResult",
-        "outputAudioConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "outputAudio" => Some(0),
+            "outputAudioConfig" => Some(1),
+            "queryResult" => Some(2),
+            "responseId" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -9406,10 +9941,10 @@ for GoogleCloudDialogflowCxV3FulfillIntentResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.response_id = map.next_value()?,
-            1 => self.output_audio = map.next_value()?,
+            0 => self.output_audio = map.next_value()?,
+            1 => self.output_audio_config = map.next_value()?,
             2 => self.query_result = map.next_value()?,
-            _ => self.output_audio_config = map.next_value()?,
+            _ => self.response_id = map.next_value()?,
         }
         Ok(())
     }
@@ -9568,18 +10103,22 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3Fulfillment {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Fulfillment";
 
-    const FIELDS: &'static [&'static str] = &[
-        "tag",
-        "webhook",
-        "messages",
-        "generators",
-        "advancedSettings",
-        "conditionalCases",
-        "codeBlockFunction",
-        "setParameterActions",
-        "returnPartialResponses",
-        "enableGenerativeFallback",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "advancedSettings" => Some(0),
+            "codeBlockFunction" => Some(1),
+            "conditionalCases" => Some(2),
+            "enableGenerativeFallback" => Some(3),
+            "generators" => Some(4),
+            "messages" => Some(5),
+            "returnPartialResponses" => Some(6),
+            "setParameterActions" => Some(7),
+            "tag" => Some(8),
+            "webhook" => Some(9),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -9591,16 +10130,16 @@ for GoogleCloudDialogflowCxV3Fulfillment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tag = map.next_value()?,
-            1 => self.webhook = map.next_value()?,
-            2 => self.messages = map.next_value()?,
-            3 => self.generators = map.next_value()?,
-            4 => self.advanced_settings = map.next_value()?,
-            5 => self.conditional_cases = map.next_value()?,
-            6 => self.code_block_function = map.next_value()?,
+            0 => self.advanced_settings = map.next_value()?,
+            1 => self.code_block_function = map.next_value()?,
+            2 => self.conditional_cases = map.next_value()?,
+            3 => self.enable_generative_fallback = map.next_value()?,
+            4 => self.generators = map.next_value()?,
+            5 => self.messages = map.next_value()?,
+            6 => self.return_partial_responses = map.next_value()?,
             7 => self.set_parameter_actions = map.next_value()?,
-            8 => self.return_partial_responses = map.next_value()?,
-            _ => self.enable_generative_fallback = map.next_value()?,
+            8 => self.tag = map.next_value()?,
+            _ => self.webhook = map.next_value()?,
         }
         Ok(())
     }
@@ -9679,7 +10218,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillmentConditionalCases {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCases";
 
-    const FIELDS: &'static [&'static str] = &["cases"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "cases" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -9747,7 +10292,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase";
 
-    const FIELDS: &'static [&'static str] = &["condition", "caseContent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "caseContent" => Some(0),
+            "condition" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -9759,8 +10311,8 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCase {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.condition = map.next_value()?,
-            _ => self.case_content = map.next_value()?,
+            0 => self.case_content = map.next_value()?,
+            _ => self.condition = map.next_value()?,
         }
         Ok(())
     }
@@ -9821,7 +10373,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent";
 
-    const FIELDS: &'static [&'static str] = &["message", "additionalCases"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "additionalCases" => Some(0),
+            "message" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -9833,8 +10392,8 @@ for GoogleCloudDialogflowCxV3FulfillmentConditionalCasesCaseCaseContent {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.message = map.next_value()?,
-            _ => self.additional_cases = map.next_value()?,
+            0 => self.additional_cases = map.next_value()?,
+            _ => self.message = map.next_value()?,
         }
         Ok(())
     }
@@ -9901,11 +10460,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentGeneratorSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "generator",
-        "inputParameters",
-        "outputParameter",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "generator" => Some(0),
+            "inputParameters" => Some(1),
+            "outputParameter" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -9979,7 +10542,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3FulfillmentSetParameterAction";
 
-    const FIELDS: &'static [&'static str] = &["value", "parameter"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "parameter" => Some(0),
+            "value" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -9991,8 +10561,8 @@ for GoogleCloudDialogflowCxV3FulfillmentSetParameterAction {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.value = map.next_value()?,
-            _ => self.parameter = map.next_value()?,
+            0 => self.parameter = map.next_value()?,
+            _ => self.value = map.next_value()?,
         }
         Ok(())
     }
@@ -10034,7 +10604,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GcsDestination {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GcsDestination";
 
-    const FIELDS: &'static [&'static str] = &["uri"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "uri" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -10147,14 +10723,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GenerativeSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "languageCode",
-        "fallbackSettings",
-        "llmModelSettings",
-        "generativeSafetySettings",
-        "knowledgeConnectorSettings",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "fallbackSettings" => Some(0),
+            "generativeSafetySettings" => Some(1),
+            "knowledgeConnectorSettings" => Some(2),
+            "languageCode" => Some(3),
+            "llmModelSettings" => Some(4),
+            "name" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -10166,12 +10746,12 @@ for GoogleCloudDialogflowCxV3GenerativeSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.language_code = map.next_value()?,
-            2 => self.fallback_settings = map.next_value()?,
-            3 => self.llm_model_settings = map.next_value()?,
-            4 => self.generative_safety_settings = map.next_value()?,
-            _ => self.knowledge_connector_settings = map.next_value()?,
+            0 => self.fallback_settings = map.next_value()?,
+            1 => self.generative_safety_settings = map.next_value()?,
+            2 => self.knowledge_connector_settings = map.next_value()?,
+            3 => self.language_code = map.next_value()?,
+            4 => self.llm_model_settings = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -10255,7 +10835,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings";
 
-    const FIELDS: &'static [&'static str] = &["selectedPrompt", "promptTemplates"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "promptTemplates" => Some(0),
+            "selectedPrompt" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -10267,8 +10854,8 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.selected_prompt = map.next_value()?,
-            _ => self.prompt_templates = map.next_value()?,
+            0 => self.prompt_templates = map.next_value()?,
+            _ => self.selected_prompt = map.next_value()?,
         }
         Ok(())
     }
@@ -10336,7 +10923,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate";
 
-    const FIELDS: &'static [&'static str] = &["frozen", "promptText", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "frozen" => Some(1),
+            "promptText" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -10348,9 +10943,9 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsFallbackSettingsPromptTemplate {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.frozen = map.next_value()?,
-            1 => self.prompt_text = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            1 => self.frozen = map.next_value()?,
+            _ => self.prompt_text = map.next_value()?,
         }
         Ok(())
     }
@@ -10446,14 +11041,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "agent",
-        "business",
-        "agentScope",
-        "agentIdentity",
-        "businessDescription",
-        "disableDataStoreFallback",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agent" => Some(0),
+            "agentIdentity" => Some(1),
+            "agentScope" => Some(2),
+            "business" => Some(3),
+            "businessDescription" => Some(4),
+            "disableDataStoreFallback" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -10466,9 +11065,9 @@ for GoogleCloudDialogflowCxV3GenerativeSettingsKnowledgeConnectorSettings {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.agent = map.next_value()?,
-            1 => self.business = map.next_value()?,
+            1 => self.agent_identity = map.next_value()?,
             2 => self.agent_scope = map.next_value()?,
-            3 => self.agent_identity = map.next_value()?,
+            3 => self.business = map.next_value()?,
             4 => self.business_description = map.next_value()?,
             _ => self.disable_data_store_fallback = map.next_value()?,
         }
@@ -10589,14 +11188,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3Generator {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Generator";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "promptText",
-        "displayName",
-        "placeholders",
-        "modelParameter",
-        "llmModelSettings",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "llmModelSettings" => Some(1),
+            "modelParameter" => Some(2),
+            "name" => Some(3),
+            "placeholders" => Some(4),
+            "promptText" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -10608,12 +11211,12 @@ for GoogleCloudDialogflowCxV3Generator {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.prompt_text = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.placeholders = map.next_value()?,
-            4 => self.model_parameter = map.next_value()?,
-            _ => self.llm_model_settings = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            1 => self.llm_model_settings = map.next_value()?,
+            2 => self.model_parameter = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.placeholders = map.next_value()?,
+            _ => self.prompt_text = map.next_value()?,
         }
         Ok(())
     }
@@ -10704,12 +11307,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GeneratorModelParameter {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GeneratorModelParameter";
 
-    const FIELDS: &'static [&'static str] = &[
-        "topK",
-        "topP",
-        "temperature",
-        "maxDecodeSteps",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "maxDecodeSteps" => Some(0),
+            "temperature" => Some(1),
+            "topK" => Some(2),
+            "topP" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -10721,12 +11328,12 @@ for GoogleCloudDialogflowCxV3GeneratorModelParameter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.top_k = map.next_value()?,
-            1 => self.top_p = ::discogen_runtime::__private::object::read_wire(map)?,
-            2 => {
+            0 => self.max_decode_steps = map.next_value()?,
+            1 => {
                 self.temperature = ::discogen_runtime::__private::object::read_wire(map)?;
             }
-            _ => self.max_decode_steps = map.next_value()?,
+            2 => self.top_k = map.next_value()?,
+            _ => self.top_p = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -10787,7 +11394,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3GeneratorPlaceholder {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3GeneratorPlaceholder";
 
-    const FIELDS: &'static [&'static str] = &["id", "name"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "name" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -10856,7 +11470,14 @@ impl GoogleCloudDialogflowCxV3Handler {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Handler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Handler";
 
-    const FIELDS: &'static [&'static str] = &["eventHandler", "lifecycleHandler"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "eventHandler" => Some(0),
+            "lifecycleHandler" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -10938,7 +11559,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3HandlerEventHandler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3HandlerEventHandler";
 
-    const FIELDS: &'static [&'static str] = &["event", "condition", "fulfillment"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "condition" => Some(0),
+            "event" => Some(1),
+            "fulfillment" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -10950,8 +11579,8 @@ for GoogleCloudDialogflowCxV3HandlerEventHandler {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.event = map.next_value()?,
-            1 => self.condition = map.next_value()?,
+            0 => self.condition = map.next_value()?,
+            1 => self.event = map.next_value()?,
             _ => self.fulfillment = map.next_value()?,
         }
         Ok(())
@@ -11020,11 +11649,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3HandlerLifecycleHandler {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3HandlerLifecycleHandler";
 
-    const FIELDS: &'static [&'static str] = &[
-        "condition",
-        "fulfillment",
-        "lifecycleStage",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "condition" => Some(0),
+            "fulfillment" => Some(1),
+            "lifecycleStage" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11124,12 +11757,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "mergeOption",
-        "entityTypesUri",
-        "targetEntityType",
-        "entityTypesContent",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityTypesContent" => Some(0),
+            "entityTypesUri" => Some(1),
+            "mergeOption" => Some(2),
+            "targetEntityType" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11141,10 +11778,10 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.merge_option = map.next_value()?,
+            0 => self.entity_types_content = map.next_value()?,
             1 => self.entity_types_uri = map.next_value()?,
-            2 => self.target_entity_type = map.next_value()?,
-            _ => self.entity_types_content = map.next_value()?,
+            2 => self.merge_option = map.next_value()?,
+            _ => self.target_entity_type = map.next_value()?,
         }
         Ok(())
     }
@@ -11240,12 +11877,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportFlowRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "flowUri",
-        "flowContent",
-        "importOption",
-        "flowImportStrategy",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "flowContent" => Some(0),
+            "flowImportStrategy" => Some(1),
+            "flowUri" => Some(2),
+            "importOption" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11257,10 +11898,10 @@ for GoogleCloudDialogflowCxV3ImportFlowRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.flow_uri = map.next_value()?,
-            1 => self.flow_content = map.next_value()?,
-            2 => self.import_option = map.next_value()?,
-            _ => self.flow_import_strategy = map.next_value()?,
+            0 => self.flow_content = map.next_value()?,
+            1 => self.flow_import_strategy = map.next_value()?,
+            2 => self.flow_uri = map.next_value()?,
+            _ => self.import_option = map.next_value()?,
         }
         Ok(())
     }
@@ -11314,7 +11955,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportFlowResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportFlowResponse";
 
-    const FIELDS: &'static [&'static str] = &["flow"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "flow" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11355,7 +12002,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportIntentsMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsMetadata";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11430,11 +12081,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportIntentsRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "intentsUri",
-        "mergeOption",
-        "intentsContent",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "intentsContent" => Some(0),
+            "intentsUri" => Some(1),
+            "mergeOption" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11446,9 +12101,9 @@ for GoogleCloudDialogflowCxV3ImportIntentsRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.intents_uri = map.next_value()?,
-            1 => self.merge_option = map.next_value()?,
-            _ => self.intents_content = map.next_value()?,
+            0 => self.intents_content = map.next_value()?,
+            1 => self.intents_uri = map.next_value()?,
+            _ => self.merge_option = map.next_value()?,
         }
         Ok(())
     }
@@ -11519,7 +12174,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["intents", "conflictingResources"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conflictingResources" => Some(0),
+            "intents" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11531,8 +12193,8 @@ for GoogleCloudDialogflowCxV3ImportIntentsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.intents = map.next_value()?,
-            _ => self.conflicting_resources = map.next_value()?,
+            0 => self.conflicting_resources = map.next_value()?,
+            _ => self.intents = map.next_value()?,
         }
         Ok(())
     }
@@ -11587,10 +12249,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportIntentsResponseConflictingResources";
 
-    const FIELDS: &'static [&'static str] = &[
-        "entityDisplayNames",
-        "intentDisplayNames",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityDisplayNames" => Some(0),
+            "intentDisplayNames" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11677,11 +12343,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportPlaybookRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "playbookUri",
-        "importStrategy",
-        "playbookContent",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "importStrategy" => Some(0),
+            "playbookContent" => Some(1),
+            "playbookUri" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11693,9 +12363,9 @@ for GoogleCloudDialogflowCxV3ImportPlaybookRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.playbook_uri = map.next_value()?,
-            1 => self.import_strategy = map.next_value()?,
-            _ => self.playbook_content = map.next_value()?,
+            0 => self.import_strategy = map.next_value()?,
+            1 => self.playbook_content = map.next_value()?,
+            _ => self.playbook_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -11753,7 +12423,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportTestCasesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesMetadata";
 
-    const FIELDS: &'static [&'static str] = &["errors"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "errors" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11814,7 +12490,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportTestCasesRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesRequest";
 
-    const FIELDS: &'static [&'static str] = &["gcsUri", "content"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "content" => Some(0),
+            "gcsUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11826,8 +12509,8 @@ for GoogleCloudDialogflowCxV3ImportTestCasesRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.gcs_uri = map.next_value()?,
-            _ => self.content = map.next_value()?,
+            0 => self.content = map.next_value()?,
+            _ => self.gcs_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -11869,7 +12552,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportTestCasesResponse";
 
-    const FIELDS: &'static [&'static str] = &["names"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "names" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11936,7 +12625,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3InlineSchema {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineSchema";
 
-    const FIELDS: &'static [&'static str] = &["type", "items"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "items" => Some(0),
+            "type" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -11948,8 +12644,8 @@ for GoogleCloudDialogflowCxV3InlineSchema {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.r#type = map.next_value()?,
-            _ => self.items = map.next_value()?,
+            0 => self.items = map.next_value()?,
+            _ => self.r#type = map.next_value()?,
         }
         Ok(())
     }
@@ -11989,7 +12685,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3InlineSource {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineSource";
 
-    const FIELDS: &'static [&'static str] = &["content"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "content" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -12123,17 +12825,21 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3InputAudioConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InputAudioConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "model",
-        "phraseHints",
-        "modelVariant",
-        "audioEncoding",
-        "bargeInConfig",
-        "enableWordInfo",
-        "sampleRateHertz",
-        "singleUtterance",
-        "optOutConformerModelMigration",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audioEncoding" => Some(0),
+            "bargeInConfig" => Some(1),
+            "enableWordInfo" => Some(2),
+            "model" => Some(3),
+            "modelVariant" => Some(4),
+            "optOutConformerModelMigration" => Some(5),
+            "phraseHints" => Some(6),
+            "sampleRateHertz" => Some(7),
+            "singleUtterance" => Some(8),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -12145,15 +12851,15 @@ for GoogleCloudDialogflowCxV3InputAudioConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.model = map.next_value()?,
-            1 => self.phrase_hints = map.next_value()?,
-            2 => self.model_variant = map.next_value()?,
-            3 => self.audio_encoding = map.next_value()?,
-            4 => self.barge_in_config = map.next_value()?,
-            5 => self.enable_word_info = map.next_value()?,
-            6 => self.sample_rate_hertz = map.next_value()?,
-            7 => self.single_utterance = map.next_value()?,
-            _ => self.opt_out_conformer_model_migration = map.next_value()?,
+            0 => self.audio_encoding = map.next_value()?,
+            1 => self.barge_in_config = map.next_value()?,
+            2 => self.enable_word_info = map.next_value()?,
+            3 => self.model = map.next_value()?,
+            4 => self.model_variant = map.next_value()?,
+            5 => self.opt_out_conformer_model_migration = map.next_value()?,
+            6 => self.phrase_hints = map.next_value()?,
+            7 => self.sample_rate_hertz = map.next_value()?,
+            _ => self.single_utterance = map.next_value()?,
         }
         Ok(())
     }
@@ -12311,17 +13017,21 @@ impl GoogleCloudDialogflowCxV3Intent {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Intent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Intent";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "labels",
-        "priority",
-        "isFallback",
-        "parameters",
-        "description",
-        "displayName",
-        "dtmfPattern",
-        "trainingPhrases",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "description" => Some(0),
+            "displayName" => Some(1),
+            "dtmfPattern" => Some(2),
+            "isFallback" => Some(3),
+            "labels" => Some(4),
+            "name" => Some(5),
+            "parameters" => Some(6),
+            "priority" => Some(7),
+            "trainingPhrases" => Some(8),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -12333,14 +13043,14 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.labels = map.next_value()?,
-            2 => self.priority = map.next_value()?,
+            0 => self.description = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.dtmf_pattern = map.next_value()?,
             3 => self.is_fallback = map.next_value()?,
-            4 => self.parameters = map.next_value()?,
-            5 => self.description = map.next_value()?,
-            6 => self.display_name = map.next_value()?,
-            7 => self.dtmf_pattern = map.next_value()?,
+            4 => self.labels = map.next_value()?,
+            5 => self.name = map.next_value()?,
+            6 => self.parameters = map.next_value()?,
+            7 => self.priority = map.next_value()?,
             _ => self.training_phrases = map.next_value()?,
         }
         Ok(())
@@ -12424,7 +13134,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3IntentCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentCoverage";
 
-    const FIELDS: &'static [&'static str] = &["intents", "coverageScore"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "coverageScore" => Some(0),
+            "intents" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -12436,12 +13153,12 @@ for GoogleCloudDialogflowCxV3IntentCoverage {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.intents = map.next_value()?,
-            _ => {
+            0 => {
                 self.coverage_score = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            _ => self.intents = map.next_value()?,
         }
         Ok(())
     }
@@ -12494,7 +13211,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3IntentCoverageIntent {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentCoverageIntent";
 
-    const FIELDS: &'static [&'static str] = &["intent", "covered"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "covered" => Some(0),
+            "intent" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -12506,8 +13230,8 @@ for GoogleCloudDialogflowCxV3IntentCoverageIntent {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.intent = map.next_value()?,
-            _ => self.covered = map.next_value()?,
+            0 => self.covered = map.next_value()?,
+            _ => self.intent = map.next_value()?,
         }
         Ok(())
     }
@@ -12549,7 +13273,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3IntentInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentInput";
 
-    const FIELDS: &'static [&'static str] = &["intent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "intent" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -12626,7 +13356,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3IntentParameter {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentParameter";
 
-    const FIELDS: &'static [&'static str] = &["id", "isList", "redact", "entityType"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityType" => Some(0),
+            "id" => Some(1),
+            "isList" => Some(2),
+            "redact" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -12638,10 +13377,10 @@ for GoogleCloudDialogflowCxV3IntentParameter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.id = map.next_value()?,
-            1 => self.is_list = map.next_value()?,
-            2 => self.redact = map.next_value()?,
-            _ => self.entity_type = map.next_value()?,
+            0 => self.entity_type = map.next_value()?,
+            1 => self.id = map.next_value()?,
+            2 => self.is_list = map.next_value()?,
+            _ => self.redact = map.next_value()?,
         }
         Ok(())
     }
@@ -12710,7 +13449,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3IntentTrainingPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrase";
 
-    const FIELDS: &'static [&'static str] = &["id", "parts", "repeatCount"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "parts" => Some(1),
+            "repeatCount" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -12780,7 +13527,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3IntentTrainingPhrasePart";
 
-    const FIELDS: &'static [&'static str] = &["text", "parameterId"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "parameterId" => Some(0),
+            "text" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -12792,8 +13546,8 @@ for GoogleCloudDialogflowCxV3IntentTrainingPhrasePart {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            _ => self.parameter_id = map.next_value()?,
+            0 => self.parameter_id = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -12883,13 +13637,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3KnowledgeConnectorSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "enabled",
-        "targetFlow",
-        "targetPage",
-        "triggerFulfillment",
-        "dataStoreConnections",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataStoreConnections" => Some(0),
+            "enabled" => Some(1),
+            "targetFlow" => Some(2),
+            "targetPage" => Some(3),
+            "triggerFulfillment" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -12901,11 +13659,11 @@ for GoogleCloudDialogflowCxV3KnowledgeConnectorSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.enabled = map.next_value()?,
-            1 => self.target_flow = map.next_value()?,
-            2 => self.target_page = map.next_value()?,
-            3 => self.trigger_fulfillment = map.next_value()?,
-            _ => self.data_store_connections = map.next_value()?,
+            0 => self.data_store_connections = map.next_value()?,
+            1 => self.enabled = map.next_value()?,
+            2 => self.target_flow = map.next_value()?,
+            3 => self.target_page = map.next_value()?,
+            _ => self.trigger_fulfillment = map.next_value()?,
         }
         Ok(())
     }
@@ -12978,7 +13736,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListAgentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListAgentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["agents", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agents" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13061,7 +13826,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListChangelogsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListChangelogsResponse";
 
-    const FIELDS: &'static [&'static str] = &["changelogs", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "changelogs" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13151,7 +13923,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "continuousTestResults"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "continuousTestResults" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13163,8 +13942,8 @@ for GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.next_page_token = map.next_value()?,
-            _ => self.continuous_test_results = map.next_value()?,
+            0 => self.continuous_test_results = map.next_value()?,
+            _ => self.next_page_token = map.next_value()?,
         }
         Ok(())
     }
@@ -13239,7 +14018,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListDeploymentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListDeploymentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["deployments", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "deployments" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13327,7 +14113,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListEntityTypesResponse";
 
-    const FIELDS: &'static [&'static str] = &["entityTypes", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityTypes" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13415,7 +14208,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListEnvironmentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListEnvironmentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "environments" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13503,7 +14303,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListExamplesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListExamplesResponse";
 
-    const FIELDS: &'static [&'static str] = &["examples", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "examples" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13587,7 +14394,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListExperimentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListExperimentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["experiments", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "experiments" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13675,7 +14489,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListFlowsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListFlowsResponse";
 
-    const FIELDS: &'static [&'static str] = &["flows", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "flows" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13756,7 +14577,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListGeneratorsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListGeneratorsResponse";
 
-    const FIELDS: &'static [&'static str] = &["generators", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "generators" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13844,7 +14672,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListIntentsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListIntentsResponse";
 
-    const FIELDS: &'static [&'static str] = &["intents", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "intents" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13928,7 +14763,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListPagesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPagesResponse";
 
-    const FIELDS: &'static [&'static str] = &["pages", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "pages" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -13940,8 +14782,8 @@ for GoogleCloudDialogflowCxV3ListPagesResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.pages = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.pages = map.next_value()?,
         }
         Ok(())
     }
@@ -14009,7 +14851,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "playbookVersions"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "playbookVersions" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14097,7 +14946,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListPlaybooksResponse";
 
-    const FIELDS: &'static [&'static str] = &["playbooks", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "playbooks" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14109,8 +14965,8 @@ for GoogleCloudDialogflowCxV3ListPlaybooksResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.playbooks = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.playbooks = map.next_value()?,
         }
         Ok(())
     }
@@ -14181,7 +15037,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "sessionEntityTypes"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "sessionEntityTypes" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14269,7 +15132,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListTestCaseResultsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTestCaseResultsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "testCaseResults"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "testCaseResults" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14357,7 +15227,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListTestCasesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTestCasesResponse";
 
-    const FIELDS: &'static [&'static str] = &["testCases", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "testCases" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14369,8 +15246,8 @@ for GoogleCloudDialogflowCxV3ListTestCasesResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.test_cases = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.test_cases = map.next_value()?,
         }
         Ok(())
     }
@@ -14445,7 +15322,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListToolVersionsResponse";
 
-    const FIELDS: &'static [&'static str] = &["toolVersions", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "toolVersions" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14457,8 +15341,8 @@ for GoogleCloudDialogflowCxV3ListToolVersionsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tool_versions = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.tool_versions = map.next_value()?,
         }
         Ok(())
     }
@@ -14533,7 +15417,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListToolsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListToolsResponse";
 
-    const FIELDS: &'static [&'static str] = &["tools", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "tools" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14545,8 +15436,8 @@ for GoogleCloudDialogflowCxV3ListToolsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tools = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.tools = map.next_value()?,
         }
         Ok(())
     }
@@ -14616,7 +15507,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "transitionRouteGroups"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "transitionRouteGroups" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14704,7 +15602,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListVersionsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListVersionsResponse";
 
-    const FIELDS: &'static [&'static str] = &["versions", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "versions" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14716,8 +15621,8 @@ for GoogleCloudDialogflowCxV3ListVersionsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.versions = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.versions = map.next_value()?,
         }
         Ok(())
     }
@@ -14788,7 +15693,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListWebhooksResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListWebhooksResponse";
 
-    const FIELDS: &'static [&'static str] = &["webhooks", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "webhooks" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14800,8 +15712,8 @@ for GoogleCloudDialogflowCxV3ListWebhooksResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.webhooks = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.webhooks = map.next_value()?,
         }
         Ok(())
     }
@@ -14869,7 +15781,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3LlmModelSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LlmModelSettings";
 
-    const FIELDS: &'static [&'static str] = &["model", "promptText"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "model" => Some(0),
+            "promptText" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14929,7 +15848,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3LoadVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LoadVersionRequest";
 
-    const FIELDS: &'static [&'static str] = &["allowOverrideAgentResources"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowOverrideAgentResources" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -14997,7 +15922,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse";
 
-    const FIELDS: &'static [&'static str] = &["environments", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "environments" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -15126,14 +16058,18 @@ impl GoogleCloudDialogflowCxV3Match {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Match {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Match";
 
-    const FIELDS: &'static [&'static str] = &[
-        "event",
-        "intent",
-        "matchType",
-        "confidence",
-        "parameters",
-        "resolvedInput",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "confidence" => Some(0),
+            "event" => Some(1),
+            "intent" => Some(2),
+            "matchType" => Some(3),
+            "parameters" => Some(4),
+            "resolvedInput" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -15145,10 +16081,10 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.event = map.next_value()?,
-            1 => self.intent = map.next_value()?,
-            2 => self.match_type = map.next_value()?,
-            3 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
+            0 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
+            1 => self.event = map.next_value()?,
+            2 => self.intent = map.next_value()?,
+            3 => self.match_type = map.next_value()?,
             4 => self.parameters = map.next_value()?,
             _ => self.resolved_input = map.next_value()?,
         }
@@ -15234,11 +16170,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3MatchIntentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3MatchIntentRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "queryInput",
-        "queryParams",
-        "persistParameterChanges",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "persistParameterChanges" => Some(0),
+            "queryInput" => Some(1),
+            "queryParams" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -15250,9 +16190,9 @@ for GoogleCloudDialogflowCxV3MatchIntentRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.query_input = map.next_value()?,
-            1 => self.query_params = map.next_value()?,
-            _ => self.persist_parameter_changes = map.next_value()?,
+            0 => self.persist_parameter_changes = map.next_value()?,
+            1 => self.query_input = map.next_value()?,
+            _ => self.query_params = map.next_value()?,
         }
         Ok(())
     }
@@ -15358,14 +16298,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3MatchIntentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3MatchIntentResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "text",
-        "matches",
-        "transcript",
-        "currentPage",
-        "triggerEvent",
-        "triggerIntent",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "currentPage" => Some(0),
+            "matches" => Some(1),
+            "text" => Some(2),
+            "transcript" => Some(3),
+            "triggerEvent" => Some(4),
+            "triggerIntent" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -15377,10 +16321,10 @@ for GoogleCloudDialogflowCxV3MatchIntentResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
+            0 => self.current_page = map.next_value()?,
             1 => self.matches = map.next_value()?,
-            2 => self.transcript = map.next_value()?,
-            3 => self.current_page = map.next_value()?,
+            2 => self.text = map.next_value()?,
+            3 => self.transcript = map.next_value()?,
             4 => self.trigger_event = map.next_value()?,
             _ => self.trigger_intent = map.next_value()?,
         }
@@ -15470,11 +16414,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3NluSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3NluSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "modelType",
-        "modelTrainingMode",
-        "classificationThreshold",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "classificationThreshold" => Some(0),
+            "modelTrainingMode" => Some(1),
+            "modelType" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -15486,13 +16434,13 @@ for GoogleCloudDialogflowCxV3NluSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.model_type = map.next_value()?,
-            1 => self.model_training_mode = map.next_value()?,
-            _ => {
+            0 => {
                 self.classification_threshold = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            1 => self.model_training_mode = map.next_value()?,
+            _ => self.model_type = map.next_value()?,
         }
         Ok(())
     }
@@ -15571,11 +16519,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3OutputAudioConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3OutputAudioConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "audioEncoding",
-        "sampleRateHertz",
-        "synthesizeSpeechConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audioEncoding" => Some(0),
+            "sampleRateHertz" => Some(1),
+            "synthesizeSpeechConfig" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -15742,18 +16694,22 @@ impl GoogleCloudDialogflowCxV3Page {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Page {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Page";
 
-    const FIELDS: &'static [&'static str] = &[
-        "form",
-        "name",
-        "description",
-        "displayName",
-        "eventHandlers",
-        "advancedSettings",
-        "entryFulfillment",
-        "transitionRoutes",
-        "transitionRouteGroups",
-        "knowledgeConnectorSettings",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "advancedSettings" => Some(0),
+            "description" => Some(1),
+            "displayName" => Some(2),
+            "entryFulfillment" => Some(3),
+            "eventHandlers" => Some(4),
+            "form" => Some(5),
+            "knowledgeConnectorSettings" => Some(6),
+            "name" => Some(7),
+            "transitionRouteGroups" => Some(8),
+            "transitionRoutes" => Some(9),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -15765,16 +16721,16 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.form = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.description = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
+            0 => self.advanced_settings = map.next_value()?,
+            1 => self.description = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.entry_fulfillment = map.next_value()?,
             4 => self.event_handlers = map.next_value()?,
-            5 => self.advanced_settings = map.next_value()?,
-            6 => self.entry_fulfillment = map.next_value()?,
-            7 => self.transition_routes = map.next_value()?,
+            5 => self.form = map.next_value()?,
+            6 => self.knowledge_connector_settings = map.next_value()?,
+            7 => self.name = map.next_value()?,
             8 => self.transition_route_groups = map.next_value()?,
-            _ => self.knowledge_connector_settings = map.next_value()?,
+            _ => self.transition_routes = map.next_value()?,
         }
         Ok(())
     }
@@ -15889,12 +16845,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ParameterDefinition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ParameterDefinition";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "type",
-        "typeSchema",
-        "description",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "description" => Some(0),
+            "name" => Some(1),
+            "type" => Some(2),
+            "typeSchema" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -15906,10 +16866,10 @@ for GoogleCloudDialogflowCxV3ParameterDefinition {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.r#type = map.next_value()?,
-            2 => self.type_schema = map.next_value()?,
-            _ => self.description = map.next_value()?,
+            0 => self.description = map.next_value()?,
+            1 => self.name = map.next_value()?,
+            2 => self.r#type = map.next_value()?,
+            _ => self.type_schema = map.next_value()?,
         }
         Ok(())
     }
@@ -15960,7 +16920,13 @@ impl GoogleCloudDialogflowCxV3Phrase {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Phrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Phrase";
 
-    const FIELDS: &'static [&'static str] = &["text"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "text" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -16197,25 +17163,29 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3Playbook {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Playbook";
 
-    const FIELDS: &'static [&'static str] = &[
-        "goal",
-        "name",
-        "handlers",
-        "codeBlock",
-        "createTime",
-        "tokenCount",
-        "updateTime",
-        "displayName",
-        "instruction",
-        "playbookType",
-        "inlineActions",
-        "referencedFlows",
-        "referencedTools",
-        "llmModelSettings",
-        "referencedPlaybooks",
-        "inputParameterDefinitions",
-        "outputParameterDefinitions",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "codeBlock" => Some(0),
+            "createTime" => Some(1),
+            "displayName" => Some(2),
+            "goal" => Some(3),
+            "handlers" => Some(4),
+            "inlineActions" => Some(5),
+            "inputParameterDefinitions" => Some(6),
+            "instruction" => Some(7),
+            "llmModelSettings" => Some(8),
+            "name" => Some(9),
+            "outputParameterDefinitions" => Some(10),
+            "playbookType" => Some(11),
+            "referencedFlows" => Some(12),
+            "referencedPlaybooks" => Some(13),
+            "referencedTools" => Some(14),
+            "tokenCount" => Some(15),
+            "updateTime" => Some(16),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -16227,25 +17197,25 @@ for GoogleCloudDialogflowCxV3Playbook {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.goal = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.handlers = map.next_value()?,
-            3 => self.code_block = map.next_value()?,
-            4 => self.create_time = map.next_value()?,
-            5 => {
+            0 => self.code_block = map.next_value()?,
+            1 => self.create_time = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.goal = map.next_value()?,
+            4 => self.handlers = map.next_value()?,
+            5 => self.inline_actions = map.next_value()?,
+            6 => self.input_parameter_definitions = map.next_value()?,
+            7 => self.instruction = map.next_value()?,
+            8 => self.llm_model_settings = map.next_value()?,
+            9 => self.name = map.next_value()?,
+            10 => self.output_parameter_definitions = map.next_value()?,
+            11 => self.playbook_type = map.next_value()?,
+            12 => self.referenced_flows = map.next_value()?,
+            13 => self.referenced_playbooks = map.next_value()?,
+            14 => self.referenced_tools = map.next_value()?,
+            15 => {
                 self.token_count = ::discogen_runtime::__private::object::read_wire(map)?;
             }
-            6 => self.update_time = map.next_value()?,
-            7 => self.display_name = map.next_value()?,
-            8 => self.instruction = map.next_value()?,
-            9 => self.playbook_type = map.next_value()?,
-            10 => self.inline_actions = map.next_value()?,
-            11 => self.referenced_flows = map.next_value()?,
-            12 => self.referenced_tools = map.next_value()?,
-            13 => self.llm_model_settings = map.next_value()?,
-            14 => self.referenced_playbooks = map.next_value()?,
-            15 => self.input_parameter_definitions = map.next_value()?,
-            _ => self.output_parameter_definitions = map.next_value()?,
+            _ => self.update_time = map.next_value()?,
         }
         Ok(())
     }
@@ -16395,11 +17365,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookImportStrategy";
 
-    const FIELDS: &'static [&'static str] = &[
-        "toolImportStrategy",
-        "mainPlaybookImportStrategy",
-        "nestedResourceImportStrategy",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "mainPlaybookImportStrategy" => Some(0),
+            "nestedResourceImportStrategy" => Some(1),
+            "toolImportStrategy" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -16411,9 +17385,9 @@ for GoogleCloudDialogflowCxV3PlaybookImportStrategy {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tool_import_strategy = map.next_value()?,
-            1 => self.main_playbook_import_strategy = map.next_value()?,
-            _ => self.nested_resource_import_strategy = map.next_value()?,
+            0 => self.main_playbook_import_strategy = map.next_value()?,
+            1 => self.nested_resource_import_strategy = map.next_value()?,
+            _ => self.tool_import_strategy = map.next_value()?,
         }
         Ok(())
     }
@@ -16471,7 +17445,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInput";
 
-    const FIELDS: &'static [&'static str] = &["precedingConversationSummary"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "precedingConversationSummary" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -16537,7 +17517,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookInstruction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInstruction";
 
-    const FIELDS: &'static [&'static str] = &["steps", "guidelines"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "guidelines" => Some(0),
+            "steps" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -16549,8 +17536,8 @@ for GoogleCloudDialogflowCxV3PlaybookInstruction {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.steps = map.next_value()?,
-            _ => self.guidelines = map.next_value()?,
+            0 => self.guidelines = map.next_value()?,
+            _ => self.steps = map.next_value()?,
         }
         Ok(())
     }
@@ -16643,13 +17630,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookInvocation {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookInvocation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "playbook",
-        "displayName",
-        "playbookInput",
-        "playbookState",
-        "playbookOutput",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "playbook" => Some(1),
+            "playbookInput" => Some(2),
+            "playbookOutput" => Some(3),
+            "playbookState" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -16661,11 +17652,11 @@ for GoogleCloudDialogflowCxV3PlaybookInvocation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.playbook = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            1 => self.playbook = map.next_value()?,
             2 => self.playbook_input = map.next_value()?,
-            3 => self.playbook_state = map.next_value()?,
-            _ => self.playbook_output = map.next_value()?,
+            3 => self.playbook_output = map.next_value()?,
+            _ => self.playbook_state = map.next_value()?,
         }
         Ok(())
     }
@@ -16726,7 +17717,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookOutput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookOutput";
 
-    const FIELDS: &'static [&'static str] = &["executionSummary"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "executionSummary" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -16792,7 +17789,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookStep {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookStep";
 
-    const FIELDS: &'static [&'static str] = &["text", "steps"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "steps" => Some(0),
+            "text" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -16804,8 +17808,8 @@ for GoogleCloudDialogflowCxV3PlaybookStep {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            _ => self.steps = map.next_value()?,
+            0 => self.steps = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -16852,7 +17856,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTraceMetadata";
 
-    const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "playbook" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -16864,8 +17875,8 @@ for GoogleCloudDialogflowCxV3PlaybookTraceMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.playbook = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            _ => self.playbook = map.next_value()?,
         }
         Ok(())
     }
@@ -16922,7 +17933,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookTransition";
 
-    const FIELDS: &'static [&'static str] = &["playbook", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "playbook" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -16934,8 +17952,8 @@ for GoogleCloudDialogflowCxV3PlaybookTransition {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.playbook = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            _ => self.playbook = map.next_value()?,
         }
         Ok(())
     }
@@ -17032,13 +18050,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PlaybookVersion {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PlaybookVersion";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "examples",
-        "playbook",
-        "updateTime",
-        "description",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "description" => Some(0),
+            "examples" => Some(1),
+            "name" => Some(2),
+            "playbook" => Some(3),
+            "updateTime" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -17050,11 +18072,11 @@ for GoogleCloudDialogflowCxV3PlaybookVersion {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
+            0 => self.description = map.next_value()?,
             1 => self.examples = map.next_value()?,
-            2 => self.playbook = map.next_value()?,
-            3 => self.update_time = map.next_value()?,
-            _ => self.description = map.next_value()?,
+            2 => self.name = map.next_value()?,
+            3 => self.playbook = map.next_value()?,
+            _ => self.update_time = map.next_value()?,
         }
         Ok(())
     }
@@ -17177,15 +18199,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3QueryInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3QueryInput";
 
-    const FIELDS: &'static [&'static str] = &[
-        "dtmf",
-        "text",
-        "audio",
-        "event",
-        "intent",
-        "languageCode",
-        "toolCallResult",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audio" => Some(0),
+            "dtmf" => Some(1),
+            "event" => Some(2),
+            "intent" => Some(3),
+            "languageCode" => Some(4),
+            "text" => Some(5),
+            "toolCallResult" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -17197,12 +18223,12 @@ for GoogleCloudDialogflowCxV3QueryInput {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.dtmf = map.next_value()?,
-            1 => self.text = map.next_value()?,
-            2 => self.audio = map.next_value()?,
-            3 => self.event = map.next_value()?,
-            4 => self.intent = map.next_value()?,
-            5 => self.language_code = map.next_value()?,
+            0 => self.audio = map.next_value()?,
+            1 => self.dtmf = map.next_value()?,
+            2 => self.event = map.next_value()?,
+            3 => self.intent = map.next_value()?,
+            4 => self.language_code = map.next_value()?,
+            5 => self.text = map.next_value()?,
             _ => self.tool_call_result = map.next_value()?,
         }
         Ok(())
@@ -17440,26 +18466,30 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3QueryParameters {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3QueryParameters";
 
-    const FIELDS: &'static [&'static str] = &[
-        "channel",
-        "payload",
-        "timeZone",
-        "parameters",
-        "sessionTtl",
-        "currentPage",
-        "geoLocation",
-        "flowVersions",
-        "searchConfig",
-        "disableWebhook",
-        "parameterScope",
-        "webhookHeaders",
-        "currentPlaybook",
-        "endUserMetadata",
-        "llmModelSettings",
-        "sessionEntityTypes",
-        "analyzeQueryTextSentiment",
-        "populateDataStoreConnectionSignals",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "analyzeQueryTextSentiment" => Some(0),
+            "channel" => Some(1),
+            "currentPage" => Some(2),
+            "currentPlaybook" => Some(3),
+            "disableWebhook" => Some(4),
+            "endUserMetadata" => Some(5),
+            "flowVersions" => Some(6),
+            "geoLocation" => Some(7),
+            "llmModelSettings" => Some(8),
+            "parameterScope" => Some(9),
+            "parameters" => Some(10),
+            "payload" => Some(11),
+            "populateDataStoreConnectionSignals" => Some(12),
+            "searchConfig" => Some(13),
+            "sessionEntityTypes" => Some(14),
+            "sessionTtl" => Some(15),
+            "timeZone" => Some(16),
+            "webhookHeaders" => Some(17),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -17471,26 +18501,26 @@ for GoogleCloudDialogflowCxV3QueryParameters {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.channel = map.next_value()?,
-            1 => self.payload = map.next_value()?,
-            2 => self.time_zone = map.next_value()?,
-            3 => self.parameters = map.next_value()?,
-            4 => {
+            0 => self.analyze_query_text_sentiment = map.next_value()?,
+            1 => self.channel = map.next_value()?,
+            2 => self.current_page = map.next_value()?,
+            3 => self.current_playbook = map.next_value()?,
+            4 => self.disable_webhook = map.next_value()?,
+            5 => self.end_user_metadata = map.next_value()?,
+            6 => self.flow_versions = map.next_value()?,
+            7 => self.geo_location = map.next_value()?,
+            8 => self.llm_model_settings = map.next_value()?,
+            9 => self.parameter_scope = map.next_value()?,
+            10 => self.parameters = map.next_value()?,
+            11 => self.payload = map.next_value()?,
+            12 => self.populate_data_store_connection_signals = map.next_value()?,
+            13 => self.search_config = map.next_value()?,
+            14 => self.session_entity_types = map.next_value()?,
+            15 => {
                 self.session_ttl = ::discogen_runtime::__private::object::read_wire(map)?;
             }
-            5 => self.current_page = map.next_value()?,
-            6 => self.geo_location = map.next_value()?,
-            7 => self.flow_versions = map.next_value()?,
-            8 => self.search_config = map.next_value()?,
-            9 => self.disable_webhook = map.next_value()?,
-            10 => self.parameter_scope = map.next_value()?,
-            11 => self.webhook_headers = map.next_value()?,
-            12 => self.current_playbook = map.next_value()?,
-            13 => self.end_user_metadata = map.next_value()?,
-            14 => self.llm_model_settings = map.next_value()?,
-            15 => self.session_entity_types = map.next_value()?,
-            16 => self.analyze_query_text_sentiment = map.next_value()?,
-            _ => self.populate_data_store_connection_signals = map.next_value()?,
+            16 => self.time_zone = map.next_value()?,
+            _ => self.webhook_headers = map.next_value()?,
         }
         Ok(())
     }
@@ -17838,29 +18868,33 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3QueryResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3QueryResult";
 
-    const FIELDS: &'static [&'static str] = &[
-        "dtmf",
-        "text",
-        "match",
-        "intent",
-        "parameters",
-        "transcript",
-        "currentFlow",
-        "currentPage",
-        "traceBlocks",
-        "languageCode",
-        "triggerEvent",
-        "triggerIntent",
-        "diagnosticInfo",
-        "webhookPayloads",
-        "webhookStatuses",
-        "advancedSettings",
-        "responseMessages",
-        "allowAnswerFeedback",
-        "sentimentAnalysisResult",
-        "intentDetectionConfidence",
-        "dataStoreConnectionSignals",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "advancedSettings" => Some(0),
+            "allowAnswerFeedback" => Some(1),
+            "currentFlow" => Some(2),
+            "currentPage" => Some(3),
+            "dataStoreConnectionSignals" => Some(4),
+            "diagnosticInfo" => Some(5),
+            "dtmf" => Some(6),
+            "intent" => Some(7),
+            "intentDetectionConfidence" => Some(8),
+            "languageCode" => Some(9),
+            "match" => Some(10),
+            "parameters" => Some(11),
+            "responseMessages" => Some(12),
+            "sentimentAnalysisResult" => Some(13),
+            "text" => Some(14),
+            "traceBlocks" => Some(15),
+            "transcript" => Some(16),
+            "triggerEvent" => Some(17),
+            "triggerIntent" => Some(18),
+            "webhookPayloads" => Some(19),
+            "webhookStatuses" => Some(20),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -17872,31 +18906,31 @@ for GoogleCloudDialogflowCxV3QueryResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.dtmf = map.next_value()?,
-            1 => self.text = map.next_value()?,
-            2 => self.r#match = map.next_value()?,
-            3 => self.intent = map.next_value()?,
-            4 => self.parameters = map.next_value()?,
-            5 => self.transcript = map.next_value()?,
-            6 => self.current_flow = map.next_value()?,
-            7 => self.current_page = map.next_value()?,
-            8 => self.trace_blocks = map.next_value()?,
-            9 => self.language_code = map.next_value()?,
-            10 => self.trigger_event = map.next_value()?,
-            11 => self.trigger_intent = map.next_value()?,
-            12 => self.diagnostic_info = map.next_value()?,
-            13 => self.webhook_payloads = map.next_value()?,
-            14 => self.webhook_statuses = map.next_value()?,
-            15 => self.advanced_settings = map.next_value()?,
-            16 => self.response_messages = map.next_value()?,
-            17 => self.allow_answer_feedback = map.next_value()?,
-            18 => self.sentiment_analysis_result = map.next_value()?,
-            19 => {
+            0 => self.advanced_settings = map.next_value()?,
+            1 => self.allow_answer_feedback = map.next_value()?,
+            2 => self.current_flow = map.next_value()?,
+            3 => self.current_page = map.next_value()?,
+            4 => self.data_store_connection_signals = map.next_value()?,
+            5 => self.diagnostic_info = map.next_value()?,
+            6 => self.dtmf = map.next_value()?,
+            7 => self.intent = map.next_value()?,
+            8 => {
                 self.intent_detection_confidence = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            _ => self.data_store_connection_signals = map.next_value()?,
+            9 => self.language_code = map.next_value()?,
+            10 => self.r#match = map.next_value()?,
+            11 => self.parameters = map.next_value()?,
+            12 => self.response_messages = map.next_value()?,
+            13 => self.sentiment_analysis_result = map.next_value()?,
+            14 => self.text = map.next_value()?,
+            15 => self.trace_blocks = map.next_value()?,
+            16 => self.transcript = map.next_value()?,
+            17 => self.trigger_event = map.next_value()?,
+            18 => self.trigger_intent = map.next_value()?,
+            19 => self.webhook_payloads = map.next_value()?,
+            _ => self.webhook_statuses = map.next_value()?,
         }
         Ok(())
     }
@@ -18032,7 +19066,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResourceName {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResourceName";
 
-    const FIELDS: &'static [&'static str] = &["name", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "name" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18044,8 +19085,8 @@ for GoogleCloudDialogflowCxV3ResourceName {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -18127,12 +19168,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestoreAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreAgentRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "agentUri",
-        "gitSource",
-        "agentContent",
-        "restoreOption",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentContent" => Some(0),
+            "agentUri" => Some(1),
+            "gitSource" => Some(2),
+            "restoreOption" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18144,9 +19189,9 @@ for GoogleCloudDialogflowCxV3RestoreAgentRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.agent_uri = map.next_value()?,
-            1 => self.git_source = map.next_value()?,
-            2 => self.agent_content = map.next_value()?,
+            0 => self.agent_content = map.next_value()?,
+            1 => self.agent_uri = map.next_value()?,
+            2 => self.git_source = map.next_value()?,
             _ => self.restore_option = map.next_value()?,
         }
         Ok(())
@@ -18203,7 +19248,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreAgentRequestGitSource";
 
-    const FIELDS: &'static [&'static str] = &["trackingBranch"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "trackingBranch" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18248,7 +19299,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18302,7 +19357,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse";
 
-    const FIELDS: &'static [&'static str] = &["playbook"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "playbook" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18343,7 +19404,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestoreToolVersionRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18394,7 +19459,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RestoreToolVersionResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RestoreToolVersionResponse";
 
-    const FIELDS: &'static [&'static str] = &["tool"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "tool" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18467,11 +19538,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RolloutConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RolloutConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "rolloutSteps",
-        "failureCondition",
-        "rolloutCondition",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "failureCondition" => Some(0),
+            "rolloutCondition" => Some(1),
+            "rolloutSteps" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18483,9 +19558,9 @@ for GoogleCloudDialogflowCxV3RolloutConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.rollout_steps = map.next_value()?,
-            1 => self.failure_condition = map.next_value()?,
-            _ => self.rollout_condition = map.next_value()?,
+            0 => self.failure_condition = map.next_value()?,
+            1 => self.rollout_condition = map.next_value()?,
+            _ => self.rollout_steps = map.next_value()?,
         }
         Ok(())
     }
@@ -18559,11 +19634,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RolloutConfigRolloutStep {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RolloutConfigRolloutStep";
 
-    const FIELDS: &'static [&'static str] = &[
-        "displayName",
-        "minDuration",
-        "trafficPercent",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "minDuration" => Some(1),
+            "trafficPercent" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18657,7 +19736,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RolloutState {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RolloutState";
 
-    const FIELDS: &'static [&'static str] = &["step", "startTime", "stepIndex"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "startTime" => Some(0),
+            "step" => Some(1),
+            "stepIndex" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18669,8 +19756,8 @@ for GoogleCloudDialogflowCxV3RolloutState {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.step = map.next_value()?,
-            1 => self.start_time = map.next_value()?,
+            0 => self.start_time = map.next_value()?,
+            1 => self.step = map.next_value()?,
             _ => self.step_index = map.next_value()?,
         }
         Ok(())
@@ -18723,7 +19810,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RunContinuousTestMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestMetadata";
 
-    const FIELDS: &'static [&'static str] = &["errors"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "errors" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18764,7 +19857,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RunContinuousTestRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18818,7 +19915,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RunContinuousTestResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunContinuousTestResponse";
 
-    const FIELDS: &'static [&'static str] = &["continuousTestResult"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "continuousTestResult" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18863,7 +19966,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RunTestCaseMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseMetadata";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18914,7 +20021,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RunTestCaseRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseRequest";
 
-    const FIELDS: &'static [&'static str] = &["environment"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "environment" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -18973,7 +20086,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3RunTestCaseResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3RunTestCaseResponse";
 
-    const FIELDS: &'static [&'static str] = &["result"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "result" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19082,13 +20201,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SafetySettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "raiSettings",
-        "bannedPhrases",
-        "defaultRaiSettings",
-        "promptSecuritySettings",
-        "defaultBannedPhraseMatchStrategy",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "bannedPhrases" => Some(0),
+            "defaultBannedPhraseMatchStrategy" => Some(1),
+            "defaultRaiSettings" => Some(2),
+            "promptSecuritySettings" => Some(3),
+            "raiSettings" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19100,11 +20223,11 @@ for GoogleCloudDialogflowCxV3SafetySettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.rai_settings = map.next_value()?,
-            1 => self.banned_phrases = map.next_value()?,
+            0 => self.banned_phrases = map.next_value()?,
+            1 => self.default_banned_phrase_match_strategy = map.next_value()?,
             2 => self.default_rai_settings = map.next_value()?,
             3 => self.prompt_security_settings = map.next_value()?,
-            _ => self.default_banned_phrase_match_strategy = map.next_value()?,
+            _ => self.rai_settings = map.next_value()?,
         }
         Ok(())
     }
@@ -19176,7 +20299,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SafetySettingsPhrase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPhrase";
 
-    const FIELDS: &'static [&'static str] = &["text", "languageCode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "languageCode" => Some(0),
+            "text" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19188,8 +20318,8 @@ for GoogleCloudDialogflowCxV3SafetySettingsPhrase {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            _ => self.language_code = map.next_value()?,
+            0 => self.language_code = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -19235,7 +20365,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsPromptSecuritySettings";
 
-    const FIELDS: &'static [&'static str] = &["enablePromptSecurity"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enablePromptSecurity" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19298,7 +20434,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SafetySettingsRaiSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsRaiSettings";
 
-    const FIELDS: &'static [&'static str] = &["categoryFilters"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "categoryFilters" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19377,7 +20519,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SafetySettingsRaiSettingsCategoryFilter";
 
-    const FIELDS: &'static [&'static str] = &["category", "filterLevel"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "category" => Some(0),
+            "filterLevel" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19451,7 +20600,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SearchConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SearchConfig";
 
-    const FIELDS: &'static [&'static str] = &["boostSpecs", "filterSpecs"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "boostSpecs" => Some(0),
+            "filterSpecs" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19521,7 +20677,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SentimentAnalysisResult";
 
-    const FIELDS: &'static [&'static str] = &["score", "magnitude"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "magnitude" => Some(0),
+            "score" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19533,8 +20696,8 @@ for GoogleCloudDialogflowCxV3SentimentAnalysisResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
-            _ => self.magnitude = ::discogen_runtime::__private::object::read_wire(map)?,
+            0 => self.magnitude = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -19606,7 +20769,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SessionEntityType {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SessionEntityType";
 
-    const FIELDS: &'static [&'static str] = &["name", "entities", "entityOverrideMode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entities" => Some(0),
+            "entityOverrideMode" => Some(1),
+            "name" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19618,9 +20789,9 @@ for GoogleCloudDialogflowCxV3SessionEntityType {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.entities = map.next_value()?,
-            _ => self.entity_override_mode = map.next_value()?,
+            0 => self.entities = map.next_value()?,
+            1 => self.entity_override_mode = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -19664,7 +20835,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SpeechProcessingMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SpeechProcessingMetadata";
 
-    const FIELDS: &'static [&'static str] = &["displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19720,7 +20897,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SpeechToTextSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SpeechToTextSettings";
 
-    const FIELDS: &'static [&'static str] = &["enableSpeechAdaptation"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enableSpeechAdaptation" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19765,7 +20948,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3StartExperimentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3StartExperimentRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19805,7 +20992,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3StopExperimentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3StopExperimentRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19877,11 +21068,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "responseId",
-        "updateMask",
-        "answerFeedback",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "answerFeedback" => Some(0),
+            "responseId" => Some(1),
+            "updateMask" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -19893,9 +21088,9 @@ for GoogleCloudDialogflowCxV3SubmitAnswerFeedbackRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.response_id = map.next_value()?,
-            1 => self.update_mask = map.next_value()?,
-            _ => self.answer_feedback = map.next_value()?,
+            0 => self.answer_feedback = map.next_value()?,
+            1 => self.response_id = map.next_value()?,
+            _ => self.update_mask = map.next_value()?,
         }
         Ok(())
     }
@@ -19989,13 +21184,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SynthesizeSpeechConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "pitch",
-        "voice",
-        "speakingRate",
-        "volumeGainDb",
-        "effectsProfileId",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "effectsProfileId" => Some(0),
+            "pitch" => Some(1),
+            "speakingRate" => Some(2),
+            "voice" => Some(3),
+            "volumeGainDb" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -20007,19 +21206,19 @@ for GoogleCloudDialogflowCxV3SynthesizeSpeechConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.pitch = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.voice = map.next_value()?,
+            0 => self.effects_profile_id = map.next_value()?,
+            1 => self.pitch = ::discogen_runtime::__private::object::read_wire(map)?,
             2 => {
                 self.speaking_rate = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            3 => {
+            3 => self.voice = map.next_value()?,
+            _ => {
                 self.volume_gain_db = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            _ => self.effects_profile_id = map.next_value()?,
         }
         Ok(())
     }
@@ -20155,16 +21354,20 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TestCase {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestCase";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "tags",
-        "notes",
-        "testConfig",
-        "displayName",
-        "creationTime",
-        "lastTestResult",
-        "testCaseConversationTurns",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "creationTime" => Some(0),
+            "displayName" => Some(1),
+            "lastTestResult" => Some(2),
+            "name" => Some(3),
+            "notes" => Some(4),
+            "tags" => Some(5),
+            "testCaseConversationTurns" => Some(6),
+            "testConfig" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -20176,14 +21379,14 @@ for GoogleCloudDialogflowCxV3TestCase {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.tags = map.next_value()?,
-            2 => self.notes = map.next_value()?,
-            3 => self.test_config = map.next_value()?,
-            4 => self.display_name = map.next_value()?,
-            5 => self.creation_time = map.next_value()?,
-            6 => self.last_test_result = map.next_value()?,
-            _ => self.test_case_conversation_turns = map.next_value()?,
+            0 => self.creation_time = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.last_test_result = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.notes = map.next_value()?,
+            5 => self.tags = map.next_value()?,
+            6 => self.test_case_conversation_turns = map.next_value()?,
+            _ => self.test_config = map.next_value()?,
         }
         Ok(())
     }
@@ -20261,7 +21464,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TestCaseError {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestCaseError";
 
-    const FIELDS: &'static [&'static str] = &["status", "testCase"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "status" => Some(0),
+            "testCase" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -20359,13 +21569,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TestCaseResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestCaseResult";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "testTime",
-        "testResult",
-        "environment",
-        "conversationTurns",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conversationTurns" => Some(0),
+            "environment" => Some(1),
+            "name" => Some(2),
+            "testResult" => Some(3),
+            "testTime" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -20377,11 +21591,11 @@ for GoogleCloudDialogflowCxV3TestCaseResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.test_time = map.next_value()?,
-            2 => self.test_result = map.next_value()?,
-            3 => self.environment = map.next_value()?,
-            _ => self.conversation_turns = map.next_value()?,
+            0 => self.conversation_turns = map.next_value()?,
+            1 => self.environment = map.next_value()?,
+            2 => self.name = map.next_value()?,
+            3 => self.test_result = map.next_value()?,
+            _ => self.test_time = map.next_value()?,
         }
         Ok(())
     }
@@ -20454,7 +21668,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TestConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestConfig";
 
-    const FIELDS: &'static [&'static str] = &["flow", "page", "trackingParameters"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "flow" => Some(0),
+            "page" => Some(1),
+            "trackingParameters" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -20534,7 +21756,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TestError {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestError";
 
-    const FIELDS: &'static [&'static str] = &["status", "testCase", "testTime"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "status" => Some(0),
+            "testCase" => Some(1),
+            "testTime" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -20601,7 +21831,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TestRunDifference {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TestRunDifference";
 
-    const FIELDS: &'static [&'static str] = &["type", "description"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "description" => Some(0),
+            "type" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -20613,8 +21850,8 @@ for GoogleCloudDialogflowCxV3TestRunDifference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.r#type = map.next_value()?,
-            _ => self.description = map.next_value()?,
+            0 => self.description = map.next_value()?,
+            _ => self.r#type = map.next_value()?,
         }
         Ok(())
     }
@@ -20658,7 +21895,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TextInput {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TextInput";
 
-    const FIELDS: &'static [&'static str] = &["text"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "text" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -20721,7 +21964,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TextToSpeechSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TextToSpeechSettings";
 
-    const FIELDS: &'static [&'static str] = &["synthesizeSpeechConfigs"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "synthesizeSpeechConfigs" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -20844,15 +22093,19 @@ impl GoogleCloudDialogflowCxV3Tool {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Tool {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Tool";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "toolType",
-        "description",
-        "displayName",
-        "openApiSpec",
-        "functionSpec",
-        "dataStoreSpec",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataStoreSpec" => Some(0),
+            "description" => Some(1),
+            "displayName" => Some(2),
+            "functionSpec" => Some(3),
+            "name" => Some(4),
+            "openApiSpec" => Some(5),
+            "toolType" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -20864,13 +22117,13 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.tool_type = map.next_value()?,
-            2 => self.description = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            4 => self.open_api_spec = map.next_value()?,
-            5 => self.function_spec = map.next_value()?,
-            _ => self.data_store_spec = map.next_value()?,
+            0 => self.data_store_spec = map.next_value()?,
+            1 => self.description = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.function_spec = map.next_value()?,
+            4 => self.name = map.next_value()?,
+            5 => self.open_api_spec = map.next_value()?,
+            _ => self.tool_type = map.next_value()?,
         }
         Ok(())
     }
@@ -20996,13 +22249,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolAuthentication {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthentication";
 
-    const FIELDS: &'static [&'static str] = &[
-        "oauthConfig",
-        "apiKeyConfig",
-        "bearerTokenConfig",
-        "serviceAgentAuthConfig",
-        "serviceAccountAuthConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "apiKeyConfig" => Some(0),
+            "bearerTokenConfig" => Some(1),
+            "oauthConfig" => Some(2),
+            "serviceAccountAuthConfig" => Some(3),
+            "serviceAgentAuthConfig" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21014,11 +22271,11 @@ for GoogleCloudDialogflowCxV3ToolAuthentication {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.oauth_config = map.next_value()?,
-            1 => self.api_key_config = map.next_value()?,
-            2 => self.bearer_token_config = map.next_value()?,
-            3 => self.service_agent_auth_config = map.next_value()?,
-            _ => self.service_account_auth_config = map.next_value()?,
+            0 => self.api_key_config = map.next_value()?,
+            1 => self.bearer_token_config = map.next_value()?,
+            2 => self.oauth_config = map.next_value()?,
+            3 => self.service_account_auth_config = map.next_value()?,
+            _ => self.service_agent_auth_config = map.next_value()?,
         }
         Ok(())
     }
@@ -21117,12 +22374,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationApiKeyConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "apiKey",
-        "keyName",
-        "requestLocation",
-        "secretVersionForApiKey",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "apiKey" => Some(0),
+            "keyName" => Some(1),
+            "requestLocation" => Some(2),
+            "secretVersionForApiKey" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21198,7 +22459,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig";
 
-    const FIELDS: &'static [&'static str] = &["token", "secretVersionForToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "secretVersionForToken" => Some(0),
+            "token" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21210,8 +22478,8 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationBearerTokenConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.token = map.next_value()?,
-            _ => self.secret_version_for_token = map.next_value()?,
+            0 => self.secret_version_for_token = map.next_value()?,
+            _ => self.token = map.next_value()?,
         }
         Ok(())
     }
@@ -21312,14 +22580,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "scopes",
-        "clientId",
-        "clientSecret",
-        "tokenEndpoint",
-        "oauthGrantType",
-        "secretVersionForClientSecret",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "clientId" => Some(0),
+            "clientSecret" => Some(1),
+            "oauthGrantType" => Some(2),
+            "scopes" => Some(3),
+            "secretVersionForClientSecret" => Some(4),
+            "tokenEndpoint" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21331,12 +22603,12 @@ for GoogleCloudDialogflowCxV3ToolAuthenticationOAuthConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.scopes = map.next_value()?,
-            1 => self.client_id = map.next_value()?,
-            2 => self.client_secret = map.next_value()?,
-            3 => self.token_endpoint = map.next_value()?,
-            4 => self.oauth_grant_type = map.next_value()?,
-            _ => self.secret_version_for_client_secret = map.next_value()?,
+            0 => self.client_id = map.next_value()?,
+            1 => self.client_secret = map.next_value()?,
+            2 => self.oauth_grant_type = map.next_value()?,
+            3 => self.scopes = map.next_value()?,
+            4 => self.secret_version_for_client_secret = map.next_value()?,
+            _ => self.token_endpoint = map.next_value()?,
         }
         Ok(())
     }
@@ -21398,7 +22670,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAccountAuthConfig";
 
-    const FIELDS: &'static [&'static str] = &["serviceAccount"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "serviceAccount" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21461,7 +22739,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolAuthenticationServiceAgentAuthConfig";
 
-    const FIELDS: &'static [&'static str] = &["serviceAgentAuth"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "serviceAgentAuth" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21552,12 +22836,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolCallResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCallResult";
 
-    const FIELDS: &'static [&'static str] = &[
-        "tool",
-        "error",
-        "action",
-        "outputParameters",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "action" => Some(0),
+            "error" => Some(1),
+            "outputParameters" => Some(2),
+            "tool" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21569,10 +22857,10 @@ for GoogleCloudDialogflowCxV3ToolCallResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tool = map.next_value()?,
+            0 => self.action = map.next_value()?,
             1 => self.error = map.next_value()?,
-            2 => self.action = map.next_value()?,
-            _ => self.output_parameters = map.next_value()?,
+            2 => self.output_parameters = map.next_value()?,
+            _ => self.tool = map.next_value()?,
         }
         Ok(())
     }
@@ -21618,7 +22906,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolCallResultError {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCallResultError";
 
-    const FIELDS: &'static [&'static str] = &["message"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "message" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21689,7 +22983,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolDataStoreTool {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreTool";
 
-    const FIELDS: &'static [&'static str] = &["fallbackPrompt", "dataStoreConnections"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "dataStoreConnections" => Some(0),
+            "fallbackPrompt" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21701,8 +23002,8 @@ for GoogleCloudDialogflowCxV3ToolDataStoreTool {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.fallback_prompt = map.next_value()?,
-            _ => self.data_store_connections = map.next_value()?,
+            0 => self.data_store_connections = map.next_value()?,
+            _ => self.fallback_prompt = map.next_value()?,
         }
         Ok(())
     }
@@ -21739,7 +23040,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolDataStoreToolFallbackPrompt";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21805,7 +23110,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolFunctionTool {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolFunctionTool";
 
-    const FIELDS: &'static [&'static str] = &["inputSchema", "outputSchema"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "inputSchema" => Some(0),
+            "outputSchema" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21904,12 +23216,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolOpenApiTool {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolOpenApiTool";
 
-    const FIELDS: &'static [&'static str] = &[
-        "tlsConfig",
-        "textSchema",
-        "authentication",
-        "serviceDirectoryConfig",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "authentication" => Some(0),
+            "serviceDirectoryConfig" => Some(1),
+            "textSchema" => Some(2),
+            "tlsConfig" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -21921,10 +23237,10 @@ for GoogleCloudDialogflowCxV3ToolOpenApiTool {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tls_config = map.next_value()?,
-            1 => self.text_schema = map.next_value()?,
-            2 => self.authentication = map.next_value()?,
-            _ => self.service_directory_config = map.next_value()?,
+            0 => self.authentication = map.next_value()?,
+            1 => self.service_directory_config = map.next_value()?,
+            2 => self.text_schema = map.next_value()?,
+            _ => self.tls_config = map.next_value()?,
         }
         Ok(())
     }
@@ -21982,7 +23298,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolServiceDirectoryConfig";
 
-    const FIELDS: &'static [&'static str] = &["service"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "service" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -22037,7 +23359,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolTlsConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfig";
 
-    const FIELDS: &'static [&'static str] = &["caCerts"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "caCerts" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -22096,7 +23424,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolTlsConfigCaCert {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolTLSConfigCACert";
 
-    const FIELDS: &'static [&'static str] = &["cert", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "cert" => Some(0),
+            "displayName" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -22202,13 +23537,17 @@ impl GoogleCloudDialogflowCxV3ToolUse {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3ToolUse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolUse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "tool",
-        "action",
-        "displayName",
-        "inputActionParameters",
-        "outputActionParameters",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "action" => Some(0),
+            "displayName" => Some(1),
+            "inputActionParameters" => Some(2),
+            "outputActionParameters" => Some(3),
+            "tool" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -22220,11 +23559,11 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tool = map.next_value()?,
-            1 => self.action = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            3 => self.input_action_parameters = map.next_value()?,
-            _ => self.output_action_parameters = map.next_value()?,
+            0 => self.action = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.input_action_parameters = map.next_value()?,
+            3 => self.output_action_parameters = map.next_value()?,
+            _ => self.tool = map.next_value()?,
         }
         Ok(())
     }
@@ -22325,13 +23664,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolVersion {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolVersion";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "tool",
-        "createTime",
-        "updateTime",
-        "displayName",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "createTime" => Some(0),
+            "displayName" => Some(1),
+            "name" => Some(2),
+            "tool" => Some(3),
+            "updateTime" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -22343,11 +23686,11 @@ for GoogleCloudDialogflowCxV3ToolVersion {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.tool = map.next_value()?,
-            2 => self.create_time = map.next_value()?,
-            3 => self.update_time = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.name = map.next_value()?,
+            3 => self.tool = map.next_value()?,
+            _ => self.update_time = map.next_value()?,
         }
         Ok(())
     }
@@ -22500,17 +23843,21 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TraceBlock {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TraceBlock";
 
-    const FIELDS: &'static [&'static str] = &[
-        "actions",
-        "endState",
-        "startTime",
-        "completeTime",
-        "inputParameters",
-        "outputParameters",
-        "flowTraceMetadata",
-        "playbookTraceMetadata",
-        "speechProcessingMetadata",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "actions" => Some(0),
+            "completeTime" => Some(1),
+            "endState" => Some(2),
+            "flowTraceMetadata" => Some(3),
+            "inputParameters" => Some(4),
+            "outputParameters" => Some(5),
+            "playbookTraceMetadata" => Some(6),
+            "speechProcessingMetadata" => Some(7),
+            "startTime" => Some(8),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -22523,14 +23870,14 @@ for GoogleCloudDialogflowCxV3TraceBlock {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.actions = map.next_value()?,
-            1 => self.end_state = map.next_value()?,
-            2 => self.start_time = map.next_value()?,
-            3 => self.complete_time = map.next_value()?,
+            1 => self.complete_time = map.next_value()?,
+            2 => self.end_state = map.next_value()?,
+            3 => self.flow_trace_metadata = map.next_value()?,
             4 => self.input_parameters = map.next_value()?,
             5 => self.output_parameters = map.next_value()?,
-            6 => self.flow_trace_metadata = map.next_value()?,
-            7 => self.playbook_trace_metadata = map.next_value()?,
-            _ => self.speech_processing_metadata = map.next_value()?,
+            6 => self.playbook_trace_metadata = map.next_value()?,
+            7 => self.speech_processing_metadata = map.next_value()?,
+            _ => self.start_time = map.next_value()?,
         }
         Ok(())
     }
@@ -22594,7 +23941,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TrainFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TrainFlowRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -22655,7 +24006,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverage";
 
-    const FIELDS: &'static [&'static str] = &["transitions", "coverageScore"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "coverageScore" => Some(0),
+            "transitions" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -22667,12 +24025,12 @@ for GoogleCloudDialogflowCxV3TransitionCoverage {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.transitions = map.next_value()?,
-            _ => {
+            0 => {
                 self.coverage_score = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            _ => self.transitions = map.next_value()?,
         }
         Ok(())
     }
@@ -22779,14 +24137,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransition";
 
-    const FIELDS: &'static [&'static str] = &[
-        "index",
-        "source",
-        "target",
-        "covered",
-        "eventHandler",
-        "transitionRoute",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "covered" => Some(0),
+            "eventHandler" => Some(1),
+            "index" => Some(2),
+            "source" => Some(3),
+            "target" => Some(4),
+            "transitionRoute" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -22798,11 +24160,11 @@ for GoogleCloudDialogflowCxV3TransitionCoverageTransition {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.index = map.next_value()?,
-            1 => self.source = map.next_value()?,
-            2 => self.target = map.next_value()?,
-            3 => self.covered = map.next_value()?,
-            4 => self.event_handler = map.next_value()?,
+            0 => self.covered = map.next_value()?,
+            1 => self.event_handler = map.next_value()?,
+            2 => self.index = map.next_value()?,
+            3 => self.source = map.next_value()?,
+            4 => self.target = map.next_value()?,
             _ => self.transition_route = map.next_value()?,
         }
         Ok(())
@@ -22866,7 +24228,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionCoverageTransitionNode";
 
-    const FIELDS: &'static [&'static str] = &["flow", "page"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "flow" => Some(0),
+            "page" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -22980,15 +24349,19 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionRoute {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRoute";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "intent",
-        "condition",
-        "targetFlow",
-        "targetPage",
-        "description",
-        "triggerFulfillment",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "condition" => Some(0),
+            "description" => Some(1),
+            "intent" => Some(2),
+            "name" => Some(3),
+            "targetFlow" => Some(4),
+            "targetPage" => Some(5),
+            "triggerFulfillment" => Some(6),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23000,12 +24373,12 @@ for GoogleCloudDialogflowCxV3TransitionRoute {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.intent = map.next_value()?,
-            2 => self.condition = map.next_value()?,
-            3 => self.target_flow = map.next_value()?,
-            4 => self.target_page = map.next_value()?,
-            5 => self.description = map.next_value()?,
+            0 => self.condition = map.next_value()?,
+            1 => self.description = map.next_value()?,
+            2 => self.intent = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.target_flow = map.next_value()?,
+            5 => self.target_page = map.next_value()?,
             _ => self.trigger_fulfillment = map.next_value()?,
         }
         Ok(())
@@ -23088,7 +24461,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionRouteGroup {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroup";
 
-    const FIELDS: &'static [&'static str] = &["name", "displayName", "transitionRoutes"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "name" => Some(1),
+            "transitionRoutes" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23100,8 +24481,8 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroup {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            1 => self.name = map.next_value()?,
             _ => self.transition_routes = map.next_value()?,
         }
         Ok(())
@@ -23169,7 +24550,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage";
 
-    const FIELDS: &'static [&'static str] = &["coverages", "coverageScore"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "coverageScore" => Some(0),
+            "coverages" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23181,12 +24569,12 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverage {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.coverages = map.next_value()?,
-            _ => {
+            0 => {
                 self.coverage_score = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            _ => self.coverages = map.next_value()?,
         }
         Ok(())
     }
@@ -23260,11 +24648,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage";
 
-    const FIELDS: &'static [&'static str] = &[
-        "routeGroup",
-        "transitions",
-        "coverageScore",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "coverageScore" => Some(0),
+            "routeGroup" => Some(1),
+            "transitions" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23276,13 +24668,13 @@ for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverage {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.route_group = map.next_value()?,
-            1 => self.transitions = map.next_value()?,
-            _ => {
+            0 => {
                 self.coverage_score = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            1 => self.route_group = map.next_value()?,
+            _ => self.transitions = map.next_value()?,
         }
         Ok(())
     }
@@ -23349,7 +24741,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TransitionRouteGroupCoverageCoverageTransition";
 
-    const FIELDS: &'static [&'static str] = &["covered", "transitionRoute"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "covered" => Some(0),
+            "transitionRoute" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23423,7 +24822,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TypeSchema {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TypeSchema";
 
-    const FIELDS: &'static [&'static str] = &["inlineSchema", "schemaReference"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "inlineSchema" => Some(0),
+            "schemaReference" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23493,7 +24899,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TypeSchemaSchemaReference";
 
-    const FIELDS: &'static [&'static str] = &["tool", "schema"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "schema" => Some(0),
+            "tool" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23505,8 +24918,8 @@ for GoogleCloudDialogflowCxV3TypeSchemaSchemaReference {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tool = map.next_value()?,
-            _ => self.schema = map.next_value()?,
+            0 => self.schema = map.next_value()?,
+            _ => self.tool = map.next_value()?,
         }
         Ok(())
     }
@@ -23548,7 +24961,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3UserUtterance {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3UserUtterance";
 
-    const FIELDS: &'static [&'static str] = &["text"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "text" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23598,7 +25017,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ValidateAgentRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ValidateAgentRequest";
 
-    const FIELDS: &'static [&'static str] = &["languageCode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "languageCode" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23654,7 +25079,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ValidateFlowRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ValidateFlowRequest";
 
-    const FIELDS: &'static [&'static str] = &["languageCode"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "languageCode" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23757,13 +25188,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ValidationMessage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ValidationMessage";
 
-    const FIELDS: &'static [&'static str] = &[
-        "detail",
-        "severity",
-        "resources",
-        "resourceType",
-        "resourceNames",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "detail" => Some(0),
+            "resourceNames" => Some(1),
+            "resourceType" => Some(2),
+            "resources" => Some(3),
+            "severity" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23776,10 +25211,10 @@ for GoogleCloudDialogflowCxV3ValidationMessage {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.detail = map.next_value()?,
-            1 => self.severity = map.next_value()?,
-            2 => self.resources = map.next_value()?,
-            3 => self.resource_type = map.next_value()?,
-            _ => self.resource_names = map.next_value()?,
+            1 => self.resource_names = map.next_value()?,
+            2 => self.resource_type = map.next_value()?,
+            3 => self.resources = map.next_value()?,
+            _ => self.severity = map.next_value()?,
         }
         Ok(())
     }
@@ -23845,7 +25280,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3VariantsHistory {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VariantsHistory";
 
-    const FIELDS: &'static [&'static str] = &["updateTime", "versionVariants"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "updateTime" => Some(0),
+            "versionVariants" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23965,14 +25407,18 @@ impl GoogleCloudDialogflowCxV3Version {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Version {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Version";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "state",
-        "createTime",
-        "description",
-        "displayName",
-        "nluSettings",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "createTime" => Some(0),
+            "description" => Some(1),
+            "displayName" => Some(2),
+            "name" => Some(3),
+            "nluSettings" => Some(4),
+            "state" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -23984,12 +25430,12 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.state = map.next_value()?,
-            2 => self.create_time = map.next_value()?,
-            3 => self.description = map.next_value()?,
-            4 => self.display_name = map.next_value()?,
-            _ => self.nlu_settings = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.description = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.name = map.next_value()?,
+            4 => self.nlu_settings = map.next_value()?,
+            _ => self.state = map.next_value()?,
         }
         Ok(())
     }
@@ -24052,7 +25498,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3VersionVariants {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VersionVariants";
 
-    const FIELDS: &'static [&'static str] = &["variants"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "variants" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -24120,11 +25572,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3VersionVariantsVariant {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VersionVariantsVariant";
 
-    const FIELDS: &'static [&'static str] = &[
-        "version",
-        "isControlGroup",
-        "trafficAllocation",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "isControlGroup" => Some(0),
+            "trafficAllocation" => Some(1),
+            "version" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -24136,13 +25592,13 @@ for GoogleCloudDialogflowCxV3VersionVariantsVariant {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.version = map.next_value()?,
-            1 => self.is_control_group = map.next_value()?,
-            _ => {
+            0 => self.is_control_group = map.next_value()?,
+            1 => {
                 self.traffic_allocation = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            _ => self.version = map.next_value()?,
         }
         Ok(())
     }
@@ -24205,7 +25661,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3VoiceSelectionParams {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3VoiceSelectionParams";
 
-    const FIELDS: &'static [&'static str] = &["name", "ssmlGender"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "ssmlGender" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -24319,14 +25782,18 @@ impl GoogleCloudDialogflowCxV3Webhook {
 impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3Webhook {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3Webhook";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "timeout",
-        "disabled",
-        "displayName",
-        "serviceDirectory",
-        "genericWebService",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "disabled" => Some(0),
+            "displayName" => Some(1),
+            "genericWebService" => Some(2),
+            "name" => Some(3),
+            "serviceDirectory" => Some(4),
+            "timeout" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -24338,12 +25805,12 @@ impl ::discogen_runtime::__private::object::Object for GoogleCloudDialogflowCxV3
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.timeout = ::discogen_runtime::__private::object::read_wire(map)?,
-            2 => self.disabled = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
+            0 => self.disabled = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.generic_web_service = map.next_value()?,
+            3 => self.name = map.next_value()?,
             4 => self.service_directory = map.next_value()?,
-            _ => self.generic_web_service = map.next_value()?,
+            _ => self.timeout = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -24576,22 +26043,26 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookGenericWebService {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebService";
 
-    const FIELDS: &'static [&'static str] = &[
-        "uri",
-        "password",
-        "username",
-        "httpMethod",
-        "oauthConfig",
-        "requestBody",
-        "webhookType",
-        "allowedCaCerts",
-        "requestHeaders",
-        "parameterMapping",
-        "serviceAgentAuth",
-        "serviceAccountAuthConfig",
-        "secretVersionsForRequestHeaders",
-        "secretVersionForUsernamePassword",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowedCaCerts" => Some(0),
+            "httpMethod" => Some(1),
+            "oauthConfig" => Some(2),
+            "parameterMapping" => Some(3),
+            "password" => Some(4),
+            "requestBody" => Some(5),
+            "requestHeaders" => Some(6),
+            "secretVersionForUsernamePassword" => Some(7),
+            "secretVersionsForRequestHeaders" => Some(8),
+            "serviceAccountAuthConfig" => Some(9),
+            "serviceAgentAuth" => Some(10),
+            "uri" => Some(11),
+            "username" => Some(12),
+            "webhookType" => Some(13),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -24603,20 +26074,20 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebService {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.uri = map.next_value()?,
-            1 => self.password = map.next_value()?,
-            2 => self.username = map.next_value()?,
-            3 => self.http_method = map.next_value()?,
-            4 => self.oauth_config = map.next_value()?,
+            0 => self.allowed_ca_certs = map.next_value()?,
+            1 => self.http_method = map.next_value()?,
+            2 => self.oauth_config = map.next_value()?,
+            3 => self.parameter_mapping = map.next_value()?,
+            4 => self.password = map.next_value()?,
             5 => self.request_body = map.next_value()?,
-            6 => self.webhook_type = map.next_value()?,
-            7 => self.allowed_ca_certs = map.next_value()?,
-            8 => self.request_headers = map.next_value()?,
-            9 => self.parameter_mapping = map.next_value()?,
+            6 => self.request_headers = map.next_value()?,
+            7 => self.secret_version_for_username_password = map.next_value()?,
+            8 => self.secret_versions_for_request_headers = map.next_value()?,
+            9 => self.service_account_auth_config = map.next_value()?,
             10 => self.service_agent_auth = map.next_value()?,
-            11 => self.service_account_auth_config = map.next_value()?,
-            12 => self.secret_versions_for_request_headers = map.next_value()?,
-            _ => self.secret_version_for_username_password = map.next_value()?,
+            11 => self.uri = map.next_value()?,
+            12 => self.username = map.next_value()?,
+            _ => self.webhook_type = map.next_value()?,
         }
         Ok(())
     }
@@ -24753,13 +26224,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig";
 
-    const FIELDS: &'static [&'static str] = &[
-        "scopes",
-        "clientId",
-        "clientSecret",
-        "tokenEndpoint",
-        "secretVersionForClientSecret",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "clientId" => Some(0),
+            "clientSecret" => Some(1),
+            "scopes" => Some(2),
+            "secretVersionForClientSecret" => Some(3),
+            "tokenEndpoint" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -24771,11 +26246,11 @@ for GoogleCloudDialogflowCxV3WebhookGenericWebServiceOAuthConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.scopes = map.next_value()?,
-            1 => self.client_id = map.next_value()?,
-            2 => self.client_secret = map.next_value()?,
-            3 => self.token_endpoint = map.next_value()?,
-            _ => self.secret_version_for_client_secret = map.next_value()?,
+            0 => self.client_id = map.next_value()?,
+            1 => self.client_secret = map.next_value()?,
+            2 => self.scopes = map.next_value()?,
+            3 => self.secret_version_for_client_secret = map.next_value()?,
+            _ => self.token_endpoint = map.next_value()?,
         }
         Ok(())
     }
@@ -24832,7 +26307,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceSecretVersionHeaderValue";
 
-    const FIELDS: &'static [&'static str] = &["secretVersion"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "secretVersion" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -24888,7 +26369,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookGenericWebServiceServiceAccountAuthConfig";
 
-    const FIELDS: &'static [&'static str] = &["serviceAccount"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "serviceAccount" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -24956,7 +26443,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig";
 
-    const FIELDS: &'static [&'static str] = &["service", "genericWebService"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "genericWebService" => Some(0),
+            "service" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -24968,8 +26462,8 @@ for GoogleCloudDialogflowCxV3WebhookServiceDirectoryConfig {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.service = map.next_value()?,
-            _ => self.generic_web_service = map.next_value()?,
+            0 => self.generic_web_service = map.next_value()?,
+            _ => self.service = map.next_value()?,
         }
         Ok(())
     }
@@ -25023,7 +26517,14 @@ impl GoogleTypeLatLng {
 impl ::discogen_runtime::__private::object::Object for GoogleTypeLatLng {
     const NAME: &'static str = "GoogleTypeLatLng";
 
-    const FIELDS: &'static [&'static str] = &["latitude", "longitude"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "latitude" => Some(0),
+            "longitude" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

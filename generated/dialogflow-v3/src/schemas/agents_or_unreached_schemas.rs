@@ -27,7 +27,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3InlineDestination {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3InlineDestination";
 
-    const FIELDS: &'static [&'static str] = &["content"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "content" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -235,21 +241,25 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessage {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessage";
 
-    const FIELDS: &'static [&'static str] = &[
-        "text",
-        "channel",
-        "payload",
-        "toolCall",
-        "playAudio",
-        "mixedAudio",
-        "responseType",
-        "endInteraction",
-        "outputAudioText",
-        "liveAgentHandoff",
-        "knowledgeInfoCard",
-        "conversationSuccess",
-        "telephonyTransferCall",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "channel" => Some(0),
+            "conversationSuccess" => Some(1),
+            "endInteraction" => Some(2),
+            "knowledgeInfoCard" => Some(3),
+            "liveAgentHandoff" => Some(4),
+            "mixedAudio" => Some(5),
+            "outputAudioText" => Some(6),
+            "payload" => Some(7),
+            "playAudio" => Some(8),
+            "responseType" => Some(9),
+            "telephonyTransferCall" => Some(10),
+            "text" => Some(11),
+            "toolCall" => Some(12),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -261,19 +271,19 @@ for GoogleCloudDialogflowCxV3ResponseMessage {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            1 => self.channel = map.next_value()?,
-            2 => self.payload = map.next_value()?,
-            3 => self.tool_call = map.next_value()?,
-            4 => self.play_audio = map.next_value()?,
+            0 => self.channel = map.next_value()?,
+            1 => self.conversation_success = map.next_value()?,
+            2 => self.end_interaction = map.next_value()?,
+            3 => self.knowledge_info_card = map.next_value()?,
+            4 => self.live_agent_handoff = map.next_value()?,
             5 => self.mixed_audio = map.next_value()?,
-            6 => self.response_type = map.next_value()?,
-            7 => self.end_interaction = map.next_value()?,
-            8 => self.output_audio_text = map.next_value()?,
-            9 => self.live_agent_handoff = map.next_value()?,
-            10 => self.knowledge_info_card = map.next_value()?,
-            11 => self.conversation_success = map.next_value()?,
-            _ => self.telephony_transfer_call = map.next_value()?,
+            6 => self.output_audio_text = map.next_value()?,
+            7 => self.payload = map.next_value()?,
+            8 => self.play_audio = map.next_value()?,
+            9 => self.response_type = map.next_value()?,
+            10 => self.telephony_transfer_call = map.next_value()?,
+            11 => self.text = map.next_value()?,
+            _ => self.tool_call = map.next_value()?,
         }
         Ok(())
     }
@@ -363,7 +373,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageConversationSuccess";
 
-    const FIELDS: &'static [&'static str] = &["metadata"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -404,7 +420,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageEndInteraction {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageEndInteraction";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -444,7 +464,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageKnowledgeInfoCard";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -498,7 +522,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageLiveAgentHandoff";
 
-    const FIELDS: &'static [&'static str] = &["metadata"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -553,7 +583,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageMixedAudio {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudio";
 
-    const FIELDS: &'static [&'static str] = &["segments"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "segments" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -625,11 +661,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment";
 
-    const FIELDS: &'static [&'static str] = &[
-        "uri",
-        "audio",
-        "allowPlaybackInterruption",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowPlaybackInterruption" => Some(0),
+            "audio" => Some(1),
+            "uri" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -641,9 +681,9 @@ for GoogleCloudDialogflowCxV3ResponseMessageMixedAudioSegment {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.uri = map.next_value()?,
+            0 => self.allow_playback_interruption = map.next_value()?,
             1 => self.audio = map.next_value()?,
-            _ => self.allow_playback_interruption = map.next_value()?,
+            _ => self.uri = map.next_value()?,
         }
         Ok(())
     }
@@ -710,11 +750,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText";
 
-    const FIELDS: &'static [&'static str] = &[
-        "ssml",
-        "text",
-        "allowPlaybackInterruption",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowPlaybackInterruption" => Some(0),
+            "ssml" => Some(1),
+            "text" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -726,9 +770,9 @@ for GoogleCloudDialogflowCxV3ResponseMessageOutputAudioText {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.ssml = map.next_value()?,
-            1 => self.text = map.next_value()?,
-            _ => self.allow_playback_interruption = map.next_value()?,
+            0 => self.allow_playback_interruption = map.next_value()?,
+            1 => self.ssml = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -786,7 +830,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessagePlayAudio";
 
-    const FIELDS: &'static [&'static str] = &["audioUri", "allowPlaybackInterruption"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowPlaybackInterruption" => Some(0),
+            "audioUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -798,8 +849,8 @@ for GoogleCloudDialogflowCxV3ResponseMessagePlayAudio {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.audio_uri = map.next_value()?,
-            _ => self.allow_playback_interruption = map.next_value()?,
+            0 => self.allow_playback_interruption = map.next_value()?,
+            _ => self.audio_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -845,7 +896,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageTelephonyTransferCall";
 
-    const FIELDS: &'static [&'static str] = &["phoneNumber"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "phoneNumber" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -912,7 +969,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ResponseMessageText {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ResponseMessageText";
 
-    const FIELDS: &'static [&'static str] = &["text", "allowPlaybackInterruption"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "allowPlaybackInterruption" => Some(0),
+            "text" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -924,8 +988,8 @@ for GoogleCloudDialogflowCxV3ResponseMessageText {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            _ => self.allow_playback_interruption = map.next_value()?,
+            0 => self.allow_playback_interruption = map.next_value()?,
+            _ => self.text = map.next_value()?,
         }
         Ok(())
     }
@@ -994,7 +1058,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ToolCall {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ToolCall";
 
-    const FIELDS: &'static [&'static str] = &["tool", "action", "inputParameters"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "action" => Some(0),
+            "inputParameters" => Some(1),
+            "tool" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1006,9 +1078,9 @@ for GoogleCloudDialogflowCxV3ToolCall {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tool = map.next_value()?,
-            1 => self.action = map.next_value()?,
-            _ => self.input_parameters = map.next_value()?,
+            0 => self.action = map.next_value()?,
+            1 => self.input_parameters = map.next_value()?,
+            _ => self.tool = map.next_value()?,
         }
         Ok(())
     }

@@ -37,7 +37,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ListSecuritySettingsResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ListSecuritySettingsResponse";
 
-    const FIELDS: &'static [&'static str] = &["nextPageToken", "securitySettings"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "securitySettings" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -231,19 +238,23 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SecuritySettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SecuritySettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "displayName",
-        "purgeDataTypes",
-        "redactionScope",
-        "inspectTemplate",
-        "redactionStrategy",
-        "retentionStrategy",
-        "deidentifyTemplate",
-        "audioExportSettings",
-        "retentionWindowDays",
-        "insightsExportSettings",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audioExportSettings" => Some(0),
+            "deidentifyTemplate" => Some(1),
+            "displayName" => Some(2),
+            "insightsExportSettings" => Some(3),
+            "inspectTemplate" => Some(4),
+            "name" => Some(5),
+            "purgeDataTypes" => Some(6),
+            "redactionScope" => Some(7),
+            "redactionStrategy" => Some(8),
+            "retentionStrategy" => Some(9),
+            "retentionWindowDays" => Some(10),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -255,17 +266,17 @@ for GoogleCloudDialogflowCxV3SecuritySettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.display_name = map.next_value()?,
-            2 => self.purge_data_types = map.next_value()?,
-            3 => self.redaction_scope = map.next_value()?,
+            0 => self.audio_export_settings = map.next_value()?,
+            1 => self.deidentify_template = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
+            3 => self.insights_export_settings = map.next_value()?,
             4 => self.inspect_template = map.next_value()?,
-            5 => self.redaction_strategy = map.next_value()?,
-            6 => self.retention_strategy = map.next_value()?,
-            7 => self.deidentify_template = map.next_value()?,
-            8 => self.audio_export_settings = map.next_value()?,
-            9 => self.retention_window_days = map.next_value()?,
-            _ => self.insights_export_settings = map.next_value()?,
+            5 => self.name = map.next_value()?,
+            6 => self.purge_data_types = map.next_value()?,
+            7 => self.redaction_scope = map.next_value()?,
+            8 => self.redaction_strategy = map.next_value()?,
+            9 => self.retention_strategy = map.next_value()?,
+            _ => self.retention_window_days = map.next_value()?,
         }
         Ok(())
     }
@@ -397,13 +408,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "gcsBucket",
-        "audioFormat",
-        "storeTtsAudio",
-        "audioExportPattern",
-        "enableAudioRedaction",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audioExportPattern" => Some(0),
+            "audioFormat" => Some(1),
+            "enableAudioRedaction" => Some(2),
+            "gcsBucket" => Some(3),
+            "storeTtsAudio" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -415,11 +430,11 @@ for GoogleCloudDialogflowCxV3SecuritySettingsAudioExportSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.gcs_bucket = map.next_value()?,
+            0 => self.audio_export_pattern = map.next_value()?,
             1 => self.audio_format = map.next_value()?,
-            2 => self.store_tts_audio = map.next_value()?,
-            3 => self.audio_export_pattern = map.next_value()?,
-            _ => self.enable_audio_redaction = map.next_value()?,
+            2 => self.enable_audio_redaction = map.next_value()?,
+            3 => self.gcs_bucket = map.next_value()?,
+            _ => self.store_tts_audio = map.next_value()?,
         }
         Ok(())
     }
@@ -484,7 +499,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SecuritySettingsInsightsExportSettings";
 
-    const FIELDS: &'static [&'static str] = &["enableInsightsExport"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "enableInsightsExport" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -30,7 +30,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ConversationSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ConversationSignals";
 
-    const FIELDS: &'static [&'static str] = &["turnSignals"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "turnSignals" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -75,7 +81,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportEntityTypesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesMetadata";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -138,7 +148,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ExportEntityTypesResponse";
 
-    const FIELDS: &'static [&'static str] = &["entityTypesUri", "entityTypesContent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityTypesContent" => Some(0),
+            "entityTypesUri" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -150,8 +167,8 @@ for GoogleCloudDialogflowCxV3ExportEntityTypesResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.entity_types_uri = map.next_value()?,
-            _ => self.entity_types_content = map.next_value()?,
+            0 => self.entity_types_content = map.next_value()?,
+            _ => self.entity_types_uri = map.next_value()?,
         }
         Ok(())
     }
@@ -190,7 +207,11 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportEntityTypesMetadata {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesMetadata";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -257,7 +278,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesResponse";
 
-    const FIELDS: &'static [&'static str] = &["entityTypes", "conflictingResources"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "conflictingResources" => Some(0),
+            "entityTypes" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -269,8 +297,8 @@ for GoogleCloudDialogflowCxV3ImportEntityTypesResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.entity_types = map.next_value()?,
-            _ => self.conflicting_resources = map.next_value()?,
+            0 => self.conflicting_resources = map.next_value()?,
+            _ => self.entity_types = map.next_value()?,
         }
         Ok(())
     }
@@ -332,10 +360,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3ImportEntityTypesResponseConflictingResources";
 
-    const FIELDS: &'static [&'static str] = &[
-        "entityDisplayNames",
-        "entityTypeDisplayNames",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "entityDisplayNames" => Some(0),
+            "entityTypeDisplayNames" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -416,11 +448,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3LanguageInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3LanguageInfo";
 
-    const FIELDS: &'static [&'static str] = &[
-        "confidenceScore",
-        "inputLanguageCode",
-        "resolvedLanguageCode",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "confidenceScore" => Some(0),
+            "inputLanguageCode" => Some(1),
+            "resolvedLanguageCode" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -512,7 +548,15 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PageInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfo";
 
-    const FIELDS: &'static [&'static str] = &["formInfo", "currentPage", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "currentPage" => Some(0),
+            "displayName" => Some(1),
+            "formInfo" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -524,9 +568,9 @@ for GoogleCloudDialogflowCxV3PageInfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.form_info = map.next_value()?,
-            1 => self.current_page = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            0 => self.current_page = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            _ => self.form_info = map.next_value()?,
         }
         Ok(())
     }
@@ -580,7 +624,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PageInfoFormInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfo";
 
-    const FIELDS: &'static [&'static str] = &["parameterInfo"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "parameterInfo" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -673,13 +723,17 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo";
 
-    const FIELDS: &'static [&'static str] = &[
-        "state",
-        "value",
-        "required",
-        "displayName",
-        "justCollected",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "displayName" => Some(0),
+            "justCollected" => Some(1),
+            "required" => Some(2),
+            "state" => Some(3),
+            "value" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -691,11 +745,11 @@ for GoogleCloudDialogflowCxV3PageInfoFormInfoParameterInfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.state = map.next_value()?,
-            1 => self.value = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
+            1 => self.just_collected = map.next_value()?,
             2 => self.required = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
-            _ => self.just_collected = map.next_value()?,
+            3 => self.state = map.next_value()?,
+            _ => self.value = map.next_value()?,
         }
         Ok(())
     }
@@ -760,7 +814,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3SessionInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3SessionInfo";
 
-    const FIELDS: &'static [&'static str] = &["session", "parameters"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "parameters" => Some(0),
+            "session" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -772,8 +833,8 @@ for GoogleCloudDialogflowCxV3SessionInfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.session = map.next_value()?,
-            _ => self.parameters = map.next_value()?,
+            0 => self.parameters = map.next_value()?,
+            _ => self.session = map.next_value()?,
         }
         Ok(())
     }
@@ -901,18 +962,22 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3TurnSignals {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3TurnSignals";
 
-    const FIELDS: &'static [&'static str] = &[
-        "noMatch",
-        "dtmfUsed",
-        "noUserInput",
-        "userEscalated",
-        "agentEscalated",
-        "failureReasons",
-        "reachedEndPage",
-        "sentimentScore",
-        "webhookStatuses",
-        "sentimentMagnitude",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "agentEscalated" => Some(0),
+            "dtmfUsed" => Some(1),
+            "failureReasons" => Some(2),
+            "noMatch" => Some(3),
+            "noUserInput" => Some(4),
+            "reachedEndPage" => Some(5),
+            "sentimentMagnitude" => Some(6),
+            "sentimentScore" => Some(7),
+            "userEscalated" => Some(8),
+            "webhookStatuses" => Some(9),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -924,24 +989,24 @@ for GoogleCloudDialogflowCxV3TurnSignals {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.no_match = map.next_value()?,
+            0 => self.agent_escalated = map.next_value()?,
             1 => self.dtmf_used = map.next_value()?,
-            2 => self.no_user_input = map.next_value()?,
-            3 => self.user_escalated = map.next_value()?,
-            4 => self.agent_escalated = map.next_value()?,
-            5 => self.failure_reasons = map.next_value()?,
-            6 => self.reached_end_page = map.next_value()?,
+            2 => self.failure_reasons = map.next_value()?,
+            3 => self.no_match = map.next_value()?,
+            4 => self.no_user_input = map.next_value()?,
+            5 => self.reached_end_page = map.next_value()?,
+            6 => {
+                self.sentiment_magnitude = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
             7 => {
                 self.sentiment_score = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            8 => self.webhook_statuses = map.next_value()?,
-            _ => {
-                self.sentiment_magnitude = ::discogen_runtime::__private::object::read_wire(
-                    map,
-                )?;
-            }
+            8 => self.user_escalated = map.next_value()?,
+            _ => self.webhook_statuses = map.next_value()?,
         }
         Ok(())
     }
@@ -1173,23 +1238,27 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookRequest {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "text",
-        "payload",
-        "messages",
-        "pageInfo",
-        "dtmfDigits",
-        "intentInfo",
-        "transcript",
-        "sessionInfo",
-        "languageCode",
-        "languageInfo",
-        "triggerEvent",
-        "triggerIntent",
-        "fulfillmentInfo",
-        "detectIntentResponseId",
-        "sentimentAnalysisResult",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "detectIntentResponseId" => Some(0),
+            "dtmfDigits" => Some(1),
+            "fulfillmentInfo" => Some(2),
+            "intentInfo" => Some(3),
+            "languageCode" => Some(4),
+            "languageInfo" => Some(5),
+            "messages" => Some(6),
+            "pageInfo" => Some(7),
+            "payload" => Some(8),
+            "sentimentAnalysisResult" => Some(9),
+            "sessionInfo" => Some(10),
+            "text" => Some(11),
+            "transcript" => Some(12),
+            "triggerEvent" => Some(13),
+            "triggerIntent" => Some(14),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1201,21 +1270,21 @@ for GoogleCloudDialogflowCxV3WebhookRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.text = map.next_value()?,
-            1 => self.payload = map.next_value()?,
-            2 => self.messages = map.next_value()?,
-            3 => self.page_info = map.next_value()?,
-            4 => self.dtmf_digits = map.next_value()?,
-            5 => self.intent_info = map.next_value()?,
-            6 => self.transcript = map.next_value()?,
-            7 => self.session_info = map.next_value()?,
-            8 => self.language_code = map.next_value()?,
-            9 => self.language_info = map.next_value()?,
-            10 => self.trigger_event = map.next_value()?,
-            11 => self.trigger_intent = map.next_value()?,
-            12 => self.fulfillment_info = map.next_value()?,
-            13 => self.detect_intent_response_id = map.next_value()?,
-            _ => self.sentiment_analysis_result = map.next_value()?,
+            0 => self.detect_intent_response_id = map.next_value()?,
+            1 => self.dtmf_digits = map.next_value()?,
+            2 => self.fulfillment_info = map.next_value()?,
+            3 => self.intent_info = map.next_value()?,
+            4 => self.language_code = map.next_value()?,
+            5 => self.language_info = map.next_value()?,
+            6 => self.messages = map.next_value()?,
+            7 => self.page_info = map.next_value()?,
+            8 => self.payload = map.next_value()?,
+            9 => self.sentiment_analysis_result = map.next_value()?,
+            10 => self.session_info = map.next_value()?,
+            11 => self.text = map.next_value()?,
+            12 => self.transcript = map.next_value()?,
+            13 => self.trigger_event = map.next_value()?,
+            _ => self.trigger_intent = map.next_value()?,
         }
         Ok(())
     }
@@ -1312,7 +1381,13 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestFulfillmentInfo";
 
-    const FIELDS: &'static [&'static str] = &["tag"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "tag" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1404,12 +1479,16 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestIntentInfo";
 
-    const FIELDS: &'static [&'static str] = &[
-        "confidence",
-        "parameters",
-        "displayName",
-        "lastMatchedIntent",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "confidence" => Some(0),
+            "displayName" => Some(1),
+            "lastMatchedIntent" => Some(2),
+            "parameters" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1422,9 +1501,9 @@ for GoogleCloudDialogflowCxV3WebhookRequestIntentInfo {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.parameters = map.next_value()?,
-            2 => self.display_name = map.next_value()?,
-            _ => self.last_matched_intent = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            2 => self.last_matched_intent = map.next_value()?,
+            _ => self.parameters = map.next_value()?,
         }
         Ok(())
     }
@@ -1493,7 +1572,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestIntentInfoIntentParameterValue";
 
-    const FIELDS: &'static [&'static str] = &["originalValue", "resolvedValue"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "originalValue" => Some(0),
+            "resolvedValue" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1565,7 +1651,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult";
 
-    const FIELDS: &'static [&'static str] = &["score", "magnitude"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "magnitude" => Some(0),
+            "score" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1577,8 +1670,8 @@ for GoogleCloudDialogflowCxV3WebhookRequestSentimentAnalysisResult {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
-            _ => self.magnitude = ::discogen_runtime::__private::object::read_wire(map)?,
+            0 => self.magnitude = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => self.score = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -1683,14 +1776,18 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "payload",
-        "pageInfo",
-        "targetFlow",
-        "targetPage",
-        "sessionInfo",
-        "fulfillmentResponse",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "fulfillmentResponse" => Some(0),
+            "pageInfo" => Some(1),
+            "payload" => Some(2),
+            "sessionInfo" => Some(3),
+            "targetFlow" => Some(4),
+            "targetPage" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1702,12 +1799,12 @@ for GoogleCloudDialogflowCxV3WebhookResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.payload = map.next_value()?,
+            0 => self.fulfillment_response = map.next_value()?,
             1 => self.page_info = map.next_value()?,
-            2 => self.target_flow = map.next_value()?,
-            3 => self.target_page = map.next_value()?,
-            4 => self.session_info = map.next_value()?,
-            _ => self.fulfillment_response = map.next_value()?,
+            2 => self.payload = map.next_value()?,
+            3 => self.session_info = map.next_value()?,
+            4 => self.target_flow = map.next_value()?,
+            _ => self.target_page = map.next_value()?,
         }
         Ok(())
     }
@@ -1786,7 +1883,14 @@ impl ::discogen_runtime::__private::object::Object
 for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
     const NAME: &'static str = "GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse";
 
-    const FIELDS: &'static [&'static str] = &["messages", "mergeBehavior"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "mergeBehavior" => Some(0),
+            "messages" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -1798,8 +1902,8 @@ for GoogleCloudDialogflowCxV3WebhookResponseFulfillmentResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.messages = map.next_value()?,
-            _ => self.merge_behavior = map.next_value()?,
+            0 => self.merge_behavior = map.next_value()?,
+            _ => self.messages = map.next_value()?,
         }
         Ok(())
     }

@@ -62,12 +62,16 @@ impl Aggregation {
 impl ::discogen_runtime::__private::object::Object for Aggregation {
     const NAME: &'static str = "Aggregation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "groupByFields",
-        "alignmentPeriod",
-        "perSeriesAligner",
-        "crossSeriesReducer",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "alignmentPeriod" => ::std::option::Option::Some(0),
+            "crossSeriesReducer" => ::std::option::Option::Some(1),
+            "groupByFields" => ::std::option::Option::Some(2),
+            "perSeriesAligner" => ::std::option::Option::Some(3),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -81,14 +85,14 @@ impl ::discogen_runtime::__private::object::Object for Aggregation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.group_by_fields = map.next_value()?,
-            1 => {
+            0 => {
                 self.alignment_period = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            2 => self.per_series_aligner = map.next_value()?,
-            _ => self.cross_series_reducer = map.next_value()?,
+            1 => self.cross_series_reducer = map.next_value()?,
+            2 => self.group_by_fields = map.next_value()?,
+            _ => self.per_series_aligner = map.next_value()?,
         }
         Ok(())
     }
@@ -154,7 +158,14 @@ impl AggregationFunction {
 impl ::discogen_runtime::__private::object::Object for AggregationFunction {
     const NAME: &'static str = "AggregationFunction";
 
-    const FIELDS: &'static [&'static str] = &["type", "parameters"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "parameters" => ::std::option::Option::Some(0),
+            "type" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -168,8 +179,8 @@ impl ::discogen_runtime::__private::object::Object for AggregationFunction {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.r#type = map.next_value()?,
-            _ => self.parameters = map.next_value()?,
+            0 => self.parameters = map.next_value()?,
+            _ => self.r#type = map.next_value()?,
         }
         Ok(())
     }
@@ -212,7 +223,13 @@ impl AlertChart {
 impl ::discogen_runtime::__private::object::Object for AlertChart {
     const NAME: &'static str = "AlertChart";
 
-    const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "name" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -272,7 +289,14 @@ impl Axis {
 impl ::discogen_runtime::__private::object::Object for Axis {
     const NAME: &'static str = "Axis";
 
-    const FIELDS: &'static [&'static str] = &["label", "scale"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "label" => ::std::option::Option::Some(0),
+            "scale" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -356,12 +380,16 @@ impl Breakdown {
 impl ::discogen_runtime::__private::object::Object for Breakdown {
     const NAME: &'static str = "Breakdown";
 
-    const FIELDS: &'static [&'static str] = &[
-        "limit",
-        "column",
-        "sortOrder",
-        "aggregationFunction",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "aggregationFunction" => ::std::option::Option::Some(0),
+            "column" => ::std::option::Option::Some(1),
+            "limit" => ::std::option::Option::Some(2),
+            "sortOrder" => ::std::option::Option::Some(3),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -375,10 +403,10 @@ impl ::discogen_runtime::__private::object::Object for Breakdown {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.limit = map.next_value()?,
+            0 => self.aggregation_function = map.next_value()?,
             1 => self.column = map.next_value()?,
-            2 => self.sort_order = map.next_value()?,
-            _ => self.aggregation_function = map.next_value()?,
+            2 => self.limit = map.next_value()?,
+            _ => self.sort_order = map.next_value()?,
         }
         Ok(())
     }
@@ -436,7 +464,14 @@ impl ChartOptions {
 impl ::discogen_runtime::__private::object::Object for ChartOptions {
     const NAME: &'static str = "ChartOptions";
 
-    const FIELDS: &'static [&'static str] = &["mode", "displayHorizontal"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "displayHorizontal" => ::std::option::Option::Some(0),
+            "mode" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -450,8 +485,8 @@ impl ::discogen_runtime::__private::object::Object for ChartOptions {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.mode = map.next_value()?,
-            _ => self.display_horizontal = map.next_value()?,
+            0 => self.display_horizontal = map.next_value()?,
+            _ => self.mode = map.next_value()?,
         }
         Ok(())
     }
@@ -494,7 +529,13 @@ impl CollapsibleGroup {
 impl ::discogen_runtime::__private::object::Object for CollapsibleGroup {
     const NAME: &'static str = "CollapsibleGroup";
 
-    const FIELDS: &'static [&'static str] = &["collapsed"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "collapsed" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -554,7 +595,14 @@ impl Column {
 impl ::discogen_runtime::__private::object::Object for Column {
     const NAME: &'static str = "Column";
 
-    const FIELDS: &'static [&'static str] = &["weight", "widgets"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "weight" => ::std::option::Option::Some(0),
+            "widgets" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -608,7 +656,13 @@ impl ColumnLayout {
 impl ::discogen_runtime::__private::object::Object for ColumnLayout {
     const NAME: &'static str = "ColumnLayout";
 
-    const FIELDS: &'static [&'static str] = &["columns"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "columns" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -695,13 +749,17 @@ impl ColumnSettings {
 impl ::discogen_runtime::__private::object::Object for ColumnSettings {
     const NAME: &'static str = "ColumnSettings";
 
-    const FIELDS: &'static [&'static str] = &[
-        "column",
-        "visible",
-        "alignment",
-        "thresholds",
-        "displayName",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "alignment" => ::std::option::Option::Some(0),
+            "column" => ::std::option::Option::Some(1),
+            "displayName" => ::std::option::Option::Some(2),
+            "thresholds" => ::std::option::Option::Some(3),
+            "visible" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -715,11 +773,11 @@ impl ::discogen_runtime::__private::object::Object for ColumnSettings {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.column = map.next_value()?,
-            1 => self.visible = map.next_value()?,
-            2 => self.alignment = map.next_value()?,
+            0 => self.alignment = map.next_value()?,
+            1 => self.column = map.next_value()?,
+            2 => self.display_name = map.next_value()?,
             3 => self.thresholds = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            _ => self.visible = map.next_value()?,
         }
         Ok(())
     }
@@ -781,7 +839,14 @@ impl ColumnSortingOptions {
 impl ::discogen_runtime::__private::object::Object for ColumnSortingOptions {
     const NAME: &'static str = "ColumnSortingOptions";
 
-    const FIELDS: &'static [&'static str] = &["column", "direction"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "column" => ::std::option::Option::Some(0),
+            "direction" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -922,18 +987,22 @@ impl Dashboard {
 impl ::discogen_runtime::__private::object::Object for Dashboard {
     const NAME: &'static str = "Dashboard";
 
-    const FIELDS: &'static [&'static str] = &[
-        "etag",
-        "name",
-        "labels",
-        "rowLayout",
-        "gridLayout",
-        "annotations",
-        "displayName",
-        "columnLayout",
-        "mosaicLayout",
-        "dashboardFilters",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "annotations" => ::std::option::Option::Some(0),
+            "columnLayout" => ::std::option::Option::Some(1),
+            "dashboardFilters" => ::std::option::Option::Some(2),
+            "displayName" => ::std::option::Option::Some(3),
+            "etag" => ::std::option::Option::Some(4),
+            "gridLayout" => ::std::option::Option::Some(5),
+            "labels" => ::std::option::Option::Some(6),
+            "mosaicLayout" => ::std::option::Option::Some(7),
+            "name" => ::std::option::Option::Some(8),
+            "rowLayout" => ::std::option::Option::Some(9),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -947,16 +1016,16 @@ impl ::discogen_runtime::__private::object::Object for Dashboard {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.etag = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.labels = map.next_value()?,
-            3 => self.row_layout = map.next_value()?,
-            4 => self.grid_layout = map.next_value()?,
-            5 => self.annotations = map.next_value()?,
-            6 => self.display_name = map.next_value()?,
-            7 => self.column_layout = map.next_value()?,
-            8 => self.mosaic_layout = map.next_value()?,
-            _ => self.dashboard_filters = map.next_value()?,
+            0 => self.annotations = map.next_value()?,
+            1 => self.column_layout = map.next_value()?,
+            2 => self.dashboard_filters = map.next_value()?,
+            3 => self.display_name = map.next_value()?,
+            4 => self.etag = map.next_value()?,
+            5 => self.grid_layout = map.next_value()?,
+            6 => self.labels = map.next_value()?,
+            7 => self.mosaic_layout = map.next_value()?,
+            8 => self.name = map.next_value()?,
+            _ => self.row_layout = map.next_value()?,
         }
         Ok(())
     }
@@ -1043,10 +1112,14 @@ impl DashboardAnnotations {
 impl ::discogen_runtime::__private::object::Object for DashboardAnnotations {
     const NAME: &'static str = "DashboardAnnotations";
 
-    const FIELDS: &'static [&'static str] = &[
-        "eventAnnotations",
-        "defaultResourceNames",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "defaultResourceNames" => ::std::option::Option::Some(0),
+            "eventAnnotations" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -1060,8 +1133,8 @@ impl ::discogen_runtime::__private::object::Object for DashboardAnnotations {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.event_annotations = map.next_value()?,
-            _ => self.default_resource_names = map.next_value()?,
+            0 => self.default_resource_names = map.next_value()?,
+            _ => self.event_annotations = map.next_value()?,
         }
         Ok(())
     }
@@ -1177,16 +1250,20 @@ impl DashboardFilter {
 impl ::discogen_runtime::__private::object::Object for DashboardFilter {
     const NAME: &'static str = "DashboardFilter";
 
-    const FIELDS: &'static [&'static str] = &[
-        "labelKey",
-        "valueType",
-        "filterType",
-        "stringArray",
-        "stringValue",
-        "timeSeriesQuery",
-        "stringArrayValue",
-        "templateVariable",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "filterType" => ::std::option::Option::Some(0),
+            "labelKey" => ::std::option::Option::Some(1),
+            "stringArray" => ::std::option::Option::Some(2),
+            "stringArrayValue" => ::std::option::Option::Some(3),
+            "stringValue" => ::std::option::Option::Some(4),
+            "templateVariable" => ::std::option::Option::Some(5),
+            "timeSeriesQuery" => ::std::option::Option::Some(6),
+            "valueType" => ::std::option::Option::Some(7),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -1200,14 +1277,14 @@ impl ::discogen_runtime::__private::object::Object for DashboardFilter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.label_key = map.next_value()?,
-            1 => self.value_type = map.next_value()?,
-            2 => self.filter_type = map.next_value()?,
-            3 => self.string_array = map.next_value()?,
+            0 => self.filter_type = map.next_value()?,
+            1 => self.label_key = map.next_value()?,
+            2 => self.string_array = map.next_value()?,
+            3 => self.string_array_value = map.next_value()?,
             4 => self.string_value = map.next_value()?,
-            5 => self.time_series_query = map.next_value()?,
-            6 => self.string_array_value = map.next_value()?,
-            _ => self.template_variable = map.next_value()?,
+            5 => self.template_variable = map.next_value()?,
+            6 => self.time_series_query = map.next_value()?,
+            _ => self.value_type = map.next_value()?,
         }
         Ok(())
     }
@@ -1355,17 +1432,21 @@ impl DataSet {
 impl ::discogen_runtime::__private::object::Object for DataSet {
     const NAME: &'static str = "DataSet";
 
-    const FIELDS: &'static [&'static str] = &[
-        "sort",
-        "measures",
-        "plotType",
-        "breakdowns",
-        "dimensions",
-        "targetAxis",
-        "legendTemplate",
-        "timeSeriesQuery",
-        "minAlignmentPeriod",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "breakdowns" => ::std::option::Option::Some(0),
+            "dimensions" => ::std::option::Option::Some(1),
+            "legendTemplate" => ::std::option::Option::Some(2),
+            "measures" => ::std::option::Option::Some(3),
+            "minAlignmentPeriod" => ::std::option::Option::Some(4),
+            "plotType" => ::std::option::Option::Some(5),
+            "sort" => ::std::option::Option::Some(6),
+            "targetAxis" => ::std::option::Option::Some(7),
+            "timeSeriesQuery" => ::std::option::Option::Some(8),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -1379,19 +1460,19 @@ impl ::discogen_runtime::__private::object::Object for DataSet {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.sort = map.next_value()?,
-            1 => self.measures = map.next_value()?,
-            2 => self.plot_type = map.next_value()?,
-            3 => self.breakdowns = map.next_value()?,
-            4 => self.dimensions = map.next_value()?,
-            5 => self.target_axis = map.next_value()?,
-            6 => self.legend_template = map.next_value()?,
-            7 => self.time_series_query = map.next_value()?,
-            _ => {
+            0 => self.breakdowns = map.next_value()?,
+            1 => self.dimensions = map.next_value()?,
+            2 => self.legend_template = map.next_value()?,
+            3 => self.measures = map.next_value()?,
+            4 => {
                 self.min_alignment_period = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            5 => self.plot_type = map.next_value()?,
+            6 => self.sort = map.next_value()?,
+            7 => self.target_axis = map.next_value()?,
+            _ => self.time_series_query = map.next_value()?,
         }
         Ok(())
     }
@@ -1545,18 +1626,22 @@ impl Dimension {
 impl ::discogen_runtime::__private::object::Object for Dimension {
     const NAME: &'static str = "Dimension";
 
-    const FIELDS: &'static [&'static str] = &[
-        "xMax",
-        "xMin",
-        "column",
-        "sortOrder",
-        "columnType",
-        "sortColumn",
-        "maxBinCount",
-        "timeBinSize",
-        "floatBinSize",
-        "numericBinSize",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "column" => ::std::option::Option::Some(0),
+            "columnType" => ::std::option::Option::Some(1),
+            "floatBinSize" => ::std::option::Option::Some(2),
+            "maxBinCount" => ::std::option::Option::Some(3),
+            "numericBinSize" => ::std::option::Option::Some(4),
+            "sortColumn" => ::std::option::Option::Some(5),
+            "sortOrder" => ::std::option::Option::Some(6),
+            "timeBinSize" => ::std::option::Option::Some(7),
+            "xMax" => ::std::option::Option::Some(8),
+            "xMin" => ::std::option::Option::Some(9),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -1570,24 +1655,24 @@ impl ::discogen_runtime::__private::object::Object for Dimension {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.x_max = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.x_min = ::discogen_runtime::__private::object::read_wire(map)?,
-            2 => self.column = map.next_value()?,
-            3 => self.sort_order = map.next_value()?,
-            4 => self.column_type = map.next_value()?,
+            0 => self.column = map.next_value()?,
+            1 => self.column_type = map.next_value()?,
+            2 => {
+                self.float_bin_size = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
+            3 => self.max_bin_count = map.next_value()?,
+            4 => self.numeric_bin_size = map.next_value()?,
             5 => self.sort_column = map.next_value()?,
-            6 => self.max_bin_count = map.next_value()?,
+            6 => self.sort_order = map.next_value()?,
             7 => {
                 self.time_bin_size = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            8 => {
-                self.float_bin_size = ::discogen_runtime::__private::object::read_wire(
-                    map,
-                )?;
-            }
-            _ => self.numeric_bin_size = map.next_value()?,
+            8 => self.x_max = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => self.x_min = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -1680,7 +1765,15 @@ impl ErrorReportingPanel {
 impl ::discogen_runtime::__private::object::Object for ErrorReportingPanel {
     const NAME: &'static str = "ErrorReportingPanel";
 
-    const FIELDS: &'static [&'static str] = &["services", "versions", "projectNames"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "projectNames" => ::std::option::Option::Some(0),
+            "services" => ::std::option::Option::Some(1),
+            "versions" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -1694,9 +1787,9 @@ impl ::discogen_runtime::__private::object::Object for ErrorReportingPanel {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.services = map.next_value()?,
-            1 => self.versions = map.next_value()?,
-            _ => self.project_names = map.next_value()?,
+            0 => self.project_names = map.next_value()?,
+            1 => self.services = map.next_value()?,
+            _ => self.versions = map.next_value()?,
         }
         Ok(())
     }
@@ -1779,13 +1872,17 @@ impl EventAnnotation {
 impl ::discogen_runtime::__private::object::Object for EventAnnotation {
     const NAME: &'static str = "EventAnnotation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "filter",
-        "enabled",
-        "eventType",
-        "displayName",
-        "resourceNames",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "displayName" => ::std::option::Option::Some(0),
+            "enabled" => ::std::option::Option::Some(1),
+            "eventType" => ::std::option::Option::Some(2),
+            "filter" => ::std::option::Option::Some(3),
+            "resourceNames" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -1799,10 +1896,10 @@ impl ::discogen_runtime::__private::object::Object for EventAnnotation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.filter = map.next_value()?,
+            0 => self.display_name = map.next_value()?,
             1 => self.enabled = map.next_value()?,
             2 => self.event_type = map.next_value()?,
-            3 => self.display_name = map.next_value()?,
+            3 => self.filter = map.next_value()?,
             _ => self.resource_names = map.next_value()?,
         }
         Ok(())
@@ -1857,7 +1954,13 @@ impl FilterControl {
 impl ::discogen_runtime::__private::object::Object for FilterControl {
     const NAME: &'static str = "FilterControl";
 
-    const FIELDS: &'static [&'static str] = &["templateVariable"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "templateVariable" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -1921,7 +2024,14 @@ impl GaugeView {
 impl ::discogen_runtime::__private::object::Object for GaugeView {
     const NAME: &'static str = "GaugeView";
 
-    const FIELDS: &'static [&'static str] = &["lowerBound", "upperBound"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "lowerBound" => ::std::option::Option::Some(0),
+            "upperBound" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -1996,7 +2106,14 @@ impl GridLayout {
 impl ::discogen_runtime::__private::object::Object for GridLayout {
     const NAME: &'static str = "GridLayout";
 
-    const FIELDS: &'static [&'static str] = &["columns", "widgets"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "columns" => ::std::option::Option::Some(0),
+            "widgets" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2066,7 +2183,14 @@ impl IncidentList {
 impl ::discogen_runtime::__private::object::Object for IncidentList {
     const NAME: &'static str = "IncidentList";
 
-    const FIELDS: &'static [&'static str] = &["policyNames", "monitoredResources"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "monitoredResources" => ::std::option::Option::Some(0),
+            "policyNames" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2080,8 +2204,8 @@ impl ::discogen_runtime::__private::object::Object for IncidentList {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.policy_names = map.next_value()?,
-            _ => self.monitored_resources = map.next_value()?,
+            0 => self.monitored_resources = map.next_value()?,
+            _ => self.policy_names = map.next_value()?,
         }
         Ok(())
     }
@@ -2143,7 +2267,14 @@ impl Interval {
 impl ::discogen_runtime::__private::object::Object for Interval {
     const NAME: &'static str = "Interval";
 
-    const FIELDS: &'static [&'static str] = &["endTime", "startTime"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "endTime" => ::std::option::Option::Some(0),
+            "startTime" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2210,7 +2341,14 @@ impl ListDashboardsResponse {
 impl ::discogen_runtime::__private::object::Object for ListDashboardsResponse {
     const NAME: &'static str = "ListDashboardsResponse";
 
-    const FIELDS: &'static [&'static str] = &["dashboards", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "dashboards" => ::std::option::Option::Some(0),
+            "nextPageToken" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2293,7 +2431,14 @@ impl LogsPanel {
 impl ::discogen_runtime::__private::object::Object for LogsPanel {
     const NAME: &'static str = "LogsPanel";
 
-    const FIELDS: &'static [&'static str] = &["filter", "resourceNames"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "filter" => ::std::option::Option::Some(0),
+            "resourceNames" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2363,7 +2508,14 @@ impl Measure {
 impl ::discogen_runtime::__private::object::Object for Measure {
     const NAME: &'static str = "Measure";
 
-    const FIELDS: &'static [&'static str] = &["column", "aggregationFunction"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "aggregationFunction" => ::std::option::Option::Some(0),
+            "column" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2377,8 +2529,8 @@ impl ::discogen_runtime::__private::object::Object for Measure {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.column = map.next_value()?,
-            _ => self.aggregation_function = map.next_value()?,
+            0 => self.aggregation_function = map.next_value()?,
+            _ => self.column = map.next_value()?,
         }
         Ok(())
     }
@@ -2433,7 +2585,14 @@ impl MonitoredResource {
 impl ::discogen_runtime::__private::object::Object for MonitoredResource {
     const NAME: &'static str = "MonitoredResource";
 
-    const FIELDS: &'static [&'static str] = &["type", "labels"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "labels" => ::std::option::Option::Some(0),
+            "type" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2447,8 +2606,8 @@ impl ::discogen_runtime::__private::object::Object for MonitoredResource {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.r#type = map.next_value()?,
-            _ => self.labels = map.next_value()?,
+            0 => self.labels = map.next_value()?,
+            _ => self.r#type = map.next_value()?,
         }
         Ok(())
     }
@@ -2496,7 +2655,14 @@ impl MosaicLayout {
 impl ::discogen_runtime::__private::object::Object for MosaicLayout {
     const NAME: &'static str = "MosaicLayout";
 
-    const FIELDS: &'static [&'static str] = &["tiles", "columns"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "columns" => ::std::option::Option::Some(0),
+            "tiles" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2510,8 +2676,8 @@ impl ::discogen_runtime::__private::object::Object for MosaicLayout {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tiles = map.next_value()?,
-            _ => self.columns = map.next_value()?,
+            0 => self.columns = map.next_value()?,
+            _ => self.tiles = map.next_value()?,
         }
         Ok(())
     }
@@ -2550,7 +2716,13 @@ impl OpsAnalyticsQuery {
 impl ::discogen_runtime::__private::object::Object for OpsAnalyticsQuery {
     const NAME: &'static str = "OpsAnalyticsQuery";
 
-    const FIELDS: &'static [&'static str] = &["sql"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "sql" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2610,7 +2782,14 @@ impl Parameter {
 impl ::discogen_runtime::__private::object::Object for Parameter {
     const NAME: &'static str = "Parameter";
 
-    const FIELDS: &'static [&'static str] = &["intValue", "doubleValue"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "doubleValue" => ::std::option::Option::Some(0),
+            "intValue" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2624,12 +2803,12 @@ impl ::discogen_runtime::__private::object::Object for Parameter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.int_value = ::discogen_runtime::__private::object::read_wire(map)?,
-            _ => {
+            0 => {
                 self.double_value = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            _ => self.int_value = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -2709,12 +2888,16 @@ impl PickTimeSeriesFilter {
 impl ::discogen_runtime::__private::object::Object for PickTimeSeriesFilter {
     const NAME: &'static str = "PickTimeSeriesFilter";
 
-    const FIELDS: &'static [&'static str] = &[
-        "interval",
-        "direction",
-        "numTimeSeries",
-        "rankingMethod",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "direction" => ::std::option::Option::Some(0),
+            "interval" => ::std::option::Option::Some(1),
+            "numTimeSeries" => ::std::option::Option::Some(2),
+            "rankingMethod" => ::std::option::Option::Some(3),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2728,8 +2911,8 @@ impl ::discogen_runtime::__private::object::Object for PickTimeSeriesFilter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.interval = map.next_value()?,
-            1 => self.direction = map.next_value()?,
+            0 => self.direction = map.next_value()?,
+            1 => self.interval = map.next_value()?,
             2 => self.num_time_series = map.next_value()?,
             _ => self.ranking_method = map.next_value()?,
         }
@@ -2798,7 +2981,15 @@ impl PieChart {
 impl ::discogen_runtime::__private::object::Object for PieChart {
     const NAME: &'static str = "PieChart";
 
-    const FIELDS: &'static [&'static str] = &["dataSets", "chartType", "showLabels"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "chartType" => ::std::option::Option::Some(0),
+            "dataSets" => ::std::option::Option::Some(1),
+            "showLabels" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2812,8 +3003,8 @@ impl ::discogen_runtime::__private::object::Object for PieChart {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data_sets = map.next_value()?,
-            1 => self.chart_type = map.next_value()?,
+            0 => self.chart_type = map.next_value()?,
+            1 => self.data_sets = map.next_value()?,
             _ => self.show_labels = map.next_value()?,
         }
         Ok(())
@@ -2901,13 +3092,17 @@ impl PieChartDataSet {
 impl ::discogen_runtime::__private::object::Object for PieChartDataSet {
     const NAME: &'static str = "PieChartDataSet";
 
-    const FIELDS: &'static [&'static str] = &[
-        "measures",
-        "dimensions",
-        "timeSeriesQuery",
-        "sliceNameTemplate",
-        "minAlignmentPeriod",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "dimensions" => ::std::option::Option::Some(0),
+            "measures" => ::std::option::Option::Some(1),
+            "minAlignmentPeriod" => ::std::option::Option::Some(2),
+            "sliceNameTemplate" => ::std::option::Option::Some(3),
+            "timeSeriesQuery" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -2921,15 +3116,15 @@ impl ::discogen_runtime::__private::object::Object for PieChartDataSet {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.measures = map.next_value()?,
-            1 => self.dimensions = map.next_value()?,
-            2 => self.time_series_query = map.next_value()?,
-            3 => self.slice_name_template = map.next_value()?,
-            _ => {
+            0 => self.dimensions = map.next_value()?,
+            1 => self.measures = map.next_value()?,
+            2 => {
                 self.min_alignment_period = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            3 => self.slice_name_template = map.next_value()?,
+            _ => self.time_series_query = map.next_value()?,
         }
         Ok(())
     }
@@ -2996,7 +3191,14 @@ impl RatioPart {
 impl ::discogen_runtime::__private::object::Object for RatioPart {
     const NAME: &'static str = "RatioPart";
 
-    const FIELDS: &'static [&'static str] = &["filter", "aggregation"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "aggregation" => ::std::option::Option::Some(0),
+            "filter" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -3010,8 +3212,8 @@ impl ::discogen_runtime::__private::object::Object for RatioPart {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.filter = map.next_value()?,
-            _ => self.aggregation = map.next_value()?,
+            0 => self.aggregation = map.next_value()?,
+            _ => self.filter = map.next_value()?,
         }
         Ok(())
     }
@@ -3063,7 +3265,14 @@ impl Row {
 impl ::discogen_runtime::__private::object::Object for Row {
     const NAME: &'static str = "Row";
 
-    const FIELDS: &'static [&'static str] = &["weight", "widgets"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "weight" => ::std::option::Option::Some(0),
+            "widgets" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -3117,7 +3326,13 @@ impl RowLayout {
 impl ::discogen_runtime::__private::object::Object for RowLayout {
     const NAME: &'static str = "RowLayout";
 
-    const FIELDS: &'static [&'static str] = &["rows"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "rows" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -3231,16 +3446,20 @@ impl Scorecard {
 impl ::discogen_runtime::__private::object::Object for Scorecard {
     const NAME: &'static str = "Scorecard";
 
-    const FIELDS: &'static [&'static str] = &[
-        "measures",
-        "blankView",
-        "gaugeView",
-        "breakdowns",
-        "dimensions",
-        "thresholds",
-        "sparkChartView",
-        "timeSeriesQuery",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "blankView" => ::std::option::Option::Some(0),
+            "breakdowns" => ::std::option::Option::Some(1),
+            "dimensions" => ::std::option::Option::Some(2),
+            "gaugeView" => ::std::option::Option::Some(3),
+            "measures" => ::std::option::Option::Some(4),
+            "sparkChartView" => ::std::option::Option::Some(5),
+            "thresholds" => ::std::option::Option::Some(6),
+            "timeSeriesQuery" => ::std::option::Option::Some(7),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -3254,13 +3473,13 @@ impl ::discogen_runtime::__private::object::Object for Scorecard {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.measures = map.next_value()?,
-            1 => self.blank_view = map.next_value()?,
-            2 => self.gauge_view = map.next_value()?,
-            3 => self.breakdowns = map.next_value()?,
-            4 => self.dimensions = map.next_value()?,
-            5 => self.thresholds = map.next_value()?,
-            6 => self.spark_chart_view = map.next_value()?,
+            0 => self.blank_view = map.next_value()?,
+            1 => self.breakdowns = map.next_value()?,
+            2 => self.dimensions = map.next_value()?,
+            3 => self.gauge_view = map.next_value()?,
+            4 => self.measures = map.next_value()?,
+            5 => self.spark_chart_view = map.next_value()?,
+            6 => self.thresholds = map.next_value()?,
             _ => self.time_series_query = map.next_value()?,
         }
         Ok(())
@@ -3343,7 +3562,14 @@ impl SectionHeader {
 impl ::discogen_runtime::__private::object::Object for SectionHeader {
     const NAME: &'static str = "SectionHeader";
 
-    const FIELDS: &'static [&'static str] = &["subtitle", "dividerBelow"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "dividerBelow" => ::std::option::Option::Some(0),
+            "subtitle" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -3357,8 +3583,8 @@ impl ::discogen_runtime::__private::object::Object for SectionHeader {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.subtitle = map.next_value()?,
-            _ => self.divider_below = map.next_value()?,
+            0 => self.divider_below = map.next_value()?,
+            _ => self.subtitle = map.next_value()?,
         }
         Ok(())
     }
@@ -3404,7 +3630,13 @@ impl SingleViewGroup {
 impl ::discogen_runtime::__private::object::Object for SingleViewGroup {
     const NAME: &'static str = "SingleViewGroup";
 
-    const FIELDS: &'static [&'static str] = &["displayType"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "displayType" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -3468,7 +3700,14 @@ impl SpanAttributeFilter {
 impl ::discogen_runtime::__private::object::Object for SpanAttributeFilter {
     const NAME: &'static str = "SpanAttributeFilter";
 
-    const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "key" => ::std::option::Option::Some(0),
+            "value" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -3621,19 +3860,23 @@ impl SpanFilters {
 impl ::discogen_runtime::__private::object::Object for SpanFilters {
     const NAME: &'static str = "SpanFilters";
 
-    const FIELDS: &'static [&'static str] = &[
-        "kinds",
-        "status",
-        "services",
-        "attributes",
-        "isRootSpan",
-        "maxDuration",
-        "minDuration",
-        "displayNames",
-        "apphubServices",
-        "applicationIds",
-        "apphubWorkloads",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "apphubServices" => ::std::option::Option::Some(0),
+            "apphubWorkloads" => ::std::option::Option::Some(1),
+            "applicationIds" => ::std::option::Option::Some(2),
+            "attributes" => ::std::option::Option::Some(3),
+            "displayNames" => ::std::option::Option::Some(4),
+            "isRootSpan" => ::std::option::Option::Some(5),
+            "kinds" => ::std::option::Option::Some(6),
+            "maxDuration" => ::std::option::Option::Some(7),
+            "minDuration" => ::std::option::Option::Some(8),
+            "services" => ::std::option::Option::Some(9),
+            "status" => ::std::option::Option::Some(10),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -3647,25 +3890,25 @@ impl ::discogen_runtime::__private::object::Object for SpanFilters {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.kinds = map.next_value()?,
-            1 => self.status = map.next_value()?,
-            2 => self.services = map.next_value()?,
+            0 => self.apphub_services = map.next_value()?,
+            1 => self.apphub_workloads = map.next_value()?,
+            2 => self.application_ids = map.next_value()?,
             3 => self.attributes = map.next_value()?,
-            4 => self.is_root_span = map.next_value()?,
-            5 => {
+            4 => self.display_names = map.next_value()?,
+            5 => self.is_root_span = map.next_value()?,
+            6 => self.kinds = map.next_value()?,
+            7 => {
                 self.max_duration = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            6 => {
+            8 => {
                 self.min_duration = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            7 => self.display_names = map.next_value()?,
-            8 => self.apphub_services = map.next_value()?,
-            9 => self.application_ids = map.next_value()?,
-            _ => self.apphub_workloads = map.next_value()?,
+            9 => self.services = map.next_value()?,
+            _ => self.status = map.next_value()?,
         }
         Ok(())
     }
@@ -3760,7 +4003,14 @@ impl SparkChartView {
 impl ::discogen_runtime::__private::object::Object for SparkChartView {
     const NAME: &'static str = "SparkChartView";
 
-    const FIELDS: &'static [&'static str] = &["sparkChartType", "minAlignmentPeriod"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "minAlignmentPeriod" => ::std::option::Option::Some(0),
+            "sparkChartType" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -3774,12 +4024,12 @@ impl ::discogen_runtime::__private::object::Object for SparkChartView {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.spark_chart_type = map.next_value()?,
-            _ => {
+            0 => {
                 self.min_alignment_period = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            _ => self.spark_chart_type = map.next_value()?,
         }
         Ok(())
     }
@@ -3838,7 +4088,14 @@ impl StatisticalTimeSeriesFilter {
 impl ::discogen_runtime::__private::object::Object for StatisticalTimeSeriesFilter {
     const NAME: &'static str = "StatisticalTimeSeriesFilter";
 
-    const FIELDS: &'static [&'static str] = &["numTimeSeries", "rankingMethod"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "numTimeSeries" => ::std::option::Option::Some(0),
+            "rankingMethod" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -3900,7 +4157,13 @@ impl StringArray {
 impl ::discogen_runtime::__private::object::Object for StringArray {
     const NAME: &'static str = "StringArray";
 
-    const FIELDS: &'static [&'static str] = &["values"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "values" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -3984,12 +4247,16 @@ impl TableDataSet {
 impl ::discogen_runtime::__private::object::Object for TableDataSet {
     const NAME: &'static str = "TableDataSet";
 
-    const FIELDS: &'static [&'static str] = &[
-        "tableTemplate",
-        "timeSeriesQuery",
-        "minAlignmentPeriod",
-        "tableDisplayOptions",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "minAlignmentPeriod" => ::std::option::Option::Some(0),
+            "tableDisplayOptions" => ::std::option::Option::Some(1),
+            "tableTemplate" => ::std::option::Option::Some(2),
+            "timeSeriesQuery" => ::std::option::Option::Some(3),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -4003,14 +4270,14 @@ impl ::discogen_runtime::__private::object::Object for TableDataSet {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.table_template = map.next_value()?,
-            1 => self.time_series_query = map.next_value()?,
-            2 => {
+            0 => {
                 self.min_alignment_period = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            _ => self.table_display_options = map.next_value()?,
+            1 => self.table_display_options = map.next_value()?,
+            2 => self.table_template = map.next_value()?,
+            _ => self.time_series_query = map.next_value()?,
         }
         Ok(())
     }
@@ -4069,7 +4336,13 @@ impl TableDisplayOptions {
 impl ::discogen_runtime::__private::object::Object for TableDisplayOptions {
     const NAME: &'static str = "TableDisplayOptions";
 
-    const FIELDS: &'static [&'static str] = &["shownColumns"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "shownColumns" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -4145,11 +4418,15 @@ impl TemplateVariableCondition {
 impl ::discogen_runtime::__private::object::Object for TemplateVariableCondition {
     const NAME: &'static str = "TemplateVariableCondition";
 
-    const FIELDS: &'static [&'static str] = &[
-        "comparator",
-        "templateVariable",
-        "templateVariableValue",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "comparator" => ::std::option::Option::Some(0),
+            "templateVariable" => ::std::option::Option::Some(1),
+            "templateVariableValue" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -4235,7 +4512,15 @@ impl Text {
 impl ::discogen_runtime::__private::object::Object for Text {
     const NAME: &'static str = "Text";
 
-    const FIELDS: &'static [&'static str] = &["style", "format", "content"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "content" => ::std::option::Option::Some(0),
+            "format" => ::std::option::Option::Some(1),
+            "style" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -4249,9 +4534,9 @@ impl ::discogen_runtime::__private::object::Object for Text {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.style = map.next_value()?,
+            0 => self.content = map.next_value()?,
             1 => self.format = map.next_value()?,
-            _ => self.content = map.next_value()?,
+            _ => self.style = map.next_value()?,
         }
         Ok(())
     }
@@ -4354,15 +4639,19 @@ impl TextStyle {
 impl ::discogen_runtime::__private::object::Object for TextStyle {
     const NAME: &'static str = "TextStyle";
 
-    const FIELDS: &'static [&'static str] = &[
-        "padding",
-        "fontSize",
-        "textColor",
-        "backgroundColor",
-        "pointerLocation",
-        "verticalAlignment",
-        "horizontalAlignment",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "backgroundColor" => ::std::option::Option::Some(0),
+            "fontSize" => ::std::option::Option::Some(1),
+            "horizontalAlignment" => ::std::option::Option::Some(2),
+            "padding" => ::std::option::Option::Some(3),
+            "pointerLocation" => ::std::option::Option::Some(4),
+            "textColor" => ::std::option::Option::Some(5),
+            "verticalAlignment" => ::std::option::Option::Some(6),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -4376,13 +4665,13 @@ impl ::discogen_runtime::__private::object::Object for TextStyle {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.padding = map.next_value()?,
+            0 => self.background_color = map.next_value()?,
             1 => self.font_size = map.next_value()?,
-            2 => self.text_color = map.next_value()?,
-            3 => self.background_color = map.next_value()?,
+            2 => self.horizontal_alignment = map.next_value()?,
+            3 => self.padding = map.next_value()?,
             4 => self.pointer_location = map.next_value()?,
-            5 => self.vertical_alignment = map.next_value()?,
-            _ => self.horizontal_alignment = map.next_value()?,
+            5 => self.text_color = map.next_value()?,
+            _ => self.vertical_alignment = map.next_value()?,
         }
         Ok(())
     }
@@ -4482,13 +4771,17 @@ impl Threshold {
 impl ::discogen_runtime::__private::object::Object for Threshold {
     const NAME: &'static str = "Threshold";
 
-    const FIELDS: &'static [&'static str] = &[
-        "color",
-        "label",
-        "value",
-        "direction",
-        "targetAxis",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "color" => ::std::option::Option::Some(0),
+            "direction" => ::std::option::Option::Some(1),
+            "label" => ::std::option::Option::Some(2),
+            "targetAxis" => ::std::option::Option::Some(3),
+            "value" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -4503,10 +4796,10 @@ impl ::discogen_runtime::__private::object::Object for Threshold {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.color = map.next_value()?,
-            1 => self.label = map.next_value()?,
-            2 => self.value = ::discogen_runtime::__private::object::read_wire(map)?,
-            3 => self.direction = map.next_value()?,
-            _ => self.target_axis = map.next_value()?,
+            1 => self.direction = map.next_value()?,
+            2 => self.label = map.next_value()?,
+            3 => self.target_axis = map.next_value()?,
+            _ => self.value = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }
@@ -4588,13 +4881,17 @@ impl Tile {
 impl ::discogen_runtime::__private::object::Object for Tile {
     const NAME: &'static str = "Tile";
 
-    const FIELDS: &'static [&'static str] = &[
-        "xPos",
-        "yPos",
-        "width",
-        "height",
-        "widget",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "height" => ::std::option::Option::Some(0),
+            "widget" => ::std::option::Option::Some(1),
+            "width" => ::std::option::Option::Some(2),
+            "xPos" => ::std::option::Option::Some(3),
+            "yPos" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -4608,11 +4905,11 @@ impl ::discogen_runtime::__private::object::Object for Tile {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.x_pos = map.next_value()?,
-            1 => self.y_pos = map.next_value()?,
+            0 => self.height = map.next_value()?,
+            1 => self.widget = map.next_value()?,
             2 => self.width = map.next_value()?,
-            3 => self.height = map.next_value()?,
-            _ => self.widget = map.next_value()?,
+            3 => self.x_pos = map.next_value()?,
+            _ => self.y_pos = map.next_value()?,
         }
         Ok(())
     }
@@ -4666,7 +4963,14 @@ impl TimeRange {
 impl ::discogen_runtime::__private::object::Object for TimeRange {
     const NAME: &'static str = "TimeRange";
 
-    const FIELDS: &'static [&'static str] = &["absoluteWindow", "relativeDuration"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "absoluteWindow" => ::std::option::Option::Some(0),
+            "relativeDuration" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -4778,13 +5082,17 @@ impl TimeSeriesFilter {
 impl ::discogen_runtime::__private::object::Object for TimeSeriesFilter {
     const NAME: &'static str = "TimeSeriesFilter";
 
-    const FIELDS: &'static [&'static str] = &[
-        "filter",
-        "aggregation",
-        "pickTimeSeriesFilter",
-        "secondaryAggregation",
-        "statisticalTimeSeriesFilter",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "aggregation" => ::std::option::Option::Some(0),
+            "filter" => ::std::option::Option::Some(1),
+            "pickTimeSeriesFilter" => ::std::option::Option::Some(2),
+            "secondaryAggregation" => ::std::option::Option::Some(3),
+            "statisticalTimeSeriesFilter" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -4798,8 +5106,8 @@ impl ::discogen_runtime::__private::object::Object for TimeSeriesFilter {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.filter = map.next_value()?,
-            1 => self.aggregation = map.next_value()?,
+            0 => self.aggregation = map.next_value()?,
+            1 => self.filter = map.next_value()?,
             2 => self.pick_time_series_filter = map.next_value()?,
             3 => self.secondary_aggregation = map.next_value()?,
             _ => self.statistical_time_series_filter = map.next_value()?,
@@ -4906,13 +5214,17 @@ impl TimeSeriesFilterRatio {
 impl ::discogen_runtime::__private::object::Object for TimeSeriesFilterRatio {
     const NAME: &'static str = "TimeSeriesFilterRatio";
 
-    const FIELDS: &'static [&'static str] = &[
-        "numerator",
-        "denominator",
-        "pickTimeSeriesFilter",
-        "secondaryAggregation",
-        "statisticalTimeSeriesFilter",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "denominator" => ::std::option::Option::Some(0),
+            "numerator" => ::std::option::Option::Some(1),
+            "pickTimeSeriesFilter" => ::std::option::Option::Some(2),
+            "secondaryAggregation" => ::std::option::Option::Some(3),
+            "statisticalTimeSeriesFilter" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -4926,8 +5238,8 @@ impl ::discogen_runtime::__private::object::Object for TimeSeriesFilterRatio {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.numerator = map.next_value()?,
-            1 => self.denominator = map.next_value()?,
+            0 => self.denominator = map.next_value()?,
+            1 => self.numerator = map.next_value()?,
             2 => self.pick_time_series_filter = map.next_value()?,
             3 => self.secondary_aggregation = map.next_value()?,
             _ => self.statistical_time_series_filter = map.next_value()?,
@@ -5060,16 +5372,20 @@ impl TimeSeriesQuery {
 impl ::discogen_runtime::__private::object::Object for TimeSeriesQuery {
     const NAME: &'static str = "TimeSeriesQuery";
 
-    const FIELDS: &'static [&'static str] = &[
-        "traceQuery",
-        "unitOverride",
-        "prometheusQuery",
-        "timeSeriesFilter",
-        "opsAnalyticsQuery",
-        "outputFullDuration",
-        "timeSeriesFilterRatio",
-        "timeSeriesQueryLanguage",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "opsAnalyticsQuery" => ::std::option::Option::Some(0),
+            "outputFullDuration" => ::std::option::Option::Some(1),
+            "prometheusQuery" => ::std::option::Option::Some(2),
+            "timeSeriesFilter" => ::std::option::Option::Some(3),
+            "timeSeriesFilterRatio" => ::std::option::Option::Some(4),
+            "timeSeriesQueryLanguage" => ::std::option::Option::Some(5),
+            "traceQuery" => ::std::option::Option::Some(6),
+            "unitOverride" => ::std::option::Option::Some(7),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -5083,14 +5399,14 @@ impl ::discogen_runtime::__private::object::Object for TimeSeriesQuery {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.trace_query = map.next_value()?,
-            1 => self.unit_override = map.next_value()?,
+            0 => self.ops_analytics_query = map.next_value()?,
+            1 => self.output_full_duration = map.next_value()?,
             2 => self.prometheus_query = map.next_value()?,
             3 => self.time_series_filter = map.next_value()?,
-            4 => self.ops_analytics_query = map.next_value()?,
-            5 => self.output_full_duration = map.next_value()?,
-            6 => self.time_series_filter_ratio = map.next_value()?,
-            _ => self.time_series_query_language = map.next_value()?,
+            4 => self.time_series_filter_ratio = map.next_value()?,
+            5 => self.time_series_query_language = map.next_value()?,
+            6 => self.trace_query = map.next_value()?,
+            _ => self.unit_override = map.next_value()?,
         }
         Ok(())
     }
@@ -5191,11 +5507,15 @@ impl TimeSeriesTable {
 impl ::discogen_runtime::__private::object::Object for TimeSeriesTable {
     const NAME: &'static str = "TimeSeriesTable";
 
-    const FIELDS: &'static [&'static str] = &[
-        "dataSets",
-        "columnSettings",
-        "metricVisualization",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "columnSettings" => ::std::option::Option::Some(0),
+            "dataSets" => ::std::option::Option::Some(1),
+            "metricVisualization" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -5209,8 +5529,8 @@ impl ::discogen_runtime::__private::object::Object for TimeSeriesTable {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data_sets = map.next_value()?,
-            1 => self.column_settings = map.next_value()?,
+            0 => self.column_settings = map.next_value()?,
+            1 => self.data_sets = map.next_value()?,
             _ => self.metric_visualization = map.next_value()?,
         }
         Ok(())
@@ -5280,11 +5600,15 @@ impl TraceQuery {
 impl ::discogen_runtime::__private::object::Object for TraceQuery {
     const NAME: &'static str = "TraceQuery";
 
-    const FIELDS: &'static [&'static str] = &[
-        "spanFilters",
-        "spanDataValue",
-        "resourceContainer",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "resourceContainer" => ::std::option::Option::Some(0),
+            "spanDataValue" => ::std::option::Option::Some(1),
+            "spanFilters" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -5298,9 +5622,9 @@ impl ::discogen_runtime::__private::object::Object for TraceQuery {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.span_filters = map.next_value()?,
+            0 => self.resource_container = map.next_value()?,
             1 => self.span_data_value = map.next_value()?,
-            _ => self.resource_container = map.next_value()?,
+            _ => self.span_filters = map.next_value()?,
         }
         Ok(())
     }
@@ -5361,7 +5685,14 @@ impl Treemap {
 impl ::discogen_runtime::__private::object::Object for Treemap {
     const NAME: &'static str = "Treemap";
 
-    const FIELDS: &'static [&'static str] = &["dataSets", "treemapHierarchy"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "dataSets" => ::std::option::Option::Some(0),
+            "treemapHierarchy" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -5437,11 +5768,15 @@ impl TreemapDataSet {
 impl ::discogen_runtime::__private::object::Object for TreemapDataSet {
     const NAME: &'static str = "TreemapDataSet";
 
-    const FIELDS: &'static [&'static str] = &[
-        "measures",
-        "breakdowns",
-        "timeSeriesQuery",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "breakdowns" => ::std::option::Option::Some(0),
+            "measures" => ::std::option::Option::Some(1),
+            "timeSeriesQuery" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -5455,8 +5790,8 @@ impl ::discogen_runtime::__private::object::Object for TreemapDataSet {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.measures = map.next_value()?,
-            1 => self.breakdowns = map.next_value()?,
+            0 => self.breakdowns = map.next_value()?,
+            1 => self.measures = map.next_value()?,
             _ => self.time_series_query = map.next_value()?,
         }
         Ok(())
@@ -5508,7 +5843,13 @@ impl VisibilityCondition {
 impl ::discogen_runtime::__private::object::Object for VisibilityCondition {
     const NAME: &'static str = "VisibilityCondition";
 
-    const FIELDS: &'static [&'static str] = &["templateVariableCondition"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "templateVariableCondition" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -5731,27 +6072,31 @@ impl Widget {
 impl ::discogen_runtime::__private::object::Object for Widget {
     const NAME: &'static str = "Widget";
 
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "text",
-        "blank",
-        "title",
-        "treemap",
-        "xyChart",
-        "pieChart",
-        "logsPanel",
-        "scorecard",
-        "timeRange",
-        "alertChart",
-        "incidentList",
-        "filterControl",
-        "sectionHeader",
-        "singleViewGroup",
-        "timeSeriesTable",
-        "collapsibleGroup",
-        "errorReportingPanel",
-        "visibilityCondition",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "alertChart" => ::std::option::Option::Some(0),
+            "blank" => ::std::option::Option::Some(1),
+            "collapsibleGroup" => ::std::option::Option::Some(2),
+            "errorReportingPanel" => ::std::option::Option::Some(3),
+            "filterControl" => ::std::option::Option::Some(4),
+            "id" => ::std::option::Option::Some(5),
+            "incidentList" => ::std::option::Option::Some(6),
+            "logsPanel" => ::std::option::Option::Some(7),
+            "pieChart" => ::std::option::Option::Some(8),
+            "scorecard" => ::std::option::Option::Some(9),
+            "sectionHeader" => ::std::option::Option::Some(10),
+            "singleViewGroup" => ::std::option::Option::Some(11),
+            "text" => ::std::option::Option::Some(12),
+            "timeRange" => ::std::option::Option::Some(13),
+            "timeSeriesTable" => ::std::option::Option::Some(14),
+            "title" => ::std::option::Option::Some(15),
+            "treemap" => ::std::option::Option::Some(16),
+            "visibilityCondition" => ::std::option::Option::Some(17),
+            "xyChart" => ::std::option::Option::Some(18),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -5765,25 +6110,25 @@ impl ::discogen_runtime::__private::object::Object for Widget {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.id = map.next_value()?,
-            1 => self.text = map.next_value()?,
-            2 => self.blank = map.next_value()?,
-            3 => self.title = map.next_value()?,
-            4 => self.treemap = map.next_value()?,
-            5 => self.xy_chart = map.next_value()?,
-            6 => self.pie_chart = map.next_value()?,
+            0 => self.alert_chart = map.next_value()?,
+            1 => self.blank = map.next_value()?,
+            2 => self.collapsible_group = map.next_value()?,
+            3 => self.error_reporting_panel = map.next_value()?,
+            4 => self.filter_control = map.next_value()?,
+            5 => self.id = map.next_value()?,
+            6 => self.incident_list = map.next_value()?,
             7 => self.logs_panel = map.next_value()?,
-            8 => self.scorecard = map.next_value()?,
-            9 => self.time_range = map.next_value()?,
-            10 => self.alert_chart = map.next_value()?,
-            11 => self.incident_list = map.next_value()?,
-            12 => self.filter_control = map.next_value()?,
-            13 => self.section_header = map.next_value()?,
-            14 => self.single_view_group = map.next_value()?,
-            15 => self.time_series_table = map.next_value()?,
-            16 => self.collapsible_group = map.next_value()?,
-            17 => self.error_reporting_panel = map.next_value()?,
-            _ => self.visibility_condition = map.next_value()?,
+            8 => self.pie_chart = map.next_value()?,
+            9 => self.scorecard = map.next_value()?,
+            10 => self.section_header = map.next_value()?,
+            11 => self.single_view_group = map.next_value()?,
+            12 => self.text = map.next_value()?,
+            13 => self.time_range = map.next_value()?,
+            14 => self.time_series_table = map.next_value()?,
+            15 => self.title = map.next_value()?,
+            16 => self.treemap = map.next_value()?,
+            17 => self.visibility_condition = map.next_value()?,
+            _ => self.xy_chart = map.next_value()?,
         }
         Ok(())
     }
@@ -5940,15 +6285,19 @@ impl XyChart {
 impl ::discogen_runtime::__private::object::Object for XyChart {
     const NAME: &'static str = "XyChart";
 
-    const FIELDS: &'static [&'static str] = &[
-        "xAxis",
-        "yAxis",
-        "y2Axis",
-        "dataSets",
-        "thresholds",
-        "chartOptions",
-        "timeshiftDuration",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "chartOptions" => ::std::option::Option::Some(0),
+            "dataSets" => ::std::option::Option::Some(1),
+            "thresholds" => ::std::option::Option::Some(2),
+            "timeshiftDuration" => ::std::option::Option::Some(3),
+            "xAxis" => ::std::option::Option::Some(4),
+            "y2Axis" => ::std::option::Option::Some(5),
+            "yAxis" => ::std::option::Option::Some(6),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -5962,17 +6311,17 @@ impl ::discogen_runtime::__private::object::Object for XyChart {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.x_axis = map.next_value()?,
-            1 => self.y_axis = map.next_value()?,
-            2 => self.y2_axis = map.next_value()?,
-            3 => self.data_sets = map.next_value()?,
-            4 => self.thresholds = map.next_value()?,
-            5 => self.chart_options = map.next_value()?,
-            _ => {
+            0 => self.chart_options = map.next_value()?,
+            1 => self.data_sets = map.next_value()?,
+            2 => self.thresholds = map.next_value()?,
+            3 => {
                 self.timeshift_duration = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
+            4 => self.x_axis = map.next_value()?,
+            5 => self.y2_axis = map.next_value()?,
+            _ => self.y_axis = map.next_value()?,
         }
         Ok(())
     }

@@ -13,7 +13,11 @@ pub struct Empty {
 impl ::discogen_runtime::__private::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        let _ = key;
+        ::std::option::Option::None
+    }
 
     fn unknown_fields(
         &mut self,

@@ -25,7 +25,13 @@ impl ::discogen_runtime::__private::object::Object
 for ListMetricsScopesByMonitoredProjectResponse {
     const NAME: &'static str = "ListMetricsScopesByMonitoredProjectResponse";
 
-    const FIELDS: &'static [&'static str] = &["metricsScopes"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "metricsScopes" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -124,12 +130,16 @@ impl MetricsScope {
 impl ::discogen_runtime::__private::object::Object for MetricsScope {
     const NAME: &'static str = "MetricsScope";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "createTime",
-        "updateTime",
-        "monitoredProjects",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "createTime" => ::std::option::Option::Some(0),
+            "monitoredProjects" => ::std::option::Option::Some(1),
+            "name" => ::std::option::Option::Some(2),
+            "updateTime" => ::std::option::Option::Some(3),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -143,10 +153,10 @@ impl ::discogen_runtime::__private::object::Object for MetricsScope {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            2 => self.update_time = map.next_value()?,
-            _ => self.monitored_projects = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.monitored_projects = map.next_value()?,
+            2 => self.name = map.next_value()?,
+            _ => self.update_time = map.next_value()?,
         }
         Ok(())
     }
@@ -224,7 +234,15 @@ impl MonitoredProject {
 impl ::discogen_runtime::__private::object::Object for MonitoredProject {
     const NAME: &'static str = "MonitoredProject";
 
-    const FIELDS: &'static [&'static str] = &["name", "createTime", "isTombstoned"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "createTime" => ::std::option::Option::Some(0),
+            "isTombstoned" => ::std::option::Option::Some(1),
+            "name" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -238,9 +256,9 @@ impl ::discogen_runtime::__private::object::Object for MonitoredProject {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            _ => self.is_tombstoned = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.is_tombstoned = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -312,7 +330,15 @@ impl OperationMetadata {
 impl ::discogen_runtime::__private::object::Object for OperationMetadata {
     const NAME: &'static str = "OperationMetadata";
 
-    const FIELDS: &'static [&'static str] = &["state", "createTime", "updateTime"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "createTime" => ::std::option::Option::Some(0),
+            "state" => ::std::option::Option::Some(1),
+            "updateTime" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -326,8 +352,8 @@ impl ::discogen_runtime::__private::object::Object for OperationMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.state = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.state = map.next_value()?,
             _ => self.update_time = map.next_value()?,
         }
         Ok(())

@@ -47,7 +47,15 @@ impl HttpBody {
 impl ::discogen_runtime::__private::object::Object for HttpBody {
     const NAME: &'static str = "HttpBody";
 
-    const FIELDS: &'static [&'static str] = &["data", "extensions", "contentType"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "contentType" => ::std::option::Option::Some(0),
+            "data" => ::std::option::Option::Some(1),
+            "extensions" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -61,9 +69,9 @@ impl ::discogen_runtime::__private::object::Object for HttpBody {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.data = map.next_value()?,
-            1 => self.extensions = map.next_value()?,
-            _ => self.content_type = map.next_value()?,
+            0 => self.content_type = map.next_value()?,
+            1 => self.data = map.next_value()?,
+            _ => self.extensions = map.next_value()?,
         }
         Ok(())
     }
@@ -129,7 +137,15 @@ impl QueryExemplarsRequest {
 impl ::discogen_runtime::__private::object::Object for QueryExemplarsRequest {
     const NAME: &'static str = "QueryExemplarsRequest";
 
-    const FIELDS: &'static [&'static str] = &["end", "query", "start"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "end" => ::std::option::Option::Some(0),
+            "query" => ::std::option::Option::Some(1),
+            "start" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -203,7 +219,15 @@ impl QueryInstantRequest {
 impl ::discogen_runtime::__private::object::Object for QueryInstantRequest {
     const NAME: &'static str = "QueryInstantRequest";
 
-    const FIELDS: &'static [&'static str] = &["time", "query", "timeout"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "query" => ::std::option::Option::Some(0),
+            "time" => ::std::option::Option::Some(1),
+            "timeout" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -217,8 +241,8 @@ impl ::discogen_runtime::__private::object::Object for QueryInstantRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.time = map.next_value()?,
-            1 => self.query = map.next_value()?,
+            0 => self.query = map.next_value()?,
+            1 => self.time = map.next_value()?,
             _ => self.timeout = map.next_value()?,
         }
         Ok(())
@@ -277,7 +301,15 @@ impl QueryLabelsRequest {
 impl ::discogen_runtime::__private::object::Object for QueryLabelsRequest {
     const NAME: &'static str = "QueryLabelsRequest";
 
-    const FIELDS: &'static [&'static str] = &["end", "match", "start"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "end" => ::std::option::Option::Some(0),
+            "match" => ::std::option::Option::Some(1),
+            "start" => ::std::option::Option::Some(2),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -369,13 +401,17 @@ impl QueryRangeRequest {
 impl ::discogen_runtime::__private::object::Object for QueryRangeRequest {
     const NAME: &'static str = "QueryRangeRequest";
 
-    const FIELDS: &'static [&'static str] = &[
-        "end",
-        "step",
-        "query",
-        "start",
-        "timeout",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "end" => ::std::option::Option::Some(0),
+            "query" => ::std::option::Option::Some(1),
+            "start" => ::std::option::Option::Some(2),
+            "step" => ::std::option::Option::Some(3),
+            "timeout" => ::std::option::Option::Some(4),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -390,9 +426,9 @@ impl ::discogen_runtime::__private::object::Object for QueryRangeRequest {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.end = map.next_value()?,
-            1 => self.step = map.next_value()?,
-            2 => self.query = map.next_value()?,
-            3 => self.start = map.next_value()?,
+            1 => self.query = map.next_value()?,
+            2 => self.start = map.next_value()?,
+            3 => self.step = map.next_value()?,
             _ => self.timeout = map.next_value()?,
         }
         Ok(())
@@ -444,7 +480,14 @@ impl QuerySeriesRequest {
 impl ::discogen_runtime::__private::object::Object for QuerySeriesRequest {
     const NAME: &'static str = "QuerySeriesRequest";
 
-    const FIELDS: &'static [&'static str] = &["end", "start"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "end" => ::std::option::Option::Some(0),
+            "start" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,

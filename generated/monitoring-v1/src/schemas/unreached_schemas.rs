@@ -27,7 +27,13 @@ impl DroppedLabels {
 impl ::discogen_runtime::__private::object::Object for DroppedLabels {
     const NAME: &'static str = "DroppedLabels";
 
-    const FIELDS: &'static [&'static str] = &["label"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "label" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -159,18 +165,22 @@ impl Field {
 impl ::discogen_runtime::__private::object::Object for Field {
     const NAME: &'static str = "Field";
 
-    const FIELDS: &'static [&'static str] = &[
-        "kind",
-        "name",
-        "number",
-        "packed",
-        "options",
-        "typeUrl",
-        "jsonName",
-        "oneofIndex",
-        "cardinality",
-        "defaultValue",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "cardinality" => ::std::option::Option::Some(0),
+            "defaultValue" => ::std::option::Option::Some(1),
+            "jsonName" => ::std::option::Option::Some(2),
+            "kind" => ::std::option::Option::Some(3),
+            "name" => ::std::option::Option::Some(4),
+            "number" => ::std::option::Option::Some(5),
+            "oneofIndex" => ::std::option::Option::Some(6),
+            "options" => ::std::option::Option::Some(7),
+            "packed" => ::std::option::Option::Some(8),
+            "typeUrl" => ::std::option::Option::Some(9),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -184,16 +194,16 @@ impl ::discogen_runtime::__private::object::Object for Field {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.kind = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.number = map.next_value()?,
-            3 => self.packed = map.next_value()?,
-            4 => self.options = map.next_value()?,
-            5 => self.type_url = map.next_value()?,
-            6 => self.json_name = map.next_value()?,
-            7 => self.oneof_index = map.next_value()?,
-            8 => self.cardinality = map.next_value()?,
-            _ => self.default_value = map.next_value()?,
+            0 => self.cardinality = map.next_value()?,
+            1 => self.default_value = map.next_value()?,
+            2 => self.json_name = map.next_value()?,
+            3 => self.kind = map.next_value()?,
+            4 => self.name = map.next_value()?,
+            5 => self.number = map.next_value()?,
+            6 => self.oneof_index = map.next_value()?,
+            7 => self.options = map.next_value()?,
+            8 => self.packed = map.next_value()?,
+            _ => self.type_url = map.next_value()?,
         }
         Ok(())
     }
@@ -266,7 +276,14 @@ impl Option {
 impl ::discogen_runtime::__private::object::Object for Option {
     const NAME: &'static str = "Option";
 
-    const FIELDS: &'static [&'static str] = &["name", "value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "name" => ::std::option::Option::Some(0),
+            "value" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -320,7 +337,13 @@ impl SourceContext {
 impl ::discogen_runtime::__private::object::Object for SourceContext {
     const NAME: &'static str = "SourceContext";
 
-    const FIELDS: &'static [&'static str] = &["fileName"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "fileName" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -371,7 +394,13 @@ impl SpanContext {
 impl ::discogen_runtime::__private::object::Object for SpanContext {
     const NAME: &'static str = "SpanContext";
 
-    const FIELDS: &'static [&'static str] = &["spanName"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "spanName" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -476,15 +505,19 @@ impl Type {
 impl ::discogen_runtime::__private::object::Object for Type {
     const NAME: &'static str = "Type";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "fields",
-        "oneofs",
-        "syntax",
-        "edition",
-        "options",
-        "sourceContext",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "edition" => ::std::option::Option::Some(0),
+            "fields" => ::std::option::Option::Some(1),
+            "name" => ::std::option::Option::Some(2),
+            "oneofs" => ::std::option::Option::Some(3),
+            "options" => ::std::option::Option::Some(4),
+            "sourceContext" => ::std::option::Option::Some(5),
+            "syntax" => ::std::option::Option::Some(6),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -498,13 +531,13 @@ impl ::discogen_runtime::__private::object::Object for Type {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
+            0 => self.edition = map.next_value()?,
             1 => self.fields = map.next_value()?,
-            2 => self.oneofs = map.next_value()?,
-            3 => self.syntax = map.next_value()?,
-            4 => self.edition = map.next_value()?,
-            5 => self.options = map.next_value()?,
-            _ => self.source_context = map.next_value()?,
+            2 => self.name = map.next_value()?,
+            3 => self.oneofs = map.next_value()?,
+            4 => self.options = map.next_value()?,
+            5 => self.source_context = map.next_value()?,
+            _ => self.syntax = map.next_value()?,
         }
         Ok(())
     }

@@ -251,29 +251,33 @@ impl Doc {
 impl ::discogen_runtime::__private::object::Object for Doc {
     const NAME: &'static str = "Doc";
 
-    const FIELDS: &'static [&'static str] = &[
-        "crlf",
-        "html",
-        "empty",
-        "level",
-        "fenced",
-        "bareUrl",
-        "unicode",
-        "brackets",
-        "codeLike",
-        "emphasis",
-        "indented",
-        "longLine",
-        "backslashes",
-        "markdownLink",
-        "unclosedTags",
-        "noDescription",
-        "referenceLink",
-        "markdownBlocks",
-        "unterminatedFence",
-        "trailingWhitespace",
-        "indentedNoBlankLine",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "backslashes" => Some(0),
+            "bareUrl" => Some(1),
+            "brackets" => Some(2),
+            "codeLike" => Some(3),
+            "crlf" => Some(4),
+            "emphasis" => Some(5),
+            "empty" => Some(6),
+            "fenced" => Some(7),
+            "html" => Some(8),
+            "indented" => Some(9),
+            "indentedNoBlankLine" => Some(10),
+            "level" => Some(11),
+            "longLine" => Some(12),
+            "markdownBlocks" => Some(13),
+            "markdownLink" => Some(14),
+            "noDescription" => Some(15),
+            "referenceLink" => Some(16),
+            "trailingWhitespace" => Some(17),
+            "unclosedTags" => Some(18),
+            "unicode" => Some(19),
+            "unterminatedFence" => Some(20),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -285,27 +289,27 @@ impl ::discogen_runtime::__private::object::Object for Doc {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.crlf = map.next_value()?,
-            1 => self.html = map.next_value()?,
-            2 => self.empty = map.next_value()?,
-            3 => self.level = map.next_value()?,
-            4 => self.fenced = map.next_value()?,
-            5 => self.bare_url = map.next_value()?,
-            6 => self.unicode = map.next_value()?,
-            7 => self.brackets = map.next_value()?,
-            8 => self.code_like = map.next_value()?,
-            9 => self.emphasis = map.next_value()?,
-            10 => self.indented = map.next_value()?,
-            11 => self.long_line = map.next_value()?,
-            12 => self.backslashes = map.next_value()?,
-            13 => self.markdown_link = map.next_value()?,
-            14 => self.unclosed_tags = map.next_value()?,
+            0 => self.backslashes = map.next_value()?,
+            1 => self.bare_url = map.next_value()?,
+            2 => self.brackets = map.next_value()?,
+            3 => self.code_like = map.next_value()?,
+            4 => self.crlf = map.next_value()?,
+            5 => self.emphasis = map.next_value()?,
+            6 => self.empty = map.next_value()?,
+            7 => self.fenced = map.next_value()?,
+            8 => self.html = map.next_value()?,
+            9 => self.indented = map.next_value()?,
+            10 => self.indented_no_blank_line = map.next_value()?,
+            11 => self.level = map.next_value()?,
+            12 => self.long_line = map.next_value()?,
+            13 => self.markdown_blocks = map.next_value()?,
+            14 => self.markdown_link = map.next_value()?,
             15 => self.no_description = map.next_value()?,
             16 => self.reference_link = map.next_value()?,
-            17 => self.markdown_blocks = map.next_value()?,
-            18 => self.unterminated_fence = map.next_value()?,
-            19 => self.trailing_whitespace = map.next_value()?,
-            _ => self.indented_no_blank_line = map.next_value()?,
+            17 => self.trailing_whitespace = map.next_value()?,
+            18 => self.unclosed_tags = map.next_value()?,
+            19 => self.unicode = map.next_value()?,
+            _ => self.unterminated_fence = map.next_value()?,
         }
         Ok(())
     }
@@ -397,7 +401,13 @@ impl EmptyDescription {
 impl ::discogen_runtime::__private::object::Object for EmptyDescription {
     const NAME: &'static str = "EmptyDescription";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "value" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -444,7 +454,13 @@ impl Undocumented {
 impl ::discogen_runtime::__private::object::Object for Undocumented {
     const NAME: &'static str = "Undocumented";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "value" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -32,7 +32,14 @@ impl Project {
 impl ::discogen_runtime::__private::object::Object for Project {
     const NAME: &'static str = "Project";
 
-    const FIELDS: &'static [&'static str] = &["id", "zoneCount"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "zoneCount" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -115,12 +122,16 @@ impl Tokeninfo {
 impl ::discogen_runtime::__private::object::Object for Tokeninfo {
     const NAME: &'static str = "Tokeninfo";
 
-    const FIELDS: &'static [&'static str] = &[
-        "scope",
-        "audience",
-        "expires_in",
-        "verified_email",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "audience" => Some(0),
+            "expires_in" => Some(1),
+            "scope" => Some(2),
+            "verified_email" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -132,9 +143,9 @@ impl ::discogen_runtime::__private::object::Object for Tokeninfo {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.scope = map.next_value()?,
-            1 => self.audience = map.next_value()?,
-            2 => self.expires_in = map.next_value()?,
+            0 => self.audience = map.next_value()?,
+            1 => self.expires_in = map.next_value()?,
+            2 => self.scope = map.next_value()?,
             _ => self.verified_email = map.next_value()?,
         }
         Ok(())
@@ -193,7 +204,14 @@ impl Zone {
 impl ::discogen_runtime::__private::object::Object for Zone {
     const NAME: &'static str = "Zone";
 
-    const FIELDS: &'static [&'static str] = &["id", "status"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "status" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -252,7 +270,14 @@ impl ZoneList {
 impl ::discogen_runtime::__private::object::Object for ZoneList {
     const NAME: &'static str = "ZoneList";
 
-    const FIELDS: &'static [&'static str] = &["items", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "items" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -74,7 +74,14 @@ impl ListVideosResponse {
 impl ::discogen_runtime::__private::object::Object for ListVideosResponse {
     const NAME: &'static str = "ListVideosResponse";
 
-    const FIELDS: &'static [&'static str] = &["videos", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "videos" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -86,8 +93,8 @@ impl ::discogen_runtime::__private::object::Object for ListVideosResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.videos = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.videos = map.next_value()?,
         }
         Ok(())
     }
@@ -238,19 +245,23 @@ impl Video {
 impl ::discogen_runtime::__private::object::Object for Video {
     const NAME: &'static str = "Video";
 
-    const FIELDS: &'static [&'static str] = &[
-        "ean",
-        "tags",
-        "color",
-        "state",
-        "casing",
-        "labels",
-        "region",
-        "prelude",
-        "optional",
-        "resolution",
-        "shortDeprecated",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "casing" => Some(0),
+            "color" => Some(1),
+            "ean" => Some(2),
+            "labels" => Some(3),
+            "optional" => Some(4),
+            "prelude" => Some(5),
+            "region" => Some(6),
+            "resolution" => Some(7),
+            "shortDeprecated" => Some(8),
+            "state" => Some(9),
+            "tags" => Some(10),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -262,17 +273,17 @@ impl ::discogen_runtime::__private::object::Object for Video {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.ean = map.next_value()?,
-            1 => self.tags = map.next_value()?,
-            2 => self.color = map.next_value()?,
-            3 => self.state = map.next_value()?,
-            4 => self.casing = map.next_value()?,
-            5 => self.labels = map.next_value()?,
+            0 => self.casing = map.next_value()?,
+            1 => self.color = map.next_value()?,
+            2 => self.ean = map.next_value()?,
+            3 => self.labels = map.next_value()?,
+            4 => self.optional = map.next_value()?,
+            5 => self.prelude = map.next_value()?,
             6 => self.region = map.next_value()?,
-            7 => self.prelude = map.next_value()?,
-            8 => self.optional = map.next_value()?,
-            9 => self.resolution = map.next_value()?,
-            _ => self.short_deprecated = map.next_value()?,
+            7 => self.resolution = map.next_value()?,
+            8 => self.short_deprecated = map.next_value()?,
+            9 => self.state = map.next_value()?,
+            _ => self.tags = map.next_value()?,
         }
         Ok(())
     }

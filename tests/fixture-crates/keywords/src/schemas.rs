@@ -33,7 +33,14 @@ impl MatchThingsResponse {
 impl ::discogen_runtime::__private::object::Object for MatchThingsResponse {
     const NAME: &'static str = "MatchThingsResponse";
 
-    const FIELDS: &'static [&'static str] = &["type", "match"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "match" => Some(0),
+            "type" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -45,8 +52,8 @@ impl ::discogen_runtime::__private::object::Object for MatchThingsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.r#type = map.next_value()?,
-            _ => self.r#match = map.next_value()?,
+            0 => self.r#match = map.next_value()?,
+            _ => self.r#type = map.next_value()?,
         }
         Ok(())
     }
@@ -94,7 +101,14 @@ impl MoveThingRequest {
 impl ::discogen_runtime::__private::object::Object for MoveThingRequest {
     const NAME: &'static str = "MoveThingRequest";
 
-    const FIELDS: &'static [&'static str] = &["async", "destination"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "async" => Some(0),
+            "destination" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -357,32 +371,36 @@ impl Reserved {
 impl ::discogen_runtime::__private::object::Object for Reserved {
     const NAME: &'static str = "Reserved";
 
-    const FIELDS: &'static [&'static str] = &[
-        "fn",
-        "dyn",
-        "gen",
-        "ref",
-        "try",
-        "use",
-        "Self",
-        "enum",
-        "impl",
-        "loop",
-        "move",
-        "self",
-        "type",
-        "async",
-        "crate",
-        "final",
-        "match",
-        "super",
-        "where",
-        "yield",
-        "static",
-        "abstract",
-        "continue",
-        "override",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "Self" => Some(0),
+            "abstract" => Some(1),
+            "async" => Some(2),
+            "continue" => Some(3),
+            "crate" => Some(4),
+            "dyn" => Some(5),
+            "enum" => Some(6),
+            "final" => Some(7),
+            "fn" => Some(8),
+            "gen" => Some(9),
+            "impl" => Some(10),
+            "loop" => Some(11),
+            "match" => Some(12),
+            "move" => Some(13),
+            "override" => Some(14),
+            "ref" => Some(15),
+            "self" => Some(16),
+            "static" => Some(17),
+            "super" => Some(18),
+            "try" => Some(19),
+            "type" => Some(20),
+            "use" => Some(21),
+            "where" => Some(22),
+            "yield" => Some(23),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -394,30 +412,30 @@ impl ::discogen_runtime::__private::object::Object for Reserved {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.r#fn = map.next_value()?,
-            1 => self.r#dyn = map.next_value()?,
-            2 => self.r#gen = map.next_value()?,
-            3 => self.r#ref = map.next_value()?,
-            4 => self.r#try = map.next_value()?,
-            5 => self.r#use = map.next_value()?,
-            6 => self.self_ = map.next_value()?,
-            7 => self.r#enum = map.next_value()?,
-            8 => self.r#impl = map.next_value()?,
-            9 => self.r#loop = map.next_value()?,
-            10 => self.r#move = map.next_value()?,
-            11 => self.self_2 = map.next_value()?,
-            12 => self.r#type = map.next_value()?,
-            13 => self.r#async = map.next_value()?,
-            14 => self.crate_ = map.next_value()?,
-            15 => self.r#final = map.next_value()?,
-            16 => self.r#match = map.next_value()?,
-            17 => self.super_ = map.next_value()?,
-            18 => self.r#where = map.next_value()?,
-            19 => self.r#yield = map.next_value()?,
-            20 => self.r#static = map.next_value()?,
-            21 => self.r#abstract = map.next_value()?,
-            22 => self.r#continue = map.next_value()?,
-            _ => self.r#override = map.next_value()?,
+            0 => self.self_ = map.next_value()?,
+            1 => self.r#abstract = map.next_value()?,
+            2 => self.r#async = map.next_value()?,
+            3 => self.r#continue = map.next_value()?,
+            4 => self.crate_ = map.next_value()?,
+            5 => self.r#dyn = map.next_value()?,
+            6 => self.r#enum = map.next_value()?,
+            7 => self.r#final = map.next_value()?,
+            8 => self.r#fn = map.next_value()?,
+            9 => self.r#gen = map.next_value()?,
+            10 => self.r#impl = map.next_value()?,
+            11 => self.r#loop = map.next_value()?,
+            12 => self.r#match = map.next_value()?,
+            13 => self.r#move = map.next_value()?,
+            14 => self.r#override = map.next_value()?,
+            15 => self.r#ref = map.next_value()?,
+            16 => self.self_2 = map.next_value()?,
+            17 => self.r#static = map.next_value()?,
+            18 => self.super_ = map.next_value()?,
+            19 => self.r#try = map.next_value()?,
+            20 => self.r#type = map.next_value()?,
+            21 => self.r#use = map.next_value()?,
+            22 => self.r#where = map.next_value()?,
+            _ => self.r#yield = map.next_value()?,
         }
         Ok(())
     }
@@ -487,7 +505,14 @@ impl Self_ {
 impl ::discogen_runtime::__private::object::Object for Self_ {
     const NAME: &'static str = "Self";
 
-    const FIELDS: &'static [&'static str] = &["crate", "super"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "crate" => Some(0),
+            "super" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -557,7 +582,15 @@ impl Type {
 impl ::discogen_runtime::__private::object::Object for Type {
     const NAME: &'static str = "Type";
 
-    const FIELDS: &'static [&'static str] = &["name", "self", "type"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "self" => Some(1),
+            "type" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

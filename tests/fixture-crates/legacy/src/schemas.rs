@@ -42,7 +42,15 @@ impl User {
 impl ::discogen_runtime::__private::object::Object for User {
     const NAME: &'static str = "User";
 
-    const FIELDS: &'static [&'static str] = &["id", "quotaBytes", "primaryEmail"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "primaryEmail" => Some(1),
+            "quotaBytes" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -55,10 +63,10 @@ impl ::discogen_runtime::__private::object::Object for User {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.id = map.next_value()?,
-            1 => {
+            1 => self.primary_email = map.next_value()?,
+            _ => {
                 self.quota_bytes = ::discogen_runtime::__private::object::read_wire(map)?;
             }
-            _ => self.primary_email = map.next_value()?,
         }
         Ok(())
     }

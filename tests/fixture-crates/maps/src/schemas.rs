@@ -36,7 +36,14 @@ impl Entry {
 impl ::discogen_runtime::__private::object::Object for Entry {
     const NAME: &'static str = "Entry";
 
-    const FIELDS: &'static [&'static str] = &["name", "weight"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "weight" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -106,7 +113,14 @@ impl Hybrid {
 impl ::discogen_runtime::__private::object::Object for Hybrid {
     const NAME: &'static str = "Hybrid";
 
-    const FIELDS: &'static [&'static str] = &["kind", "version"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "kind" => Some(0),
+            "version" => Some(1),
+            _ => None,
+        }
+    }
 
     fn read_other<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -344,23 +358,27 @@ impl Maps {
 impl ::discogen_runtime::__private::object::Object for Maps {
     const NAME: &'static str = "Maps";
 
-    const FIELDS: &'static [&'static str] = &[
-        "cube",
-        "rows",
-        "sizes",
-        "counts",
-        "extras",
-        "groups",
-        "hybrid",
-        "labels",
-        "matrix",
-        "nested",
-        "ratios",
-        "entries",
-        "formats",
-        "idLists",
-        "attributes",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "attributes" => Some(0),
+            "counts" => Some(1),
+            "cube" => Some(2),
+            "entries" => Some(3),
+            "extras" => Some(4),
+            "formats" => Some(5),
+            "groups" => Some(6),
+            "hybrid" => Some(7),
+            "idLists" => Some(8),
+            "labels" => Some(9),
+            "matrix" => Some(10),
+            "nested" => Some(11),
+            "ratios" => Some(12),
+            "rows" => Some(13),
+            "sizes" => Some(14),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -372,21 +390,21 @@ impl ::discogen_runtime::__private::object::Object for Maps {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.cube = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.rows = map.next_value()?,
-            2 => self.sizes = map.next_value()?,
-            3 => self.counts = ::discogen_runtime::__private::object::read_wire(map)?,
+            0 => self.attributes = map.next_value()?,
+            1 => self.counts = ::discogen_runtime::__private::object::read_wire(map)?,
+            2 => self.cube = ::discogen_runtime::__private::object::read_wire(map)?,
+            3 => self.entries = map.next_value()?,
             4 => self.extras = map.next_value()?,
-            5 => self.groups = map.next_value()?,
-            6 => self.hybrid = map.next_value()?,
-            7 => self.labels = map.next_value()?,
-            8 => self.matrix = ::discogen_runtime::__private::object::read_wire(map)?,
-            9 => self.nested = map.next_value()?,
-            10 => self.ratios = ::discogen_runtime::__private::object::read_wire(map)?,
-            11 => self.entries = map.next_value()?,
-            12 => self.formats = map.next_value()?,
-            13 => self.id_lists = ::discogen_runtime::__private::object::read_wire(map)?,
-            _ => self.attributes = map.next_value()?,
+            5 => self.formats = map.next_value()?,
+            6 => self.groups = map.next_value()?,
+            7 => self.hybrid = map.next_value()?,
+            8 => self.id_lists = ::discogen_runtime::__private::object::read_wire(map)?,
+            9 => self.labels = map.next_value()?,
+            10 => self.matrix = ::discogen_runtime::__private::object::read_wire(map)?,
+            11 => self.nested = map.next_value()?,
+            12 => self.ratios = ::discogen_runtime::__private::object::read_wire(map)?,
+            13 => self.rows = map.next_value()?,
+            _ => self.sizes = map.next_value()?,
         }
         Ok(())
     }
@@ -455,7 +473,14 @@ impl Table {
 impl ::discogen_runtime::__private::object::Object for Table {
     const NAME: &'static str = "Table";
 
-    const FIELDS: &'static [&'static str] = &["row", "rows"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "row" => Some(0),
+            "rows" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

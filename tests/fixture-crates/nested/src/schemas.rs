@@ -42,7 +42,15 @@ impl FooBar {
 impl ::discogen_runtime::__private::object::Object for FooBar {
     const NAME: &'static str = "Foo.Bar";
 
-    const FIELDS: &'static [&'static str] = &["day", "year", "month"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "day" => Some(0),
+            "month" => Some(1),
+            "year" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -55,8 +63,8 @@ impl ::discogen_runtime::__private::object::Object for FooBar {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.day = map.next_value()?,
-            1 => self.year = map.next_value()?,
-            _ => self.month = map.next_value()?,
+            1 => self.month = map.next_value()?,
+            _ => self.year = map.next_value()?,
         }
         Ok(())
     }
@@ -96,7 +104,13 @@ impl FooBar2 {
 impl ::discogen_runtime::__private::object::Object for FooBar2 {
     const NAME: &'static str = "FooBar";
 
-    const FIELDS: &'static [&'static str] = &["plain"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "plain" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -223,17 +237,21 @@ impl Outer {
 impl ::discogen_runtime::__private::object::Object for Outer {
     const NAME: &'static str = "Outer";
 
-    const FIELDS: &'static [&'static str] = &[
-        "date",
-        "name",
-        "inner",
-        "items",
-        "names",
-        "byName",
-        "fooBar",
-        "realInner",
-        "detections",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "byName" => Some(0),
+            "date" => Some(1),
+            "detections" => Some(2),
+            "fooBar" => Some(3),
+            "inner" => Some(4),
+            "items" => Some(5),
+            "name" => Some(6),
+            "names" => Some(7),
+            "realInner" => Some(8),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -245,15 +263,15 @@ impl ::discogen_runtime::__private::object::Object for Outer {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.date = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.inner = map.next_value()?,
-            3 => self.items = map.next_value()?,
-            4 => self.names = map.next_value()?,
-            5 => self.by_name = map.next_value()?,
-            6 => self.foo_bar = map.next_value()?,
-            7 => self.real_inner = map.next_value()?,
-            _ => self.detections = map.next_value()?,
+            0 => self.by_name = map.next_value()?,
+            1 => self.date = map.next_value()?,
+            2 => self.detections = map.next_value()?,
+            3 => self.foo_bar = map.next_value()?,
+            4 => self.inner = map.next_value()?,
+            5 => self.items = map.next_value()?,
+            6 => self.name = map.next_value()?,
+            7 => self.names = map.next_value()?,
+            _ => self.real_inner = map.next_value()?,
         }
         Ok(())
     }
@@ -307,7 +325,13 @@ impl OuterInner {
 impl ::discogen_runtime::__private::object::Object for OuterInner {
     const NAME: &'static str = "OuterInner";
 
-    const FIELDS: &'static [&'static str] = &["unrelated"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "unrelated" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -355,7 +379,13 @@ impl OuterInnerDeeper {
 impl ::discogen_runtime::__private::object::Object for OuterInnerDeeper {
     const NAME: &'static str = "OuterInnerDeeper";
 
-    const FIELDS: &'static [&'static str] = &["alsoUnrelated"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "alsoUnrelated" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -408,7 +438,13 @@ impl OuterItemsItem {
 impl ::discogen_runtime::__private::object::Object for OuterItemsItem {
     const NAME: &'static str = "OuterItemsItem";
 
-    const FIELDS: &'static [&'static str] = &["other"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "other" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -463,7 +499,14 @@ impl Detections2 {
 impl ::discogen_runtime::__private::object::Object for Detections2 {
     const NAME: &'static str = "Detections2";
 
-    const FIELDS: &'static [&'static str] = &["language", "confidence"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "confidence" => Some(0),
+            "language" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -475,8 +518,8 @@ impl ::discogen_runtime::__private::object::Object for Detections2 {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.language = map.next_value()?,
-            _ => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
+            0 => self.confidence = ::discogen_runtime::__private::object::read_wire(map)?,
+            _ => self.language = map.next_value()?,
         }
         Ok(())
     }
@@ -526,7 +569,14 @@ impl OuterByName {
 impl ::discogen_runtime::__private::object::Object for OuterByName {
     const NAME: &'static str = "OuterByName";
 
-    const FIELDS: &'static [&'static str] = &["tags", "count"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "count" => Some(0),
+            "tags" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -538,8 +588,8 @@ impl ::discogen_runtime::__private::object::Object for OuterByName {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.tags = map.next_value()?,
-            _ => self.count = map.next_value()?,
+            0 => self.count = map.next_value()?,
+            _ => self.tags = map.next_value()?,
         }
         Ok(())
     }
@@ -587,7 +637,14 @@ impl OuterInner2 {
 impl ::discogen_runtime::__private::object::Object for OuterInner2 {
     const NAME: &'static str = "OuterInner2";
 
-    const FIELDS: &'static [&'static str] = &["id", "deeper"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "deeper" => Some(0),
+            "id" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -599,8 +656,8 @@ impl ::discogen_runtime::__private::object::Object for OuterInner2 {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.id = map.next_value()?,
-            _ => self.deeper = map.next_value()?,
+            0 => self.deeper = map.next_value()?,
+            _ => self.id = map.next_value()?,
         }
         Ok(())
     }
@@ -648,7 +705,14 @@ impl OuterInner2Deeper {
 impl ::discogen_runtime::__private::object::Object for OuterInner2Deeper {
     const NAME: &'static str = "OuterInner2Deeper";
 
-    const FIELDS: &'static [&'static str] = &["label", "deepest"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "deepest" => Some(0),
+            "label" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -660,8 +724,8 @@ impl ::discogen_runtime::__private::object::Object for OuterInner2Deeper {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.label = map.next_value()?,
-            _ => self.deepest = map.next_value()?,
+            0 => self.deepest = map.next_value()?,
+            _ => self.label = map.next_value()?,
         }
         Ok(())
     }
@@ -708,7 +772,14 @@ impl OuterInner2DeeperDeepest {
 impl ::discogen_runtime::__private::object::Object for OuterInner2DeeperDeepest {
     const NAME: &'static str = "OuterInner2DeeperDeepest";
 
-    const FIELDS: &'static [&'static str] = &["mode", "value"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "mode" => Some(0),
+            "value" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -802,7 +873,14 @@ impl OuterItems {
 impl ::discogen_runtime::__private::object::Object for OuterItems {
     const NAME: &'static str = "OuterItems";
 
-    const FIELDS: &'static [&'static str] = &["key", "value"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "key" => Some(0),
+            "value" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -13,7 +13,11 @@ pub struct CancelOperationRequest {
 impl ::discogen_runtime::__private::object::Object for CancelOperationRequest {
     const NAME: &'static str = "CancelOperationRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -50,7 +54,11 @@ pub struct Empty {
 impl ::discogen_runtime::__private::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -116,11 +124,15 @@ impl ListOperationsResponse {
 impl ::discogen_runtime::__private::object::Object for ListOperationsResponse {
     const NAME: &'static str = "ListOperationsResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "operations",
-        "unreachable",
-        "nextPageToken",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "operations" => Some(1),
+            "unreachable" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -132,9 +144,9 @@ impl ::discogen_runtime::__private::object::Object for ListOperationsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.operations = map.next_value()?,
-            1 => self.unreachable = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            1 => self.operations = map.next_value()?,
+            _ => self.unreachable = map.next_value()?,
         }
         Ok(())
     }
@@ -240,13 +252,17 @@ impl Operation {
 impl ::discogen_runtime::__private::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "done",
-        "name",
-        "error",
-        "metadata",
-        "response",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "done" => Some(0),
+            "error" => Some(1),
+            "metadata" => Some(2),
+            "name" => Some(3),
+            "response" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -259,9 +275,9 @@ impl ::discogen_runtime::__private::object::Object for Operation {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.done = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.error = map.next_value()?,
-            3 => self.metadata = map.next_value()?,
+            1 => self.error = map.next_value()?,
+            2 => self.metadata = map.next_value()?,
+            3 => self.name = map.next_value()?,
             _ => self.response = map.next_value()?,
         }
         Ok(())
@@ -325,7 +341,15 @@ impl Status {
 impl ::discogen_runtime::__private::object::Object for Status {
     const NAME: &'static str = "Status";
 
-    const FIELDS: &'static [&'static str] = &["code", "details", "message"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "code" => Some(0),
+            "details" => Some(1),
+            "message" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -402,7 +426,15 @@ impl Widget {
 impl ::discogen_runtime::__private::object::Object for Widget {
     const NAME: &'static str = "Widget";
 
-    const FIELDS: &'static [&'static str] = &["name", "createTime", "displayName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "createTime" => Some(0),
+            "displayName" => Some(1),
+            "name" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -414,9 +446,9 @@ impl ::discogen_runtime::__private::object::Object for Widget {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.create_time = map.next_value()?,
-            _ => self.display_name = map.next_value()?,
+            0 => self.create_time = map.next_value()?,
+            1 => self.display_name = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }
@@ -475,7 +507,14 @@ impl WidgetMetadata {
 impl ::discogen_runtime::__private::object::Object for WidgetMetadata {
     const NAME: &'static str = "WidgetMetadata";
 
-    const FIELDS: &'static [&'static str] = &["startTime", "progressPercent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "progressPercent" => Some(0),
+            "startTime" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -487,8 +526,8 @@ impl ::discogen_runtime::__private::object::Object for WidgetMetadata {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.start_time = map.next_value()?,
-            _ => self.progress_percent = map.next_value()?,
+            0 => self.progress_percent = map.next_value()?,
+            _ => self.start_time = map.next_value()?,
         }
         Ok(())
     }

@@ -42,11 +42,15 @@ impl ListOperationsResponse {
 impl ::discogen_runtime::__private::object::Object for ListOperationsResponse {
     const NAME: &'static str = "ListOperationsResponse";
 
-    const FIELDS: &'static [&'static str] = &[
-        "operations",
-        "unreachable",
-        "nextPageToken",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "nextPageToken" => Some(0),
+            "operations" => Some(1),
+            "unreachable" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -58,9 +62,9 @@ impl ::discogen_runtime::__private::object::Object for ListOperationsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.operations = map.next_value()?,
-            1 => self.unreachable = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            1 => self.operations = map.next_value()?,
+            _ => self.unreachable = map.next_value()?,
         }
         Ok(())
     }
@@ -166,13 +170,17 @@ impl Operation {
 impl ::discogen_runtime::__private::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "done",
-        "name",
-        "error",
-        "metadata",
-        "response",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "done" => Some(0),
+            "error" => Some(1),
+            "metadata" => Some(2),
+            "name" => Some(3),
+            "response" => Some(4),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -185,9 +193,9 @@ impl ::discogen_runtime::__private::object::Object for Operation {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.done = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            2 => self.error = map.next_value()?,
-            3 => self.metadata = map.next_value()?,
+            1 => self.error = map.next_value()?,
+            2 => self.metadata = map.next_value()?,
+            3 => self.name = map.next_value()?,
             _ => self.response = map.next_value()?,
         }
         Ok(())
@@ -219,7 +227,11 @@ pub struct RepairApplicationRequest {
 impl ::discogen_runtime::__private::object::Object for RepairApplicationRequest {
     const NAME: &'static str = "RepairApplicationRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -288,7 +300,15 @@ impl Status {
 impl ::discogen_runtime::__private::object::Object for Status {
     const NAME: &'static str = "Status";
 
-    const FIELDS: &'static [&'static str] = &["code", "details", "message"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "code" => Some(0),
+            "details" => Some(1),
+            "message" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -132,21 +132,25 @@ impl Operation {
 impl ::discogen_runtime::__private::object::Object for Operation {
     const NAME: &'static str = "Operation";
 
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "kind",
-        "name",
-        "zone",
-        "error",
-        "region",
-        "status",
-        "progress",
-        "selfLink",
-        "targetLink",
-        "statusMessage",
-        "httpErrorMessage",
-        "httpErrorStatusCode",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "error" => Some(0),
+            "httpErrorMessage" => Some(1),
+            "httpErrorStatusCode" => Some(2),
+            "id" => Some(3),
+            "kind" => Some(4),
+            "name" => Some(5),
+            "progress" => Some(6),
+            "region" => Some(7),
+            "selfLink" => Some(8),
+            "status" => Some(9),
+            "statusMessage" => Some(10),
+            "targetLink" => Some(11),
+            "zone" => Some(12),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -158,19 +162,19 @@ impl ::discogen_runtime::__private::object::Object for Operation {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.id = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.kind = map.next_value()?,
-            2 => self.name = map.next_value()?,
-            3 => self.zone = map.next_value()?,
-            4 => self.error = map.next_value()?,
-            5 => self.region = map.next_value()?,
-            6 => self.status = map.next_value()?,
-            7 => self.progress = map.next_value()?,
+            0 => self.error = map.next_value()?,
+            1 => self.http_error_message = map.next_value()?,
+            2 => self.http_error_status_code = map.next_value()?,
+            3 => self.id = ::discogen_runtime::__private::object::read_wire(map)?,
+            4 => self.kind = map.next_value()?,
+            5 => self.name = map.next_value()?,
+            6 => self.progress = map.next_value()?,
+            7 => self.region = map.next_value()?,
             8 => self.self_link = map.next_value()?,
-            9 => self.target_link = map.next_value()?,
+            9 => self.status = map.next_value()?,
             10 => self.status_message = map.next_value()?,
-            11 => self.http_error_message = map.next_value()?,
-            _ => self.http_error_status_code = map.next_value()?,
+            11 => self.target_link = map.next_value()?,
+            _ => self.zone = map.next_value()?,
         }
         Ok(())
     }
@@ -245,7 +249,14 @@ impl OperationList {
 impl ::discogen_runtime::__private::object::Object for OperationList {
     const NAME: &'static str = "OperationList";
 
-    const FIELDS: &'static [&'static str] = &["items", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "items" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -313,7 +324,13 @@ impl OperationError {
 impl ::discogen_runtime::__private::object::Object for OperationError {
     const NAME: &'static str = "OperationError";
 
-    const FIELDS: &'static [&'static str] = &["errors"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "errors" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -380,7 +397,15 @@ impl OperationErrorErrors {
 impl ::discogen_runtime::__private::object::Object for OperationErrorErrors {
     const NAME: &'static str = "OperationErrorErrors";
 
-    const FIELDS: &'static [&'static str] = &["code", "message", "location"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "code" => Some(0),
+            "location" => Some(1),
+            "message" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -393,8 +418,8 @@ impl ::discogen_runtime::__private::object::Object for OperationErrorErrors {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.code = map.next_value()?,
-            1 => self.message = map.next_value()?,
-            _ => self.location = map.next_value()?,
+            1 => self.location = map.next_value()?,
+            _ => self.message = map.next_value()?,
         }
         Ok(())
     }

@@ -355,42 +355,46 @@ impl Scalars {
 impl ::discogen_runtime::__private::object::Object for Scalars {
     const NAME: &'static str = "Scalars";
 
-    const FIELDS: &'static [&'static str] = &[
-        "etag",
-        "mask",
-        "rank",
-        "ratio",
-        "anyList",
-        "enabled",
-        "anyValue",
-        "duration",
-        "legacyId",
-        "pageSize",
-        "boolValue",
-        "bytesList",
-        "dateValue",
-        "int64List",
-        "timestamp",
-        "bytesValue",
-        "createTime",
-        "doubleList",
-        "floatValue",
-        "int32Value",
-        "int64Value",
-        "legacyFlag",
-        "uint64List",
-        "displayName",
-        "doubleValue",
-        "protobufAny",
-        "stringValue",
-        "uint32Value",
-        "uint64Value",
-        "requiredFlag",
-        "dateTimeValue",
-        "protobufValue",
-        "numberNoFormat",
-        "integerNoFormat",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "anyList" => Some(0),
+            "anyValue" => Some(1),
+            "boolValue" => Some(2),
+            "bytesList" => Some(3),
+            "bytesValue" => Some(4),
+            "createTime" => Some(5),
+            "dateTimeValue" => Some(6),
+            "dateValue" => Some(7),
+            "displayName" => Some(8),
+            "doubleList" => Some(9),
+            "doubleValue" => Some(10),
+            "duration" => Some(11),
+            "enabled" => Some(12),
+            "etag" => Some(13),
+            "floatValue" => Some(14),
+            "int32Value" => Some(15),
+            "int64List" => Some(16),
+            "int64Value" => Some(17),
+            "integerNoFormat" => Some(18),
+            "legacyFlag" => Some(19),
+            "legacyId" => Some(20),
+            "mask" => Some(21),
+            "numberNoFormat" => Some(22),
+            "pageSize" => Some(23),
+            "protobufAny" => Some(24),
+            "protobufValue" => Some(25),
+            "rank" => Some(26),
+            "ratio" => Some(27),
+            "requiredFlag" => Some(28),
+            "stringValue" => Some(29),
+            "timestamp" => Some(30),
+            "uint32Value" => Some(31),
+            "uint64List" => Some(32),
+            "uint64Value" => Some(33),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -402,62 +406,62 @@ impl ::discogen_runtime::__private::object::Object for Scalars {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.etag = map.next_value()?,
-            1 => self.mask = map.next_value()?,
-            2 => self.rank = ::discogen_runtime::__private::object::read_wire(map)?,
-            3 => self.ratio = ::discogen_runtime::__private::object::read_wire(map)?,
-            4 => self.any_list = map.next_value()?,
-            5 => self.enabled = map.next_value()?,
-            6 => self.any_value = map.next_value()?,
-            7 => self.duration = ::discogen_runtime::__private::object::read_wire(map)?,
-            8 => self.legacy_id = ::discogen_runtime::__private::object::read_wire(map)?,
-            9 => self.page_size = map.next_value()?,
-            10 => self.bool_value = map.next_value()?,
-            11 => self.bytes_list = map.next_value()?,
-            12 => self.date_value = map.next_value()?,
-            13 => {
-                self.int64_list = ::discogen_runtime::__private::object::read_wire(map)?;
-            }
-            14 => self.timestamp = map.next_value()?,
-            15 => self.bytes_value = map.next_value()?,
-            16 => self.create_time = map.next_value()?,
-            17 => {
+            0 => self.any_list = map.next_value()?,
+            1 => self.any_value = map.next_value()?,
+            2 => self.bool_value = map.next_value()?,
+            3 => self.bytes_list = map.next_value()?,
+            4 => self.bytes_value = map.next_value()?,
+            5 => self.create_time = map.next_value()?,
+            6 => self.date_time_value = map.next_value()?,
+            7 => self.date_value = map.next_value()?,
+            8 => self.display_name = map.next_value()?,
+            9 => {
                 self.double_list = ::discogen_runtime::__private::object::read_wire(map)?;
             }
-            18 => {
-                self.float_value = ::discogen_runtime::__private::object::read_wire(map)?;
-            }
-            19 => self.int32_value = map.next_value()?,
-            20 => {
-                self.int64_value = ::discogen_runtime::__private::object::read_wire(map)?;
-            }
-            21 => self.legacy_flag = map.next_value()?,
-            22 => {
-                self.uint64_list = ::discogen_runtime::__private::object::read_wire(map)?;
-            }
-            23 => self.display_name = map.next_value()?,
-            24 => {
+            10 => {
                 self.double_value = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            25 => self.protobuf_any = map.next_value()?,
-            26 => self.string_value = map.next_value()?,
-            27 => self.uint32_value = map.next_value()?,
-            28 => {
-                self.uint64_value = ::discogen_runtime::__private::object::read_wire(
-                    map,
-                )?;
+            11 => self.duration = ::discogen_runtime::__private::object::read_wire(map)?,
+            12 => self.enabled = map.next_value()?,
+            13 => self.etag = map.next_value()?,
+            14 => {
+                self.float_value = ::discogen_runtime::__private::object::read_wire(map)?;
             }
-            29 => self.required_flag = map.next_value()?,
-            30 => self.date_time_value = map.next_value()?,
-            31 => self.protobuf_value = map.next_value()?,
-            32 => {
+            15 => self.int32_value = map.next_value()?,
+            16 => {
+                self.int64_list = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
+            17 => {
+                self.int64_value = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
+            18 => self.integer_no_format = map.next_value()?,
+            19 => self.legacy_flag = map.next_value()?,
+            20 => self.legacy_id = ::discogen_runtime::__private::object::read_wire(map)?,
+            21 => self.mask = map.next_value()?,
+            22 => {
                 self.number_no_format = ::discogen_runtime::__private::object::read_wire(
                     map,
                 )?;
             }
-            _ => self.integer_no_format = map.next_value()?,
+            23 => self.page_size = map.next_value()?,
+            24 => self.protobuf_any = map.next_value()?,
+            25 => self.protobuf_value = map.next_value()?,
+            26 => self.rank = ::discogen_runtime::__private::object::read_wire(map)?,
+            27 => self.ratio = ::discogen_runtime::__private::object::read_wire(map)?,
+            28 => self.required_flag = map.next_value()?,
+            29 => self.string_value = map.next_value()?,
+            30 => self.timestamp = map.next_value()?,
+            31 => self.uint32_value = map.next_value()?,
+            32 => {
+                self.uint64_list = ::discogen_runtime::__private::object::read_wire(map)?;
+            }
+            _ => {
+                self.uint64_value = ::discogen_runtime::__private::object::read_wire(
+                    map,
+                )?;
+            }
         }
         Ok(())
     }

@@ -23,7 +23,13 @@ impl Client {
 impl ::discogen_runtime::__private::object::Object for Client {
     const NAME: &'static str = "Client";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,

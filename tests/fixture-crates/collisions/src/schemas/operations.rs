@@ -152,23 +152,27 @@ impl Collide {
 impl ::discogen_runtime::__private::object::Object for Collide {
     const NAME: &'static str = "Collide";
 
-    const FIELDS: &'static [&'static str] = &[
-        "$ref",
-        "@type",
-        "FooBar",
-        "fooBar",
-        "$schema",
-        "ALLCAPS",
-        "foo_bar",
-        "1stField",
-        "HTTPSUrl",
-        "_private",
-        "httpsUrl",
-        "kebab-case",
-        "kebab_case",
-        "dotted.name",
-        "x-goog-field",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "$ref" => ::std::option::Option::Some(0),
+            "$schema" => ::std::option::Option::Some(1),
+            "1stField" => ::std::option::Option::Some(2),
+            "@type" => ::std::option::Option::Some(3),
+            "ALLCAPS" => ::std::option::Option::Some(4),
+            "FooBar" => ::std::option::Option::Some(5),
+            "HTTPSUrl" => ::std::option::Option::Some(6),
+            "_private" => ::std::option::Option::Some(7),
+            "dotted.name" => ::std::option::Option::Some(8),
+            "fooBar" => ::std::option::Option::Some(9),
+            "foo_bar" => ::std::option::Option::Some(10),
+            "httpsUrl" => ::std::option::Option::Some(11),
+            "kebab-case" => ::std::option::Option::Some(12),
+            "kebab_case" => ::std::option::Option::Some(13),
+            "x-goog-field" => ::std::option::Option::Some(14),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -183,19 +187,19 @@ impl ::discogen_runtime::__private::object::Object for Collide {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.r#ref = map.next_value()?,
-            1 => self.r#type = map.next_value()?,
-            2 => self.foo_bar = map.next_value()?,
-            3 => self.foo_bar_2 = map.next_value()?,
-            4 => self.schema = map.next_value()?,
-            5 => self.allcaps = map.next_value()?,
-            6 => self.foo_bar_3 = map.next_value()?,
-            7 => self.n1st_field = map.next_value()?,
-            8 => self.https_url = map.next_value()?,
-            9 => self.private = map.next_value()?,
-            10 => self.https_url_2 = map.next_value()?,
-            11 => self.kebab_case = map.next_value()?,
-            12 => self.kebab_case_2 = map.next_value()?,
-            13 => self.dotted_name = map.next_value()?,
+            1 => self.schema = map.next_value()?,
+            2 => self.n1st_field = map.next_value()?,
+            3 => self.r#type = map.next_value()?,
+            4 => self.allcaps = map.next_value()?,
+            5 => self.foo_bar = map.next_value()?,
+            6 => self.https_url = map.next_value()?,
+            7 => self.private = map.next_value()?,
+            8 => self.dotted_name = map.next_value()?,
+            9 => self.foo_bar_2 = map.next_value()?,
+            10 => self.foo_bar_3 = map.next_value()?,
+            11 => self.https_url_2 = map.next_value()?,
+            12 => self.kebab_case = map.next_value()?,
+            13 => self.kebab_case_2 = map.next_value()?,
             _ => self.x_goog_field = map.next_value()?,
         }
         ::std::result::Result::Ok(())
@@ -267,7 +271,13 @@ impl Default {
 impl ::discogen_runtime::__private::object::Object for Default {
     const NAME: &'static str = "Default";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -317,7 +327,13 @@ impl Deserialize {
 impl ::discogen_runtime::__private::object::Object for Deserialize {
     const NAME: &'static str = "Deserialize";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -367,7 +383,13 @@ impl HashMap {
 impl ::discogen_runtime::__private::object::Object for HashMap {
     const NAME: &'static str = "HashMap";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -417,7 +439,13 @@ impl Serialize {
 impl ::discogen_runtime::__private::object::Object for Serialize {
     const NAME: &'static str = "Serialize";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -467,7 +495,13 @@ impl String {
 impl ::discogen_runtime::__private::object::Object for String {
     const NAME: &'static str = "String";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -699,28 +733,32 @@ impl Uses {
 impl ::discogen_runtime::__private::object::Object for Uses {
     const NAME: &'static str = "Uses";
 
-    const FIELDS: &'static [&'static str] = &[
-        "box",
-        "map",
-        "vec",
-        "list",
-        "error",
-        "value",
-        "client",
-        "fooBar",
-        "option",
-        "result",
-        "string",
-        "Foo_Bar",
-        "default",
-        "foo_bar",
-        "hashMap",
-        "request",
-        "response",
-        "serialize",
-        "deserialize",
-        "optionalString",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "Foo_Bar" => ::std::option::Option::Some(0),
+            "box" => ::std::option::Option::Some(1),
+            "client" => ::std::option::Option::Some(2),
+            "default" => ::std::option::Option::Some(3),
+            "deserialize" => ::std::option::Option::Some(4),
+            "error" => ::std::option::Option::Some(5),
+            "fooBar" => ::std::option::Option::Some(6),
+            "foo_bar" => ::std::option::Option::Some(7),
+            "hashMap" => ::std::option::Option::Some(8),
+            "list" => ::std::option::Option::Some(9),
+            "map" => ::std::option::Option::Some(10),
+            "option" => ::std::option::Option::Some(11),
+            "optionalString" => ::std::option::Option::Some(12),
+            "request" => ::std::option::Option::Some(13),
+            "response" => ::std::option::Option::Some(14),
+            "result" => ::std::option::Option::Some(15),
+            "serialize" => ::std::option::Option::Some(16),
+            "string" => ::std::option::Option::Some(17),
+            "value" => ::std::option::Option::Some(18),
+            "vec" => ::std::option::Option::Some(19),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -734,26 +772,26 @@ impl ::discogen_runtime::__private::object::Object for Uses {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.r#box = map.next_value()?,
-            1 => self.map = map.next_value()?,
-            2 => self.vec = map.next_value()?,
-            3 => self.list = map.next_value()?,
-            4 => self.error = map.next_value()?,
-            5 => self.value = map.next_value()?,
-            6 => self.client = map.next_value()?,
-            7 => self.foo_bar_2 = map.next_value()?,
-            8 => self.option = map.next_value()?,
-            9 => self.result = map.next_value()?,
-            10 => self.string = map.next_value()?,
-            11 => self.foo_bar = map.next_value()?,
-            12 => self.default = map.next_value()?,
-            13 => self.foo_bar_3 = map.next_value()?,
-            14 => self.hash_map = map.next_value()?,
-            15 => self.request = map.next_value()?,
-            16 => self.response = map.next_value()?,
-            17 => self.serialize = map.next_value()?,
-            18 => self.deserialize = map.next_value()?,
-            _ => self.optional_string = map.next_value()?,
+            0 => self.foo_bar = map.next_value()?,
+            1 => self.r#box = map.next_value()?,
+            2 => self.client = map.next_value()?,
+            3 => self.default = map.next_value()?,
+            4 => self.deserialize = map.next_value()?,
+            5 => self.error = map.next_value()?,
+            6 => self.foo_bar_2 = map.next_value()?,
+            7 => self.foo_bar_3 = map.next_value()?,
+            8 => self.hash_map = map.next_value()?,
+            9 => self.list = map.next_value()?,
+            10 => self.map = map.next_value()?,
+            11 => self.option = map.next_value()?,
+            12 => self.optional_string = map.next_value()?,
+            13 => self.request = map.next_value()?,
+            14 => self.response = map.next_value()?,
+            15 => self.result = map.next_value()?,
+            16 => self.serialize = map.next_value()?,
+            17 => self.string = map.next_value()?,
+            18 => self.value = map.next_value()?,
+            _ => self.vec = map.next_value()?,
         }
         ::std::result::Result::Ok(())
     }

@@ -23,7 +23,13 @@ impl Box {
 impl ::discogen_runtime::__private::object::Object for Box {
     const NAME: &'static str = "Box";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -73,7 +79,13 @@ impl Error {
 impl ::discogen_runtime::__private::object::Object for Error {
     const NAME: &'static str = "Error";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -123,7 +135,13 @@ impl FooBar {
 impl ::discogen_runtime::__private::object::Object for FooBar {
     const NAME: &'static str = "FooBar";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -173,7 +191,13 @@ impl FooBar2 {
 impl ::discogen_runtime::__private::object::Object for FooBar2 {
     const NAME: &'static str = "Foo_Bar";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -223,7 +247,13 @@ impl Option {
 impl ::discogen_runtime::__private::object::Object for Option {
     const NAME: &'static str = "Option";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -273,7 +303,13 @@ impl Request {
 impl ::discogen_runtime::__private::object::Object for Request {
     const NAME: &'static str = "Request";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -323,7 +359,13 @@ impl Response {
 impl ::discogen_runtime::__private::object::Object for Response {
     const NAME: &'static str = "Response";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -373,7 +415,13 @@ impl Result {
 impl ::discogen_runtime::__private::object::Object for Result {
     const NAME: &'static str = "Result";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -423,7 +471,13 @@ impl FooBar3 {
 impl ::discogen_runtime::__private::object::Object for FooBar3 {
     const NAME: &'static str = "foo_bar";
 
-    const FIELDS: &'static [&'static str] = &["value"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "value" => ::std::option::Option::Some(0),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,

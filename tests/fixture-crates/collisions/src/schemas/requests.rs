@@ -38,7 +38,14 @@ impl ListRequestsResponse {
 impl ::discogen_runtime::__private::object::Object for ListRequestsResponse {
     const NAME: &'static str = "ListRequestsResponse";
 
-    const FIELDS: &'static [&'static str] = &["requests", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> ::std::option::Option<usize> {
+        match key {
+            "nextPageToken" => ::std::option::Option::Some(0),
+            "requests" => ::std::option::Option::Some(1),
+            _ => ::std::option::Option::None,
+        }
+    }
 
     fn unknown_fields(
         &mut self,
@@ -52,8 +59,8 @@ impl ::discogen_runtime::__private::object::Object for ListRequestsResponse {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.requests = map.next_value()?,
-            _ => self.next_page_token = map.next_value()?,
+            0 => self.next_page_token = map.next_value()?,
+            _ => self.requests = map.next_value()?,
         }
         ::std::result::Result::Ok(())
     }

@@ -33,7 +33,14 @@ impl Node {
 impl ::discogen_runtime::__private::object::Object for Node {
     const NAME: &'static str = "Node";
 
-    const FIELDS: &'static [&'static str] = &["name", "parent"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "parent" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

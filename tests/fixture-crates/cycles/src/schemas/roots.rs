@@ -35,7 +35,14 @@ impl A {
 impl ::discogen_runtime::__private::object::Object for A {
     const NAME: &'static str = "A";
 
-    const FIELDS: &'static [&'static str] = &["b", "label"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "b" => Some(0),
+            "label" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -96,7 +103,14 @@ impl B {
 impl ::discogen_runtime::__private::object::Object for B {
     const NAME: &'static str = "B";
 
-    const FIELDS: &'static [&'static str] = &["a", "count"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "a" => Some(0),
+            "count" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -178,7 +192,16 @@ impl Expr {
 impl ::discogen_runtime::__private::object::Object for Expr {
     const NAME: &'static str = "Expr";
 
-    const FIELDS: &'static [&'static str] = &["op", "not", "args", "named"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "args" => Some(0),
+            "named" => Some(1),
+            "not" => Some(2),
+            "op" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -190,10 +213,10 @@ impl ::discogen_runtime::__private::object::Object for Expr {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.op = map.next_value()?,
-            1 => self.not = map.next_value()?,
-            2 => self.args = map.next_value()?,
-            _ => self.named = map.next_value()?,
+            0 => self.args = map.next_value()?,
+            1 => self.named = map.next_value()?,
+            2 => self.not = map.next_value()?,
+            _ => self.op = map.next_value()?,
         }
         Ok(())
     }
@@ -246,7 +269,14 @@ impl Graph {
 impl ::discogen_runtime::__private::object::Object for Graph {
     const NAME: &'static str = "Graph";
 
-    const FIELDS: &'static [&'static str] = &["id", "edges"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "edges" => Some(0),
+            "id" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -258,8 +288,8 @@ impl ::discogen_runtime::__private::object::Object for Graph {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.id = map.next_value()?,
-            _ => self.edges = map.next_value()?,
+            0 => self.edges = map.next_value()?,
+            _ => self.id = map.next_value()?,
         }
         Ok(())
     }
@@ -343,14 +373,18 @@ impl Root {
 impl ::discogen_runtime::__private::object::Object for Root {
     const NAME: &'static str = "Root";
 
-    const FIELDS: &'static [&'static str] = &[
-        "x",
-        "expr",
-        "node",
-        "pair",
-        "tree",
-        "graph",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "expr" => Some(0),
+            "graph" => Some(1),
+            "node" => Some(2),
+            "pair" => Some(3),
+            "tree" => Some(4),
+            "x" => Some(5),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -362,12 +396,12 @@ impl ::discogen_runtime::__private::object::Object for Root {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.x = map.next_value()?,
-            1 => self.expr = map.next_value()?,
+            0 => self.expr = map.next_value()?,
+            1 => self.graph = map.next_value()?,
             2 => self.node = map.next_value()?,
             3 => self.pair = map.next_value()?,
             4 => self.tree = map.next_value()?,
-            _ => self.graph = map.next_value()?,
+            _ => self.x = map.next_value()?,
         }
         Ok(())
     }

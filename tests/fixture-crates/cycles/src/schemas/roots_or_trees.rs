@@ -33,7 +33,14 @@ impl Tree {
 impl ::discogen_runtime::__private::object::Object for Tree {
     const NAME: &'static str = "Tree";
 
-    const FIELDS: &'static [&'static str] = &["value", "children"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "children" => Some(0),
+            "value" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -45,8 +52,8 @@ impl ::discogen_runtime::__private::object::Object for Tree {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.value = map.next_value()?,
-            _ => self.children = map.next_value()?,
+            0 => self.children = map.next_value()?,
+            _ => self.value = map.next_value()?,
         }
         Ok(())
     }

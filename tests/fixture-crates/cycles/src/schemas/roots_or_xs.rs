@@ -33,7 +33,14 @@ impl X {
 impl ::discogen_runtime::__private::object::Object for X {
     const NAME: &'static str = "X";
 
-    const FIELDS: &'static [&'static str] = &["y", "name"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "y" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -45,8 +52,8 @@ impl ::discogen_runtime::__private::object::Object for X {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.y = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            _ => self.y = map.next_value()?,
         }
         Ok(())
     }
@@ -94,7 +101,14 @@ impl Y {
 impl ::discogen_runtime::__private::object::Object for Y {
     const NAME: &'static str = "Y";
 
-    const FIELDS: &'static [&'static str] = &["z", "name"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "z" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -106,8 +120,8 @@ impl ::discogen_runtime::__private::object::Object for Y {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.z = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            _ => self.z = map.next_value()?,
         }
         Ok(())
     }
@@ -155,7 +169,14 @@ impl Z {
 impl ::discogen_runtime::__private::object::Object for Z {
     const NAME: &'static str = "Z";
 
-    const FIELDS: &'static [&'static str] = &["x", "name"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "x" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -167,8 +188,8 @@ impl ::discogen_runtime::__private::object::Object for Z {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.x = map.next_value()?,
-            _ => self.name = map.next_value()?,
+            0 => self.name = map.next_value()?,
+            _ => self.x = map.next_value()?,
         }
         Ok(())
     }

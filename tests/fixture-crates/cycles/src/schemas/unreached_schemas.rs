@@ -33,7 +33,14 @@ impl Comment {
 impl ::discogen_runtime::__private::object::Object for Comment {
     const NAME: &'static str = "Comment";
 
-    const FIELDS: &'static [&'static str] = &["text", "thread"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "text" => Some(0),
+            "thread" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -93,7 +100,14 @@ impl CommentThread {
 impl ::discogen_runtime::__private::object::Object for CommentThread {
     const NAME: &'static str = "CommentThread";
 
-    const FIELDS: &'static [&'static str] = &["reply", "replyCount"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "reply" => Some(0),
+            "replyCount" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -24,7 +24,13 @@ impl Media {
 impl ::discogen_runtime::__private::object::Object for Media {
     const NAME: &'static str = "Media";
 
-    const FIELDS: &'static [&'static str] = &["resourceName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "resourceName" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -77,7 +83,13 @@ impl UploadAttachmentRequest {
 impl ::discogen_runtime::__private::object::Object for UploadAttachmentRequest {
     const NAME: &'static str = "UploadAttachmentRequest";
 
-    const FIELDS: &'static [&'static str] = &["filename"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "filename" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -126,7 +138,13 @@ impl UploadAttachmentResponse {
 impl ::discogen_runtime::__private::object::Object for UploadAttachmentResponse {
     const NAME: &'static str = "UploadAttachmentResponse";
 
-    const FIELDS: &'static [&'static str] = &["resourceName"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "resourceName" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -90,16 +90,20 @@ impl Object {
 impl ::discogen_runtime::__private::object::Object for Object {
     const NAME: &'static str = "Object";
 
-    const FIELDS: &'static [&'static str] = &[
-        "name",
-        "size",
-        "bucket",
-        "md5Hash",
-        "metadata",
-        "mediaLink",
-        "generation",
-        "contentType",
-    ];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "bucket" => Some(0),
+            "contentType" => Some(1),
+            "generation" => Some(2),
+            "md5Hash" => Some(3),
+            "mediaLink" => Some(4),
+            "metadata" => Some(5),
+            "name" => Some(6),
+            "size" => Some(7),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -111,14 +115,14 @@ impl ::discogen_runtime::__private::object::Object for Object {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.name = map.next_value()?,
-            1 => self.size = ::discogen_runtime::__private::object::read_wire(map)?,
-            2 => self.bucket = map.next_value()?,
+            0 => self.bucket = map.next_value()?,
+            1 => self.content_type = map.next_value()?,
+            2 => self.generation = ::discogen_runtime::__private::object::read_wire(map)?,
             3 => self.md5_hash = map.next_value()?,
-            4 => self.metadata = map.next_value()?,
-            5 => self.media_link = map.next_value()?,
-            6 => self.generation = ::discogen_runtime::__private::object::read_wire(map)?,
-            _ => self.content_type = map.next_value()?,
+            4 => self.media_link = map.next_value()?,
+            5 => self.metadata = map.next_value()?,
+            6 => self.name = map.next_value()?,
+            _ => self.size = ::discogen_runtime::__private::object::read_wire(map)?,
         }
         Ok(())
     }

@@ -13,7 +13,11 @@ pub struct Empty {
 impl ::discogen_runtime::__private::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

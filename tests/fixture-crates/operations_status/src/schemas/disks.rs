@@ -33,7 +33,14 @@ impl Disk {
 impl ::discogen_runtime::__private::object::Object for Disk {
     const NAME: &'static str = "Disk";
 
-    const FIELDS: &'static [&'static str] = &["name", "sizeGb"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "sizeGb" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

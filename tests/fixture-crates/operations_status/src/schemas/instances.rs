@@ -42,7 +42,15 @@ impl Instance {
 impl ::discogen_runtime::__private::object::Object for Instance {
     const NAME: &'static str = "Instance";
 
-    const FIELDS: &'static [&'static str] = &["kind", "name", "machineType"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "kind" => Some(0),
+            "machineType" => Some(1),
+            "name" => Some(2),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -55,8 +63,8 @@ impl ::discogen_runtime::__private::object::Object for Instance {
     ) -> ::std::result::Result<(), A::Error> {
         match index {
             0 => self.kind = map.next_value()?,
-            1 => self.name = map.next_value()?,
-            _ => self.machine_type = map.next_value()?,
+            1 => self.machine_type = map.next_value()?,
+            _ => self.name = map.next_value()?,
         }
         Ok(())
     }

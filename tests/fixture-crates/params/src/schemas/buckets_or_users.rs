@@ -50,7 +50,16 @@ impl Item {
 impl ::discogen_runtime::__private::object::Object for Item {
     const NAME: &'static str = "Item";
 
-    const FIELDS: &'static [&'static str] = &["id", "etag", "name", "tags"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "etag" => Some(0),
+            "id" => Some(1),
+            "name" => Some(2),
+            "tags" => Some(3),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -62,8 +71,8 @@ impl ::discogen_runtime::__private::object::Object for Item {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.id = ::discogen_runtime::__private::object::read_wire(map)?,
-            1 => self.etag = map.next_value()?,
+            0 => self.etag = map.next_value()?,
+            1 => self.id = ::discogen_runtime::__private::object::read_wire(map)?,
             2 => self.name = map.next_value()?,
             _ => self.tags = map.next_value()?,
         }

@@ -13,7 +13,11 @@ pub struct CancelJobRequest {
 impl ::discogen_runtime::__private::object::Object for CancelJobRequest {
     const NAME: &'static str = "CancelJobRequest";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -68,7 +72,14 @@ impl DeleteJobRequest {
 impl ::discogen_runtime::__private::object::Object for DeleteJobRequest {
     const NAME: &'static str = "DeleteJobRequest";
 
-    const FIELDS: &'static [&'static str] = &["force", "reason"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "force" => Some(0),
+            "reason" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -109,7 +120,11 @@ pub struct Empty {
 impl ::discogen_runtime::__private::object::Object for Empty {
     const NAME: &'static str = "Empty";
 
-    const FIELDS: &'static [&'static str] = &[];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        let _ = key;
+        None
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -166,7 +181,14 @@ impl Job {
 impl ::discogen_runtime::__private::object::Object for Job {
     const NAME: &'static str = "Job";
 
-    const FIELDS: &'static [&'static str] = &["name", "state"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "state" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -225,7 +247,14 @@ impl SearchJobsRequest {
 impl ::discogen_runtime::__private::object::Object for SearchJobsRequest {
     const NAME: &'static str = "SearchJobsRequest";
 
-    const FIELDS: &'static [&'static str] = &["query", "pageSize"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "pageSize" => Some(0),
+            "query" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
@@ -237,8 +266,8 @@ impl ::discogen_runtime::__private::object::Object for SearchJobsRequest {
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match index {
-            0 => self.query = map.next_value()?,
-            _ => self.page_size = map.next_value()?,
+            0 => self.page_size = map.next_value()?,
+            _ => self.query = map.next_value()?,
         }
         Ok(())
     }
@@ -276,7 +305,13 @@ impl SearchJobsResponse {
 impl ::discogen_runtime::__private::object::Object for SearchJobsResponse {
     const NAME: &'static str = "SearchJobsResponse";
 
-    const FIELDS: &'static [&'static str] = &["jobs"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "jobs" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -23,7 +23,13 @@ impl RetrieveSecretResponse {
 impl ::discogen_runtime::__private::object::Object for RetrieveSecretResponse {
     const NAME: &'static str = "RetrieveSecretResponse";
 
-    const FIELDS: &'static [&'static str] = &["secretKey"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "secretKey" => Some(0),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)

@@ -34,7 +34,14 @@ impl ListItemsResponse {
 impl ::discogen_runtime::__private::object::Object for ListItemsResponse {
     const NAME: &'static str = "ListItemsResponse";
 
-    const FIELDS: &'static [&'static str] = &["items", "nextPageToken"];
+    #[inline]
+    fn field_index(key: &str) -> Option<usize> {
+        match key {
+            "items" => Some(0),
+            "nextPageToken" => Some(1),
+            _ => None,
+        }
+    }
 
     fn unknown_fields(&mut self) -> Option<&mut ::discogen_runtime::UnknownFields> {
         Some(&mut self.unknown_fields)
