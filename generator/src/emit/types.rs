@@ -260,29 +260,8 @@ fn object_impl(printer: &ModulePrinter<'_>, def: &TypeDef, s: &Struct) -> TokenS
     // Numbered by key, so that the numbering does not follow the fields' Rust names.
     let mut by_key: Vec<&Field> = s.fields.iter().collect();
     by_key.sort_by_key(|f| f.wire_name.as_str());
-    let (option, some, none) = (
-        printer.std("Option"),
-        printer.option_variant("Some"),
-        printer.option_variant("None"),
-    );
-    let key_arms = by_key.iter().enumerate().map(|(i, f)| {
-        let key = &f.wire_name;
-        let i = proc_macro2::Literal::usize_unsuffixed(i);
-        quote!(#key => #some(#i),)
-    });
-    let field_index_body = if by_key.is_empty() {
-        quote! {
-            let _ = key;
-            #none
-        }
-    } else {
-        quote! {
-            match key {
-                #(#key_arms)*
-                _ => #none,
-            }
-        }
-    };
+    let option = printer.std("Option");
+    let field_index_body = field_index_body(printer, &by_key);
     let read_body = read_field_body(printer, &by_key);
     let writes = s.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
@@ -324,6 +303,31 @@ fn object_impl(printer: &ModulePrinter<'_>, def: &TypeDef, s: &Struct) -> TokenS
 
         #cfg
         ::discogen_runtime::__private::object_serde!(#name);
+    }
+}
+
+/// The body of `field_index`: from a JSON key to its number in `by_key`.
+fn field_index_body(printer: &ModulePrinter<'_>, by_key: &[&Field]) -> TokenStream {
+    let (some, none) = (
+        printer.option_variant("Some"),
+        printer.option_variant("None"),
+    );
+    if by_key.is_empty() {
+        return quote! {
+            let _ = key;
+            #none
+        };
+    }
+    let arms = by_key.iter().enumerate().map(|(i, f)| {
+        let key = &f.wire_name;
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(#key => #some(#i),)
+    });
+    quote! {
+        match key {
+            #(#arms)*
+            _ => #none,
+        }
     }
 }
 
