@@ -536,6 +536,7 @@ pub mod builder_members {
     pub const UPLOAD_RESUMABLE: &str = "upload_resumable";
     pub const DOWNLOAD: &str = "download";
     pub const DOWNLOAD_STREAM: &str = "download_stream";
+    pub const DOWNLOAD_RANGES: &str = "download_ranges";
     /// The methods of the runtime's `CallOptions`, which every builder implements (a test reads them
     /// from the runtime's source).
     pub const CALL_OPTIONS: &[&str] = &[
@@ -562,6 +563,7 @@ pub mod builder_members {
             UPLOAD_RESUMABLE,
             DOWNLOAD,
             DOWNLOAD_STREAM,
+            DOWNLOAD_RANGES,
         ]
         .into_iter()
         .chain(CALL_OPTIONS.iter().copied())
@@ -622,9 +624,15 @@ pub const RUNTIME_REEXPORTS: &[RuntimeReexport] = &[
             "CallOptions",
             "ClientBuilder",
             "Code",
+            "ConfigError",
+            "ConfigErrorKind",
+            "CredentialsError",
+            "CredentialsErrorKind",
             "Date",
             "Duration",
             "Error",
+            "MediaError",
+            "MediaErrorKind",
             "Result",
             "RetryPolicy",
             "Status",

@@ -128,7 +128,8 @@ mod google {
     use http::HeaderMap;
     use serde_json::Value;
 
-    use crate::{Error, Result};
+    use crate::error::{CredentialsError, CredentialsErrorKind};
+    use crate::{Error, Result, RetryPolicy};
 
     /// The credential file types this crate reads (the JSON field `type`).
     const FILE_TYPES: [&str; 4] = [
@@ -197,6 +198,7 @@ mod google {
         source: Source,
         scopes: Option<Vec<String>>,
         quota_project: Option<String>,
+        retry: RetryPolicy,
     }
 
     impl Credentials {
@@ -250,11 +252,18 @@ mod google {
             match self.inner.headers(http::Extensions::new()).await {
                 Ok(CacheableResource::New { data, .. }) => Ok(data),
                 // Only returned to a caller that passed the tag of what it has; this passes none.
-                Ok(CacheableResource::NotModified) => Err(Error::Auth(format!(
-                    "{}: the credentials returned no headers",
-                    self.source
-                ))),
-                Err(e) => Err(Error::Auth(format!("{}: {}", self.source, chain(&e)))),
+                Ok(CacheableResource::NotModified) => Err(Error::credentials(
+                    CredentialsErrorKind::Fetch,
+                    format!("{}: the credentials returned no headers", self.source),
+                )),
+                Err(e) => {
+                    let kind = match e.is_transient() {
+                        true => CredentialsErrorKind::TransientFetch,
+                        false => CredentialsErrorKind::Fetch,
+                    };
+                    let error = CredentialsError::new(kind, &*self.source).caused_by(e);
+                    Err(Error::Credentials(error))
+                }
             }
         }
     }
@@ -265,7 +274,19 @@ mod google {
                 source,
                 scopes: None,
                 quota_project: None,
+                retry: RetryPolicy::default(),
             }
+        }
+
+        /// How a token fetch that fails transiently (the token endpoint or metadata server answers
+        /// 408, 429, 500 or 503, or cannot be reached) is tried again before a call sees the failure
+        /// (default [`RetryPolicy::default`]): its attempts and backoff. `google-cloud-auth` fetches
+        /// tokens in its own task, so it runs these retries; a call that still gets a transient
+        /// failure retries it by its own policy too ([`Error::is_transient`]). Application Default
+        /// Credentials found without `GOOGLE_APPLICATION_CREDENTIALS` take no policy.
+        pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+            self.retry = policy;
+            self
         }
 
         /// The OAuth scopes tokens are asked for (default: `cloud-platform`, as `google-cloud-auth`
@@ -285,13 +306,14 @@ mod google {
 
         /// Reads and checks the source and makes the credentials; no token is fetched yet.
         ///
-        /// Fails with [`Error::Auth`] naming the file (or `GOOGLE_APPLICATION_CREDENTIALS`) and the
+        /// Fails with [`Error::Credentials`] ([`CredentialsErrorKind::Invalid`]) naming the file (or `GOOGLE_APPLICATION_CREDENTIALS`) and the
         /// field at fault when a file cannot be read, is not JSON, has no or an unknown `type`, or
         /// lacks a field its type needs; and when called outside a Tokio runtime, where the token
         /// cache cannot run.
         pub fn build(self) -> Result<Credentials> {
             if tokio::runtime::Handle::try_current().is_err() {
-                return Err(Error::Auth(
+                return Err(Error::credentials(
+                    CredentialsErrorKind::Invalid,
                     "credentials must be created inside a Tokio runtime (they refresh their tokens \
                      in a background task)"
                         .to_owned(),
@@ -339,7 +361,7 @@ mod google {
                 Source::Json(text) => {
                     let label = "credentials JSON";
                     let json = serde_json::from_str(text)
-                        .map_err(|e| Error::Auth(format!("{label}: not JSON: {e}")))?;
+                        .map_err(|e| invalid(format!("{label}: not JSON: {e}")))?;
                     self.of_type(json, label, quota_project)
                 }
                 Source::MetadataServer(endpoint) => {
@@ -353,6 +375,10 @@ mod google {
                     if let Some(project) = quota_project {
                         builder = builder.with_quota_project_id(project);
                     }
+                    let (retry, backoff) = token_retry(&self.retry);
+                    builder = builder
+                        .with_retry_policy(retry)
+                        .with_backoff_policy(backoff);
                     let label = "metadata server";
                     let inner = builder.build().map_err(|e| build_error(label, &e))?;
                     Ok(Credentials {
@@ -392,6 +418,8 @@ mod google {
                 }
                 "authorized_user" => {
                     let mut b = user_account::Builder::new(json);
+                    let (retry, backoff) = token_retry(&self.retry);
+                    b = b.with_retry_policy(retry).with_backoff_policy(backoff);
                     if let Some(scopes) = scopes {
                         b = b.with_scopes(scopes);
                     }
@@ -402,6 +430,8 @@ mod google {
                 }
                 "impersonated_service_account" => {
                     let mut b = impersonated::Builder::new(json);
+                    let (retry, backoff) = token_retry(&self.retry);
+                    b = b.with_retry_policy(retry).with_backoff_policy(backoff);
                     if let Some(scopes) = scopes {
                         b = b.with_scopes(scopes);
                     }
@@ -412,6 +442,8 @@ mod google {
                 }
                 _ => {
                     let mut b = external_account::Builder::new(json);
+                    let (retry, backoff) = token_retry(&self.retry);
+                    b = b.with_retry_policy(retry).with_backoff_policy(backoff);
                     if let Some(scopes) = scopes {
                         b = b.with_scopes(scopes);
                     }
@@ -432,26 +464,26 @@ mod google {
 
     fn read(path: &Path, label: &str) -> Result<Value> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Auth(format!("{label}: cannot read it: {e}")))?;
-        serde_json::from_str(&text).map_err(|e| Error::Auth(format!("{label}: not JSON: {e}")))
+            .map_err(|e| invalid(format!("{label}: cannot read it: {e}")))?;
+        serde_json::from_str(&text).map_err(|e| invalid(format!("{label}: not JSON: {e}")))
     }
 
     /// The file's `type`, which must be one this crate reads.
     fn file_type<'a>(json: &'a Value, label: &str) -> Result<&'a str> {
         let object = json
             .as_object()
-            .ok_or_else(|| Error::Auth(format!("{label}: not a JSON object")))?;
+            .ok_or_else(|| invalid(format!("{label}: not a JSON object")))?;
         let kind = match object.get("type") {
-            None => return Err(Error::Auth(format!("{label}: field `type` is missing"))),
+            None => return Err(invalid(format!("{label}: field `type` is missing"))),
             Some(Value::String(kind)) => kind.as_str(),
             Some(other) => {
-                return Err(Error::Auth(format!(
+                return Err(invalid(format!(
                     "{label}: field `type` is {other}, not a string"
                 )))
             }
         };
         if !FILE_TYPES.contains(&kind) {
-            return Err(Error::Auth(format!(
+            return Err(invalid(format!(
                 "{label}: field `type` is {kind:?}, which is not a credential type this crate reads \
                  ({})",
                 FILE_TYPES.join(", ")
@@ -461,7 +493,33 @@ mod google {
     }
 
     fn build_error(label: &str, error: &google_cloud_auth::build_errors::Error) -> Error {
-        Error::Auth(format!("{label}: {}", chain(error)))
+        invalid(format!("{label}: {}", chain(error)))
+    }
+
+    /// The retry and backoff policies of `google-cloud-auth` that follow `policy`: its attempts,
+    /// retrying what it calls transient (the flag [`CredentialsError::is_transient`] reads).
+    fn token_retry(
+        policy: &RetryPolicy,
+    ) -> (
+        impl google_cloud_gax::retry_policy::RetryPolicy,
+        google_cloud_gax::exponential_backoff::ExponentialBackoff,
+    ) {
+        use google_cloud_gax::exponential_backoff::ExponentialBackoffBuilder;
+        use google_cloud_gax::retry_policy::{Aip194Strict, RetryPolicyExt};
+        let retry = Aip194Strict.with_attempt_limit(policy.max_attempts.max(1));
+        let backoff = ExponentialBackoffBuilder::new()
+            .with_initial_delay(policy.initial_backoff)
+            .with_maximum_delay(policy.max_backoff)
+            .with_scaling(match policy.multiplier.is_finite() {
+                true => policy.multiplier,
+                false => 1.0,
+            })
+            .clamp();
+        (retry, backoff)
+    }
+
+    fn invalid(message: String) -> Error {
+        Error::credentials(CredentialsErrorKind::Invalid, message)
     }
 
     /// An error's message followed by those of its sources.
@@ -496,7 +554,7 @@ mod tests {
     fn credentials_need_a_tokio_runtime() {
         let err = Credentials::from_json("{}").build().unwrap_err();
         assert!(
-            matches!(&err, crate::Error::Auth(m) if m.contains("Tokio runtime")),
+            matches!(&err, crate::Error::Credentials(e) if e.kind() == crate::error::CredentialsErrorKind::Invalid),
             "{err:?}"
         );
     }

@@ -5,6 +5,7 @@
 
 use reqwest::Url;
 
+use crate::error::ConfigErrorKind;
 use crate::{Error, Result};
 
 /// The universe of Google's public cloud.
@@ -49,9 +50,10 @@ impl Choice<'_> {
                 .unwrap_or_else(|| DEFAULT_UNIVERSE_DOMAIN.to_owned()),
         };
         if universe_domain.is_empty() || universe_domain.contains(['/', ':', '@']) {
-            return Err(Error::Config(format!(
-                "invalid universe domain {universe_domain:?}"
-            )));
+            return Err(Error::config(
+                ConfigErrorKind::Endpoint,
+                format!("invalid universe domain {universe_domain:?}"),
+            ));
         }
         if let Some(explicit) = self.explicit {
             return Ok(Chosen {
@@ -62,7 +64,7 @@ impl Choice<'_> {
         let mut url = self.regional.unwrap_or(self.default).to_owned();
         if self.use_mtls(&env)? {
             if universe_domain != DEFAULT_UNIVERSE_DOMAIN {
-                return Err(Error::Config(format!(
+                return Err(Error::config(ConfigErrorKind::Endpoint, format!(
                     "mTLS endpoints exist only in the {DEFAULT_UNIVERSE_DOMAIN} universe, not in {universe_domain:?}"
                 )));
             }
@@ -80,9 +82,12 @@ impl Choice<'_> {
             "always" => Ok(true),
             "never" => Ok(false),
             "auto" | "" => Ok(self.client_certificate),
-            _ => Err(Error::Config(format!(
-                "{USE_MTLS_ENDPOINT_ENV} must be `always`, `never` or `auto`, not {setting:?}"
-            ))),
+            _ => Err(Error::config(
+                ConfigErrorKind::Endpoint,
+                format!(
+                    "{USE_MTLS_ENDPOINT_ENV} must be `always`, `never` or `auto`, not {setting:?}"
+                ),
+            )),
         }
     }
 }

@@ -57,8 +57,8 @@ fn is_secret(name: &str) -> bool {
     SECRET_FIELDS.contains(&folded.as_str())
 }
 
-/// Replaces the values of credential query parameters (`key`,
-/// `access_token`, `oauth_token`) in `url` with `REDACTED`.
+/// Replaces the values of secret query parameters (`key`, `access_token`, `oauth_token`, and a
+/// resumable upload session's `upload_id`) in `url` with `REDACTED`.
 pub(crate) fn url(url: &mut reqwest::Url) {
     let secret = |name: &str| SECRET_QUERY_PARAMS.contains(&name);
     if !url.query_pairs().any(|(n, _)| secret(&n)) {
@@ -76,6 +76,17 @@ pub(crate) fn url(url: &mut reqwest::Url) {
         })
         .collect();
     url.query_pairs_mut().clear().extend_pairs(pairs);
+}
+
+/// [`url`] of a URL given as text; text that is no URL is not shown at all.
+pub(crate) fn url_text(text: &str) -> String {
+    match reqwest::Url::parse(text) {
+        Ok(mut parsed) => {
+            url(&mut parsed);
+            parsed.into()
+        }
+        Err(_) => "<not a URL>".to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -48,7 +48,8 @@ pub(crate) struct CallSettings {
 
 /// Query parameters whose values are credentials: shown as `<redacted>` in
 /// `Debug` output and in error messages.
-pub(crate) const SECRET_QUERY_PARAMS: [&str; 3] = ["key", "access_token", "oauth_token"];
+pub(crate) const SECRET_QUERY_PARAMS: [&str; 4] =
+    ["key", "access_token", "oauth_token", "upload_id"];
 
 impl Request {
     /// Creates a request. `path` is already expanded and percent-encoded and

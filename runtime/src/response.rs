@@ -11,7 +11,7 @@ use http::header::{HeaderMap, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
 use crate::error::{excerpt, ApiError};
-use crate::retry::{is_retryable_status, parse_retry_after};
+use crate::retry::{self, parse_retry_after};
 use crate::{Error, Result};
 
 /// What the client does with one response.
@@ -19,7 +19,7 @@ use crate::{Error, Result};
 pub enum Verdict {
     /// A 2xx status: the body is the result.
     Success,
-    /// An error worth another attempt (429, 500, 502, 503, 504), after the wait the server asked for
+    /// An error worth another attempt (408, 429, 500, 502, 503, 504), after the wait the server asked for
     /// in `Retry-After`, if it did.
     Retry {
         /// The error returned if no attempt is left.
@@ -44,17 +44,32 @@ pub fn verdict(
     if (200..300).contains(&status) {
         return Verdict::Success;
     }
+    let error = api_error(status, headers, body, attempt, now);
+    match retry::verdict(&error) {
+        retry::Verdict::Retry { after, .. } => Verdict::Retry {
+            error,
+            retry_after: after,
+        },
+        retry::Verdict::Final => Verdict::Fail(error),
+    }
+}
+
+/// The [`Error::Api`] of a response with a non-2xx `status` to attempt number `attempt`: Google's
+/// error body decoded when it has that shape, and the wait its `Retry-After` asks for.
+pub(crate) fn api_error(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    attempt: u32,
+    now: DateTime<Utc>,
+) -> Error {
     let mut api = ApiError::from_response(status, body);
     api.attempts = attempt;
-    let error = Error::Api(Box::new(api));
-    if !is_retryable_status(status) {
-        return Verdict::Fail(error);
-    }
-    let retry_after = headers
+    api.retry_after = headers
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, now));
-    Verdict::Retry { error, retry_after }
+    Error::Api(Box::new(api))
 }
 
 /// Decodes the JSON body of a successful response with `status` into `T`; a body of only whitespace

@@ -1,30 +1,29 @@
-//! Retry policy, backoff and `Retry-After` handling.
+//! One retry rule for every attempt a call makes: the JSON request, each poll of an operation,
+//! each resumable-upload chunk and status query, each download range, each token fetch.
 //!
-//! [`Client`](crate::Client) sends each request up to
-//! [`RetryPolicy::max_attempts`] times when it is *idempotent* and fails
-//! with a *retryable* error:
+//! - **Retryable** errors ([`Error::is_transient`]) are the statuses 408, 429, 500, 502, 503 and 504,
+//!   a transport error other than a refused request (a failure to connect, a connection reset, a
+//!   body cut off, the transport's own timeout), an attempt that exceeded its attempt timeout, and a
+//!   transient credentials failure. Everything else (other statuses, a body that is not the
+//!   expected JSON, a request the client or a mock refused, an encoding error) is returned at once.
+//! - **Idempotent** requests are `GET`s, unless [`Request::idempotent`] says otherwise; every
+//!   other method is sent once, unless marked `idempotent(true)`. A credentials failure happens
+//!   before anything is sent, so it is retried whatever the method.
+//! - **The budget** ([`RetryPolicy::max_attempts`]) counts the attempts at one unit of work and
+//!   starts again when that unit succeeds: a call, one chunk of a resumable upload (the server
+//!   committed more bytes), one range of a download (more bytes arrived). A transfer whose every
+//!   chunk fails once still completes.
+//! - Between attempts the client sleeps for the backoff described at [`RetryPolicy`], or for what
+//!   a `Retry-After` response header asks (delay in seconds or an HTTP date). The call's policy
+//!   ([`CallOptions::with_retry_policy`]), attempt timeout and deadline
+//!   ([`CallOptions::with_timeout`], else [`ClientBuilder::total_timeout`]) apply to every attempt
+//!   made on its behalf; the deadline is never overrun: when the next sleep would end past it, the
+//!   client stops and returns the last error.
 //!
-//! - **Idempotent** requests are `GET`s, unless [`Request::idempotent`]
-//!   says otherwise. Every other method (`POST`, `PUT`, `PATCH`, `DELETE`...)
-//!   is sent exactly once unless marked `idempotent(true)`: a Discovery
-//!   `PUT` or `DELETE` may still have side effects that must not be doubled
-//!   (e.g. a server-generated id or an etag check).
-//! - **Retryable** errors are the statuses 429, 500, 502, 503 and 504, a
-//!   failure to connect, a connection reset or closed before the whole
-//!   response was read, and an attempt that exceeded
-//!   [`ClientBuilder::timeout`]. Everything else (other statuses, a body
-//!   that is not the expected JSON, an auth or encoding error) is returned
-//!   at once.
-//!
-//! Between attempts the client sleeps for the backoff described at
-//! [`RetryPolicy`], or for what a `Retry-After` response header asks (delay
-//! in seconds or an HTTP date), whichever the server sent. The overall
-//! deadline of [`ClientBuilder::total_timeout`] is never overrun: when the
-//! next sleep would end past it, the client stops and returns the last
-//! error instead of sleeping.
-//!
+//! [`Error::is_transient`]: crate::Error::is_transient
 //! [`Request::idempotent`]: crate::Request::idempotent
-//! [`ClientBuilder::timeout`]: crate::ClientBuilder::timeout
+//! [`CallOptions::with_retry_policy`]: crate::CallOptions::with_retry_policy
+//! [`CallOptions::with_timeout`]: crate::CallOptions::with_timeout
 //! [`ClientBuilder::total_timeout`]: crate::ClientBuilder::total_timeout
 
 use std::collections::hash_map::RandomState;
@@ -32,7 +31,12 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use std::future::Future;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
+use tokio::time::Instant;
+
+use crate::{Error, Result};
 
 /// How a [`Client`](crate::Client) retries idempotent requests; see the
 /// [module documentation](self) for which requests and errors are retried.
@@ -112,8 +116,11 @@ impl RetryPolicy {
             1.0
         };
         let exponent = i32::try_from(retry.saturating_sub(1)).unwrap_or(i32::MAX);
-        let secs = self.initial_backoff.as_secs_f64() * multiplier.powi(exponent);
-        Duration::try_from_secs_f64(secs).map_or(self.max_backoff, |d| d.min(self.max_backoff))
+        scale(
+            self.initial_backoff,
+            multiplier.powi(exponent),
+            self.max_backoff,
+        )
     }
 
     /// The sleep before retry number `retry`, with jitter if enabled.
@@ -122,22 +129,226 @@ impl RetryPolicy {
         if !self.jitter {
             return base;
         }
-        let factor = 0.5 + random_unit();
-        Duration::try_from_secs_f64(base.as_secs_f64() * factor)
-            .map_or(self.max_backoff, |d| d.min(self.max_backoff))
+        scale(base, 0.5 + random_unit(), self.max_backoff)
     }
+}
+
+/// `delay × factor` (a factor below 1 or not finite counts as 1), capped at `max`: the one growth of
+/// every backoff, retries' and polls'.
+pub(crate) fn grow(delay: Duration, factor: f64, max: Duration) -> Duration {
+    let factor = if factor.is_finite() && factor >= 1.0 {
+        factor
+    } else {
+        1.0
+    };
+    scale(delay, factor, max)
+}
+
+/// `delay × factor`, capped at `max` (and `max` when the product cannot be represented).
+pub(crate) fn scale(delay: Duration, factor: f64, max: Duration) -> Duration {
+    Duration::try_from_secs_f64(delay.as_secs_f64() * factor).map_or(max, |d| d.min(max))
 }
 
 /// Whether a response with this status is worth retrying.
 pub(crate) fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 500 | 502 | 503 | 504)
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
-/// A random number in `[0, 1)`, good enough for jitter (not for crypto).
+/// What the one retry rule says of a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Another attempt may succeed.
+    Retry {
+        /// The wait the server asked for (`Retry-After`).
+        after: Option<Duration>,
+        /// Nothing was sent (a credentials failure), so even a non-idempotent call may retry.
+        before_send: bool,
+    },
+    /// It will not.
+    Final,
+}
+
+/// The one retry rule: whether `error` is worth another attempt, and after what wait.
+pub(crate) fn verdict(error: &Error) -> Verdict {
+    let retry = |after, before_send| Verdict::Retry { after, before_send };
+    match error {
+        Error::Api(api) if is_retryable_status(api.status) => retry(api.retry_after, false),
+        Error::Transport(transport) if transport.is_retryable() => retry(None, false),
+        Error::Timeout { .. } => retry(None, false),
+        Error::Credentials(credentials) if credentials.is_transient() => retry(None, true),
+        _ => Verdict::Final,
+    }
+}
+
+/// What every attempt made on one call's behalf obeys, resolved once from the call's options and
+/// the client's defaults.
+#[derive(Debug, Clone)]
+pub(crate) struct CallSettings {
+    pub(crate) policy: RetryPolicy,
+    /// The limit of one attempt.
+    pub(crate) attempt_timeout: Option<Duration>,
+    /// When the whole call must be over.
+    pub(crate) deadline: Option<Instant>,
+    /// Whether a request that reached the server may be sent again.
+    pub(crate) idempotent: bool,
+    /// When the call started.
+    pub(crate) start: Instant,
+}
+
+/// One attempt: its number within the call (from 1) and when it must be over.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attempt {
+    pub(crate) number: u32,
+    start: Instant,
+    limit: Option<Instant>,
+}
+
+impl Attempt {
+    /// Runs `attempt` within this attempt's time limit: past it, [`Error::Timeout`].
+    pub(crate) async fn within<T>(self, attempt: impl Future<Output = Result<T>>) -> Result<T> {
+        let Some(limit) = self.limit else {
+            return attempt.await;
+        };
+        match tokio::time::timeout_at(limit, attempt).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                elapsed: self.start.elapsed(),
+                attempts: self.number,
+            }),
+        }
+    }
+}
+
+/// The attempts of one call: numbers them, and after a failure sleeps or gives up by the one rule,
+/// counting the failures of the current unit of work.
+#[derive(Debug)]
+pub(crate) struct Attempts {
+    settings: CallSettings,
+    /// The call's span, which records how many attempts were resent.
+    span: tracing::Span,
+    /// Attempts made for the whole call.
+    made: u32,
+    /// Failed attempts at the current unit of work.
+    failures: u32,
+}
+
+impl Attempts {
+    pub(crate) fn new(settings: CallSettings) -> Self {
+        Attempts {
+            settings,
+            span: tracing::Span::none(),
+            made: 0,
+            failures: 0,
+        }
+    }
+
+    /// Records the resent attempts (`http.request.resend_count`) on the call's `span`.
+    pub(crate) fn recorded_on(mut self, span: &tracing::Span) -> Self {
+        self.span = span.clone();
+        self
+    }
+
+    /// The next attempt, with its time limit: the attempt timeout or the deadline, whichever is first.
+    pub(crate) fn next(&mut self) -> Attempt {
+        self.made += 1;
+        if self.made > 1 {
+            self.span.record("http.request.resend_count", self.made - 1);
+        }
+        let own = self
+            .settings
+            .attempt_timeout
+            .and_then(|t| Instant::now().checked_add(t));
+        let limit = match (own, self.settings.deadline) {
+            (Some(a), Some(d)) => Some(a.min(d)),
+            (a, d) => a.or(d),
+        };
+        Attempt {
+            number: self.made,
+            start: self.settings.start,
+            limit,
+        }
+    }
+
+    /// The current unit of work succeeded (a chunk committed, bytes arrived): its budget starts again.
+    pub(crate) fn progressed(&mut self) {
+        self.failures = 0;
+    }
+
+    /// Runs attempts of one unit of work until one succeeds or the rule gives up.
+    pub(crate) async fn run<T, F, Fut>(&mut self, mut attempt: F) -> Result<T>
+    where
+        F: FnMut(Attempt) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        loop {
+            let next = self.next();
+            match attempt(next).await {
+                Ok(value) => {
+                    self.progressed();
+                    return Ok(value);
+                }
+                Err(error) => self.back_off(error).await?,
+            }
+        }
+    }
+
+    /// After a failed attempt: sleeps before the next one, or returns `error` when the rule, the
+    /// budget or the deadline says there is none.
+    pub(crate) async fn back_off(&mut self, error: Error) -> Result<()> {
+        let Verdict::Retry { after, before_send } = verdict(&error) else {
+            return Err(error);
+        };
+        if !self.settings.idempotent && !before_send {
+            return Err(error);
+        }
+        self.failures += 1;
+        let policy = &self.settings.policy;
+        if self.failures >= policy.attempts() {
+            if policy.attempts() > 1 {
+                tracing::debug!(error = %error, "giving up: no attempts left");
+            }
+            return Err(error);
+        }
+        let delay = match after {
+            Some(wait) if wait > policy.max_retry_after => {
+                tracing::debug!(
+                    retry_after_ms = millis(wait),
+                    error = %error,
+                    "giving up: Retry-After longer than the policy allows"
+                );
+                return Err(error);
+            }
+            Some(wait) => wait,
+            None => policy.delay(self.failures),
+        };
+        let wake = Instant::now().checked_add(delay);
+        if let Some(deadline) = self.settings.deadline {
+            if wake.is_none_or(|w| w >= deadline) {
+                tracing::debug!(
+                    delay_ms = millis(delay),
+                    error = %error,
+                    "giving up: the next attempt would start after the deadline"
+                );
+                return Err(error);
+            }
+        }
+        tracing::debug!(delay_ms = millis(delay), error = %error, "retrying");
+        tokio::time::sleep(delay).await;
+        Ok(())
+    }
+}
+
+/// Milliseconds, saturating, for logs.
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A random number in `[0, 1)`, good enough for jitter (not for crypto): the one random source of
+/// every backoff.
 ///
 /// `RandomState` is seeded from the OS once per thread and perturbed for
 /// each instance; SipHash over a global counter spreads the bits.
-fn random_unit() -> f64 {
+pub(crate) fn random_unit() -> f64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
@@ -265,7 +476,7 @@ mod tests {
 
     #[test]
     fn retryable_statuses() {
-        for s in [429, 500, 502, 503, 504] {
+        for s in [408, 429, 500, 502, 503, 504] {
             assert!(is_retryable_status(s));
         }
         for s in [200, 400, 401, 403, 404, 409, 412, 501, 505] {

@@ -156,7 +156,7 @@ pub(crate) fn error_type(error: &Error) -> Cow<'static, str> {
             _ => "CLIENT_RESPONSE_ERROR",
         },
         Error::Timeout { .. } => "CLIENT_TIMEOUT",
-        Error::Auth(_) | Error::UniverseMismatch { .. } => "CLIENT_AUTHENTICATION_ERROR",
+        Error::Credentials(_) | Error::UniverseMismatch { .. } => "CLIENT_AUTHENTICATION_ERROR",
         Error::Decode { .. } | Error::InvalidResponse(_) => "CLIENT_RESPONSE_DECODE_ERROR",
         Error::Encode(_) | Error::Config(_) | Error::UnsafePath { .. } => "CLIENT_REQUEST_ERROR",
         _ => "UNKNOWN",

@@ -172,7 +172,8 @@ impl From<&'static str> for Body {
     }
 }
 
-/// Why an attempt got no (whole) response.
+/// Why an attempt got no (whole) response. Every kind but [`TransportErrorKind::Request`] is worth
+/// another attempt (the one retry rule, [`crate::retry`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
@@ -180,10 +181,11 @@ pub enum TransportErrorKind {
     Connect,
     /// The transport's own time limit passed.
     Timeout,
-    /// The request could not be built or sent as given (a bad header, a redirect loop): sending it again
-    /// would fail the same way.
+    /// The request was refused before it went out: it could not be built or sent as given (a bad
+    /// header, a redirect loop), or a mock expected no such call. Sending it again would fail the
+    /// same way.
     Request,
-    /// The response's body broke off.
+    /// The response's body was cut off before its end.
     Body,
     /// Anything else (a connection reset, a protocol error).
     Other,
@@ -194,7 +196,6 @@ pub enum TransportErrorKind {
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
-    retryable: bool,
     source: Box<dyn StdError + Send + Sync>,
 }
 
@@ -206,15 +207,8 @@ impl TransportError {
     ) -> Self {
         TransportError {
             kind,
-            retryable: kind != TransportErrorKind::Request,
             source: source.into(),
         }
-    }
-
-    /// The same error, marked as worth another attempt or not.
-    pub fn with_retryable(mut self, retryable: bool) -> Self {
-        self.retryable = retryable;
-        self
     }
 
     /// What went wrong.
@@ -224,7 +218,7 @@ impl TransportError {
 
     /// Whether another attempt may succeed (the client retries idempotent calls only).
     pub fn is_retryable(&self) -> bool {
-        self.retryable
+        self.kind != TransportErrorKind::Request
     }
 
     /// Whether the transport's own time limit passed.
@@ -240,7 +234,14 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.source, f)
+        let what = match self.kind {
+            TransportErrorKind::Connect => "cannot connect",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Request => "request refused",
+            TransportErrorKind::Body => "response body cut off",
+            TransportErrorKind::Other => "connection failed",
+        };
+        write!(f, "{what}: {}", self.source)
     }
 }
 
@@ -386,7 +387,7 @@ mod tests {
         let error = Body::from_stream(chunks).bytes().await.unwrap_err();
         assert_eq!(error.kind(), TransportErrorKind::Body);
         assert!(error.is_retryable());
-        assert_eq!(error.to_string(), "reset");
+        assert_eq!(error.to_string(), "response body cut off: reset");
     }
 
     #[test]
@@ -407,6 +408,13 @@ mod tests {
     fn request_errors_are_not_retried() {
         let error = TransportError::new(TransportErrorKind::Request, "bad header");
         assert!(!error.is_retryable());
-        assert!(error.with_retryable(true).is_retryable());
+        for kind in [
+            TransportErrorKind::Connect,
+            TransportErrorKind::Timeout,
+            TransportErrorKind::Body,
+            TransportErrorKind::Other,
+        ] {
+            assert!(TransportError::new(kind, "x").is_retryable(), "{kind:?}");
+        }
     }
 }

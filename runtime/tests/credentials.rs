@@ -16,7 +16,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use common::{json, ok, Received, Reply, Server};
 use discogen_runtime::auth::Credentials;
-use discogen_runtime::{Client, Error, Method, Request};
+use discogen_runtime::{Client, CredentialsErrorKind, Error, Method, Request};
 use serde_json::{json as value, Value};
 
 /// An RSA key made for these tests only (`openssl genpkey -algorithm RSA`); it authorizes nothing.
@@ -474,7 +474,10 @@ async fn bad_credential_files_are_errors_naming_file_and_field() {
         let path = dir.write(name, contents);
         let err = Credentials::from_file(&path).build().unwrap_err();
         let message = err.to_string();
-        assert!(matches!(err, Error::Auth(_)), "{name}: {err:?}");
+        assert!(
+            matches!(&err, Error::Credentials(e) if e.kind() == CredentialsErrorKind::Invalid),
+            "{name}: {err:?}"
+        );
         assert!(
             message.contains(&path.display().to_string()) && message.contains(expected),
             "{name}: {message}"

@@ -5,7 +5,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use discogen_runtime::__private::Params;
-use discogen_runtime::{Client, Code, Error, Method, Request, RetryPolicy, TokenProvider};
+use discogen_runtime::{
+    Client, Code, CredentialsError, CredentialsErrorKind, Error, Method, Request, RetryPolicy,
+    TokenProvider,
+};
 use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -336,7 +339,12 @@ struct FailingProvider;
 
 impl TokenProvider for FailingProvider {
     fn token(&self) -> Pin<Box<dyn Future<Output = discogen_runtime::Result<String>> + Send + '_>> {
-        Box::pin(async { Err(Error::Auth("no credentials".into())) })
+        Box::pin(async {
+            Err(Error::Credentials(CredentialsError::new(
+                CredentialsErrorKind::Fetch,
+                "no credentials",
+            )))
+        })
     }
 }
 
@@ -361,9 +369,10 @@ async fn token_provider_errors_are_auth_errors() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Auth(m) if m == "no credentials"),
+        matches!(&err, Error::Credentials(e) if e.kind() == CredentialsErrorKind::Fetch && e.to_string() == "no credentials"),
         "{err:?}"
     );
+    assert!(!err.is_transient());
 
     let client = Client::builder("http://127.0.0.1:9/")
         .token_provider(std::sync::Arc::new(BadTokenProvider))
@@ -373,7 +382,10 @@ async fn token_provider_errors_are_auth_errors() {
         .execute_unit(Request::new(Method::GET, "v1/x".to_owned()))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Auth(_)), "{err:?}");
+    assert!(
+        matches!(&err, Error::Credentials(e) if e.kind() == CredentialsErrorKind::Fetch),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

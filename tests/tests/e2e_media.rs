@@ -239,7 +239,7 @@ async fn an_expired_session_is_a_clear_error() {
             .await
             .unwrap_err();
         let Error::UploadSessionExpired {
-            session_url,
+            session,
             status: got,
         } = &error
         else {
@@ -247,7 +247,7 @@ async fn an_expired_session_is_a_clear_error() {
         };
         assert_eq!(*got, status);
         assert_eq!(
-            *session_url,
+            session.expose(),
             format!(
                 "{}upload/storage/v1/b/bucket/o?uploadType=resumable&upload_id=session-1",
                 emulator.base_url()

@@ -216,7 +216,7 @@ async fn an_unexpected_call_fails_naming_its_method_and_path_and_fails_verify() 
     assert!(!transport.is_retryable());
     assert_eq!(
         transport.to_string(),
-        "mock: unexpected call GET /v2/projects/p1/agent (dialogflow.projects.getAgent): \
+        "request refused: mock: unexpected call GET /v2/projects/p1/agent (dialogflow.projects.getAgent): \
          no expectation matches it"
     );
     // A GET is retryable, but not this failure: one attempt.
@@ -280,7 +280,8 @@ async fn an_exhausted_sequence_refuses_the_next_call() {
     let error = get().await.unwrap_err();
     assert_eq!(
         error.to_string(),
-        "HTTP transport error: mock: call GET /v2/projects/p1/agent (dialogflow.projects.getAgent) \
+        "HTTP transport error: request refused: mock: call GET /v2/projects/p1/agent \
+         (dialogflow.projects.getAgent) \
          is one more than the expectation dialogflow.projects.getAgent answers"
     );
     let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| mock.verify()));

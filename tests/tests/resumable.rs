@@ -261,7 +261,7 @@ async fn an_expired_session_says_the_upload_must_start_again() {
         .2
         .unwrap_err();
     assert!(
-        matches!(&error, Error::UploadSessionExpired { session_url, status: 404 } if session_url == SESSION),
+        matches!(&error, Error::UploadSessionExpired { session, status: 404 } if session.expose() == SESSION),
         "{error:?}"
     );
     assert_eq!(

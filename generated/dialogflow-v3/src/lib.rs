@@ -79,8 +79,9 @@ pub mod methods;
 pub use ::discogen_runtime::testing;
 
 pub use ::discogen_runtime::{
-    ApiError, Bytes, CallOptions, ClientBuilder, Code, Date, Duration, Error, Result,
-    RetryPolicy, Status, Timestamp, UnknownFields,
+    ApiError, Bytes, CallOptions, ClientBuilder, Code, ConfigError, ConfigErrorKind,
+    CredentialsError, CredentialsErrorKind, Date, Duration, Error, MediaError,
+    MediaErrorKind, Result, RetryPolicy, Status, Timestamp, UnknownFields,
 };
 
 pub use ::discogen_runtime::auth::ApiKey;

@@ -712,8 +712,9 @@ fn upload(
     let (result, finish) = upload_result(method, response);
     let doc = format!(
         " Sends `media` (bytes, a file, or a reader of known length) as this call's media in one \
-         request, streamed: with the request body as metadata (multipart) when the method has one, on \
-         its own otherwise. {}",
+         request, streamed: with the request body as metadata (multipart) when the method has one and \
+         it sets any field, on its own (a simple upload) when the body is empty (`Default`) or the \
+         method has none. {}",
         upload_limits(media)
     );
     let upload = ident(builder_members::UPLOAD);
@@ -759,9 +760,10 @@ fn upload_resumable(
 /// `download()`: the media instead of JSON.
 fn download(printer: &ModulePrinter<'_>) -> TokenStream {
     let vec = printer.std("Vec");
-    let (download, download_stream) = (
+    let (download, download_stream, download_ranges) = (
         ident(builder_members::DOWNLOAD),
         ident(builder_members::DOWNLOAD_STREAM),
+        ident(builder_members::DOWNLOAD_RANGES),
     );
     quote! {
         /// Sends the request with `alt=media` and returns the media itself rather than its metadata, in
@@ -774,6 +776,12 @@ fn download(printer: &ModulePrinter<'_>) -> TokenStream {
         /// `write_to`), resuming from the bytes received when the body breaks off.
         pub async fn #download_stream(self) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
             self.client.download_stream(self.to_request()).await
+        }
+
+        /// Like `download_stream`, asking for the media in ranges of `chunk_size` bytes, one request
+        /// each (`Range: bytes=a-b`): for proxies that cut long responses, and very large media.
+        pub async fn #download_ranges(self, chunk_size: u64) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
+            self.client.download_ranges(self.to_request(), chunk_size).await
         }
     }
 }

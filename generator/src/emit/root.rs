@@ -239,8 +239,9 @@ fn media_section(model: &Crate<'_>) -> Option<String> {
     let mut section = "## Uploads and downloads\n\n\
          Methods that take media have `upload(media, media_type)` (one request) and \
          `upload_resumable(upload)` (a session, in chunks that survive a dropped connection); methods \
-         that give media have `download()` (in memory, for small media) and `download_stream()` (chunk \
-         by chunk, or `write_to` a file, resumed with `Range` when the connection breaks). Media comes \
+         that give media have `download()` (in memory, for small media), `download_stream()` (chunk \
+         by chunk, or `write_to` a file, resumed with `Range` when the connection breaks) and \
+         `download_ranges(chunk_size)` (one request per range of that size). Media comes \
          from a [`media::UploadSource`] (bytes, a file, or any reader) and is streamed; the \
          document's size limit and accepted media types are checked before anything is sent."
         .to_owned();
@@ -252,7 +253,7 @@ fn media_section(model: &Crate<'_>) -> Option<String> {
          ```no_run\n\
          # async fn example(path: &std::path::Path) -> {krate}::Result<()> {{\n\
          use {krate}::media::{{Upload, UploadSource}};\n\n\
-         let file = UploadSource::from_file(path).await.map_err(|e| {krate}::Error::Media(e.to_string()))?;\n\
+         let file = UploadSource::from_file(path).await?;\n\
          let upload = Upload::new(file, \"application/octet-stream\")\n\
          \x20   .on_session(|url| {{\n\
          \x20       // Keep the URL (it carries the right to upload) to resume in another process:\n\

@@ -2,6 +2,7 @@
 
 use super::url::is_loopback;
 use super::*;
+use crate::error::ConfigError;
 
 /// Configures a client; see [`Client::builder`].
 ///
@@ -163,7 +164,7 @@ impl<C> ClientBuilder<C> {
     /// Uses Application Default Credentials with their default scopes (`cloud-platform`), found
     /// when [`ClientBuilder::build`] runs (see
     /// [`Credentials::application_default`](crate::auth::Credentials::application_default)); a
-    /// missing or bad credentials file is then an [`Error::Auth`] naming it. For other scopes or a
+    /// missing or bad credentials file is then an [`Error::Credentials`] naming it. For other scopes or a
     /// quota project, build the [`Credentials`](crate::auth::Credentials) and pass them to
     /// [`ClientBuilder::credentials`].
     #[cfg(feature = "adc")]
@@ -232,7 +233,7 @@ impl<C> ClientBuilder<C> {
     /// `http`/`https` URL (or is `http` to a non-loopback host without
     /// [`ClientBuilder::allow_insecure_http`]), the user agent is not a
     /// valid header value, or the default HTTP client cannot be created; with
-    /// [`ClientBuilder::application_default_credentials`], with [`Error::Auth`] when they cannot be
+    /// [`ClientBuilder::application_default_credentials`], with [`Error::Credentials`] when they cannot be
     /// read (or when called outside a Tokio runtime, which Google credentials need).
     pub fn build(self) -> Result<C>
     where
@@ -264,33 +265,47 @@ impl<C> ClientBuilder<C> {
         if !base_url.ends_with('/') {
             base_url.push('/');
         }
-        let parsed = Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
+        let parsed = Url::parse(&base_url).map_err(|e| {
+            Error::config(
+                ConfigErrorKind::Url,
+                format!("invalid base URL {base_url:?}: {e}"),
+            )
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(Error::Config(format!(
-                "base URL {base_url:?} is not an http(s) URL"
-            )));
+            return Err(Error::config(
+                ConfigErrorKind::Url,
+                format!("base URL {base_url:?} is not an http(s) URL"),
+            ));
         }
         if parsed.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&parsed) {
-            return Err(Error::Config(format!(
-                "base URL {base_url:?} uses plain http:// to a non-loopback host; \
+            return Err(Error::config(
+                ConfigErrorKind::Url,
+                format!(
+                    "base URL {base_url:?} uses plain http:// to a non-loopback host; \
                  use https:// or ClientBuilder::allow_insecure_http(true)"
-            )));
+                ),
+            ));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(Error::Config(format!(
-                "base URL {base_url:?} must not have a query or fragment"
-            )));
+            return Err(Error::config(
+                ConfigErrorKind::Url,
+                format!("base URL {base_url:?} must not have a query or fragment"),
+            ));
         }
         // As the URL parser writes it, so that request paths joined to it parse back unchanged.
         let base_url = parsed.as_str().to_owned();
         let origin = parsed.origin().ascii_serialization();
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
-        let user_agent = HeaderValue::from_str(user_agent)
-            .map_err(|_| Error::Config(format!("invalid user agent {user_agent:?}")))?;
+        let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
+            Error::config(
+                ConfigErrorKind::Header,
+                format!("invalid user agent {user_agent:?}"),
+            )
+        })?;
         let transport = match (self.transport, &self.client_certificate) {
             (Some(_), Some(_)) => {
-                return Err(Error::Config(
+                return Err(Error::config(
+                    ConfigErrorKind::Transport,
                     "a client certificate is for the default transport; give it to your own \
                      transport instead"
                         .to_owned(),
@@ -322,14 +337,20 @@ impl<C> ClientBuilder<C> {
 fn default_transport(certificate: Option<&[u8]>) -> Result<ReqwestTransport> {
     let mut builder = ReqwestTransport::client_builder();
     if let Some(pem) = certificate {
-        let identity = reqwest::Identity::from_pem(pem)
-            .map_err(|e| Error::Config(format!("invalid client certificate: {e}")))?;
+        let identity = reqwest::Identity::from_pem(pem).map_err(|e| {
+            Error::Config(
+                ConfigError::new(ConfigErrorKind::Transport, "invalid client certificate")
+                    .caused_by(e),
+            )
+        })?;
         builder = builder.identity(identity);
     }
-    builder
-        .build()
-        .map(ReqwestTransport::new)
-        .map_err(|e| Error::Config(format!("cannot create HTTP client: {e}")))
+    builder.build().map(ReqwestTransport::new).map_err(|e| {
+        Error::Config(
+            ConfigError::new(ConfigErrorKind::Transport, "cannot create the HTTP client")
+                .caused_by(e),
+        )
+    })
 }
 
 /// Refuses Google credentials of another universe than the client's, before anything is sent.

@@ -14,8 +14,9 @@ use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use crate::auth::{ApiKey, StaticToken, TokenProvider};
+use crate::error::{ConfigErrorKind, CredentialsErrorKind};
 use crate::response::{self, Verdict};
-use crate::retry::RetryPolicy;
+use crate::retry::{Attempt, Attempts, CallSettings, RetryPolicy};
 use crate::telemetry::{self, Target, TraceContext};
 use crate::transport::{
     AttemptUrl, Body, CallInfo, HttpRequest, ReqwestTransport, Transport, TransportError,
@@ -77,17 +78,6 @@ enum Auth {
     Google(crate::auth::Credentials),
 }
 
-/// Why one attempt failed.
-enum Failure {
-    /// Worth another attempt if the policy allows it.
-    Retryable {
-        error: Error,
-        retry_after: Option<Duration>,
-    },
-    /// Returned as is.
-    Fatal(Error),
-}
-
 impl Client {
     /// Starts configuring a client whose base URL defaults to `default_base_url`
     /// (a generated crate's `Client::builder()` passes the Discovery document's root URL + service
@@ -115,11 +105,6 @@ impl Client {
     /// Scheme, host and port of the base URL, without a trailing `/`.
     pub(crate) fn origin(&self) -> &str {
         &self.inner.origin
-    }
-
-    /// The limit of one attempt, if any.
-    pub(crate) fn attempt_timeout(&self) -> Option<Duration> {
-        self.inner.timeout
     }
 
     /// The retry policy of idempotent requests.
@@ -214,6 +199,27 @@ impl Client {
         Some(target)
     }
 
+    /// What every attempt made on `request`'s behalf obeys: its own policy, attempt timeout and
+    /// deadline, else the client's.
+    pub(crate) fn call_settings(&self, request: &Request) -> CallSettings {
+        let start = Instant::now();
+        let settings = request.settings();
+        CallSettings {
+            policy: settings
+                .retry
+                .clone()
+                .unwrap_or_else(|| self.inner.retry.clone()),
+            attempt_timeout: settings.attempt_timeout.or(self.inner.timeout),
+            // A limit too far away to represent is no limit.
+            deadline: settings
+                .timeout
+                .or(self.inner.total_timeout)
+                .and_then(|t| start.checked_add(t)),
+            idempotent: request.is_idempotent(),
+            start,
+        }
+    }
+
     async fn send_with_retries(
         &self,
         mut request: Request,
@@ -222,13 +228,7 @@ impl Client {
         if let Some(refusal) = request.refusal() {
             return Err(refusal);
         }
-        let start = Instant::now();
-        let settings = request.settings().clone();
-        // A limit too far away to represent is no limit.
-        let deadline = settings
-            .timeout
-            .or(self.inner.total_timeout)
-            .and_then(|t| start.checked_add(t));
+        let mut attempts = Attempts::new(self.call_settings(&request)).recorded_on(span);
         let url = self.send_url(&request)?;
         let target = self.target(span, &request, &url);
         let body = request.take_body()?.map(bytes::Bytes::from);
@@ -237,68 +237,9 @@ impl Client {
                 tracing::trace!(body = %crate::redact::body(body), "request body");
             }
         }
-        let policy = settings.retry.as_ref().unwrap_or(&self.inner.retry);
-        let max_attempts = if request.is_idempotent() {
-            policy.attempts()
-        } else {
-            1
-        };
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            if attempt > 1 {
-                span.record("http.request.resend_count", attempt - 1);
-            }
-            let limits = Limits {
-                start,
-                deadline,
-                attempt_timeout: settings.attempt_timeout.or(self.inner.timeout),
-            };
-            let failure = self
-                .attempt(
-                    &request,
-                    &url,
-                    body.as_ref(),
-                    limits,
-                    attempt,
-                    target.as_ref(),
-                )
-                .await;
-            let (error, retry_after) = match failure {
-                Ok(ok) => return Ok(ok),
-                Err(Failure::Fatal(error)) => return Err(error),
-                Err(Failure::Retryable { error, retry_after }) => (error, retry_after),
-            };
-            if attempt >= max_attempts {
-                if max_attempts > 1 {
-                    tracing::debug!(error = %error, "giving up: no attempts left");
-                }
-                return Err(error);
-            }
-            let delay = match retry_after {
-                Some(wait) if wait > policy.max_retry_after => {
-                    tracing::debug!(
-                        retry_after_ms = millis(wait),
-                        error = %error,
-                        "giving up: Retry-After longer than the policy allows"
-                    );
-                    return Err(error);
-                }
-                Some(wait) => wait,
-                None => policy.delay(attempt),
-            };
-            let wake = Instant::now().checked_add(delay);
-            if deadline.is_some_and(|d| wake.is_none_or(|w| w >= d)) {
-                tracing::debug!(
-                    delay_ms = millis(delay),
-                    error = %error,
-                    "giving up: the next attempt would start after the deadline"
-                );
-                return Err(error);
-            }
-            tracing::debug!(delay_ms = millis(delay), error = %error, "retrying");
-            tokio::time::sleep(delay).await;
-        }
+        attempts
+            .run(|attempt| self.attempt(&request, &url, body.as_ref(), attempt, target.as_ref()))
+            .await
     }
 
     /// Adds the attempt `span`'s `traceparent`, when the app gave a [`TraceContext`].
@@ -308,87 +249,41 @@ impl Client {
         }
     }
 
-    /// One attempt in its `http_request` span.
+    /// One attempt in its `http_request` span, within its time limit.
     async fn attempt(
         &self,
         request: &Request,
         url: &Url,
         body: Option<&bytes::Bytes>,
-        limits: Limits,
-        attempt: u32,
+        attempt: Attempt,
         target: Option<&Target>,
-    ) -> std::result::Result<(u16, HeaderMap, Vec<u8>), Failure> {
-        let span = telemetry::attempt_span(request.method().as_str(), target, attempt);
-        let result = self
-            .attempt_in_span(request, url, body, limits, attempt, &span)
+    ) -> Result<(u16, HeaderMap, Vec<u8>)> {
+        let span = telemetry::attempt_span(request.method().as_str(), target, attempt.number);
+        let result = attempt
+            .within(self.attempt_in_span(request, url, body, attempt.number, &span))
             .instrument(span.clone())
             .await;
-        if let Err(Failure::Retryable { error, .. } | Failure::Fatal(error)) = &result {
+        if let Err(error) = &result {
             telemetry::record_error(&span, error);
         }
         result
     }
 
-    /// One attempt: headers (and token), then the exchange, within the
-    /// attempt timeout and the overall deadline.
+    /// One attempt: headers (and token), then the exchange; a non-2xx status is an error.
     async fn attempt_in_span(
         &self,
         request: &Request,
         url: &Url,
         body: Option<&bytes::Bytes>,
-        limits: Limits,
         attempt: u32,
         span: &tracing::Span,
-    ) -> std::result::Result<(u16, HeaderMap, Vec<u8>), Failure> {
-        let Limits {
-            start,
-            deadline,
-            attempt_timeout,
-        } = limits;
-        let timed_out = || Error::Timeout {
-            elapsed: start.elapsed(),
-            attempts: attempt,
-        };
-        let headers = self.headers(request, body.is_some());
-        let mut headers = match deadline {
-            Some(d) => tokio::time::timeout_at(d, headers)
-                .await
-                .map_err(|_| Failure::Fatal(timed_out()))?,
-            None => headers.await,
-        }
-        .map_err(Failure::Fatal)?;
+    ) -> Result<(u16, HeaderMap, Vec<u8>)> {
+        let mut headers = self.headers(request, body.is_some()).await?;
         self.inject_trace_context(span, &mut headers);
-
-        let attempt_limit = attempt_timeout.and_then(|t| Instant::now().checked_add(t));
-        let limit = match (attempt_limit, deadline) {
-            (Some(a), Some(d)) => Some(a.min(d)),
-            (a, d) => a.or(d),
-        };
-        let exchange = self.exchange(request, url, headers, body, attempt);
-        let result = match limit {
-            Some(at) => match tokio::time::timeout_at(at, exchange).await {
-                Ok(result) => result,
-                // The overall deadline has passed: no retry can help.
-                Err(_) if Some(at) == deadline => return Err(Failure::Fatal(timed_out())),
-                Err(_) => {
-                    return Err(Failure::Retryable {
-                        error: timed_out(),
-                        retry_after: None,
-                    })
-                }
-            },
-            None => exchange.await,
-        };
-        let (status, response_headers, bytes) = match result {
-            Ok(response) => response,
-            Err(error) if error.is_retryable() => {
-                return Err(Failure::Retryable {
-                    error: Error::Transport(error),
-                    retry_after: None,
-                })
-            }
-            Err(error) => return Err(Failure::Fatal(Error::Transport(error))),
-        };
+        let (status, response_headers, bytes) = self
+            .exchange(request, url, headers, body, attempt)
+            .await
+            .map_err(Error::Transport)?;
         span.record("http.response.status_code", status);
         tracing::debug!(status, attempt, "response");
         if tracing::enabled!(tracing::Level::TRACE) {
@@ -402,8 +297,7 @@ impl Client {
             chrono::Utc::now(),
         ) {
             Verdict::Success => Ok((status, response_headers, bytes)),
-            Verdict::Retry { error, retry_after } => Err(Failure::Retryable { error, retry_after }),
-            Verdict::Fail(error) => Err(Failure::Fatal(error)),
+            Verdict::Retry { error, .. } | Verdict::Fail(error) => Err(error),
         }
     }
 
@@ -433,8 +327,12 @@ impl Client {
         }
         if has_body {
             let media_type = request.content_type().unwrap_or("application/json");
-            let value = HeaderValue::from_str(media_type)
-                .map_err(|_| Error::Config(format!("invalid content type {media_type:?}")))?;
+            let value = HeaderValue::from_str(media_type).map_err(|_| {
+                Error::config(
+                    ConfigErrorKind::Header,
+                    format!("invalid content type {media_type:?}"),
+                )
+            })?;
             headers.insert(CONTENT_TYPE, value);
         } else if matches!(
             *request.method(),
@@ -445,8 +343,12 @@ impl Client {
             headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
         }
         if let Some(version) = request.api_version_header() {
-            let value = HeaderValue::from_str(version)
-                .map_err(|_| Error::Config(format!("invalid API version {version:?}")))?;
+            let value = HeaderValue::from_str(version).map_err(|_| {
+                Error::config(
+                    ConfigErrorKind::Header,
+                    format!("invalid API version {version:?}"),
+                )
+            })?;
             headers.insert(API_VERSION_HEADER, value);
         }
         match &self.inner.auth {
@@ -455,7 +357,10 @@ impl Client {
                 let token = provider.token().await?;
                 let mut value =
                     HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-                        Error::Auth("token contains characters not allowed in a header".into())
+                        Error::credentials(
+                            CredentialsErrorKind::Fetch,
+                            "the token contains characters not allowed in a header",
+                        )
                     })?;
                 value.set_sensitive(true);
                 headers.insert(AUTHORIZATION, value);
@@ -472,10 +377,18 @@ impl Client {
         }
         // Last, so that a call's own headers (`x-goog-user-project`, say) win.
         for (name, value) in request.extra_headers() {
-            let header = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
-            let mut value = HeaderValue::from_str(value)
-                .map_err(|_| Error::Config(format!("invalid value for header {name}")))?;
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::config(
+                    ConfigErrorKind::Header,
+                    format!("invalid header name {name:?}"),
+                )
+            })?;
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
+                Error::config(
+                    ConfigErrorKind::Header,
+                    format!("invalid value for header {name}"),
+                )
+            })?;
             value.set_sensitive(true);
             headers.insert(header, value);
         }
@@ -504,22 +417,6 @@ pub(crate) fn http_request(
     });
     http.extensions_mut().insert(AttemptUrl(url.clone()));
     Ok(http)
-}
-
-/// The time limits of one attempt.
-#[derive(Clone, Copy)]
-struct Limits {
-    /// When the call started.
-    start: Instant,
-    /// When the whole call must be over.
-    deadline: Option<Instant>,
-    /// How long one attempt may take.
-    attempt_timeout: Option<Duration>,
-}
-
-/// Milliseconds, saturating, for logs.
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
@@ -684,7 +581,7 @@ mod tests {
         let adc = Client::builder("https://example.com/").application_default_credentials();
         let err = adc.build().unwrap_err();
         assert!(
-            matches!(&err, Error::Auth(m) if m.contains("Tokio runtime")),
+            matches!(&err, Error::Credentials(e) if e.kind() == CredentialsErrorKind::Invalid && e.to_string().contains("Tokio runtime")),
             "{err:?}"
         );
         Client::builder("https://example.com/")

@@ -20,8 +20,12 @@ impl Client {
         } else {
             format!("{}{}", self.inner.base_url, path)
         };
-        let mut url = Url::parse(&joined)
-            .map_err(|e| Error::Config(format!("invalid request URL {joined:?}: {e}")))?;
+        let mut url = Url::parse(&joined).map_err(|e| {
+            Error::config(
+                crate::error::ConfigErrorKind::Url,
+                format!("invalid request URL {joined:?}: {e}"),
+            )
+        })?;
         if !path.starts_with("https://") && !path.starts_with("http://") {
             check_path(request, &url, &joined)?;
         }

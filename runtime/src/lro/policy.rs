@@ -1,8 +1,5 @@
 //! How a poller paces its polls.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// How a [`Poller`](super::Poller) paces its polls.
@@ -37,7 +34,8 @@ pub struct PollPolicy {
     /// (failed ones included) without a done operation (default none).
     pub max_attempts: Option<u32>,
     /// Consecutive failed polls tolerated when the error is transient
-    /// (HTTP 429 or 5xx, a transport error, a timeout) (default 3): the next
+    /// ([`Error::is_transient`](crate::Error::is_transient), the rule every retry follows; each poll
+    /// has already been retried by the call's [`RetryPolicy`](crate::RetryPolicy)) (default 3): the next
     /// one ends polling with [`LroError::Poll`](super::LroError::Poll). Any other poll error ends
     /// polling at once.
     pub max_poll_errors: u32,
@@ -102,27 +100,16 @@ impl PollPolicy {
 
     /// The un-jittered sleep that follows `delay`.
     pub(super) fn grow(&self, delay: Duration) -> Duration {
-        let multiplier = if self.multiplier.is_finite() && self.multiplier >= 1.0 {
-            self.multiplier
-        } else {
-            1.0
-        };
-        Duration::try_from_secs_f64(delay.as_secs_f64() * multiplier)
-            .map_or(self.max_delay, |d| d.min(self.max_delay))
+        crate::retry::grow(delay, self.multiplier, self.max_delay)
     }
 }
 
 /// `delay`, or with `jitter` a uniformly random duration in `[0, delay]`.
 pub(super) fn jittered(delay: Duration, jitter: bool) -> Duration {
-    if !jitter {
-        return delay;
+    match jitter {
+        true => crate::retry::scale(delay, crate::retry::random_unit(), delay),
+        false => delay,
     }
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut hasher = RandomState::new().build_hasher();
-    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    // 53 random bits → [0, 1).
-    let fraction = (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64;
-    Duration::try_from_secs_f64(delay.as_secs_f64() * fraction).unwrap_or(delay)
 }
 
 #[cfg(test)]

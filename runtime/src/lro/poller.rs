@@ -14,7 +14,6 @@ use super::{
     CancelOperations, LongRunningOperation, LroError, OperationsApi, Payload, Payloads, PollPolicy,
     Typed, Untyped,
 };
-use crate::Error;
 
 /// Polls one long-running operation until it is done.
 ///
@@ -344,7 +343,7 @@ impl<A: OperationsApi> Polling<A> {
                     return Ok(operation);
                 }
                 Err(error)
-                    if is_transient(&error) && self.failures < self.policy.max_poll_errors =>
+                    if error.is_transient() && self.failures < self.policy.max_poll_errors =>
                 {
                     self.failures += 1;
                     tracing::debug!(
@@ -407,14 +406,4 @@ fn record_wait<O: LongRunningOperation>(
     };
     span.record("error.type", error_type.as_str());
     span.record("otel.status_code", "ERROR");
-}
-
-/// Whether a failed poll is worth another: HTTP 429 or 5xx, a transport
-/// error, a timeout.
-fn is_transient(error: &Error) -> bool {
-    match error {
-        Error::Api(e) => e.status == 429 || (500..=599).contains(&e.status),
-        Error::Transport(_) | Error::Timeout { .. } => true,
-        _ => false,
-    }
 }

@@ -1,5 +1,6 @@
 //! What a method's `mediaUpload` takes: checked before anything is sent.
 
+use crate::error::MediaErrorKind;
 use crate::{Error, Result};
 
 /// The media a method accepts, as its Discovery document says: the largest upload and the accepted
@@ -28,18 +29,24 @@ impl MediaLimits {
         if self.accept.is_empty() || self.accept.iter().any(|p| accepts(p, media_type)) {
             return Ok(());
         }
-        Err(Error::Media(format!(
-            "the media type {media_type:?} is not one this method accepts ({})",
-            self.accept.join(", ")
-        )))
+        Err(Error::media(
+            MediaErrorKind::MediaType,
+            format!(
+                "the media type {media_type:?} is not one this method accepts ({})",
+                self.accept.join(", ")
+            ),
+        ))
     }
 
     /// Fails when `len` bytes are more than the method takes.
     pub(crate) fn check_len(&self, len: u64) -> Result<()> {
         match self.max_size {
-            Some(max) if len > max => Err(Error::Media(format!(
-                "the media is {len} bytes or more, but this method takes at most {max} bytes"
-            ))),
+            Some(max) if len > max => Err(Error::media(
+                MediaErrorKind::TooLarge,
+                format!(
+                    "the media is {len} bytes or more, but this method takes at most {max} bytes"
+                ),
+            )),
             _ => Ok(()),
         }
     }

@@ -23,5 +23,5 @@ mod resumable;
 mod source;
 
 pub use download::Download;
-pub use resumable::{Upload, UploadProgress, CHUNK_GRANULARITY, DEFAULT_CHUNK_SIZE};
+pub use resumable::{SessionUrl, Upload, UploadProgress, CHUNK_GRANULARITY, DEFAULT_CHUNK_SIZE};
 pub use source::UploadSource;

@@ -7,9 +7,11 @@ use std::sync::{Arc, Mutex};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 
-use super::exchange::status_failure;
+use super::exchange::status_error;
 use super::limits::MediaLimits;
 use super::source::UploadSource;
+use crate::error::MediaErrorKind;
+use crate::retry::Attempts;
 use crate::transport::{Body, TransportError, TransportErrorKind};
 use crate::{response, Client, Error, Request, Result};
 
@@ -18,7 +20,9 @@ const READ_SIZE: usize = 256 * 1024;
 
 impl Client {
     /// A simple or multipart upload of `source` as `media_type`: multipart with `request`'s JSON body
-    /// as the metadata when it has one, simple otherwise; `request`'s path is the method's upload path.
+    /// as the metadata when it has one with any member, simple (`uploadType=media`) when it has none or
+    /// only `{}` (the schema's `Default`), as Google's Python client sends a call without a body;
+    /// `request`'s path is the method's upload path.
     /// The source is streamed, never held whole in memory (unless it is bytes already), and sent in
     /// one attempt: for large media over a network that may break, use
     /// [`upload_resumable`](Client::upload_resumable).
@@ -36,13 +40,16 @@ impl Client {
     ) -> Result<T> {
         limits.check(source.len(), media_type)?;
         let Some(len) = source.len() else {
-            return Err(Error::Media(format!(
-                "{} has no known length, which a simple or multipart upload needs: give its \
+            return Err(Error::media(
+                MediaErrorKind::SourceLength,
+                format!(
+                    "{} has no known length, which a simple or multipart upload needs: give its \
                  length, or use a resumable upload",
-                source.label()
-            )));
+                    source.label()
+                ),
+            ));
         };
-        let metadata = request.take_body()?;
+        let metadata = request.take_body()?.filter(|body| !is_empty_object(body));
         let (content_type, frame) = match metadata {
             Some(metadata) => {
                 request.set_query("uploadType", "multipart");
@@ -59,17 +66,29 @@ impl Client {
         request.header(CONTENT_LENGTH.as_str(), (frame.len() + len).to_string());
         let problem = Problem::default();
         let body = streamed(frame, source, len, problem.clone());
-        let opened = match self.open_with(request, Some(body), 1).await {
+        // One attempt: a streamed source cannot be read twice (a resumable upload retries).
+        let attempt = Attempts::new(self.call_settings(&request)).next();
+        let opened = match self.open_with(request, Some(body), attempt).await {
             Ok(opened) => opened,
-            Err(failed) => return Err(problem.take().unwrap_or_else(|| failed.into_error())),
+            Err(error) => return Err(problem.take().unwrap_or(error)),
         };
         if !(200..300).contains(&opened.status) {
-            return Err(status_failure(opened, 1).await.into_error());
+            return Err(status_error(opened, attempt.number).await);
         }
         let status = opened.status;
         let body = opened.body.bytes().await.map_err(Error::Transport)?;
         response::decode_body(status, &body)
     }
+}
+
+/// Whether a JSON body is `{}` (white space aside): no metadata to send.
+fn is_empty_object(body: &[u8]) -> bool {
+    let text: Vec<u8> = body
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    text == b"{}"
 }
 
 /// What goes around the media: for multipart, the metadata part and the media part's head before it,

@@ -5,9 +5,10 @@ use std::fmt;
 use http::header::{CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE};
 use serde::de::DeserializeOwned;
 
-use super::exchange::{back_off, status_failure, transport_failure, Failed, Opened};
+use super::exchange::{status_error, Opened};
 use super::limits::MediaLimits;
 use super::source::UploadSource;
+use crate::retry::{Attempt, Attempts};
 use crate::transport::Body;
 use crate::{response, Client, Error, Method, Request, Result};
 
@@ -24,6 +25,31 @@ pub struct UploadProgress {
     pub committed: u64,
     /// The source's length, when known.
     pub total: Option<u64>,
+}
+
+/// A resumable upload's session URL. It carries the right to upload, so its `Debug` and `Display`
+/// (and so every error and log line that holds it) show it with its `upload_id` redacted;
+/// [`SessionUrl::expose`] gives it whole, to store as a secret and [`Upload::resume`] later.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionUrl(String);
+
+impl SessionUrl {
+    /// The whole URL, `upload_id` included.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SessionUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::redact::url_text(&self.0))
+    }
+}
+
+impl fmt::Debug for SessionUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SessionUrl({self})")
+    }
 }
 
 type ProgressFn = Box<dyn FnMut(UploadProgress) + Send>;
@@ -62,7 +88,8 @@ impl Upload {
         self
     }
 
-    /// Calls `report` each time the server confirms more bytes.
+    /// Calls `report` each time the server confirms more bytes, and once when a resumed session
+    /// says what it has.
     pub fn on_progress(mut self, report: impl FnMut(UploadProgress) + Send + 'static) -> Self {
         self.on_progress = Some(Box::new(report));
         self
@@ -115,6 +142,10 @@ impl Client {
     ) -> Result<T> {
         limits.check(upload.source.len(), &upload.media_type)?;
         let method_id = request.method_id();
+        let mut settings = self.call_settings(&request);
+        // Google's protocol makes every chunk safe to send again: the session says what it has.
+        settings.idempotent = true;
+        let mut attempts = Attempts::new(settings);
         let mut upload = upload;
         let resumed = upload.resume.is_some();
         let url = match upload.resume.take() {
@@ -123,7 +154,8 @@ impl Client {
         };
         if !url.starts_with(&format!("{}/", self.origin())) {
             return Err(Error::InvalidResponse(format!(
-                "the upload session {url:?} is not on the client's host {}",
+                "the upload session {} is not on the client's host {}",
+                SessionUrl(url),
                 self.origin()
             )));
         }
@@ -137,7 +169,7 @@ impl Client {
             total: upload.source.len(),
             limits: *limits,
         };
-        let (status, body) = session.run(upload, resumed).await?;
+        let (status, body) = session.run(&mut attempts, upload, resumed).await?;
         response::decode_body(status, &body)
     }
 
@@ -196,8 +228,12 @@ impl Pending {
 }
 
 impl Session<'_> {
-    async fn run(&self, mut upload: Upload, resumed: bool) -> Result<(u16, bytes::Bytes)> {
-        let mut failures = 0;
+    async fn run(
+        &self,
+        attempts: &mut Attempts,
+        mut upload: Upload,
+        resumed: bool,
+    ) -> Result<(u16, bytes::Bytes)> {
         let mut pending = Pending {
             start: 0,
             bytes: bytes::Bytes::new(),
@@ -205,7 +241,7 @@ impl Session<'_> {
         };
         if resumed {
             // Read the source from what the session has.
-            match self.ask(&mut failures).await? {
+            match self.ask(attempts).await? {
                 Reply::Done(status, body) => return Ok((status, body)),
                 Reply::Committed(n) => {
                     upload
@@ -214,16 +250,18 @@ impl Session<'_> {
                         .await
                         .map_err(|e| upload.source.read_error(e))?;
                     pending.start = n;
+                    report(&mut upload, n, self.total);
                 }
             }
         }
         loop {
             self.fill(&mut upload, &mut pending).await?;
-            let reply = match self.put(&upload, &pending, failures + 1).await {
+            let attempt = attempts.next();
+            let reply = match self.put(&upload, &pending, attempt).await {
                 Ok(reply) => reply,
-                Err(failed) => {
-                    back_off(self.client, &mut failures, failed).await?;
-                    self.ask(&mut failures).await?
+                Err(error) => {
+                    attempts.back_off(error).await?;
+                    self.ask(attempts).await?
                 }
             };
             match reply {
@@ -231,7 +269,12 @@ impl Session<'_> {
                     report(&mut upload, pending.end(), self.total);
                     return Ok((status, body));
                 }
-                Reply::Committed(n) => self.commit(&mut upload, &mut pending, n)?,
+                Reply::Committed(n) => {
+                    if self.commit(&mut upload, &mut pending, n)? {
+                        // The unit of work is a chunk: its retries start again.
+                        attempts.progressed();
+                    }
+                }
             }
         }
     }
@@ -278,8 +321,9 @@ impl Session<'_> {
         Ok(!probe.is_empty())
     }
 
-    /// Takes the server's word that it has `committed` bytes, if it can be true.
-    fn commit(&self, upload: &mut Upload, pending: &mut Pending, committed: u64) -> Result<()> {
+    /// Takes the server's word that it has `committed` bytes, if it can be true; whether that is
+    /// more than it had.
+    fn commit(&self, upload: &mut Upload, pending: &mut Pending, committed: u64) -> Result<bool> {
         if committed < pending.start {
             return Err(Error::InvalidResponse(format!(
                 "the upload session reports {committed} bytes after confirming {}",
@@ -303,16 +347,11 @@ impl Session<'_> {
             report(upload, committed, self.total);
         }
         pending.start = committed;
-        Ok(())
+        Ok(kept > 0)
     }
 
     /// Sends the pending bytes as the next chunk.
-    async fn put(
-        &self,
-        upload: &Upload,
-        pending: &Pending,
-        attempt: u32,
-    ) -> std::result::Result<Reply, Failed> {
+    async fn put(&self, upload: &Upload, pending: &Pending, attempt: Attempt) -> Result<Reply> {
         let total = match (pending.eof, self.total) {
             (true, _) => pending.end().to_string(),
             (false, Some(total)) => total.to_string(),
@@ -332,15 +371,14 @@ impl Session<'_> {
     }
 
     /// Asks the session what it has (`Content-Range: bytes */N`), retrying while that fails.
-    async fn ask(&self, failures: &mut u32) -> Result<Reply> {
-        loop {
-            let total = self.total.map_or("*".to_owned(), |t| t.to_string());
-            let request = self.request(format!("bytes */{total}"));
-            match self.reply(request, None, *failures + 1).await {
-                Ok(reply) => return Ok(reply),
-                Err(failed) => back_off(self.client, failures, failed).await?,
-            }
-        }
+    async fn ask(&self, attempts: &mut Attempts) -> Result<Reply> {
+        let total = self.total.map_or("*".to_owned(), |t| t.to_string());
+        attempts
+            .run(|attempt| {
+                let request = self.request(format!("bytes */{total}"));
+                self.reply(request, None, attempt)
+            })
+            .await
     }
 
     fn request(&self, content_range: String) -> Request {
@@ -352,26 +390,19 @@ impl Session<'_> {
         request
     }
 
-    async fn reply(
-        &self,
-        request: Request,
-        body: Option<Body>,
-        attempt: u32,
-    ) -> std::result::Result<Reply, Failed> {
+    async fn reply(&self, request: Request, body: Option<Body>, attempt: Attempt) -> Result<Reply> {
         let opened = self.client.open_with(request, body, attempt).await?;
         match opened.status {
-            308 => committed_range(&opened)
-                .map(Reply::Committed)
-                .map_err(Failed::Fatal),
+            308 => committed_range(&opened).map(Reply::Committed),
             200 | 201 => {
-                let body = opened.body.bytes().await.map_err(transport_failure)?;
+                let body = opened.body.bytes().await.map_err(Error::Transport)?;
                 Ok(Reply::Done(opened.status, body))
             }
-            404 | 410 => Err(Failed::Fatal(Error::UploadSessionExpired {
-                session_url: self.url.clone(),
+            404 | 410 => Err(Error::UploadSessionExpired {
+                session: SessionUrl(self.url.clone()),
                 status: opened.status,
-            })),
-            _ => Err(status_failure(opened, attempt).await),
+            }),
+            _ => Err(status_error(opened, attempt.number).await),
         }
     }
 }

@@ -6,6 +6,8 @@ use std::pin::Pin;
 
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncSeekExt as _};
 
+use crate::error::{MediaError, MediaErrorKind};
+
 /// The bytes of an upload: in memory, a file, or any
 /// [`AsyncRead`](https://docs.rs/tokio/1/tokio/io/trait.AsyncRead.html), with its length when known. Only
 /// one chunk of it is in memory at a time.
@@ -34,15 +36,24 @@ impl UploadSource {
     }
 
     /// The file at `path`; its length is taken now, and a file that then grows or shrinks fails the
-    /// upload.
-    pub async fn from_file(path: impl AsRef<Path>) -> std::io::Result<Self> {
+    /// upload. A file that cannot be opened is [`Error::Media`](crate::Error::Media) of kind
+    /// [`MediaErrorKind::SourceRead`], naming it, with the I/O error as its source.
+    pub async fn from_file(path: impl AsRef<Path>) -> crate::Result<Self> {
         let path = path.as_ref();
-        let file = tokio::fs::File::open(path).await?;
-        let len = file.metadata().await?.len();
+        let label = format!("file {}", path.display());
+        let opened = async {
+            let file = tokio::fs::File::open(path).await?;
+            let len = file.metadata().await?.len();
+            Ok::<_, std::io::Error>((file, len))
+        };
+        let (file, len) = opened.await.map_err(|e| {
+            let message = format!("cannot open {label}");
+            crate::Error::Media(MediaError::new(MediaErrorKind::SourceRead, message).caused_by(e))
+        })?;
         Ok(UploadSource {
             reader: Reader::File(file),
             len: Some(len),
-            label: format!("file {}", path.display()),
+            label,
         })
     }
 
@@ -80,18 +91,24 @@ impl UploadSource {
 
     /// The error of a read that failed.
     pub(crate) fn read_error(&self, error: std::io::Error) -> crate::Error {
-        crate::Error::Media(format!("cannot read {}: {error}", self.label))
+        let message = format!("cannot read {}", self.label);
+        crate::Error::Media(MediaError::new(MediaErrorKind::SourceRead, message).caused_by(error))
     }
 
     /// The error of a source that gave `got` bytes (or more) when it had `len` when the upload started.
     pub(crate) fn length_error(&self, got: u64, len: u64) -> crate::Error {
         let label = &self.label;
-        crate::Error::Media(match got < len {
-            true => format!(
-                "{label} ended after {got} of the {len} bytes it had when the upload started"
-            ),
-            false => format!("{label} grew past the {len} bytes it had when the upload started"),
-        })
+        crate::Error::media(
+            MediaErrorKind::SourceLength,
+            match got < len {
+                true => format!(
+                    "{label} ended after {got} of the {len} bytes it had when the upload started"
+                ),
+                false => {
+                    format!("{label} grew past the {len} bytes it had when the upload started")
+                }
+            },
+        )
     }
 
     /// Up to `n` more bytes; fewer only at the end.

@@ -42,13 +42,13 @@
 //!
 //! ## Uploads and downloads
 //!
-//! Methods that take media have `upload(media, media_type)` (one request) and `upload_resumable(upload)` (a session, in chunks that survive a dropped connection); methods that give media have `download()` (in memory, for small media) and `download_stream()` (chunk by chunk, or `write_to` a file, resumed with `Range` when the connection breaks). Media comes from a [`media::UploadSource`] (bytes, a file, or any reader) and is streamed; the document's size limit and accepted media types are checked before anything is sent.
+//! Methods that take media have `upload(media, media_type)` (one request) and `upload_resumable(upload)` (a session, in chunks that survive a dropped connection); methods that give media have `download()` (in memory, for small media), `download_stream()` (chunk by chunk, or `write_to` a file, resumed with `Range` when the connection breaks) and `download_ranges(chunk_size)` (one request per range of that size). Media comes from a [`media::UploadSource`] (bytes, a file, or any reader) and is streamed; the document's size limit and accepted media types are checked before anything is sent.
 //!
 //! ```no_run
 //! # async fn example(path: &std::path::Path) -> fixture_media::Result<()> {
 //! use fixture_media::media::{Upload, UploadSource};
 //!
-//! let file = UploadSource::from_file(path).await.map_err(|e| fixture_media::Error::Media(e.to_string()))?;
+//! let file = UploadSource::from_file(path).await?;
 //! let upload = Upload::new(file, "application/octet-stream")
 //!     .on_session(|url| {
 //!         // Keep the URL (it carries the right to upload) to resume in another process:
@@ -75,8 +75,9 @@ pub mod methods;
 pub use ::discogen_runtime::testing;
 
 pub use ::discogen_runtime::{
-    ApiError, Bytes, CallOptions, ClientBuilder, Code, Date, Duration, Error, Result,
-    RetryPolicy, Status, Timestamp, UnknownFields,
+    ApiError, Bytes, CallOptions, ClientBuilder, Code, ConfigError, ConfigErrorKind,
+    CredentialsError, CredentialsErrorKind, Date, Duration, Error, MediaError,
+    MediaErrorKind, Result, RetryPolicy, Status, Timestamp, UnknownFields,
 };
 
 pub use ::discogen_runtime::auth::ApiKey;

@@ -96,6 +96,15 @@ impl Download {
     ) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
         self.client.download_stream(self.to_request()).await
     }
+
+    /// Like `download_stream`, asking for the media in ranges of `chunk_size` bytes, one request
+    /// each (`Range: bytes=a-b`): for proxies that cut long responses, and very large media.
+    pub async fn download_ranges(
+        self,
+        chunk_size: u64,
+    ) -> ::discogen_runtime::Result<::discogen_runtime::media::Download> {
+        self.client.download_ranges(self.to_request(), chunk_size).await
+    }
 }
 
 impl ::discogen_runtime::CallOptions for Download {
@@ -142,7 +151,7 @@ impl Upload {
         self.client.execute(self.to_request()).await
     }
 
-    /// Sends `media` (bytes, a file, or a reader of known length) as this call's media in one request, streamed: with the request body as metadata (multipart) when the method has one, on its own otherwise. Accepted media types: `*/*`. At most 209715200 bytes.
+    /// Sends `media` (bytes, a file, or a reader of known length) as this call's media in one request, streamed: with the request body as metadata (multipart) when the method has one and it sets any field, on its own (a simple upload) when the body is empty (`Default`) or the method has none. Accepted media types: `*/*`. At most 209715200 bytes.
     pub async fn upload(
         self,
         media: impl Into<::discogen_runtime::media::UploadSource>,

@@ -2,8 +2,16 @@
 
 use std::fmt;
 
+use crate::media::SessionUrl;
 use crate::transport::TransportError;
 use crate::Status;
+
+mod kinds;
+
+pub use kinds::{
+    ConfigError, ConfigErrorKind, CredentialsError, CredentialsErrorKind, MediaError,
+    MediaErrorKind,
+};
 
 /// Maximum number of body bytes kept in error excerpts.
 pub(crate) const EXCERPT_LIMIT: usize = 512;
@@ -34,12 +42,13 @@ pub enum Error {
     /// The request body could not be encoded.
     #[error("cannot encode request body: {0}")]
     Encode(#[source] serde_json::Error),
-    /// The client configuration is invalid (e.g. base URL).
+    /// The client or the call is configured in a way that cannot work (see [`ConfigErrorKind`]):
+    /// nothing was sent.
     #[error("invalid client configuration: {0}")]
-    Config(String),
-    /// The token provider failed.
-    #[error("cannot get access token: {0}")]
-    Auth(String),
+    Config(#[source] ConfigError),
+    /// The credentials gave no token (see [`CredentialsErrorKind`]); a transient failure is retried.
+    #[error("credentials: {0}")]
+    Credentials(#[source] CredentialsError),
     /// The call took too long: one attempt exceeded
     /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout) and no retry
     /// was left, or the overall deadline of
@@ -78,15 +87,16 @@ pub enum Error {
     /// new session.
     #[error("the upload session has expired (HTTP {status}): start the upload again")]
     UploadSessionExpired {
-        /// The session's URL.
-        session_url: String,
+        /// The session (its URL is a secret: it never shows in messages).
+        session: SessionUrl,
         /// 404 or 410.
         status: u16,
     },
-    /// Media on this side failed: an upload's source could not be read or changed length while it was
-    /// sent (nothing was committed past what the server confirmed), or a download could not be written.
+    /// Media on this side failed (see [`MediaErrorKind`]): an upload's source could not be read or
+    /// changed length while it was sent (nothing was committed past what the server confirmed), the
+    /// media is outside the method's limits, or a download could not be written.
     #[error("media: {0}")]
-    Media(String),
+    Media(#[source] MediaError),
     /// The Google credentials belong to another universe than the client's endpoints
     /// ([`ClientBuilder::universe_domain`](crate::ClientBuilder::universe_domain),
     /// `GOOGLE_CLOUD_UNIVERSE_DOMAIN`): found when the client is built, before anything is sent.
@@ -110,6 +120,18 @@ pub enum Error {
 }
 
 impl Error {
+    pub(crate) fn config(kind: ConfigErrorKind, message: impl Into<String>) -> Error {
+        Error::Config(ConfigError::new(kind, message))
+    }
+
+    pub(crate) fn credentials(kind: CredentialsErrorKind, message: impl Into<String>) -> Error {
+        Error::Credentials(CredentialsError::new(kind, message))
+    }
+
+    pub(crate) fn media(kind: MediaErrorKind, message: impl Into<String>) -> Error {
+        Error::Media(MediaError::new(kind, message))
+    }
+
     /// The HTTP status of the response this error came from, if any.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -144,6 +166,13 @@ impl Error {
         }
     }
 
+    /// Whether another attempt may succeed: the one rule every retry of the client follows (see
+    /// [`crate::retry`]). True for HTTP 408, 429, 500, 502, 503 and 504, a transport error other than
+    /// a refused request, an attempt that timed out, and a transient credentials failure.
+    pub fn is_transient(&self) -> bool {
+        !matches!(crate::retry::verdict(self), crate::retry::Verdict::Final)
+    }
+
     /// The `google.rpc.Status` of an [`Error::Api`] whose body had one.
     pub fn rpc_status(&self) -> Option<&Status> {
         match self {
@@ -155,6 +184,7 @@ impl Error {
 
 /// A non-success response from the service.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status code.
     pub status: u16,
@@ -166,6 +196,8 @@ pub struct ApiError {
     /// last one. 1 unless the request was retried (see
     /// [`RetryPolicy`](crate::RetryPolicy)).
     pub attempts: u32,
+    /// The wait the response's `Retry-After` header asked for, if any.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl ApiError {
@@ -176,6 +208,7 @@ impl ApiError {
             error: Status::from_error_body(status, body),
             body_excerpt: excerpt(body),
             attempts: 1,
+            retry_after: None,
         }
     }
 }
