@@ -327,7 +327,7 @@ pub struct Resource {
 pub struct Method {
     pub wire_name: String,
     pub id: Option<String>,
-    /// Name of the method's typed id in the crate's `methods` module (`PROJECTS_AGENT_GET`), unique
+    /// Name of the method's typed id in the crate's `methods` module (`PROJECTS_AGENT_INTENTS_GET`), unique
     /// crate-wide; a method without an id has none.
     pub method_const: Option<String>,
     /// Name of the method on the resource handle.

@@ -160,7 +160,7 @@ pub(crate) fn attempt_span(method: &str, target: Option<&Target>, attempt: u32) 
     )
 }
 
-/// The service a method id belongs to (`dialogflow` of `dialogflow.projects.agent.get`), else the first
+/// The service a method id belongs to (`dialogflow` of `dialogflow.projects.getAgent`), else the first
 /// label of the host (`dialogflow` of `dialogflow.googleapis.com`).
 pub(crate) fn service<'a>(method_id: Option<&'a str>, url: &'a Url) -> &'a str {
     match method_id.and_then(|id| id.split('.').next()) {
