@@ -1,5 +1,4 @@
 //! Runnable examples live in `examples/`; run them with `cargo run -p discogen-examples --example NAME`.
 //!
-//! The workspace README is included below as documentation, so that `cargo test -p discogen-examples
-//! --doc` compiles its Rust blocks.
-#![doc = include_str!("../../README.md")]
+//! The README's Rust blocks are not compiled here (this crate has dependencies an app of the README would
+//! not): `tests/tests/readme.rs` builds each one as an app with exactly the dependencies the README lists.

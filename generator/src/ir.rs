@@ -252,6 +252,17 @@ pub struct Struct {
     pub unknown_fields: Option<String>,
 }
 
+impl Struct {
+    /// The fields in the order their JSON keys are numbered (a struct's `field_index`/`read_field`):
+    /// sorted by key, so that the numbering does not follow the fields' Rust names. Decided here, from
+    /// the wire names, so that emit reads none.
+    pub fn fields_by_key(&self) -> Vec<&Field> {
+        let mut by_key: Vec<&Field> = self.fields.iter().collect();
+        by_key.sort_by_key(|f| f.wire_name.as_str());
+        by_key
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
     pub wire_name: String,
@@ -327,7 +338,7 @@ pub struct Resource {
 pub struct Method {
     pub wire_name: String,
     pub id: Option<String>,
-    /// Name of the method's typed id in the crate's `methods` module (`PROJECTS_AGENT_GET`), unique
+    /// Name of the method's typed id in the crate's `methods` module (`PROJECTS_AGENT_INTENTS_GET`), unique
     /// crate-wide; a method without an id has none.
     pub method_const: Option<String>,
     /// Name of the method on the resource handle.

@@ -43,7 +43,7 @@ pub fn pascal(wire: &str) -> String {
 }
 
 /// A `SCREAMING_SNAKE_CASE` constant for a method id, without the API's name it starts with:
-/// `dialogflow.projects.agent.get` → `PROJECTS_AGENT_GET`.
+/// `dialogflow.projects.agent.intents.get` → `PROJECTS_AGENT_INTENTS_GET`.
 pub fn method_const(id: &str) -> String {
     let within_api = id.split_once('.').map_or(id, |(_, rest)| rest);
     let name = within_api.to_shouty_snake_case();

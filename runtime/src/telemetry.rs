@@ -25,9 +25,11 @@ pub const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
 
 /// `gcp.client.repo`: where this client comes from.
 pub(crate) const CLIENT_REPO: &str = "discogen";
-/// `gcp.client.artifact`: the crate that makes the spans.
+/// `gcp.client.language`: the language of the client library.
+pub(crate) const CLIENT_LANGUAGE: &str = "rust";
+/// `gcp.client.artifact` of a client no generated crate named: this runtime.
 pub(crate) const CLIENT_ARTIFACT: &str = "discogen-runtime";
-/// `gcp.client.version`: its version.
+/// `gcp.client.version` of a client no generated crate named: this runtime's version.
 pub(crate) const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The header Google's client libraries name themselves in, for the service's usage metrics.
@@ -37,13 +39,41 @@ mod build_info {
     include!(concat!(env!("OUT_DIR"), "/rustc_version.rs"));
 }
 
-/// The `x-goog-api-client` value: the compiler's version and the library's (a generated crate's, else
-/// this runtime's, without semver build metadata such as `+20261106`), as Google's Discovery clients
-/// send it: `gl-rust/1.95.0 gdcl/0.4.0`. `None` for a version that is not a valid header value.
-pub(crate) fn api_client(library_version: Option<&str>) -> Option<HeaderValue> {
-    let library = library_version.unwrap_or(CLIENT_VERSION);
-    let library = library.split('+').next().unwrap_or_default();
-    let value = format!("gl-rust/{} gdcl/{library}", build_info::RUSTC_VERSION);
+/// The client library a client's calls name: a generated crate (its `Client::builder()` passes
+/// `CARGO_PKG_NAME` and `CARGO_PKG_VERSION` to
+/// [`ClientBuilder::library`](crate::ClientBuilder::library)), else this runtime. The spans'
+/// `gcp.client.artifact` and `gcp.client.version` and the `x-goog-api-client` header say the same.
+#[derive(Debug, Clone)]
+pub(crate) struct Library {
+    /// `gcp.client.artifact`: the crate's name, `dialogflow-v2`.
+    pub(crate) artifact: String,
+    /// `gcp.client.version`: the crate's version without semver build metadata (`0.4.0` of
+    /// `0.4.0+20261106`), as `x-goog-api-client` names it.
+    pub(crate) version: String,
+    /// `x-goog-api-client`; `None` for a version that is not a valid header value.
+    pub(crate) api_client: Option<HeaderValue>,
+}
+
+impl Library {
+    /// The library `name` at `version`, or this runtime when `None`.
+    pub(crate) fn new(library: Option<(&str, &str)>) -> Library {
+        let (artifact, version) = library.unwrap_or((CLIENT_ARTIFACT, CLIENT_VERSION));
+        let version = version.split('+').next().unwrap_or_default();
+        Library {
+            artifact: artifact.to_owned(),
+            version: version.to_owned(),
+            api_client: api_client(version),
+        }
+    }
+}
+
+/// The `x-goog-api-client` value: the compiler's version and the library's, as Google's Discovery
+/// clients send it: `gl-rust/1.95.0 gdcl/0.4.0`. `None` for a version that is not a valid header value.
+fn api_client(library_version: &str) -> Option<HeaderValue> {
+    let value = format!(
+        "gl-rust/{} gdcl/{library_version}",
+        build_info::RUSTC_VERSION
+    );
     HeaderValue::from_str(&value).ok()
 }
 
@@ -130,7 +160,7 @@ pub(crate) fn attempt_span(method: &str, target: Option<&Target>, attempt: u32) 
     )
 }
 
-/// The service a method id belongs to (`dialogflow` of `dialogflow.projects.agent.get`), else the first
+/// The service a method id belongs to (`dialogflow` of `dialogflow.projects.getAgent`), else the first
 /// label of the host (`dialogflow` of `dialogflow.googleapis.com`).
 pub(crate) fn service<'a>(method_id: Option<&'a str>, url: &'a Url) -> &'a str {
     match method_id.and_then(|id| id.split('.').next()) {
@@ -180,18 +210,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn api_client_names_the_compiler_and_the_library_release() {
+    fn the_library_names_the_compiler_and_its_release() {
         let rustc = build_info::RUSTC_VERSION;
         assert!(rustc.starts_with(|c: char| c.is_ascii_digit()), "{rustc}");
-        let header = |version| api_client(version).map(|v| v.to_str().unwrap().to_owned());
+        let header = |library| {
+            Library::new(library)
+                .api_client
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        let generated = Library::new(Some(("dialogflow-v2", "0.4.0+20261106")));
         assert_eq!(
-            header(Some("0.4.0+20261106")),
+            (generated.artifact.as_str(), generated.version.as_str()),
+            ("dialogflow-v2", "0.4.0")
+        );
+        assert_eq!(
+            header(Some(("dialogflow-v2", "0.4.0+20261106"))),
             Some(format!("gl-rust/{rustc} gdcl/0.4.0"))
+        );
+        let runtime = Library::new(None);
+        assert_eq!(
+            (runtime.artifact.as_str(), runtime.version.as_str()),
+            ("discogen-runtime", CLIENT_VERSION)
         );
         assert_eq!(
             header(None),
             Some(format!("gl-rust/{rustc} gdcl/{CLIENT_VERSION}"))
         );
-        assert_eq!(header(Some("1.0\n")), None);
+        assert_eq!(header(Some(("x", "1.0\n"))), None);
     }
 }

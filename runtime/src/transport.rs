@@ -48,7 +48,7 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallInfo {
-    /// The Discovery method id (`dialogflow.projects.agent.get`), when a generated builder made the call.
+    /// The Discovery method id (`dialogflow.projects.getAgent`), when a generated builder made the call.
     pub method_id: Option<&'static str>,
     /// 1 for the first attempt, 2 for the first retry, ...
     pub attempt: u32,

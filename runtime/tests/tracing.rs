@@ -204,6 +204,7 @@ fn a_retried_call_is_one_client_span_with_an_http_span_per_attempt() {
             .bearer_token("ya29.secret-bearer")
             .retry_policy(fast_retries())
             .trace_context(SpanIdContext)
+            .library("dialogflow-v2", "0.4.0+20261106")
             .build()
             .unwrap();
         let mut req = Request::new(Method::GET, "v1/things/t".to_owned());
@@ -234,10 +235,12 @@ fn a_retried_call_is_one_client_span_with_an_http_span_per_attempt() {
         ("otel.name", "test.things.get"),
         ("otel.kind", "internal"),
         ("rpc.method", "test.things.get"),
+        ("rpc.service", "test"),
         ("gcp.client.service", "test"),
         ("gcp.client.repo", "discogen"),
-        ("gcp.client.artifact", "discogen-runtime"),
-        ("gcp.client.version", env!("CARGO_PKG_VERSION")),
+        ("gcp.client.artifact", "dialogflow-v2"),
+        ("gcp.client.version", "0.4.0"),
+        ("gcp.client.language", "rust"),
         ("http.request.resend_count", "1"),
         ("http.response.status_code", "200"),
     ]));
@@ -279,6 +282,14 @@ fn a_retried_call_is_one_client_span_with_an_http_span_per_attempt() {
         sent,
         [Some(traceparent_of(first)), Some(traceparent_of(second))]
     );
+    // The header names the library at the version the span names.
+    for request in server.requests() {
+        let api_client = request.header("x-goog-api-client").unwrap_or_default();
+        assert!(
+            api_client.starts_with("gl-rust/") && api_client.ends_with(" gdcl/0.4.0"),
+            "{api_client:?}"
+        );
+    }
     let all = capture.text();
     assert!(!all.contains("secret") && !all.contains("billing"), "{all}");
     assert!(all.contains("retrying"), "{all}");
@@ -339,6 +350,13 @@ fn failures_and_bodies_are_traced_without_secrets() {
     assert_eq!(failed.fields["error.type"], "CLIENT_CONNECTION_ERROR");
     assert_eq!(failed.fields["otel.status_code"], "ERROR");
     assert_eq!(failed.fields["gcp.client.service"], "127");
+    assert_eq!(failed.fields["rpc.service"], "127");
+    // A client no generated crate named is the runtime's.
+    assert_eq!(failed.fields["gcp.client.artifact"], "discogen-runtime");
+    assert_eq!(
+        failed.fields["gcp.client.version"],
+        env!("CARGO_PKG_VERSION")
+    );
     assert_eq!(capture.named("http_request").len(), 1 + 2);
 }
 

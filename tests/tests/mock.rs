@@ -14,7 +14,7 @@ use dialogflow_v2::schemas::{
     GoogleCloudDialogflowV2ExportAgentResponse, GoogleCloudDialogflowV2Intent,
     GoogleCloudDialogflowV2ListIntentsResponse, GoogleLongrunningOperation,
 };
-use dialogflow_v2::testing::{Answer, FakeOperation, MethodId, Mock};
+use dialogflow_v2::testing::{Answer, FakeOperation, Method, MethodId, Mock};
 use dialogflow_v2::{
     Code, Error, LroError, PollPolicy, Progress, StandardParameters, TryStreamExt,
 };
@@ -62,7 +62,7 @@ async fn a_value_is_decoded_and_the_request_recorded_without_credentials() {
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(request.method_id, Some("dialogflow.projects.getAgent"));
-    assert_eq!(request.method, http::Method::GET);
+    assert_eq!(request.method, Method::GET);
     assert_eq!(request.path, "/v2/projects/p1/agent");
     assert_eq!(
         request.query,
@@ -122,7 +122,7 @@ async fn a_503_then_the_value_is_retried() {
 #[tokio::test]
 async fn a_transport_failure_is_a_transport_error() {
     let mock = Mock::new();
-    mock.on_http(http::Method::POST, "/v2/projects/*/agent:export")
+    mock.on_http(Method::POST, "/v2/projects/*/agent:export")
         .answers(Answer::transport_failure("connection reset by peer"));
     let request = GoogleCloudDialogflowV2ExportAgentRequest::default();
     let error = dialogflow(&mock)
@@ -239,7 +239,7 @@ async fn an_unmet_expectation_fails_verify_with_the_list() {
     mock.on(LIST_INTENTS)
         .times(2)
         .fails(Code::InvalidArgument, "bad filter");
-    mock.on_http(http::Method::DELETE, "/v2/projects/*/agent")
+    mock.on_http(Method::DELETE, "/v2/projects/*/agent")
         .returns(json!({}));
     dialogflow(&mock)
         .projects()
@@ -426,7 +426,7 @@ async fn a_status_style_fake_operation_polls_through_its_scope() {
                 .with_target_link(target),
         );
     mock.on_http(
-        http::Method::GET,
+        Method::GET,
         "/compute/v1/projects/p/zones/z1/instances/vm-1",
     )
     .returns(json!({"name": "vm-1", "kind": "compute#instance"}));

@@ -112,11 +112,11 @@ impl Client {
     pub const MTLS_BASE_URL: &'static str = "https://monitoring.mtls.googleapis.com/";
 
     /// A builder for a client of this API, starting from [`Client::DEFAULT_BASE_URL`]; its
-    /// `build()` returns this `Client`, which names this crate's version in the
-    /// `x-goog-api-client` header.
+    /// `build()` returns this `Client`, which names this crate and its version in its spans
+    /// (`gcp.client.artifact`, `gcp.client.version`) and in the `x-goog-api-client` header.
     pub fn builder() -> ::discogen_runtime::ClientBuilder<Client> {
         ::discogen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
-            .library_version(env!("CARGO_PKG_VERSION"))
+            .library(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
     }
 
     /// Wraps a configured runtime client.

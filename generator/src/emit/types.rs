@@ -257,9 +257,7 @@ fn object_impl(printer: &ModulePrinter<'_>, def: &TypeDef, s: &Struct) -> TokenS
         .unwrap_or_else(|| def.name.trim_start_matches("r#"));
     let result = quote!(::std::result::Result);
     let ok = printer.ok_variant();
-    // Numbered by key, so that the numbering does not follow the fields' Rust names.
-    let mut by_key: Vec<&Field> = s.fields.iter().collect();
-    by_key.sort_by_key(|f| f.wire_name.as_str());
+    let by_key = s.fields_by_key();
     let option = printer.std("Option");
     let field_index_body = field_index_body(printer, &by_key);
     let read_body = read_field_body(printer, &by_key);

@@ -23,7 +23,8 @@ pub struct ClientBuilder<C = Client> {
     api_key: Option<ApiKey>,
     transport: Option<Arc<dyn Transport>>,
     user_agent: Option<String>,
-    library_version: Option<String>,
+    /// The generated crate's name and version.
+    library: Option<(String, String)>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     total_timeout: Option<Duration>,
@@ -67,7 +68,7 @@ impl<C> ClientBuilder<C> {
             api_key: None,
             transport: None,
             user_agent: None,
-            library_version: None,
+            library: None,
             retry: RetryPolicy::default(),
             timeout: None,
             total_timeout: None,
@@ -219,11 +220,13 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// The library version sent as `gdcl/<version>` in the `x-goog-api-client` header, beside the
-    /// compiler's (`gl-rust/1.95.0 gdcl/0.4.0`); a generated crate's `Client::builder()` gives its own.
-    /// Default: this runtime's version.
-    pub fn library_version(mut self, version: impl Into<String>) -> Self {
-        self.library_version = Some(version.into());
+    /// The client library the calls name: `gcp.client.artifact` and `gcp.client.version` of their
+    /// `client_request` spans, and `gdcl/<version>` in the `x-goog-api-client` header, beside the
+    /// compiler's (`gl-rust/1.95.0 gdcl/0.4.0`). Semver build metadata (`+20261106`) is left out of
+    /// both. A generated crate's `Client::builder()` gives its own name and version
+    /// (`CARGO_PKG_NAME`, `CARGO_PKG_VERSION`). Default: this runtime's.
+    pub fn library(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.library = Some((name.into(), version.into()));
         self
     }
 
@@ -322,7 +325,11 @@ impl<C> ClientBuilder<C> {
                 auth,
                 api_key: self.api_key,
                 user_agent,
-                api_client: telemetry::api_client(self.library_version.as_deref()),
+                library: telemetry::Library::new(
+                    self.library
+                        .as_ref()
+                        .map(|(name, version)| (name.as_str(), version.as_str())),
+                ),
                 retry: self.retry,
                 timeout: self.timeout,
                 total_timeout: self.total_timeout,

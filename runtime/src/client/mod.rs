@@ -55,8 +55,8 @@ struct Inner {
     auth: Option<Auth>,
     api_key: Option<ApiKey>,
     user_agent: HeaderValue,
-    /// `x-goog-api-client`: language and library versions.
-    api_client: Option<HeaderValue>,
+    /// The library the calls name (spans, `x-goog-api-client`).
+    library: telemetry::Library,
     retry: RetryPolicy,
     /// Limit of one attempt.
     timeout: Option<Duration>,
@@ -157,10 +157,12 @@ impl Client {
             "otel.kind" = "internal",
             "rpc.system.name" = "http",
             "rpc.method" = method_id,
+            "rpc.service" = tracing::field::Empty,
             "gcp.client.service" = tracing::field::Empty,
             "gcp.client.repo" = telemetry::CLIENT_REPO,
-            "gcp.client.artifact" = telemetry::CLIENT_ARTIFACT,
-            "gcp.client.version" = telemetry::CLIENT_VERSION,
+            "gcp.client.artifact" = self.inner.library.artifact.as_str(),
+            "gcp.client.version" = self.inner.library.version.as_str(),
+            "gcp.client.language" = telemetry::CLIENT_LANGUAGE,
             "http.request.method" = request.method().as_str(),
             "url.full" = tracing::field::Empty,
             "server.address" = tracing::field::Empty,
@@ -189,10 +191,9 @@ impl Client {
             return None;
         }
         let target = Target::of(url);
-        span.record(
-            "gcp.client.service",
-            telemetry::service(request.method_id(), url),
-        );
+        let service = telemetry::service(request.method_id(), url);
+        span.record("rpc.service", service);
+        span.record("gcp.client.service", service);
         span.record("url.full", target.url_full.as_str());
         span.record("server.address", target.server_address.as_str());
         span.record("server.port", target.server_port);
@@ -322,7 +323,7 @@ impl Client {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(http::header::USER_AGENT, self.inner.user_agent.clone());
-        if let Some(value) = &self.inner.api_client {
+        if let Some(value) = &self.inner.library.api_client {
             headers.insert(telemetry::API_CLIENT, value.clone());
         }
         if has_body {

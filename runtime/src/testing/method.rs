@@ -3,10 +3,10 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-/// A Discovery method id (`dialogflow.projects.agent.get`) with the type its response decodes into.
+/// A Discovery method id (`dialogflow.projects.getAgent`) with the type its response decodes into.
 ///
 /// Each generated crate's `methods` module (feature `testing`) has one per method, e.g.
-/// `dialogflow_v2::methods::PROJECTS_AGENT_GET: MethodId<GoogleCloudDialogflowV2Agent>`, so an answer
+/// `dialogflow_v2::methods::PROJECTS_GET_AGENT: MethodId<GoogleCloudDialogflowV2Agent>`, so an answer
 /// given for a method must have the method's response type.
 pub struct MethodId<R> {
     id: &'static str,

@@ -56,7 +56,7 @@ struct Inner {
 }
 
 struct Expectation {
-    /// `dialogflow.projects.agent.get`, or `GET /v2/projects/*/agent`.
+    /// `dialogflow.projects.getAgent`, or `GET /v2/projects/*/agent`.
     description: String,
     matcher: Matcher,
     predicate: Option<Predicate>,

@@ -6,10 +6,11 @@
 //! the process.
 //!
 //! - **By method, typed:** each generated crate's `methods` module has a [`MethodId`] per method,
-//!   typed by its response, so `mock.on(methods::PROJECTS_AGENT_GET).returns(agent)` only compiles
+//!   typed by its response, so `mock.on(methods::PROJECTS_GET_AGENT).returns(agent)` only compiles
 //!   when `agent` is what that method returns.
-//! - **By HTTP method and path:** [`Mock::on_http`], with `*` and `**` patterns; any expectation can
-//!   also be narrowed with [`When::matching`].
+//! - **By HTTP method and path:** [`Mock::on_http`] (`mock.on_http(Method::GET, "/v2/projects/*/agent")`,
+//!   with this module's [`Method`], the `http` crate's, so an app needs no `http` dependency), with `*` and
+//!   `**` patterns; any expectation can also be narrowed with [`When::matching`].
 //! - **Answers:** a value, a Google error ([`Answer::error`], any code, details, status), a transport
 //!   failure, answers in order (a 503, then the value: the client retries), or a closure of the
 //!   request ([`When::answers_with`]).
@@ -18,7 +19,8 @@
 //! - **What was sent:** [`Mock::requests`], each a [`RecordedRequest`] (method id, HTTP method, path,
 //!   query, headers without credentials, JSON body).
 //! - **Misuse is loud:** a call nothing expects fails with an error naming its method id and path;
-//!   [`Mock::verify`], also run on drop, fails the test with every expectation not met.
+//!   [`Mock::verify`], also run on drop, fails the test with every expectation not met and every call it
+//!   refused, so an unexpected call fails the test even when the app swallows its error.
 //!
 //! Generated crates re-export this module as `testing` and have the constants; here, with the runtime's
 //! own client:
@@ -60,6 +62,10 @@ mod method;
 mod mock;
 mod operation;
 mod recorded;
+
+/// The HTTP method [`Mock::on_http`] takes (the `http` crate's), here so that tests need no `http`
+/// dependency of their own.
+pub use http::Method;
 
 pub use answer::Answer;
 pub use method::MethodId;

@@ -18,7 +18,7 @@ const CREDENTIAL_HEADERS: [&str; 4] = [
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordedRequest {
-    /// The Discovery method id the generated builder gave (`dialogflow.projects.agent.get`).
+    /// The Discovery method id the generated builder gave (`dialogflow.projects.getAgent`).
     pub method_id: Option<&'static str>,
     /// The attempt of its call: 1, then 2 for the first retry, ...
     pub attempt: u32,
@@ -95,7 +95,7 @@ impl RecordedRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// `GET /v2/projects/p/agent (dialogflow.projects.agent.get)`, for messages.
+    /// `GET /v2/projects/p/agent (dialogflow.projects.getAgent)`, for messages.
     pub(crate) fn describe(&self) -> String {
         let id = self
             .method_id
