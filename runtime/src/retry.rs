@@ -274,7 +274,9 @@ impl Attempts {
         self.failures = 0;
     }
 
-    /// Runs attempts of one unit of work until one succeeds or the rule gives up.
+    /// Runs attempts until one succeeds or the rule gives up. A success is not progress of the unit
+    /// of work (a status query that answers does not make a chunk's retries start again): the
+    /// caller says so with [`Attempts::progressed`].
     pub(crate) async fn run<T, F, Fut>(&mut self, mut attempt: F) -> Result<T>
     where
         F: FnMut(Attempt) -> Fut,
@@ -283,10 +285,7 @@ impl Attempts {
         loop {
             let next = self.next();
             match attempt(next).await {
-                Ok(value) => {
-                    self.progressed();
-                    return Ok(value);
-                }
+                Ok(value) => return Ok(value),
                 Err(error) => self.back_off(error).await?,
             }
         }
