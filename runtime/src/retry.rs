@@ -474,6 +474,65 @@ mod tests {
     }
 
     #[test]
+    fn one_verdict_for_every_kind_of_error() {
+        use crate::error::{ConfigErrorKind, CredentialsErrorKind, MediaErrorKind};
+        use crate::transport::{TransportError, TransportErrorKind};
+        let api = |status, retry_after| {
+            let mut api = crate::ApiError::from_response(status, b"");
+            api.retry_after = retry_after;
+            Error::Api(Box::new(api))
+        };
+        let retry = |after, before_send| Verdict::Retry { after, before_send };
+        let transport = |kind| Error::Transport(TransportError::new(kind, "x"));
+        let wait = Some(Duration::from_secs(3));
+        let cases = [
+            (api(503, wait), retry(wait, false)),
+            (api(408, None), retry(None, false)),
+            (api(429, None), retry(None, false)),
+            (api(404, wait), Verdict::Final),
+            (api(501, None), Verdict::Final),
+            (transport(TransportErrorKind::Connect), retry(None, false)),
+            (transport(TransportErrorKind::Body), retry(None, false)),
+            (transport(TransportErrorKind::Timeout), retry(None, false)),
+            (transport(TransportErrorKind::Other), retry(None, false)),
+            (transport(TransportErrorKind::Request), Verdict::Final),
+            (
+                Error::Timeout {
+                    elapsed: Duration::ZERO,
+                    attempts: 1,
+                },
+                retry(None, false),
+            ),
+            (
+                Error::credentials(CredentialsErrorKind::TransientFetch, "x"),
+                retry(None, true),
+            ),
+            (
+                Error::credentials(CredentialsErrorKind::Fetch, "x"),
+                Verdict::Final,
+            ),
+            (
+                Error::credentials(CredentialsErrorKind::Invalid, "x"),
+                Verdict::Final,
+            ),
+            (Error::config(ConfigErrorKind::Header, "x"), Verdict::Final),
+            (
+                Error::media(MediaErrorKind::SourceRead, "x"),
+                Verdict::Final,
+            ),
+            (Error::InvalidResponse("x".into()), Verdict::Final),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(verdict(&error), expected, "{error:?}");
+            assert_eq!(
+                error.is_transient(),
+                expected != Verdict::Final,
+                "{error:?}"
+            );
+        }
+    }
+
+    #[test]
     fn retryable_statuses() {
         for s in [408, 429, 500, 502, 503, 504] {
             assert!(is_retryable_status(s));

@@ -388,6 +388,44 @@ async fn token_provider_errors_are_auth_errors() {
     );
 }
 
+/// Fails transiently `failures` times, then gives a token.
+#[derive(Debug)]
+struct FlakyProvider(std::sync::atomic::AtomicU32);
+
+impl TokenProvider for FlakyProvider {
+    fn token(&self) -> Pin<Box<dyn Future<Output = discogen_runtime::Result<String>> + Send + '_>> {
+        let left = self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(async move {
+            match left {
+                0 => Ok("fresh".to_owned()),
+                _ => Err(Error::Credentials(CredentialsError::new(
+                    CredentialsErrorKind::TransientFetch,
+                    "token endpoint answered 503",
+                ))),
+            }
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_transient_token_failure_is_retried_even_for_a_post() {
+    // Nothing was sent, so a POST (not idempotent) may try again.
+    let (base, server) = serve_once("200 OK", "application/json", b"{}".to_vec()).await;
+    let client = Client::builder(&format!("{base}/"))
+        .token_provider(FlakyProvider(2.into()))
+        .retry_policy(RetryPolicy {
+            initial_backoff: std::time::Duration::from_millis(1),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let mut request = Request::new(Method::POST, "v1/things".to_owned());
+    request.json_body(&serde_json::json!({}));
+    let _: Empty = client.execute(request).await.unwrap();
+    let got = server.await.unwrap();
+    assert_eq!(got.header("authorization"), Some("Bearer fresh"));
+}
+
 #[tokio::test]
 async fn encode_error_is_returned_by_execute() {
     let client = Client::builder("http://127.0.0.1:9/").build().unwrap();

@@ -178,6 +178,30 @@ async fn drive_files_create_multipart_streams_the_file_with_its_metadata() {
 }
 
 #[tokio::test]
+async fn drive_files_create_with_no_metadata_is_a_simple_upload() {
+    let emulator = emulator().await;
+    let bytes = data(10 * KIB);
+    let file = drive(&emulator)
+        .files()
+        .create(media_drive_v3::schemas::File::default())
+        .upload(bytes.clone(), "text/plain")
+        .await
+        .unwrap();
+    assert_eq!(file.id.as_deref(), Some("upload-1"));
+    let requests = emulator.requests();
+    assert_eq!(
+        lines(&requests),
+        ["POST /upload/drive/v3/files?uploadType=media -"]
+    );
+    assert_eq!(requests[0].header("content-type"), Some("text/plain"));
+    assert_eq!(requests[0].header("content-length"), Some("10240"));
+    assert!(requests[0].body == bytes, "the body is the media itself");
+    let upload = &emulator.uploads()[0];
+    assert_eq!(upload.upload_type, "media");
+    assert_eq!(upload.bytes.as_deref(), Some(&bytes[..]));
+}
+
+#[tokio::test]
 async fn storage_objects_insert_resumes_after_every_fault_kind() {
     let emulator = emulator().await;
     let bytes = data(1024 * KIB + 100);
@@ -284,9 +308,11 @@ async fn an_upload_resumes_in_a_new_process_from_its_session_url() {
     let session_url = kept.lock().unwrap().clone();
     emulator.clear_requests();
 
-    // A new client, as another process would make, goes on from what the session has.
+    // A new client, as another process would make, goes on from what the session has, and says so.
+    let (progress, report) = progress_log();
     let upload = Upload::new(UploadSource::from_file(&path).await.unwrap(), "video/mp4")
         .chunk_size(CHUNK)
+        .on_progress(report)
         .resume(&session_url);
     let video = youtube(&emulator)
         .videos()
@@ -304,6 +330,10 @@ async fn an_upload_resumes_in_a_new_process_from_its_session_url() {
             format!("PUT {session} bytes 362144-624287/716800"),
             format!("PUT {session} bytes 624288-716799/716800"),
         ]
+    );
+    assert_eq!(
+        *progress.lock().unwrap(),
+        [100_000, 362_144, 624_288, 716_800]
     );
     assert_eq!(emulator.uploads()[0].bytes.as_deref(), Some(&bytes[..]));
 }
