@@ -359,6 +359,9 @@ async fn a_file_that_grows_during_the_upload_fails_and_leaves_no_object() {
         .upload_resumable(upload)
         .await
         .unwrap_err();
+    assert!(
+        matches!(&error, Error::Media(e) if e.kind() == discogen_runtime::MediaErrorKind::SourceLength)
+    );
     assert_eq!(
         error.to_string(),
         format!(
@@ -380,6 +383,9 @@ async fn youtube_videos_insert_checks_the_documents_accept_list_first() {
         .upload(b"not a video".to_vec(), "text/plain")
         .await
         .unwrap_err();
+    assert!(
+        matches!(&error, Error::Media(e) if e.kind() == discogen_runtime::MediaErrorKind::MediaType)
+    );
     assert_eq!(
         error.to_string(),
         "media: the media type \"text/plain\" is not one this method accepts \

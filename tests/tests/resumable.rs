@@ -343,6 +343,9 @@ async fn a_source_that_changes_length_fails_the_upload() {
     )
     .await
     .unwrap_err();
+    assert!(
+        matches!(&error, Error::Media(e) if e.kind() == discogen_runtime::MediaErrorKind::SourceLength)
+    );
     assert_eq!(
         error.to_string(),
         "media: the reader ended after 512000 of the 614400 bytes it had when the upload started"
@@ -360,6 +363,9 @@ async fn a_source_that_changes_length_fails_the_upload() {
     .await
     .unwrap_err();
     std::fs::remove_file(&path).unwrap();
+    assert!(
+        matches!(&error, Error::Media(e) if e.kind() == discogen_runtime::MediaErrorKind::SourceLength)
+    );
     assert!(
         error.to_string().contains("grew past the 614400 bytes"),
         "{error}"
