@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use discogen_emulator::{Emulator, EmulatorConfig, Fault, MediaContent, MediaFault};
+use discogen_emulator::{Emulator, Fault, MediaContent, MediaFault};
 use discogen_runtime::media::{Upload, UploadSource};
 use discogen_runtime::transport::TransportErrorKind;
 use discogen_runtime::{
@@ -13,47 +13,9 @@ use discogen_runtime::{
 };
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-const KIB: usize = 1024;
-const CHUNK: usize = 256 * KIB;
+mod media_support;
 
-fn quick_retries() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(1),
-        ..RetryPolicy::default()
-    }
-}
-
-fn storage(emulator: &Emulator) -> media_storage_v1::Client {
-    let runtime = discogen_runtime::Client::builder(&format!("{}storage/v1/", emulator.base_url()))
-        .bearer_token("test-token")
-        .retry_policy(quick_retries())
-        .build()
-        .unwrap();
-    media_storage_v1::Client::new(runtime)
-}
-
-fn data(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i % 251) as u8).collect()
-}
-
-/// `METHOD path?query range` of each request the emulator saw.
-fn lines(emulator: &Emulator) -> Vec<String> {
-    emulator
-        .requests()
-        .iter()
-        .map(|r| {
-            let query: Vec<String> = r.query.iter().map(|(n, v)| format!("{n}={v}")).collect();
-            let range = r.header("content-range").or(r.header("range"));
-            format!(
-                "{} {}?{} {}",
-                r.method,
-                r.path,
-                query.join("&"),
-                range.unwrap_or("-")
-            )
-        })
-        .collect()
-}
+use media_support::{data, emulator, lines, quick_retries, storage, CHUNK, KIB};
 
 #[tokio::test(start_paused = true)]
 async fn an_unexpected_poll_fails_at_once_with_one_attempt() {
@@ -79,7 +41,7 @@ async fn an_unexpected_poll_fails_at_once_with_one_attempt() {
 
 #[tokio::test]
 async fn a_32_chunk_upload_with_a_dropped_connection_in_every_chunk_completes() {
-    let emulator = Emulator::start(EmulatorConfig::default()).await;
+    let emulator = emulator().await;
     let bytes = data(32 * CHUNK);
     // Every chunk's first send breaks off with nothing kept; the send after the status query is
     // answered as usual (KeepOnly of a whole chunk is the usual 308).
@@ -98,7 +60,7 @@ async fn a_32_chunk_upload_with_a_dropped_connection_in_every_chunk_completes() 
         .unwrap();
     assert_eq!(object.size, Some(32 * CHUNK as u64));
     assert_eq!(emulator.uploads()[0].bytes.as_deref(), Some(&bytes[..]));
-    let requests = lines(&emulator);
+    let requests = lines(&emulator.requests());
     // The start, then per chunk: the dropped send, the status query, the send again.
     assert_eq!(requests.len(), 1 + 32 * 3);
     let total = 32 * CHUNK;
@@ -115,7 +77,7 @@ async fn a_32_chunk_upload_with_a_dropped_connection_in_every_chunk_completes() 
 
 /// An object of `len` bytes at `path`, served by a new emulator.
 async fn object(path: &str, len: usize) -> (Emulator, Vec<u8>) {
-    let emulator = Emulator::start(EmulatorConfig::default()).await;
+    let emulator = emulator().await;
     let bytes = data(len);
     emulator.insert_media(path, MediaContent::Bytes(bytes.clone()));
     (emulator, bytes)
@@ -138,7 +100,7 @@ async fn a_download_whose_every_response_is_cut_completes() {
         .unwrap();
     assert!(got == bytes, "the download is not the object");
     assert_eq!(
-        lines(&emulator),
+        lines(&emulator.requests()),
         [
             "GET /storage/v1/b/bucket/o/big?alt=media -",
             "GET /storage/v1/b/bucket/o/big?alt=media bytes=262144-",
@@ -163,7 +125,7 @@ async fn a_ranged_download_asks_for_each_range_and_resumes_a_cut_one() {
     let got = download.bytes().await.unwrap();
     assert!(got == bytes, "the download is not the object");
     assert_eq!(
-        lines(&emulator),
+        lines(&emulator.requests()),
         [
             "GET /storage/v1/b/bucket/o/r?alt=media bytes=0-262143",
             "GET /storage/v1/b/bucket/o/r?alt=media bytes=1000-263143",
@@ -175,7 +137,7 @@ async fn a_ranged_download_asks_for_each_range_and_resumes_a_cut_one() {
 
 #[tokio::test]
 async fn a_per_call_timeout_shorter_than_a_chunk_fails_that_chunks_attempt() {
-    let emulator = Emulator::start(EmulatorConfig::default()).await;
+    let emulator = emulator().await;
     emulator.inject(Fault::delay(Duration::from_secs(5)).method("PUT"));
     let started = std::time::Instant::now();
     let error = storage(&emulator)
@@ -340,7 +302,7 @@ fn shown(error: &Error) -> String {
 async fn no_error_debug_output_or_span_shows_an_upload_id() {
     let recorder: &'static Recorder = Box::leak(Box::default());
     let _guard = tracing::subscriber::set_default(recorder);
-    let emulator = Emulator::start(EmulatorConfig::default()).await;
+    let emulator = emulator().await;
     let mut errors = Vec::new();
     let insert = || {
         storage(&emulator)
@@ -432,7 +394,7 @@ async fn an_app_matches_error_kinds_without_reading_text() {
         .unwrap_err();
     assert_eq!(advice(&error), "fix the credentials file");
 
-    let emulator = Emulator::start(EmulatorConfig::default()).await;
+    let emulator = emulator().await;
     let error = storage(&emulator)
         .objects()
         .get("bucket", "missing")
