@@ -28,6 +28,8 @@ mod reach;
 pub mod resolve;
 mod select;
 mod shapes;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
