@@ -8,13 +8,16 @@ use crate::ir::{Api, Resource, TypeKind};
 /// Described and total items of one kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Count {
+    /// Items with a non-blank description.
     pub described: usize,
+    /// All items.
     pub total: usize,
 }
 
 /// A crate's documentation coverage.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Coverage {
+    /// Methods.
     pub methods: Count,
     /// Method parameters (the global ones are not counted).
     pub parameters: Count,

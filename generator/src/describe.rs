@@ -26,7 +26,7 @@ pub struct DescriptionSource {
 pub struct Carried {
     /// The source document's revision.
     pub revision: String,
-    /// Its provenance (see [`DescriptionSource::provenance`]).
+    /// Its provenance (as `DescriptionSource::provenance` gives it).
     pub provenance: String,
     /// Descriptions carried: of the API, schemas, properties, methods, parameters, enum values and scopes.
     pub count: usize,

@@ -1,12 +1,32 @@
 //! API-change reports: what changed in the *generated Rust API* between two revisions of a Discovery
 //! document, whether each change breaks code that uses the crate, and the version bump that follows.
 //!
-//! The comparison runs on the resolved [`Api`] of each revision, so the report names Rust items
+//! The comparison runs on the crate model of each revision, so the report names Rust items
 //! (`method projects.agent.export (projects().agent().export())`, `field Agent.display_name`,
 //! `enum value State::Running`), and a change the generator hides (say `format: google-fieldmask` on a
 //! string) is not reported, while one it exposes (a renamed field after a name collision) is.
 //!
 //! [`POLICY`] states the classification; [`Version::bump`] applies Cargo's semver rules.
+//!
+//! ```
+//! use discogen::diff::{diff_documents, Bump, Severity, Version};
+//!
+//! let document = |revision: &str, field: &str| {
+//!     format!(
+//!         r#"{{"kind": "discovery#restDescription", "name": "pets", "version": "v1",
+//!             "title": "Pets API", "revision": "{revision}", "rootUrl": "https://pets.googleapis.com/",
+//!             "schemas": {{"Pet": {{"id": "Pet", "type": "object",
+//!                                   "properties": {{"{field}": {{"type": "string"}}}}}}}}}}"#
+//!     )
+//! };
+//! let old = document("20240101", "name");
+//! let new = document("20240201", "nickname");
+//! let report = diff_documents(&old, &new, &discogen::Rules::default()).unwrap();
+//! assert_eq!(report.count(Severity::Breaking), 1); // `Pet.name` is gone
+//! assert_eq!(report.bump(), Bump::Major);
+//! assert_eq!(Version::new(0, 3, 1).bump(report.bump()), Version::new(0, 4, 0));
+//! println!("{}", report.summary());
+//! ```
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -64,13 +84,21 @@ impl Severity {
 pub enum ItemKind {
     /// The crate as a whole: its documentation, endpoints, long-running-operation support.
     Crate,
+    /// An OAuth scope constant.
     Scope,
+    /// A field of `StandardParameters` (the global query parameters).
     StandardParameter,
+    /// A resource: its module, handle and accessor.
     Resource,
+    /// A method: its constructor and builder.
     Method,
+    /// A method's parameter: a constructor argument or a setter.
     Parameter,
+    /// A struct, enum or alias.
     Type,
+    /// A struct field.
     Field,
+    /// An enum variant.
     EnumValue,
 }
 
@@ -109,7 +137,9 @@ impl ItemKind {
 /// One change to one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// Whether it breaks code that uses the item.
     pub severity: Severity,
+    /// The kind of item.
     pub kind: ItemKind,
     /// The item in Rust terms, e.g. ``field `Agent.display_name` ``.
     pub item: String,
@@ -130,8 +160,11 @@ impl fmt::Display for Change {
 /// The semver level a set of changes requires, before Cargo's rule for `0.x` versions is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Bump {
+    /// Nothing in the Rust API changed but docs.
     Patch,
+    /// Compatible additions.
     Minor,
+    /// Breaking changes.
     Major,
 }
 
@@ -140,7 +173,9 @@ pub enum Bump {
 pub struct Report {
     /// e.g. `Cloud Monitoring API (v1)`.
     pub title: String,
+    /// The old document's revision.
     pub old_revision: Option<String>,
+    /// The new document's revision.
     pub new_revision: Option<String>,
     /// Breaking first, then compatible, then documentation-only; by kind and item within each.
     pub changes: Vec<Change>,
@@ -156,6 +191,7 @@ pub struct MarkdownOptions {
 }
 
 impl Report {
+    /// How many changes have this severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.changes
             .iter()
@@ -268,8 +304,11 @@ fn join_english(parts: &[String]) -> String {
 /// A crate version without build metadata: `MAJOR.MINOR.PATCH`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version {
+    /// MAJOR.
     pub major: u64,
+    /// MINOR.
     pub minor: u64,
+    /// PATCH.
     pub patch: u64,
 }
 
@@ -327,6 +366,7 @@ impl Version {
         }
     }
 
+    /// `major.minor.patch`.
     pub const fn new(major: u64, minor: u64, patch: u64) -> Version {
         Version {
             major,
@@ -342,9 +382,9 @@ impl fmt::Display for Version {
     }
 }
 
-/// Prepares two documents by the crate's `rules` (see [`crate::prepare`]) and compares them: the report
-/// speaks of the types the crate has, and descriptions carried from an older revision are the same on
-/// both sides, so carrying them is no change.
+/// Prepares two documents by the crate's `rules` (as [`generate`](crate::generate) prepares the one it
+/// generates) and compares them: the report speaks of the types the crate has, and descriptions carried
+/// from an older revision are the same on both sides, so carrying them is no change.
 pub fn diff_documents(old: &str, new: &str, rules: &crate::Rules) -> Result<Report, Error> {
     let old = crate::prepare_older(old, rules)
         .map_err(|e| Error::new(e.path, format!("old document: {}", e.message)))?;
@@ -354,7 +394,7 @@ pub fn diff_documents(old: &str, new: &str, rules: &crate::Rules) -> Result<Repo
 }
 
 /// Compares two resolved revisions of an API, as the crates generated from them.
-pub fn diff(old: &Api, new: &Api) -> Report {
+pub(crate) fn diff(old: &Api, new: &Api) -> Report {
     // The crate's name and endpoint overrides are not part of what changed between revisions.
     let old = crate::lower::lower(old, Package::default(), Layout::Crate);
     let new = crate::lower::lower(new, Package::default(), Layout::Crate);
@@ -362,7 +402,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
 }
 
 /// Compares the public surfaces of two crate models.
-pub fn diff_crates(old: &Crate<'_>, new: &Crate<'_>) -> Report {
+pub(crate) fn diff_crates(old: &Crate<'_>, new: &Crate<'_>) -> Report {
     let mut differ = Differ {
         old,
         new,

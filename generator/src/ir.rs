@@ -40,7 +40,7 @@ pub struct Api {
 pub struct CargoFeature {
     pub name: String,
     /// The family's resources, e.g. `projects.agent` and `projects.locations.agent`; none for
-    /// [`crate::cargo_features::UNREACHED`].
+    /// `cargo_features::UNREACHED`.
     pub resources: Vec<String>,
 }
 

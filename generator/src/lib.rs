@@ -1,45 +1,95 @@
 //! discogen: typed Rust clients from Google Discovery documents.
 //!
-//! The pipeline runs one way: [`parse`] (tolerant serde types) → `describe` (missing descriptions from
-//! an older revision) → `operation_results` (what each operation returns) → `select` (which schemas
-//! become types) → [`resolve`] (the [`ir`] with stable type ids and final names) → [`lower`] (the crate
-//! [`model`]: files, `cfg`s, builders) → [`emit`] (token streams) → [`format`](mod@format)
-//! (prettyplease). This crate does no I/O: it turns document text into file contents; `xtask` reads and
-//! writes.
+//! This crate turns the text of a Discovery document into Rust source; it does no I/O (the caller reads
+//! the document and writes the result). Its API is what a build script or a tool needs:
 //!
-//! [`generate`] returns a crate's files; [`generate_single_file`] returns the same crate model laid out as one
-//! file, for a build script to write into `OUT_DIR`. [`diff`] compares the crate models of two revisions of
-//! a document: what changed in the generated API, and the version bump that follows.
+//! - [`generate`]: a whole crate (`Cargo.toml`, `src/lib.rs`, one file per resource family, ...) as
+//!   [`GeneratedCrate`], by [`CrateOptions`] (package name, runtime path, version, [`Rules`]).
+//! - [`generate_single_file`] and [`generate_single_file_with_features`]: the same client as one file,
+//!   for a build script to write into `OUT_DIR` and `include!`.
+//! - [`manifest`]: a project's manifest of documents and crates, and the [`Rules`] of each.
+//! - [`diff`]: what changed in the generated API between two revisions of a document, and the version
+//!   bump that follows.
+//!
+//! Generating a client from a (very small) document, as a build script would:
+//!
+//! ```
+//! let document = r#"{
+//!   "kind": "discovery#restDescription",
+//!   "name": "pets", "version": "v1", "title": "Pets API", "revision": "20240101",
+//!   "rootUrl": "https://pets.googleapis.com/", "servicePath": "",
+//!   "schemas": {
+//!     "Pet": {"id": "Pet", "type": "object", "properties": {"name": {"type": "string"}}}
+//!   },
+//!   "resources": {"pets": {"methods": {"get": {
+//!     "id": "pets.pets.get", "path": "v1/{+name}", "httpMethod": "GET",
+//!     "parameters": {"name": {"type": "string", "location": "path", "required": true}},
+//!     "response": {"$ref": "Pet"}
+//!   }}}}
+//! }"#;
+//! let code = discogen::generate_single_file(document, &discogen::CrateOptions::default()).unwrap();
+//! assert!(code.contains("pub struct Pet"));
+//!
+//! let info = discogen::document_info(document).unwrap();
+//! assert_eq!((info.name.as_str(), info.revision.as_deref()), ("pets", Some("20240101")));
+//! let options = discogen::CrateOptions {
+//!     crate_name: discogen::crate_name("pets.v1"),
+//!     runtime_path: "../runtime".to_owned(),
+//!     ..Default::default()
+//! };
+//! let generated = discogen::generate(document, &options).unwrap();
+//! assert!(generated.files.contains_key("Cargo.toml"));
+//! assert!(generated.files["Cargo.toml"].contains(r#"name = "pets-v1""#));
+//! assert_eq!(generated.coverage.methods.total, 1);
+//! ```
+//!
+//! Inside, the pipeline runs one way: parse (tolerant serde types) → describe (missing descriptions from
+//! an older revision) → operation results (what each operation returns) → select (which schemas become
+//! types) → resolve (the IR with stable type ids and final names) → lower (the crate model: files,
+//! `cfg`s, builders) → emit (token streams) → format (prettyplease). None of those stages is public, so
+//! they can change without breaking a build script.
 
-pub mod cargo_features;
-pub mod coverage;
+#![warn(missing_docs)]
+
+mod cargo_features;
+mod coverage;
 mod describe;
 pub mod diff;
-pub mod emit;
-pub mod format;
-pub mod ir;
-pub mod lower;
+mod emit;
+mod format;
+// Reached from outside only through `__internal`, which promises nothing, documentation included.
+#[allow(missing_docs)]
+mod ir;
+mod lower;
 pub mod manifest;
-pub mod model;
-pub mod names;
+mod model;
+mod names;
 mod operation_results;
-pub mod parse;
+mod parse;
 mod reach;
-pub mod resolve;
+mod resolve;
 mod select;
 mod shapes;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use coverage::{Count, Coverage};
+pub use names::crate_name;
+
 /// A problem with the input, located by a JSON path such as `$.schemas.Foo.properties.bar`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// Where the problem is: a JSON path into the document (`$.schemas.Foo`), or `manifest.<key>`.
     pub path: String,
+    /// What is wrong there.
     pub message: String,
 }
 
 impl Error {
+    /// An error at `path`.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Error {
             path: path.into(),
@@ -77,21 +127,90 @@ pub struct CrateOptions {
     pub rules: Rules,
 }
 
-/// The manifest's per-API rules, applied to a parsed document before it is resolved.
+/// The manifest's per-API rules, applied to a parsed document before it is resolved. The default
+/// applies none; [`manifest::ManifestApi::rules`] makes them from a manifest entry.
+///
+/// ```
+/// let rules = discogen::Rules::default()
+///     .with_omit_unreached(["GoogleCloudDialogflowV2beta1"])
+///     .with_operation_result(
+///         "dialogflow.projects.agent.train",
+///         discogen::manifest::ResultOverride {
+///             response: Some("google.protobuf.Empty".to_owned()),
+///             metadata: None,
+///         },
+///     );
+/// # let _ = rules;
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
-    /// Schema name prefixes whose unreached schemas are left out (see `select::omit_unreached`).
-    pub omit_unreached: Vec<String>,
-    /// An older revision whose descriptions fill what the document lacks (see `describe`).
-    pub descriptions: Option<describe::DescriptionSource>,
-    /// Operation result types the descriptions do not name (see `operation_results`).
-    pub operation_results: BTreeMap<String, operation_results::ResultOverride>,
+    omit_unreached: Vec<String>,
+    descriptions: Option<describe::DescriptionSource>,
+    operation_results: BTreeMap<String, manifest::ResultOverride>,
 }
 
-/// The files of one generated crate: path relative to the crate's folder → contents.
+impl Rules {
+    /// Leaves out the schemas whose name starts with one of `prefixes` (other API versions bundled in
+    /// the document) unless a method, a global parameter or a kept schema reaches them. A prefix that
+    /// matches no schema is an error.
+    pub fn with_omit_unreached(
+        mut self,
+        prefixes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.omit_unreached = prefixes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Fills the descriptions the document lacks from `text`, an older revision of the same document,
+    /// matched by wire identity and never onto an item whose type changed. `provenance` says where that
+    /// revision came from (e.g. `google-api-python-client 2.188.0`).
+    pub fn with_descriptions(mut self, text: String, provenance: String) -> Self {
+        self.descriptions = Some(describe::DescriptionSource { text, provenance });
+        self
+    }
+
+    /// Declares the types of the operation that the method `method_id` starts, where its description
+    /// does not name them (these win over the description). A method or schema that the document does
+    /// not have is an error.
+    pub fn with_operation_result(
+        mut self,
+        method_id: impl Into<String>,
+        result: manifest::ResultOverride,
+    ) -> Self {
+        self.operation_results.insert(method_id.into(), result);
+        self
+    }
+}
+
+/// The files of one generated crate, and how much of it is documented.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedCrate {
+    /// Path relative to the crate's folder (`Cargo.toml`, `src/lib.rs`, ...) → contents.
     pub files: BTreeMap<String, String>,
+    /// Described and total methods, parameters, schemas, fields and enum values.
+    pub coverage: Coverage,
+}
+
+/// What a document says it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DocumentInfo {
+    /// The API's name, e.g. `dialogflow`.
+    pub name: String,
+    /// Its version, e.g. `v2`.
+    pub version: String,
+    /// The document's revision, a date such as `20240924`, if it has one.
+    pub revision: Option<String>,
+}
+
+/// Reads a document's name, version and revision (it must parse as a Discovery document).
+pub fn document_info(document: &str) -> Result<DocumentInfo, Error> {
+    let doc = parse::parse(document)?;
+    Ok(DocumentInfo {
+        name: doc.name,
+        version: doc.version,
+        revision: doc.revision,
+    })
 }
 
 /// Generates a crate from the text of a Discovery document.
@@ -100,15 +219,47 @@ pub fn generate(document: &str, options: &CrateOptions) -> Result<GeneratedCrate
     generate_from_api(&api, options)
 }
 
+/// Not part of the API: what this repository's build script `tests/twins` and `xtask corpus` read of
+/// the generator's internals. No stability whatsoever: anything here may change or go in any release.
+#[doc(hidden)]
+pub mod __internal {
+    use crate::{CrateOptions, Error, GeneratedCrate, Rules};
+
+    /// The resolved API (types with stable ids, resources, methods).
+    pub mod ir {
+        pub use crate::describe::Carried;
+        pub use crate::ir::*;
+    }
+
+    /// Parses, describes, selects and resolves a document by `rules`: what [`crate::generate`] generates.
+    pub fn prepare(document: &str, rules: &Rules) -> Result<ir::Api, Error> {
+        crate::prepare(document, rules)
+    }
+
+    /// Parses and resolves a document with no manifest rules (no operation results read from
+    /// descriptions either).
+    pub fn resolve(document: &str) -> Result<ir::Api, Error> {
+        crate::resolve::resolve(&crate::parse::parse(document)?)
+    }
+
+    /// Generates a crate from an already resolved API.
+    pub fn generate_from_api(
+        api: &ir::Api,
+        options: &CrateOptions,
+    ) -> Result<GeneratedCrate, Error> {
+        crate::generate_from_api(api, options)
+    }
+}
+
 /// Parses, describes, selects and resolves a document by `rules`: the IR a crate is generated from,
 /// and the one change reports compare. A rule that matches nothing in the document is an error.
-pub fn prepare(document: &str, rules: &Rules) -> Result<ir::Api, Error> {
+pub(crate) fn prepare(document: &str, rules: &Rules) -> Result<ir::Api, Error> {
     prepare_revision(document, rules, true)
 }
 
 /// Like [`prepare`], for an older revision of the document, where the rules written for the current one
 /// may name what does not exist yet: such rules are skipped, not errors.
-pub fn prepare_older(document: &str, rules: &Rules) -> Result<ir::Api, Error> {
+pub(crate) fn prepare_older(document: &str, rules: &Rules) -> Result<ir::Api, Error> {
     prepare_revision(document, rules, false)
 }
 
@@ -141,7 +292,7 @@ fn prepare_revision(document: &str, rules: &Rules, strict: bool) -> Result<ir::A
 }
 
 /// Prepares a document (see [`prepare`]) by the rules of `options`, and checks its overrides.
-pub fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Api, Error> {
+fn resolve_document(document: &str, options: &CrateOptions) -> Result<ir::Api, Error> {
     let api = prepare(document, &options.rules)?;
     package(options)?;
     Ok(api)
@@ -230,7 +381,10 @@ fn single_file(document: &str, options: &CrateOptions, features: bool) -> Result
 }
 
 /// Generates a crate from an already resolved API.
-pub fn generate_from_api(api: &ir::Api, options: &CrateOptions) -> Result<GeneratedCrate, Error> {
+pub(crate) fn generate_from_api(
+    api: &ir::Api,
+    options: &CrateOptions,
+) -> Result<GeneratedCrate, Error> {
     let header = format!(
         "// Generated by discogen from {}{}. Do not edit: run `cargo xtask generate`.\n\n",
         options.source,
@@ -250,7 +404,10 @@ pub fn generate_from_api(api: &ir::Api, options: &CrateOptions) -> Result<Genera
     if let Some(changelog) = &options.changelog {
         files.insert("CHANGELOG.md".to_owned(), changelog.clone());
     }
-    Ok(GeneratedCrate { files })
+    Ok(GeneratedCrate {
+        files,
+        coverage: coverage::coverage(api),
+    })
 }
 
 fn cargo_toml(model: &model::Crate<'_>, options: &CrateOptions) -> String {

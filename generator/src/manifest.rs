@@ -1,22 +1,43 @@
-//! `discovery/manifest.toml`: which documents to generate, and where.
+//! The manifest (`discovery/manifest.toml` in this project): which documents to generate, into which
+//! crates and folders, with which rules.
+//!
+//! ```
+//! let manifest = discogen::manifest::Manifest::parse(
+//!     r#"
+//!     runtime = "runtime"
+//!
+//!     [[api]]
+//!     document = "dialogflow.v2.json"
+//!     crate = "dialogflow-v2"
+//!     out = "generated/dialogflow-v2"
+//!     omit_unreached = ["GoogleCloudDialogflowV2beta1"]
+//!     "#,
+//! )
+//! .unwrap();
+//! let api = &manifest.apis[0];
+//! assert_eq!(api.runtime_path(&manifest.runtime), "../../runtime");
+//! let rules = api.rules(None); // no `descriptions` document to read
+//! # let _ = rules;
+//! ```
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::operation_results::ResultOverride;
-
 use crate::Error;
 
+/// A whole manifest: the runtime's folder and one entry per API.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// The runtime crate's folder, relative to the project root.
     pub runtime: String,
+    /// The `[[api]]` entries, in order.
     #[serde(rename = "api")]
     pub apis: Vec<ManifestApi>,
 }
 
+/// One `[[api]]` entry: a document and the crate generated from it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManifestApi {
@@ -50,7 +71,20 @@ pub struct ManifestDescriptions {
     pub from: String,
 }
 
+/// `[api.operation_results."method.id"]`: the types of an operation's results, for a method whose
+/// description does not name them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultOverride {
+    /// The schema the finished operation's `response` holds, or `google.protobuf.Empty` /
+    /// `google.protobuf.Struct`.
+    pub response: Option<String>,
+    /// The schema its `metadata` holds, named the same way.
+    pub metadata: Option<String>,
+}
+
 impl Manifest {
+    /// Reads a manifest from its TOML text; unknown keys are errors.
     pub fn parse(text: &str) -> Result<Manifest, Error> {
         toml::from_str(text).map_err(|e| Error::new("manifest", e.to_string()))
     }
@@ -61,19 +95,14 @@ impl ManifestApi {
     /// document `descriptions` names, which the caller reads (this crate does no I/O); without it, no
     /// descriptions are carried.
     pub fn rules(&self, description_text: Option<String>) -> crate::Rules {
-        let descriptions =
-            self.descriptions
-                .as_ref()
-                .zip(description_text)
-                .map(|(source, text)| crate::describe::DescriptionSource {
-                    text,
-                    provenance: source.from.clone(),
-                });
-        crate::Rules {
-            omit_unreached: self.omit_unreached.clone(),
-            descriptions,
-            operation_results: self.operation_results.clone(),
+        let mut rules = crate::Rules::default().with_omit_unreached(self.omit_unreached.clone());
+        if let Some((source, text)) = self.descriptions.as_ref().zip(description_text) {
+            rules = rules.with_descriptions(text, source.from.clone());
         }
+        for (method, result) in &self.operation_results {
+            rules = rules.with_operation_result(method.clone(), result.clone());
+        }
+        rules
     }
 
     /// The path of the runtime crate as seen from this crate's folder.

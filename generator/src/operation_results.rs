@@ -8,8 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
+use crate::manifest::ResultOverride;
 use crate::parse::{Document, Method};
 use crate::Error;
 
@@ -29,15 +28,6 @@ pub enum Declared {
 pub struct DeclaredResult {
     pub response: Option<Declared>,
     pub metadata: Option<Declared>,
-}
-
-/// A manifest entry for a method whose description does not name its operation's types: schema names,
-/// or `google.protobuf.Empty` / `google.protobuf.Struct`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResultOverride {
-    pub response: Option<String>,
-    pub metadata: Option<String>,
 }
 
 const EMPTY: &str = "google.protobuf.Empty";

@@ -2,7 +2,9 @@
 //!
 //! Unknown keys are ignored; every key that the format treats as optional is optional here. Values whose
 //! type varies between documents (`default`, `minimum`, `required` on properties) are kept as JSON values:
-//! they are documentation and never drive generation.
+//! they are documentation and never drive generation. A few fields nothing reads yet (`kind`, `flatPath`,
+//! `etagRequired`, ...) are kept for their type: a document where they have the wrong one is rejected
+//! at their JSON path, as it always was.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +17,9 @@ use crate::Error;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Document {
+    #[allow(dead_code)] // read for its type only; see the module docs
     pub kind: Option<String>,
+    #[allow(dead_code)] // read for its type only; see the module docs
     pub id: Option<String>,
     pub name: String,
     pub version: String,
@@ -75,6 +79,7 @@ pub struct Scope {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Schema {
+    #[allow(dead_code)] // read for its type only; see the module docs
     pub id: Option<String>,
     #[serde(rename = "type")]
     pub kind: Option<String>,
@@ -92,9 +97,13 @@ pub struct Schema {
     pub enum_descriptions: Vec<String>,
     #[serde(default)]
     pub enum_deprecated: Vec<bool>,
+    #[allow(dead_code)] // read for its type only; see the module docs
     pub default: Option<Value>,
+    #[allow(dead_code)] // read for its type only; see the module docs
     pub pattern: Option<String>,
+    #[allow(dead_code)] // read for its type only; see the module docs
     pub minimum: Option<Value>,
+    #[allow(dead_code)] // read for its type only; see the module docs
     pub maximum: Option<Value>,
     #[serde(default)]
     pub read_only: bool,
@@ -132,6 +141,7 @@ pub struct Resource {
 pub struct Method {
     pub id: Option<String>,
     pub path: String,
+    #[allow(dead_code)] // read for its type only; see the module docs
     pub flat_path: Option<String>,
     pub http_method: String,
     pub description: Option<String>,
@@ -147,11 +157,13 @@ pub struct Method {
     pub deprecated: bool,
     #[serde(default)]
     pub supports_media_download: bool,
+    #[allow(dead_code)] // read for its type only; see the module docs
     #[serde(default)]
     pub use_media_download_service: bool,
     #[serde(default)]
     pub supports_media_upload: bool,
     pub media_upload: Option<MediaUpload>,
+    #[allow(dead_code)] // read for its type only; see the module docs
     #[serde(default)]
     pub etag_required: bool,
 }
@@ -176,6 +188,7 @@ pub struct MediaProtocols {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct MediaProtocol {
     pub path: String,
+    #[allow(dead_code)] // read for its type only; see the module docs
     #[serde(default)]
     pub multipart: bool,
 }

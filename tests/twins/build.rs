@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use discogen::ir::{Api, TypeId, TypeKind, TypeRef};
+// The IR is internal to the generator (`__internal`, no stability): the twins follow it.
+use discogen::__internal::ir::{Api, TypeId, TypeKind, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -42,7 +43,7 @@ fn main() {
             // Descriptions do not change types: none are read.
             .map(|api| api.rules(None))
             .unwrap_or_default();
-        let api = discogen::prepare(&read(&path), &rules).expect("document");
+        let api = discogen::__internal::prepare(&read(&path), &rules).expect("document");
         out.extend(twins(&api, krate));
     }
     let target = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("twins.rs");

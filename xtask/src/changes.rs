@@ -161,7 +161,7 @@ pub fn read_history(path: &Path) -> Result<Option<History>, String> {
 
 /// The revision a document declares (`""` when it has none).
 pub fn revision_of(text: &str) -> Result<String, String> {
-    let doc = discogen::parse::parse(text).map_err(|e| e.to_string())?;
+    let doc = discogen::document_info(text).map_err(|e| e.to_string())?;
     Ok(doc.revision.unwrap_or_default())
 }
 

@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+// The IR is internal to the generator (`__internal`, no stability): the statistics read it.
+use discogen::__internal::ir;
+
 /// What happened to one document.
 #[derive(Debug)]
 pub struct Outcome {
@@ -23,7 +26,7 @@ pub struct Stats {
     /// Methods whose docs name a Discovery feature this generator does not support yet.
     pub unsupported_methods: usize,
     /// How much of the crate is documented.
-    pub coverage: discogen::coverage::Coverage,
+    pub coverage: discogen::Coverage,
     /// The long-running operations the poller serves, if any.
     pub operations: Option<Operations>,
 }
@@ -62,7 +65,7 @@ impl OperationStyle {
 impl Operations {
     /// The generator's operations service if it found one; else the style of an operation some method
     /// returns, which the poller does not serve.
-    fn of(api: &discogen::ir::Api) -> Option<Operations> {
+    fn of(api: &ir::Api) -> Option<Operations> {
         if let Some(lro) = &api.lro {
             let style = if lro.is_longrunning() {
                 OperationStyle::Longrunning
@@ -76,7 +79,7 @@ impl Operations {
                     && lro
                         .services
                         .iter()
-                        .any(|s| matches!(s.poll.name_args, discogen::ir::NameArgs::Split { .. })),
+                        .any(|s| matches!(s.poll.name_args, ir::NameArgs::Split { .. })),
                 cancel: lro.can_cancel(),
             });
         }
@@ -95,9 +98,9 @@ impl Operations {
     }
 }
 
-fn returned_types(resource: &discogen::ir::Resource, out: &mut std::collections::BTreeSet<usize>) {
+fn returned_types(resource: &ir::Resource, out: &mut std::collections::BTreeSet<usize>) {
     for method in &resource.methods {
-        if let Some(discogen::ir::TypeRef::Named(id)) = &method.response {
+        if let Some(ir::TypeRef::Named(id)) = &method.response {
             out.insert(id.0);
         }
     }
@@ -108,8 +111,8 @@ fn returned_types(resource: &discogen::ir::Resource, out: &mut std::collections:
 
 /// The style of the type `id` if it is an operation: `name` and a boolean `done` (google.longrunning), or
 /// `selfLink` and a `status` enum with `DONE` (compute, sqladmin, container, deploymentmanager).
-fn operation_style(api: &discogen::ir::Api, id: usize) -> Option<OperationStyle> {
-    use discogen::ir::{TypeKind, TypeRef};
+fn operation_style(api: &ir::Api, id: usize) -> Option<OperationStyle> {
+    use ir::{TypeKind, TypeRef};
     let def = &api.types[id];
     let has = |wire: &str, ty: &TypeRef| def.field(wire).is_some_and(|f| &f.ty == ty);
     if has("name", &TypeRef::String) && has("done", &TypeRef::Bool) {
@@ -176,7 +179,7 @@ impl Workspace {
         let members: Vec<String> = outcomes
             .iter()
             .filter(|o| matches!(o.result, Ok(Some(_))) && self.wants(&o.document))
-            .map(|o| discogen::names::crate_name(&stem(&o.document)))
+            .map(|o| discogen::crate_name(&stem(&o.document)))
             .collect();
         let quoted: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
         let manifest = format!(
@@ -200,20 +203,21 @@ pub fn run_one(document: &Path, workspace: Option<&Workspace>) -> Outcome {
         if is_directory_list(&text) {
             return Ok(None);
         }
-        let doc = discogen::parse::parse(&text).map_err(|e| e.to_string())?;
-        let api = discogen::resolve::resolve(&doc).map_err(|e| e.to_string())?;
+        // The IR without manifest rules: the operation styles and method counts are facts of it.
+        let api = discogen::__internal::resolve(&text).map_err(|e| e.to_string())?;
         let workspace = workspace.filter(|w| w.wants(document));
-        let crate_name = discogen::names::crate_name(&stem(document));
+        let crate_name = discogen::crate_name(&stem(document));
         let options = discogen::CrateOptions {
             crate_name: crate_name.clone(),
             runtime_path: workspace.map_or("runtime".into(), |w| w.runtime.display().to_string()),
             source: stem(document),
             ..Default::default()
         };
-        let generated = discogen::generate_from_api(&api, &options).map_err(|e| e.to_string())?;
+        let generated =
+            discogen::__internal::generate_from_api(&api, &options).map_err(|e| e.to_string())?;
         let mut stats = Stats {
             types: api.types.len(),
-            coverage: discogen::coverage::coverage(&api),
+            coverage: generated.coverage,
             operations: Operations::of(&api),
             ..Stats::default()
         };
@@ -247,7 +251,7 @@ fn is_directory_list(text: &str) -> bool {
         .is_ok_and(|k| k.kind.as_deref() == Some("discovery#directoryList"))
 }
 
-fn count_methods(resource: &discogen::ir::Resource, stats: &mut Stats) {
+fn count_methods(resource: &ir::Resource, stats: &mut Stats) {
     stats.methods += resource.methods.len();
     stats.unsupported_methods += resource
         .methods
@@ -324,7 +328,7 @@ pub fn report(outcomes: &[Outcome], wall: Duration) -> String {
         unsupported,
         wall.as_secs_f64()
     ));
-    let mut coverage = discogen::coverage::Coverage::default();
+    let mut coverage = discogen::Coverage::default();
     for stats in &ok {
         coverage += stats.coverage;
     }

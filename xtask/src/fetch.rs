@@ -157,7 +157,7 @@ fn targets(root: &Path, options: &FetchOptions) -> Result<Vec<Target>, String> {
             let document = root.join("discovery").join(&api.document);
             let current = fs::read_to_string(&document)
                 .map_err(|e| format!("{}: {e}", document.display()))?;
-            let doc = discogen::parse::parse(&current)
+            let doc = discogen::document_info(&current)
                 .map_err(|e| format!("{}: {e}", document.display()))?;
             Ok(Target {
                 crate_name: api.crate_name.clone(),
@@ -223,9 +223,9 @@ fn check(target: &Target, text: &str, force: bool) -> Result<String, String> {
             target.url
         ));
     }
-    let doc = discogen::parse::parse(text)
+    let doc = discogen::document_info(text)
         .map_err(|e| format!("{}: not a Discovery document: {e}", target.url))?;
-    let current = discogen::parse::parse(&target.current).map_err(|e| e.to_string())?;
+    let current = discogen::document_info(&target.current).map_err(|e| e.to_string())?;
     if (doc.name.as_str(), doc.version.as_str())
         != (current.name.as_str(), current.version.as_str())
     {
@@ -234,7 +234,7 @@ fn check(target: &Target, text: &str, force: bool) -> Result<String, String> {
             target.url, doc.name, doc.version, current.name, current.version
         ));
     }
-    discogen::resolve::resolve(&doc)
+    discogen::generate(text, &discogen::CrateOptions::default())
         .map_err(|e| format!("{}: the generator cannot use the document: {e}", target.url))?;
     let revision = doc.revision.clone().unwrap_or_default();
     if compare_revisions(&revision, &target.current_revision) == Ordering::Less && !force {

@@ -33,7 +33,7 @@ pub struct Job {
 pub struct Generation {
     pub generated: GeneratedCrate,
     /// How much of the crate is documented.
-    pub coverage: discogen::coverage::Coverage,
+    pub coverage: discogen::Coverage,
     pub new_release: Option<changes::NewRelease>,
 }
 
@@ -89,7 +89,7 @@ pub fn project_jobs(root: &Path) -> Result<Vec<Job>, String> {
         let stem = file_stem(&document)?;
         jobs.push(Job {
             source_label: format!("tests/fixtures/{stem}.json"),
-            crate_name: format!("fixture-{}", discogen::names::crate_name(&stem)),
+            crate_name: format!("fixture-{}", discogen::crate_name(&stem)),
             out: root.join("tests/fixture-crates").join(&stem),
             runtime_path: "../../../runtime".to_owned(),
             location_endpoint: None,
@@ -107,7 +107,7 @@ pub fn ad_hoc_jobs(root: &Path, documents: &[PathBuf], out: &Path) -> Result<Vec
     documents
         .iter()
         .map(|document| {
-            let crate_name = discogen::names::crate_name(&file_stem(document)?);
+            let crate_name = discogen::crate_name(&file_stem(document)?);
             Ok(Job {
                 document: document.clone(),
                 source_label: document
@@ -176,13 +176,11 @@ pub fn generate_release(job: &Job) -> Result<Generation, String> {
         changelog: plan.as_ref().map(|p| p.changelog.clone()),
         rules: job.rules.clone(),
     };
-    let api = discogen::resolve_document(&text, &options)
-        .map_err(|e| format!("{}: {e}", job.document.display()))?;
-    let generated = discogen::generate_from_api(&api, &options)
+    let generated = discogen::generate(&text, &options)
         .map_err(|e| format!("{}: {e}", job.document.display()))?;
     Ok(Generation {
+        coverage: generated.coverage,
         generated,
-        coverage: discogen::coverage::coverage(&api),
         new_release: plan.and_then(|p| p.new_release),
     })
 }

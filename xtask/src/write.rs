@@ -100,6 +100,7 @@ mod tests {
     fn crate_with(text: &str) -> GeneratedCrate {
         GeneratedCrate {
             files: [("src/lib.rs".to_owned(), text.to_owned())].into(),
+            coverage: Default::default(),
         }
     }
 

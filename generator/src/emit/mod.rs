@@ -13,7 +13,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::*;
-use crate::model::{Cfg, Crate, ResourceModule, RustType};
+#[cfg(test)]
+use crate::model::ResourceModule;
+use crate::model::{Cfg, Crate, RustType};
 
 /// The Rust files of one crate, by path relative to `src/`: one (`lib.rs`) in a single-file layout.
 pub fn emit(model: &Crate<'_>) -> Vec<(String, TokenStream)> {
@@ -55,7 +57,8 @@ impl Files {
 }
 
 /// The tokens of the `operations` resource module(s) and of the operation and status types: what the
-/// snapshots show a reviewer.
+/// snapshots show a reviewer (`src/tests/operations.rs`).
+#[cfg(test)]
 pub fn emit_item(model: &Crate<'_>, item: Item<'_>) -> TokenStream {
     match item {
         Item::Resource(module) => {
@@ -75,6 +78,7 @@ pub fn emit_item(model: &Crate<'_>, item: Item<'_>) -> TokenStream {
 }
 
 /// One item to emit on its own.
+#[cfg(test)]
 #[derive(Debug, Clone, Copy)]
 pub enum Item<'a> {
     Resource(&'a ResourceModule<'a>),

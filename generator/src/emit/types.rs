@@ -119,6 +119,7 @@ fn page_impl(printer: &ModulePrinter<'_>, def: &TypeDef, pagination: &Pagination
     }
 }
 
+#[cfg(test)]
 pub fn type_def(model: &Crate<'_>, id: TypeId) -> TokenStream {
     let def = model.api.ty(id);
     type_def_in(&ModulePrinter::new(model, &def.module, []), def)

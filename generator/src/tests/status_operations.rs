@@ -2,10 +2,10 @@
 //! organization scope) with `wait`, Cloud SQL's one scope with `cancel`, and a Kubernetes Engine-style
 //! service whose error is a `google.rpc.Status` and whose second scope takes the whole name.
 
-use discogen::ir::{Api, DoneField, ErrorField, Lro, NameArgs};
+use crate::ir::{Api, DoneField, ErrorField, Lro, NameArgs};
 
 fn prepare(text: &str) -> Api {
-    discogen::prepare(text, &discogen::Rules::default()).unwrap()
+    crate::prepare(text, &crate::Rules::default()).unwrap()
 }
 
 fn real(document: &str) -> Api {
@@ -22,7 +22,7 @@ fn scopes(lro: &Lro) -> Vec<(String, String, Option<String>)> {
         .iter()
         .map(|s| {
             let path =
-                |p: &discogen::ir::MethodPath| format!("{}.{}", p.accessors.join("."), p.method);
+                |p: &crate::ir::MethodPath| format!("{}.{}", p.accessors.join("."), p.method);
             (
                 s.link_template.clone().unwrap_or_default(),
                 path(&s.poll),

@@ -1,9 +1,9 @@
 //! Which code each cargo feature compiles, and which schemas the manifest's selection rule leaves out,
 //! on the real Dialogflow v2 and Monitoring v1 documents.
 
-use discogen::cargo_features::{assign, Gates};
-use discogen::ir::{Api, Resource};
-use discogen::{CrateOptions, Rules};
+use crate::cargo_features::{assign, Gates};
+use crate::ir::{Api, Resource};
+use crate::{CrateOptions, Rules};
 
 fn api(document: &str, omit_unreached: &[&str]) -> Api {
     let path = format!("{}/../discovery/{document}", env!("CARGO_MANIFEST_DIR"));
@@ -15,7 +15,7 @@ fn api(document: &str, omit_unreached: &[&str]) -> Api {
         },
         ..Default::default()
     };
-    discogen::resolve_document(&text, &options).unwrap()
+    crate::resolve_document(&text, &options).unwrap()
 }
 
 fn dialogflow_v2() -> Api {

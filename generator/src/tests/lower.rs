@@ -1,24 +1,11 @@
 //! The crate model of Dialogflow v2 (with the manifest's rules): shared builders, files and `cfg`s.
 
-use discogen::ir::Api;
-use discogen::lower::lower;
-use discogen::model::{Cfg, Crate, Layout, MethodConst, Package, ResourceModule, RustType};
+use crate::ir::Api;
+use crate::lower::lower;
+use crate::model::{Cfg, Crate, Layout, MethodConst, Package, ResourceModule, RustType};
 
 fn dialogflow_v2() -> Api {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let manifest = std::fs::read_to_string(root.join("discovery/manifest.toml")).unwrap();
-    let manifest = discogen::manifest::Manifest::parse(&manifest).unwrap();
-    let entry = manifest
-        .apis
-        .iter()
-        .find(|api| api.document == "dialogflow.v2.json")
-        .unwrap();
-    let carried = entry.descriptions.as_ref().map(|source| {
-        std::fs::read_to_string(root.join("discovery").join(&source.document)).unwrap()
-    });
-    let rules = entry.rules(carried);
-    let text = std::fs::read_to_string(root.join("discovery/dialogflow.v2.json")).unwrap();
-    discogen::prepare(&text, &rules).unwrap()
+    super::manifest_api("dialogflow.v2.json")
 }
 
 /// Every module of the tree with its methods, depth first.
@@ -125,7 +112,7 @@ fn a_crate_has_a_file_per_family_and_schema_group_and_a_single_file_has_one() {
     let api = dialogflow_v2();
     let files = |layout| -> Vec<String> {
         let model = lower(&api, Package::default(), layout);
-        discogen::emit::emit(&model)
+        crate::emit::emit(&model)
             .into_iter()
             .map(|(path, _)| path)
             .collect()
@@ -162,7 +149,7 @@ fn a_crate_has_a_file_per_family_and_schema_group_and_a_single_file_has_one() {
 fn method_consts(fixture: &str) -> Vec<MethodConst> {
     let path = format!("{}/../tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(path).unwrap();
-    let api = discogen::prepare(&text, &discogen::Rules::default()).unwrap();
+    let api = crate::prepare(&text, &crate::Rules::default()).unwrap();
     let model = lower(&api, Package::default(), Layout::Crate);
     model.methods.unwrap().items
 }
@@ -269,7 +256,7 @@ fn scope_constants_that_collide_get_numbered_like_other_constants() {
             "https://www.googleapis.com/auth/2fa": {"description": "A name that starts with a digit."},
             "https://www.googleapis.com/auth/SCOPE_2fa": {"description": "The name that one becomes."}
         }}}}"#;
-    let api = discogen::prepare(text, &discogen::Rules::default()).unwrap();
+    let api = crate::prepare(text, &crate::Rules::default()).unwrap();
     let model = lower(&api, Package::default(), Layout::Crate);
     let names: Vec<(&str, &str)> = model
         .scopes
