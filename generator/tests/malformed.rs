@@ -5,7 +5,7 @@ use discogen::CrateOptions;
 fn error_of(document: &str) -> String {
     let options = CrateOptions {
         crate_name: "x".into(),
-        runtime_path: "runtime".into(),
+        runtime: discogen::RuntimeSource::Path("runtime".into()),
         source: "x.json".into(),
         ..Default::default()
     };
@@ -113,7 +113,7 @@ fn mutations_of_a_real_document_never_panic() {
     let document = std::fs::read_to_string(path).unwrap();
     let options = CrateOptions {
         crate_name: "x".into(),
-        runtime_path: "runtime".into(),
+        runtime: discogen::RuntimeSource::Path("runtime".into()),
         source: "x.json".into(),
         ..Default::default()
     };

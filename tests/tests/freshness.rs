@@ -27,7 +27,7 @@ fn generation_is_deterministic() {
     let text = std::fs::read_to_string(root.join("discovery/dialogflow.v3.json")).unwrap();
     let options = discogen::CrateOptions {
         crate_name: "dialogflow-v3".to_owned(),
-        runtime_path: "../../runtime".to_owned(),
+        runtime: discogen::RuntimeSource::Path("../../runtime".to_owned()),
         source: "discovery/dialogflow.v3.json".to_owned(),
         ..Default::default()
     };

@@ -13,7 +13,11 @@ fn fixture_snapshot(name: &str) -> String {
     let text = std::fs::read_to_string(&path).unwrap();
     let options = discogen::CrateOptions {
         crate_name: format!("fixture-{name}"),
-        runtime_path: "../../../runtime".to_owned(),
+        runtime: discogen::RuntimeSource::Path("../../../runtime".to_owned()),
+        package: discogen::PackageMetadata {
+            command: "cargo xtask generate".to_owned(),
+            ..Default::default()
+        },
         source: format!("tests/fixtures/{name}.json"),
         ..Default::default()
     };

@@ -209,7 +209,9 @@ pub fn run_one(document: &Path, workspace: Option<&Workspace>) -> Outcome {
         let crate_name = discogen::crate_name(&stem(document));
         let options = discogen::CrateOptions {
             crate_name: crate_name.clone(),
-            runtime_path: workspace.map_or("runtime".into(), |w| w.runtime.display().to_string()),
+            runtime: discogen::RuntimeSource::Path(
+                workspace.map_or("runtime".into(), |w| w.runtime.display().to_string()),
+            ),
             source: stem(document),
             ..Default::default()
         };

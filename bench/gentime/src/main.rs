@@ -28,7 +28,8 @@ fn main() {
                 .expect("document");
             let options = discogen::CrateOptions {
                 crate_name: api.crate_name.clone(),
-                runtime_path: api.runtime_path(&manifest.runtime),
+                runtime: manifest.runtime_source(api),
+                package: manifest.package_metadata(),
                 source: format!("discovery/{}", api.document),
                 location_endpoint: api.location_endpoint.clone(),
                 rules: api.rules(api.descriptions.as_ref().map(|source| {

@@ -33,3 +33,29 @@ fn manifest_api(document: &str) -> Api {
     let text = std::fs::read_to_string(root.join("discovery").join(document)).unwrap();
     crate::prepare(&text, &rules).unwrap()
 }
+
+/// The runtime version generated crates require is the runtime's own: same minor (its internal face
+/// changes only with a minor version), and no later patch than the runtime checked in beside it.
+#[test]
+fn generated_crates_require_the_runtime_beside_the_generator() {
+    let manifest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../runtime/Cargo.toml"
+    ))
+    .expect("the runtime's Cargo.toml");
+    let table: toml::Table = manifest.parse().expect("TOML");
+    let runtime = table["package"]["version"].as_str().expect("a version");
+    let parts = |v: &str| -> Vec<u64> { v.split('.').map(|p| p.parse().unwrap()).collect() };
+    let (ours, theirs) = (parts(crate::RUNTIME_VERSION), parts(runtime));
+    assert_eq!(
+        ours[..2],
+        theirs[..2],
+        "{} against runtime {runtime}",
+        crate::RUNTIME_VERSION
+    );
+    assert!(
+        ours[2] <= theirs[2],
+        "{} against runtime {runtime}",
+        crate::RUNTIME_VERSION
+    );
+}
