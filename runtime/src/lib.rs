@@ -94,7 +94,7 @@ pub mod __private {
 
     /// How a response becomes a result: retry or not, decoded body or error.
     pub mod response {
-        pub use crate::response::{decode_body, verdict, Verdict};
+        pub use crate::response::{decode_body, decode_unit, verdict, Verdict};
     }
 
     /// Percent-encoding of path parameters.

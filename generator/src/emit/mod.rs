@@ -111,6 +111,8 @@ pub(crate) struct ModulePrinter<'a> {
     pub pages: &'a BTreeMap<TypeId, &'a Pagination>,
     /// [`Crate::shared_builders`].
     pub shared_builders: &'a [String],
+    /// Whether builders can be added to a batch ([`Crate::batch_path`]).
+    pub batch: bool,
 }
 
 impl<'a> ModulePrinter<'a> {
@@ -136,6 +138,7 @@ impl<'a> ModulePrinter<'a> {
             type_reexports: &model.type_reexports,
             pages: &model.pages,
             shared_builders: &model.shared_builders,
+            batch: model.batch_path.is_some(),
         }
     }
 
