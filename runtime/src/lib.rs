@@ -41,7 +41,9 @@ pub use crate::auth::{ApiKey, StaticToken, TokenProvider};
 pub use crate::bytes::Bytes;
 pub use crate::client::{Client, ClientBuilder};
 pub use crate::details::ErrorDetail;
-pub use crate::error::{ApiError, BatchError, BatchErrorKind, ConfigError, ConfigErrorKind, CredentialsError, Error};
+pub use crate::error::{
+    ApiError, BatchError, BatchErrorKind, ConfigError, ConfigErrorKind, CredentialsError, Error,
+};
 pub use crate::error::{CredentialsErrorKind, MediaError, MediaErrorKind};
 pub use crate::object::UnknownFields;
 pub use crate::paginate::{Page, Stream};

@@ -361,9 +361,13 @@ fn batch_call(
                 .map(|wrapper| wrapper.data)
         },
         (Some(_), false) => {
-            quote!(::discogen_runtime::__private::response::decode_body(status, body))
+            quote!(::discogen_runtime::__private::response::decode_body(
+                status, body
+            ))
         }
-        (None, _) => quote!(::discogen_runtime::__private::response::decode_unit(status, body)),
+        (None, _) => quote!(::discogen_runtime::__private::response::decode_unit(
+            status, body
+        )),
     };
     quote! {
         #cfg

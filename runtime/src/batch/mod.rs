@@ -446,7 +446,12 @@ fn encode_call(client: &Client, mut request: Request) -> Result<EncodedCall> {
 fn header_value(value: &str) -> Result<String> {
     HeaderValue::from_str(value)
         .map(|_| value.to_owned())
-        .map_err(|_| Error::config(ConfigErrorKind::Header, "invalid header value in a batch call"))
+        .map_err(|_| {
+            Error::config(
+                ConfigErrorKind::Header,
+                "invalid header value in a batch call",
+            )
+        })
 }
 
 /// A random token for boundaries and `Content-ID`s.
@@ -457,7 +462,12 @@ fn token() -> String {
 }
 
 /// Sends the calls `chunk` (indices into `items`) as one request; every call's answer, in order.
-async fn send_chunk(client: &Client, path: &'static str, items: &[Item], chunk: &[usize]) -> Vec<Answer> {
+async fn send_chunk(
+    client: &Client,
+    path: &'static str,
+    items: &[Item],
+    chunk: &[usize],
+) -> Vec<Answer> {
     let boundary = format!("batch_{}", token());
     let base = token();
     let mut body = Vec::new();

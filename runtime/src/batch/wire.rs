@@ -306,7 +306,14 @@ mod tests {
         assert_eq!(answered_part("<response-b1+3>", "b1"), Some(3));
         assert_eq!(answered_part("response-b1+12", "b1"), Some(12));
         assert_eq!(answered_part("<b1+3>", "b1"), Some(3));
-        for other in ["<response-b2+3>", "<response-b1+>", "<response-b1+x>", "", "<>", "+"] {
+        for other in [
+            "<response-b2+3>",
+            "<response-b1+>",
+            "<response-b1+x>",
+            "",
+            "<>",
+            "+",
+        ] {
             assert_eq!(answered_part(other, "b1"), None, "{other}");
         }
     }

@@ -9,8 +9,8 @@ use crate::Status;
 mod kinds;
 
 pub use kinds::{
-    BatchError, BatchErrorKind, ConfigError, ConfigErrorKind, CredentialsError, CredentialsErrorKind, MediaError,
-    MediaErrorKind,
+    BatchError, BatchErrorKind, ConfigError, ConfigErrorKind, CredentialsError,
+    CredentialsErrorKind, MediaError, MediaErrorKind,
 };
 
 /// Maximum number of body bytes kept in error excerpts.

@@ -11,10 +11,11 @@ use super::answer::{Answer, AnswerKind};
 use super::operation::{FakeOperation, Operations};
 use super::recorded::{path_matches, RecordedRequest};
 use super::MethodId;
-use crate::lro::LongRunningOperation;
 use crate::batch::wire as batch_wire;
+use crate::lro::LongRunningOperation;
 use crate::transport::{
-    BatchParts, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind, TransportFuture,
+    BatchParts, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
+    TransportFuture,
 };
 use crate::Code;
 
