@@ -478,3 +478,38 @@ async fn a_storage_batch_is_the_same_protocol() {
         ]
     );
 }
+
+mod batch_app;
+
+#[tokio::test]
+async fn the_readme_batch_app_fetches_250_files_metadata() {
+    let ids: Vec<String> = (0..250).map(|i| format!("f{i}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let present: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| !id.ends_with('7'))
+        .collect();
+    let emulator = emulator_with_files(&present).await;
+    let client = drive(&emulator);
+    let (found, missing) = batch_app::metadata(&client, &ids).await.unwrap();
+    let found: Vec<&str> = found.iter().filter_map(|f| f.id.as_deref()).collect();
+    assert_eq!(found, present);
+    let expected_missing: Vec<&str> = ids.iter().copied().filter(|id| id.ends_with('7')).collect();
+    assert_eq!(missing, expected_missing);
+    let sent = batches(&emulator);
+    assert_eq!(sent.len(), 3);
+    assert_eq!(
+        request_lines(&sent[0])[0],
+        "GET /drive/v3/files/f0?fields=id%2Cname%2Csize HTTP/1.1"
+    );
+
+    // Another failure is the app's error.
+    emulator.inject_batch(BatchFault::PartStatus {
+        path_contains: "files/f1?".to_owned(),
+        status: 403,
+        times: 1,
+    });
+    let error = batch_app::metadata(&client, &ids).await.unwrap_err();
+    assert_eq!(error.status(), Some(403));
+}
