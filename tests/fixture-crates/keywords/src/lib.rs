@@ -127,7 +127,7 @@ impl Client {
     /// A batch of this API's calls, sent together (`POST` to the batch endpoint on this
     /// client's host): add request builders of this crate with `add` (or many of one kind with
     /// `add_all`, or `send_all`), `send()` once, and take each call's result, typed as its
-    /// `send()` gives it, by its handle. See [`batch`](crate::batch) for the limits.
+    /// `send()` gives it, by its handle. See [`crate::batch`] for the limits.
     pub fn batch(&self) -> ::discogen_runtime::batch::Batch<Client> {
         ::discogen_runtime::batch::Batch::new(self.runtime.clone(), "/batch")
     }
