@@ -280,7 +280,7 @@ pub(crate) struct MediaDownload<'a> {
     pub drop_after: Option<u64>,
 }
 
-fn reason(status: u16) -> &'static str {
+pub(crate) fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         206 => "Partial Content",

@@ -29,6 +29,12 @@
 //! put there, `Range: bytes=a-` giving `206` with `Content-Range`. [`Emulator::inject_media`] scripts
 //! partial commits, chunks dropped midway, expired sessions (404/410) and downloads that break off.
 //!
+//! Batches: `POST /batch...` with a `multipart/mixed` body (Google's batch protocol) answers each
+//! inner request as if it came alone (a JSON resource put there by [`Emulator::insert_resource`],
+//! else the routes above), in one `multipart/mixed` response matched by `Content-ID`;
+//! [`Emulator::inject_batch`] scripts per-part statuses, missing, duplicate or unknown parts, parts
+//! in another order and a response cut short. The batch request is recorded, its parts are not.
+//!
 //! Unknown operations and routes get a 404 with a Google error body
 //! `{"error": {"code": 404, "message": "...", "status": "NOT_FOUND"}}`.
 //!
@@ -54,6 +60,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod batch;
 mod http;
 mod media;
 mod service;
@@ -70,6 +77,7 @@ use crate::http::{read_request, write_media, write_response, MediaDownload, Read
 use crate::media::{MediaAction, MediaRequest, MediaStore};
 use crate::service::Operations;
 
+pub use crate::batch::BatchFault;
 pub use crate::media::{MediaContent, MediaFault, UploadedMedia};
 
 pub use crate::service::CANCELLED_MESSAGE;
@@ -539,6 +547,90 @@ struct State {
     faults: Vec<Fault>,
     random_faults: RandomFaults,
     requests: Vec<RecordedRequest>,
+    /// JSON resources served to `GET {path}` (see [`Emulator::insert_resource`]).
+    resources: std::collections::BTreeMap<String, Value>,
+    batch_faults: Vec<BatchFault>,
+}
+
+impl State {
+    /// The answer to one request, as the emulator's routes give it (media aside).
+    fn route(
+        &mut self,
+        config: &EmulatorConfig,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Response {
+        if method == "GET" {
+            if let Some(resource) = self.resources.get(path) {
+                return Response::json(200, resource);
+            }
+        }
+        self.operations.handle(config, method, path, query)
+    }
+
+    /// The answer to a batch request: each part routed alone, then the scripted faults.
+    fn batch(
+        &mut self,
+        config: &EmulatorConfig,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Response {
+        let Some(parts) = batch::parts(headers, body) else {
+            return Response::google_error(400, "Cannot read the batch request (emulated).");
+        };
+        let mut answers = Vec::new();
+        for part in parts {
+            let mut fault = None;
+            if let Some(i) = self.batch_faults.iter().position(|f| match f {
+                BatchFault::PartStatus { path_contains, .. }
+                | BatchFault::OmitPart { path_contains }
+                | BatchFault::DuplicatePart { path_contains }
+                | BatchFault::UnknownId { path_contains } => {
+                    part.target.contains(path_contains.as_str())
+                }
+                _ => false,
+            }) {
+                fault = Some(match &mut self.batch_faults[i] {
+                    BatchFault::PartStatus { times, .. } if *times > 1 => {
+                        *times -= 1;
+                        self.batch_faults[i].clone()
+                    }
+                    _ => self.batch_faults.remove(i),
+                });
+            }
+            let answer = match &fault {
+                Some(BatchFault::PartStatus { status, .. }) => {
+                    Response::google_error(*status, "Scripted batch part fault (emulated).")
+                }
+                _ => self.route(config, &part.method, &part.path, &part.query),
+            };
+            match fault {
+                Some(BatchFault::OmitPart { .. }) => {}
+                Some(BatchFault::DuplicatePart { .. }) => {
+                    answers.push((part.content_id.clone(), answer.clone()));
+                    answers.push((part.content_id, answer));
+                }
+                Some(BatchFault::UnknownId { .. }) => {
+                    answers.push(("<nobody+999>".to_owned(), answer))
+                }
+                _ => answers.push((part.content_id, answer)),
+            }
+        }
+        let mut take =
+            |wanted: &BatchFault| match self.batch_faults.iter().position(|f| f == wanted) {
+                Some(i) => {
+                    self.batch_faults.remove(i);
+                    true
+                }
+                None => false,
+            };
+        if take(&BatchFault::Reverse) {
+            answers.reverse();
+        }
+        let truncate = take(&BatchFault::Truncate);
+        batch::response(&answers, truncate)
+    }
 }
 
 /// Faults drawn at random for each request (see [`Emulator::inject_random`]), from a fixed-seed
@@ -729,6 +821,17 @@ impl Emulator {
         self.shared.lock().media.uploads.clone()
     }
 
+    /// Serves `resource` as JSON to `GET {path}` (`path` as sent, e.g. `/drive/v3/files/a`), alone or
+    /// in a batch.
+    pub fn insert_resource(&self, path: impl Into<String>, resource: Value) {
+        self.shared.lock().resources.insert(path.into(), resource);
+    }
+
+    /// Queues `fault` for the next batch request it applies to.
+    pub fn inject_batch(&self, fault: BatchFault) {
+        self.shared.lock().batch_faults.push(fault);
+    }
+
     /// Stops every fault added by [`Emulator::inject_random`].
     pub fn clear_random_faults(&self) {
         self.shared.lock().random_faults.kinds.clear();
@@ -801,6 +904,9 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
                 (None, true) => Some(state.media.handle(&media)),
                 _ => None,
             };
+            let is_batch = batch::is_batch(&request.method, &path, &request.headers);
+            let batch_request = (is_batch && fault.is_none())
+                .then(|| (request.headers.clone(), request.body.clone()));
             let keep_body = !media.is_media() || shared.config.keep_media;
             state.requests.push(RecordedRequest {
                 method: request.method.clone(),
@@ -810,12 +916,10 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
                 body: if keep_body { request.body } else { Vec::new() },
                 fault: fault.clone(),
             });
-            let mut handle = || {
-                state
-                    .operations
-                    .handle(&shared.config, &request.method, &path, &query)
-            };
-            if let Some(action) = media_action {
+            let mut handle = || state.route(&shared.config, &request.method, &path, &query);
+            if let Some((headers, body)) = batch_request {
+                Action::Respond(state.batch(&shared.config, &headers, &body))
+            } else if let Some(action) = media_action {
                 Action::Media(action)
             } else {
                 match fault {

@@ -19,6 +19,9 @@ pub struct Api {
     pub base_url: String,
     /// mtlsRootUrl + servicePath, when the document has one.
     pub mtls_base_url: Option<String>,
+    /// Where batches of calls go (`batchPath`), as an absolute path on the endpoint's host: the path
+    /// of `rootUrl` and `batchPath`, `/batch/drive/v3`; `None` when the document has none.
+    pub batch_path: Option<String>,
     pub endpoints: Vec<Endpoint>,
     /// OAuth scopes: URL and description.
     pub scopes: Vec<(String, String)>,
@@ -592,7 +595,9 @@ pub mod client_members {
     pub const OPERATION: &str = "operation";
     /// The regional endpoint (packages with a location template).
     pub const LOCATION_BASE_URL: &str = "location_base_url";
-    pub const ALL: &[&str] = &[NEW, BUILDER, RUNTIME, OPERATION, LOCATION_BASE_URL];
+    /// A batch of calls (APIs with a `batchPath`).
+    pub const BATCH: &str = "batch";
+    pub const ALL: &[&str] = &[NEW, BUILDER, RUNTIME, OPERATION, LOCATION_BASE_URL, BATCH];
 }
 
 /// The items the generator declares at a crate's root besides its types and the runtime's re-exports:
@@ -631,6 +636,8 @@ pub const RUNTIME_REEXPORTS: &[RuntimeReexport] = &[
         module: "",
         names: &[
             "ApiError",
+            "BatchError",
+            "BatchErrorKind",
             "Bytes",
             "CallOptions",
             "ClientBuilder",
@@ -686,6 +693,7 @@ pub const RUNTIME_REEXPORTS: &[RuntimeReexport] = &[
         module: "",
         names: &[
             "auth",
+            "batch",
             "details",
             "lro",
             "media",

@@ -65,6 +65,7 @@ pub fn lower(api: &Api, package: Package, layout: Layout) -> Crate<'_> {
             None => StandardParams::Own,
         },
         scopes: scope_consts(api),
+        batch_path: api.batch_path.clone(),
         module_types: module_types(api),
     }
 }

@@ -90,6 +90,9 @@ pub struct Crate<'a> {
     pub credentials_cfg: Cfg,
     /// Where `StandardParameters` and its enums come from.
     pub standard_params: StandardParams,
+    /// Where the client sends batches of calls (an absolute path, `/batch/drive/v3`): the API serves
+    /// batches, so the client has `batch()` and every builder can be added to one. `None`: neither.
+    pub batch_path: Option<String>,
     /// The constants of the `scopes` module, one per OAuth scope, in the document's order.
     pub scopes: Vec<ScopeConst>,
     /// The types each module declares, in id order (the root's under the empty path).

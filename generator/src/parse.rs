@@ -32,6 +32,8 @@ pub struct Document {
     pub base_url: Option<String>,
     pub base_path: Option<String>,
     pub mtls_root_url: Option<String>,
+    /// Where batches go, relative to `rootUrl` (`batch/drive/v3`).
+    pub batch_path: Option<String>,
     #[serde(default)]
     pub endpoints: Vec<Endpoint>,
     #[serde(default)]

@@ -62,6 +62,7 @@ pub fn resolve_with(doc: &Document, findings: &Findings) -> Result<Api, Error> {
         revision: doc.revision.clone(),
         documentation_link: doc.documentation_link.clone(),
         mtls_base_url: mtls_base_url(doc),
+        batch_path: batch_path(doc),
         base_url: base_url(doc),
         endpoints: endpoints(doc),
         scopes: scopes(doc),
@@ -80,6 +81,21 @@ fn mtls_base_url(doc: &Document) -> Option<String> {
     doc.mtls_root_url
         .as_ref()
         .map(|root| with_slash(format!("{root}{service_path}")))
+}
+
+/// `batchPath` as an absolute path: below the path of `rootUrl` (`/` for Google's hosts).
+fn batch_path(doc: &Document) -> Option<String> {
+    let batch = doc.batch_path.as_deref()?.trim_start_matches('/');
+    if batch.is_empty() {
+        return None;
+    }
+    let root_path = doc
+        .root_url
+        .as_deref()
+        .and_then(|root| root.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/");
+    Some(format!("{}/{batch}", root_path.trim_end_matches('/')))
 }
 
 fn endpoints(doc: &Document) -> Vec<Endpoint> {

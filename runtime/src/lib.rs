@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod batch;
 mod bytes;
 mod client;
 pub mod details;
@@ -40,7 +41,9 @@ pub use crate::auth::{ApiKey, StaticToken, TokenProvider};
 pub use crate::bytes::Bytes;
 pub use crate::client::{Client, ClientBuilder};
 pub use crate::details::ErrorDetail;
-pub use crate::error::{ApiError, ConfigError, ConfigErrorKind, CredentialsError, Error};
+pub use crate::error::{
+    ApiError, BatchError, BatchErrorKind, ConfigError, ConfigErrorKind, CredentialsError, Error,
+};
 pub use crate::error::{CredentialsErrorKind, MediaError, MediaErrorKind};
 pub use crate::object::UnknownFields;
 pub use crate::paginate::{Page, Stream};
@@ -69,6 +72,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// it changes without notice, with the generator that emits calls to it.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::batch::BatchCall;
     pub use crate::lro::ids::{link_ids, name_ids, with_name_ids};
     pub use crate::media::limits::MediaLimits;
     pub use crate::open_enum::deserialize_open_enum;
@@ -92,7 +96,7 @@ pub mod __private {
 
     /// How a response becomes a result: retry or not, decoded body or error.
     pub mod response {
-        pub use crate::response::{decode_body, verdict, Verdict};
+        pub use crate::response::{decode_body, decode_unit, verdict, Verdict};
     }
 
     /// Percent-encoding of path parameters.

@@ -36,6 +36,8 @@ pub struct Request {
     settings: CallSettings,
     /// Set by [`Request::refused`]: sending fails with this error instead.
     refusal: Option<(String, &'static str)>,
+    /// For a batch request: the method id of each part, by its number (see [`crate::batch`]).
+    pub(crate) batch_parts: Option<Arc<[Option<&'static str>]>>,
 }
 
 /// Per-call overrides of a client's settings (see [`CallOptions`]).
@@ -71,6 +73,7 @@ impl Request {
             method_id: None,
             settings: CallSettings::default(),
             refusal: None,
+            batch_parts: None,
         }
     }
 

@@ -87,6 +87,12 @@ pub fn decode_body<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
     })
 }
 
+/// The result of a successful response to a method with no response: the body is ignored, as
+/// [`Client::execute_unit`](crate::Client::execute_unit) ignores it.
+pub fn decode_unit(_status: u16, _body: &[u8]) -> Result<()> {
+    Ok(())
+}
+
 /// A JSON body wrapped as `{"data": ...}`, for APIs with the Discovery feature `dataWrapper`. Reading
 /// accepts an unwrapped body too, as Google's Python client does.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -294,6 +294,14 @@ impl Attempts {
     /// After a failed attempt: sleeps before the next one, or returns `error` when the rule, the
     /// budget or the deadline says there is none.
     pub(crate) async fn back_off(&mut self, error: Error) -> Result<()> {
+        let delay = self.delay_after(error)?;
+        tokio::time::sleep(delay).await;
+        Ok(())
+    }
+
+    /// After a failed attempt: how long to wait before the next one (without waiting: a batch waits
+    /// once for all its parts), or `error` when the rule, the budget or the deadline says there is none.
+    pub(crate) fn delay_after(&mut self, error: Error) -> Result<Duration> {
         let Verdict::Retry { after, before_send } = verdict(&error) else {
             return Err(error);
         };
@@ -332,8 +340,7 @@ impl Attempts {
             }
         }
         tracing::debug!(delay_ms = millis(delay), error = %error, "retrying");
-        tokio::time::sleep(delay).await;
-        Ok(())
+        Ok(delay)
     }
 }
 

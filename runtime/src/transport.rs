@@ -11,6 +11,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
@@ -60,6 +61,12 @@ impl CallInfo {
         request.extensions().get::<CallInfo>().copied()
     }
 }
+
+/// The method ids of a batch request's parts, by part number from 1 (`[0]` is part 1), among its
+/// extensions: what the testing mock answers each part by.
+#[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "testing"), allow(dead_code))]
+pub(crate) struct BatchParts(pub(crate) Arc<[Option<&'static str>]>);
 
 /// The parsed URL an attempt's `Uri` was made from, among its extensions, so that [`ReqwestTransport`]
 /// need not format and parse the `Uri` again (used only while the `Uri` is unchanged).

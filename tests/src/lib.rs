@@ -17,6 +17,26 @@
 //! }
 //! ```
 //!
+//! A batch takes the calls of its own API: Drive's batch takes Drive's builders,
+//!
+//! ```no_run
+//! async fn batch(drive: media_drive_v3::Client) {
+//!     let mut batch = drive.batch();
+//!     let _file = batch.add(drive.files().get("a"));
+//!     let _ = batch.send().await;
+//! }
+//! ```
+//!
+//! and a builder of another API (Cloud Storage) does not compile into it:
+//!
+//! ```compile_fail
+//! async fn batch(drive: media_drive_v3::Client, storage: media_storage_v1::Client) {
+//!     let mut batch = drive.batch();
+//!     let _object = batch.add(storage.objects().get("b", "o"));
+//!     let _ = batch.send().await;
+//! }
+//! ```
+//!
 //! A typed poller's `wait` gives the result the method's description names, with default features:
 //!
 //! ```no_run

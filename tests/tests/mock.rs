@@ -562,3 +562,53 @@ async fn standard_parameters_and_bodies_are_recorded_as_sent() {
     assert_eq!(sent.query_value("fields"), Some("name"));
     assert_eq!(sent.header("content-type"), Some("application/json"));
 }
+
+#[tokio::test]
+async fn a_batchs_calls_are_answered_by_method_as_alone() {
+    let mock = Mock::new();
+    mock.on(GET_AGENT)
+        .matching(|r| r.path == "/v2/projects/p1/agent")
+        .returns(agent("Pizza"));
+    mock.on(GET_AGENT)
+        .matching(|r| r.path == "/v2/projects/p2/agent")
+        .fails(Code::NotFound, "no agent");
+    mock.on(LIST_INTENTS)
+        .returns(GoogleCloudDialogflowV2ListIntentsResponse::default());
+    let client = dialogflow(&mock);
+    let mut batch = client.batch();
+    let agents =
+        batch.add_all(["projects/p1", "projects/p2"].map(|p| client.projects().get_agent(p)));
+    let intents = batch.add(
+        client
+            .projects()
+            .agent()
+            .intents()
+            .list("projects/p1/agent"),
+    );
+    let mut results = batch.send().await;
+    let agents = results.take_all(agents);
+    assert_eq!(
+        agents[0].as_ref().unwrap().display_name.as_deref(),
+        Some("Pizza")
+    );
+    let error = agents[1].as_ref().unwrap_err();
+    assert_eq!(error.rpc_status().map(|s| s.code), Some(Code::NotFound));
+    assert!(results.take(intents).unwrap().intents.is_none());
+    // Each call recorded as a call of its method, in the batch's order.
+    let requests = mock.requests();
+    let ids: Vec<_> = requests.iter().map(|r| r.method_id).collect();
+    assert_eq!(
+        ids,
+        [
+            Some("dialogflow.projects.getAgent"),
+            Some("dialogflow.projects.getAgent"),
+            Some("dialogflow.projects.agent.intents.list")
+        ]
+    );
+    assert_eq!(requests[1].path, "/v2/projects/p2/agent");
+    assert_eq!(
+        requests[0].query,
+        [("key".to_owned(), "REDACTED".to_owned())]
+    );
+    mock.verify();
+}

@@ -228,6 +228,7 @@ fn readme_rust_blocks_are_compiled_code() {
     let readme = readme();
     let copies = [
         "tests/tests/media_app/mod.rs",
+        "tests/tests/batch_app/mod.rs",
         "examples/testing-app/tests/app.rs",
         "examples/build-rs/build.rs",
         "examples/build-rs/src/lib.rs",

@@ -115,6 +115,8 @@ pub(crate) struct ModulePrinter<'a> {
     pub pages: &'a BTreeMap<TypeId, &'a Pagination>,
     /// [`Crate::shared_builders`].
     pub shared_builders: &'a [String],
+    /// Whether builders can be added to a batch ([`Crate::batch_path`]).
+    pub batch: bool,
 }
 
 impl<'a> ModulePrinter<'a> {
@@ -140,6 +142,7 @@ impl<'a> ModulePrinter<'a> {
             type_reexports: &model.type_reexports,
             pages: &model.pages,
             shared_builders: &model.shared_builders,
+            batch: model.batch_path.is_some(),
         }
     }
 

@@ -306,6 +306,7 @@ fn builder(printer: &ModulePrinter<'_>, builder: &Builder<'_>) -> TokenStream {
     let docs = builder_docs(builder);
     // Only a builder in the shared module is gated by itself; the others, by their module.
     let cfg = (builder.module == printer.shared_builders).then(|| cfg(&builder.cfg));
+    let batch = batch_call(printer, method, &name, &response, cfg.as_ref());
     quote! {
         #docs
         #cfg
@@ -335,6 +336,51 @@ fn builder(printer: &ModulePrinter<'_>, builder: &Builder<'_>) -> TokenStream {
         impl ::discogen_runtime::CallOptions for #name {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        #batch
+    }
+}
+
+/// What makes a builder a call of its crate's batches: the crate's `Client`, what `send()` gives
+/// and how it decodes an answer (as `send()` does).
+fn batch_call(
+    printer: &ModulePrinter<'_>,
+    method: &Method,
+    name: &proc_macro2::Ident,
+    response: &TokenStream,
+    cfg: Option<&TokenStream>,
+) -> TokenStream {
+    if !printer.batch {
+        return TokenStream::new();
+    }
+    let decode = match (&method.response, printer.api.data_wrapper) {
+        (Some(_), true) => quote! {
+            ::discogen_runtime::__private::response::decode_body::<::discogen_runtime::__private::DataWrapper<#response>>(status, body)
+                .map(|wrapper| wrapper.data)
+        },
+        (Some(_), false) => {
+            quote!(::discogen_runtime::__private::response::decode_body(
+                status, body
+            ))
+        }
+        (None, _) => quote!(::discogen_runtime::__private::response::decode_unit(
+            status, body
+        )),
+    };
+    quote! {
+        #cfg
+        impl ::discogen_runtime::__private::BatchCall for #name {
+            type Client = crate::Client;
+            type Output = #response;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<#response> {
+                #decode
             }
         }
     }

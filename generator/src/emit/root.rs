@@ -340,6 +340,18 @@ fn client(model: &Crate<'_>, printer: &ModulePrinter<'_>) -> TokenStream {
     let location_url = location_base_url(&model.package);
     let members = root_members(model);
     let from = printer.std("From");
+    let batch = model.batch_path.as_ref().map(|path| {
+        let batch = ident(client_members::BATCH);
+        quote! {
+            /// A batch of this API's calls, sent together (`POST` to the batch endpoint on this
+            /// client's host): add request builders of this crate with `add` (or many of one kind with
+            /// `add_all`, or `send_all`), `send()` once, and take each call's result, typed as its
+            /// `send()` gives it, by its handle. See [`crate::batch`] for the limits.
+            pub fn #batch(&self) -> ::discogen_runtime::batch::Batch<Client> {
+                ::discogen_runtime::batch::Batch::new(self.runtime.clone(), #path)
+            }
+        }
+    });
     let (builder, new, runtime) = (
         ident(client_members::BUILDER),
         ident(client_members::NEW),
@@ -378,6 +390,7 @@ fn client(model: &Crate<'_>, printer: &ModulePrinter<'_>) -> TokenStream {
             }
 
             #location_url
+            #batch
             #members
         }
 

@@ -417,6 +417,10 @@ pub(crate) fn http_request(
         attempt,
     });
     http.extensions_mut().insert(AttemptUrl(url.clone()));
+    if let Some(parts) = &request.batch_parts {
+        http.extensions_mut()
+            .insert(crate::transport::BatchParts(parts.clone()));
+    }
     Ok(http)
 }
 

@@ -127,3 +127,30 @@ pub enum MediaErrorKind {
     /// A download could not be written.
     Write,
 }
+
+kinded_error!(
+    /// One call of a batch got no answer of its own ([`Error::Batch`](crate::Error::Batch)): the
+    /// batch request failed, or its response did not answer this call, or not readably.
+    BatchError,
+    BatchErrorKind
+);
+
+/// Why a call of a batch has no result of its own (see [`crate::batch`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BatchErrorKind {
+    /// The batch request itself failed (after its retries): its error is the `source()`.
+    Failed,
+    /// The batch's response has no part for this call.
+    Unanswered,
+    /// The batch's response, or this call's part of it, could not be read (cut short, not
+    /// `multipart/mixed`, no HTTP response in the part).
+    Malformed,
+    /// Two or more parts of the response claim this call: none is taken.
+    DuplicateAnswer,
+    /// The response has no part for this call and has a part for a call it was not sent (an
+    /// unknown or missing `Content-ID`), which may have been this call's.
+    UnknownAnswer,
+    /// A handle given to the results of another batch.
+    ForeignHandle,
+}

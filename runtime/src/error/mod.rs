@@ -9,8 +9,8 @@ use crate::Status;
 mod kinds;
 
 pub use kinds::{
-    ConfigError, ConfigErrorKind, CredentialsError, CredentialsErrorKind, MediaError,
-    MediaErrorKind,
+    BatchError, BatchErrorKind, ConfigError, ConfigErrorKind, CredentialsError,
+    CredentialsErrorKind, MediaError, MediaErrorKind,
 };
 
 /// Maximum number of body bytes kept in error excerpts.
@@ -113,6 +113,10 @@ pub enum Error {
         /// Where the credentials came from.
         source_name: String,
     },
+    /// A call sent in a batch got no answer of its own (see [`BatchErrorKind`]); a call the batch's
+    /// response answers gets that answer as its result, as `send()` would give it.
+    #[error("batch: {0}")]
+    Batch(#[source] BatchError),
     /// The service's responses broke a rule the client relies on, e.g. a
     /// list call that keeps returning a page token it returned before.
     #[error("invalid response from the service: {0}")]
@@ -126,6 +130,10 @@ impl Error {
 
     pub(crate) fn credentials(kind: CredentialsErrorKind, message: impl Into<String>) -> Error {
         Error::Credentials(CredentialsError::new(kind, message))
+    }
+
+    pub(crate) fn batch(kind: BatchErrorKind, message: impl Into<String>) -> Error {
+        Error::Batch(BatchError::new(kind, message))
     }
 
     pub(crate) fn media(kind: MediaErrorKind, message: impl Into<String>) -> Error {

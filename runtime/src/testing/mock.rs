@@ -11,9 +11,11 @@ use super::answer::{Answer, AnswerKind};
 use super::operation::{FakeOperation, Operations};
 use super::recorded::{path_matches, RecordedRequest};
 use super::MethodId;
+use crate::batch::wire as batch_wire;
 use crate::lro::LongRunningOperation;
 use crate::transport::{
-    HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind, TransportFuture,
+    BatchParts, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
+    TransportFuture,
 };
 use crate::Code;
 
@@ -251,6 +253,74 @@ impl State {
     }
 }
 
+impl State {
+    /// Answers a batch request: each of its calls as a single call would be answered (and recorded),
+    /// by the method id of its part; the answers in one `multipart/mixed` response.
+    async fn answer_batch(
+        &self,
+        batch: &RecordedRequest,
+        methods: &[Option<&'static str>],
+    ) -> Result<HttpResponse, TransportError> {
+        let boundary = batch
+            .header("content-type")
+            .and_then(batch_wire::boundary_of)
+            .unwrap_or_default()
+            .to_owned();
+        let mut body = Vec::new();
+        let answer_boundary = format!("{boundary}_answer");
+        for part in batch_wire::request_parts(&batch.body_bytes, &boundary) {
+            let content_id = part.content_id.clone();
+            let number = content_id
+                .trim_end_matches('>')
+                .rsplit_once('+')
+                .and_then(|(_, n)| n.parse::<usize>().ok());
+            let method_id = number
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| methods.get(i).copied())
+                .flatten();
+            let Some(call) = RecordedRequest::from_part(method_id, batch.attempt, part) else {
+                continue;
+            };
+            let (status, headers, bytes) = match self.answer(call) {
+                Ok(response) => {
+                    let (parts, body) = response.into_parts();
+                    (parts.status.as_u16(), parts.headers, body.bytes().await?)
+                }
+                Err(error) => {
+                    let status = if error.is_retryable() { 503 } else { 400 };
+                    let message = serde_json::json!({"error": {
+                        "code": status,
+                        "message": error.to_string(),
+                    }});
+                    let mut headers = http::HeaderMap::new();
+                    headers.insert(
+                        http::header::CONTENT_TYPE,
+                        http::HeaderValue::from_static("application/json; charset=UTF-8"),
+                    );
+                    (status, headers, bytes::Bytes::from(message.to_string()))
+                }
+            };
+            batch_wire::write_response_part(
+                &mut body,
+                &answer_boundary,
+                &content_id,
+                status,
+                &headers,
+                &bytes,
+            );
+        }
+        batch_wire::write_end(&mut body, &answer_boundary);
+        let mut response = http::Response::new(crate::transport::Body::from(body));
+        let content_type = format!("multipart/mixed; boundary={answer_boundary}");
+        if let Ok(value) = http::HeaderValue::from_str(&content_type) {
+            response
+                .headers_mut()
+                .insert(http::header::CONTENT_TYPE, value);
+        }
+        Ok(response)
+    }
+}
+
 /// An answer chosen under the lock; a responder runs after it is released.
 enum Chosen {
     Ready(AnswerKind),
@@ -293,8 +363,12 @@ impl Transport for MockTransport {
     fn send(&self, request: HttpRequest) -> TransportFuture {
         let state = self.state.clone();
         Box::pin(async move {
+            let batch = request.extensions().get::<BatchParts>().cloned();
             let request = RecordedRequest::read(request).await?;
-            state.answer(request)
+            match batch {
+                Some(BatchParts(methods)) => state.answer_batch(&request, &methods).await,
+                None => state.answer(request),
+            }
         })
     }
 }

@@ -37,27 +37,57 @@ pub struct RecordedRequest {
     pub body_bytes: bytes::Bytes,
 }
 
+/// The query pairs of a URL, decoded, credentials redacted.
+fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    query
+        .map(|query| {
+            form_urlencoded::parse(query.as_bytes())
+                .map(|(name, value)| {
+                    let value = match SECRET_QUERY_PARAMS.contains(&name.as_ref()) {
+                        true => "REDACTED".to_owned(),
+                        false => value.into_owned(),
+                    };
+                    (name.into_owned(), value)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl RecordedRequest {
+    /// A call of a batch, read from its part.
+    pub(crate) fn from_part(
+        method_id: Option<&'static str>,
+        attempt: u32,
+        part: crate::batch::wire::ParsedRequest,
+    ) -> Option<Self> {
+        let method = Method::from_bytes(part.method.as_bytes()).ok()?;
+        let (path, query) = match part.target.split_once('?') {
+            Some((path, query)) => (path.to_owned(), Some(query)),
+            None => (part.target.clone(), None),
+        };
+        Some(RecordedRequest {
+            method_id,
+            attempt,
+            method,
+            path,
+            query: query_pairs(query),
+            headers: part
+                .headers
+                .into_iter()
+                .filter(|(name, _)| !CREDENTIAL_HEADERS.contains(&name.as_str()))
+                .collect(),
+            body: serde_json::from_slice(&part.body).ok(),
+            body_bytes: part.body.into(),
+        })
+    }
+
     /// Reads `request` whole.
     pub(crate) async fn read(request: HttpRequest) -> Result<Self, TransportError> {
         let info = CallInfo::of(&request);
         let (parts, body) = request.into_parts();
         let body_bytes = body.bytes().await?;
-        let query = parts
-            .uri
-            .query()
-            .map(|query| {
-                form_urlencoded::parse(query.as_bytes())
-                    .map(|(name, value)| {
-                        let value = match SECRET_QUERY_PARAMS.contains(&name.as_ref()) {
-                            true => "REDACTED".to_owned(),
-                            false => value.into_owned(),
-                        };
-                        (name.into_owned(), value)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let query = query_pairs(parts.uri.query());
         let headers = parts
             .headers
             .iter()

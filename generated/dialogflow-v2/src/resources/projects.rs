@@ -243,6 +243,23 @@ impl ::discogen_runtime::CallOptions for DeleteAgent {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for DeleteAgent {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleProtobufEmpty;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Retrieves the specified agent.
 ///
 /// `GET v2/{+parent}/agent`, for:
@@ -286,6 +303,23 @@ impl GetAgent {
 impl ::discogen_runtime::CallOptions for GetAgent {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for GetAgent {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2Agent;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Agent> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -343,6 +377,23 @@ impl SetAgent {
 impl ::discogen_runtime::CallOptions for SetAgent {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for SetAgent {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2Agent;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Agent> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -736,6 +787,23 @@ pub mod locations {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudLocationLocation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudLocationLocation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     pub use crate::resources::projects::GetAgent;
 
     /// Gets location-level encryption key specification.
@@ -779,6 +847,25 @@ pub mod locations {
     impl ::discogen_runtime::CallOptions for GetEncryptionSpec {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for GetEncryptionSpec {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2EncryptionSpec;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2EncryptionSpec,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -890,6 +977,25 @@ pub mod locations {
     impl ::discogen_runtime::CallOptions for List {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudLocationListLocationsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudLocationListLocationsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -1049,6 +1155,23 @@ pub mod locations {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Cancel {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleProtobufEmpty;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
         ///
         /// `GET v2/{+name}`, for:
@@ -1092,6 +1215,23 @@ pub mod locations {
         impl ::discogen_runtime::CallOptions for Get {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleLongrunningOperation;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -1206,6 +1346,25 @@ pub mod locations {
         impl ::discogen_runtime::CallOptions for List {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleLongrunningListOperationsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleLongrunningListOperationsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }

@@ -97,6 +97,33 @@ impl ::discogen_runtime::CallOptions for Delete {
     }
 }
 
+#[cfg(
+    any(
+        feature = "agent",
+        feature = "companion_agents",
+        feature = "conversation_profiles",
+        feature = "generators",
+        feature = "sip_trunks",
+        feature = "tools"
+    )
+)]
+impl ::discogen_runtime::__private::BatchCall for Delete {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleProtobufEmpty;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Creates a knowledge base.
 ///
 /// `POST v2/{+parent}/knowledgeBases`, for:
@@ -148,6 +175,26 @@ impl Create {
 impl ::discogen_runtime::CallOptions for Create {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
+impl ::discogen_runtime::__private::BatchCall for Create {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2KnowledgeBase;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -207,6 +254,24 @@ impl ::discogen_runtime::CallOptions for KnowledgeBasesDelete {
     }
 }
 
+#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
+impl ::discogen_runtime::__private::BatchCall for KnowledgeBasesDelete {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleProtobufEmpty;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Retrieves the specified knowledge base.
 ///
 /// `GET v2/{+name}`, for:
@@ -253,6 +318,26 @@ impl Get {
 impl ::discogen_runtime::CallOptions for Get {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2KnowledgeBase;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -359,6 +444,26 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 
+#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Updates the specified knowledge base.
 ///
 /// `PATCH v2/{+name}`, for:
@@ -416,6 +521,26 @@ impl Patch {
 impl ::discogen_runtime::CallOptions for Patch {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
+impl ::discogen_runtime::__private::BatchCall for Patch {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2KnowledgeBase;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -488,6 +613,24 @@ impl ::discogen_runtime::CallOptions for DocumentsCreate {
     }
 }
 
+#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
+impl ::discogen_runtime::__private::BatchCall for DocumentsCreate {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Deletes the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
 ///
 /// `DELETE v2/{+name}`, for:
@@ -552,6 +695,24 @@ impl ::discogen_runtime::CallOptions for DocumentsDelete {
     }
 }
 
+#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
+impl ::discogen_runtime::__private::BatchCall for DocumentsDelete {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Retrieves the specified document.
 ///
 /// `GET v2/{+name}`, for:
@@ -596,6 +757,24 @@ impl DocumentsGet {
 impl ::discogen_runtime::CallOptions for DocumentsGet {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
+impl ::discogen_runtime::__private::BatchCall for DocumentsGet {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2Document;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Document> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -702,6 +881,26 @@ impl ::discogen_runtime::CallOptions for DocumentsList {
     }
 }
 
+#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
+impl ::discogen_runtime::__private::BatchCall for DocumentsList {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Updates the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
 ///
 /// `PATCH v2/{+name}`, for:
@@ -777,6 +976,24 @@ impl ::discogen_runtime::CallOptions for DocumentsPatch {
     }
 }
 
+#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
+impl ::discogen_runtime::__private::BatchCall for DocumentsPatch {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Reloads the specified document from its specified source, content_uri or content. The previously loaded content of the document will be deleted. Note: Even when the content of the document has not changed, there still may be side effects because of internal implementation changes. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document Note: The `projects.agent.knowledgeBases.documents` resource is deprecated; only use `projects.knowledgeBases.documents`.
 ///
 /// `POST v2/{+name}:reload`, for:
@@ -843,5 +1060,23 @@ impl Reload {
 impl ::discogen_runtime::CallOptions for Reload {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+#[cfg(any(feature = "agent", feature = "knowledge_bases"))]
+impl ::discogen_runtime::__private::BatchCall for Reload {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

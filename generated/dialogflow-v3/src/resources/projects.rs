@@ -149,6 +149,23 @@ pub mod locations {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudLocationLocation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudLocationLocation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Lists information about the supported locations for this service.
     ///
     /// `GET v3/{+name}/locations` (`dialogflow.projects.locations.list`)
@@ -257,6 +274,25 @@ pub mod locations {
     impl ::discogen_runtime::CallOptions for List {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudLocationListLocationsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudLocationListLocationsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -378,6 +414,23 @@ pub mod locations {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Cancel {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleProtobufEmpty;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
         ///
         /// `GET v3/{+name}`, for:
@@ -421,6 +474,23 @@ pub mod locations {
         impl ::discogen_runtime::CallOptions for Get {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleLongrunningOperation;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -535,6 +605,25 @@ pub mod locations {
         impl ::discogen_runtime::CallOptions for List {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleLongrunningListOperationsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleLongrunningListOperationsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }

@@ -43,6 +43,20 @@ impl ::discogen_runtime::CallOptions for Ping {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Ping {
+    type Client = crate::Client;
+
+    type Output = ();
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<()> {
+        ::discogen_runtime::__private::response::decode_unit(status, body)
+    }
+}
+
 /// `POST my_api/v1.1beta2/tokeninfo` (`my_api.tokeninfo`)
 ///
 /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
@@ -121,6 +135,23 @@ impl Tokeninfo {
 impl ::discogen_runtime::CallOptions for Tokeninfo {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Tokeninfo {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Tokeninfo;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Tokeninfo> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 

@@ -68,9 +68,10 @@ pub mod methods;
 pub use ::discogen_runtime::testing;
 
 pub use ::discogen_runtime::{
-    ApiError, Bytes, CallOptions, ClientBuilder, Code, ConfigError, ConfigErrorKind,
-    CredentialsError, CredentialsErrorKind, Date, Duration, Error, MediaError,
-    MediaErrorKind, Result, RetryPolicy, Status, Timestamp, UnknownFields,
+    ApiError, BatchError, BatchErrorKind, Bytes, CallOptions, ClientBuilder, Code,
+    ConfigError, ConfigErrorKind, CredentialsError, CredentialsErrorKind, Date, Duration,
+    Error, MediaError, MediaErrorKind, Result, RetryPolicy, Status, Timestamp,
+    UnknownFields,
 };
 
 pub use ::discogen_runtime::auth::ApiKey;
@@ -85,7 +86,7 @@ pub use ::discogen_runtime::lro::{
 pub use ::discogen_runtime::paginate::{Stream, StreamExt, TryStreamExt};
 
 pub use ::discogen_runtime::{
-    auth, details, lro, media, paginate, retry, telemetry, transport,
+    auth, batch, details, lro, media, paginate, retry, telemetry, transport,
 };
 
 /// Client for the Legacy-style API.

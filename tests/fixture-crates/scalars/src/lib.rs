@@ -70,9 +70,10 @@ pub mod methods;
 pub use ::discogen_runtime::testing;
 
 pub use ::discogen_runtime::{
-    ApiError, Bytes, CallOptions, ClientBuilder, Code, ConfigError, ConfigErrorKind,
-    CredentialsError, CredentialsErrorKind, Date, Duration, Error, MediaError,
-    MediaErrorKind, Result, RetryPolicy, Status, Timestamp, UnknownFields,
+    ApiError, BatchError, BatchErrorKind, Bytes, CallOptions, ClientBuilder, Code,
+    ConfigError, ConfigErrorKind, CredentialsError, CredentialsErrorKind, Date, Duration,
+    Error, MediaError, MediaErrorKind, Result, RetryPolicy, Status, Timestamp,
+    UnknownFields,
 };
 
 pub use ::discogen_runtime::auth::ApiKey;
@@ -87,7 +88,7 @@ pub use ::discogen_runtime::lro::{
 pub use ::discogen_runtime::paginate::{Stream, StreamExt, TryStreamExt};
 
 pub use ::discogen_runtime::{
-    auth, details, lro, media, paginate, retry, telemetry, transport,
+    auth, batch, details, lro, media, paginate, retry, telemetry, transport,
 };
 
 /// Client for the Scalars Test API.
@@ -121,6 +122,14 @@ impl Client {
     /// The runtime client underneath.
     pub fn runtime(&self) -> &::discogen_runtime::Client {
         &self.runtime
+    }
+
+    /// A batch of this API's calls, sent together (`POST` to the batch endpoint on this
+    /// client's host): add request builders of this crate with `add` (or many of one kind with
+    /// `add_all`, or `send_all`), `send()` once, and take each call's result, typed as its
+    /// `send()` gives it, by its handle. See [`crate::batch`] for the limits.
+    pub fn batch(&self) -> ::discogen_runtime::batch::Batch<Client> {
+        ::discogen_runtime::batch::Batch::new(self.runtime.clone(), "/batch")
     }
 
     /// The `scalars` resource.

@@ -309,6 +309,23 @@ impl ::discogen_runtime::CallOptions for Export {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Export {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Retrieves the fulfillment.
 ///
 /// `GET v2/{+name}`, for:
@@ -349,6 +366,23 @@ impl GetFulfillment {
 impl ::discogen_runtime::CallOptions for GetFulfillment {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for GetFulfillment {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2Fulfillment;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Fulfillment> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -406,6 +440,25 @@ impl GetValidationResult {
 impl ::discogen_runtime::CallOptions for GetValidationResult {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for GetValidationResult {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2ValidationResult;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2ValidationResult,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -474,6 +527,23 @@ impl ::discogen_runtime::CallOptions for Import {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Import {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Restores the specified agent from a ZIP file. Replaces the current agent version with a new one. All the intents and entity types in the older version are deleted. After the restore, the restored draft agent will be trained automatically (unless disabled in agent settings). However, once the restore is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when restoring is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
 ///
 /// `POST v2/{+parent}/agent:restore`, for:
@@ -536,6 +606,23 @@ impl Restore {
 impl ::discogen_runtime::CallOptions for Restore {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Restore {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -627,6 +714,25 @@ impl ::discogen_runtime::CallOptions for Search {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Search {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Trains the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
 ///
 /// `POST v2/{+parent}/agent:train`, for:
@@ -692,6 +798,23 @@ impl ::discogen_runtime::CallOptions for Train {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Train {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Updates the fulfillment.
 ///
 /// `PATCH v2/{+name}`, for:
@@ -743,6 +866,23 @@ impl UpdateFulfillment {
 impl ::discogen_runtime::CallOptions for UpdateFulfillment {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for UpdateFulfillment {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2Fulfillment;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Fulfillment> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -991,6 +1131,23 @@ pub mod entity_types {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for BatchDelete {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates/Creates multiple entity types in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateEntityTypesResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
     ///
     /// `POST v2/{+parent}/entityTypes:batchUpdate`, for:
@@ -1059,6 +1216,23 @@ pub mod entity_types {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for BatchUpdate {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Creates an entity type in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
     ///
     /// `POST v2/{+parent}/entityTypes`, for:
@@ -1118,6 +1292,25 @@ pub mod entity_types {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2EntityType;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2EntityType,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     pub use crate::resources::shared::Delete;
 
     /// Retrieves the specified entity type.
@@ -1173,6 +1366,25 @@ pub mod entity_types {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2EntityType;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2EntityType,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -1275,6 +1487,25 @@ pub mod entity_types {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates the specified entity type. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
     ///
     /// `PATCH v2/{+name}`, for:
@@ -1339,6 +1570,25 @@ pub mod entity_types {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2EntityType;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2EntityType,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -1492,6 +1742,23 @@ pub mod entity_types {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for BatchCreate {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleLongrunningOperation;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Deletes entities in the specified entity type. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
         ///
         /// `POST v2/{+parent}/entities:batchDelete`, for:
@@ -1560,6 +1827,23 @@ pub mod entity_types {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for BatchDelete {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleLongrunningOperation;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Updates or creates multiple entities in the specified entity type. This method does not affect entities in the entity type that aren't explicitly specified in the request. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
         ///
         /// `POST v2/{+parent}/entities:batchUpdate`, for:
@@ -1625,6 +1909,23 @@ pub mod entity_types {
         impl ::discogen_runtime::CallOptions for BatchUpdate {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for BatchUpdate {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleLongrunningOperation;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }
@@ -1846,6 +2147,25 @@ pub mod environments {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Environment;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2Environment,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     pub use crate::resources::shared::Delete;
 
     /// Retrieves the specified agent environment.
@@ -1892,6 +2212,25 @@ pub mod environments {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Environment;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2Environment,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -1985,6 +2324,25 @@ pub mod environments {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for GetHistory {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Returns the list of all non-default environments of the specified agent.
     ///
     /// `GET v2/{+parent}/environments`, for:
@@ -2075,6 +2433,25 @@ pub mod environments {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates the specified agent environment. This method allows you to deploy new agent versions into the environment. When an environment is pointed to a new agent version by setting `environment.agent_version`, the environment is temporarily set to the `LOADING` state. During that time, the environment continues serving the previous version of the agent. After the new agent version is done loading, the environment is set back to the `RUNNING` state. You can use "-" as Environment ID in environment name to update an agent version in the default environment. WARNING: this will negate all recent changes to the draft agent and can't be undone. You may want to save the draft agent to a version before calling this method.
     ///
     /// `PATCH v2/{+name}`, for:
@@ -2148,6 +2525,25 @@ pub mod environments {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Environment;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2Environment,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -2297,6 +2693,25 @@ pub mod environments {
         impl ::discogen_runtime::CallOptions for List {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -2481,6 +2896,23 @@ pub mod environments {
                 }
             }
 
+            impl ::discogen_runtime::__private::BatchCall for DeleteContexts {
+                type Client = crate::Client;
+
+                type Output = crate::schemas::GoogleProtobufEmpty;
+
+                fn batch_request(&self) -> ::discogen_runtime::Request {
+                    self.to_request()
+                }
+
+                fn decode(
+                    status: u16,
+                    body: &[u8],
+                ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                    ::discogen_runtime::__private::response::decode_body(status, body)
+                }
+            }
+
             /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause contexts and session entity types to be updated, which in turn might affect results of future queries. If you might use [Agent Assist](https://cloud.google.com/dialogflow/docs/#aa) or other CCAI products now or in the future, consider using AnalyzeContent instead of `DetectIntent`. `AnalyzeContent` has additional functionality for Agent Assist and other CCAI products. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
             ///
             /// `POST v2/{+session}:detectIntent`, for:
@@ -2530,6 +2962,25 @@ pub mod environments {
             impl ::discogen_runtime::CallOptions for DetectIntent {
                 fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
+                }
+            }
+
+            impl ::discogen_runtime::__private::BatchCall for DetectIntent {
+                type Client = crate::Client;
+
+                type Output = crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse;
+
+                fn batch_request(&self) -> ::discogen_runtime::Request {
+                    self.to_request()
+                }
+
+                fn decode(
+                    status: u16,
+                    body: &[u8],
+                ) -> ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse,
+                > {
+                    ::discogen_runtime::__private::response::decode_body(status, body)
                 }
             }
 
@@ -2702,6 +3153,28 @@ pub mod environments {
                     }
                 }
 
+                impl ::discogen_runtime::__private::BatchCall for Create {
+                    type Client = crate::Client;
+
+                    type Output = crate::schemas::GoogleCloudDialogflowV2Context;
+
+                    fn batch_request(&self) -> ::discogen_runtime::Request {
+                        self.to_request()
+                    }
+
+                    fn decode(
+                        status: u16,
+                        body: &[u8],
+                    ) -> ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Context,
+                    > {
+                        ::discogen_runtime::__private::response::decode_body(
+                            status,
+                            body,
+                        )
+                    }
+                }
+
                 pub use crate::resources::shared::Delete;
 
                 /// Retrieves the specified context.
@@ -2753,6 +3226,28 @@ pub mod environments {
                         &mut self,
                     ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
+                    }
+                }
+
+                impl ::discogen_runtime::__private::BatchCall for Get {
+                    type Client = crate::Client;
+
+                    type Output = crate::schemas::GoogleCloudDialogflowV2Context;
+
+                    fn batch_request(&self) -> ::discogen_runtime::Request {
+                        self.to_request()
+                    }
+
+                    fn decode(
+                        status: u16,
+                        body: &[u8],
+                    ) -> ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Context,
+                    > {
+                        ::discogen_runtime::__private::response::decode_body(
+                            status,
+                            body,
+                        )
                     }
                 }
 
@@ -2853,6 +3348,28 @@ pub mod environments {
                     }
                 }
 
+                impl ::discogen_runtime::__private::BatchCall for List {
+                    type Client = crate::Client;
+
+                    type Output = crate::schemas::GoogleCloudDialogflowV2ListContextsResponse;
+
+                    fn batch_request(&self) -> ::discogen_runtime::Request {
+                        self.to_request()
+                    }
+
+                    fn decode(
+                        status: u16,
+                        body: &[u8],
+                    ) -> ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
+                    > {
+                        ::discogen_runtime::__private::response::decode_body(
+                            status,
+                            body,
+                        )
+                    }
+                }
+
                 /// Updates the specified context.
                 ///
                 /// `PATCH v2/{+name}`, for:
@@ -2916,6 +3433,28 @@ pub mod environments {
                         &mut self,
                     ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
+                    }
+                }
+
+                impl ::discogen_runtime::__private::BatchCall for Patch {
+                    type Client = crate::Client;
+
+                    type Output = crate::schemas::GoogleCloudDialogflowV2Context;
+
+                    fn batch_request(&self) -> ::discogen_runtime::Request {
+                        self.to_request()
+                    }
+
+                    fn decode(
+                        status: u16,
+                        body: &[u8],
+                    ) -> ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2Context,
+                    > {
+                        ::discogen_runtime::__private::response::decode_body(
+                            status,
+                            body,
+                        )
                     }
                 }
             }
@@ -3089,6 +3628,28 @@ pub mod environments {
                     }
                 }
 
+                impl ::discogen_runtime::__private::BatchCall for Create {
+                    type Client = crate::Client;
+
+                    type Output = crate::schemas::GoogleCloudDialogflowV2SessionEntityType;
+
+                    fn batch_request(&self) -> ::discogen_runtime::Request {
+                        self.to_request()
+                    }
+
+                    fn decode(
+                        status: u16,
+                        body: &[u8],
+                    ) -> ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
+                    > {
+                        ::discogen_runtime::__private::response::decode_body(
+                            status,
+                            body,
+                        )
+                    }
+                }
+
                 pub use crate::resources::shared::Delete;
 
                 /// Retrieves the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
@@ -3140,6 +3701,28 @@ pub mod environments {
                         &mut self,
                     ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
+                    }
+                }
+
+                impl ::discogen_runtime::__private::BatchCall for Get {
+                    type Client = crate::Client;
+
+                    type Output = crate::schemas::GoogleCloudDialogflowV2SessionEntityType;
+
+                    fn batch_request(&self) -> ::discogen_runtime::Request {
+                        self.to_request()
+                    }
+
+                    fn decode(
+                        status: u16,
+                        body: &[u8],
+                    ) -> ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
+                    > {
+                        ::discogen_runtime::__private::response::decode_body(
+                            status,
+                            body,
+                        )
                     }
                 }
 
@@ -3240,6 +3823,28 @@ pub mod environments {
                     }
                 }
 
+                impl ::discogen_runtime::__private::BatchCall for List {
+                    type Client = crate::Client;
+
+                    type Output = crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse;
+
+                    fn batch_request(&self) -> ::discogen_runtime::Request {
+                        self.to_request()
+                    }
+
+                    fn decode(
+                        status: u16,
+                        body: &[u8],
+                    ) -> ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
+                    > {
+                        ::discogen_runtime::__private::response::decode_body(
+                            status,
+                            body,
+                        )
+                    }
+                }
+
                 /// Updates the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
                 ///
                 /// `PATCH v2/{+name}`, for:
@@ -3303,6 +3908,28 @@ pub mod environments {
                         &mut self,
                     ) -> &mut ::discogen_runtime::__private::Params {
                         &mut self.params
+                    }
+                }
+
+                impl ::discogen_runtime::__private::BatchCall for Patch {
+                    type Client = crate::Client;
+
+                    type Output = crate::schemas::GoogleCloudDialogflowV2SessionEntityType;
+
+                    fn batch_request(&self) -> ::discogen_runtime::Request {
+                        self.to_request()
+                    }
+
+                    fn decode(
+                        status: u16,
+                        body: &[u8],
+                    ) -> ::discogen_runtime::Result<
+                        crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
+                    > {
+                        ::discogen_runtime::__private::response::decode_body(
+                            status,
+                            body,
+                        )
                     }
                 }
             }
@@ -3549,6 +4176,23 @@ pub mod intents {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for BatchDelete {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates/Creates multiple intents in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateIntentsResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
     ///
     /// `POST v2/{+parent}/intents:batchUpdate`, for:
@@ -3614,6 +4258,23 @@ pub mod intents {
     impl ::discogen_runtime::CallOptions for BatchUpdate {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for BatchUpdate {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -3687,6 +4348,23 @@ pub mod intents {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Intent;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     pub use crate::resources::shared::Delete;
 
     /// Retrieves the specified intent.
@@ -3753,6 +4431,23 @@ pub mod intents {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Intent;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -3833,6 +4528,23 @@ pub mod intents {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Intent;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -4733,6 +5445,23 @@ pub mod versions {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Version;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     pub use crate::resources::shared::Delete;
 
     /// Retrieves the specified agent version.
@@ -4777,6 +5506,23 @@ pub mod versions {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Version;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -4870,6 +5616,25 @@ pub mod versions {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates the specified agent version. Note that this method does not allow you to update the state of the agent the given version points to. It allows you to update only mutable properties of the version resource.
     ///
     /// `PATCH v2/{+name}`, for:
@@ -4923,6 +5688,23 @@ pub mod versions {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Version;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }

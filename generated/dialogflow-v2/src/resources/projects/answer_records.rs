@@ -154,6 +154,25 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Updates the specified answer record.
 ///
 /// `PATCH v2/{+name}`, for:
@@ -207,5 +226,24 @@ impl Patch {
 impl ::discogen_runtime::CallOptions for Patch {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Patch {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2AnswerRecord;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2AnswerRecord,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

@@ -228,6 +228,23 @@ impl ::discogen_runtime::CallOptions for ClearSuggestionFeatureConfig {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for ClearSuggestionFeatureConfig {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Creates a conversation profile in the specified project. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
 ///
 /// `POST v2/{+parent}/conversationProfiles`, for:
@@ -278,6 +295,25 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Create {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2ConversationProfile;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 pub use crate::resources::shared::Delete;
 
 /// Retrieves the specified conversation profile.
@@ -322,6 +358,25 @@ impl Get {
 impl ::discogen_runtime::CallOptions for Get {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2ConversationProfile;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -415,6 +470,25 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Updates the specified conversation profile. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
 ///
 /// `PATCH v2/{+name}`, for:
@@ -468,6 +542,25 @@ impl Patch {
 impl ::discogen_runtime::CallOptions for Patch {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Patch {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2ConversationProfile;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2ConversationProfile,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -534,5 +627,22 @@ impl SetSuggestionFeatureConfig {
 impl ::discogen_runtime::CallOptions for SetSuggestionFeatureConfig {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for SetSuggestionFeatureConfig {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

@@ -177,6 +177,25 @@ impl ::discogen_runtime::CallOptions for Complete {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Complete {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2Conversation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2Conversation,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Creates a new conversation. Conversations are auto-completed after 24 hours. Conversation Lifecycle: There are two stages during a conversation: Automated Agent Stage and Assist Stage. For Automated Agent Stage, there will be a dialogflow agent responding to user queries. For Assist Stage, there's no dialogflow agent responding to user queries. But we will provide suggestions which are generated from conversation. If Conversation.conversation_profile is configured for a dialogflow agent, conversation will start from `Automated Agent Stage`, otherwise, it will start from `Assist Stage`. And during `Automated Agent Stage`, once an Intent with Intent.live_agent_handoff is triggered, conversation will transfer to Assist Stage.
 ///
 /// `POST v2/{+parent}/conversations`, for:
@@ -236,6 +255,25 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Create {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2Conversation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2Conversation,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Retrieves the specific conversation.
 ///
 /// `GET v2/{+name}`, for:
@@ -278,6 +316,25 @@ impl Get {
 impl ::discogen_runtime::CallOptions for Get {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2Conversation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2Conversation,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -377,6 +434,25 @@ impl List {
 impl ::discogen_runtime::CallOptions for List {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -507,6 +583,25 @@ pub mod messages {
     impl ::discogen_runtime::CallOptions for List {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }
@@ -692,6 +787,25 @@ pub mod participants {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for AnalyzeContent {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2AnalyzeContentResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2AnalyzeContentResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Creates a new participant in a conversation.
     ///
     /// `POST v2/{+parent}/participants`, for:
@@ -742,6 +856,25 @@ pub mod participants {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Participant;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2Participant,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Retrieves a conversation participant.
     ///
     /// `GET v2/{+name}`, for:
@@ -786,6 +919,25 @@ pub mod participants {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Participant;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2Participant,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -879,6 +1031,25 @@ pub mod participants {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates the specified participant.
     ///
     /// `PATCH v2/{+name}`, for:
@@ -934,6 +1105,25 @@ pub mod participants {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2Participant;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2Participant,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -1093,6 +1283,25 @@ pub mod participants {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for SuggestArticles {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowV2SuggestArticlesResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2SuggestArticlesResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Gets suggested faq answers for a participant based on specific historical messages.
         ///
         /// `POST v2/{+parent}/suggestions:suggestFaqAnswers`, for:
@@ -1140,6 +1349,25 @@ pub mod participants {
         impl ::discogen_runtime::CallOptions for SuggestFaqAnswers {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for SuggestFaqAnswers {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -1193,6 +1421,25 @@ pub mod participants {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for SuggestKnowledgeAssist {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Gets smart replies for a participant based on specific historical messages.
         ///
         /// `POST v2/{+parent}/suggestions:suggestSmartReplies`, for:
@@ -1240,6 +1487,25 @@ pub mod participants {
         impl ::discogen_runtime::CallOptions for SuggestSmartReplies {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for SuggestSmartReplies {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }
@@ -1377,6 +1643,25 @@ pub mod suggestions {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Generate {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Get answers for the given query based on knowledge documents.
     ///
     /// `POST v2/{+conversation}/suggestions:searchKnowledge`, for:
@@ -1427,6 +1712,25 @@ pub mod suggestions {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for SearchKnowledge {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Suggests summary for a conversation based on specific historical messages. The range of the messages to be used for summary can be specified in the request.
     ///
     /// `POST v2/{+conversation}/suggestions:suggestConversationSummary`, for:
@@ -1474,6 +1778,25 @@ pub mod suggestions {
     impl ::discogen_runtime::CallOptions for SuggestConversationSummary {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for SuggestConversationSummary {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }

@@ -111,6 +111,23 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Create {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2Generator;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Generator> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Lists generators.
 ///
 /// `GET v2/{+parent}/generators`, for:
@@ -198,5 +215,24 @@ impl List {
 impl ::discogen_runtime::CallOptions for List {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2ListGeneratorsResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

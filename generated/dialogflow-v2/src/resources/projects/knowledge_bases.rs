@@ -396,6 +396,23 @@ pub mod documents {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Export {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     pub use crate::resources::shared::DocumentsGet as Get;
 
     /// Creates documents by importing data from external sources. Dialogflow supports up to 350 documents in each request. If you try to import more, Dialogflow will return an error. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: ImportDocumentsResponse
@@ -463,6 +480,23 @@ pub mod documents {
     impl ::discogen_runtime::CallOptions for Import {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Import {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 

@@ -162,6 +162,23 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Create {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Dashboard;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Dashboard> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Deletes an existing custom dashboard.This method requires the monitoring.dashboards.delete permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
 /// `DELETE v1/{+name}` (`monitoring.projects.dashboards.delete`)
@@ -200,6 +217,23 @@ impl ::discogen_runtime::CallOptions for Delete {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Delete {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Empty;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Empty> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Fetches a specific dashboard.This method requires the monitoring.dashboards.get permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
 /// `GET v1/{+name}` (`monitoring.projects.dashboards.get`)
@@ -235,6 +269,23 @@ impl Get {
 impl ::discogen_runtime::CallOptions for Get {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Dashboard;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Dashboard> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -319,6 +370,23 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::ListDashboardsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::ListDashboardsResponse> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Replaces an existing custom dashboard with a new definition.This method requires the monitoring.dashboards.update permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
 /// `PATCH v1/{+name}` (`monitoring.projects.dashboards.patch`)
@@ -365,5 +433,22 @@ impl Patch {
 impl ::discogen_runtime::CallOptions for Patch {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Patch {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Dashboard;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Dashboard> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

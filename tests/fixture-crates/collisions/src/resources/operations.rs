@@ -77,6 +77,23 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Uses;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Uses> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// The `operations.list` resource.
 pub mod list {
     /// The `operations.list` resource.
@@ -141,6 +158,23 @@ pub mod list {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Collide;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Collide> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }

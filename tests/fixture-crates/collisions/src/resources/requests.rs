@@ -162,6 +162,23 @@ impl ::discogen_runtime::CallOptions for Build {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Build {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Box;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Box> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Collides with foo_bar after snake_case.
 ///
 /// `POST v1/requests:fooBar` (`collisions.requests.fooBar`)
@@ -201,6 +218,23 @@ impl ::discogen_runtime::CallOptions for FooBar {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for FooBar {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::FooBar3;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::FooBar3> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Collides with fooBar after snake_case.
 ///
 /// `POST v1/requests:foo_bar` (`collisions.requests.foo_bar`)
@@ -237,6 +271,23 @@ impl FooBar2 {
 impl ::discogen_runtime::CallOptions for FooBar2 {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for FooBar2 {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Error;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Error> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -317,6 +368,23 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::ListRequestsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::ListRequestsResponse> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Method named `new`.
 ///
 /// `POST v1/requests:new` (`collisions.requests.new`)
@@ -353,6 +421,23 @@ impl New {
 impl ::discogen_runtime::CallOptions for New {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for New {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Response;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Response> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -393,6 +478,23 @@ impl ::discogen_runtime::CallOptions for Ok {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Ok {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Response;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Response> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Method named `send`.
 ///
 /// `POST v1/requests:send` (`collisions.requests.send`)
@@ -429,5 +531,22 @@ impl Send {
 impl ::discogen_runtime::CallOptions for Send {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Send {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Result;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Result> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

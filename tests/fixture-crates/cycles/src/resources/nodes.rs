@@ -64,3 +64,20 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
+
+impl ::discogen_runtime::__private::BatchCall for Create {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Node;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Node> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}

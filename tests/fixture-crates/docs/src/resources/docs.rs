@@ -111,6 +111,23 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Doc;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Doc> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// `GET v1/docs` (`docs.docs.list`)
 ///
 /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
@@ -154,6 +171,23 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Undocumented;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Undocumented> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// `POST v1/docs:touch` (`docs.docs.touch`)
 ///
 /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
@@ -190,5 +224,22 @@ impl Touch {
 impl ::discogen_runtime::CallOptions for Touch {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Touch {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::EmptyDescription;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::EmptyDescription> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

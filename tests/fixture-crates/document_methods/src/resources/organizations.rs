@@ -131,6 +131,23 @@ pub mod folders {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::Project;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::Project> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// The `organizations.folders.projects.zones` resource.
         pub mod zones {
             /// The `organizations.folders.projects.zones` resource.
@@ -252,6 +269,23 @@ pub mod folders {
                 }
             }
 
+            impl ::discogen_runtime::__private::BatchCall for Get {
+                type Client = crate::Client;
+
+                type Output = crate::schemas::Zone;
+
+                fn batch_request(&self) -> ::discogen_runtime::Request {
+                    self.to_request()
+                }
+
+                fn decode(
+                    status: u16,
+                    body: &[u8],
+                ) -> ::discogen_runtime::Result<crate::schemas::Zone> {
+                    ::discogen_runtime::__private::response::decode_body(status, body)
+                }
+            }
+
             /// Lists zones.
             ///
             /// `GET my_api/v1.1beta2/organizations/{organizationId}/folders/{folderId}/projects/{projectId}/zones` (`my_api.organizations.folders.projects.zones.list`)
@@ -342,6 +376,23 @@ pub mod folders {
             impl ::discogen_runtime::CallOptions for List {
                 fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
+                }
+            }
+
+            impl ::discogen_runtime::__private::BatchCall for List {
+                type Client = crate::Client;
+
+                type Output = crate::schemas::ZoneList;
+
+                fn batch_request(&self) -> ::discogen_runtime::Request {
+                    self.to_request()
+                }
+
+                fn decode(
+                    status: u16,
+                    body: &[u8],
+                ) -> ::discogen_runtime::Result<crate::schemas::ZoneList> {
+                    ::discogen_runtime::__private::response::decode_body(status, body)
                 }
             }
         }

@@ -165,6 +165,23 @@ impl ::discogen_runtime::CallOptions for Match {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Match {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::MatchThingsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::MatchThingsResponse> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// A method named `move` on a resource named `async`.
 ///
 /// `POST v1/{+name}:move` (`keywords.async.move`)
@@ -207,6 +224,23 @@ impl ::discogen_runtime::CallOptions for Move {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Move {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Reserved;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Reserved> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// A method named `type`.
 ///
 /// `GET v1/{+name}/type` (`keywords.async.type`)
@@ -244,6 +278,23 @@ impl Type {
 impl ::discogen_runtime::CallOptions for Type {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Type {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Type;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Type> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -312,6 +363,23 @@ pub mod crate_ {
     impl ::discogen_runtime::CallOptions for Fn {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Fn {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Self_;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Self_> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }
@@ -389,6 +457,23 @@ pub mod self_ {
     impl ::discogen_runtime::CallOptions for Super {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Super {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Self_;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Self_> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }

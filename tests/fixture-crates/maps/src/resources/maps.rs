@@ -146,6 +146,23 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Maps;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Maps> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// The response is a top-level map schema.
 ///
 /// `GET v1/{+name}/attributes` (`maps.maps.getAttributes`)
@@ -184,6 +201,23 @@ impl GetAttributes {
 impl ::discogen_runtime::CallOptions for GetAttributes {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for GetAttributes {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Attributes;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Attributes> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -226,6 +260,23 @@ impl Query {
 impl ::discogen_runtime::CallOptions for Query {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Query {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Table;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Table> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -272,6 +323,23 @@ impl ::discogen_runtime::CallOptions for SetAttributes {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for SetAttributes {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::JsonValue;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::JsonValue> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Updates the hybrid object.
 ///
 /// `PATCH v1/{+name}/hybrid` (`maps.maps.updateHybrid`)
@@ -312,5 +380,22 @@ impl UpdateHybrid {
 impl ::discogen_runtime::CallOptions for UpdateHybrid {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for UpdateHybrid {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Hybrid;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Hybrid> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

@@ -113,6 +113,23 @@ impl ::discogen_runtime::CallOptions for Download {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Download {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Media;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Media> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Upload with reserved expansion and a custom verb in absolute upload paths (chat.v1 media.upload style).
 ///
 /// `POST {+parent}/attachments:upload` (`media.attachments.upload`)
@@ -204,5 +221,22 @@ impl Upload {
 impl ::discogen_runtime::CallOptions for Upload {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Upload {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::UploadAttachmentResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::UploadAttachmentResponse> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

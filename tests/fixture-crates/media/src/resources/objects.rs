@@ -166,6 +166,20 @@ impl ::discogen_runtime::CallOptions for Export {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Export {
+    type Client = crate::Client;
+
+    type Output = ();
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<()> {
+        ::discogen_runtime::__private::response::decode_unit(status, body)
+    }
+}
+
 /// Retrieves an object's metadata, or its data with alt=media (storage.v1 objects.get style).
 ///
 /// `GET b/{bucket}/o/{object}` (`media.objects.get`)
@@ -250,6 +264,23 @@ impl Get {
 impl ::discogen_runtime::CallOptions for Get {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Object;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -367,6 +398,23 @@ impl ::discogen_runtime::CallOptions for Insert {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Insert {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Object;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Media-only upload: no request schema, simple protocol only, narrow accept list (analytics.v3 uploads.uploadData style).
 ///
 /// `POST b/{bucket}/uploads` (`media.objects.uploadData`)
@@ -430,6 +478,23 @@ impl UploadData {
 impl ::discogen_runtime::CallOptions for UploadData {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for UploadData {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Object;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 

@@ -105,6 +105,23 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Create {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::FooBar;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::FooBar> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Response is a top-level array schema.
 ///
 /// `POST v1/{+name}:detect` (`nested.outers.detect`)
@@ -148,6 +165,23 @@ impl ::discogen_runtime::CallOptions for Detect {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Detect {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Detections;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Detections> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Gets an Outer.
 ///
 /// `GET v1/{+name}` (`nested.outers.get`)
@@ -183,5 +217,22 @@ impl Get {
 impl ::discogen_runtime::CallOptions for Get {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Outer;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Outer> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

@@ -130,6 +130,23 @@ impl ::discogen_runtime::CallOptions for Cancel {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Cancel {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Empty;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Empty> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Deletes a long-running operation. It does not cancel the operation.
 ///
 /// `DELETE v1/{+name}` (`operations.operations.delete`)
@@ -168,6 +185,23 @@ impl ::discogen_runtime::CallOptions for Delete {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Delete {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Empty;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Empty> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
 ///
 /// `GET v1/{+name}` (`operations.operations.get`)
@@ -203,6 +237,23 @@ impl Get {
 impl ::discogen_runtime::CallOptions for Get {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Operation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -299,5 +350,22 @@ impl List {
 impl ::discogen_runtime::CallOptions for List {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::ListOperationsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::ListOperationsResponse> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

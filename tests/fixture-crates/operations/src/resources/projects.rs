@@ -131,6 +131,23 @@ pub mod widgets {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Operation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Deletes a widget. The Operation.response is Empty.
     ///
     /// `DELETE v1/{+name}` (`operations.projects.widgets.delete`)
@@ -179,6 +196,23 @@ pub mod widgets {
     impl ::discogen_runtime::CallOptions for Delete {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Delete {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Operation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }

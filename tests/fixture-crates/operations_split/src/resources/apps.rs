@@ -92,6 +92,23 @@ impl ::discogen_runtime::CallOptions for Repair {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Repair {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Operation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// The `apps.operations` resource.
 pub mod operations {
     /// The `apps.operations` resource.
@@ -211,6 +228,20 @@ pub mod operations {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Cancel {
+        type Client = crate::Client;
+
+        type Output = ();
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<()> {
+            ::discogen_runtime::__private::response::decode_unit(status, body)
+        }
+    }
+
     /// Gets the latest state of a long-running operation (App Engine style: the name `apps/{appsId}/operations/{operationsId}` split into its ids). parameterOrder lists the ids in another order than the path, which the poller must follow.
     ///
     /// `GET v1/apps/{appsId}/operations/{operationsId}` (`operations_split.apps.operations.get`)
@@ -253,6 +284,23 @@ pub mod operations {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Operation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -343,6 +391,23 @@ pub mod operations {
     impl ::discogen_runtime::CallOptions for List {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::ListOperationsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::ListOperationsResponse> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }

@@ -113,6 +113,23 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Operation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Retrieves a list of global Operation resources.
 ///
 /// `GET projects/{project}/global/operations` (`operationsstatus.globalOperations.list`)
@@ -194,6 +211,23 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::OperationList;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::OperationList> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Waits for the specified Operation resource to return as `DONE` or for the request to approach the 2 minute deadline, and retrieves the specified Operation resource. This method waits for no more than the 2 minutes and then returns the current state of the operation, which might be `DONE` or still in progress.
 ///
 /// `POST projects/{project}/global/operations/{operation}/wait` (`operationsstatus.globalOperations.wait`)
@@ -234,5 +268,22 @@ impl Wait {
 impl ::discogen_runtime::CallOptions for Wait {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Wait {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Operation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

@@ -106,6 +106,23 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Instance;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Instance> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Creates an instance resource in the specified project using the data included in the request.
 ///
 /// `POST projects/{project}/zones/{zone}/instances` (`operationsstatus.instances.insert`)
@@ -157,5 +174,22 @@ impl Insert {
 impl ::discogen_runtime::CallOptions for Insert {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Insert {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Operation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

@@ -115,6 +115,23 @@ pub mod files {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Item;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Item> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// A required query parameter that is NOT in parameterOrder (storage.v1 objects.viewFullContext style).
     ///
     /// `GET v1/buckets/{bucket}/files/{file}/context` (`params.buckets.files.viewContext`)
@@ -157,6 +174,23 @@ pub mod files {
     impl ::discogen_runtime::CallOptions for ViewContext {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for ViewContext {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Item;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Item> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }

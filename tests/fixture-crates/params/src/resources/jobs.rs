@@ -166,6 +166,23 @@ impl ::discogen_runtime::CallOptions for Cancel {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Cancel {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Empty;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Empty> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// DELETE with a request body and no response (unit).
 ///
 /// `DELETE v1/{+name}` (`params.jobs.delete`)
@@ -203,6 +220,20 @@ impl Delete {
 impl ::discogen_runtime::CallOptions for Delete {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Delete {
+    type Client = crate::Client;
+
+    type Output = ();
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<()> {
+        ::discogen_runtime::__private::response::decode_unit(status, body)
     }
 }
 
@@ -254,6 +285,23 @@ impl ::discogen_runtime::CallOptions for Insert {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Insert {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Job;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Job> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// No parameters, no request, no response.
 ///
 /// `POST v1/jobs:ping` (`params.jobs.ping`)
@@ -288,6 +336,20 @@ impl Ping {
 impl ::discogen_runtime::CallOptions for Ping {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Ping {
+    type Client = crate::Client;
+
+    type Output = ();
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<()> {
+        ::discogen_runtime::__private::response::decode_unit(status, body)
     }
 }
 
@@ -330,6 +392,23 @@ impl Purge {
 impl ::discogen_runtime::CallOptions for Purge {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Purge {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Empty;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Empty> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -389,5 +468,22 @@ impl Search {
 impl ::discogen_runtime::CallOptions for Search {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Search {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::SearchJobsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::SearchJobsResponse> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

@@ -147,6 +147,23 @@ pub mod items {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Item;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Item> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Query parameter edge cases; `filter` is a required query parameter listed in parameterOrder.
     ///
     /// `GET v1/users/{userId}/items` (`params.users.items.list`)
@@ -287,6 +304,23 @@ pub mod items {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::ListItemsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::ListItemsResponse> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Requires an ETag (If-Match); updateMask is a google-fieldmask query parameter.
     ///
     /// `PATCH v1/users/{userId}/items/{itemId}` (`params.users.items.patch`)
@@ -338,6 +372,23 @@ pub mod items {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Item;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Item> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }

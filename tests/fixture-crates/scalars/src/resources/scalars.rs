@@ -128,6 +128,23 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Create {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Scalars;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Scalars> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Gets a Scalars; query parameters of every scalar type.
 ///
 /// `GET v1/{+name}` (`scalars.scalars.get`)
@@ -277,6 +294,23 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Scalars;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Scalars> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Updates a Scalars; PATCH may need explicit nulls.
 ///
 /// `PATCH v1/{+name}` (`scalars.scalars.patch`)
@@ -323,5 +357,22 @@ impl Patch {
 impl ::discogen_runtime::CallOptions for Patch {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Patch {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::Scalars;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::Scalars> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

@@ -154,6 +154,25 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Create {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2CompanionAgent;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2CompanionAgent,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 pub use crate::resources::shared::Delete;
 
 /// `GET v2/{+name}` (`dialogflow.projects.locations.companionAgents.get`)
@@ -193,6 +212,25 @@ impl Get {
 impl ::discogen_runtime::CallOptions for Get {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2CompanionAgent;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2CompanionAgent,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -279,6 +317,25 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2ListCompanionAgentsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2ListCompanionAgentsResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// `PATCH v2/{+name}` (`dialogflow.projects.locations.companionAgents.patch`)
 ///
 /// Besides its setters, it takes the [standard parameters](crate::StandardParameters) (`fields`, `quotaUser`, `$.xgafv`, ...) and the [per-call options](crate::CallOptions) (timeout, retry policy, idempotency, headers).
@@ -326,5 +383,24 @@ impl Patch {
 impl ::discogen_runtime::CallOptions for Patch {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Patch {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2CompanionAgent;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2CompanionAgent,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

@@ -287,6 +287,23 @@ pub mod evaluations {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     pub use crate::resources::projects::conversation_models::evaluations::Get;
 
     pub use crate::resources::projects::conversation_models::evaluations::List;

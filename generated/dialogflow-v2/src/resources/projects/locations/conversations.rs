@@ -206,6 +206,25 @@ impl ::discogen_runtime::CallOptions for IngestContextReferences {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for IngestContextReferences {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2IngestContextReferencesResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2IngestContextReferencesResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 pub use crate::resources::projects::conversations::List;
 
 /// The `projects.locations.conversations.messages` resource.

@@ -167,6 +167,23 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2Generator;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Generator> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 pub use crate::resources::projects::generators::List;
 
 /// Updates a generator.
@@ -217,6 +234,23 @@ impl Patch {
 impl ::discogen_runtime::CallOptions for Patch {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Patch {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2Generator;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Generator> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -364,6 +398,23 @@ pub mod evaluations {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     pub use crate::resources::shared::Delete;
 
     /// Gets an evaluation of generator.
@@ -410,6 +461,25 @@ pub mod evaluations {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -500,6 +570,25 @@ pub mod evaluations {
     impl ::discogen_runtime::CallOptions for List {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }

@@ -107,6 +107,25 @@ impl ::discogen_runtime::CallOptions for GenerateStatelessSummary {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for GenerateStatelessSummary {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Get answers for the given query based on knowledge documents.
 ///
 /// `POST v2/{+parent}/suggestions:searchKnowledge`, for:
@@ -154,5 +173,24 @@ impl SearchKnowledge {
 impl ::discogen_runtime::CallOptions for SearchKnowledge {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for SearchKnowledge {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }

@@ -403,6 +403,23 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Create {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowCxV3Agent;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 pub use crate::resources::shared::Delete;
 
 /// Exports the specified agent to a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportAgentResponse
@@ -467,6 +484,23 @@ impl ::discogen_runtime::CallOptions for Export {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Export {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Retrieves the specified agent.
 ///
 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.get`)
@@ -504,6 +538,23 @@ impl Get {
 impl ::discogen_runtime::CallOptions for Get {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowCxV3Agent;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -559,6 +610,25 @@ impl ::discogen_runtime::CallOptions for GetGenerativeSettings {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for GetGenerativeSettings {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Gets the latest agent validation result. Agent validation is performed when ValidateAgent is called.
 ///
 /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.getValidationResult`)
@@ -608,6 +678,25 @@ impl GetValidationResult {
 impl ::discogen_runtime::CallOptions for GetValidationResult {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for GetValidationResult {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -696,6 +785,25 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for List {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Updates the specified agent. Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
 ///
 /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.patch`)
@@ -744,6 +852,23 @@ impl Patch {
 impl ::discogen_runtime::CallOptions for Patch {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Patch {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowCxV3Agent;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -809,6 +934,23 @@ impl ::discogen_runtime::CallOptions for Restore {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Restore {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleLongrunningOperation;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Updates the generative settings for the agent.
 ///
 /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.updateGenerativeSettings`)
@@ -865,6 +1007,25 @@ impl ::discogen_runtime::CallOptions for UpdateGenerativeSettings {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for UpdateGenerativeSettings {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Validates the specified agent and creates or updates validation results. The agent in draft version is validated. Please call this API after the training is completed to get the complete validation results.
 ///
 /// `POST v3/{+name}:validate` (`dialogflow.projects.locations.agents.validate`)
@@ -909,6 +1070,25 @@ impl Validate {
 impl ::discogen_runtime::CallOptions for Validate {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for Validate {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -1000,6 +1180,25 @@ pub mod changelogs {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Changelog;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Changelog,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -1097,6 +1296,25 @@ pub mod changelogs {
     impl ::discogen_runtime::CallOptions for List {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }
@@ -1321,6 +1539,25 @@ pub mod entity_types {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3EntityType;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3EntityType,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Deletes the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.delete`)
@@ -1372,6 +1609,23 @@ pub mod entity_types {
     impl ::discogen_runtime::CallOptions for Delete {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Delete {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleProtobufEmpty;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -1432,6 +1686,23 @@ pub mod entity_types {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Export {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Retrieves the specified entity type.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.get`)
@@ -1483,6 +1754,25 @@ pub mod entity_types {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3EntityType;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3EntityType,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -1540,6 +1830,23 @@ pub mod entity_types {
     impl ::discogen_runtime::CallOptions for Import {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Import {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -1640,6 +1947,25 @@ pub mod entity_types {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.entityTypes.patch`)
@@ -1702,6 +2028,25 @@ pub mod entity_types {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3EntityType;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3EntityType,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }
@@ -1993,6 +2338,23 @@ pub mod environments {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     pub use crate::resources::shared::Delete;
 
     /// Deploys a flow to the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: DeployFlowMetadata - `response`: DeployFlowResponse
@@ -2063,6 +2425,23 @@ pub mod environments {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for DeployFlow {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Retrieves the specified Environment.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.environments.get`)
@@ -2105,6 +2484,25 @@ pub mod environments {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Environment;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Environment,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -2193,6 +2591,25 @@ pub mod environments {
     impl ::discogen_runtime::CallOptions for List {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -2286,6 +2703,25 @@ pub mod environments {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for LookupEnvironmentHistory {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: Environment
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.environments.patch`)
@@ -2362,6 +2798,23 @@ pub mod environments {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Kicks off a continuous test under the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: RunContinuousTestMetadata - `response`: RunContinuousTestResponse
     ///
     /// `POST v3/{+environment}:runContinuousTest` (`dialogflow.projects.locations.agents.environments.runContinuousTest`)
@@ -2427,6 +2880,23 @@ pub mod environments {
     impl ::discogen_runtime::CallOptions for RunContinuousTest {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for RunContinuousTest {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -2551,6 +3021,25 @@ pub mod environments {
                 &mut self.params
             }
         }
+
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
     }
 
     /// The `projects.locations.agents.environments.deployments` resource.
@@ -2647,6 +3136,25 @@ pub mod environments {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Deployment;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Deployment,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Returns the list of all deployments in the specified Environment.
         ///
         /// `GET v3/{+parent}/deployments` (`dialogflow.projects.locations.agents.environments.deployments.list`)
@@ -2737,6 +3245,25 @@ pub mod environments {
         impl ::discogen_runtime::CallOptions for List {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }
@@ -2948,6 +3475,25 @@ pub mod environments {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Create {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Experiment;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Experiment,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         pub use crate::resources::shared::Delete;
 
         /// Retrieves the specified Experiment.
@@ -2995,6 +3541,25 @@ pub mod environments {
         impl ::discogen_runtime::CallOptions for Get {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Experiment;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Experiment,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -3091,6 +3656,25 @@ pub mod environments {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Updates the specified Experiment.
         ///
         /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.environments.experiments.patch`)
@@ -3150,6 +3734,25 @@ pub mod environments {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Patch {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Experiment;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Experiment,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Starts the specified Experiment. This rpc only changes the state of experiment from PENDING to RUNNING.
         ///
         /// `POST v3/{+name}:start` (`dialogflow.projects.locations.agents.environments.experiments.start`)
@@ -3200,6 +3803,25 @@ pub mod environments {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Start {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Experiment;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Experiment,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Stops the specified Experiment. This rpc only changes the state of experiment from RUNNING to DONE.
         ///
         /// `POST v3/{+name}:stop` (`dialogflow.projects.locations.agents.environments.experiments.stop`)
@@ -3247,6 +3869,25 @@ pub mod environments {
         impl ::discogen_runtime::CallOptions for Stop {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Stop {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Experiment;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Experiment,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }
@@ -3417,6 +4058,25 @@ pub mod environments {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for DetectIntent {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Fulfills a matched intent returned by MatchIntent. Must be called after MatchIntent, with input from MatchIntentResponse. Otherwise, the behavior is undefined.
         ///
         /// `POST v3/{+session}:fulfillIntent`, for:
@@ -3464,6 +4124,25 @@ pub mod environments {
         impl ::discogen_runtime::CallOptions for FulfillIntent {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for FulfillIntent {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -3517,6 +4196,25 @@ pub mod environments {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for MatchIntent {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3MatchIntentResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3MatchIntentResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Processes a natural language query and returns structured, actionable data as a result through server-side streaming. Server-side streaming allows Dialogflow to send [partial responses](https://cloud.google.com/dialogflow/cx/docs/concept/fulfillment#partial-response) earlier in a single request.
         ///
         /// `POST v3/{+session}:serverStreamingDetectIntent`, for:
@@ -3564,6 +4262,25 @@ pub mod environments {
         impl ::discogen_runtime::CallOptions for ServerStreamingDetectIntent {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for ServerStreamingDetectIntent {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -3732,6 +4449,25 @@ pub mod environments {
                 }
             }
 
+            impl ::discogen_runtime::__private::BatchCall for Create {
+                type Client = crate::Client;
+
+                type Output = crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType;
+
+                fn batch_request(&self) -> ::discogen_runtime::Request {
+                    self.to_request()
+                }
+
+                fn decode(
+                    status: u16,
+                    body: &[u8],
+                ) -> ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
+                > {
+                    ::discogen_runtime::__private::response::decode_body(status, body)
+                }
+            }
+
             pub use crate::resources::shared::Delete;
 
             /// Retrieves the specified session entity type.
@@ -3779,6 +4515,25 @@ pub mod environments {
             impl ::discogen_runtime::CallOptions for Get {
                 fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
+                }
+            }
+
+            impl ::discogen_runtime::__private::BatchCall for Get {
+                type Client = crate::Client;
+
+                type Output = crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType;
+
+                fn batch_request(&self) -> ::discogen_runtime::Request {
+                    self.to_request()
+                }
+
+                fn decode(
+                    status: u16,
+                    body: &[u8],
+                ) -> ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
+                > {
+                    ::discogen_runtime::__private::response::decode_body(status, body)
                 }
             }
 
@@ -3875,6 +4630,25 @@ pub mod environments {
                 }
             }
 
+            impl ::discogen_runtime::__private::BatchCall for List {
+                type Client = crate::Client;
+
+                type Output = crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse;
+
+                fn batch_request(&self) -> ::discogen_runtime::Request {
+                    self.to_request()
+                }
+
+                fn decode(
+                    status: u16,
+                    body: &[u8],
+                ) -> ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse,
+                > {
+                    ::discogen_runtime::__private::response::decode_body(status, body)
+                }
+            }
+
             /// Updates the specified session entity type.
             ///
             /// `PATCH v3/{+name}`, for:
@@ -3931,6 +4705,25 @@ pub mod environments {
             impl ::discogen_runtime::CallOptions for Patch {
                 fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
+                }
+            }
+
+            impl ::discogen_runtime::__private::BatchCall for Patch {
+                type Client = crate::Client;
+
+                type Output = crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType;
+
+                fn batch_request(&self) -> ::discogen_runtime::Request {
+                    self.to_request()
+                }
+
+                fn decode(
+                    status: u16,
+                    body: &[u8],
+                ) -> ::discogen_runtime::Result<
+                    crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
+                > {
+                    ::discogen_runtime::__private::response::decode_body(status, body)
                 }
             }
         }
@@ -4249,6 +5042,23 @@ pub mod flows {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Flow;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Deletes a specified flow.
     ///
     /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.delete`)
@@ -4297,6 +5107,23 @@ pub mod flows {
     impl ::discogen_runtime::CallOptions for Delete {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Delete {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleProtobufEmpty;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -4365,6 +5192,23 @@ pub mod flows {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Export {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Retrieves the specified flow.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.flows.get`)
@@ -4413,6 +5257,23 @@ pub mod flows {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Flow;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -4469,6 +5330,25 @@ pub mod flows {
     impl ::discogen_runtime::CallOptions for GetValidationResult {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for GetValidationResult {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -4534,6 +5414,23 @@ pub mod flows {
     impl ::discogen_runtime::CallOptions for Import {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Import {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -4633,6 +5530,25 @@ pub mod flows {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.patch`)
@@ -4692,6 +5608,23 @@ pub mod flows {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Flow;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -4760,6 +5693,23 @@ pub mod flows {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Train {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Validates the specified flow and creates or updates validation results. Please call this API after the training is completed to get the complete validation results.
     ///
     /// `POST v3/{+name}:validate` (`dialogflow.projects.locations.agents.flows.validate`)
@@ -4804,6 +5754,25 @@ pub mod flows {
     impl ::discogen_runtime::CallOptions for Validate {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Validate {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -4981,6 +5950,25 @@ pub mod flows {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Create {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Page;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Page,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Deletes the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
         ///
         /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.flows.pages.delete`)
@@ -5033,6 +6021,23 @@ pub mod flows {
         impl ::discogen_runtime::CallOptions for Delete {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Delete {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleProtobufEmpty;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -5090,6 +6095,25 @@ pub mod flows {
         impl ::discogen_runtime::CallOptions for Get {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Page;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Page,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -5195,6 +6219,25 @@ pub mod flows {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Updates the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
         ///
         /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.pages.patch`)
@@ -5260,6 +6303,25 @@ pub mod flows {
         impl ::discogen_runtime::CallOptions for Patch {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Patch {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Page;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Page,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }
@@ -5443,6 +6505,25 @@ pub mod flows {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Create {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Deletes the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
         ///
         /// `DELETE v3/{+name}`, for:
@@ -5495,6 +6576,23 @@ pub mod flows {
         impl ::discogen_runtime::CallOptions for Delete {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Delete {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleProtobufEmpty;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -5552,6 +6650,25 @@ pub mod flows {
         impl ::discogen_runtime::CallOptions for Get {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -5657,6 +6774,25 @@ pub mod flows {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Updates the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
         ///
         /// `PATCH v3/{+name}`, for:
@@ -5722,6 +6858,25 @@ pub mod flows {
         impl ::discogen_runtime::CallOptions for Patch {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Patch {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }
@@ -5934,6 +7089,25 @@ pub mod flows {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for CompareVersions {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3CompareVersionsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3CompareVersionsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Creates a Version in the specified Flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateVersionOperationMetadata - `response`: Version
         ///
         /// `POST v3/{+parent}/versions` (`dialogflow.projects.locations.agents.flows.versions.create`)
@@ -6002,6 +7176,23 @@ pub mod flows {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Create {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleLongrunningOperation;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         pub use crate::resources::shared::Delete;
 
         /// Retrieves the specified Version.
@@ -6049,6 +7240,25 @@ pub mod flows {
         impl ::discogen_runtime::CallOptions for Get {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Version;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Version,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -6145,6 +7355,25 @@ pub mod flows {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Loads resources in the specified version to the draft flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
         ///
         /// `POST v3/{+name}:load` (`dialogflow.projects.locations.agents.flows.versions.load`)
@@ -6213,6 +7442,23 @@ pub mod flows {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Load {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleLongrunningOperation;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Updates the specified Version.
         ///
         /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.flows.versions.patch`)
@@ -6269,6 +7515,25 @@ pub mod flows {
         impl ::discogen_runtime::CallOptions for Patch {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Patch {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Version;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Version,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }
@@ -6446,6 +7711,25 @@ pub mod generators {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Generator;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Generator,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Deletes the specified generators.
     ///
     /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.generators.delete`)
@@ -6495,6 +7779,23 @@ pub mod generators {
     impl ::discogen_runtime::CallOptions for Delete {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Delete {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleProtobufEmpty;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -6548,6 +7849,25 @@ pub mod generators {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Generator;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Generator,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -6648,6 +7968,25 @@ pub mod generators {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Update the specified generator.
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.generators.patch`)
@@ -6710,6 +8049,25 @@ pub mod generators {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Generator;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Generator,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }
@@ -6932,6 +8290,25 @@ pub mod intents {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Intent;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Intent,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     pub use crate::resources::shared::Delete;
 
     /// Exports the selected intents. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ExportIntentsMetadata - `response`: ExportIntentsResponse
@@ -6999,6 +8376,23 @@ pub mod intents {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Export {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Retrieves the specified intent.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.intents.get`)
@@ -7049,6 +8443,25 @@ pub mod intents {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Intent;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Intent,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -7114,6 +8527,23 @@ pub mod intents {
     impl ::discogen_runtime::CallOptions for Import {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Import {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -7227,6 +8657,25 @@ pub mod intents {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates the specified intent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.intents.patch`)
@@ -7288,6 +8737,25 @@ pub mod intents {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Intent;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Intent,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -7558,6 +9026,25 @@ pub mod playbooks {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Playbook;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Playbook,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     pub use crate::resources::shared::Delete;
 
     /// Exports the specified playbook to a binary file. Note that resources (e.g. examples, tools) that the playbook references will also be exported.
@@ -7615,6 +9102,23 @@ pub mod playbooks {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Export {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Retrieves the specified Playbook.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.get`)
@@ -7656,6 +9160,25 @@ pub mod playbooks {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Playbook;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Playbook,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -7711,6 +9234,23 @@ pub mod playbooks {
     impl ::discogen_runtime::CallOptions for Import {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Import {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -7801,6 +9341,25 @@ pub mod playbooks {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates the specified Playbook.
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.patch`)
@@ -7854,6 +9413,25 @@ pub mod playbooks {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Playbook;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Playbook,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -8019,6 +9597,25 @@ pub mod playbooks {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Create {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Example;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Example,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         pub use crate::resources::shared::Delete;
 
         /// Retrieves the specified example.
@@ -8066,6 +9663,25 @@ pub mod playbooks {
         impl ::discogen_runtime::CallOptions for Get {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Example;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Example,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -8171,6 +9787,25 @@ pub mod playbooks {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Update the specified example.
         ///
         /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.playbooks.examples.patch`)
@@ -8227,6 +9862,25 @@ pub mod playbooks {
         impl ::discogen_runtime::CallOptions for Patch {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Patch {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3Example;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3Example,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }
@@ -8391,6 +10045,25 @@ pub mod playbooks {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Create {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         pub use crate::resources::shared::Delete;
 
         /// Retrieves the specified version of the Playbook.
@@ -8438,6 +10111,25 @@ pub mod playbooks {
         impl ::discogen_runtime::CallOptions for Get {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -8534,6 +10226,25 @@ pub mod playbooks {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Retrieves the specified version of the Playbook and stores it as the current playbook draft, returning the playbook with resources updated.
         ///
         /// `POST v3/{+name}:restore` (`dialogflow.projects.locations.agents.playbooks.versions.restore`)
@@ -8581,6 +10292,25 @@ pub mod playbooks {
         impl ::discogen_runtime::CallOptions for Restore {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Restore {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }
@@ -8780,6 +10510,25 @@ pub mod sessions {
     impl ::discogen_runtime::CallOptions for SubmitAnswerFeedback {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for SubmitAnswerFeedback {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3AnswerFeedback;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3AnswerFeedback,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -9195,6 +10944,23 @@ pub mod test_cases {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for BatchDelete {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleProtobufEmpty;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Kicks off a batch run of test cases. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: BatchRunTestCasesMetadata - `response`: BatchRunTestCasesResponse
     ///
     /// `POST v3/{+parent}/testCases:batchRun` (`dialogflow.projects.locations.agents.testCases.batchRun`)
@@ -9263,6 +11029,23 @@ pub mod test_cases {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for BatchRun {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Calculates the test coverage for an agent.
     ///
     /// `GET v3/{+agent}/testCases:calculateCoverage` (`dialogflow.projects.locations.agents.testCases.calculateCoverage`)
@@ -9326,6 +11109,25 @@ pub mod test_cases {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for CalculateCoverage {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3CalculateCoverageResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3CalculateCoverageResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Creates a test case for the given agent.
     ///
     /// `POST v3/{+parent}/testCases` (`dialogflow.projects.locations.agents.testCases.create`)
@@ -9371,6 +11173,25 @@ pub mod test_cases {
     impl ::discogen_runtime::CallOptions for Create {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3TestCase;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3TestCase,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -9440,6 +11261,23 @@ pub mod test_cases {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Export {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Gets a test case.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.testCases.get`)
@@ -9481,6 +11319,25 @@ pub mod test_cases {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3TestCase;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3TestCase,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -9547,6 +11404,23 @@ pub mod test_cases {
     impl ::discogen_runtime::CallOptions for Import {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Import {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -9651,6 +11525,25 @@ pub mod test_cases {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates the specified test case.
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.testCases.patch`)
@@ -9704,6 +11597,25 @@ pub mod test_cases {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3TestCase;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3TestCase,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -9769,6 +11681,23 @@ pub mod test_cases {
     impl ::discogen_runtime::CallOptions for Run {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Run {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleLongrunningOperation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -9953,6 +11882,25 @@ pub mod test_cases {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3TestCaseResult;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3TestCaseResult,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Fetches the list of run results for the given test case. A maximum of 100 results are kept for each test case.
         ///
         /// `GET v3/{+parent}/results` (`dialogflow.projects.locations.agents.testCases.results.list`)
@@ -10052,6 +12000,25 @@ pub mod test_cases {
         impl ::discogen_runtime::CallOptions for List {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }
@@ -10223,6 +12190,23 @@ pub mod tools {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Tool;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Deletes a specified Tool.
     ///
     /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.tools.delete`)
@@ -10274,6 +12258,23 @@ pub mod tools {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Delete {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleProtobufEmpty;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Retrieves the specified Tool.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.tools.get`)
@@ -10313,6 +12314,23 @@ pub mod tools {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Tool;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -10403,6 +12421,25 @@ pub mod tools {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Update the specified Tool.
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.tools.patch`)
@@ -10453,6 +12490,23 @@ pub mod tools {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Tool;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -10616,6 +12670,25 @@ pub mod tools {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Create {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ToolVersion;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ToolVersion,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Deletes the specified version of the Tool.
         ///
         /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.tools.versions.delete`)
@@ -10671,6 +12744,23 @@ pub mod tools {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Delete {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleProtobufEmpty;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Retrieves the specified version of the Tool.
         ///
         /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.tools.versions.get`)
@@ -10716,6 +12806,25 @@ pub mod tools {
         impl ::discogen_runtime::CallOptions for Get {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Get {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ToolVersion;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ToolVersion,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -10812,6 +12921,25 @@ pub mod tools {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for List {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Retrieves the specified version of the Tool and stores it as the current tool draft, returning the tool with resources updated.
         ///
         /// `POST v3/{+name}:restore` (`dialogflow.projects.locations.agents.tools.versions.restore`)
@@ -10859,6 +12987,25 @@ pub mod tools {
         impl ::discogen_runtime::CallOptions for Restore {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Restore {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::GoogleCloudDialogflowCxV3RestoreToolVersionResponse;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<
+                crate::schemas::GoogleCloudDialogflowCxV3RestoreToolVersionResponse,
+            > {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
     }
@@ -11154,6 +13301,25 @@ pub mod webhooks {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Webhook;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Webhook,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Deletes the specified webhook.
     ///
     /// `DELETE v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.delete`)
@@ -11206,6 +13372,23 @@ pub mod webhooks {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Delete {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleProtobufEmpty;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Retrieves the specified webhook.
     ///
     /// `GET v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.get`)
@@ -11247,6 +13430,25 @@ pub mod webhooks {
     impl ::discogen_runtime::CallOptions for Get {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Get {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Webhook;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Webhook,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 
@@ -11337,6 +13539,25 @@ pub mod webhooks {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for List {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Updates the specified webhook.
     ///
     /// `PATCH v3/{+name}` (`dialogflow.projects.locations.agents.webhooks.patch`)
@@ -11389,6 +13610,25 @@ pub mod webhooks {
     impl ::discogen_runtime::CallOptions for Patch {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Patch {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::GoogleCloudDialogflowCxV3Webhook;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<
+            crate::schemas::GoogleCloudDialogflowCxV3Webhook,
+        > {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }

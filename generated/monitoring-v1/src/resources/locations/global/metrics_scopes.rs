@@ -90,6 +90,23 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 
+impl ::discogen_runtime::__private::BatchCall for Get {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::MetricsScope;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<crate::schemas::MetricsScope> {
+        ::discogen_runtime::__private::response::decode_body(status, body)
+    }
+}
+
 /// Returns a list of every Metrics Scope that a specific MonitoredProject has been added to. The metrics scope representing the specified monitored project will always be the first entry in the response.
 ///
 /// `GET v1/locations/global/metricsScopes:listMetricsScopesByMonitoredProject` (`monitoring.locations.global.metricsScopes.listMetricsScopesByMonitoredProject`)
@@ -145,6 +162,25 @@ impl ListMetricsScopesByMonitoredProject {
 impl ::discogen_runtime::CallOptions for ListMetricsScopesByMonitoredProject {
     fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
         &mut self.params
+    }
+}
+
+impl ::discogen_runtime::__private::BatchCall for ListMetricsScopesByMonitoredProject {
+    type Client = crate::Client;
+
+    type Output = crate::schemas::ListMetricsScopesByMonitoredProjectResponse;
+
+    fn batch_request(&self) -> ::discogen_runtime::Request {
+        self.to_request()
+    }
+
+    fn decode(
+        status: u16,
+        body: &[u8],
+    ) -> ::discogen_runtime::Result<
+        crate::schemas::ListMetricsScopesByMonitoredProjectResponse,
+    > {
+        ::discogen_runtime::__private::response::decode_body(status, body)
     }
 }
 
@@ -266,6 +302,23 @@ pub mod projects {
         }
     }
 
+    impl ::discogen_runtime::__private::BatchCall for Create {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Operation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
+        }
+    }
+
     /// Deletes a MonitoredProject from the specified Metrics Scope.
     ///
     /// `DELETE v1/{+name}` (`monitoring.locations.global.metricsScopes.projects.delete`)
@@ -328,6 +381,23 @@ pub mod projects {
     impl ::discogen_runtime::CallOptions for Delete {
         fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
             &mut self.params
+        }
+    }
+
+    impl ::discogen_runtime::__private::BatchCall for Delete {
+        type Client = crate::Client;
+
+        type Output = crate::schemas::Operation;
+
+        fn batch_request(&self) -> ::discogen_runtime::Request {
+            self.to_request()
+        }
+
+        fn decode(
+            status: u16,
+            body: &[u8],
+        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
+            ::discogen_runtime::__private::response::decode_body(status, body)
         }
     }
 }

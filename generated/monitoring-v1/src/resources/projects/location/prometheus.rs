@@ -247,6 +247,23 @@ pub mod api {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for Labels {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::HttpBody;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Evaluate a PromQL query at a single point in time.
         ///
         /// `POST v1/{+name}/location/{location}/prometheus/api/v1/query` (`monitoring.projects.location.prometheus.api.v1.query`)
@@ -294,6 +311,23 @@ pub mod api {
         impl ::discogen_runtime::CallOptions for Query {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Query {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::HttpBody;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -347,6 +381,23 @@ pub mod api {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for QueryExemplars {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::HttpBody;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Evaluate a PromQL query with start, end time range.
         ///
         /// `POST v1/{+name}/location/{location}/prometheus/api/v1/query_range` (`monitoring.projects.location.prometheus.api.v1.query_range`)
@@ -397,6 +448,23 @@ pub mod api {
             }
         }
 
+        impl ::discogen_runtime::__private::BatchCall for QueryRange {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::HttpBody;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
+            }
+        }
+
         /// Lists metadata for metrics.
         ///
         /// `POST v1/{+name}/location/{location}/prometheus/api/v1/series` (`monitoring.projects.location.prometheus.api.v1.series`)
@@ -444,6 +512,23 @@ pub mod api {
         impl ::discogen_runtime::CallOptions for Series {
             fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                 &mut self.params
+            }
+        }
+
+        impl ::discogen_runtime::__private::BatchCall for Series {
+            type Client = crate::Client;
+
+            type Output = crate::schemas::HttpBody;
+
+            fn batch_request(&self) -> ::discogen_runtime::Request {
+                self.to_request()
+            }
+
+            fn decode(
+                status: u16,
+                body: &[u8],
+            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                ::discogen_runtime::__private::response::decode_body(status, body)
             }
         }
 
@@ -562,6 +647,23 @@ pub mod api {
                     &mut self.params
                 }
             }
+
+            impl ::discogen_runtime::__private::BatchCall for Values {
+                type Client = crate::Client;
+
+                type Output = crate::schemas::HttpBody;
+
+                fn batch_request(&self) -> ::discogen_runtime::Request {
+                    self.to_request()
+                }
+
+                fn decode(
+                    status: u16,
+                    body: &[u8],
+                ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                    ::discogen_runtime::__private::response::decode_body(status, body)
+                }
+            }
         }
 
         /// The `projects.location.prometheus.api.v1.metadata` resource.
@@ -662,6 +764,23 @@ pub mod api {
             impl ::discogen_runtime::CallOptions for List {
                 fn call_params(&mut self) -> &mut ::discogen_runtime::__private::Params {
                     &mut self.params
+                }
+            }
+
+            impl ::discogen_runtime::__private::BatchCall for List {
+                type Client = crate::Client;
+
+                type Output = crate::schemas::HttpBody;
+
+                fn batch_request(&self) -> ::discogen_runtime::Request {
+                    self.to_request()
+                }
+
+                fn decode(
+                    status: u16,
+                    body: &[u8],
+                ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
+                    ::discogen_runtime::__private::response::decode_body(status, body)
                 }
             }
         }
