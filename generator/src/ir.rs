@@ -944,6 +944,8 @@ mod runtime_mirrors {
                         .trim_matches(|c| c == '{' || c == '}' || c == ' ')
                         .split(',')
                         .map(|n| n.trim().to_owned())
+                        // A list rustfmt wraps ends with a comma.
+                        .filter(|n| !n.is_empty())
                         .collect();
                     (&u.vis, names)
                 }

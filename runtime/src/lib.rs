@@ -42,9 +42,9 @@ pub use crate::bytes::Bytes;
 pub use crate::client::{Client, ClientBuilder};
 pub use crate::details::ErrorDetail;
 pub use crate::error::{
-    ApiError, BatchError, BatchErrorKind, ConfigError, ConfigErrorKind, CredentialsError, Error,
+    ApiError, BatchError, BatchErrorKind, ConfigError, ConfigErrorKind, CredentialsError,
+    CredentialsErrorKind, Error, MediaError, MediaErrorKind,
 };
-pub use crate::error::{CredentialsErrorKind, MediaError, MediaErrorKind};
 pub use crate::object::UnknownFields;
 pub use crate::paginate::{Page, Stream};
 pub use crate::request::{CallOptions, Request};
