@@ -210,8 +210,11 @@ impl ManifestApi {
         rules
     }
 
-    /// `path` (relative to the project root) as seen from this crate's folder.
+    /// `path` (relative to the project root) as seen from this crate's folder; an absolute path as it is.
     fn relative(&self, path: &str) -> String {
+        if std::path::Path::new(path).is_absolute() {
+            return path.to_owned();
+        }
         let depth = self
             .out
             .trim_matches('/')

@@ -15,7 +15,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use xtask::write;
 
 /// The exit codes, shown by `--help`.
 const EXIT_CODES: &str = "Exit codes:
@@ -134,6 +133,9 @@ fn main() -> ExitCode {
     })
 }
 
+/// How this front door names itself in messages.
+const FRONT: &str = "cargo xtask";
+
 fn generate(args: GenerateArgs) -> Result<ExitCode, String> {
     let GenerateArgs {
         check,
@@ -148,87 +150,12 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, String> {
         (true, Some(_)) => return Err("--out goes with --discovery".to_owned()),
         (false, None) => return Err("--discovery needs --out DIR".to_owned()),
     };
-
-    // Everything is generated in memory first: one bad document means nothing is written.
-    let crates = jobs
-        .iter()
-        .map(|job| Ok((job, xtask::generate_release(job)?)))
-        .collect::<Result<Vec<_>, String>>()?;
-
-    if check {
-        let mut stale = Vec::new();
-        for (job, generation) in &crates {
-            stale.extend(
-                write::differences(&job.out, &generation.generated).map_err(|e| e.to_string())?,
-            );
-        }
-        let pending: Vec<_> = crates
-            .iter()
-            .filter_map(|(job, g)| g.new_release.as_ref().map(|r| (job, r)))
-            .collect();
-        for (job, release) in &pending {
-            eprintln!(
-                "release not recorded yet: {} {} ({})",
-                job.crate_name,
-                release.summary,
-                release
-                    .history_path
-                    .strip_prefix(&root)
-                    .unwrap_or(&release.history_path)
-                    .display()
-            );
-        }
-        if stale.is_empty() && pending.is_empty() {
-            println!("generated crates are up to date ({} crates)", crates.len());
-            return Ok(ExitCode::SUCCESS);
-        }
-        eprintln!("generated crates are stale; run `cargo xtask generate`:");
-        for path in &stale {
-            eprintln!("  {}", path.strip_prefix(&root).unwrap_or(path).display());
-        }
-        return Ok(ExitCode::FAILURE);
-    }
-
-    let mut releases = Vec::new();
-    for (job, generation) in &crates {
-        let generated = &generation.generated;
-        let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
-        let changed = write::differences(&job.out, generated).map_err(|e| e.to_string())?;
-        write::replace_dir(&job.out, generated)
-            .map_err(|e| format!("{}: {e}", job.out.display()))?;
-        // The crate is in place; now the release it carries is recorded (a crash in between is harmless:
-        // the next run finds the same new revision and makes the same release).
-        if let Some(release) = &generation.new_release {
-            xtask::changes::record(release)?;
-            releases.push((job, release));
-        }
-        let status = if changed.is_empty() {
-            "unchanged".to_owned()
-        } else {
-            format!("{} files changed", changed.len())
-        };
-        println!("{:<28} {:>7} lines  {status}", job.crate_name, lines);
-        println!("{:<28} described: {}", "", generation.coverage);
-    }
-    for (job, release) in releases {
-        println!("{}: {}", job.crate_name, release.summary);
-        if let Some(report) = &release.report {
-            for change in report
-                .changes
-                .iter()
-                .filter(|c| c.severity == discogen::diff::Severity::Breaking)
-                .take(5)
-            {
-                println!("  breaking: {change}");
-            }
-            let breaking = report.count(discogen::diff::Severity::Breaking);
-            if breaking > 5 {
-                println!("  ... and {} more", breaking - 5);
-            }
-            println!("  see {}", job.out.join("CHANGELOG.md").display());
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(
+        match xtask::commands::generate(&root, &jobs, check, FRONT)? {
+            true => ExitCode::SUCCESS,
+            false => ExitCode::FAILURE,
+        },
+    )
 }
 
 fn fetch(args: FetchArgs) -> Result<ExitCode, String> {
@@ -239,66 +166,18 @@ fn fetch(args: FetchArgs) -> Result<ExitCode, String> {
         ..Default::default()
     };
     let root = args.root.unwrap_or_else(xtask::project_root);
-    let fetched = xtask::fetch::fetch(&root, &options)?;
-    let mut updated = 0;
-    for item in &fetched {
-        match &item.outcome {
-            xtask::fetch::Outcome::Unchanged { revision } => {
-                println!("{:<28} unchanged (revision {revision})", item.crate_name)
-            }
-            xtask::fetch::Outcome::Updated {
-                summary,
-                kept_previous,
-                ..
-            } => {
-                updated += 1;
-                println!("{:<28} {summary}", item.crate_name);
-                if let Some(previous) = kept_previous {
-                    println!(
-                        "{:<28} the released document is kept as {}",
-                        "",
-                        previous.strip_prefix(&root).unwrap_or(previous).display()
-                    );
-                }
-            }
-        }
-    }
-    if updated > 0 {
-        println!("run `cargo xtask generate` to regenerate, version and changelog the crates");
-    }
+    xtask::commands::fetch(&root, &options, FRONT)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn diff(args: DiffArgs) -> Result<ExitCode, String> {
-    let DiffArgs {
-        old,
-        new,
-        docs: list_docs,
-        summary: summary_only,
-        version,
-    } = args;
-    let read = |path: &PathBuf| {
-        std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+    let jobs = xtask::project_jobs(&xtask::project_root())?;
+    let options = xtask::commands::DiffOptions {
+        docs: args.docs,
+        summary: args.summary,
+        version: args.version,
     };
-    // The rules of the manifest API whose document NEW is named like, so the report speaks of the types
-    // that crate has.
-    let rules = xtask::project_jobs(&xtask::project_root())?
-        .into_iter()
-        .find(|job| job.document.file_name() == new.file_name())
-        .map(|job| job.rules)
-        .unwrap_or_default();
-    let report = discogen::diff::diff_documents(&read(&old)?, &read(&new)?, &rules)
-        .map_err(|e| e.to_string())?;
-    if !summary_only {
-        println!(
-            "{}",
-            xtask::changes::full_report(&report, list_docs, version)
-        );
-    }
-    let next = version
-        .map(|v| format!(" → {}", v.bump(report.bump())))
-        .unwrap_or_default();
-    println!("{}: {}{next}", report.title, report.summary());
+    xtask::commands::diff(&args.old, &args.new, &jobs, &options)?;
     Ok(ExitCode::SUCCESS)
 }
 

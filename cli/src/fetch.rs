@@ -1,4 +1,4 @@
-//! `cargo xtask fetch`: downloads the current Discovery document of each API in the manifest.
+//! `fetch`: downloads the current Discovery document of each API in the manifest.
 //!
 //! Every document is downloaded and checked before anything is written: it must be a Discovery document (not
 //! an error object) of the same API and version that the generator can resolve, and its revision must not be
@@ -82,17 +82,7 @@ struct Plan {
 /// Fetches the selected documents. Returns an error (and writes nothing) when any of them fails.
 pub fn fetch(root: &Path, options: &FetchOptions) -> Result<Vec<Fetched>, String> {
     let targets = targets(root, options)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    // reqwest is built without a TLS provider (see the workspace manifest): ring it is.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::Client::builder()
-        .timeout(options.timeout)
-        .user_agent(concat!("discogen-xtask/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| e.to_string())?;
+    let (runtime, client) = http(options.timeout)?;
 
     let mut plans = Vec::new();
     let mut errors = Vec::new();
@@ -162,14 +152,48 @@ fn targets(root: &Path, options: &FetchOptions) -> Result<Vec<Target>, String> {
             Ok(Target {
                 crate_name: api.crate_name.clone(),
                 url: format!("{base}apis/{}/{}/rest", doc.name, doc.version),
-                files: ReleaseFiles::for_document(root, &api.document, &api.crate_name),
+                files: ReleaseFiles::for_document(
+                    root,
+                    &api.document,
+                    &api.crate_name,
+                    &manifest.command,
+                ),
                 current_revision: doc.revision.unwrap_or_default(),
-                rules: crate::manifest_rules(root, api)?,
+                rules: crate::project::manifest_rules(root, api)?,
                 current,
                 document,
             })
         })
         .collect()
+}
+
+/// A runtime and an HTTP client for downloads.
+fn http(timeout: Duration) -> Result<(tokio::runtime::Runtime, reqwest::Client), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    // reqwest is built without a TLS provider (see the workspace manifest): ring it is.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .timeout(timeout)
+        .user_agent(concat!("discogen-cli/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| e.to_string())?;
+    Ok((runtime, client))
+}
+
+/// Downloads the Discovery document at `url`: an error object or anything the generator cannot use
+/// is an error.
+pub fn download_document(url: &str, timeout: Duration) -> Result<String, String> {
+    let (runtime, client) = http(timeout)?;
+    let text = runtime.block_on(download(&client, url))?;
+    if let Some(message) = error_message(&text) {
+        return Err(format!(
+            "{url}: the Discovery service answered with an error object: {message}"
+        ));
+    }
+    Ok(text)
 }
 
 async fn download(client: &reqwest::Client, url: &str) -> Result<String, String> {
