@@ -85,7 +85,7 @@ struct AddArgs {
     #[arg(long, value_name = "DIR")]
     from: Option<PathBuf>,
     /// The Discovery service (or a mirror)
-    #[arg(long, value_name = "URL", default_value = fetch::DEFAULT_BASE_URL)]
+    #[arg(long, value_name = "URL", env = "DISCOGEN_DISCOVERY_URL", default_value = fetch::DEFAULT_BASE_URL)]
     base_url: String,
     /// The folder the crates go in, relative to the project
     #[arg(long, value_name = "DIR", default_value = "generated")]
@@ -105,8 +105,8 @@ struct FetchArgs {
     /// APIs to fetch, as crate (`drive-v3`) or document (`drive.v3`) names [default: all]
     #[arg(value_name = "API")]
     apis: Vec<String>,
-    /// The Discovery service
-    #[arg(long, value_name = "URL", default_value = fetch::DEFAULT_BASE_URL)]
+    /// The Discovery service (or a mirror)
+    #[arg(long, value_name = "URL", env = "DISCOGEN_DISCOVERY_URL", default_value = fetch::DEFAULT_BASE_URL)]
     base_url: String,
     /// Take a revision older than the checked-in one
     #[arg(long)]

@@ -230,6 +230,8 @@ fn readme_rust_blocks_are_compiled_code() {
         "tests/tests/media_app/mod.rs",
         "tests/tests/batch_app/mod.rs",
         "examples/testing-app/tests/app.rs",
+        "cli/tests/walkthrough/app/src/lib.rs",
+        "cli/tests/walkthrough/app/tests/app.rs",
         "examples/build-rs/build.rs",
         "examples/build-rs/src/lib.rs",
     ];
