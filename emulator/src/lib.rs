@@ -398,7 +398,7 @@ pub enum FaultKind {
     Unavailable,
     /// Closes the connection without answering.
     ConnectionReset,
-    /// Waits this long, then answers normally (the request takes effect then).
+    /// Waits this long, then answers normally (a batch as a batch; the request takes effect then).
     Delay(Duration),
     /// Answers normally but sends half the body under the full
     /// `Content-Length`, then closes (the request takes effect).
@@ -863,11 +863,15 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
+/// A batch request's headers and body, answered later.
+type BatchRequest = (Vec<(String, String)>, Vec<u8>);
+
 /// What to do with one request, decided under the lock.
 enum Action {
     Respond(Response),
     Reset,
-    DelayThenHandle(Duration),
+    /// The answer after a delay: a batch's (its headers and body kept), else the operations routes'.
+    DelayThenHandle(Duration, Option<BatchRequest>),
     Truncate(Response),
     Media(MediaAction),
 }
@@ -905,7 +909,9 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
                 _ => None,
             };
             let is_batch = batch::is_batch(&request.method, &path, &request.headers);
-            let batch_request = (is_batch && fault.is_none())
+            // A delayed batch is still answered as a batch, after the delay.
+            let delayed = matches!(fault, Some(FaultKind::Delay(_)));
+            let batch_request = (is_batch && (fault.is_none() || delayed))
                 .then(|| (request.headers.clone(), request.body.clone()));
             let keep_body = !media.is_media() || shared.config.keep_media;
             state.requests.push(RecordedRequest {
@@ -917,7 +923,9 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
                 fault: fault.clone(),
             });
             let mut handle = || state.route(&shared.config, &request.method, &path, &query);
-            if let Some((headers, body)) = batch_request {
+            if let (Some(FaultKind::Delay(delay)), Some(_)) = (&fault, &batch_request) {
+                Action::DelayThenHandle(*delay, batch_request)
+            } else if let Some((headers, body)) = batch_request {
                 Action::Respond(state.batch(&shared.config, &headers, &body))
             } else if let Some(action) = media_action {
                 Action::Media(action)
@@ -937,7 +945,7 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
                         "The service is currently unavailable (emulated).",
                     )),
                     Some(FaultKind::ConnectionReset) => Action::Reset,
-                    Some(FaultKind::Delay(delay)) => Action::DelayThenHandle(delay),
+                    Some(FaultKind::Delay(delay)) => Action::DelayThenHandle(delay, None),
                     Some(FaultKind::TruncatedBody) => Action::Truncate(handle()),
                     Some(FaultKind::NotJson) => Action::Respond(Response {
                         status: 200,
@@ -979,13 +987,15 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
                 }
                 continue;
             }
-            Action::DelayThenHandle(delay) => {
+            Action::DelayThenHandle(delay, batch_request) => {
                 tokio::time::sleep(delay).await;
-                let response =
-                    shared
-                        .lock()
+                let mut state = shared.lock();
+                let response = match batch_request {
+                    Some((headers, body)) => state.batch(&shared.config, &headers, &body),
+                    None => state
                         .operations
-                        .handle(&shared.config, &request.method, &path, &query);
+                        .handle(&shared.config, &request.method, &path, &query),
+                };
                 (response, false)
             }
         };

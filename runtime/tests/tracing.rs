@@ -1,5 +1,6 @@
 //! Tracing of calls: a `client_request` span per call and an `http_request` span per attempt with
-//! OpenTelemetry's HTTP client attributes, an `lro_wait` span around an operation's polls, a
+//! OpenTelemetry's HTTP client attributes, an `lro_wait` span around an operation's polls, a `batch`
+//! span around a batch's requests (its method ids, requests and outcomes), a
 //! `traceparent` per attempt from the app's `TraceContext`; bodies only at TRACE and redacted; no token
 //! or key ever. Each test runs alone (`serial`): `tracing` caches per call site whether anyone
 //! listens, so a test of another thread hitting the same call sites first could leave them muted.
@@ -462,4 +463,96 @@ fn an_operation_wait_is_one_span_around_its_polls() {
         .collect();
     let want: Vec<_> = attempts.iter().map(|a| Some(traceparent_of(a))).collect();
     assert_eq!(sent, want);
+}
+
+/// A call a batch can carry, as a generated builder is: `GET v1/things/{id}` under `method_id`.
+struct Thing {
+    id: &'static str,
+    method_id: &'static str,
+}
+
+impl discogen_runtime::batch::BatchCall for Thing {
+    type Client = ();
+    type Output = Value;
+    fn batch_request(&self) -> Request {
+        let mut request = Request::new(Method::GET, format!("v1/things/{}", self.id));
+        request.set_method_id(self.method_id);
+        request
+    }
+    fn decode(_: u16, body: &[u8]) -> Result<Value, Error> {
+        Ok(serde_json::from_slice(body).unwrap_or(Value::Null))
+    }
+}
+
+#[test]
+fn a_batch_is_one_span_with_its_method_ids_requests_and_outcomes() {
+    use discogen_emulator::BatchFault;
+    use discogen_runtime::batch::Batch;
+
+    let (results, capture) = serial(true, async {
+        let emulator = Emulator::start(EmulatorConfig::default()).await;
+        for id in ["a", "c"] {
+            emulator.insert_resource(format!("/v1/things/{id}"), json!({ "id": id }));
+        }
+        // `c` is answered 503 once (sent again in a second request), `d` not at all.
+        emulator.inject_batch(BatchFault::PartStatus {
+            path_contains: "things/c".to_owned(),
+            status: 503,
+            times: 1,
+        });
+        emulator.inject_batch(BatchFault::OmitPart {
+            path_contains: "things/d".to_owned(),
+        });
+        let client = Client::builder(&emulator.base_url())
+            .bearer_token("ya29.secret-bearer")
+            .retry_policy(fast_retries())
+            .build()
+            .unwrap();
+        let get = |id| Thing {
+            id,
+            method_id: "test.things.get",
+        };
+        let mut batch = Batch::<()>::new(client, "/batch/test/v1");
+        let handles = batch.add_all([get("a"), get("b"), get("c")]);
+        let peek = batch.add(Thing {
+            id: "d",
+            method_id: "test.things.peek",
+        });
+        let mut results = batch.send().await;
+        let mut oks: Vec<bool> = results
+            .take_all(handles)
+            .iter()
+            .map(Result::is_ok)
+            .collect();
+        oks.push(results.take(peek).is_ok());
+        oks
+    });
+    assert_eq!(results, [true, false, true, false]);
+    let [batch] = &capture.named("batch")[..] else {
+        panic!("{:#?}", capture.spans())
+    };
+    assert_eq!(batch.parent, None);
+    assert_eq!(
+        batch.fields,
+        fields(&[
+            ("otel.kind", "internal"),
+            ("batch.calls", "4"),
+            ("batch.method_ids", "test.things.get,test.things.peek"),
+            ("batch.requests", "2"),
+            // The last answer of each call: `c`'s 200 after its 503; `d`'s none.
+            ("batch.outcomes", "200×2 404×1 error×1"),
+        ])
+    );
+    // Each request is a call inside it, to the batch endpoint.
+    let requests = capture.named("client_request");
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+    for request in &requests {
+        assert_eq!(request.parent, Some(batch.id));
+        assert_eq!(request.fields["http.request.method"], "POST");
+        assert!(
+            request.fields["url.full"].ends_with("/batch/test/v1"),
+            "{request:#?}"
+        );
+    }
+    assert!(!capture.text().contains("secret"), "{}", capture.text());
 }

@@ -3,15 +3,17 @@
 //! (headers, multipart framing, each inner request line, headers and body), typed results in order,
 //! mixed outcomes, parts answered 401 sent again after the credentials are asked again, parts answered
 //! 503 sent again by the call's policy, responses that miss, duplicate or reorder parts or are cut
-//! short, and 250 calls in three requests.
+//! short, 250 calls in three requests, and the requests of a split batch at most `concurrency` at
+//! once.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use discogen_emulator::{BatchFault, Emulator, EmulatorConfig, Fault, FaultKind, RecordedRequest};
 use discogen_runtime::auth::TokenProvider;
+use discogen_runtime::transport::{HttpRequest, ReqwestTransport, Transport, TransportFuture};
 use discogen_runtime::{BatchErrorKind, CallOptions, Code, Error, RetryPolicy};
 use media_drive_v3::StandardParameters as _;
 use serde_json::json;
@@ -442,6 +444,81 @@ async fn calls_beyond_the_limit_go_in_later_requests() {
         .map(|b| request_lines(b).len())
         .collect();
     assert_eq!(sizes, [2, 1]);
+}
+
+/// A transport that counts the requests in flight (sent, no answer yet) and the most at once.
+#[derive(Debug)]
+struct InFlight {
+    inner: ReqwestTransport,
+    now: Arc<AtomicUsize>,
+    most: Arc<AtomicUsize>,
+}
+
+impl Transport for InFlight {
+    fn send(&self, request: HttpRequest) -> TransportFuture {
+        let (inner, now, most) = (self.inner.clone(), self.now.clone(), self.most.clone());
+        Box::pin(async move {
+            let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(n, Ordering::SeqCst);
+            let response = inner.send(request).await;
+            now.fetch_sub(1, Ordering::SeqCst);
+            response
+        })
+    }
+}
+
+/// 11 calls, 2 per request (6 requests), each answered after 150 ms, `concurrency` at once: the
+/// results in order, and the most requests in flight at once.
+async fn delayed_batch(concurrency: Option<usize>) -> (Vec<Option<String>>, usize, usize) {
+    let ids: Vec<String> = (0..11).map(|i| format!("f{i}")).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let emulator = emulator_with_files(&refs).await;
+    emulator.inject(
+        Fault::delay(std::time::Duration::from_millis(150))
+            .path_contains("/batch")
+            .times(6),
+    );
+    let most = Arc::new(AtomicUsize::new(0));
+    // Building a runtime client installs rustls' provider, which a bare reqwest client needs.
+    discogen_runtime::Client::builder(&emulator.base_url())
+        .build()
+        .unwrap();
+    let client = media_drive_v3::Client::new(
+        discogen_runtime::Client::builder(&format!("{}drive/v3/", emulator.base_url()))
+            .bearer_token("test-token")
+            .retry_policy(quick_retries())
+            .transport(InFlight {
+                inner: ReqwestTransport::new(reqwest::Client::new()),
+                now: Arc::new(AtomicUsize::new(0)),
+                most: most.clone(),
+            })
+            .build()
+            .unwrap(),
+    );
+    let files = client.files();
+    let mut batch = client.batch().max_calls(2);
+    if let Some(n) = concurrency {
+        batch = batch.concurrency(n);
+    }
+    let results = batch.send_all(ids.iter().map(|id| files.get(id))).await;
+    let ids = results
+        .iter()
+        .map(|r| r.as_ref().ok().and_then(|f| f.id.clone()))
+        .collect();
+    // Every request was delayed (the fault is used up).
+    assert!(emulator.pending_faults().is_empty());
+    (ids, batches(&emulator).len(), most.load(Ordering::SeqCst))
+}
+
+#[tokio::test]
+async fn requests_of_a_split_batch_go_at_most_concurrency_at_once() {
+    let expected: Vec<Option<String>> = (0..11).map(|i| Some(format!("f{i}"))).collect();
+    // By default one after another.
+    assert_eq!(delayed_batch(None).await, (expected.clone(), 6, 1));
+    assert_eq!(delayed_batch(Some(0)).await, (expected.clone(), 6, 1));
+    // Up to n at once (and n at once: the requests overlap).
+    assert_eq!(delayed_batch(Some(3)).await, (expected.clone(), 6, 3));
+    assert_eq!(delayed_batch(Some(16)).await, (expected, 6, 6));
 }
 
 #[tokio::test]

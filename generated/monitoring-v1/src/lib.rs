@@ -62,6 +62,32 @@
 //! // The code under test calls `client`; `mock.requests()` is what it sent.
 //! # Ok(()) }
 //! ```
+//!
+//! ## Batches
+//!
+//! [`Client::batch`] sends many calls of this API in one HTTP request (`multipart/mixed` to the document's batch endpoint): add request builders of this crate as they are before `send()`, send once, and take each call's result by its handle, typed as its `send()` gives it (the decoded response, or its [`Error`] with the service's `google.rpc` status). At most 100 calls go in one request (`max_calls`); more are sent as several requests, one after another unless `concurrency(n)` lets up to `n` go at once. Calls answered with a retryable status are sent again by their own retry policy; media and paging are not batched. See [`batch`] for the rest.
+//!
+//! ```no_run
+//! # async fn example(client: &monitoring_v1::Client, names: &[&str]) -> monitoring_v1::Result<()> {
+//! use monitoring_v1::Code;
+//!
+//! let mut batch = client.batch();
+//! // One call, and many of one kind: each `add` returns the handle of its result.
+//! let first = batch.add(client.operations().get("operations/first"));
+//! let rest = batch.add_all(names.iter().map(|name| client.operations().get(*name)));
+//! let mut results = batch.send().await;
+//! let first = results.take(first)?;
+//! println!("{first:?}");
+//! for result in results.take_all(rest) {
+//!     match result {
+//!         Ok(operation) => println!("{operation:?}"),
+//!         Err(error) if error.rpc_status().is_some_and(|s| s.code == Code::NotFound) => {}
+//!         Err(error) => return Err(error),
+//!     }
+//! }
+//! // Or, in order: `client.batch().send_all(calls).await` gives one `Result` per call.
+//! # Ok(()) }
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod resources;
 

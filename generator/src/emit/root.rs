@@ -117,6 +117,7 @@ fn crate_docs(model: &Crate<'_>) -> TokenStream {
     paragraphs.push(cargo_features_table(&model.features).trim_end().to_owned());
     paragraphs.extend(testing_section(model));
     paragraphs.extend(media_section(model));
+    paragraphs.extend(batch_section(model));
     crate_doc_attrs(&paragraphs.join("\n\n"))
 }
 
@@ -264,6 +265,65 @@ fn media_section(model: &Crate<'_>) -> Option<String> {
          // Then `.upload_resumable(upload).await?` on the builder of a method that takes media, such as\n\
          // `{method_id}`.\n\
          # let _ = upload;\n\
+         # Ok(()) }}\n\
+         ```"
+    ));
+    Some(section)
+}
+
+/// Batches, when the document has a `batchPath`: the example batches the operations service's `get`
+/// (always compiled) when it takes the operation's whole name; without one, the section has no example.
+fn batch_section(model: &Crate<'_>) -> Option<String> {
+    model.batch_path.as_ref()?;
+    let krate = model.package.crate_ident.as_deref()?;
+    let mut section = "## Batches\n\n\
+         [`Client::batch`] sends many calls of this API in one HTTP request (`multipart/mixed` to the \
+         document's batch endpoint): add request builders of this crate as they are before `send()`, \
+         send once, and take each call's result by its handle, typed as its `send()` gives it (the \
+         decoded response, or its [`Error`] with the service's `google.rpc` status). At most 100 calls \
+         go in one request (`max_calls`); more are sent as several requests, one after another unless \
+         `concurrency(n)` lets up to `n` go at once. Calls answered with a retryable status are sent \
+         again by their own retry policy; media and paging are not batched. See [`batch`] for the rest."
+        .to_owned();
+    let get = model
+        .api
+        .lro
+        .as_ref()
+        .and_then(|lro| match lro.services.as_slice() {
+            [service]
+                if service.link_template.is_none()
+                    && service.poll.name_args == NameArgs::Whole
+                    && service.poll.body.is_none() =>
+            {
+                Some(&service.poll)
+            }
+            _ => None,
+        });
+    let Some(get) = get else {
+        return Some(section);
+    };
+    let accessors: String = get.accessors.iter().map(|a| format!(".{a}()")).collect();
+    let call = format!("client{accessors}.{}", get.method);
+    section.push_str(&format!(
+        "\n\n\
+         ```no_run\n\
+         # async fn example(client: &{krate}::Client, names: &[&str]) -> {krate}::Result<()> {{\n\
+         use {krate}::Code;\n\n\
+         let mut batch = client.batch();\n\
+         // One call, and many of one kind: each `add` returns the handle of its result.\n\
+         let first = batch.add({call}(\"operations/first\"));\n\
+         let rest = batch.add_all(names.iter().map(|name| {call}(*name)));\n\
+         let mut results = batch.send().await;\n\
+         let first = results.take(first)?;\n\
+         println!(\"{{first:?}}\");\n\
+         for result in results.take_all(rest) {{\n\
+         \x20   match result {{\n\
+         \x20       Ok(operation) => println!(\"{{operation:?}}\"),\n\
+         \x20       Err(error) if error.rpc_status().is_some_and(|s| s.code == Code::NotFound) => {{}}\n\
+         \x20       Err(error) => return Err(error),\n\
+         \x20   }}\n\
+         }}\n\
+         // Or, in order: `client.batch().send_all(calls).await` gives one `Result` per call.\n\
          # Ok(()) }}\n\
          ```"
     ));

@@ -29,7 +29,7 @@
 //!   Google's Python client sends it, on each call.
 //! - **Size**: at most [`Batch::max_calls`] calls per request (100 by default, what Drive, Gmail and
 //!   most APIs take; Google's limit is 1000). More calls are sent as several requests, one after
-//!   another.
+//!   another, or up to [`Batch::concurrency`] at once.
 //! - **Failures, by the one retry rule** ([`crate::retry`]): the outer request is retried as any call
 //!   (idempotent when every call is); a call answered 401 is sent once more, in a later request, with
 //!   the credentials asked again; a call answered with a retryable status (429, 503, ...) is sent
@@ -52,6 +52,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt as _;
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use tracing::Instrument as _;
 
@@ -95,6 +96,7 @@ pub struct Batch<C> {
     path: &'static str,
     calls: Vec<(Request, Decode)>,
     max_calls: usize,
+    concurrency: usize,
     id: u64,
     api: PhantomData<fn() -> C>,
 }
@@ -105,6 +107,7 @@ impl<C> fmt::Debug for Batch<C> {
             .field("path", &self.path)
             .field("calls", &self.calls.len())
             .field("max_calls", &self.max_calls)
+            .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
     }
 }
@@ -174,6 +177,7 @@ impl<C> Batch<C> {
             path,
             calls: Vec::new(),
             max_calls: DEFAULT_MAX_CALLS,
+            concurrency: 1,
             id: BATCH_IDS.fetch_add(1, Ordering::Relaxed),
             api: PhantomData,
         }
@@ -183,6 +187,14 @@ impl<C> Batch<C> {
     /// calls go in several requests.
     pub fn max_calls(mut self, max: usize) -> Self {
         self.max_calls = max.max(1);
+        self
+    }
+
+    /// Sends up to `n` of the batch's requests at once when its calls need several (more than
+    /// [`Batch::max_calls`]); default 1, one after another; 0 counts as 1. Calls sent again (after
+    /// a 401 or a retryable answer) go in a later round, after every request of this one.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
         self
     }
 
@@ -269,6 +281,7 @@ impl<C> Batch<C> {
             path,
             calls,
             max_calls,
+            concurrency,
             ..
         } = self;
         let mut results: Vec<Option<Result<Decoded>>> = calls.iter().map(|_| None).collect();
@@ -301,9 +314,14 @@ impl<C> Batch<C> {
         let mut requests = 0;
         while !pending.is_empty() {
             let mut again: Vec<(usize, Duration)> = Vec::new();
-            for chunk in pending.chunks(max_calls) {
+            // Up to `concurrency` requests in flight, their answers in the chunks' order.
+            let rounds: Vec<Vec<Answer>> = futures_util::stream::iter(pending.chunks(max_calls))
+                .map(|chunk| send_chunk(&client, path, &items, chunk))
+                .buffered(concurrency)
+                .collect()
+                .await;
+            for (chunk, answers) in pending.chunks(max_calls).zip(rounds) {
                 requests += 1;
-                let answers = send_chunk(&client, path, &items, chunk).await;
                 for (&index, answer) in chunk.iter().zip(answers) {
                     let item = &mut items[index];
                     let attempt = item.attempts.next().number;

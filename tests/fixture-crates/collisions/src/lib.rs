@@ -42,6 +42,10 @@
 //! | `foo_bars_2` | `foo_bars` |
 //! | `operations` | `operations` |
 //! | `requests` | `requests` |
+//!
+//! ## Batches
+//!
+//! [`Client::batch`] sends many calls of this API in one HTTP request (`multipart/mixed` to the document's batch endpoint): add request builders of this crate as they are before `send()`, send once, and take each call's result by its handle, typed as its `send()` gives it (the decoded response, or its [`Error`] with the service's `google.rpc` status). At most 100 calls go in one request (`max_calls`); more are sent as several requests, one after another unless `concurrency(n)` lets up to `n` go at once. Calls answered with a retryable status are sent again by their own retry policy; media and paging are not batched. See [`batch`] for the rest.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod resources;
 
