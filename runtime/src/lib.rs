@@ -11,6 +11,8 @@
 //! feature `testing` the in-process mock (`testing`). What only generated code uses is in the hidden
 //! module `__private`: not part of the API, it changes with the generator, without notice.
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly, where `doc_cfg` labels what each feature gates.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
 pub mod batch;
