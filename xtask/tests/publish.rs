@@ -90,20 +90,19 @@ impl Scratch {
     }
 }
 
-/// Generates workspaceevents-v1 into a scratch project whose manifest takes the runtime from the
+/// Generates drive-v3 (Google's Drive v3 document) into a scratch project whose manifest takes the runtime from the
 /// registry and publishes; returns the crate's folder.
 fn generate_publishable(scratch: &Scratch) -> PathBuf {
     let project = scratch.dir.join("project");
     std::fs::create_dir_all(project.join("discovery")).unwrap();
     std::fs::copy(
-        xtask::project_root().join("discovery/workspaceevents.v1.json"),
-        project.join("discovery/workspaceevents.v1.json"),
+        xtask::project_root().join("tests/media-apis/drive.v3.json"),
+        project.join("discovery/drive.v3.json"),
     )
     .unwrap();
     let manifest = format!(
         "runtime = {{ registry = \"{REGISTRY}\" }}\n\n[package]\npublish = true\n\n\
-         [[api]]\ndocument = \"workspaceevents.v1.json\"\ncrate = \"workspaceevents-v1\"\n\
-         out = \"workspaceevents-v1\"\n"
+         [[api]]\ndocument = \"drive.v3.json\"\ncrate = \"drive-v3\"\nout = \"drive-v3\"\n"
     );
     std::fs::write(project.join("discovery/manifest.toml"), manifest).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -115,7 +114,7 @@ fn generate_publishable(scratch: &Scratch) -> PathBuf {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    project.join("workspaceevents-v1")
+    project.join("drive-v3")
 }
 
 /// An app crate in `dir` (its own workspace) with `dependencies`, the registry configuration and the
@@ -139,12 +138,12 @@ fn app(scratch: &Scratch, name: &str, dependencies: &str, main: &str) -> PathBuf
 
 const APP: &str = r#"#[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = workspaceevents_v1::Client::builder()
+    let client = drive_v3::Client::builder()
         .api_key("key")
         .retry_policy(discogen_runtime::RetryPolicy::none())
         .build()?;
-    let _subscriptions = client.subscriptions();
-    println!("built against {}", workspaceevents_v1::Client::DEFAULT_BASE_URL);
+    let _files = client.files();
+    println!("built against {}", drive_v3::Client::DEFAULT_BASE_URL);
     Ok(())
 }
 "#;
@@ -193,7 +192,7 @@ fn the_runtime_and_a_generated_crate_publish_to_a_loopback_registry_and_an_app_b
     // The versions the workspace is tested with (and the registry can serve).
     std::fs::copy(root.join("Cargo.lock"), generated.join("Cargo.lock")).unwrap();
     scratch.cargo_ok(&generated, &publish, &registry);
-    let crate_entry = registry.index_entries("workspaceevents-v1");
+    let crate_entry = registry.index_entries("drive-v3");
     assert_eq!(crate_entry.len(), 1, "{crate_entry:#?}");
     let version = crate_entry[0]["vers"].as_str().unwrap().to_owned();
     assert!(version.starts_with("0.1.0+"), "{version}");
@@ -219,7 +218,7 @@ fn the_runtime_and_a_generated_crate_publish_to_a_loopback_registry_and_an_app_b
     // An app outside the repository takes both by version from the registry, builds and runs.
     let dependencies = format!(
         "discogen-runtime = {{ version = \"{}\", registry = \"{REGISTRY}\" }}\n\
-         workspaceevents-v1 = {{ version = \"0.1.0\", registry = \"{REGISTRY}\" }}\n\
+         drive-v3 = {{ version = \"0.1.0\", registry = \"{REGISTRY}\", default-features = false, features = [\"files\"] }}\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
         discogen::RUNTIME_VERSION
     );
@@ -229,12 +228,12 @@ fn the_runtime_and_a_generated_crate_publish_to_a_loopback_registry_and_an_app_b
     eprintln!("the app built and ran in {:.1?}", build_started.elapsed());
     assert_eq!(
         stdout.trim(),
-        "built against https://workspaceevents.googleapis.com/"
+        "built against https://www.googleapis.com/drive/v3/"
     );
     let lock = std::fs::read_to_string(app_dir.join("Cargo.lock")).unwrap();
     for (name, version) in [
         ("discogen-runtime", discogen::RUNTIME_VERSION),
-        ("workspaceevents-v1", version.as_str()),
+        ("drive-v3", version.as_str()),
     ] {
         let locked = format!(
             "name = \"{name}\"\nversion = \"{version}\"\nsource = \"{}\"",
@@ -248,17 +247,15 @@ fn the_runtime_and_a_generated_crate_publish_to_a_loopback_registry_and_an_app_b
 
     // And a requirement the registry cannot meet fails: no later minor of the generated crate.
     let wrong = dependencies.replace(
-        "workspaceevents-v1 = { version = \"0.1.0\"",
-        "workspaceevents-v1 = { version = \"0.2.0\"",
+        "drive-v3 = { version = \"0.1.0\"",
+        "drive-v3 = { version = \"0.2.0\"",
     );
     let wrong_dir = app(&scratch, "wrong-version-app", &wrong, APP);
     let output = scratch.cargo(&wrong_dir, &["generate-lockfile"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stderr}");
     assert!(
-        stderr.contains(
-            "failed to select a version for the requirement `workspaceevents-v1 = \"^0.2.0\"`"
-        ),
+        stderr.contains("failed to select a version for the requirement `drive-v3 = \"^0.2.0\"`"),
         "{stderr}"
     );
 
