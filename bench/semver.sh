@@ -8,6 +8,8 @@
 #   cargo install cargo-semver-checks --version 0.51.0 --locked   # once; takes minutes
 #   bash bench/semver.sh   # about 15 minutes on two shared cores; rewrites the two files below
 #
+# Last, it checks the runtime's own version against its previous one with cargo-semver-checks.
+#
 # It writes tests/fixtures-revisions/semver-verdicts.txt (what cargo-semver-checks said: its verdict at our
 # version, then each item it finds breaking at a patch bump) and then runs generator/tests/semver_verdicts.rs
 # with SEMVER_AGREEMENT=write, which matches every item with our report and writes the agreement table,
@@ -81,6 +83,18 @@ for pair in "${pairs[@]}"; do
 done
 cp "$work/verdicts" "$verdicts"
 status=0
+
+# The runtime's own version moves by Cargo's rules: checked against the runtime of the last commit whose
+# runtime/Cargo.toml had another version (RUNTIME_BASELINE=REV to choose), with every feature.
+current=$(sed -n 's/^version = "\(.*\)"$/\1/p' runtime/Cargo.toml | head -1)
+baseline=${RUNTIME_BASELINE:-$(git log --format=%H -- runtime/Cargo.toml | while read -r rev; do
+    old=$(git show "$rev:runtime/Cargo.toml" | sed -n 's/^version = "\(.*\)"$/\1/p' | head -1)
+    if [ "$old" != "$current" ]; then echo "$rev"; break; fi
+done)}
+echo "== discogen-runtime $current against $(git show "$baseline:runtime/Cargo.toml" |
+    sed -n 's/^version = "\(.*\)"$/\1/p' | head -1) (${baseline:0:12})" >&2
+cargo semver-checks --package discogen-runtime --baseline-rev "$baseline" --all-features >&2 || status=$?
+
 SEMVER_AGREEMENT=write cargo test -q -p discogen --test semver_verdicts >&2 || status=$?
 cat tests/fixtures-revisions/semver-agreement.txt
 exit "$status"
