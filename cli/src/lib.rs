@@ -4,7 +4,7 @@
 //! A project is a folder with `discovery/manifest.toml`: the documents beside it, the crates where
 //! its `[[api]]` entries say, release state in `discovery/releases/` and `discovery/previous/`.
 //! [`project`] plans and generates its crates, [`commands`] runs `generate`, `fetch` and `diff` as
-//! both front doors print them, [`edit`] adds and removes APIs (`init`, `add`, `remove`), [`write`]
+//! both front doors print them, [`edit`] adds and removes APIs (`init`, `add`, `remove`), [`write`](mod@write)
 //! swaps crates in atomically, [`changes`] keeps release histories and changelogs, [`fetch`]
 //! downloads documents.
 

@@ -90,19 +90,28 @@ impl Scratch {
     }
 }
 
-/// Generates drive-v3 (Google's Drive v3 document) into a scratch project whose manifest takes the runtime from the
+/// Generates drive-v3 and sheets-v4 (Google's documents) into a scratch project whose manifest takes the runtime from the
 /// registry and publishes; returns the crate's folder.
 fn generate_publishable(scratch: &Scratch) -> PathBuf {
     let project = scratch.dir.join("project");
     std::fs::create_dir_all(project.join("discovery")).unwrap();
-    std::fs::copy(
-        xtask::project_root().join("tests/media-apis/drive.v3.json"),
-        project.join("discovery/drive.v3.json"),
-    )
-    .unwrap();
+    for (from, to) in [
+        ("tests/media-apis/drive.v3.json", "drive.v3.json"),
+        (
+            "cli/tests/walkthrough/documents/sheets.v4.json",
+            "sheets.v4.json",
+        ),
+    ] {
+        std::fs::copy(
+            xtask::project_root().join(from),
+            project.join("discovery").join(to),
+        )
+        .unwrap();
+    }
     let manifest = format!(
         "runtime = {{ registry = \"{REGISTRY}\" }}\n\n[package]\npublish = true\n\n\
-         [[api]]\ndocument = \"drive.v3.json\"\ncrate = \"drive-v3\"\nout = \"drive-v3\"\n"
+         [[api]]\ndocument = \"drive.v3.json\"\ncrate = \"drive-v3\"\nout = \"drive-v3\"\n\n\
+         [[api]]\ndocument = \"sheets.v4.json\"\ncrate = \"sheets-v4\"\nout = \"sheets-v4\"\n"
     );
     std::fs::write(project.join("discovery/manifest.toml"), manifest).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -114,7 +123,7 @@ fn generate_publishable(scratch: &Scratch) -> PathBuf {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    project.join("drive-v3")
+    project
 }
 
 /// An app crate in `dir` (its own workspace) with `dependencies`, the registry configuration and the
@@ -179,7 +188,8 @@ fn the_runtime_and_a_generated_crate_publish_to_a_loopback_registry_and_an_app_b
     );
 
     // A generated crate whose runtime comes from that registry.
-    let generated = generate_publishable(&scratch);
+    let project = generate_publishable(&scratch);
+    let generated = project.join("drive-v3");
     let cargo_toml = std::fs::read_to_string(generated.join("Cargo.toml")).unwrap();
     assert!(!cargo_toml.contains("publish"), "{cargo_toml}");
     assert!(
@@ -192,6 +202,10 @@ fn the_runtime_and_a_generated_crate_publish_to_a_loopback_registry_and_an_app_b
     // The versions the workspace is tested with (and the registry can serve).
     std::fs::copy(root.join("Cargo.lock"), generated.join("Cargo.lock")).unwrap();
     scratch.cargo_ok(&generated, &publish, &registry);
+    // Every generated crate packages (verified: built from its package against the registry's runtime).
+    let sheets = project.join("sheets-v4");
+    std::fs::copy(root.join("Cargo.lock"), sheets.join("Cargo.lock")).unwrap();
+    scratch.cargo_ok(&sheets, &["package", "--allow-dirty"], &registry);
     let crate_entry = registry.index_entries("drive-v3");
     assert_eq!(crate_entry.len(), 1, "{crate_entry:#?}");
     let version = crate_entry[0]["vers"].as_str().unwrap().to_owned();
