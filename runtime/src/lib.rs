@@ -81,7 +81,7 @@ pub mod __private {
     pub use crate::paginate::{items, pages};
     pub use crate::request::{Params, QueryValue};
     pub use crate::response::DataWrapper;
-    pub use crate::{object_serde, open_enum};
+    pub use crate::{batch_call, object_serde, open_enum};
     pub use serde;
 
     /// Serialization of schema structs: fields by wire name, unknown members kept.
@@ -98,7 +98,7 @@ pub mod __private {
 
     /// How a response becomes a result: retry or not, decoded body or error.
     pub mod response {
-        pub use crate::response::{decode_body, decode_unit, verdict, Verdict};
+        pub use crate::response::{decode_body, decode_unit, decode_wrapped, verdict, Verdict};
     }
 
     /// Percent-encoding of path parameters.

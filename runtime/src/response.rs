@@ -93,6 +93,11 @@ pub fn decode_unit(_status: u16, _body: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// [`decode_body`] of a body wrapped as `{"data": ...}` (an API with the Discovery feature `dataWrapper`).
+pub fn decode_wrapped<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T> {
+    decode_body::<DataWrapper<T>>(status, body).map(|wrapper| wrapper.data)
+}
+
 /// A JSON body wrapped as `{"data": ...}`, for APIs with the Discovery feature `dataWrapper`. Reading
 /// accepts an unwrapped body too, as Google's Python client does.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -121,6 +126,15 @@ impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for DataWrappe
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_wrapped_body_decodes_as_its_data_and_an_unwrapped_one_as_itself() {
+        let wrapped: Vec<u32> = decode_wrapped(200, br#"{"data": [1, 2]}"#).unwrap();
+        assert_eq!(wrapped, [1, 2]);
+        let bare: std::collections::BTreeMap<String, u32> =
+            decode_wrapped(200, br#"{"a": 1}"#).unwrap();
+        assert_eq!(bare["a"], 1);
+    }
+
     use http::HeaderValue;
 
     use super::*;

@@ -356,33 +356,23 @@ fn batch_call(
         return TokenStream::new();
     }
     let decode = match (&method.response, printer.api.data_wrapper) {
-        (Some(_), true) => quote! {
-            ::discogen_runtime::__private::response::decode_body::<::discogen_runtime::__private::DataWrapper<#response>>(status, body)
-                .map(|wrapper| wrapper.data)
-        },
-        (Some(_), false) => {
-            quote!(::discogen_runtime::__private::response::decode_body(
-                status, body
-            ))
+        (Some(_), true) => quote!(decode_wrapped),
+        (Some(_), false) => quote!(decode_body),
+        (None, _) => quote!(decode_unit),
+    };
+    // The crate's own types by their path below the root: the macro writes `crate::` (a `crate` in a
+    // macro's arguments would be laid out as `crate ::schemas`).
+    let output = match RustType::response(printer.api, method.response.as_ref()) {
+        RustType::Unit => quote!(()),
+        RustType::Named { module, name } => {
+            let segments = module.iter().chain([&name]).map(|s| ident(s));
+            quote!(#(#segments)::*)
         }
-        (None, _) => quote!(::discogen_runtime::__private::response::decode_unit(
-            status, body
-        )),
+        _ => quote!(type #response),
     };
     quote! {
         #cfg
-        impl ::discogen_runtime::__private::BatchCall for #name {
-            type Client = crate::Client;
-            type Output = #response;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<#response> {
-                #decode
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(#name, #output; #decode);
     }
 }
 

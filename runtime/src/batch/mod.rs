@@ -80,6 +80,41 @@ pub trait BatchCall {
     fn decode(status: u16, body: &[u8]) -> Result<Self::Output>;
 }
 
+/// [`BatchCall`] for a generated builder, whose `send()` decodes with the named function of
+/// `__private::response` (`decode_body`, `decode_unit`, `decode_wrapped`):
+/// `batch_call!(Get, schemas::Operation; decode_body)` for a type of the generated crate (its path below
+/// the crate root), `batch_call!(Delete, (); decode_unit)`, `batch_call!(Get, type T; decode_body)` for
+/// any other type. The builder's crate's `Client` is the batch's.
+#[doc(hidden)]
+#[macro_export]
+// `crate::` is the generated crate that invokes the macro, by design: its `Client` and its types.
+#[allow(clippy::crate_in_macro_def)]
+macro_rules! batch_call {
+    ($builder:ident, (); $decode:ident) => {
+        $crate::batch_call!(@impl $builder, (), $decode);
+    };
+    ($builder:ident, type $output:ty; $decode:ident) => {
+        $crate::batch_call!(@impl $builder, $output, $decode);
+    };
+    ($builder:ident, $($segment:ident)::+; $decode:ident) => {
+        $crate::batch_call!(@impl $builder, crate $(::$segment)+, $decode);
+    };
+    (@impl $builder:ident, $output:ty, $decode:ident) => {
+        impl $crate::__private::BatchCall for $builder {
+            type Client = crate::Client;
+            type Output = $output;
+
+            fn batch_request(&self) -> $crate::Request {
+                self.to_request()
+            }
+
+            fn decode(status: u16, body: &[u8]) -> $crate::Result<$output> {
+                $crate::__private::response::$decode(status, body)
+            }
+        }
+    };
+}
+
 type Decoded = Box<dyn Any + Send>;
 type Decode = fn(u16, &[u8]) -> Result<Decoded>;
 

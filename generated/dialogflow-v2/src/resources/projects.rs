@@ -242,23 +242,9 @@ impl ::discogen_runtime::CallOptions for DeleteAgent {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for DeleteAgent {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleProtobufEmpty;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    DeleteAgent, schemas::GoogleProtobufEmpty; decode_body
+);
 
 /// Retrieves the specified agent.
 ///
@@ -305,23 +291,9 @@ impl ::discogen_runtime::CallOptions for GetAgent {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for GetAgent {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Agent;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Agent> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    GetAgent, schemas::GoogleCloudDialogflowV2Agent; decode_body
+);
 
 /// Creates/updates the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
 ///
@@ -379,23 +351,9 @@ impl ::discogen_runtime::CallOptions for SetAgent {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for SetAgent {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Agent;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Agent> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    SetAgent, schemas::GoogleCloudDialogflowV2Agent; decode_body
+);
 
 /// The `projects.agent` resource.
 #[cfg(feature = "agent")]
@@ -786,23 +744,9 @@ pub mod locations {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudLocationLocation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudLocationLocation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudLocationLocation; decode_body
+    );
 
     pub use crate::resources::projects::GetAgent;
 
@@ -849,25 +793,9 @@ pub mod locations {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for GetEncryptionSpec {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2EncryptionSpec;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2EncryptionSpec,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        GetEncryptionSpec, schemas::GoogleCloudDialogflowV2EncryptionSpec; decode_body
+    );
 
     /// Lists information about the supported locations for this service.
     ///
@@ -979,25 +907,9 @@ pub mod locations {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudLocationListLocationsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudLocationListLocationsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudLocationListLocationsResponse; decode_body
+    );
 
     pub use crate::resources::projects::SetAgent;
 
@@ -1154,23 +1066,9 @@ pub mod locations {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Cancel {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleProtobufEmpty;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Cancel, schemas::GoogleProtobufEmpty; decode_body
+        );
 
         /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
         ///
@@ -1217,23 +1115,9 @@ pub mod locations {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleLongrunningOperation;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Get, schemas::GoogleLongrunningOperation; decode_body
+        );
 
         /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
         ///
@@ -1348,25 +1232,9 @@ pub mod locations {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleLongrunningListOperationsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleLongrunningListOperationsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleLongrunningListOperationsResponse; decode_body
+        );
     }
 
     /// The `projects.locations.sipTrunks` resource.

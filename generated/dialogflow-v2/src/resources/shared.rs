@@ -107,22 +107,9 @@ impl ::discogen_runtime::CallOptions for Delete {
         feature = "tools"
     )
 )]
-impl ::discogen_runtime::__private::BatchCall for Delete {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleProtobufEmpty;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Delete, schemas::GoogleProtobufEmpty; decode_body
+);
 
 /// Creates a knowledge base.
 ///
@@ -179,24 +166,9 @@ impl ::discogen_runtime::CallOptions for Create {
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::__private::BatchCall for Create {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2KnowledgeBase;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Create, schemas::GoogleCloudDialogflowV2KnowledgeBase; decode_body
+);
 
 /// Deletes the specified knowledge base.
 ///
@@ -255,22 +227,9 @@ impl ::discogen_runtime::CallOptions for KnowledgeBasesDelete {
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::__private::BatchCall for KnowledgeBasesDelete {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleProtobufEmpty;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    KnowledgeBasesDelete, schemas::GoogleProtobufEmpty; decode_body
+);
 
 /// Retrieves the specified knowledge base.
 ///
@@ -322,24 +281,9 @@ impl ::discogen_runtime::CallOptions for Get {
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2KnowledgeBase;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Get, schemas::GoogleCloudDialogflowV2KnowledgeBase; decode_body
+);
 
 /// Returns the list of all knowledge bases of the specified agent.
 ///
@@ -445,24 +389,9 @@ impl ::discogen_runtime::CallOptions for List {
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::__private::BatchCall for List {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    List, schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse; decode_body
+);
 
 /// Updates the specified knowledge base.
 ///
@@ -525,24 +454,9 @@ impl ::discogen_runtime::CallOptions for Patch {
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::__private::BatchCall for Patch {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2KnowledgeBase;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2KnowledgeBase,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Patch, schemas::GoogleCloudDialogflowV2KnowledgeBase; decode_body
+);
 
 /// Creates a new document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
 ///
@@ -614,22 +528,9 @@ impl ::discogen_runtime::CallOptions for DocumentsCreate {
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::__private::BatchCall for DocumentsCreate {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    DocumentsCreate, schemas::GoogleLongrunningOperation; decode_body
+);
 
 /// Deletes the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
 ///
@@ -696,22 +597,9 @@ impl ::discogen_runtime::CallOptions for DocumentsDelete {
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::__private::BatchCall for DocumentsDelete {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    DocumentsDelete, schemas::GoogleLongrunningOperation; decode_body
+);
 
 /// Retrieves the specified document.
 ///
@@ -761,22 +649,9 @@ impl ::discogen_runtime::CallOptions for DocumentsGet {
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::__private::BatchCall for DocumentsGet {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Document;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Document> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    DocumentsGet, schemas::GoogleCloudDialogflowV2Document; decode_body
+);
 
 /// Returns the list of all documents of the knowledge base.
 ///
@@ -882,24 +757,9 @@ impl ::discogen_runtime::CallOptions for DocumentsList {
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::__private::BatchCall for DocumentsList {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2ListDocumentsResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    DocumentsList, schemas::GoogleCloudDialogflowV2ListDocumentsResponse; decode_body
+);
 
 /// Updates the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
 ///
@@ -977,22 +837,9 @@ impl ::discogen_runtime::CallOptions for DocumentsPatch {
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::__private::BatchCall for DocumentsPatch {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    DocumentsPatch, schemas::GoogleLongrunningOperation; decode_body
+);
 
 /// Reloads the specified document from its specified source, content_uri or content. The previously loaded content of the document will be deleted. Note: Even when the content of the document has not changed, there still may be side effects because of internal implementation changes. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document Note: The `projects.agent.knowledgeBases.documents` resource is deprecated; only use `projects.knowledgeBases.documents`.
 ///
@@ -1064,19 +911,6 @@ impl ::discogen_runtime::CallOptions for Reload {
 }
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
-impl ::discogen_runtime::__private::BatchCall for Reload {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Reload, schemas::GoogleLongrunningOperation; decode_body
+);

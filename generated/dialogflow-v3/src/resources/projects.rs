@@ -148,23 +148,9 @@ pub mod locations {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudLocationLocation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudLocationLocation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudLocationLocation; decode_body
+    );
 
     /// Lists information about the supported locations for this service.
     ///
@@ -276,25 +262,9 @@ pub mod locations {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudLocationListLocationsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudLocationListLocationsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudLocationListLocationsResponse; decode_body
+    );
 
     /// The `projects.locations.agents` resource.
     #[cfg(feature = "agents")]
@@ -413,23 +383,9 @@ pub mod locations {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Cancel {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleProtobufEmpty;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Cancel, schemas::GoogleProtobufEmpty; decode_body
+        );
 
         /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
         ///
@@ -476,23 +432,9 @@ pub mod locations {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleLongrunningOperation;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Get, schemas::GoogleLongrunningOperation; decode_body
+        );
 
         /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
         ///
@@ -607,25 +549,9 @@ pub mod locations {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleLongrunningListOperationsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleLongrunningListOperationsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleLongrunningListOperationsResponse; decode_body
+        );
     }
 
     /// The `projects.locations.securitySettings` resource.

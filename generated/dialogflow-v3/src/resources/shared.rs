@@ -59,19 +59,6 @@ impl ::discogen_runtime::CallOptions for Delete {
 }
 
 #[cfg(any(feature = "agents", feature = "security_settings"))]
-impl ::discogen_runtime::__private::BatchCall for Delete {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleProtobufEmpty;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Delete, schemas::GoogleProtobufEmpty; decode_body
+);

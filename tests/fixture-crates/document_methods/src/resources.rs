@@ -42,20 +42,7 @@ impl ::discogen_runtime::CallOptions for Ping {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Ping {
-    type Client = crate::Client;
-
-    type Output = ();
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<()> {
-        ::discogen_runtime::__private::response::decode_unit(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Ping, (); decode_unit);
 
 /// `POST my_api/v1.1beta2/tokeninfo` (`my_api.tokeninfo`)
 ///
@@ -137,23 +124,7 @@ impl ::discogen_runtime::CallOptions for Tokeninfo {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Tokeninfo {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Tokeninfo;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Tokeninfo> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Tokeninfo, schemas::Tokeninfo; decode_body);
 
 /// Data format for the response; a narrower enum than the global `alt`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

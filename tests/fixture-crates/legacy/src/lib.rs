@@ -54,6 +54,10 @@
 //! // The code under test calls `client`; `mock.requests()` is what it sent.
 //! # Ok(()) }
 //! ```
+//!
+//! ## Batches
+//!
+//! [`Client::batch`] sends many calls of this API in one HTTP request (`multipart/mixed` to the document's batch endpoint): add request builders of this crate as they are before `send()`, send once, and take each call's result by its handle, typed as its `send()` gives it (the decoded response, or its [`Error`] with the service's `google.rpc` status). At most 100 calls go in one request (`max_calls`); more are sent as several requests, one after another unless `concurrency(n)` lets up to `n` go at once. Calls answered with a retryable status are sent again by their own retry policy; media and paging are not batched. See [`batch`] for the rest.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod resources;
 
@@ -117,6 +121,17 @@ impl Client {
     /// The runtime client underneath.
     pub fn runtime(&self) -> &::discogen_runtime::Client {
         &self.runtime
+    }
+
+    /// A batch of this API's calls, sent together (`POST` to the batch endpoint on this
+    /// client's host): add request builders of this crate with `add` (or many of one kind with
+    /// `add_all`, or `send_all`), `send()` once, and take each call's result, typed as its
+    /// `send()` gives it, by its handle. See [`crate::batch`] for the limits.
+    pub fn batch(&self) -> ::discogen_runtime::batch::Batch<Client> {
+        ::discogen_runtime::batch::Batch::new(
+            self.runtime.clone(),
+            "/batch/admin/directory_v1",
+        )
     }
 
     /// The `users` resource.

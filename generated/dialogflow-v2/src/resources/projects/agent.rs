@@ -308,23 +308,9 @@ impl ::discogen_runtime::CallOptions for Export {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Export {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Export, schemas::GoogleLongrunningOperation; decode_body
+);
 
 /// Retrieves the fulfillment.
 ///
@@ -368,23 +354,9 @@ impl ::discogen_runtime::CallOptions for GetFulfillment {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for GetFulfillment {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Fulfillment;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Fulfillment> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    GetFulfillment, schemas::GoogleCloudDialogflowV2Fulfillment; decode_body
+);
 
 /// Gets agent validation result. Agent validation is performed during training time and is updated automatically when training is completed.
 ///
@@ -442,25 +414,9 @@ impl ::discogen_runtime::CallOptions for GetValidationResult {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for GetValidationResult {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2ValidationResult;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2ValidationResult,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    GetValidationResult, schemas::GoogleCloudDialogflowV2ValidationResult; decode_body
+);
 
 /// Imports the specified agent from a ZIP file. Uploads new intents and entity types without deleting the existing ones. Intents and entity types with the same name are replaced with the new versions from ImportAgentRequest. After the import, the imported draft agent will be trained automatically (unless disabled in agent settings). However, once the import is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when importing is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
 ///
@@ -526,23 +482,9 @@ impl ::discogen_runtime::CallOptions for Import {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Import {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Import, schemas::GoogleLongrunningOperation; decode_body
+);
 
 /// Restores the specified agent from a ZIP file. Replaces the current agent version with a new one. All the intents and entity types in the older version are deleted. After the restore, the restored draft agent will be trained automatically (unless disabled in agent settings). However, once the restore is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when restoring is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
 ///
@@ -608,23 +550,9 @@ impl ::discogen_runtime::CallOptions for Restore {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Restore {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Restore, schemas::GoogleLongrunningOperation; decode_body
+);
 
 /// Returns the list of agents. Since there is at most one conversational agent per project, this method is useful primarily for listing all agents across projects the caller has access to. One can achieve that with a wildcard project collection id "-". Refer to [List Sub-Collections](https://cloud.google.com/apis/design/design_patterns#list_sub-collections).
 ///
@@ -713,25 +641,9 @@ impl ::discogen_runtime::CallOptions for Search {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Search {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2SearchAgentsResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Search, schemas::GoogleCloudDialogflowV2SearchAgentsResponse; decode_body
+);
 
 /// Trains the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
 ///
@@ -797,23 +709,9 @@ impl ::discogen_runtime::CallOptions for Train {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Train {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Train, schemas::GoogleLongrunningOperation; decode_body
+);
 
 /// Updates the fulfillment.
 ///
@@ -868,23 +766,9 @@ impl ::discogen_runtime::CallOptions for UpdateFulfillment {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for UpdateFulfillment {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Fulfillment;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Fulfillment> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    UpdateFulfillment, schemas::GoogleCloudDialogflowV2Fulfillment; decode_body
+);
 
 /// The `projects.agent.entityTypes` resource.
 pub mod entity_types {
@@ -1130,23 +1014,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for BatchDelete {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        BatchDelete, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Updates/Creates multiple entity types in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateEntityTypesResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
     ///
@@ -1215,23 +1085,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for BatchUpdate {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        BatchUpdate, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Creates an entity type in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
     ///
@@ -1291,25 +1147,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2EntityType;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2EntityType,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowV2EntityType; decode_body
+    );
 
     pub use crate::resources::shared::Delete;
 
@@ -1368,25 +1208,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2EntityType;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2EntityType,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowV2EntityType; decode_body
+    );
 
     /// Returns the list of all entity types in the specified agent.
     ///
@@ -1486,25 +1310,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2ListEntityTypesResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowV2ListEntityTypesResponse; decode_body
+    );
 
     /// Updates the specified entity type. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
     ///
@@ -1572,25 +1380,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2EntityType;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2EntityType,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowV2EntityType; decode_body
+    );
 
     /// The `projects.agent.entityTypes.entities` resource.
     pub mod entities {
@@ -1741,23 +1533,9 @@ pub mod entity_types {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for BatchCreate {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleLongrunningOperation;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            BatchCreate, schemas::GoogleLongrunningOperation; decode_body
+        );
 
         /// Deletes entities in the specified entity type. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
         ///
@@ -1826,23 +1604,9 @@ pub mod entity_types {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for BatchDelete {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleLongrunningOperation;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            BatchDelete, schemas::GoogleLongrunningOperation; decode_body
+        );
 
         /// Updates or creates multiple entities in the specified entity type. This method does not affect entities in the entity type that aren't explicitly specified in the request. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
         ///
@@ -1911,23 +1675,9 @@ pub mod entity_types {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for BatchUpdate {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleLongrunningOperation;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            BatchUpdate, schemas::GoogleLongrunningOperation; decode_body
+        );
     }
 }
 
@@ -2146,25 +1896,9 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Environment;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2Environment,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowV2Environment; decode_body
+    );
 
     pub use crate::resources::shared::Delete;
 
@@ -2214,25 +1948,9 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Environment;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2Environment,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowV2Environment; decode_body
+    );
 
     /// Gets the history of the specified environment.
     ///
@@ -2323,25 +2041,9 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for GetHistory {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2EnvironmentHistory,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        GetHistory, schemas::GoogleCloudDialogflowV2EnvironmentHistory; decode_body
+    );
 
     /// Returns the list of all non-default environments of the specified agent.
     ///
@@ -2432,25 +2134,9 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse; decode_body
+    );
 
     /// Updates the specified agent environment. This method allows you to deploy new agent versions into the environment. When an environment is pointed to a new agent version by setting `environment.agent_version`, the environment is temporarily set to the `LOADING` state. During that time, the environment continues serving the previous version of the agent. After the new agent version is done loading, the environment is set back to the `RUNNING` state. You can use "-" as Environment ID in environment name to update an agent version in the default environment. WARNING: this will negate all recent changes to the draft agent and can't be undone. You may want to save the draft agent to a version before calling this method.
     ///
@@ -2527,25 +2213,9 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Environment;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2Environment,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowV2Environment; decode_body
+    );
 
     /// The `projects.agent.environments.intents` resource.
     pub mod intents {
@@ -2695,25 +2365,9 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowV2ListIntentsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleCloudDialogflowV2ListIntentsResponse; decode_body
+        );
 
         /// Optional. The resource view to apply to the returned intent.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2895,23 +2549,9 @@ pub mod environments {
                     &mut self.params
                 }
             }
-
-            impl ::discogen_runtime::__private::BatchCall for DeleteContexts {
-                type Client = crate::Client;
-
-                type Output = crate::schemas::GoogleProtobufEmpty;
-
-                fn batch_request(&self) -> ::discogen_runtime::Request {
-                    self.to_request()
-                }
-
-                fn decode(
-                    status: u16,
-                    body: &[u8],
-                ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                    ::discogen_runtime::__private::response::decode_body(status, body)
-                }
-            }
+            ::discogen_runtime::__private::batch_call!(
+                DeleteContexts, schemas::GoogleProtobufEmpty; decode_body
+            );
 
             /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause contexts and session entity types to be updated, which in turn might affect results of future queries. If you might use [Agent Assist](https://cloud.google.com/dialogflow/docs/#aa) or other CCAI products now or in the future, consider using AnalyzeContent instead of `DetectIntent`. `AnalyzeContent` has additional functionality for Agent Assist and other CCAI products. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
             ///
@@ -2964,25 +2604,10 @@ pub mod environments {
                     &mut self.params
                 }
             }
-
-            impl ::discogen_runtime::__private::BatchCall for DetectIntent {
-                type Client = crate::Client;
-
-                type Output = crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse;
-
-                fn batch_request(&self) -> ::discogen_runtime::Request {
-                    self.to_request()
-                }
-
-                fn decode(
-                    status: u16,
-                    body: &[u8],
-                ) -> ::discogen_runtime::Result<
-                    crate::schemas::GoogleCloudDialogflowV2DetectIntentResponse,
-                > {
-                    ::discogen_runtime::__private::response::decode_body(status, body)
-                }
-            }
+            ::discogen_runtime::__private::batch_call!(
+                DetectIntent, schemas::GoogleCloudDialogflowV2DetectIntentResponse;
+                decode_body
+            );
 
             /// The `projects.agent.environments.users.sessions.contexts` resource.
             pub mod contexts {
@@ -3152,28 +2777,9 @@ pub mod environments {
                         &mut self.params
                     }
                 }
-
-                impl ::discogen_runtime::__private::BatchCall for Create {
-                    type Client = crate::Client;
-
-                    type Output = crate::schemas::GoogleCloudDialogflowV2Context;
-
-                    fn batch_request(&self) -> ::discogen_runtime::Request {
-                        self.to_request()
-                    }
-
-                    fn decode(
-                        status: u16,
-                        body: &[u8],
-                    ) -> ::discogen_runtime::Result<
-                        crate::schemas::GoogleCloudDialogflowV2Context,
-                    > {
-                        ::discogen_runtime::__private::response::decode_body(
-                            status,
-                            body,
-                        )
-                    }
-                }
+                ::discogen_runtime::__private::batch_call!(
+                    Create, schemas::GoogleCloudDialogflowV2Context; decode_body
+                );
 
                 pub use crate::resources::shared::Delete;
 
@@ -3228,28 +2834,9 @@ pub mod environments {
                         &mut self.params
                     }
                 }
-
-                impl ::discogen_runtime::__private::BatchCall for Get {
-                    type Client = crate::Client;
-
-                    type Output = crate::schemas::GoogleCloudDialogflowV2Context;
-
-                    fn batch_request(&self) -> ::discogen_runtime::Request {
-                        self.to_request()
-                    }
-
-                    fn decode(
-                        status: u16,
-                        body: &[u8],
-                    ) -> ::discogen_runtime::Result<
-                        crate::schemas::GoogleCloudDialogflowV2Context,
-                    > {
-                        ::discogen_runtime::__private::response::decode_body(
-                            status,
-                            body,
-                        )
-                    }
-                }
+                ::discogen_runtime::__private::batch_call!(
+                    Get, schemas::GoogleCloudDialogflowV2Context; decode_body
+                );
 
                 /// Returns the list of all contexts in the specified session.
                 ///
@@ -3347,28 +2934,10 @@ pub mod environments {
                         &mut self.params
                     }
                 }
-
-                impl ::discogen_runtime::__private::BatchCall for List {
-                    type Client = crate::Client;
-
-                    type Output = crate::schemas::GoogleCloudDialogflowV2ListContextsResponse;
-
-                    fn batch_request(&self) -> ::discogen_runtime::Request {
-                        self.to_request()
-                    }
-
-                    fn decode(
-                        status: u16,
-                        body: &[u8],
-                    ) -> ::discogen_runtime::Result<
-                        crate::schemas::GoogleCloudDialogflowV2ListContextsResponse,
-                    > {
-                        ::discogen_runtime::__private::response::decode_body(
-                            status,
-                            body,
-                        )
-                    }
-                }
+                ::discogen_runtime::__private::batch_call!(
+                    List, schemas::GoogleCloudDialogflowV2ListContextsResponse;
+                    decode_body
+                );
 
                 /// Updates the specified context.
                 ///
@@ -3435,28 +3004,9 @@ pub mod environments {
                         &mut self.params
                     }
                 }
-
-                impl ::discogen_runtime::__private::BatchCall for Patch {
-                    type Client = crate::Client;
-
-                    type Output = crate::schemas::GoogleCloudDialogflowV2Context;
-
-                    fn batch_request(&self) -> ::discogen_runtime::Request {
-                        self.to_request()
-                    }
-
-                    fn decode(
-                        status: u16,
-                        body: &[u8],
-                    ) -> ::discogen_runtime::Result<
-                        crate::schemas::GoogleCloudDialogflowV2Context,
-                    > {
-                        ::discogen_runtime::__private::response::decode_body(
-                            status,
-                            body,
-                        )
-                    }
-                }
+                ::discogen_runtime::__private::batch_call!(
+                    Patch, schemas::GoogleCloudDialogflowV2Context; decode_body
+                );
             }
 
             /// The `projects.agent.environments.users.sessions.entityTypes` resource.
@@ -3627,28 +3177,10 @@ pub mod environments {
                         &mut self.params
                     }
                 }
-
-                impl ::discogen_runtime::__private::BatchCall for Create {
-                    type Client = crate::Client;
-
-                    type Output = crate::schemas::GoogleCloudDialogflowV2SessionEntityType;
-
-                    fn batch_request(&self) -> ::discogen_runtime::Request {
-                        self.to_request()
-                    }
-
-                    fn decode(
-                        status: u16,
-                        body: &[u8],
-                    ) -> ::discogen_runtime::Result<
-                        crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
-                    > {
-                        ::discogen_runtime::__private::response::decode_body(
-                            status,
-                            body,
-                        )
-                    }
-                }
+                ::discogen_runtime::__private::batch_call!(
+                    Create, schemas::GoogleCloudDialogflowV2SessionEntityType;
+                    decode_body
+                );
 
                 pub use crate::resources::shared::Delete;
 
@@ -3703,28 +3235,9 @@ pub mod environments {
                         &mut self.params
                     }
                 }
-
-                impl ::discogen_runtime::__private::BatchCall for Get {
-                    type Client = crate::Client;
-
-                    type Output = crate::schemas::GoogleCloudDialogflowV2SessionEntityType;
-
-                    fn batch_request(&self) -> ::discogen_runtime::Request {
-                        self.to_request()
-                    }
-
-                    fn decode(
-                        status: u16,
-                        body: &[u8],
-                    ) -> ::discogen_runtime::Result<
-                        crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
-                    > {
-                        ::discogen_runtime::__private::response::decode_body(
-                            status,
-                            body,
-                        )
-                    }
-                }
+                ::discogen_runtime::__private::batch_call!(
+                    Get, schemas::GoogleCloudDialogflowV2SessionEntityType; decode_body
+                );
 
                 /// Returns the list of all session entity types in the specified session. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
                 ///
@@ -3822,28 +3335,10 @@ pub mod environments {
                         &mut self.params
                     }
                 }
-
-                impl ::discogen_runtime::__private::BatchCall for List {
-                    type Client = crate::Client;
-
-                    type Output = crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse;
-
-                    fn batch_request(&self) -> ::discogen_runtime::Request {
-                        self.to_request()
-                    }
-
-                    fn decode(
-                        status: u16,
-                        body: &[u8],
-                    ) -> ::discogen_runtime::Result<
-                        crate::schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse,
-                    > {
-                        ::discogen_runtime::__private::response::decode_body(
-                            status,
-                            body,
-                        )
-                    }
-                }
+                ::discogen_runtime::__private::batch_call!(
+                    List, schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse;
+                    decode_body
+                );
 
                 /// Updates the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
                 ///
@@ -3910,28 +3405,9 @@ pub mod environments {
                         &mut self.params
                     }
                 }
-
-                impl ::discogen_runtime::__private::BatchCall for Patch {
-                    type Client = crate::Client;
-
-                    type Output = crate::schemas::GoogleCloudDialogflowV2SessionEntityType;
-
-                    fn batch_request(&self) -> ::discogen_runtime::Request {
-                        self.to_request()
-                    }
-
-                    fn decode(
-                        status: u16,
-                        body: &[u8],
-                    ) -> ::discogen_runtime::Result<
-                        crate::schemas::GoogleCloudDialogflowV2SessionEntityType,
-                    > {
-                        ::discogen_runtime::__private::response::decode_body(
-                            status,
-                            body,
-                        )
-                    }
-                }
+                ::discogen_runtime::__private::batch_call!(
+                    Patch, schemas::GoogleCloudDialogflowV2SessionEntityType; decode_body
+                );
             }
         }
     }
@@ -4175,23 +3651,9 @@ pub mod intents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for BatchDelete {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        BatchDelete, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Updates/Creates multiple intents in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateIntentsResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
     ///
@@ -4260,23 +3722,9 @@ pub mod intents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for BatchUpdate {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        BatchUpdate, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Creates an intent in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
     ///
@@ -4347,23 +3795,9 @@ pub mod intents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Intent;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowV2Intent; decode_body
+    );
 
     pub use crate::resources::shared::Delete;
 
@@ -4433,23 +3867,9 @@ pub mod intents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Intent;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowV2Intent; decode_body
+    );
 
     pub use crate::resources::projects::agent::environments::intents::List;
 
@@ -4530,23 +3950,9 @@ pub mod intents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Intent;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Intent> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowV2Intent; decode_body
+    );
 
     /// Optional. The resource view to apply to the returned intent.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -5444,23 +4850,9 @@ pub mod versions {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Version;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowV2Version; decode_body
+    );
 
     pub use crate::resources::shared::Delete;
 
@@ -5508,23 +4900,9 @@ pub mod versions {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Version;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowV2Version; decode_body
+    );
 
     /// Returns the list of all versions of the specified agent.
     ///
@@ -5615,25 +4993,9 @@ pub mod versions {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2ListVersionsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowV2ListVersionsResponse; decode_body
+    );
 
     /// Updates the specified agent version. Note that this method does not allow you to update the state of the agent the given version points to. It allows you to update only mutable properties of the version resource.
     ///
@@ -5690,21 +5052,7 @@ pub mod versions {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Version;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Version> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowV2Version; decode_body
+    );
 }

@@ -153,25 +153,9 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for List {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    List, schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse; decode_body
+);
 
 /// Updates the specified answer record.
 ///
@@ -228,22 +212,6 @@ impl ::discogen_runtime::CallOptions for Patch {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Patch {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2AnswerRecord;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2AnswerRecord,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Patch, schemas::GoogleCloudDialogflowV2AnswerRecord; decode_body
+);

@@ -176,25 +176,9 @@ impl ::discogen_runtime::CallOptions for Complete {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Complete {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Conversation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2Conversation,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Complete, schemas::GoogleCloudDialogflowV2Conversation; decode_body
+);
 
 /// Creates a new conversation. Conversations are auto-completed after 24 hours. Conversation Lifecycle: There are two stages during a conversation: Automated Agent Stage and Assist Stage. For Automated Agent Stage, there will be a dialogflow agent responding to user queries. For Assist Stage, there's no dialogflow agent responding to user queries. But we will provide suggestions which are generated from conversation. If Conversation.conversation_profile is configured for a dialogflow agent, conversation will start from `Automated Agent Stage`, otherwise, it will start from `Assist Stage`. And during `Automated Agent Stage`, once an Intent with Intent.live_agent_handoff is triggered, conversation will transfer to Assist Stage.
 ///
@@ -254,25 +238,9 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Create {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Conversation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2Conversation,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Create, schemas::GoogleCloudDialogflowV2Conversation; decode_body
+);
 
 /// Retrieves the specific conversation.
 ///
@@ -318,25 +286,9 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Conversation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2Conversation,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Get, schemas::GoogleCloudDialogflowV2Conversation; decode_body
+);
 
 /// Returns the list of all conversations in the specified project.
 ///
@@ -436,25 +388,9 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for List {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2ListConversationsResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    List, schemas::GoogleCloudDialogflowV2ListConversationsResponse; decode_body
+);
 
 /// The `projects.conversations.messages` resource.
 pub mod messages {
@@ -585,25 +521,9 @@ pub mod messages {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2ListMessagesResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowV2ListMessagesResponse; decode_body
+    );
 }
 
 /// The `projects.conversations.participants` resource.
@@ -786,25 +706,10 @@ pub mod participants {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for AnalyzeContent {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2AnalyzeContentResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2AnalyzeContentResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        AnalyzeContent, schemas::GoogleCloudDialogflowV2AnalyzeContentResponse;
+        decode_body
+    );
 
     /// Creates a new participant in a conversation.
     ///
@@ -855,25 +760,9 @@ pub mod participants {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Participant;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2Participant,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowV2Participant; decode_body
+    );
 
     /// Retrieves a conversation participant.
     ///
@@ -921,25 +810,9 @@ pub mod participants {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Participant;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2Participant,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowV2Participant; decode_body
+    );
 
     /// Returns the list of all participants in the specified conversation.
     ///
@@ -1030,25 +903,9 @@ pub mod participants {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2ListParticipantsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowV2ListParticipantsResponse; decode_body
+    );
 
     /// Updates the specified participant.
     ///
@@ -1107,25 +964,9 @@ pub mod participants {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2Participant;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2Participant,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowV2Participant; decode_body
+    );
 
     /// The `projects.conversations.participants.suggestions` resource.
     pub mod suggestions {
@@ -1282,25 +1123,10 @@ pub mod participants {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for SuggestArticles {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowV2SuggestArticlesResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowV2SuggestArticlesResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            SuggestArticles, schemas::GoogleCloudDialogflowV2SuggestArticlesResponse;
+            decode_body
+        );
 
         /// Gets suggested faq answers for a participant based on specific historical messages.
         ///
@@ -1351,25 +1177,10 @@ pub mod participants {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for SuggestFaqAnswers {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowV2SuggestFaqAnswersResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            SuggestFaqAnswers, schemas::GoogleCloudDialogflowV2SuggestFaqAnswersResponse;
+            decode_body
+        );
 
         /// Gets knowledge assist suggestions based on historical messages.
         ///
@@ -1420,25 +1231,10 @@ pub mod participants {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for SuggestKnowledgeAssist {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            SuggestKnowledgeAssist,
+            schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse; decode_body
+        );
 
         /// Gets smart replies for a participant based on specific historical messages.
         ///
@@ -1489,25 +1285,10 @@ pub mod participants {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for SuggestSmartReplies {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowV2SuggestSmartRepliesResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            SuggestSmartReplies,
+            schemas::GoogleCloudDialogflowV2SuggestSmartRepliesResponse; decode_body
+        );
     }
 }
 
@@ -1642,25 +1423,10 @@ pub mod suggestions {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Generate {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2GenerateSuggestionsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Generate, schemas::GoogleCloudDialogflowV2GenerateSuggestionsResponse;
+        decode_body
+    );
 
     /// Get answers for the given query based on knowledge documents.
     ///
@@ -1711,25 +1477,10 @@ pub mod suggestions {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for SearchKnowledge {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        SearchKnowledge, schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse;
+        decode_body
+    );
 
     /// Suggests summary for a conversation based on specific historical messages. The range of the messages to be used for summary can be specified in the request.
     ///
@@ -1780,23 +1531,8 @@ pub mod suggestions {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for SuggestConversationSummary {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2SuggestConversationSummaryResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        SuggestConversationSummary,
+        schemas::GoogleCloudDialogflowV2SuggestConversationSummaryResponse; decode_body
+    );
 }

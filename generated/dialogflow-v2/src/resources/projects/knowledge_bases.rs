@@ -395,23 +395,9 @@ pub mod documents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Export {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Export, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     pub use crate::resources::shared::DocumentsGet as Get;
 
@@ -482,23 +468,9 @@ pub mod documents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Import {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Import, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     pub use crate::resources::shared::DocumentsList as List;
 

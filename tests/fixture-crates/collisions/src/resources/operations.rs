@@ -76,23 +76,7 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for List {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Uses;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Uses> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(List, schemas::Uses; decode_body);
 
 /// The `operations.list` resource.
 pub mod list {
@@ -160,21 +144,5 @@ pub mod list {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Collide;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Collide> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Get, schemas::Collide; decode_body);
 }

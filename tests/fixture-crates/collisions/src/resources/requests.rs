@@ -161,23 +161,7 @@ impl ::discogen_runtime::CallOptions for Build {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Build {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Box;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Box> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Build, schemas::Box; decode_body);
 
 /// Collides with foo_bar after snake_case.
 ///
@@ -217,23 +201,7 @@ impl ::discogen_runtime::CallOptions for FooBar {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for FooBar {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::FooBar3;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::FooBar3> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(FooBar, schemas::FooBar3; decode_body);
 
 /// Collides with fooBar after snake_case.
 ///
@@ -273,23 +241,7 @@ impl ::discogen_runtime::CallOptions for FooBar2 {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for FooBar2 {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Error;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Error> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(FooBar2, schemas::Error; decode_body);
 
 /// A paginated list beside methods named `send`, `new` and `ok`: the builder structs `Send`, `New` and `Ok` must not shadow the `Send` trait or `Ok` in the generated code.
 ///
@@ -367,23 +319,9 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for List {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::ListRequestsResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::ListRequestsResponse> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    List, schemas::ListRequestsResponse; decode_body
+);
 
 /// Method named `new`.
 ///
@@ -423,23 +361,7 @@ impl ::discogen_runtime::CallOptions for New {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for New {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Response;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Response> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(New, schemas::Response; decode_body);
 
 /// A method named `ok`.
 ///
@@ -477,23 +399,7 @@ impl ::discogen_runtime::CallOptions for Ok {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Ok {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Response;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Response> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Ok, schemas::Response; decode_body);
 
 /// Method named `send`.
 ///
@@ -533,20 +439,4 @@ impl ::discogen_runtime::CallOptions for Send {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Send {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Result;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Result> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Send, schemas::Result; decode_body);

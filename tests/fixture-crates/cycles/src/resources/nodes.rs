@@ -64,20 +64,4 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Create {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Node;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Node> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Create, schemas::Node; decode_body);

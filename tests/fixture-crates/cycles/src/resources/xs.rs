@@ -67,20 +67,4 @@ impl ::discogen_runtime::CallOptions for Update {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Update {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Z;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Z> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Update, schemas::Z; decode_body);

@@ -110,23 +110,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Doc;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Doc> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Get, schemas::Doc; decode_body);
 
 /// `GET v1/docs` (`docs.docs.list`)
 ///
@@ -170,23 +154,7 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for List {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Undocumented;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Undocumented> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(List, schemas::Undocumented; decode_body);
 
 /// `POST v1/docs:touch` (`docs.docs.touch`)
 ///
@@ -226,20 +194,6 @@ impl ::discogen_runtime::CallOptions for Touch {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Touch {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::EmptyDescription;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::EmptyDescription> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Touch, schemas::EmptyDescription; decode_body
+);

@@ -130,23 +130,7 @@ pub mod folders {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::Project;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::Project> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(Get, schemas::Project; decode_body);
 
         /// The `organizations.folders.projects.zones` resource.
         pub mod zones {
@@ -268,23 +252,7 @@ pub mod folders {
                     &mut self.params
                 }
             }
-
-            impl ::discogen_runtime::__private::BatchCall for Get {
-                type Client = crate::Client;
-
-                type Output = crate::schemas::Zone;
-
-                fn batch_request(&self) -> ::discogen_runtime::Request {
-                    self.to_request()
-                }
-
-                fn decode(
-                    status: u16,
-                    body: &[u8],
-                ) -> ::discogen_runtime::Result<crate::schemas::Zone> {
-                    ::discogen_runtime::__private::response::decode_body(status, body)
-                }
-            }
+            ::discogen_runtime::__private::batch_call!(Get, schemas::Zone; decode_body);
 
             /// Lists zones.
             ///
@@ -378,23 +346,9 @@ pub mod folders {
                     &mut self.params
                 }
             }
-
-            impl ::discogen_runtime::__private::BatchCall for List {
-                type Client = crate::Client;
-
-                type Output = crate::schemas::ZoneList;
-
-                fn batch_request(&self) -> ::discogen_runtime::Request {
-                    self.to_request()
-                }
-
-                fn decode(
-                    status: u16,
-                    body: &[u8],
-                ) -> ::discogen_runtime::Result<crate::schemas::ZoneList> {
-                    ::discogen_runtime::__private::response::decode_body(status, body)
-                }
-            }
+            ::discogen_runtime::__private::batch_call!(
+                List, schemas::ZoneList; decode_body
+            );
         }
     }
 }

@@ -164,23 +164,9 @@ impl ::discogen_runtime::CallOptions for Match {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Match {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::MatchThingsResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::MatchThingsResponse> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Match, schemas::MatchThingsResponse; decode_body
+);
 
 /// A method named `move` on a resource named `async`.
 ///
@@ -223,23 +209,7 @@ impl ::discogen_runtime::CallOptions for Move {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Move {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Reserved;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Reserved> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Move, schemas::Reserved; decode_body);
 
 /// A method named `type`.
 ///
@@ -280,23 +250,7 @@ impl ::discogen_runtime::CallOptions for Type {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Type {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Type;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Type> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Type, schemas::Type; decode_body);
 
 /// The `async.crate` resource.
 pub mod crate_ {
@@ -365,23 +319,7 @@ pub mod crate_ {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Fn {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Self_;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Self_> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Fn, schemas::Self_; decode_body);
 }
 
 /// The `async.self` resource.
@@ -459,21 +397,5 @@ pub mod self_ {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Super {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Self_;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Self_> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Super, schemas::Self_; decode_body);
 }

@@ -87,6 +87,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
+::discogen_runtime::__private::batch_call!(Get, schemas::User; decode_wrapped);
 
 /// Creates a user.
 ///
@@ -136,3 +137,4 @@ impl ::discogen_runtime::CallOptions for Insert {
         &mut self.params
     }
 }
+::discogen_runtime::__private::batch_call!(Insert, schemas::User; decode_wrapped);

@@ -145,23 +145,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Maps;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Maps> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Get, schemas::Maps; decode_body);
 
 /// The response is a top-level map schema.
 ///
@@ -203,23 +187,9 @@ impl ::discogen_runtime::CallOptions for GetAttributes {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for GetAttributes {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Attributes;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Attributes> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    GetAttributes, schemas::Attributes; decode_body
+);
 
 /// Returns a table of rows.
 ///
@@ -262,23 +232,7 @@ impl ::discogen_runtime::CallOptions for Query {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Query {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Table;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Table> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Query, schemas::Table; decode_body);
 
 /// The request is a top-level map schema; the response a top-level `any`.
 ///
@@ -322,23 +276,9 @@ impl ::discogen_runtime::CallOptions for SetAttributes {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for SetAttributes {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::JsonValue;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::JsonValue> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    SetAttributes, schemas::JsonValue; decode_body
+);
 
 /// Updates the hybrid object.
 ///
@@ -382,20 +322,4 @@ impl ::discogen_runtime::CallOptions for UpdateHybrid {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for UpdateHybrid {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Hybrid;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Hybrid> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(UpdateHybrid, schemas::Hybrid; decode_body);

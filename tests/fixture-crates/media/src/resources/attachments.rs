@@ -112,23 +112,7 @@ impl ::discogen_runtime::CallOptions for Download {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Download {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Media;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Media> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Download, schemas::Media; decode_body);
 
 /// Upload with reserved expansion and a custom verb in absolute upload paths (chat.v1 media.upload style).
 ///
@@ -223,20 +207,6 @@ impl ::discogen_runtime::CallOptions for Upload {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Upload {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::UploadAttachmentResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::UploadAttachmentResponse> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Upload, schemas::UploadAttachmentResponse; decode_body
+);

@@ -165,20 +165,7 @@ impl ::discogen_runtime::CallOptions for Export {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Export {
-    type Client = crate::Client;
-
-    type Output = ();
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<()> {
-        ::discogen_runtime::__private::response::decode_unit(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Export, (); decode_unit);
 
 /// Retrieves an object's metadata, or its data with alt=media (storage.v1 objects.get style).
 ///
@@ -266,23 +253,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Object;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Get, schemas::Object; decode_body);
 
 /// Stores a new object and metadata (storage.v1 objects.insert style).
 ///
@@ -397,23 +368,7 @@ impl ::discogen_runtime::CallOptions for Insert {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Insert {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Object;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Insert, schemas::Object; decode_body);
 
 /// Media-only upload: no request schema, simple protocol only, narrow accept list (analytics.v3 uploads.uploadData style).
 ///
@@ -480,23 +435,7 @@ impl ::discogen_runtime::CallOptions for UploadData {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for UploadData {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Object;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Object> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(UploadData, schemas::Object; decode_body);
 
 /// Set of properties to return.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

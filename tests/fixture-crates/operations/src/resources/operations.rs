@@ -129,23 +129,7 @@ impl ::discogen_runtime::CallOptions for Cancel {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Cancel {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Empty;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Empty> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Cancel, schemas::Empty; decode_body);
 
 /// Deletes a long-running operation. It does not cancel the operation.
 ///
@@ -184,23 +168,7 @@ impl ::discogen_runtime::CallOptions for Delete {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Delete {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Empty;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Empty> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Delete, schemas::Empty; decode_body);
 
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
 ///
@@ -239,23 +207,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Operation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Get, schemas::Operation; decode_body);
 
 /// Lists operations that match the specified filter in the request.
 ///
@@ -352,20 +304,6 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for List {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::ListOperationsResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::ListOperationsResponse> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    List, schemas::ListOperationsResponse; decode_body
+);

@@ -130,23 +130,7 @@ pub mod widgets {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Operation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Create, schemas::Operation; decode_body);
 
     /// Deletes a widget. The Operation.response is Empty.
     ///
@@ -198,21 +182,5 @@ pub mod widgets {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Delete {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Operation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Delete, schemas::Operation; decode_body);
 }

@@ -91,23 +91,7 @@ impl ::discogen_runtime::CallOptions for Repair {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Repair {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Operation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Repair, schemas::Operation; decode_body);
 
 /// The `apps.operations` resource.
 pub mod operations {
@@ -227,20 +211,7 @@ pub mod operations {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Cancel {
-        type Client = crate::Client;
-
-        type Output = ();
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<()> {
-            ::discogen_runtime::__private::response::decode_unit(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Cancel, (); decode_unit);
 
     /// Gets the latest state of a long-running operation (App Engine style: the name `apps/{appsId}/operations/{operationsId}` split into its ids). parameterOrder lists the ids in another order than the path, which the poller must follow.
     ///
@@ -286,23 +257,7 @@ pub mod operations {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Operation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Get, schemas::Operation; decode_body);
 
     /// Lists operations that match the specified filter in the request.
     ///
@@ -393,21 +348,7 @@ pub mod operations {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::ListOperationsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::ListOperationsResponse> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::ListOperationsResponse; decode_body
+    );
 }

@@ -88,20 +88,4 @@ impl ::discogen_runtime::CallOptions for Insert {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Insert {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Operation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Insert, schemas::Operation; decode_body);

@@ -114,23 +114,7 @@ pub mod files {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Item;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Item> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Get, schemas::Item; decode_body);
 
     /// A required query parameter that is NOT in parameterOrder (storage.v1 objects.viewFullContext style).
     ///
@@ -176,21 +160,5 @@ pub mod files {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for ViewContext {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Item;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Item> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(ViewContext, schemas::Item; decode_body);
 }

@@ -100,17 +100,4 @@ impl ::discogen_runtime::CallOptions for Mcp {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Mcp {
-    type Client = crate::Client;
-
-    type Output = ();
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<()> {
-        ::discogen_runtime::__private::response::decode_unit(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Mcp, (); decode_unit);

@@ -165,23 +165,7 @@ impl ::discogen_runtime::CallOptions for Cancel {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Cancel {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Empty;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Empty> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Cancel, schemas::Empty; decode_body);
 
 /// DELETE with a request body and no response (unit).
 ///
@@ -222,20 +206,7 @@ impl ::discogen_runtime::CallOptions for Delete {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Delete {
-    type Client = crate::Client;
-
-    type Output = ();
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<()> {
-        ::discogen_runtime::__private::response::decode_unit(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Delete, (); decode_unit);
 
 /// An empty parameterOrder array (drive.v3 files.create style).
 ///
@@ -284,23 +255,7 @@ impl ::discogen_runtime::CallOptions for Insert {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Insert {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Job;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Job> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Insert, schemas::Job; decode_body);
 
 /// No parameters, no request, no response.
 ///
@@ -338,20 +293,7 @@ impl ::discogen_runtime::CallOptions for Ping {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Ping {
-    type Client = crate::Client;
-
-    type Output = ();
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(status: u16, body: &[u8]) -> ::discogen_runtime::Result<()> {
-        ::discogen_runtime::__private::response::decode_unit(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Ping, (); decode_unit);
 
 /// Deprecated method with an apiVersion (sent as X-Goog-Api-Version).
 ///
@@ -394,23 +336,7 @@ impl ::discogen_runtime::CallOptions for Purge {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Purge {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::Empty;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::Empty> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Purge, schemas::Empty; decode_body);
 
 /// GET with a request body; no parameterOrder at all.
 ///
@@ -470,20 +396,6 @@ impl ::discogen_runtime::CallOptions for Search {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Search {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::SearchJobsResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::SearchJobsResponse> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Search, schemas::SearchJobsResponse; decode_body
+);

@@ -68,20 +68,6 @@ impl ::discogen_runtime::CallOptions for RetrieveSecret {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for RetrieveSecret {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::RetrieveSecretResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::RetrieveSecretResponse> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    RetrieveSecret, schemas::RetrieveSecretResponse; decode_body
+);

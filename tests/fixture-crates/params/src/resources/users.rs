@@ -146,23 +146,7 @@ pub mod items {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Item;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Item> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Get, schemas::Item; decode_body);
 
     /// Query parameter edge cases; `filter` is a required query parameter listed in parameterOrder.
     ///
@@ -303,23 +287,9 @@ pub mod items {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::ListItemsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::ListItemsResponse> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::ListItemsResponse; decode_body
+    );
 
     /// Requires an ETag (If-Match); updateMask is a google-fieldmask query parameter.
     ///
@@ -374,21 +344,5 @@ pub mod items {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Item;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Item> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Patch, schemas::Item; decode_body);
 }

@@ -173,23 +173,9 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Create {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Create, schemas::GoogleLongrunningOperation; decode_body
+);
 
 /// Deletes the specified conversation dataset. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeleteConversationDatasetOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
 ///
@@ -248,23 +234,9 @@ impl ::discogen_runtime::CallOptions for Delete {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Delete {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Delete, schemas::GoogleLongrunningOperation; decode_body
+);
 
 pub use crate::resources::projects::conversation_datasets::Get;
 

@@ -205,25 +205,10 @@ impl ::discogen_runtime::CallOptions for IngestContextReferences {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for IngestContextReferences {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2IngestContextReferencesResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2IngestContextReferencesResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    IngestContextReferences,
+    schemas::GoogleCloudDialogflowV2IngestContextReferencesResponse; decode_body
+);
 
 pub use crate::resources::projects::conversations::List;
 

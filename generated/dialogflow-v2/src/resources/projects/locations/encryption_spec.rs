@@ -85,20 +85,6 @@ impl ::discogen_runtime::CallOptions for Initialize {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Initialize {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Initialize, schemas::GoogleLongrunningOperation; decode_body
+);

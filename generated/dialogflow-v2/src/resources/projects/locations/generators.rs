@@ -166,23 +166,9 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Generator;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Generator> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Get, schemas::GoogleCloudDialogflowV2Generator; decode_body
+);
 
 pub use crate::resources::projects::generators::List;
 
@@ -236,23 +222,9 @@ impl ::discogen_runtime::CallOptions for Patch {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Patch {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Generator;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Generator> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Patch, schemas::GoogleCloudDialogflowV2Generator; decode_body
+);
 
 /// The `projects.locations.generators.evaluations` resource.
 pub mod evaluations {
@@ -397,23 +369,9 @@ pub mod evaluations {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     pub use crate::resources::shared::Delete;
 
@@ -463,25 +421,9 @@ pub mod evaluations {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2GeneratorEvaluation,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowV2GeneratorEvaluation; decode_body
+    );
 
     /// Lists evaluations of generator.
     ///
@@ -572,23 +514,8 @@ pub mod evaluations {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse;
+        decode_body
+    );
 }

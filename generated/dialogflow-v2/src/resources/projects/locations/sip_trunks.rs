@@ -154,23 +154,9 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Create {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2SipTrunk;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2SipTrunk> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Create, schemas::GoogleCloudDialogflowV2SipTrunk; decode_body
+);
 
 pub use crate::resources::shared::Delete;
 
@@ -213,23 +199,9 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2SipTrunk;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2SipTrunk> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Get, schemas::GoogleCloudDialogflowV2SipTrunk; decode_body
+);
 
 /// Returns a list of SipTrunks in the specified location.
 ///
@@ -317,25 +289,9 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for List {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2ListSipTrunksResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2ListSipTrunksResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    List, schemas::GoogleCloudDialogflowV2ListSipTrunksResponse; decode_body
+);
 
 /// Updates the specified SipTrunk.
 ///
@@ -387,20 +343,6 @@ impl ::discogen_runtime::CallOptions for Patch {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Patch {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2SipTrunk;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2SipTrunk> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Patch, schemas::GoogleCloudDialogflowV2SipTrunk; decode_body
+);

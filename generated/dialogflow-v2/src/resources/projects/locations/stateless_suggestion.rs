@@ -79,22 +79,7 @@ impl ::discogen_runtime::CallOptions for Generate {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Generate {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Generate, schemas::GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse;
+    decode_body
+);

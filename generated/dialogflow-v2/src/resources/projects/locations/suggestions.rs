@@ -106,25 +106,10 @@ impl ::discogen_runtime::CallOptions for GenerateStatelessSummary {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for GenerateStatelessSummary {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    GenerateStatelessSummary,
+    schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryResponse; decode_body
+);
 
 /// Get answers for the given query based on knowledge documents.
 ///
@@ -175,22 +160,6 @@ impl ::discogen_runtime::CallOptions for SearchKnowledge {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for SearchKnowledge {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    SearchKnowledge, schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse; decode_body
+);

@@ -164,23 +164,9 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Create {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Tool;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Tool> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Create, schemas::GoogleCloudDialogflowV2Tool; decode_body
+);
 
 pub use crate::resources::shared::Delete;
 
@@ -223,23 +209,9 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Tool;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Tool> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Get, schemas::GoogleCloudDialogflowV2Tool; decode_body
+);
 
 /// Lists tools.
 ///
@@ -325,25 +297,9 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for List {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2ListToolsResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowV2ListToolsResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    List, schemas::GoogleCloudDialogflowV2ListToolsResponse; decode_body
+);
 
 /// Updates a tool.
 ///
@@ -395,20 +351,6 @@ impl ::discogen_runtime::CallOptions for Patch {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Patch {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowV2Tool;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowV2Tool> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Patch, schemas::GoogleCloudDialogflowV2Tool; decode_body
+);

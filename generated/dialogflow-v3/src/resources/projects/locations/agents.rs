@@ -402,23 +402,9 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Create {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3Agent;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Create, schemas::GoogleCloudDialogflowCxV3Agent; decode_body
+);
 
 pub use crate::resources::shared::Delete;
 
@@ -483,23 +469,9 @@ impl ::discogen_runtime::CallOptions for Export {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Export {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Export, schemas::GoogleLongrunningOperation; decode_body
+);
 
 /// Retrieves the specified agent.
 ///
@@ -540,23 +512,9 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3Agent;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Get, schemas::GoogleCloudDialogflowCxV3Agent; decode_body
+);
 
 /// Gets the generative settings for the agent.
 ///
@@ -609,25 +567,10 @@ impl ::discogen_runtime::CallOptions for GetGenerativeSettings {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for GetGenerativeSettings {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    GetGenerativeSettings, schemas::GoogleCloudDialogflowCxV3GenerativeSettings;
+    decode_body
+);
 
 /// Gets the latest agent validation result. Agent validation is performed when ValidateAgent is called.
 ///
@@ -680,25 +623,10 @@ impl ::discogen_runtime::CallOptions for GetValidationResult {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for GetValidationResult {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    GetValidationResult, schemas::GoogleCloudDialogflowCxV3AgentValidationResult;
+    decode_body
+);
 
 /// Returns the list of all agents in the specified location.
 ///
@@ -784,25 +712,9 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for List {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowCxV3ListAgentsResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    List, schemas::GoogleCloudDialogflowCxV3ListAgentsResponse; decode_body
+);
 
 /// Updates the specified agent. Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
 ///
@@ -854,23 +766,9 @@ impl ::discogen_runtime::CallOptions for Patch {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Patch {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3Agent;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Agent> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Patch, schemas::GoogleCloudDialogflowCxV3Agent; decode_body
+);
 
 /// Restores the specified agent from a binary file. Replaces the current agent with a new one. Note that all existing resources in agent (e.g. intents, entity types, flows) will be removed. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
 ///
@@ -933,23 +831,9 @@ impl ::discogen_runtime::CallOptions for Restore {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Restore {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleLongrunningOperation;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Restore, schemas::GoogleLongrunningOperation; decode_body
+);
 
 /// Updates the generative settings for the agent.
 ///
@@ -1006,25 +890,10 @@ impl ::discogen_runtime::CallOptions for UpdateGenerativeSettings {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for UpdateGenerativeSettings {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowCxV3GenerativeSettings,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    UpdateGenerativeSettings, schemas::GoogleCloudDialogflowCxV3GenerativeSettings;
+    decode_body
+);
 
 /// Validates the specified agent and creates or updates validation results. The agent in draft version is validated. Please call this API after the training is completed to get the complete validation results.
 ///
@@ -1072,25 +941,9 @@ impl ::discogen_runtime::CallOptions for Validate {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Validate {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowCxV3AgentValidationResult,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Validate, schemas::GoogleCloudDialogflowCxV3AgentValidationResult; decode_body
+);
 
 /// The `projects.locations.agents.changelogs` resource.
 pub mod changelogs {
@@ -1182,25 +1035,9 @@ pub mod changelogs {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Changelog;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Changelog,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowCxV3Changelog; decode_body
+    );
 
     /// Returns the list of Changelogs.
     ///
@@ -1298,25 +1135,9 @@ pub mod changelogs {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse; decode_body
+    );
 }
 
 /// The `projects.locations.agents.entityTypes` resource.
@@ -1538,25 +1359,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3EntityType;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3EntityType,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowCxV3EntityType; decode_body
+    );
 
     /// Deletes the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
@@ -1611,23 +1416,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Delete {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleProtobufEmpty;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Delete, schemas::GoogleProtobufEmpty; decode_body
+    );
 
     /// Exports the selected entity types.
     ///
@@ -1685,23 +1476,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Export {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Export, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Retrieves the specified entity type.
     ///
@@ -1756,25 +1533,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3EntityType;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3EntityType,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowCxV3EntityType; decode_body
+    );
 
     /// Imports the specified entitytypes into the agent.
     ///
@@ -1832,23 +1593,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Import {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Import, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Returns the list of all entity types in the specified agent.
     ///
@@ -1946,25 +1693,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse; decode_body
+    );
 
     /// Updates the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
@@ -2030,25 +1761,9 @@ pub mod entity_types {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3EntityType;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3EntityType,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowCxV3EntityType; decode_body
+    );
 }
 
 /// The `projects.locations.agents.environments` resource.
@@ -2337,23 +2052,9 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     pub use crate::resources::shared::Delete;
 
@@ -2424,23 +2125,9 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for DeployFlow {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        DeployFlow, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Retrieves the specified Environment.
     ///
@@ -2486,25 +2173,9 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Environment;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Environment,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowCxV3Environment; decode_body
+    );
 
     /// Returns the list of all environments in the specified Agent.
     ///
@@ -2593,25 +2264,9 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse; decode_body
+    );
 
     /// Looks up the history of the specified Environment.
     ///
@@ -2702,25 +2357,10 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for LookupEnvironmentHistory {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        LookupEnvironmentHistory,
+        schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse; decode_body
+    );
 
     /// Updates the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: Environment
     ///
@@ -2797,23 +2437,9 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Kicks off a continuous test under the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: RunContinuousTestMetadata - `response`: RunContinuousTestResponse
     ///
@@ -2882,23 +2508,9 @@ pub mod environments {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for RunContinuousTest {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        RunContinuousTest, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// The `projects.locations.agents.environments.continuousTestResults` resource.
     pub mod continuous_test_results {
@@ -3021,25 +2633,10 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse;
+            decode_body
+        );
     }
 
     /// The `projects.locations.agents.environments.deployments` resource.
@@ -3135,25 +2732,9 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Deployment;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Deployment,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Get, schemas::GoogleCloudDialogflowCxV3Deployment; decode_body
+        );
 
         /// Returns the list of all deployments in the specified Environment.
         ///
@@ -3247,25 +2828,9 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse; decode_body
+        );
     }
 
     /// The `projects.locations.agents.environments.experiments` resource.
@@ -3474,25 +3039,9 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Create {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Experiment;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Experiment,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Create, schemas::GoogleCloudDialogflowCxV3Experiment; decode_body
+        );
 
         pub use crate::resources::shared::Delete;
 
@@ -3543,25 +3092,9 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Experiment;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Experiment,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Get, schemas::GoogleCloudDialogflowCxV3Experiment; decode_body
+        );
 
         /// Returns the list of all experiments in the specified Environment.
         ///
@@ -3655,25 +3188,9 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse; decode_body
+        );
 
         /// Updates the specified Experiment.
         ///
@@ -3733,25 +3250,9 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Patch {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Experiment;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Experiment,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Patch, schemas::GoogleCloudDialogflowCxV3Experiment; decode_body
+        );
 
         /// Starts the specified Experiment. This rpc only changes the state of experiment from PENDING to RUNNING.
         ///
@@ -3802,25 +3303,9 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Start {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Experiment;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Experiment,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Start, schemas::GoogleCloudDialogflowCxV3Experiment; decode_body
+        );
 
         /// Stops the specified Experiment. This rpc only changes the state of experiment from RUNNING to DONE.
         ///
@@ -3871,25 +3356,9 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Stop {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Experiment;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Experiment,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Stop, schemas::GoogleCloudDialogflowCxV3Experiment; decode_body
+        );
     }
 
     /// The `projects.locations.agents.environments.sessions` resource.
@@ -4057,25 +3526,10 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for DetectIntent {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            DetectIntent, schemas::GoogleCloudDialogflowCxV3DetectIntentResponse;
+            decode_body
+        );
 
         /// Fulfills a matched intent returned by MatchIntent. Must be called after MatchIntent, with input from MatchIntentResponse. Otherwise, the behavior is undefined.
         ///
@@ -4126,25 +3580,10 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for FulfillIntent {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            FulfillIntent, schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse;
+            decode_body
+        );
 
         /// Returns preliminary intent match results, doesn't change the session status.
         ///
@@ -4195,25 +3634,10 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for MatchIntent {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3MatchIntentResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3MatchIntentResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            MatchIntent, schemas::GoogleCloudDialogflowCxV3MatchIntentResponse;
+            decode_body
+        );
 
         /// Processes a natural language query and returns structured, actionable data as a result through server-side streaming. Server-side streaming allows Dialogflow to send [partial responses](https://cloud.google.com/dialogflow/cx/docs/concept/fulfillment#partial-response) earlier in a single request.
         ///
@@ -4264,25 +3688,10 @@ pub mod environments {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for ServerStreamingDetectIntent {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3DetectIntentResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            ServerStreamingDetectIntent,
+            schemas::GoogleCloudDialogflowCxV3DetectIntentResponse; decode_body
+        );
 
         /// The `projects.locations.agents.environments.sessions.entityTypes` resource.
         pub mod entity_types {
@@ -4448,25 +3857,9 @@ pub mod environments {
                     &mut self.params
                 }
             }
-
-            impl ::discogen_runtime::__private::BatchCall for Create {
-                type Client = crate::Client;
-
-                type Output = crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType;
-
-                fn batch_request(&self) -> ::discogen_runtime::Request {
-                    self.to_request()
-                }
-
-                fn decode(
-                    status: u16,
-                    body: &[u8],
-                ) -> ::discogen_runtime::Result<
-                    crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
-                > {
-                    ::discogen_runtime::__private::response::decode_body(status, body)
-                }
-            }
+            ::discogen_runtime::__private::batch_call!(
+                Create, schemas::GoogleCloudDialogflowCxV3SessionEntityType; decode_body
+            );
 
             pub use crate::resources::shared::Delete;
 
@@ -4517,25 +3910,9 @@ pub mod environments {
                     &mut self.params
                 }
             }
-
-            impl ::discogen_runtime::__private::BatchCall for Get {
-                type Client = crate::Client;
-
-                type Output = crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType;
-
-                fn batch_request(&self) -> ::discogen_runtime::Request {
-                    self.to_request()
-                }
-
-                fn decode(
-                    status: u16,
-                    body: &[u8],
-                ) -> ::discogen_runtime::Result<
-                    crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
-                > {
-                    ::discogen_runtime::__private::response::decode_body(status, body)
-                }
-            }
+            ::discogen_runtime::__private::batch_call!(
+                Get, schemas::GoogleCloudDialogflowCxV3SessionEntityType; decode_body
+            );
 
             /// Returns the list of all session entity types in the specified session.
             ///
@@ -4629,25 +4006,10 @@ pub mod environments {
                     &mut self.params
                 }
             }
-
-            impl ::discogen_runtime::__private::BatchCall for List {
-                type Client = crate::Client;
-
-                type Output = crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse;
-
-                fn batch_request(&self) -> ::discogen_runtime::Request {
-                    self.to_request()
-                }
-
-                fn decode(
-                    status: u16,
-                    body: &[u8],
-                ) -> ::discogen_runtime::Result<
-                    crate::schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse,
-                > {
-                    ::discogen_runtime::__private::response::decode_body(status, body)
-                }
-            }
+            ::discogen_runtime::__private::batch_call!(
+                List, schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse;
+                decode_body
+            );
 
             /// Updates the specified session entity type.
             ///
@@ -4707,25 +4069,9 @@ pub mod environments {
                     &mut self.params
                 }
             }
-
-            impl ::discogen_runtime::__private::BatchCall for Patch {
-                type Client = crate::Client;
-
-                type Output = crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType;
-
-                fn batch_request(&self) -> ::discogen_runtime::Request {
-                    self.to_request()
-                }
-
-                fn decode(
-                    status: u16,
-                    body: &[u8],
-                ) -> ::discogen_runtime::Result<
-                    crate::schemas::GoogleCloudDialogflowCxV3SessionEntityType,
-                > {
-                    ::discogen_runtime::__private::response::decode_body(status, body)
-                }
-            }
+            ::discogen_runtime::__private::batch_call!(
+                Patch, schemas::GoogleCloudDialogflowCxV3SessionEntityType; decode_body
+            );
         }
     }
 }
@@ -5041,23 +4387,9 @@ pub mod flows {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Flow;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowCxV3Flow; decode_body
+    );
 
     /// Deletes a specified flow.
     ///
@@ -5109,23 +4441,9 @@ pub mod flows {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Delete {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleProtobufEmpty;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Delete, schemas::GoogleProtobufEmpty; decode_body
+    );
 
     /// Exports the specified flow to a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportFlowResponse Note that resources (e.g. intents, entities, webhooks) that the flow references will also be exported.
     ///
@@ -5191,23 +4509,9 @@ pub mod flows {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Export {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Export, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Retrieves the specified flow.
     ///
@@ -5259,23 +4563,9 @@ pub mod flows {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Flow;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowCxV3Flow; decode_body
+    );
 
     /// Gets the latest flow validation result. Flow validation is performed when ValidateFlow is called.
     ///
@@ -5332,25 +4622,10 @@ pub mod flows {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for GetValidationResult {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        GetValidationResult, schemas::GoogleCloudDialogflowCxV3FlowValidationResult;
+        decode_body
+    );
 
     /// Imports the specified flow to the specified agent from a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ImportFlowResponse Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
@@ -5416,23 +4691,9 @@ pub mod flows {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Import {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Import, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Returns the list of all flows in the specified agent.
     ///
@@ -5529,25 +4790,9 @@ pub mod flows {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3ListFlowsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowCxV3ListFlowsResponse; decode_body
+    );
 
     /// Updates the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
@@ -5610,23 +4855,9 @@ pub mod flows {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Flow;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Flow> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowCxV3Flow; decode_body
+    );
 
     /// Trains the specified flow. Note that only the flow in 'draft' environment is trained. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
@@ -5692,23 +4923,9 @@ pub mod flows {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Train {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Train, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Validates the specified flow and creates or updates validation results. Please call this API after the training is completed to get the complete validation results.
     ///
@@ -5756,25 +4973,9 @@ pub mod flows {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Validate {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3FlowValidationResult,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Validate, schemas::GoogleCloudDialogflowCxV3FlowValidationResult; decode_body
+    );
 
     /// The `projects.locations.agents.flows.pages` resource.
     pub mod pages {
@@ -5949,25 +5150,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Create {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Page;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Page,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Create, schemas::GoogleCloudDialogflowCxV3Page; decode_body
+        );
 
         /// Deletes the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
         ///
@@ -6023,23 +5208,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Delete {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleProtobufEmpty;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Delete, schemas::GoogleProtobufEmpty; decode_body
+        );
 
         /// Retrieves the specified page.
         ///
@@ -6097,25 +5268,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Page;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Page,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Get, schemas::GoogleCloudDialogflowCxV3Page; decode_body
+        );
 
         /// Returns the list of all pages in the specified flow.
         ///
@@ -6218,25 +5373,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ListPagesResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleCloudDialogflowCxV3ListPagesResponse; decode_body
+        );
 
         /// Updates the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
         ///
@@ -6305,25 +5444,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Patch {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Page;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Page,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Patch, schemas::GoogleCloudDialogflowCxV3Page; decode_body
+        );
     }
 
     /// The `projects.locations.agents.flows.transitionRouteGroups` resource.
@@ -6504,25 +5627,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Create {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Create, schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup; decode_body
+        );
 
         /// Deletes the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
         ///
@@ -6578,23 +5685,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Delete {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleProtobufEmpty;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Delete, schemas::GoogleProtobufEmpty; decode_body
+        );
 
         /// Retrieves the specified TransitionRouteGroup.
         ///
@@ -6652,25 +5745,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Get, schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup; decode_body
+        );
 
         /// Returns the list of all transition route groups in the specified flow.
         ///
@@ -6773,25 +5850,10 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse;
+            decode_body
+        );
 
         /// Updates the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
         ///
@@ -6860,25 +5922,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Patch {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Patch, schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup; decode_body
+        );
     }
 
     /// The `projects.locations.agents.flows.versions` resource.
@@ -7088,25 +6134,10 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for CompareVersions {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3CompareVersionsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3CompareVersionsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            CompareVersions, schemas::GoogleCloudDialogflowCxV3CompareVersionsResponse;
+            decode_body
+        );
 
         /// Creates a Version in the specified Flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateVersionOperationMetadata - `response`: Version
         ///
@@ -7175,23 +6206,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Create {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleLongrunningOperation;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Create, schemas::GoogleLongrunningOperation; decode_body
+        );
 
         pub use crate::resources::shared::Delete;
 
@@ -7242,25 +6259,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Version;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Version,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Get, schemas::GoogleCloudDialogflowCxV3Version; decode_body
+        );
 
         /// Returns the list of all versions in the specified Flow.
         ///
@@ -7354,25 +6355,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ListVersionsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleCloudDialogflowCxV3ListVersionsResponse; decode_body
+        );
 
         /// Loads resources in the specified version to the draft flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
         ///
@@ -7441,23 +6426,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Load {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleLongrunningOperation;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Load, schemas::GoogleLongrunningOperation; decode_body
+        );
 
         /// Updates the specified Version.
         ///
@@ -7517,25 +6488,9 @@ pub mod flows {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Patch {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Version;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Version,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Patch, schemas::GoogleCloudDialogflowCxV3Version; decode_body
+        );
     }
 }
 
@@ -7710,25 +6665,9 @@ pub mod generators {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Generator;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Generator,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowCxV3Generator; decode_body
+    );
 
     /// Deletes the specified generators.
     ///
@@ -7781,23 +6720,9 @@ pub mod generators {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Delete {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleProtobufEmpty;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Delete, schemas::GoogleProtobufEmpty; decode_body
+    );
 
     /// Retrieves the specified generator.
     ///
@@ -7851,25 +6776,9 @@ pub mod generators {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Generator;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Generator,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowCxV3Generator; decode_body
+    );
 
     /// Returns the list of all generators in the specified agent.
     ///
@@ -7967,25 +6876,9 @@ pub mod generators {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse; decode_body
+    );
 
     /// Update the specified generator.
     ///
@@ -8051,25 +6944,9 @@ pub mod generators {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Generator;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Generator,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowCxV3Generator; decode_body
+    );
 }
 
 /// The `projects.locations.agents.intents` resource.
@@ -8289,25 +7166,9 @@ pub mod intents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Intent;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Intent,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowCxV3Intent; decode_body
+    );
 
     pub use crate::resources::shared::Delete;
 
@@ -8375,23 +7236,9 @@ pub mod intents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Export {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Export, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Retrieves the specified intent.
     ///
@@ -8445,25 +7292,9 @@ pub mod intents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Intent;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Intent,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowCxV3Intent; decode_body
+    );
 
     /// Imports the specified intents into the agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportIntentsMetadata - `response`: ImportIntentsResponse
     ///
@@ -8529,23 +7360,9 @@ pub mod intents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Import {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Import, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Returns the list of all intents in the specified agent.
     ///
@@ -8656,25 +7473,9 @@ pub mod intents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3ListIntentsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowCxV3ListIntentsResponse; decode_body
+    );
 
     /// Updates the specified intent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
     ///
@@ -8739,25 +7540,9 @@ pub mod intents {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Intent;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Intent,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowCxV3Intent; decode_body
+    );
 
     /// The resource view to apply to the returned intent.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -9025,25 +7810,9 @@ pub mod playbooks {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Playbook;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Playbook,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowCxV3Playbook; decode_body
+    );
 
     pub use crate::resources::shared::Delete;
 
@@ -9101,23 +7870,9 @@ pub mod playbooks {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Export {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Export, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Retrieves the specified Playbook.
     ///
@@ -9162,25 +7917,9 @@ pub mod playbooks {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Playbook;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Playbook,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowCxV3Playbook; decode_body
+    );
 
     /// Imports the specified playbook to the specified agent from a binary file.
     ///
@@ -9236,23 +7975,9 @@ pub mod playbooks {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Import {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Import, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Returns a list of playbooks in the specified agent.
     ///
@@ -9340,25 +8065,9 @@ pub mod playbooks {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse; decode_body
+    );
 
     /// Updates the specified Playbook.
     ///
@@ -9415,25 +8124,9 @@ pub mod playbooks {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Playbook;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Playbook,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowCxV3Playbook; decode_body
+    );
 
     /// The `projects.locations.agents.playbooks.examples` resource.
     pub mod examples {
@@ -9596,25 +8289,9 @@ pub mod playbooks {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Create {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Example;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Example,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Create, schemas::GoogleCloudDialogflowCxV3Example; decode_body
+        );
 
         pub use crate::resources::shared::Delete;
 
@@ -9665,25 +8342,9 @@ pub mod playbooks {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Example;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Example,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Get, schemas::GoogleCloudDialogflowCxV3Example; decode_body
+        );
 
         /// Returns a list of examples in the specified playbook.
         ///
@@ -9786,25 +8447,9 @@ pub mod playbooks {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ListExamplesResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleCloudDialogflowCxV3ListExamplesResponse; decode_body
+        );
 
         /// Update the specified example.
         ///
@@ -9864,25 +8509,9 @@ pub mod playbooks {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Patch {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3Example;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3Example,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Patch, schemas::GoogleCloudDialogflowCxV3Example; decode_body
+        );
     }
 
     /// The `projects.locations.agents.playbooks.versions` resource.
@@ -10044,25 +8673,9 @@ pub mod playbooks {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Create {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Create, schemas::GoogleCloudDialogflowCxV3PlaybookVersion; decode_body
+        );
 
         pub use crate::resources::shared::Delete;
 
@@ -10113,25 +8726,9 @@ pub mod playbooks {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3PlaybookVersion,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Get, schemas::GoogleCloudDialogflowCxV3PlaybookVersion; decode_body
+        );
 
         /// Lists versions for the specified Playbook.
         ///
@@ -10225,25 +8822,10 @@ pub mod playbooks {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse;
+            decode_body
+        );
 
         /// Retrieves the specified version of the Playbook and stores it as the current playbook draft, returning the playbook with resources updated.
         ///
@@ -10294,25 +8876,10 @@ pub mod playbooks {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Restore {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Restore, schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse;
+            decode_body
+        );
     }
 }
 
@@ -10512,25 +9079,10 @@ pub mod sessions {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for SubmitAnswerFeedback {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3AnswerFeedback;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3AnswerFeedback,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        SubmitAnswerFeedback, schemas::GoogleCloudDialogflowCxV3AnswerFeedback;
+        decode_body
+    );
 
     /// The `projects.locations.agents.sessions.entityTypes` resource.
     pub mod entity_types {
@@ -10943,23 +9495,9 @@ pub mod test_cases {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for BatchDelete {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleProtobufEmpty;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        BatchDelete, schemas::GoogleProtobufEmpty; decode_body
+    );
 
     /// Kicks off a batch run of test cases. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: BatchRunTestCasesMetadata - `response`: BatchRunTestCasesResponse
     ///
@@ -11028,23 +9566,9 @@ pub mod test_cases {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for BatchRun {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        BatchRun, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Calculates the test coverage for an agent.
     ///
@@ -11108,25 +9632,10 @@ pub mod test_cases {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for CalculateCoverage {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3CalculateCoverageResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3CalculateCoverageResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        CalculateCoverage, schemas::GoogleCloudDialogflowCxV3CalculateCoverageResponse;
+        decode_body
+    );
 
     /// Creates a test case for the given agent.
     ///
@@ -11175,25 +9684,9 @@ pub mod test_cases {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3TestCase;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3TestCase,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowCxV3TestCase; decode_body
+    );
 
     /// Exports the test cases under the agent to a Cloud Storage bucket or a local file. Filter can be applied to export a subset of test cases. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ExportTestCasesMetadata - `response`: ExportTestCasesResponse
     ///
@@ -11260,23 +9753,9 @@ pub mod test_cases {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Export {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Export, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Gets a test case.
     ///
@@ -11321,25 +9800,9 @@ pub mod test_cases {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3TestCase;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3TestCase,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowCxV3TestCase; decode_body
+    );
 
     /// Imports the test cases from a Cloud Storage bucket or a local file. It always creates new test cases and won't overwrite any existing ones. The provided ID in the imported test case is neglected. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportTestCasesMetadata - `response`: ImportTestCasesResponse
     ///
@@ -11406,23 +9869,9 @@ pub mod test_cases {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Import {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Import, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Fetches a list of test cases for a given agent.
     ///
@@ -11524,25 +9973,9 @@ pub mod test_cases {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse; decode_body
+    );
 
     /// Updates the specified test case.
     ///
@@ -11599,25 +10032,9 @@ pub mod test_cases {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3TestCase;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3TestCase,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowCxV3TestCase; decode_body
+    );
 
     /// Kicks off a test case run. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: RunTestCaseMetadata - `response`: RunTestCaseResponse
     ///
@@ -11683,23 +10100,9 @@ pub mod test_cases {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Run {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleLongrunningOperation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleLongrunningOperation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Run, schemas::GoogleLongrunningOperation; decode_body
+    );
 
     /// Required. The type of coverage requested.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -11881,25 +10284,9 @@ pub mod test_cases {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3TestCaseResult;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3TestCaseResult,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Get, schemas::GoogleCloudDialogflowCxV3TestCaseResult; decode_body
+        );
 
         /// Fetches the list of run results for the given test case. A maximum of 100 results are kept for each test case.
         ///
@@ -12002,25 +10389,10 @@ pub mod test_cases {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse;
+            decode_body
+        );
     }
 }
 
@@ -12189,23 +10561,9 @@ pub mod tools {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Tool;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowCxV3Tool; decode_body
+    );
 
     /// Deletes a specified Tool.
     ///
@@ -12257,23 +10615,9 @@ pub mod tools {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Delete {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleProtobufEmpty;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Delete, schemas::GoogleProtobufEmpty; decode_body
+    );
 
     /// Retrieves the specified Tool.
     ///
@@ -12316,23 +10660,9 @@ pub mod tools {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Tool;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowCxV3Tool; decode_body
+    );
 
     /// Returns a list of Tools in the specified agent.
     ///
@@ -12420,25 +10750,9 @@ pub mod tools {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3ListToolsResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowCxV3ListToolsResponse; decode_body
+    );
 
     /// Update the specified Tool.
     ///
@@ -12492,23 +10806,9 @@ pub mod tools {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Tool;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleCloudDialogflowCxV3Tool> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowCxV3Tool; decode_body
+    );
 
     /// The `projects.locations.agents.tools.versions` resource.
     pub mod versions {
@@ -12669,25 +10969,9 @@ pub mod tools {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Create {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ToolVersion;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ToolVersion,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Create, schemas::GoogleCloudDialogflowCxV3ToolVersion; decode_body
+        );
 
         /// Deletes the specified version of the Tool.
         ///
@@ -12743,23 +11027,9 @@ pub mod tools {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Delete {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleProtobufEmpty;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Delete, schemas::GoogleProtobufEmpty; decode_body
+        );
 
         /// Retrieves the specified version of the Tool.
         ///
@@ -12808,25 +11078,9 @@ pub mod tools {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Get {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ToolVersion;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ToolVersion,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Get, schemas::GoogleCloudDialogflowCxV3ToolVersion; decode_body
+        );
 
         /// List versions of the specified Tool.
         ///
@@ -12920,25 +11174,9 @@ pub mod tools {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for List {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            List, schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse; decode_body
+        );
 
         /// Retrieves the specified version of the Tool and stores it as the current tool draft, returning the tool with resources updated.
         ///
@@ -12989,25 +11227,10 @@ pub mod tools {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Restore {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::GoogleCloudDialogflowCxV3RestoreToolVersionResponse;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<
-                crate::schemas::GoogleCloudDialogflowCxV3RestoreToolVersionResponse,
-            > {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Restore, schemas::GoogleCloudDialogflowCxV3RestoreToolVersionResponse;
+            decode_body
+        );
     }
 }
 
@@ -13300,25 +11523,9 @@ pub mod webhooks {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Webhook;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Webhook,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Create, schemas::GoogleCloudDialogflowCxV3Webhook; decode_body
+    );
 
     /// Deletes the specified webhook.
     ///
@@ -13371,23 +11578,9 @@ pub mod webhooks {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Delete {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleProtobufEmpty;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::GoogleProtobufEmpty> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Delete, schemas::GoogleProtobufEmpty; decode_body
+    );
 
     /// Retrieves the specified webhook.
     ///
@@ -13432,25 +11625,9 @@ pub mod webhooks {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Get {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Webhook;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Webhook,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Get, schemas::GoogleCloudDialogflowCxV3Webhook; decode_body
+    );
 
     /// Returns the list of all webhooks in the specified agent.
     ///
@@ -13538,25 +11715,9 @@ pub mod webhooks {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for List {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        List, schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse; decode_body
+    );
 
     /// Updates the specified webhook.
     ///
@@ -13612,23 +11773,7 @@ pub mod webhooks {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Patch {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::GoogleCloudDialogflowCxV3Webhook;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<
-            crate::schemas::GoogleCloudDialogflowCxV3Webhook,
-        > {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(
+        Patch, schemas::GoogleCloudDialogflowCxV3Webhook; decode_body
+    );
 }

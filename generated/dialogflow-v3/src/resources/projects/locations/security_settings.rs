@@ -156,25 +156,9 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Create {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Create, schemas::GoogleCloudDialogflowCxV3SecuritySettings; decode_body
+);
 
 pub use crate::resources::shared::Delete;
 
@@ -219,25 +203,9 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Get, schemas::GoogleCloudDialogflowCxV3SecuritySettings; decode_body
+);
 
 /// Returns the list of all security settings in the specified location.
 ///
@@ -325,25 +293,9 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for List {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3ListSecuritySettingsResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowCxV3ListSecuritySettingsResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    List, schemas::GoogleCloudDialogflowCxV3ListSecuritySettingsResponse; decode_body
+);
 
 /// Updates the specified SecuritySettings.
 ///
@@ -397,22 +349,6 @@ impl ::discogen_runtime::CallOptions for Patch {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Patch {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::GoogleCloudDialogflowCxV3SecuritySettings,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    Patch, schemas::GoogleCloudDialogflowCxV3SecuritySettings; decode_body
+);

@@ -89,23 +89,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for Get {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::MetricsScope;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<crate::schemas::MetricsScope> {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(Get, schemas::MetricsScope; decode_body);
 
 /// Returns a list of every Metrics Scope that a specific MonitoredProject has been added to. The metrics scope representing the specified monitored project will always be the first entry in the response.
 ///
@@ -164,25 +148,10 @@ impl ::discogen_runtime::CallOptions for ListMetricsScopesByMonitoredProject {
         &mut self.params
     }
 }
-
-impl ::discogen_runtime::__private::BatchCall for ListMetricsScopesByMonitoredProject {
-    type Client = crate::Client;
-
-    type Output = crate::schemas::ListMetricsScopesByMonitoredProjectResponse;
-
-    fn batch_request(&self) -> ::discogen_runtime::Request {
-        self.to_request()
-    }
-
-    fn decode(
-        status: u16,
-        body: &[u8],
-    ) -> ::discogen_runtime::Result<
-        crate::schemas::ListMetricsScopesByMonitoredProjectResponse,
-    > {
-        ::discogen_runtime::__private::response::decode_body(status, body)
-    }
-}
+::discogen_runtime::__private::batch_call!(
+    ListMetricsScopesByMonitoredProject,
+    schemas::ListMetricsScopesByMonitoredProjectResponse; decode_body
+);
 
 /// The `locations.global.metricsScopes.projects` resource.
 pub mod projects {
@@ -301,23 +270,7 @@ pub mod projects {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Create {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Operation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Create, schemas::Operation; decode_body);
 
     /// Deletes a MonitoredProject from the specified Metrics Scope.
     ///
@@ -383,21 +336,5 @@ pub mod projects {
             &mut self.params
         }
     }
-
-    impl ::discogen_runtime::__private::BatchCall for Delete {
-        type Client = crate::Client;
-
-        type Output = crate::schemas::Operation;
-
-        fn batch_request(&self) -> ::discogen_runtime::Request {
-            self.to_request()
-        }
-
-        fn decode(
-            status: u16,
-            body: &[u8],
-        ) -> ::discogen_runtime::Result<crate::schemas::Operation> {
-            ::discogen_runtime::__private::response::decode_body(status, body)
-        }
-    }
+    ::discogen_runtime::__private::batch_call!(Delete, schemas::Operation; decode_body);
 }

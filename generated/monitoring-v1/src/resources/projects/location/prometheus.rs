@@ -246,23 +246,9 @@ pub mod api {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Labels {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::HttpBody;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Labels, schemas::HttpBody; decode_body
+        );
 
         /// Evaluate a PromQL query at a single point in time.
         ///
@@ -313,23 +299,9 @@ pub mod api {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Query {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::HttpBody;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Query, schemas::HttpBody; decode_body
+        );
 
         /// Lists exemplars relevant to a given PromQL query,
         ///
@@ -380,23 +352,9 @@ pub mod api {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for QueryExemplars {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::HttpBody;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            QueryExemplars, schemas::HttpBody; decode_body
+        );
 
         /// Evaluate a PromQL query with start, end time range.
         ///
@@ -447,23 +405,9 @@ pub mod api {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for QueryRange {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::HttpBody;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            QueryRange, schemas::HttpBody; decode_body
+        );
 
         /// Lists metadata for metrics.
         ///
@@ -514,23 +458,9 @@ pub mod api {
                 &mut self.params
             }
         }
-
-        impl ::discogen_runtime::__private::BatchCall for Series {
-            type Client = crate::Client;
-
-            type Output = crate::schemas::HttpBody;
-
-            fn batch_request(&self) -> ::discogen_runtime::Request {
-                self.to_request()
-            }
-
-            fn decode(
-                status: u16,
-                body: &[u8],
-            ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                ::discogen_runtime::__private::response::decode_body(status, body)
-            }
-        }
+        ::discogen_runtime::__private::batch_call!(
+            Series, schemas::HttpBody; decode_body
+        );
 
         /// The `projects.location.prometheus.api.v1.label` resource.
         pub mod label {
@@ -647,23 +577,9 @@ pub mod api {
                     &mut self.params
                 }
             }
-
-            impl ::discogen_runtime::__private::BatchCall for Values {
-                type Client = crate::Client;
-
-                type Output = crate::schemas::HttpBody;
-
-                fn batch_request(&self) -> ::discogen_runtime::Request {
-                    self.to_request()
-                }
-
-                fn decode(
-                    status: u16,
-                    body: &[u8],
-                ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                    ::discogen_runtime::__private::response::decode_body(status, body)
-                }
-            }
+            ::discogen_runtime::__private::batch_call!(
+                Values, schemas::HttpBody; decode_body
+            );
         }
 
         /// The `projects.location.prometheus.api.v1.metadata` resource.
@@ -766,23 +682,9 @@ pub mod api {
                     &mut self.params
                 }
             }
-
-            impl ::discogen_runtime::__private::BatchCall for List {
-                type Client = crate::Client;
-
-                type Output = crate::schemas::HttpBody;
-
-                fn batch_request(&self) -> ::discogen_runtime::Request {
-                    self.to_request()
-                }
-
-                fn decode(
-                    status: u16,
-                    body: &[u8],
-                ) -> ::discogen_runtime::Result<crate::schemas::HttpBody> {
-                    ::discogen_runtime::__private::response::decode_body(status, body)
-                }
-            }
+            ::discogen_runtime::__private::batch_call!(
+                List, schemas::HttpBody; decode_body
+            );
         }
     }
 }
