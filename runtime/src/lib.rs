@@ -74,7 +74,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// it changes without notice, with the generator that emits calls to it.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::batch::BatchCall;
+    pub use crate::batch::{answer, BatchCall};
     pub use crate::lro::ids::{link_ids, name_ids, with_name_ids};
     pub use crate::media::limits::MediaLimits;
     pub use crate::open_enum::deserialize_open_enum;
@@ -98,7 +98,7 @@ pub mod __private {
 
     /// How a response becomes a result: retry or not, decoded body or error.
     pub mod response {
-        pub use crate::response::{decode_body, decode_unit, decode_wrapped, verdict, Verdict};
+        pub use crate::response::{decode_body, verdict, Verdict};
     }
 
     /// Percent-encoding of path parameters.

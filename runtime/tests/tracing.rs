@@ -474,13 +474,11 @@ struct Thing {
 impl discogen_runtime::batch::BatchCall for Thing {
     type Client = ();
     type Output = Value;
+    type Answer = discogen_runtime::__private::answer::Json;
     fn batch_request(&self) -> Request {
         let mut request = Request::new(Method::GET, format!("v1/things/{}", self.id));
         request.set_method_id(self.method_id);
         request
-    }
-    fn decode(_: u16, body: &[u8]) -> Result<Value, Error> {
-        Ok(serde_json::from_slice(body).unwrap_or(Value::Null))
     }
 }
 

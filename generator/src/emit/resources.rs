@@ -355,10 +355,10 @@ fn batch_call(
     if !printer.batch {
         return TokenStream::new();
     }
-    let decode = match (&method.response, printer.api.data_wrapper) {
-        (Some(_), true) => quote!(decode_wrapped),
-        (Some(_), false) => quote!(decode_body),
-        (None, _) => quote!(decode_unit),
+    let answer = match (&method.response, printer.api.data_wrapper) {
+        (Some(_), true) => quote!(Wrapped),
+        (Some(_), false) => quote!(Json),
+        (None, _) => quote!(Unit),
     };
     // The crate's own types by their path below the root: the macro writes `crate::` (a `crate` in a
     // macro's arguments would be laid out as `crate ::schemas`).
@@ -372,7 +372,7 @@ fn batch_call(
     };
     quote! {
         #cfg
-        ::discogen_runtime::__private::batch_call!(#name, #output; #decode);
+        ::discogen_runtime::__private::batch_call!(#name, #output; #answer);
     }
 }
 

@@ -74,42 +74,86 @@ pub trait BatchCall {
     type Client;
     /// What the builder's `send()` gives.
     type Output: Send + 'static;
+    /// How an answer decodes, as `send()` decodes it.
+    type Answer: answer::Answer<Self::Output>;
     /// The call as data (`to_request()`).
     fn batch_request(&self) -> Request;
-    /// The result of a successful answer, as `send()` decodes it.
-    fn decode(status: u16, body: &[u8]) -> Result<Self::Output>;
 }
 
-/// [`BatchCall`] for a generated builder, whose `send()` decodes with the named function of
-/// `__private::response` (`decode_body`, `decode_unit`, `decode_wrapped`):
-/// `batch_call!(Get, schemas::Operation; decode_body)` for a type of the generated crate (its path below
-/// the crate root), `batch_call!(Delete, (); decode_unit)`, `batch_call!(Get, type T; decode_body)` for
-/// any other type. The builder's crate's `Client` is the batch's.
+/// How a batched call's answer decodes. Generic code of the runtime, so that a decoder is compiled in
+/// the app, for the calls it batches, and not in the generated crate for every builder.
+#[doc(hidden)]
+pub mod answer {
+    use serde::de::DeserializeOwned;
+
+    use crate::response::{decode_body, decode_unit, decode_wrapped};
+    use crate::Result;
+
+    /// Decodes a successful answer into `T`.
+    pub trait Answer<T> {
+        /// The value of an answer with `status` and `body`.
+        fn decode(status: u16, body: &[u8]) -> Result<T>;
+    }
+
+    /// A JSON body.
+    #[derive(Debug)]
+    pub enum Json {}
+
+    /// A JSON body wrapped as `{"data": ...}` (Discovery's `dataWrapper`).
+    #[derive(Debug)]
+    pub enum Wrapped {}
+
+    /// No value: the method has no response.
+    #[derive(Debug)]
+    pub enum Unit {}
+
+    impl<T: DeserializeOwned> Answer<T> for Json {
+        fn decode(status: u16, body: &[u8]) -> Result<T> {
+            decode_body(status, body)
+        }
+    }
+
+    impl<T: DeserializeOwned> Answer<T> for Wrapped {
+        fn decode(status: u16, body: &[u8]) -> Result<T> {
+            decode_wrapped(status, body)
+        }
+    }
+
+    impl Answer<()> for Unit {
+        fn decode(status: u16, body: &[u8]) -> Result<()> {
+            decode_unit(status, body)
+        }
+    }
+}
+
+/// [`BatchCall`] for a generated builder, whose `send()` decodes as the named [`answer`] says (`Json`,
+/// `Wrapped`, `Unit`): `batch_call!(Get, schemas::Operation; Json)` for a type of the generated crate
+/// (its path below the crate root), `batch_call!(Delete, (); Unit)`, `batch_call!(Get, type T; Json)`
+/// for any other type. The builder's crate's `Client` is the batch's.
 #[doc(hidden)]
 #[macro_export]
 // `crate::` is the generated crate that invokes the macro, by design: its `Client` and its types.
 #[allow(clippy::crate_in_macro_def)]
 macro_rules! batch_call {
-    ($builder:ident, (); $decode:ident) => {
-        $crate::batch_call!(@impl $builder, (), $decode);
+    ($builder:ident, (); $answer:ident) => {
+        $crate::batch_call!(@impl $builder, (), $answer);
     };
-    ($builder:ident, type $output:ty; $decode:ident) => {
-        $crate::batch_call!(@impl $builder, $output, $decode);
+    ($builder:ident, type $output:ty; $answer:ident) => {
+        $crate::batch_call!(@impl $builder, $output, $answer);
     };
-    ($builder:ident, $($segment:ident)::+; $decode:ident) => {
-        $crate::batch_call!(@impl $builder, crate $(::$segment)+, $decode);
+    ($builder:ident, $($segment:ident)::+; $answer:ident) => {
+        $crate::batch_call!(@impl $builder, crate $(::$segment)+, $answer);
     };
-    (@impl $builder:ident, $output:ty, $decode:ident) => {
+    (@impl $builder:ident, $output:ty, $answer:ident) => {
         impl $crate::__private::BatchCall for $builder {
             type Client = crate::Client;
             type Output = $output;
+            type Answer = $crate::__private::answer::$answer;
 
+            // Inline, as the builders' other functions: compiled in the app that batches the call.
+            #[inline]
             fn batch_request(&self) -> $crate::Request {
                 self.to_request()
-            }
-
-            fn decode(status: u16, body: &[u8]) -> $crate::Result<$output> {
-                $crate::__private::response::$decode(status, body)
             }
         }
     };
@@ -119,7 +163,8 @@ type Decoded = Box<dyn Any + Send>;
 type Decode = fn(u16, &[u8]) -> Result<Decoded>;
 
 fn decode_as<B: BatchCall>(status: u16, body: &[u8]) -> Result<Decoded> {
-    B::decode(status, body).map(|output| Box::new(output) as Decoded)
+    <B::Answer as answer::Answer<B::Output>>::decode(status, body)
+        .map(|output| Box::new(output) as Decoded)
 }
 
 /// Calls of one API to send together; see the [module documentation](self).

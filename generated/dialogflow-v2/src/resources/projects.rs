@@ -243,7 +243,7 @@ impl ::discogen_runtime::CallOptions for DeleteAgent {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    DeleteAgent, schemas::GoogleProtobufEmpty; decode_body
+    DeleteAgent, schemas::GoogleProtobufEmpty; Json
 );
 
 /// Retrieves the specified agent.
@@ -292,7 +292,7 @@ impl ::discogen_runtime::CallOptions for GetAgent {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    GetAgent, schemas::GoogleCloudDialogflowV2Agent; decode_body
+    GetAgent, schemas::GoogleCloudDialogflowV2Agent; Json
 );
 
 /// Creates/updates the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
@@ -352,7 +352,7 @@ impl ::discogen_runtime::CallOptions for SetAgent {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    SetAgent, schemas::GoogleCloudDialogflowV2Agent; decode_body
+    SetAgent, schemas::GoogleCloudDialogflowV2Agent; Json
 );
 
 /// The `projects.agent` resource.
@@ -745,7 +745,7 @@ pub mod locations {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudLocationLocation; decode_body
+        Get, schemas::GoogleCloudLocationLocation; Json
     );
 
     pub use crate::resources::projects::GetAgent;
@@ -794,7 +794,7 @@ pub mod locations {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        GetEncryptionSpec, schemas::GoogleCloudDialogflowV2EncryptionSpec; decode_body
+        GetEncryptionSpec, schemas::GoogleCloudDialogflowV2EncryptionSpec; Json
     );
 
     /// Lists information about the supported locations for this service.
@@ -908,7 +908,7 @@ pub mod locations {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudLocationListLocationsResponse; decode_body
+        List, schemas::GoogleCloudLocationListLocationsResponse; Json
     );
 
     pub use crate::resources::projects::SetAgent;
@@ -1067,7 +1067,7 @@ pub mod locations {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Cancel, schemas::GoogleProtobufEmpty; decode_body
+            Cancel, schemas::GoogleProtobufEmpty; Json
         );
 
         /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
@@ -1116,7 +1116,7 @@ pub mod locations {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Get, schemas::GoogleLongrunningOperation; decode_body
+            Get, schemas::GoogleLongrunningOperation; Json
         );
 
         /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
@@ -1233,7 +1233,7 @@ pub mod locations {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            List, schemas::GoogleLongrunningListOperationsResponse; decode_body
+            List, schemas::GoogleLongrunningListOperationsResponse; Json
         );
     }
 

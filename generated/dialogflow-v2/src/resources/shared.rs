@@ -107,9 +107,7 @@ impl ::discogen_runtime::CallOptions for Delete {
         feature = "tools"
     )
 )]
-::discogen_runtime::__private::batch_call!(
-    Delete, schemas::GoogleProtobufEmpty; decode_body
-);
+::discogen_runtime::__private::batch_call!(Delete, schemas::GoogleProtobufEmpty; Json);
 
 /// Creates a knowledge base.
 ///
@@ -167,7 +165,7 @@ impl ::discogen_runtime::CallOptions for Create {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::__private::batch_call!(
-    Create, schemas::GoogleCloudDialogflowV2KnowledgeBase; decode_body
+    Create, schemas::GoogleCloudDialogflowV2KnowledgeBase; Json
 );
 
 /// Deletes the specified knowledge base.
@@ -228,7 +226,7 @@ impl ::discogen_runtime::CallOptions for KnowledgeBasesDelete {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::__private::batch_call!(
-    KnowledgeBasesDelete, schemas::GoogleProtobufEmpty; decode_body
+    KnowledgeBasesDelete, schemas::GoogleProtobufEmpty; Json
 );
 
 /// Retrieves the specified knowledge base.
@@ -282,7 +280,7 @@ impl ::discogen_runtime::CallOptions for Get {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::__private::batch_call!(
-    Get, schemas::GoogleCloudDialogflowV2KnowledgeBase; decode_body
+    Get, schemas::GoogleCloudDialogflowV2KnowledgeBase; Json
 );
 
 /// Returns the list of all knowledge bases of the specified agent.
@@ -390,7 +388,7 @@ impl ::discogen_runtime::CallOptions for List {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse; decode_body
+    List, schemas::GoogleCloudDialogflowV2ListKnowledgeBasesResponse; Json
 );
 
 /// Updates the specified knowledge base.
@@ -455,7 +453,7 @@ impl ::discogen_runtime::CallOptions for Patch {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::__private::batch_call!(
-    Patch, schemas::GoogleCloudDialogflowV2KnowledgeBase; decode_body
+    Patch, schemas::GoogleCloudDialogflowV2KnowledgeBase; Json
 );
 
 /// Creates a new document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
@@ -529,7 +527,7 @@ impl ::discogen_runtime::CallOptions for DocumentsCreate {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::__private::batch_call!(
-    DocumentsCreate, schemas::GoogleLongrunningOperation; decode_body
+    DocumentsCreate, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Deletes the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
@@ -598,7 +596,7 @@ impl ::discogen_runtime::CallOptions for DocumentsDelete {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::__private::batch_call!(
-    DocumentsDelete, schemas::GoogleLongrunningOperation; decode_body
+    DocumentsDelete, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Retrieves the specified document.
@@ -650,7 +648,7 @@ impl ::discogen_runtime::CallOptions for DocumentsGet {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::__private::batch_call!(
-    DocumentsGet, schemas::GoogleCloudDialogflowV2Document; decode_body
+    DocumentsGet, schemas::GoogleCloudDialogflowV2Document; Json
 );
 
 /// Returns the list of all documents of the knowledge base.
@@ -758,7 +756,7 @@ impl ::discogen_runtime::CallOptions for DocumentsList {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::__private::batch_call!(
-    DocumentsList, schemas::GoogleCloudDialogflowV2ListDocumentsResponse; decode_body
+    DocumentsList, schemas::GoogleCloudDialogflowV2ListDocumentsResponse; Json
 );
 
 /// Updates the specified document. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document
@@ -838,7 +836,7 @@ impl ::discogen_runtime::CallOptions for DocumentsPatch {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::__private::batch_call!(
-    DocumentsPatch, schemas::GoogleLongrunningOperation; decode_body
+    DocumentsPatch, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Reloads the specified document from its specified source, content_uri or content. The previously loaded content of the document will be deleted. Note: Even when the content of the document has not changed, there still may be side effects because of internal implementation changes. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: KnowledgeOperationMetadata - `response`: Document Note: The `projects.agent.knowledgeBases.documents` resource is deprecated; only use `projects.knowledgeBases.documents`.
@@ -912,5 +910,5 @@ impl ::discogen_runtime::CallOptions for Reload {
 
 #[cfg(any(feature = "agent", feature = "knowledge_bases"))]
 ::discogen_runtime::__private::batch_call!(
-    Reload, schemas::GoogleLongrunningOperation; decode_body
+    Reload, schemas::GoogleLongrunningOperation; Json
 );

@@ -149,7 +149,7 @@ pub mod locations {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudLocationLocation; decode_body
+        Get, schemas::GoogleCloudLocationLocation; Json
     );
 
     /// Lists information about the supported locations for this service.
@@ -263,7 +263,7 @@ pub mod locations {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudLocationListLocationsResponse; decode_body
+        List, schemas::GoogleCloudLocationListLocationsResponse; Json
     );
 
     /// The `projects.locations.agents` resource.
@@ -384,7 +384,7 @@ pub mod locations {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Cancel, schemas::GoogleProtobufEmpty; decode_body
+            Cancel, schemas::GoogleProtobufEmpty; Json
         );
 
         /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
@@ -433,7 +433,7 @@ pub mod locations {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Get, schemas::GoogleLongrunningOperation; decode_body
+            Get, schemas::GoogleLongrunningOperation; Json
         );
 
         /// Lists operations that match the specified filter in the request. If the server doesn't support this method, it returns `UNIMPLEMENTED`.
@@ -550,7 +550,7 @@ pub mod locations {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            List, schemas::GoogleLongrunningListOperationsResponse; decode_body
+            List, schemas::GoogleLongrunningListOperationsResponse; Json
         );
     }
 

@@ -59,6 +59,4 @@ impl ::discogen_runtime::CallOptions for Delete {
 }
 
 #[cfg(any(feature = "agents", feature = "security_settings"))]
-::discogen_runtime::__private::batch_call!(
-    Delete, schemas::GoogleProtobufEmpty; decode_body
-);
+::discogen_runtime::__private::batch_call!(Delete, schemas::GoogleProtobufEmpty; Json);

@@ -63,4 +63,4 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Operation; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Operation; Json);

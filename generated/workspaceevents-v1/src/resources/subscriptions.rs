@@ -192,7 +192,7 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Create, schemas::Operation; decode_body);
+::discogen_runtime::__private::batch_call!(Create, schemas::Operation; Json);
 
 /// Deletes a Google Workspace subscription. To learn how to use this method, see [Delete a Google Workspace subscription](https://developers.google.com/workspace/events/guides/delete-subscription).
 ///
@@ -272,7 +272,7 @@ impl ::discogen_runtime::CallOptions for Delete {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Delete, schemas::Operation; decode_body);
+::discogen_runtime::__private::batch_call!(Delete, schemas::Operation; Json);
 
 /// Gets details about a Google Workspace subscription. To learn how to use this method, see [Get details about a Google Workspace subscription](https://developers.google.com/workspace/events/guides/get-subscription).
 ///
@@ -311,7 +311,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Subscription; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Subscription; Json);
 
 /// Lists Google Workspace subscriptions. To learn how to use this method, see [List Google Workspace subscriptions](https://developers.google.com/workspace/events/guides/list-subscriptions).
 ///
@@ -399,7 +399,7 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::ListSubscriptionsResponse; decode_body
+    List, schemas::ListSubscriptionsResponse; Json
 );
 
 /// Updates or renews a Google Workspace subscription. To learn how to use this method, see [Update or renew a Google Workspace subscription](https://developers.google.com/workspace/events/guides/update-subscription). For a subscription on a [Chat target resource](https://developers.google.com/workspace/events/guides/events-chat), you can update a subscription as: - A Chat app subscribing to space events where the app is a member by specifying an authorization scope that begins with `chat.app` and getting one-time administrator approval. To learn more, see [Authorize as a Chat app with administrator approval](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app). - [Developer Preview](https://developers.google.com/workspace/preview): A Chat app subscribing to all events in a Google Workspace organization by specifying an authorization scope that begins with `chat.app.all` and getting one-time administrator approval. To learn more, see [Subscribe to all Google Chat events in a Workspace organization ](https://developers.google.com/workspace/events/guides/create-subscription#customer-subscription). - A user by specifying an authorization scope that doesn't include `app` in its name. To learn more, see [Authorize as a Chat user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
@@ -476,7 +476,7 @@ impl ::discogen_runtime::CallOptions for Patch {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Patch, schemas::Operation; decode_body);
+::discogen_runtime::__private::batch_call!(Patch, schemas::Operation; Json);
 
 /// Reactivates a suspended Google Workspace subscription. This method resets your subscription's `State` field to `ACTIVE`. Before you use this method, you must fix the error that suspended the subscription. This method will ignore or reject any subscription that isn't currently in a suspended state. To learn how to use this method, see [Reactivate a Google Workspace subscription](https://developers.google.com/workspace/events/guides/reactivate-subscription). For a subscription on a [Chat target resource](https://developers.google.com/workspace/events/guides/events-chat), you can reactivate a subscription as: - A Chat app subscribing to space events where the app is a member by specifying an authorization scope that begins with `chat.app` and getting one-time administrator approval. To learn more, see [Authorize as a Chat app with administrator approval](https://developers.google.com/workspace/chat/authenticate-authorize-chat-app). - [Developer Preview](https://developers.google.com/workspace/preview): A Chat app subscribing to all events in a Google Workspace organization by specifying an authorization scope that begins with `chat.app.all` and getting one-time administrator approval. To learn more, see [Subscribe to all Google Chat events in a Workspace organization ](https://developers.google.com/workspace/events/guides/create-subscription#customer-subscription). - A user by specifying an authorization scope that doesn't include `app` in its name. To learn more, see [Authorize as a Chat user](https://developers.google.com/workspace/chat/authenticate-authorize-chat-user).
 ///
@@ -537,4 +537,4 @@ impl ::discogen_runtime::CallOptions for Reactivate {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Reactivate, schemas::Operation; decode_body);
+::discogen_runtime::__private::batch_call!(Reactivate, schemas::Operation; Json);

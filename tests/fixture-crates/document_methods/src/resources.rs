@@ -42,7 +42,7 @@ impl ::discogen_runtime::CallOptions for Ping {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Ping, (); decode_unit);
+::discogen_runtime::__private::batch_call!(Ping, (); Unit);
 
 /// `POST my_api/v1.1beta2/tokeninfo` (`my_api.tokeninfo`)
 ///
@@ -124,7 +124,7 @@ impl ::discogen_runtime::CallOptions for Tokeninfo {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Tokeninfo, schemas::Tokeninfo; decode_body);
+::discogen_runtime::__private::batch_call!(Tokeninfo, schemas::Tokeninfo; Json);
 
 /// Data format for the response; a narrower enum than the global `alt`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -309,7 +309,7 @@ impl ::discogen_runtime::CallOptions for Export {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Export, schemas::GoogleLongrunningOperation; decode_body
+    Export, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Retrieves the fulfillment.
@@ -355,7 +355,7 @@ impl ::discogen_runtime::CallOptions for GetFulfillment {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    GetFulfillment, schemas::GoogleCloudDialogflowV2Fulfillment; decode_body
+    GetFulfillment, schemas::GoogleCloudDialogflowV2Fulfillment; Json
 );
 
 /// Gets agent validation result. Agent validation is performed during training time and is updated automatically when training is completed.
@@ -415,7 +415,7 @@ impl ::discogen_runtime::CallOptions for GetValidationResult {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    GetValidationResult, schemas::GoogleCloudDialogflowV2ValidationResult; decode_body
+    GetValidationResult, schemas::GoogleCloudDialogflowV2ValidationResult; Json
 );
 
 /// Imports the specified agent from a ZIP file. Uploads new intents and entity types without deleting the existing ones. Intents and entity types with the same name are replaced with the new versions from ImportAgentRequest. After the import, the imported draft agent will be trained automatically (unless disabled in agent settings). However, once the import is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when importing is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
@@ -483,7 +483,7 @@ impl ::discogen_runtime::CallOptions for Import {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Import, schemas::GoogleLongrunningOperation; decode_body
+    Import, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Restores the specified agent from a ZIP file. Replaces the current agent version with a new one. All the intents and entity types in the older version are deleted. After the restore, the restored draft agent will be trained automatically (unless disabled in agent settings). However, once the restore is done, training may not be completed yet. Please call TrainAgent and wait for the operation it returns in order to train explicitly. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) The operation only tracks when restoring is complete, not when it is done training. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
@@ -551,7 +551,7 @@ impl ::discogen_runtime::CallOptions for Restore {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Restore, schemas::GoogleLongrunningOperation; decode_body
+    Restore, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Returns the list of agents. Since there is at most one conversational agent per project, this method is useful primarily for listing all agents across projects the caller has access to. One can achieve that with a wildcard project collection id "-". Refer to [List Sub-Collections](https://cloud.google.com/apis/design/design_patterns#list_sub-collections).
@@ -642,7 +642,7 @@ impl ::discogen_runtime::CallOptions for Search {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Search, schemas::GoogleCloudDialogflowV2SearchAgentsResponse; decode_body
+    Search, schemas::GoogleCloudDialogflowV2SearchAgentsResponse; Json
 );
 
 /// Trains the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
@@ -710,7 +710,7 @@ impl ::discogen_runtime::CallOptions for Train {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Train, schemas::GoogleLongrunningOperation; decode_body
+    Train, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Updates the fulfillment.
@@ -767,7 +767,7 @@ impl ::discogen_runtime::CallOptions for UpdateFulfillment {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    UpdateFulfillment, schemas::GoogleCloudDialogflowV2Fulfillment; decode_body
+    UpdateFulfillment, schemas::GoogleCloudDialogflowV2Fulfillment; Json
 );
 
 /// The `projects.agent.entityTypes` resource.
@@ -1015,7 +1015,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        BatchDelete, schemas::GoogleLongrunningOperation; decode_body
+        BatchDelete, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Updates/Creates multiple entity types in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateEntityTypesResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
@@ -1086,7 +1086,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        BatchUpdate, schemas::GoogleLongrunningOperation; decode_body
+        BatchUpdate, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Creates an entity type in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
@@ -1148,7 +1148,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowV2EntityType; decode_body
+        Create, schemas::GoogleCloudDialogflowV2EntityType; Json
     );
 
     pub use crate::resources::shared::Delete;
@@ -1209,7 +1209,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowV2EntityType; decode_body
+        Get, schemas::GoogleCloudDialogflowV2EntityType; Json
     );
 
     /// Returns the list of all entity types in the specified agent.
@@ -1311,7 +1311,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowV2ListEntityTypesResponse; decode_body
+        List, schemas::GoogleCloudDialogflowV2ListEntityTypesResponse; Json
     );
 
     /// Updates the specified entity type. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
@@ -1381,7 +1381,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowV2EntityType; decode_body
+        Patch, schemas::GoogleCloudDialogflowV2EntityType; Json
     );
 
     /// The `projects.agent.entityTypes.entities` resource.
@@ -1534,7 +1534,7 @@ pub mod entity_types {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            BatchCreate, schemas::GoogleLongrunningOperation; decode_body
+            BatchCreate, schemas::GoogleLongrunningOperation; Json
         );
 
         /// Deletes entities in the specified entity type. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
@@ -1605,7 +1605,7 @@ pub mod entity_types {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            BatchDelete, schemas::GoogleLongrunningOperation; decode_body
+            BatchDelete, schemas::GoogleLongrunningOperation; Json
         );
 
         /// Updates or creates multiple entities in the specified entity type. This method does not affect entities in the entity type that aren't explicitly specified in the request. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
@@ -1676,7 +1676,7 @@ pub mod entity_types {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            BatchUpdate, schemas::GoogleLongrunningOperation; decode_body
+            BatchUpdate, schemas::GoogleLongrunningOperation; Json
         );
     }
 }
@@ -1897,7 +1897,7 @@ pub mod environments {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowV2Environment; decode_body
+        Create, schemas::GoogleCloudDialogflowV2Environment; Json
     );
 
     pub use crate::resources::shared::Delete;
@@ -1949,7 +1949,7 @@ pub mod environments {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowV2Environment; decode_body
+        Get, schemas::GoogleCloudDialogflowV2Environment; Json
     );
 
     /// Gets the history of the specified environment.
@@ -2042,7 +2042,7 @@ pub mod environments {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        GetHistory, schemas::GoogleCloudDialogflowV2EnvironmentHistory; decode_body
+        GetHistory, schemas::GoogleCloudDialogflowV2EnvironmentHistory; Json
     );
 
     /// Returns the list of all non-default environments of the specified agent.
@@ -2135,7 +2135,7 @@ pub mod environments {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse; decode_body
+        List, schemas::GoogleCloudDialogflowV2ListEnvironmentsResponse; Json
     );
 
     /// Updates the specified agent environment. This method allows you to deploy new agent versions into the environment. When an environment is pointed to a new agent version by setting `environment.agent_version`, the environment is temporarily set to the `LOADING` state. During that time, the environment continues serving the previous version of the agent. After the new agent version is done loading, the environment is set back to the `RUNNING` state. You can use "-" as Environment ID in environment name to update an agent version in the default environment. WARNING: this will negate all recent changes to the draft agent and can't be undone. You may want to save the draft agent to a version before calling this method.
@@ -2214,7 +2214,7 @@ pub mod environments {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowV2Environment; decode_body
+        Patch, schemas::GoogleCloudDialogflowV2Environment; Json
     );
 
     /// The `projects.agent.environments.intents` resource.
@@ -2366,7 +2366,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            List, schemas::GoogleCloudDialogflowV2ListIntentsResponse; decode_body
+            List, schemas::GoogleCloudDialogflowV2ListIntentsResponse; Json
         );
 
         /// Optional. The resource view to apply to the returned intent.
@@ -2550,7 +2550,7 @@ pub mod environments {
                 }
             }
             ::discogen_runtime::__private::batch_call!(
-                DeleteContexts, schemas::GoogleProtobufEmpty; decode_body
+                DeleteContexts, schemas::GoogleProtobufEmpty; Json
             );
 
             /// Processes a natural language query and returns structured, actionable data as a result. This method is not idempotent, because it may cause contexts and session entity types to be updated, which in turn might affect results of future queries. If you might use [Agent Assist](https://cloud.google.com/dialogflow/docs/#aa) or other CCAI products now or in the future, consider using AnalyzeContent instead of `DetectIntent`. `AnalyzeContent` has additional functionality for Agent Assist and other CCAI products. Note: Always use agent versions for production traffic. See [Versions and environments](https://cloud.google.com/dialogflow/es/docs/agents-versions).
@@ -2605,8 +2605,7 @@ pub mod environments {
                 }
             }
             ::discogen_runtime::__private::batch_call!(
-                DetectIntent, schemas::GoogleCloudDialogflowV2DetectIntentResponse;
-                decode_body
+                DetectIntent, schemas::GoogleCloudDialogflowV2DetectIntentResponse; Json
             );
 
             /// The `projects.agent.environments.users.sessions.contexts` resource.
@@ -2778,7 +2777,7 @@ pub mod environments {
                     }
                 }
                 ::discogen_runtime::__private::batch_call!(
-                    Create, schemas::GoogleCloudDialogflowV2Context; decode_body
+                    Create, schemas::GoogleCloudDialogflowV2Context; Json
                 );
 
                 pub use crate::resources::shared::Delete;
@@ -2835,7 +2834,7 @@ pub mod environments {
                     }
                 }
                 ::discogen_runtime::__private::batch_call!(
-                    Get, schemas::GoogleCloudDialogflowV2Context; decode_body
+                    Get, schemas::GoogleCloudDialogflowV2Context; Json
                 );
 
                 /// Returns the list of all contexts in the specified session.
@@ -2935,8 +2934,7 @@ pub mod environments {
                     }
                 }
                 ::discogen_runtime::__private::batch_call!(
-                    List, schemas::GoogleCloudDialogflowV2ListContextsResponse;
-                    decode_body
+                    List, schemas::GoogleCloudDialogflowV2ListContextsResponse; Json
                 );
 
                 /// Updates the specified context.
@@ -3005,7 +3003,7 @@ pub mod environments {
                     }
                 }
                 ::discogen_runtime::__private::batch_call!(
-                    Patch, schemas::GoogleCloudDialogflowV2Context; decode_body
+                    Patch, schemas::GoogleCloudDialogflowV2Context; Json
                 );
             }
 
@@ -3178,8 +3176,7 @@ pub mod environments {
                     }
                 }
                 ::discogen_runtime::__private::batch_call!(
-                    Create, schemas::GoogleCloudDialogflowV2SessionEntityType;
-                    decode_body
+                    Create, schemas::GoogleCloudDialogflowV2SessionEntityType; Json
                 );
 
                 pub use crate::resources::shared::Delete;
@@ -3236,7 +3233,7 @@ pub mod environments {
                     }
                 }
                 ::discogen_runtime::__private::batch_call!(
-                    Get, schemas::GoogleCloudDialogflowV2SessionEntityType; decode_body
+                    Get, schemas::GoogleCloudDialogflowV2SessionEntityType; Json
                 );
 
                 /// Returns the list of all session entity types in the specified session. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
@@ -3337,7 +3334,7 @@ pub mod environments {
                 }
                 ::discogen_runtime::__private::batch_call!(
                     List, schemas::GoogleCloudDialogflowV2ListSessionEntityTypesResponse;
-                    decode_body
+                    Json
                 );
 
                 /// Updates the specified session entity type. This method doesn't work with Google Assistant integration. Contact Dialogflow support if you need to use session entities with Google Assistant integration.
@@ -3406,7 +3403,7 @@ pub mod environments {
                     }
                 }
                 ::discogen_runtime::__private::batch_call!(
-                    Patch, schemas::GoogleCloudDialogflowV2SessionEntityType; decode_body
+                    Patch, schemas::GoogleCloudDialogflowV2SessionEntityType; Json
                 );
             }
         }
@@ -3652,7 +3649,7 @@ pub mod intents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        BatchDelete, schemas::GoogleLongrunningOperation; decode_body
+        BatchDelete, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Updates/Creates multiple intents in the specified agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: BatchUpdateIntentsResponse Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
@@ -3723,7 +3720,7 @@ pub mod intents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        BatchUpdate, schemas::GoogleLongrunningOperation; decode_body
+        BatchUpdate, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Creates an intent in the specified agent. Note: You should always train an agent prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/es/docs/training).
@@ -3796,7 +3793,7 @@ pub mod intents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowV2Intent; decode_body
+        Create, schemas::GoogleCloudDialogflowV2Intent; Json
     );
 
     pub use crate::resources::shared::Delete;
@@ -3868,7 +3865,7 @@ pub mod intents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowV2Intent; decode_body
+        Get, schemas::GoogleCloudDialogflowV2Intent; Json
     );
 
     pub use crate::resources::projects::agent::environments::intents::List;
@@ -3951,7 +3948,7 @@ pub mod intents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowV2Intent; decode_body
+        Patch, schemas::GoogleCloudDialogflowV2Intent; Json
     );
 
     /// Optional. The resource view to apply to the returned intent.
@@ -4851,7 +4848,7 @@ pub mod versions {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowV2Version; decode_body
+        Create, schemas::GoogleCloudDialogflowV2Version; Json
     );
 
     pub use crate::resources::shared::Delete;
@@ -4901,7 +4898,7 @@ pub mod versions {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowV2Version; decode_body
+        Get, schemas::GoogleCloudDialogflowV2Version; Json
     );
 
     /// Returns the list of all versions of the specified agent.
@@ -4994,7 +4991,7 @@ pub mod versions {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowV2ListVersionsResponse; decode_body
+        List, schemas::GoogleCloudDialogflowV2ListVersionsResponse; Json
     );
 
     /// Updates the specified agent version. Note that this method does not allow you to update the state of the agent the given version points to. It allows you to update only mutable properties of the version resource.
@@ -5053,6 +5050,6 @@ pub mod versions {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowV2Version; decode_body
+        Patch, schemas::GoogleCloudDialogflowV2Version; Json
     );
 }

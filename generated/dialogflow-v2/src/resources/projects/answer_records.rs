@@ -154,7 +154,7 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse; decode_body
+    List, schemas::GoogleCloudDialogflowV2ListAnswerRecordsResponse; Json
 );
 
 /// Updates the specified answer record.
@@ -213,5 +213,5 @@ impl ::discogen_runtime::CallOptions for Patch {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Patch, schemas::GoogleCloudDialogflowV2AnswerRecord; decode_body
+    Patch, schemas::GoogleCloudDialogflowV2AnswerRecord; Json
 );

@@ -116,7 +116,7 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Get, schemas::GoogleCloudDialogflowV2ConversationDataset; decode_body
+    Get, schemas::GoogleCloudDialogflowV2ConversationDataset; Json
 );
 
 /// Import data into the specified conversation dataset. Note that it is not allowed to import data to a conversation dataset that already has data in it. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportConversationDataOperationMetadata - `response`: ImportConversationDataOperationResponse
@@ -184,7 +184,7 @@ impl ::discogen_runtime::CallOptions for ImportConversationData {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    ImportConversationData, schemas::GoogleLongrunningOperation; decode_body
+    ImportConversationData, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Returns the list of all conversation datasets in the specified project and location.
@@ -277,5 +277,5 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse; decode_body
+    List, schemas::GoogleCloudDialogflowV2ListConversationDatasetsResponse; Json
 );

@@ -212,7 +212,7 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Create, schemas::GoogleLongrunningOperation; decode_body
+    Create, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Deletes a model. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeleteConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
@@ -275,7 +275,7 @@ impl ::discogen_runtime::CallOptions for Delete {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Delete, schemas::GoogleLongrunningOperation; decode_body
+    Delete, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Deploys a model. If a model is already deployed, deploying it has no effect. A model can only serve prediction requests after it gets deployed. For article suggestion, custom model will not be used unless it is deployed. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeployConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
@@ -343,7 +343,7 @@ impl ::discogen_runtime::CallOptions for Deploy {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Deploy, schemas::GoogleLongrunningOperation; decode_body
+    Deploy, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Gets conversation model.
@@ -391,7 +391,7 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Get, schemas::GoogleCloudDialogflowV2ConversationModel; decode_body
+    Get, schemas::GoogleCloudDialogflowV2ConversationModel; Json
 );
 
 /// Lists conversation models.
@@ -484,7 +484,7 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowV2ListConversationModelsResponse; decode_body
+    List, schemas::GoogleCloudDialogflowV2ListConversationModelsResponse; Json
 );
 
 /// Undeploys a model. If the model is not deployed this method has no effect. If the model is currently being used: - For article suggestion, article suggestion will fallback to the default model if model is undeployed. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: UndeployConversationModelOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
@@ -552,7 +552,7 @@ impl ::discogen_runtime::CallOptions for Undeploy {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Undeploy, schemas::GoogleLongrunningOperation; decode_body
+    Undeploy, schemas::GoogleLongrunningOperation; Json
 );
 
 /// The `projects.conversationModels.evaluations` resource.
@@ -650,7 +650,7 @@ pub mod evaluations {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowV2ConversationModelEvaluation; decode_body
+        Get, schemas::GoogleCloudDialogflowV2ConversationModelEvaluation; Json
     );
 
     /// Lists evaluations of a conversation model.
@@ -744,6 +744,6 @@ pub mod evaluations {
     }
     ::discogen_runtime::__private::batch_call!(
         List, schemas::GoogleCloudDialogflowV2ListConversationModelEvaluationsResponse;
-        decode_body
+        Json
     );
 }

@@ -228,7 +228,7 @@ impl ::discogen_runtime::CallOptions for ClearSuggestionFeatureConfig {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    ClearSuggestionFeatureConfig, schemas::GoogleLongrunningOperation; decode_body
+    ClearSuggestionFeatureConfig, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Creates a conversation profile in the specified project. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
@@ -281,7 +281,7 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Create, schemas::GoogleCloudDialogflowV2ConversationProfile; decode_body
+    Create, schemas::GoogleCloudDialogflowV2ConversationProfile; Json
 );
 
 pub use crate::resources::shared::Delete;
@@ -331,7 +331,7 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Get, schemas::GoogleCloudDialogflowV2ConversationProfile; decode_body
+    Get, schemas::GoogleCloudDialogflowV2ConversationProfile; Json
 );
 
 /// Returns the list of all conversation profiles in the specified project.
@@ -424,7 +424,7 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse; decode_body
+    List, schemas::GoogleCloudDialogflowV2ListConversationProfilesResponse; Json
 );
 
 /// Updates the specified conversation profile. ConversationProfile.create_time and ConversationProfile.update_time aren't populated in the response. You can retrieve them via GetConversationProfile API.
@@ -483,7 +483,7 @@ impl ::discogen_runtime::CallOptions for Patch {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Patch, schemas::GoogleCloudDialogflowV2ConversationProfile; decode_body
+    Patch, schemas::GoogleCloudDialogflowV2ConversationProfile; Json
 );
 
 /// Adds or updates a suggestion feature in a conversation profile. If the conversation profile contains the type of suggestion feature for the participant role, it will update it. Otherwise it will insert the suggestion feature. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: SetSuggestionFeatureConfigOperationMetadata - `response`: ConversationProfile If a long running operation to add or update suggestion feature config for the same conversation profile, participant role and suggestion feature type exists, please cancel the existing long running operation before sending such request, otherwise the request will be rejected.
@@ -552,5 +552,5 @@ impl ::discogen_runtime::CallOptions for SetSuggestionFeatureConfig {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    SetSuggestionFeatureConfig, schemas::GoogleLongrunningOperation; decode_body
+    SetSuggestionFeatureConfig, schemas::GoogleLongrunningOperation; Json
 );

@@ -177,7 +177,7 @@ impl ::discogen_runtime::CallOptions for Complete {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Complete, schemas::GoogleCloudDialogflowV2Conversation; decode_body
+    Complete, schemas::GoogleCloudDialogflowV2Conversation; Json
 );
 
 /// Creates a new conversation. Conversations are auto-completed after 24 hours. Conversation Lifecycle: There are two stages during a conversation: Automated Agent Stage and Assist Stage. For Automated Agent Stage, there will be a dialogflow agent responding to user queries. For Assist Stage, there's no dialogflow agent responding to user queries. But we will provide suggestions which are generated from conversation. If Conversation.conversation_profile is configured for a dialogflow agent, conversation will start from `Automated Agent Stage`, otherwise, it will start from `Assist Stage`. And during `Automated Agent Stage`, once an Intent with Intent.live_agent_handoff is triggered, conversation will transfer to Assist Stage.
@@ -239,7 +239,7 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Create, schemas::GoogleCloudDialogflowV2Conversation; decode_body
+    Create, schemas::GoogleCloudDialogflowV2Conversation; Json
 );
 
 /// Retrieves the specific conversation.
@@ -287,7 +287,7 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Get, schemas::GoogleCloudDialogflowV2Conversation; decode_body
+    Get, schemas::GoogleCloudDialogflowV2Conversation; Json
 );
 
 /// Returns the list of all conversations in the specified project.
@@ -389,7 +389,7 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowV2ListConversationsResponse; decode_body
+    List, schemas::GoogleCloudDialogflowV2ListConversationsResponse; Json
 );
 
 /// The `projects.conversations.messages` resource.
@@ -522,7 +522,7 @@ pub mod messages {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowV2ListMessagesResponse; decode_body
+        List, schemas::GoogleCloudDialogflowV2ListMessagesResponse; Json
     );
 }
 
@@ -707,8 +707,7 @@ pub mod participants {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        AnalyzeContent, schemas::GoogleCloudDialogflowV2AnalyzeContentResponse;
-        decode_body
+        AnalyzeContent, schemas::GoogleCloudDialogflowV2AnalyzeContentResponse; Json
     );
 
     /// Creates a new participant in a conversation.
@@ -761,7 +760,7 @@ pub mod participants {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowV2Participant; decode_body
+        Create, schemas::GoogleCloudDialogflowV2Participant; Json
     );
 
     /// Retrieves a conversation participant.
@@ -811,7 +810,7 @@ pub mod participants {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowV2Participant; decode_body
+        Get, schemas::GoogleCloudDialogflowV2Participant; Json
     );
 
     /// Returns the list of all participants in the specified conversation.
@@ -904,7 +903,7 @@ pub mod participants {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowV2ListParticipantsResponse; decode_body
+        List, schemas::GoogleCloudDialogflowV2ListParticipantsResponse; Json
     );
 
     /// Updates the specified participant.
@@ -965,7 +964,7 @@ pub mod participants {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowV2Participant; decode_body
+        Patch, schemas::GoogleCloudDialogflowV2Participant; Json
     );
 
     /// The `projects.conversations.participants.suggestions` resource.
@@ -1125,7 +1124,7 @@ pub mod participants {
         }
         ::discogen_runtime::__private::batch_call!(
             SuggestArticles, schemas::GoogleCloudDialogflowV2SuggestArticlesResponse;
-            decode_body
+            Json
         );
 
         /// Gets suggested faq answers for a participant based on specific historical messages.
@@ -1179,7 +1178,7 @@ pub mod participants {
         }
         ::discogen_runtime::__private::batch_call!(
             SuggestFaqAnswers, schemas::GoogleCloudDialogflowV2SuggestFaqAnswersResponse;
-            decode_body
+            Json
         );
 
         /// Gets knowledge assist suggestions based on historical messages.
@@ -1233,7 +1232,7 @@ pub mod participants {
         }
         ::discogen_runtime::__private::batch_call!(
             SuggestKnowledgeAssist,
-            schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse; decode_body
+            schemas::GoogleCloudDialogflowV2SuggestKnowledgeAssistResponse; Json
         );
 
         /// Gets smart replies for a participant based on specific historical messages.
@@ -1287,7 +1286,7 @@ pub mod participants {
         }
         ::discogen_runtime::__private::batch_call!(
             SuggestSmartReplies,
-            schemas::GoogleCloudDialogflowV2SuggestSmartRepliesResponse; decode_body
+            schemas::GoogleCloudDialogflowV2SuggestSmartRepliesResponse; Json
         );
     }
 }
@@ -1424,8 +1423,7 @@ pub mod suggestions {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Generate, schemas::GoogleCloudDialogflowV2GenerateSuggestionsResponse;
-        decode_body
+        Generate, schemas::GoogleCloudDialogflowV2GenerateSuggestionsResponse; Json
     );
 
     /// Get answers for the given query based on knowledge documents.
@@ -1478,8 +1476,7 @@ pub mod suggestions {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        SearchKnowledge, schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse;
-        decode_body
+        SearchKnowledge, schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse; Json
     );
 
     /// Suggests summary for a conversation based on specific historical messages. The range of the messages to be used for summary can be specified in the request.
@@ -1533,6 +1530,6 @@ pub mod suggestions {
     }
     ::discogen_runtime::__private::batch_call!(
         SuggestConversationSummary,
-        schemas::GoogleCloudDialogflowV2SuggestConversationSummaryResponse; decode_body
+        schemas::GoogleCloudDialogflowV2SuggestConversationSummaryResponse; Json
     );
 }

@@ -111,7 +111,7 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Create, schemas::GoogleCloudDialogflowV2Generator; decode_body
+    Create, schemas::GoogleCloudDialogflowV2Generator; Json
 );
 
 /// Lists generators.
@@ -204,5 +204,5 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowV2ListGeneratorsResponse; decode_body
+    List, schemas::GoogleCloudDialogflowV2ListGeneratorsResponse; Json
 );

@@ -396,7 +396,7 @@ pub mod documents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Export, schemas::GoogleLongrunningOperation; decode_body
+        Export, schemas::GoogleLongrunningOperation; Json
     );
 
     pub use crate::resources::shared::DocumentsGet as Get;
@@ -469,7 +469,7 @@ pub mod documents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Import, schemas::GoogleLongrunningOperation; decode_body
+        Import, schemas::GoogleLongrunningOperation; Json
     );
 
     pub use crate::resources::shared::DocumentsList as List;

@@ -161,7 +161,7 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Create, schemas::Dashboard; decode_body);
+::discogen_runtime::__private::batch_call!(Create, schemas::Dashboard; Json);
 
 /// Deletes an existing custom dashboard.This method requires the monitoring.dashboards.delete permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
@@ -200,7 +200,7 @@ impl ::discogen_runtime::CallOptions for Delete {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Delete, schemas::Empty; decode_body);
+::discogen_runtime::__private::batch_call!(Delete, schemas::Empty; Json);
 
 /// Fetches a specific dashboard.This method requires the monitoring.dashboards.get permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
@@ -239,7 +239,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Dashboard; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Dashboard; Json);
 
 /// Lists the existing dashboards.This method requires the monitoring.dashboards.list permission on the specified project. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
@@ -321,9 +321,7 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(
-    List, schemas::ListDashboardsResponse; decode_body
-);
+::discogen_runtime::__private::batch_call!(List, schemas::ListDashboardsResponse; Json);
 
 /// Replaces an existing custom dashboard with a new definition.This method requires the monitoring.dashboards.update permission on the specified dashboard. For more information, see Cloud Identity and Access Management (<https://cloud.google.com/iam>).
 ///
@@ -373,4 +371,4 @@ impl ::discogen_runtime::CallOptions for Patch {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Patch, schemas::Dashboard; decode_body);
+::discogen_runtime::__private::batch_call!(Patch, schemas::Dashboard; Json);

@@ -58,4 +58,4 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Value; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Value; Json);

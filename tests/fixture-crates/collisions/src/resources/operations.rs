@@ -76,7 +76,7 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(List, schemas::Uses; decode_body);
+::discogen_runtime::__private::batch_call!(List, schemas::Uses; Json);
 
 /// The `operations.list` resource.
 pub mod list {
@@ -144,5 +144,5 @@ pub mod list {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Get, schemas::Collide; decode_body);
+    ::discogen_runtime::__private::batch_call!(Get, schemas::Collide; Json);
 }

@@ -161,7 +161,7 @@ impl ::discogen_runtime::CallOptions for Build {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Build, schemas::Box; decode_body);
+::discogen_runtime::__private::batch_call!(Build, schemas::Box; Json);
 
 /// Collides with foo_bar after snake_case.
 ///
@@ -201,7 +201,7 @@ impl ::discogen_runtime::CallOptions for FooBar {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(FooBar, schemas::FooBar3; decode_body);
+::discogen_runtime::__private::batch_call!(FooBar, schemas::FooBar3; Json);
 
 /// Collides with fooBar after snake_case.
 ///
@@ -241,7 +241,7 @@ impl ::discogen_runtime::CallOptions for FooBar2 {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(FooBar2, schemas::Error; decode_body);
+::discogen_runtime::__private::batch_call!(FooBar2, schemas::Error; Json);
 
 /// A paginated list beside methods named `send`, `new` and `ok`: the builder structs `Send`, `New` and `Ok` must not shadow the `Send` trait or `Ok` in the generated code.
 ///
@@ -319,9 +319,7 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(
-    List, schemas::ListRequestsResponse; decode_body
-);
+::discogen_runtime::__private::batch_call!(List, schemas::ListRequestsResponse; Json);
 
 /// Method named `new`.
 ///
@@ -361,7 +359,7 @@ impl ::discogen_runtime::CallOptions for New {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(New, schemas::Response; decode_body);
+::discogen_runtime::__private::batch_call!(New, schemas::Response; Json);
 
 /// A method named `ok`.
 ///
@@ -399,7 +397,7 @@ impl ::discogen_runtime::CallOptions for Ok {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Ok, schemas::Response; decode_body);
+::discogen_runtime::__private::batch_call!(Ok, schemas::Response; Json);
 
 /// Method named `send`.
 ///
@@ -439,4 +437,4 @@ impl ::discogen_runtime::CallOptions for Send {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Send, schemas::Result; decode_body);
+::discogen_runtime::__private::batch_call!(Send, schemas::Result; Json);

@@ -64,4 +64,4 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Create, schemas::Node; decode_body);
+::discogen_runtime::__private::batch_call!(Create, schemas::Node; Json);

@@ -67,4 +67,4 @@ impl ::discogen_runtime::CallOptions for Update {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Update, schemas::Z; decode_body);
+::discogen_runtime::__private::batch_call!(Update, schemas::Z; Json);

@@ -110,7 +110,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Doc; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Doc; Json);
 
 /// `GET v1/docs` (`docs.docs.list`)
 ///
@@ -154,7 +154,7 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(List, schemas::Undocumented; decode_body);
+::discogen_runtime::__private::batch_call!(List, schemas::Undocumented; Json);
 
 /// `POST v1/docs:touch` (`docs.docs.touch`)
 ///
@@ -194,6 +194,4 @@ impl ::discogen_runtime::CallOptions for Touch {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(
-    Touch, schemas::EmptyDescription; decode_body
-);
+::discogen_runtime::__private::batch_call!(Touch, schemas::EmptyDescription; Json);

@@ -130,7 +130,7 @@ pub mod folders {
                 &mut self.params
             }
         }
-        ::discogen_runtime::__private::batch_call!(Get, schemas::Project; decode_body);
+        ::discogen_runtime::__private::batch_call!(Get, schemas::Project; Json);
 
         /// The `organizations.folders.projects.zones` resource.
         pub mod zones {
@@ -252,7 +252,7 @@ pub mod folders {
                     &mut self.params
                 }
             }
-            ::discogen_runtime::__private::batch_call!(Get, schemas::Zone; decode_body);
+            ::discogen_runtime::__private::batch_call!(Get, schemas::Zone; Json);
 
             /// Lists zones.
             ///
@@ -346,9 +346,7 @@ pub mod folders {
                     &mut self.params
                 }
             }
-            ::discogen_runtime::__private::batch_call!(
-                List, schemas::ZoneList; decode_body
-            );
+            ::discogen_runtime::__private::batch_call!(List, schemas::ZoneList; Json);
         }
     }
 }

@@ -167,9 +167,7 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(
-    List, schemas::ListVideosResponse; decode_body
-);
+::discogen_runtime::__private::batch_call!(List, schemas::ListVideosResponse; Json);
 
 /// Updates a video.
 ///
@@ -219,7 +217,7 @@ impl ::discogen_runtime::CallOptions for Patch {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Patch, schemas::Video; decode_body);
+::discogen_runtime::__private::batch_call!(Patch, schemas::Video; Json);
 
 /// A repeated enum query parameter: sent once per value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -164,9 +164,7 @@ impl ::discogen_runtime::CallOptions for Match {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(
-    Match, schemas::MatchThingsResponse; decode_body
-);
+::discogen_runtime::__private::batch_call!(Match, schemas::MatchThingsResponse; Json);
 
 /// A method named `move` on a resource named `async`.
 ///
@@ -209,7 +207,7 @@ impl ::discogen_runtime::CallOptions for Move {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Move, schemas::Reserved; decode_body);
+::discogen_runtime::__private::batch_call!(Move, schemas::Reserved; Json);
 
 /// A method named `type`.
 ///
@@ -250,7 +248,7 @@ impl ::discogen_runtime::CallOptions for Type {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Type, schemas::Type; decode_body);
+::discogen_runtime::__private::batch_call!(Type, schemas::Type; Json);
 
 /// The `async.crate` resource.
 pub mod crate_ {
@@ -319,7 +317,7 @@ pub mod crate_ {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Fn, schemas::Self_; decode_body);
+    ::discogen_runtime::__private::batch_call!(Fn, schemas::Self_; Json);
 }
 
 /// The `async.self` resource.
@@ -397,5 +395,5 @@ pub mod self_ {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Super, schemas::Self_; decode_body);
+    ::discogen_runtime::__private::batch_call!(Super, schemas::Self_; Json);
 }

@@ -87,7 +87,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::User; decode_wrapped);
+::discogen_runtime::__private::batch_call!(Get, schemas::User; Wrapped);
 
 /// Creates a user.
 ///
@@ -137,4 +137,4 @@ impl ::discogen_runtime::CallOptions for Insert {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Insert, schemas::User; decode_wrapped);
+::discogen_runtime::__private::batch_call!(Insert, schemas::User; Wrapped);

@@ -145,7 +145,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Maps; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Maps; Json);
 
 /// The response is a top-level map schema.
 ///
@@ -187,9 +187,7 @@ impl ::discogen_runtime::CallOptions for GetAttributes {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(
-    GetAttributes, schemas::Attributes; decode_body
-);
+::discogen_runtime::__private::batch_call!(GetAttributes, schemas::Attributes; Json);
 
 /// Returns a table of rows.
 ///
@@ -232,7 +230,7 @@ impl ::discogen_runtime::CallOptions for Query {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Query, schemas::Table; decode_body);
+::discogen_runtime::__private::batch_call!(Query, schemas::Table; Json);
 
 /// The request is a top-level map schema; the response a top-level `any`.
 ///
@@ -276,9 +274,7 @@ impl ::discogen_runtime::CallOptions for SetAttributes {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(
-    SetAttributes, schemas::JsonValue; decode_body
-);
+::discogen_runtime::__private::batch_call!(SetAttributes, schemas::JsonValue; Json);
 
 /// Updates the hybrid object.
 ///
@@ -322,4 +318,4 @@ impl ::discogen_runtime::CallOptions for UpdateHybrid {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(UpdateHybrid, schemas::Hybrid; decode_body);
+::discogen_runtime::__private::batch_call!(UpdateHybrid, schemas::Hybrid; Json);

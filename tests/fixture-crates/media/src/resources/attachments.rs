@@ -112,7 +112,7 @@ impl ::discogen_runtime::CallOptions for Download {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Download, schemas::Media; decode_body);
+::discogen_runtime::__private::batch_call!(Download, schemas::Media; Json);
 
 /// Upload with reserved expansion and a custom verb in absolute upload paths (chat.v1 media.upload style).
 ///
@@ -208,5 +208,5 @@ impl ::discogen_runtime::CallOptions for Upload {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Upload, schemas::UploadAttachmentResponse; decode_body
+    Upload, schemas::UploadAttachmentResponse; Json
 );

@@ -165,7 +165,7 @@ impl ::discogen_runtime::CallOptions for Export {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Export, (); decode_unit);
+::discogen_runtime::__private::batch_call!(Export, (); Unit);
 
 /// Retrieves an object's metadata, or its data with alt=media (storage.v1 objects.get style).
 ///
@@ -253,7 +253,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Object; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Object; Json);
 
 /// Stores a new object and metadata (storage.v1 objects.insert style).
 ///
@@ -368,7 +368,7 @@ impl ::discogen_runtime::CallOptions for Insert {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Insert, schemas::Object; decode_body);
+::discogen_runtime::__private::batch_call!(Insert, schemas::Object; Json);
 
 /// Media-only upload: no request schema, simple protocol only, narrow accept list (analytics.v3 uploads.uploadData style).
 ///
@@ -435,7 +435,7 @@ impl ::discogen_runtime::CallOptions for UploadData {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(UploadData, schemas::Object; decode_body);
+::discogen_runtime::__private::batch_call!(UploadData, schemas::Object; Json);
 
 /// Set of properties to return.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -104,7 +104,7 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Create, schemas::FooBar; decode_body);
+::discogen_runtime::__private::batch_call!(Create, schemas::FooBar; Json);
 
 /// Response is a top-level array schema.
 ///
@@ -148,7 +148,7 @@ impl ::discogen_runtime::CallOptions for Detect {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Detect, schemas::Detections; decode_body);
+::discogen_runtime::__private::batch_call!(Detect, schemas::Detections; Json);
 
 /// Gets an Outer.
 ///
@@ -187,4 +187,4 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Outer; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Outer; Json);

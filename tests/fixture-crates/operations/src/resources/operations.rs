@@ -129,7 +129,7 @@ impl ::discogen_runtime::CallOptions for Cancel {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Cancel, schemas::Empty; decode_body);
+::discogen_runtime::__private::batch_call!(Cancel, schemas::Empty; Json);
 
 /// Deletes a long-running operation. It does not cancel the operation.
 ///
@@ -168,7 +168,7 @@ impl ::discogen_runtime::CallOptions for Delete {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Delete, schemas::Empty; decode_body);
+::discogen_runtime::__private::batch_call!(Delete, schemas::Empty; Json);
 
 /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
 ///
@@ -207,7 +207,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Operation; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Operation; Json);
 
 /// Lists operations that match the specified filter in the request.
 ///
@@ -304,6 +304,4 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(
-    List, schemas::ListOperationsResponse; decode_body
-);
+::discogen_runtime::__private::batch_call!(List, schemas::ListOperationsResponse; Json);

@@ -130,7 +130,7 @@ pub mod widgets {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Create, schemas::Operation; decode_body);
+    ::discogen_runtime::__private::batch_call!(Create, schemas::Operation; Json);
 
     /// Deletes a widget. The Operation.response is Empty.
     ///
@@ -182,5 +182,5 @@ pub mod widgets {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Delete, schemas::Operation; decode_body);
+    ::discogen_runtime::__private::batch_call!(Delete, schemas::Operation; Json);
 }

@@ -91,7 +91,7 @@ impl ::discogen_runtime::CallOptions for Repair {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Repair, schemas::Operation; decode_body);
+::discogen_runtime::__private::batch_call!(Repair, schemas::Operation; Json);
 
 /// The `apps.operations` resource.
 pub mod operations {
@@ -211,7 +211,7 @@ pub mod operations {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Cancel, (); decode_unit);
+    ::discogen_runtime::__private::batch_call!(Cancel, (); Unit);
 
     /// Gets the latest state of a long-running operation (App Engine style: the name `apps/{appsId}/operations/{operationsId}` split into its ids). parameterOrder lists the ids in another order than the path, which the poller must follow.
     ///
@@ -257,7 +257,7 @@ pub mod operations {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Get, schemas::Operation; decode_body);
+    ::discogen_runtime::__private::batch_call!(Get, schemas::Operation; Json);
 
     /// Lists operations that match the specified filter in the request.
     ///
@@ -349,6 +349,6 @@ pub mod operations {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::ListOperationsResponse; decode_body
+        List, schemas::ListOperationsResponse; Json
     );
 }

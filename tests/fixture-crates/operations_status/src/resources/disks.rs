@@ -88,4 +88,4 @@ impl ::discogen_runtime::CallOptions for Insert {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Insert, schemas::Operation; decode_body);
+::discogen_runtime::__private::batch_call!(Insert, schemas::Operation; Json);

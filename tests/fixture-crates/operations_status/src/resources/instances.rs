@@ -105,7 +105,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Instance; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Instance; Json);
 
 /// Creates an instance resource in the specified project using the data included in the request.
 ///
@@ -160,4 +160,4 @@ impl ::discogen_runtime::CallOptions for Insert {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Insert, schemas::Operation; decode_body);
+::discogen_runtime::__private::batch_call!(Insert, schemas::Operation; Json);

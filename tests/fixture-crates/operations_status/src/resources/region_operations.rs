@@ -126,7 +126,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Operation; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Operation; Json);
 
 /// Retrieves a list of regional Operation resources.
 ///
@@ -210,7 +210,7 @@ impl ::discogen_runtime::CallOptions for List {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(List, schemas::OperationList; decode_body);
+::discogen_runtime::__private::batch_call!(List, schemas::OperationList; Json);
 
 /// Waits for the specified Operation resource to return as `DONE` or for the request to approach the 2 minute deadline, and retrieves the specified Operation resource. This method waits for no more than the 2 minutes and then returns the current state of the operation, which might be `DONE` or still in progress.
 ///
@@ -256,4 +256,4 @@ impl ::discogen_runtime::CallOptions for Wait {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Wait, schemas::Operation; decode_body);
+::discogen_runtime::__private::batch_call!(Wait, schemas::Operation; Json);

@@ -114,7 +114,7 @@ pub mod files {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Get, schemas::Item; decode_body);
+    ::discogen_runtime::__private::batch_call!(Get, schemas::Item; Json);
 
     /// A required query parameter that is NOT in parameterOrder (storage.v1 objects.viewFullContext style).
     ///
@@ -160,5 +160,5 @@ pub mod files {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(ViewContext, schemas::Item; decode_body);
+    ::discogen_runtime::__private::batch_call!(ViewContext, schemas::Item; Json);
 }

@@ -100,4 +100,4 @@ impl ::discogen_runtime::CallOptions for Mcp {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Mcp, (); decode_unit);
+::discogen_runtime::__private::batch_call!(Mcp, (); Unit);

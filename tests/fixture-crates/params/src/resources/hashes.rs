@@ -76,4 +76,4 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, (); decode_unit);
+::discogen_runtime::__private::batch_call!(Get, (); Unit);

@@ -165,7 +165,7 @@ impl ::discogen_runtime::CallOptions for Cancel {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Cancel, schemas::Empty; decode_body);
+::discogen_runtime::__private::batch_call!(Cancel, schemas::Empty; Json);
 
 /// DELETE with a request body and no response (unit).
 ///
@@ -206,7 +206,7 @@ impl ::discogen_runtime::CallOptions for Delete {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Delete, (); decode_unit);
+::discogen_runtime::__private::batch_call!(Delete, (); Unit);
 
 /// An empty parameterOrder array (drive.v3 files.create style).
 ///
@@ -255,7 +255,7 @@ impl ::discogen_runtime::CallOptions for Insert {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Insert, schemas::Job; decode_body);
+::discogen_runtime::__private::batch_call!(Insert, schemas::Job; Json);
 
 /// No parameters, no request, no response.
 ///
@@ -293,7 +293,7 @@ impl ::discogen_runtime::CallOptions for Ping {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Ping, (); decode_unit);
+::discogen_runtime::__private::batch_call!(Ping, (); Unit);
 
 /// Deprecated method with an apiVersion (sent as X-Goog-Api-Version).
 ///
@@ -336,7 +336,7 @@ impl ::discogen_runtime::CallOptions for Purge {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Purge, schemas::Empty; decode_body);
+::discogen_runtime::__private::batch_call!(Purge, schemas::Empty; Json);
 
 /// GET with a request body; no parameterOrder at all.
 ///
@@ -396,6 +396,4 @@ impl ::discogen_runtime::CallOptions for Search {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(
-    Search, schemas::SearchJobsResponse; decode_body
-);
+::discogen_runtime::__private::batch_call!(Search, schemas::SearchJobsResponse; Json);

@@ -69,5 +69,5 @@ impl ::discogen_runtime::CallOptions for RetrieveSecret {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    RetrieveSecret, schemas::RetrieveSecretResponse; decode_body
+    RetrieveSecret, schemas::RetrieveSecretResponse; Json
 );

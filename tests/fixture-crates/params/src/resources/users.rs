@@ -146,7 +146,7 @@ pub mod items {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Get, schemas::Item; decode_body);
+    ::discogen_runtime::__private::batch_call!(Get, schemas::Item; Json);
 
     /// Query parameter edge cases; `filter` is a required query parameter listed in parameterOrder.
     ///
@@ -287,9 +287,7 @@ pub mod items {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(
-        List, schemas::ListItemsResponse; decode_body
-    );
+    ::discogen_runtime::__private::batch_call!(List, schemas::ListItemsResponse; Json);
 
     /// Requires an ETag (If-Match); updateMask is a google-fieldmask query parameter.
     ///
@@ -344,5 +342,5 @@ pub mod items {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Patch, schemas::Item; decode_body);
+    ::discogen_runtime::__private::batch_call!(Patch, schemas::Item; Json);
 }

@@ -127,7 +127,7 @@ impl ::discogen_runtime::CallOptions for Create {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Create, schemas::Scalars; decode_body);
+::discogen_runtime::__private::batch_call!(Create, schemas::Scalars; Json);
 
 /// Gets a Scalars; query parameters of every scalar type.
 ///
@@ -277,7 +277,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::Scalars; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::Scalars; Json);
 
 /// Updates a Scalars; PATCH may need explicit nulls.
 ///
@@ -327,4 +327,4 @@ impl ::discogen_runtime::CallOptions for Patch {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Patch, schemas::Scalars; decode_body);
+::discogen_runtime::__private::batch_call!(Patch, schemas::Scalars; Json);

@@ -154,7 +154,7 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Create, schemas::GoogleCloudDialogflowV2CompanionAgent; decode_body
+    Create, schemas::GoogleCloudDialogflowV2CompanionAgent; Json
 );
 
 pub use crate::resources::shared::Delete;
@@ -199,7 +199,7 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Get, schemas::GoogleCloudDialogflowV2CompanionAgent; decode_body
+    Get, schemas::GoogleCloudDialogflowV2CompanionAgent; Json
 );
 
 /// `GET v2/{+parent}/companionAgents` (`dialogflow.projects.locations.companionAgents.list`)
@@ -285,7 +285,7 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowV2ListCompanionAgentsResponse; decode_body
+    List, schemas::GoogleCloudDialogflowV2ListCompanionAgentsResponse; Json
 );
 
 /// `PATCH v2/{+name}` (`dialogflow.projects.locations.companionAgents.patch`)
@@ -338,5 +338,5 @@ impl ::discogen_runtime::CallOptions for Patch {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Patch, schemas::GoogleCloudDialogflowV2CompanionAgent; decode_body
+    Patch, schemas::GoogleCloudDialogflowV2CompanionAgent; Json
 );

@@ -174,7 +174,7 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Create, schemas::GoogleLongrunningOperation; decode_body
+    Create, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Deletes the specified conversation dataset. This method is a [long-running operation](https://cloud.google.com/dialogflow/es/docs/how/long-running-operations). The returned `Operation` type has the following method-specific fields: - `metadata`: DeleteConversationDatasetOperationMetadata - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
@@ -235,7 +235,7 @@ impl ::discogen_runtime::CallOptions for Delete {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Delete, schemas::GoogleLongrunningOperation; decode_body
+    Delete, schemas::GoogleLongrunningOperation; Json
 );
 
 pub use crate::resources::projects::conversation_datasets::Get;

@@ -287,7 +287,7 @@ pub mod evaluations {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleLongrunningOperation; decode_body
+        Create, schemas::GoogleLongrunningOperation; Json
     );
 
     pub use crate::resources::projects::conversation_models::evaluations::Get;

@@ -207,7 +207,7 @@ impl ::discogen_runtime::CallOptions for IngestContextReferences {
 }
 ::discogen_runtime::__private::batch_call!(
     IngestContextReferences,
-    schemas::GoogleCloudDialogflowV2IngestContextReferencesResponse; decode_body
+    schemas::GoogleCloudDialogflowV2IngestContextReferencesResponse; Json
 );
 
 pub use crate::resources::projects::conversations::List;

@@ -86,5 +86,5 @@ impl ::discogen_runtime::CallOptions for Initialize {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Initialize, schemas::GoogleLongrunningOperation; decode_body
+    Initialize, schemas::GoogleLongrunningOperation; Json
 );

@@ -167,7 +167,7 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Get, schemas::GoogleCloudDialogflowV2Generator; decode_body
+    Get, schemas::GoogleCloudDialogflowV2Generator; Json
 );
 
 pub use crate::resources::projects::generators::List;
@@ -223,7 +223,7 @@ impl ::discogen_runtime::CallOptions for Patch {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Patch, schemas::GoogleCloudDialogflowV2Generator; decode_body
+    Patch, schemas::GoogleCloudDialogflowV2Generator; Json
 );
 
 /// The `projects.locations.generators.evaluations` resource.
@@ -370,7 +370,7 @@ pub mod evaluations {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleLongrunningOperation; decode_body
+        Create, schemas::GoogleLongrunningOperation; Json
     );
 
     pub use crate::resources::shared::Delete;
@@ -422,7 +422,7 @@ pub mod evaluations {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowV2GeneratorEvaluation; decode_body
+        Get, schemas::GoogleCloudDialogflowV2GeneratorEvaluation; Json
     );
 
     /// Lists evaluations of generator.
@@ -515,7 +515,6 @@ pub mod evaluations {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse;
-        decode_body
+        List, schemas::GoogleCloudDialogflowV2ListGeneratorEvaluationsResponse; Json
     );
 }

@@ -155,7 +155,7 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Create, schemas::GoogleCloudDialogflowV2SipTrunk; decode_body
+    Create, schemas::GoogleCloudDialogflowV2SipTrunk; Json
 );
 
 pub use crate::resources::shared::Delete;
@@ -200,7 +200,7 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Get, schemas::GoogleCloudDialogflowV2SipTrunk; decode_body
+    Get, schemas::GoogleCloudDialogflowV2SipTrunk; Json
 );
 
 /// Returns a list of SipTrunks in the specified location.
@@ -290,7 +290,7 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowV2ListSipTrunksResponse; decode_body
+    List, schemas::GoogleCloudDialogflowV2ListSipTrunksResponse; Json
 );
 
 /// Updates the specified SipTrunk.
@@ -344,5 +344,5 @@ impl ::discogen_runtime::CallOptions for Patch {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Patch, schemas::GoogleCloudDialogflowV2SipTrunk; decode_body
+    Patch, schemas::GoogleCloudDialogflowV2SipTrunk; Json
 );

@@ -80,6 +80,5 @@ impl ::discogen_runtime::CallOptions for Generate {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Generate, schemas::GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse;
-    decode_body
+    Generate, schemas::GoogleCloudDialogflowV2GenerateStatelessSuggestionResponse; Json
 );

@@ -108,7 +108,7 @@ impl ::discogen_runtime::CallOptions for GenerateStatelessSummary {
 }
 ::discogen_runtime::__private::batch_call!(
     GenerateStatelessSummary,
-    schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryResponse; decode_body
+    schemas::GoogleCloudDialogflowV2GenerateStatelessSummaryResponse; Json
 );
 
 /// Get answers for the given query based on knowledge documents.
@@ -161,5 +161,5 @@ impl ::discogen_runtime::CallOptions for SearchKnowledge {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    SearchKnowledge, schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse; decode_body
+    SearchKnowledge, schemas::GoogleCloudDialogflowV2SearchKnowledgeResponse; Json
 );

@@ -165,7 +165,7 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Create, schemas::GoogleCloudDialogflowV2Tool; decode_body
+    Create, schemas::GoogleCloudDialogflowV2Tool; Json
 );
 
 pub use crate::resources::shared::Delete;
@@ -210,7 +210,7 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Get, schemas::GoogleCloudDialogflowV2Tool; decode_body
+    Get, schemas::GoogleCloudDialogflowV2Tool; Json
 );
 
 /// Lists tools.
@@ -298,7 +298,7 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowV2ListToolsResponse; decode_body
+    List, schemas::GoogleCloudDialogflowV2ListToolsResponse; Json
 );
 
 /// Updates a tool.
@@ -352,5 +352,5 @@ impl ::discogen_runtime::CallOptions for Patch {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Patch, schemas::GoogleCloudDialogflowV2Tool; decode_body
+    Patch, schemas::GoogleCloudDialogflowV2Tool; Json
 );

@@ -403,7 +403,7 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Create, schemas::GoogleCloudDialogflowCxV3Agent; decode_body
+    Create, schemas::GoogleCloudDialogflowCxV3Agent; Json
 );
 
 pub use crate::resources::shared::Delete;
@@ -470,7 +470,7 @@ impl ::discogen_runtime::CallOptions for Export {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Export, schemas::GoogleLongrunningOperation; decode_body
+    Export, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Retrieves the specified agent.
@@ -513,7 +513,7 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Get, schemas::GoogleCloudDialogflowCxV3Agent; decode_body
+    Get, schemas::GoogleCloudDialogflowCxV3Agent; Json
 );
 
 /// Gets the generative settings for the agent.
@@ -568,8 +568,7 @@ impl ::discogen_runtime::CallOptions for GetGenerativeSettings {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    GetGenerativeSettings, schemas::GoogleCloudDialogflowCxV3GenerativeSettings;
-    decode_body
+    GetGenerativeSettings, schemas::GoogleCloudDialogflowCxV3GenerativeSettings; Json
 );
 
 /// Gets the latest agent validation result. Agent validation is performed when ValidateAgent is called.
@@ -624,8 +623,7 @@ impl ::discogen_runtime::CallOptions for GetValidationResult {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    GetValidationResult, schemas::GoogleCloudDialogflowCxV3AgentValidationResult;
-    decode_body
+    GetValidationResult, schemas::GoogleCloudDialogflowCxV3AgentValidationResult; Json
 );
 
 /// Returns the list of all agents in the specified location.
@@ -713,7 +711,7 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowCxV3ListAgentsResponse; decode_body
+    List, schemas::GoogleCloudDialogflowCxV3ListAgentsResponse; Json
 );
 
 /// Updates the specified agent. Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -767,7 +765,7 @@ impl ::discogen_runtime::CallOptions for Patch {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Patch, schemas::GoogleCloudDialogflowCxV3Agent; decode_body
+    Patch, schemas::GoogleCloudDialogflowCxV3Agent; Json
 );
 
 /// Restores the specified agent from a binary file. Replaces the current agent with a new one. Note that all existing resources in agent (e.g. intents, entity types, flows) will be removed. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train flows prior to sending them queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -832,7 +830,7 @@ impl ::discogen_runtime::CallOptions for Restore {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Restore, schemas::GoogleLongrunningOperation; decode_body
+    Restore, schemas::GoogleLongrunningOperation; Json
 );
 
 /// Updates the generative settings for the agent.
@@ -891,8 +889,7 @@ impl ::discogen_runtime::CallOptions for UpdateGenerativeSettings {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    UpdateGenerativeSettings, schemas::GoogleCloudDialogflowCxV3GenerativeSettings;
-    decode_body
+    UpdateGenerativeSettings, schemas::GoogleCloudDialogflowCxV3GenerativeSettings; Json
 );
 
 /// Validates the specified agent and creates or updates validation results. The agent in draft version is validated. Please call this API after the training is completed to get the complete validation results.
@@ -942,7 +939,7 @@ impl ::discogen_runtime::CallOptions for Validate {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Validate, schemas::GoogleCloudDialogflowCxV3AgentValidationResult; decode_body
+    Validate, schemas::GoogleCloudDialogflowCxV3AgentValidationResult; Json
 );
 
 /// The `projects.locations.agents.changelogs` resource.
@@ -1036,7 +1033,7 @@ pub mod changelogs {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowCxV3Changelog; decode_body
+        Get, schemas::GoogleCloudDialogflowCxV3Changelog; Json
     );
 
     /// Returns the list of Changelogs.
@@ -1136,7 +1133,7 @@ pub mod changelogs {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse; decode_body
+        List, schemas::GoogleCloudDialogflowCxV3ListChangelogsResponse; Json
     );
 }
 
@@ -1360,7 +1357,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowCxV3EntityType; decode_body
+        Create, schemas::GoogleCloudDialogflowCxV3EntityType; Json
     );
 
     /// Deletes the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -1417,7 +1414,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Delete, schemas::GoogleProtobufEmpty; decode_body
+        Delete, schemas::GoogleProtobufEmpty; Json
     );
 
     /// Exports the selected entity types.
@@ -1477,7 +1474,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Export, schemas::GoogleLongrunningOperation; decode_body
+        Export, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Retrieves the specified entity type.
@@ -1534,7 +1531,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowCxV3EntityType; decode_body
+        Get, schemas::GoogleCloudDialogflowCxV3EntityType; Json
     );
 
     /// Imports the specified entitytypes into the agent.
@@ -1594,7 +1591,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Import, schemas::GoogleLongrunningOperation; decode_body
+        Import, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Returns the list of all entity types in the specified agent.
@@ -1694,7 +1691,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse; decode_body
+        List, schemas::GoogleCloudDialogflowCxV3ListEntityTypesResponse; Json
     );
 
     /// Updates the specified entity type. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -1762,7 +1759,7 @@ pub mod entity_types {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowCxV3EntityType; decode_body
+        Patch, schemas::GoogleCloudDialogflowCxV3EntityType; Json
     );
 }
 
@@ -2053,7 +2050,7 @@ pub mod environments {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleLongrunningOperation; decode_body
+        Create, schemas::GoogleLongrunningOperation; Json
     );
 
     pub use crate::resources::shared::Delete;
@@ -2126,7 +2123,7 @@ pub mod environments {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        DeployFlow, schemas::GoogleLongrunningOperation; decode_body
+        DeployFlow, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Retrieves the specified Environment.
@@ -2174,7 +2171,7 @@ pub mod environments {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowCxV3Environment; decode_body
+        Get, schemas::GoogleCloudDialogflowCxV3Environment; Json
     );
 
     /// Returns the list of all environments in the specified Agent.
@@ -2265,7 +2262,7 @@ pub mod environments {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse; decode_body
+        List, schemas::GoogleCloudDialogflowCxV3ListEnvironmentsResponse; Json
     );
 
     /// Looks up the history of the specified Environment.
@@ -2359,7 +2356,7 @@ pub mod environments {
     }
     ::discogen_runtime::__private::batch_call!(
         LookupEnvironmentHistory,
-        schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse; decode_body
+        schemas::GoogleCloudDialogflowCxV3LookupEnvironmentHistoryResponse; Json
     );
 
     /// Updates the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: Environment
@@ -2438,7 +2435,7 @@ pub mod environments {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleLongrunningOperation; decode_body
+        Patch, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Kicks off a continuous test under the specified Environment. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: RunContinuousTestMetadata - `response`: RunContinuousTestResponse
@@ -2509,7 +2506,7 @@ pub mod environments {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        RunContinuousTest, schemas::GoogleLongrunningOperation; decode_body
+        RunContinuousTest, schemas::GoogleLongrunningOperation; Json
     );
 
     /// The `projects.locations.agents.environments.continuousTestResults` resource.
@@ -2635,7 +2632,7 @@ pub mod environments {
         }
         ::discogen_runtime::__private::batch_call!(
             List, schemas::GoogleCloudDialogflowCxV3ListContinuousTestResultsResponse;
-            decode_body
+            Json
         );
     }
 
@@ -2733,7 +2730,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Get, schemas::GoogleCloudDialogflowCxV3Deployment; decode_body
+            Get, schemas::GoogleCloudDialogflowCxV3Deployment; Json
         );
 
         /// Returns the list of all deployments in the specified Environment.
@@ -2829,7 +2826,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            List, schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse; decode_body
+            List, schemas::GoogleCloudDialogflowCxV3ListDeploymentsResponse; Json
         );
     }
 
@@ -3040,7 +3037,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Create, schemas::GoogleCloudDialogflowCxV3Experiment; decode_body
+            Create, schemas::GoogleCloudDialogflowCxV3Experiment; Json
         );
 
         pub use crate::resources::shared::Delete;
@@ -3093,7 +3090,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Get, schemas::GoogleCloudDialogflowCxV3Experiment; decode_body
+            Get, schemas::GoogleCloudDialogflowCxV3Experiment; Json
         );
 
         /// Returns the list of all experiments in the specified Environment.
@@ -3189,7 +3186,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            List, schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse; decode_body
+            List, schemas::GoogleCloudDialogflowCxV3ListExperimentsResponse; Json
         );
 
         /// Updates the specified Experiment.
@@ -3251,7 +3248,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Patch, schemas::GoogleCloudDialogflowCxV3Experiment; decode_body
+            Patch, schemas::GoogleCloudDialogflowCxV3Experiment; Json
         );
 
         /// Starts the specified Experiment. This rpc only changes the state of experiment from PENDING to RUNNING.
@@ -3304,7 +3301,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Start, schemas::GoogleCloudDialogflowCxV3Experiment; decode_body
+            Start, schemas::GoogleCloudDialogflowCxV3Experiment; Json
         );
 
         /// Stops the specified Experiment. This rpc only changes the state of experiment from RUNNING to DONE.
@@ -3357,7 +3354,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Stop, schemas::GoogleCloudDialogflowCxV3Experiment; decode_body
+            Stop, schemas::GoogleCloudDialogflowCxV3Experiment; Json
         );
     }
 
@@ -3527,8 +3524,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            DetectIntent, schemas::GoogleCloudDialogflowCxV3DetectIntentResponse;
-            decode_body
+            DetectIntent, schemas::GoogleCloudDialogflowCxV3DetectIntentResponse; Json
         );
 
         /// Fulfills a matched intent returned by MatchIntent. Must be called after MatchIntent, with input from MatchIntentResponse. Otherwise, the behavior is undefined.
@@ -3581,8 +3577,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            FulfillIntent, schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse;
-            decode_body
+            FulfillIntent, schemas::GoogleCloudDialogflowCxV3FulfillIntentResponse; Json
         );
 
         /// Returns preliminary intent match results, doesn't change the session status.
@@ -3635,8 +3630,7 @@ pub mod environments {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            MatchIntent, schemas::GoogleCloudDialogflowCxV3MatchIntentResponse;
-            decode_body
+            MatchIntent, schemas::GoogleCloudDialogflowCxV3MatchIntentResponse; Json
         );
 
         /// Processes a natural language query and returns structured, actionable data as a result through server-side streaming. Server-side streaming allows Dialogflow to send [partial responses](https://cloud.google.com/dialogflow/cx/docs/concept/fulfillment#partial-response) earlier in a single request.
@@ -3690,7 +3684,7 @@ pub mod environments {
         }
         ::discogen_runtime::__private::batch_call!(
             ServerStreamingDetectIntent,
-            schemas::GoogleCloudDialogflowCxV3DetectIntentResponse; decode_body
+            schemas::GoogleCloudDialogflowCxV3DetectIntentResponse; Json
         );
 
         /// The `projects.locations.agents.environments.sessions.entityTypes` resource.
@@ -3858,7 +3852,7 @@ pub mod environments {
                 }
             }
             ::discogen_runtime::__private::batch_call!(
-                Create, schemas::GoogleCloudDialogflowCxV3SessionEntityType; decode_body
+                Create, schemas::GoogleCloudDialogflowCxV3SessionEntityType; Json
             );
 
             pub use crate::resources::shared::Delete;
@@ -3911,7 +3905,7 @@ pub mod environments {
                 }
             }
             ::discogen_runtime::__private::batch_call!(
-                Get, schemas::GoogleCloudDialogflowCxV3SessionEntityType; decode_body
+                Get, schemas::GoogleCloudDialogflowCxV3SessionEntityType; Json
             );
 
             /// Returns the list of all session entity types in the specified session.
@@ -4008,7 +4002,7 @@ pub mod environments {
             }
             ::discogen_runtime::__private::batch_call!(
                 List, schemas::GoogleCloudDialogflowCxV3ListSessionEntityTypesResponse;
-                decode_body
+                Json
             );
 
             /// Updates the specified session entity type.
@@ -4070,7 +4064,7 @@ pub mod environments {
                 }
             }
             ::discogen_runtime::__private::batch_call!(
-                Patch, schemas::GoogleCloudDialogflowCxV3SessionEntityType; decode_body
+                Patch, schemas::GoogleCloudDialogflowCxV3SessionEntityType; Json
             );
         }
     }
@@ -4388,7 +4382,7 @@ pub mod flows {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowCxV3Flow; decode_body
+        Create, schemas::GoogleCloudDialogflowCxV3Flow; Json
     );
 
     /// Deletes a specified flow.
@@ -4442,7 +4436,7 @@ pub mod flows {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Delete, schemas::GoogleProtobufEmpty; decode_body
+        Delete, schemas::GoogleProtobufEmpty; Json
     );
 
     /// Exports the specified flow to a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ExportFlowResponse Note that resources (e.g. intents, entities, webhooks) that the flow references will also be exported.
@@ -4510,7 +4504,7 @@ pub mod flows {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Export, schemas::GoogleLongrunningOperation; decode_body
+        Export, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Retrieves the specified flow.
@@ -4564,7 +4558,7 @@ pub mod flows {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowCxV3Flow; decode_body
+        Get, schemas::GoogleCloudDialogflowCxV3Flow; Json
     );
 
     /// Gets the latest flow validation result. Flow validation is performed when ValidateFlow is called.
@@ -4623,8 +4617,7 @@ pub mod flows {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        GetValidationResult, schemas::GoogleCloudDialogflowCxV3FlowValidationResult;
-        decode_body
+        GetValidationResult, schemas::GoogleCloudDialogflowCxV3FlowValidationResult; Json
     );
 
     /// Imports the specified flow to the specified agent from a binary file. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: ImportFlowResponse Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -4692,7 +4685,7 @@ pub mod flows {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Import, schemas::GoogleLongrunningOperation; decode_body
+        Import, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Returns the list of all flows in the specified agent.
@@ -4791,7 +4784,7 @@ pub mod flows {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowCxV3ListFlowsResponse; decode_body
+        List, schemas::GoogleCloudDialogflowCxV3ListFlowsResponse; Json
     );
 
     /// Updates the specified flow. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -4856,7 +4849,7 @@ pub mod flows {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowCxV3Flow; decode_body
+        Patch, schemas::GoogleCloudDialogflowCxV3Flow; Json
     );
 
     /// Trains the specified flow. Note that only the flow in 'draft' environment is trained. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty) Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -4924,7 +4917,7 @@ pub mod flows {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Train, schemas::GoogleLongrunningOperation; decode_body
+        Train, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Validates the specified flow and creates or updates validation results. Please call this API after the training is completed to get the complete validation results.
@@ -4974,7 +4967,7 @@ pub mod flows {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Validate, schemas::GoogleCloudDialogflowCxV3FlowValidationResult; decode_body
+        Validate, schemas::GoogleCloudDialogflowCxV3FlowValidationResult; Json
     );
 
     /// The `projects.locations.agents.flows.pages` resource.
@@ -5151,7 +5144,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Create, schemas::GoogleCloudDialogflowCxV3Page; decode_body
+            Create, schemas::GoogleCloudDialogflowCxV3Page; Json
         );
 
         /// Deletes the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -5209,7 +5202,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Delete, schemas::GoogleProtobufEmpty; decode_body
+            Delete, schemas::GoogleProtobufEmpty; Json
         );
 
         /// Retrieves the specified page.
@@ -5269,7 +5262,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Get, schemas::GoogleCloudDialogflowCxV3Page; decode_body
+            Get, schemas::GoogleCloudDialogflowCxV3Page; Json
         );
 
         /// Returns the list of all pages in the specified flow.
@@ -5374,7 +5367,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            List, schemas::GoogleCloudDialogflowCxV3ListPagesResponse; decode_body
+            List, schemas::GoogleCloudDialogflowCxV3ListPagesResponse; Json
         );
 
         /// Updates the specified page. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -5445,7 +5438,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Patch, schemas::GoogleCloudDialogflowCxV3Page; decode_body
+            Patch, schemas::GoogleCloudDialogflowCxV3Page; Json
         );
     }
 
@@ -5628,7 +5621,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Create, schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup; decode_body
+            Create, schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup; Json
         );
 
         /// Deletes the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -5686,7 +5679,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Delete, schemas::GoogleProtobufEmpty; decode_body
+            Delete, schemas::GoogleProtobufEmpty; Json
         );
 
         /// Retrieves the specified TransitionRouteGroup.
@@ -5746,7 +5739,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Get, schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup; decode_body
+            Get, schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup; Json
         );
 
         /// Returns the list of all transition route groups in the specified flow.
@@ -5852,7 +5845,7 @@ pub mod flows {
         }
         ::discogen_runtime::__private::batch_call!(
             List, schemas::GoogleCloudDialogflowCxV3ListTransitionRouteGroupsResponse;
-            decode_body
+            Json
         );
 
         /// Updates the specified TransitionRouteGroup. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -5923,7 +5916,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Patch, schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup; decode_body
+            Patch, schemas::GoogleCloudDialogflowCxV3TransitionRouteGroup; Json
         );
     }
 
@@ -6136,7 +6129,7 @@ pub mod flows {
         }
         ::discogen_runtime::__private::batch_call!(
             CompareVersions, schemas::GoogleCloudDialogflowCxV3CompareVersionsResponse;
-            decode_body
+            Json
         );
 
         /// Creates a Version in the specified Flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: CreateVersionOperationMetadata - `response`: Version
@@ -6207,7 +6200,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Create, schemas::GoogleLongrunningOperation; decode_body
+            Create, schemas::GoogleLongrunningOperation; Json
         );
 
         pub use crate::resources::shared::Delete;
@@ -6260,7 +6253,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Get, schemas::GoogleCloudDialogflowCxV3Version; decode_body
+            Get, schemas::GoogleCloudDialogflowCxV3Version; Json
         );
 
         /// Returns the list of all versions in the specified Flow.
@@ -6356,7 +6349,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            List, schemas::GoogleCloudDialogflowCxV3ListVersionsResponse; decode_body
+            List, schemas::GoogleCloudDialogflowCxV3ListVersionsResponse; Json
         );
 
         /// Loads resources in the specified version to the draft flow. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: An empty [Struct message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#struct) - `response`: An [Empty message](https://developers.google.com/protocol-buffers/docs/reference/google.protobuf#empty)
@@ -6427,7 +6420,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Load, schemas::GoogleLongrunningOperation; decode_body
+            Load, schemas::GoogleLongrunningOperation; Json
         );
 
         /// Updates the specified Version.
@@ -6489,7 +6482,7 @@ pub mod flows {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Patch, schemas::GoogleCloudDialogflowCxV3Version; decode_body
+            Patch, schemas::GoogleCloudDialogflowCxV3Version; Json
         );
     }
 }
@@ -6666,7 +6659,7 @@ pub mod generators {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowCxV3Generator; decode_body
+        Create, schemas::GoogleCloudDialogflowCxV3Generator; Json
     );
 
     /// Deletes the specified generators.
@@ -6721,7 +6714,7 @@ pub mod generators {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Delete, schemas::GoogleProtobufEmpty; decode_body
+        Delete, schemas::GoogleProtobufEmpty; Json
     );
 
     /// Retrieves the specified generator.
@@ -6777,7 +6770,7 @@ pub mod generators {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowCxV3Generator; decode_body
+        Get, schemas::GoogleCloudDialogflowCxV3Generator; Json
     );
 
     /// Returns the list of all generators in the specified agent.
@@ -6877,7 +6870,7 @@ pub mod generators {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse; decode_body
+        List, schemas::GoogleCloudDialogflowCxV3ListGeneratorsResponse; Json
     );
 
     /// Update the specified generator.
@@ -6945,7 +6938,7 @@ pub mod generators {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowCxV3Generator; decode_body
+        Patch, schemas::GoogleCloudDialogflowCxV3Generator; Json
     );
 }
 
@@ -7167,7 +7160,7 @@ pub mod intents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowCxV3Intent; decode_body
+        Create, schemas::GoogleCloudDialogflowCxV3Intent; Json
     );
 
     pub use crate::resources::shared::Delete;
@@ -7237,7 +7230,7 @@ pub mod intents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Export, schemas::GoogleLongrunningOperation; decode_body
+        Export, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Retrieves the specified intent.
@@ -7293,7 +7286,7 @@ pub mod intents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowCxV3Intent; decode_body
+        Get, schemas::GoogleCloudDialogflowCxV3Intent; Json
     );
 
     /// Imports the specified intents into the agent. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportIntentsMetadata - `response`: ImportIntentsResponse
@@ -7361,7 +7354,7 @@ pub mod intents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Import, schemas::GoogleLongrunningOperation; decode_body
+        Import, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Returns the list of all intents in the specified agent.
@@ -7474,7 +7467,7 @@ pub mod intents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowCxV3ListIntentsResponse; decode_body
+        List, schemas::GoogleCloudDialogflowCxV3ListIntentsResponse; Json
     );
 
     /// Updates the specified intent. Note: You should always train a flow prior to sending it queries. See the [training documentation](https://cloud.google.com/dialogflow/cx/docs/concept/training).
@@ -7541,7 +7534,7 @@ pub mod intents {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowCxV3Intent; decode_body
+        Patch, schemas::GoogleCloudDialogflowCxV3Intent; Json
     );
 
     /// The resource view to apply to the returned intent.
@@ -7811,7 +7804,7 @@ pub mod playbooks {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowCxV3Playbook; decode_body
+        Create, schemas::GoogleCloudDialogflowCxV3Playbook; Json
     );
 
     pub use crate::resources::shared::Delete;
@@ -7871,7 +7864,7 @@ pub mod playbooks {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Export, schemas::GoogleLongrunningOperation; decode_body
+        Export, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Retrieves the specified Playbook.
@@ -7918,7 +7911,7 @@ pub mod playbooks {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowCxV3Playbook; decode_body
+        Get, schemas::GoogleCloudDialogflowCxV3Playbook; Json
     );
 
     /// Imports the specified playbook to the specified agent from a binary file.
@@ -7976,7 +7969,7 @@ pub mod playbooks {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Import, schemas::GoogleLongrunningOperation; decode_body
+        Import, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Returns a list of playbooks in the specified agent.
@@ -8066,7 +8059,7 @@ pub mod playbooks {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse; decode_body
+        List, schemas::GoogleCloudDialogflowCxV3ListPlaybooksResponse; Json
     );
 
     /// Updates the specified Playbook.
@@ -8125,7 +8118,7 @@ pub mod playbooks {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowCxV3Playbook; decode_body
+        Patch, schemas::GoogleCloudDialogflowCxV3Playbook; Json
     );
 
     /// The `projects.locations.agents.playbooks.examples` resource.
@@ -8290,7 +8283,7 @@ pub mod playbooks {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Create, schemas::GoogleCloudDialogflowCxV3Example; decode_body
+            Create, schemas::GoogleCloudDialogflowCxV3Example; Json
         );
 
         pub use crate::resources::shared::Delete;
@@ -8343,7 +8336,7 @@ pub mod playbooks {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Get, schemas::GoogleCloudDialogflowCxV3Example; decode_body
+            Get, schemas::GoogleCloudDialogflowCxV3Example; Json
         );
 
         /// Returns a list of examples in the specified playbook.
@@ -8448,7 +8441,7 @@ pub mod playbooks {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            List, schemas::GoogleCloudDialogflowCxV3ListExamplesResponse; decode_body
+            List, schemas::GoogleCloudDialogflowCxV3ListExamplesResponse; Json
         );
 
         /// Update the specified example.
@@ -8510,7 +8503,7 @@ pub mod playbooks {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Patch, schemas::GoogleCloudDialogflowCxV3Example; decode_body
+            Patch, schemas::GoogleCloudDialogflowCxV3Example; Json
         );
     }
 
@@ -8674,7 +8667,7 @@ pub mod playbooks {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Create, schemas::GoogleCloudDialogflowCxV3PlaybookVersion; decode_body
+            Create, schemas::GoogleCloudDialogflowCxV3PlaybookVersion; Json
         );
 
         pub use crate::resources::shared::Delete;
@@ -8727,7 +8720,7 @@ pub mod playbooks {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Get, schemas::GoogleCloudDialogflowCxV3PlaybookVersion; decode_body
+            Get, schemas::GoogleCloudDialogflowCxV3PlaybookVersion; Json
         );
 
         /// Lists versions for the specified Playbook.
@@ -8823,8 +8816,7 @@ pub mod playbooks {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            List, schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse;
-            decode_body
+            List, schemas::GoogleCloudDialogflowCxV3ListPlaybookVersionsResponse; Json
         );
 
         /// Retrieves the specified version of the Playbook and stores it as the current playbook draft, returning the playbook with resources updated.
@@ -8878,7 +8870,7 @@ pub mod playbooks {
         }
         ::discogen_runtime::__private::batch_call!(
             Restore, schemas::GoogleCloudDialogflowCxV3RestorePlaybookVersionResponse;
-            decode_body
+            Json
         );
     }
 }
@@ -9080,8 +9072,7 @@ pub mod sessions {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        SubmitAnswerFeedback, schemas::GoogleCloudDialogflowCxV3AnswerFeedback;
-        decode_body
+        SubmitAnswerFeedback, schemas::GoogleCloudDialogflowCxV3AnswerFeedback; Json
     );
 
     /// The `projects.locations.agents.sessions.entityTypes` resource.
@@ -9496,7 +9487,7 @@ pub mod test_cases {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        BatchDelete, schemas::GoogleProtobufEmpty; decode_body
+        BatchDelete, schemas::GoogleProtobufEmpty; Json
     );
 
     /// Kicks off a batch run of test cases. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: BatchRunTestCasesMetadata - `response`: BatchRunTestCasesResponse
@@ -9567,7 +9558,7 @@ pub mod test_cases {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        BatchRun, schemas::GoogleLongrunningOperation; decode_body
+        BatchRun, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Calculates the test coverage for an agent.
@@ -9634,7 +9625,7 @@ pub mod test_cases {
     }
     ::discogen_runtime::__private::batch_call!(
         CalculateCoverage, schemas::GoogleCloudDialogflowCxV3CalculateCoverageResponse;
-        decode_body
+        Json
     );
 
     /// Creates a test case for the given agent.
@@ -9685,7 +9676,7 @@ pub mod test_cases {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowCxV3TestCase; decode_body
+        Create, schemas::GoogleCloudDialogflowCxV3TestCase; Json
     );
 
     /// Exports the test cases under the agent to a Cloud Storage bucket or a local file. Filter can be applied to export a subset of test cases. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ExportTestCasesMetadata - `response`: ExportTestCasesResponse
@@ -9754,7 +9745,7 @@ pub mod test_cases {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Export, schemas::GoogleLongrunningOperation; decode_body
+        Export, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Gets a test case.
@@ -9801,7 +9792,7 @@ pub mod test_cases {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowCxV3TestCase; decode_body
+        Get, schemas::GoogleCloudDialogflowCxV3TestCase; Json
     );
 
     /// Imports the test cases from a Cloud Storage bucket or a local file. It always creates new test cases and won't overwrite any existing ones. The provided ID in the imported test case is neglected. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: ImportTestCasesMetadata - `response`: ImportTestCasesResponse
@@ -9870,7 +9861,7 @@ pub mod test_cases {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Import, schemas::GoogleLongrunningOperation; decode_body
+        Import, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Fetches a list of test cases for a given agent.
@@ -9974,7 +9965,7 @@ pub mod test_cases {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse; decode_body
+        List, schemas::GoogleCloudDialogflowCxV3ListTestCasesResponse; Json
     );
 
     /// Updates the specified test case.
@@ -10033,7 +10024,7 @@ pub mod test_cases {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowCxV3TestCase; decode_body
+        Patch, schemas::GoogleCloudDialogflowCxV3TestCase; Json
     );
 
     /// Kicks off a test case run. This method is a [long-running operation](https://cloud.google.com/dialogflow/cx/docs/how/long-running-operation). The returned `Operation` type has the following method-specific fields: - `metadata`: RunTestCaseMetadata - `response`: RunTestCaseResponse
@@ -10101,7 +10092,7 @@ pub mod test_cases {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Run, schemas::GoogleLongrunningOperation; decode_body
+        Run, schemas::GoogleLongrunningOperation; Json
     );
 
     /// Required. The type of coverage requested.
@@ -10285,7 +10276,7 @@ pub mod test_cases {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Get, schemas::GoogleCloudDialogflowCxV3TestCaseResult; decode_body
+            Get, schemas::GoogleCloudDialogflowCxV3TestCaseResult; Json
         );
 
         /// Fetches the list of run results for the given test case. A maximum of 100 results are kept for each test case.
@@ -10390,8 +10381,7 @@ pub mod test_cases {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            List, schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse;
-            decode_body
+            List, schemas::GoogleCloudDialogflowCxV3ListTestCaseResultsResponse; Json
         );
     }
 }
@@ -10562,7 +10552,7 @@ pub mod tools {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowCxV3Tool; decode_body
+        Create, schemas::GoogleCloudDialogflowCxV3Tool; Json
     );
 
     /// Deletes a specified Tool.
@@ -10616,7 +10606,7 @@ pub mod tools {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Delete, schemas::GoogleProtobufEmpty; decode_body
+        Delete, schemas::GoogleProtobufEmpty; Json
     );
 
     /// Retrieves the specified Tool.
@@ -10661,7 +10651,7 @@ pub mod tools {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowCxV3Tool; decode_body
+        Get, schemas::GoogleCloudDialogflowCxV3Tool; Json
     );
 
     /// Returns a list of Tools in the specified agent.
@@ -10751,7 +10741,7 @@ pub mod tools {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowCxV3ListToolsResponse; decode_body
+        List, schemas::GoogleCloudDialogflowCxV3ListToolsResponse; Json
     );
 
     /// Update the specified Tool.
@@ -10807,7 +10797,7 @@ pub mod tools {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowCxV3Tool; decode_body
+        Patch, schemas::GoogleCloudDialogflowCxV3Tool; Json
     );
 
     /// The `projects.locations.agents.tools.versions` resource.
@@ -10970,7 +10960,7 @@ pub mod tools {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Create, schemas::GoogleCloudDialogflowCxV3ToolVersion; decode_body
+            Create, schemas::GoogleCloudDialogflowCxV3ToolVersion; Json
         );
 
         /// Deletes the specified version of the Tool.
@@ -11028,7 +11018,7 @@ pub mod tools {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Delete, schemas::GoogleProtobufEmpty; decode_body
+            Delete, schemas::GoogleProtobufEmpty; Json
         );
 
         /// Retrieves the specified version of the Tool.
@@ -11079,7 +11069,7 @@ pub mod tools {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Get, schemas::GoogleCloudDialogflowCxV3ToolVersion; decode_body
+            Get, schemas::GoogleCloudDialogflowCxV3ToolVersion; Json
         );
 
         /// List versions of the specified Tool.
@@ -11175,7 +11165,7 @@ pub mod tools {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            List, schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse; decode_body
+            List, schemas::GoogleCloudDialogflowCxV3ListToolVersionsResponse; Json
         );
 
         /// Retrieves the specified version of the Tool and stores it as the current tool draft, returning the tool with resources updated.
@@ -11228,8 +11218,7 @@ pub mod tools {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            Restore, schemas::GoogleCloudDialogflowCxV3RestoreToolVersionResponse;
-            decode_body
+            Restore, schemas::GoogleCloudDialogflowCxV3RestoreToolVersionResponse; Json
         );
     }
 }
@@ -11524,7 +11513,7 @@ pub mod webhooks {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Create, schemas::GoogleCloudDialogflowCxV3Webhook; decode_body
+        Create, schemas::GoogleCloudDialogflowCxV3Webhook; Json
     );
 
     /// Deletes the specified webhook.
@@ -11579,7 +11568,7 @@ pub mod webhooks {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Delete, schemas::GoogleProtobufEmpty; decode_body
+        Delete, schemas::GoogleProtobufEmpty; Json
     );
 
     /// Retrieves the specified webhook.
@@ -11626,7 +11615,7 @@ pub mod webhooks {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Get, schemas::GoogleCloudDialogflowCxV3Webhook; decode_body
+        Get, schemas::GoogleCloudDialogflowCxV3Webhook; Json
     );
 
     /// Returns the list of all webhooks in the specified agent.
@@ -11716,7 +11705,7 @@ pub mod webhooks {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        List, schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse; decode_body
+        List, schemas::GoogleCloudDialogflowCxV3ListWebhooksResponse; Json
     );
 
     /// Updates the specified webhook.
@@ -11774,6 +11763,6 @@ pub mod webhooks {
         }
     }
     ::discogen_runtime::__private::batch_call!(
-        Patch, schemas::GoogleCloudDialogflowCxV3Webhook; decode_body
+        Patch, schemas::GoogleCloudDialogflowCxV3Webhook; Json
     );
 }

@@ -157,7 +157,7 @@ impl ::discogen_runtime::CallOptions for Create {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Create, schemas::GoogleCloudDialogflowCxV3SecuritySettings; decode_body
+    Create, schemas::GoogleCloudDialogflowCxV3SecuritySettings; Json
 );
 
 pub use crate::resources::shared::Delete;
@@ -204,7 +204,7 @@ impl ::discogen_runtime::CallOptions for Get {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Get, schemas::GoogleCloudDialogflowCxV3SecuritySettings; decode_body
+    Get, schemas::GoogleCloudDialogflowCxV3SecuritySettings; Json
 );
 
 /// Returns the list of all security settings in the specified location.
@@ -294,7 +294,7 @@ impl ::discogen_runtime::CallOptions for List {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    List, schemas::GoogleCloudDialogflowCxV3ListSecuritySettingsResponse; decode_body
+    List, schemas::GoogleCloudDialogflowCxV3ListSecuritySettingsResponse; Json
 );
 
 /// Updates the specified SecuritySettings.
@@ -350,5 +350,5 @@ impl ::discogen_runtime::CallOptions for Patch {
     }
 }
 ::discogen_runtime::__private::batch_call!(
-    Patch, schemas::GoogleCloudDialogflowCxV3SecuritySettings; decode_body
+    Patch, schemas::GoogleCloudDialogflowCxV3SecuritySettings; Json
 );

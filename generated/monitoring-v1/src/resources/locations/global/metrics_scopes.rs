@@ -89,7 +89,7 @@ impl ::discogen_runtime::CallOptions for Get {
         &mut self.params
     }
 }
-::discogen_runtime::__private::batch_call!(Get, schemas::MetricsScope; decode_body);
+::discogen_runtime::__private::batch_call!(Get, schemas::MetricsScope; Json);
 
 /// Returns a list of every Metrics Scope that a specific MonitoredProject has been added to. The metrics scope representing the specified monitored project will always be the first entry in the response.
 ///
@@ -150,7 +150,7 @@ impl ::discogen_runtime::CallOptions for ListMetricsScopesByMonitoredProject {
 }
 ::discogen_runtime::__private::batch_call!(
     ListMetricsScopesByMonitoredProject,
-    schemas::ListMetricsScopesByMonitoredProjectResponse; decode_body
+    schemas::ListMetricsScopesByMonitoredProjectResponse; Json
 );
 
 /// The `locations.global.metricsScopes.projects` resource.
@@ -270,7 +270,7 @@ pub mod projects {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Create, schemas::Operation; decode_body);
+    ::discogen_runtime::__private::batch_call!(Create, schemas::Operation; Json);
 
     /// Deletes a MonitoredProject from the specified Metrics Scope.
     ///
@@ -336,5 +336,5 @@ pub mod projects {
             &mut self.params
         }
     }
-    ::discogen_runtime::__private::batch_call!(Delete, schemas::Operation; decode_body);
+    ::discogen_runtime::__private::batch_call!(Delete, schemas::Operation; Json);
 }

@@ -246,9 +246,7 @@ pub mod api {
                 &mut self.params
             }
         }
-        ::discogen_runtime::__private::batch_call!(
-            Labels, schemas::HttpBody; decode_body
-        );
+        ::discogen_runtime::__private::batch_call!(Labels, schemas::HttpBody; Json);
 
         /// Evaluate a PromQL query at a single point in time.
         ///
@@ -299,9 +297,7 @@ pub mod api {
                 &mut self.params
             }
         }
-        ::discogen_runtime::__private::batch_call!(
-            Query, schemas::HttpBody; decode_body
-        );
+        ::discogen_runtime::__private::batch_call!(Query, schemas::HttpBody; Json);
 
         /// Lists exemplars relevant to a given PromQL query,
         ///
@@ -353,7 +349,7 @@ pub mod api {
             }
         }
         ::discogen_runtime::__private::batch_call!(
-            QueryExemplars, schemas::HttpBody; decode_body
+            QueryExemplars, schemas::HttpBody; Json
         );
 
         /// Evaluate a PromQL query with start, end time range.
@@ -405,9 +401,7 @@ pub mod api {
                 &mut self.params
             }
         }
-        ::discogen_runtime::__private::batch_call!(
-            QueryRange, schemas::HttpBody; decode_body
-        );
+        ::discogen_runtime::__private::batch_call!(QueryRange, schemas::HttpBody; Json);
 
         /// Lists metadata for metrics.
         ///
@@ -458,9 +452,7 @@ pub mod api {
                 &mut self.params
             }
         }
-        ::discogen_runtime::__private::batch_call!(
-            Series, schemas::HttpBody; decode_body
-        );
+        ::discogen_runtime::__private::batch_call!(Series, schemas::HttpBody; Json);
 
         /// The `projects.location.prometheus.api.v1.label` resource.
         pub mod label {
@@ -577,9 +569,7 @@ pub mod api {
                     &mut self.params
                 }
             }
-            ::discogen_runtime::__private::batch_call!(
-                Values, schemas::HttpBody; decode_body
-            );
+            ::discogen_runtime::__private::batch_call!(Values, schemas::HttpBody; Json);
         }
 
         /// The `projects.location.prometheus.api.v1.metadata` resource.
@@ -682,9 +672,7 @@ pub mod api {
                     &mut self.params
                 }
             }
-            ::discogen_runtime::__private::batch_call!(
-                List, schemas::HttpBody; decode_body
-            );
+            ::discogen_runtime::__private::batch_call!(List, schemas::HttpBody; Json);
         }
     }
 }
