@@ -71,8 +71,8 @@ for _ in $(seq 1 "$ROUNDS"); do
 done
 one=$(median <"$T/one.txt")
 all=$(median <"$T/all.txt")
-documents=$(grep -c . <(ls "$docs"/*.json))
-ratio=$(echo "scale=3; $all / $one" | bc)
+documents=$(ls "$docs"/*.json | grep -vc "/index.json$")
+ratio=$(printf "%.3f" "$(echo "scale=4; $all / $one" | bc)")
 verdict=$(echo "$ratio <= 0.55" | bc | sed 's/1/**met**/; s/0/**missed**/')
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -91,7 +91,8 @@ Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`bench/cli.sh $ROUNDS\` on $cores 
 | one per core / one thread | ${ratio}× | ≤ 0.55× | $verdict |
 
 Largest documents go first (\`xtask/src/corpus.rs\`, \`run_all\`), so the run does not end on one thread
-still generating a 3 MB compute document while the others wait.
+still generating a 3 MB compute document while the others wait. In each round the one-thread run goes
+first, so it also pays for reading the documents from disk: a ratio under 0.5 is that, not magic.
 <!-- cli:end -->
 TEXT
 )
