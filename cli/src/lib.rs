@@ -8,6 +8,7 @@
 //! swaps crates in atomically, [`changes`] keeps release histories and changelogs, [`fetch`]
 //! downloads documents.
 
+pub mod args;
 pub mod changes;
 pub mod commands;
 pub mod edit;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use discogen_cli::args::{DiffArgs, FetchArgs};
 use discogen_cli::edit::{self, Runtime, Source};
 use discogen_cli::{commands, fetch};
 
@@ -101,43 +102,9 @@ struct GenerateArgs {
 }
 
 #[derive(Debug, Args)]
-struct FetchArgs {
-    /// APIs to fetch, as crate (`drive-v3`) or document (`drive.v3`) names [default: all]
-    #[arg(value_name = "API")]
-    apis: Vec<String>,
-    /// The Discovery service (or a mirror)
-    #[arg(long, value_name = "URL", env = "DISCOGEN_DISCOVERY_URL", default_value = fetch::DEFAULT_BASE_URL)]
-    base_url: String,
-    /// Take a revision older than the checked-in one
-    #[arg(long)]
-    force: bool,
-}
-
-#[derive(Debug, Args)]
-struct DiffArgs {
-    /// The older document
-    old: PathBuf,
-    /// The newer document
-    new: PathBuf,
-    /// Also list documentation-only changes
-    #[arg(long)]
-    docs: bool,
-    /// Print only the closing summary line
-    #[arg(long)]
-    summary: bool,
-    /// The crate's current version, to print the next one
-    #[arg(long, value_name = "X.Y.Z", value_parser = parse_version)]
-    version: Option<discogen::diff::Version>,
-}
-
-#[derive(Debug, Args)]
 struct RemoveArgs {
     /// The API, as crate (`drive-v3`) or document (`drive.v3`) name
     api: String,
-}
-
-fn parse_version(text: &str) -> Result<discogen::diff::Version, String> {
-    discogen::diff::Version::parse(text).map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {
@@ -189,23 +156,10 @@ fn run(root: &Path, command: Command) -> Result<ExitCode, String> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Fetch(args) => {
-            let options = fetch::FetchOptions {
-                apis: args.apis,
-                base_url: args.base_url,
-                force: args.force,
-                ..Default::default()
-            };
-            commands::fetch(root, &options, FRONT)?;
-        }
+        Command::Fetch(args) => commands::fetch(root, &args.options(), FRONT)?,
         Command::Diff(args) => {
             let jobs = discogen_cli::manifest_jobs(root).unwrap_or_default();
-            let options = commands::DiffOptions {
-                docs: args.docs,
-                summary: args.summary,
-                version: args.version,
-            };
-            commands::diff(&args.old, &args.new, &jobs, &options)?;
+            commands::diff(&args.old, &args.new, &jobs, &args.options())?;
         }
         Command::Remove(args) => {
             let removed = edit::remove(root, &args.api)?;

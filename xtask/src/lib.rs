@@ -6,7 +6,7 @@ pub mod corpus;
 
 use std::path::{Path, PathBuf};
 
-pub use discogen_cli::{changes, commands, fetch, write};
+pub use discogen_cli::{args, changes, commands, fetch, write};
 pub use discogen_cli::{generate, generate_release, manifest_rules, Generation, Job};
 
 /// What the generated files' header tells a reader to run, for the crates outside the manifest.

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use xtask::args::DiffArgs;
 
 /// The exit codes, shown by `--help`.
 const EXIT_CODES: &str = "Exit codes:
@@ -38,7 +39,7 @@ enum Command {
     Generate(GenerateArgs),
     /// Download the current Discovery document of every manifest API, or of the named ones
     #[command(after_help = EXIT_CODES)]
-    Fetch(FetchArgs),
+    Fetch(FetchInRoot),
     /// Report the API changes between two Discovery documents
     #[command(after_help = EXIT_CODES)]
     Diff(DiffArgs),
@@ -66,36 +67,12 @@ struct GenerateArgs {
 }
 
 #[derive(Debug, Args)]
-struct FetchArgs {
-    /// APIs to fetch, as crate (`dialogflow-v2`) or document (`dialogflow.v2`) names [default: all]
-    #[arg(value_name = "API")]
-    apis: Vec<String>,
-    /// The Discovery service
-    #[arg(long, value_name = "URL", default_value = xtask::fetch::DEFAULT_BASE_URL)]
-    base_url: String,
-    /// Take a revision older than the checked-in one
-    #[arg(long)]
-    force: bool,
+struct FetchInRoot {
+    #[command(flatten)]
+    fetch: xtask::args::FetchArgs,
     /// The project folder [default: this repository]
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-struct DiffArgs {
-    /// The older document
-    old: PathBuf,
-    /// The newer document
-    new: PathBuf,
-    /// Also list documentation-only changes
-    #[arg(long)]
-    docs: bool,
-    /// Print only the closing summary line
-    #[arg(long)]
-    summary: bool,
-    /// The crate's current version, to print the next one
-    #[arg(long, value_name = "X.Y.Z", value_parser = parse_version)]
-    version: Option<discogen::diff::Version>,
 }
 
 #[derive(Debug, Args)]
@@ -112,10 +89,6 @@ struct CorpusArgs {
     /// Print each document's operation style (google.longrunning, status, none) and what the poller serves
     #[arg(long)]
     operations: bool,
-}
-
-fn parse_version(text: &str) -> Result<discogen::diff::Version, String> {
-    discogen::diff::Version::parse(text).map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {
@@ -158,26 +131,15 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, String> {
     )
 }
 
-fn fetch(args: FetchArgs) -> Result<ExitCode, String> {
-    let options = xtask::fetch::FetchOptions {
-        apis: args.apis,
-        base_url: args.base_url,
-        force: args.force,
-        ..Default::default()
-    };
+fn fetch(args: FetchInRoot) -> Result<ExitCode, String> {
     let root = args.root.unwrap_or_else(xtask::project_root);
-    xtask::commands::fetch(&root, &options, FRONT)?;
+    xtask::commands::fetch(&root, &args.fetch.options(), FRONT)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn diff(args: DiffArgs) -> Result<ExitCode, String> {
     let jobs = xtask::project_jobs(&xtask::project_root())?;
-    let options = xtask::commands::DiffOptions {
-        docs: args.docs,
-        summary: args.summary,
-        version: args.version,
-    };
-    xtask::commands::diff(&args.old, &args.new, &jobs, &options)?;
+    xtask::commands::diff(&args.old, &args.new, &jobs, &args.options())?;
     Ok(ExitCode::SUCCESS)
 }
 
